@@ -1,0 +1,26 @@
+/* wsim-address.h: the textual form of an endpoint, shared by the tools and the wire.
+ *
+ * "tcp:HOST:PORT" (HOST an IPv4 literal, or an IPv6 literal in brackets) or
+ * "unix:PATH". The same strings travel in the wire protocol to name a sink host.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * wsim_address_parse:
+ * @text: "tcp:127.0.0.1:4000", "tcp:[::1]:4000" or "unix:/run/wmisim.sock"
+ * @error: return location for a GError (G_IO_ERROR_INVALID_ARGUMENT)
+ * Returns: (transfer full) (nullable) the address.
+ */
+GSocketAddress *wsim_address_parse (const char *text, GError **error);
+
+/**
+ * wsim_address_to_string:
+ * Returns: (transfer full) the textual form of @address, the inverse of wsim_address_parse().
+ */
+char *wsim_address_to_string (GSocketAddress *address);
+
+G_END_DECLS

@@ -1,0 +1,138 @@
+/* wsim-auth.h: RPC authentication flavors as plug-in ops tables, client and server side.
+ *
+ * A flavor is two static const tables: WsimAuthOps for the side that makes calls and
+ * WsimSvcAuthOps for the side that serves them. The engine never looks inside a flavor;
+ * it asks the flavor to write the credential and verifier of a call, to wrap the
+ * arguments, to check the reply verifier and to unwrap the results (and the mirror
+ * operations on the server). AUTH_NONE and AUTH_SYS live in wsim-auth-none.c and
+ * wsim-auth-sys.c; RPCSEC_GSS plugs into the same tables.
+ *
+ * Threading: a WsimAuth is used by one client on that client's main context; the ops
+ * are called on that thread only. Its refcount is atomic so it may be shared by
+ * clients on different threads only if the flavor says its data is immutable
+ * (AUTH_NONE and AUTH_SYS are).
+ */
+#pragma once
+
+#include <glib.h>
+#include <rpc/rpc.h>
+
+#include "wsim-xdrbuf.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimAuth WsimAuth;
+typedef struct _WsimRpcRequest WsimRpcRequest;
+
+/**
+ * WsimAuthOps: the client side of a flavor.
+ * @flavor: the ONC RPC flavor number written in the credential.
+ * @name: a short name for traces ("none", "sys").
+ * @marshal: appends the credential and verifier of a call to @out. The call header
+ *   starts at @header_start in @out (for flavors that sign it). Sets *@seq to a
+ *   per-call value the flavor wants back in validate/unwrap (0 if unused).
+ * @wrap: appends the arguments; NULL means plain XDR encoding of @args with @xargs.
+ * @validate: checks the reply verifier; NULL accepts any verifier (AUTH_NONE, AUTH_SYS).
+ * @unwrap: decodes the results from @xdrs; NULL means plain XDR decoding.
+ * @free_data: frees the flavor's data when the last reference goes; may be NULL.
+ */
+typedef struct {
+  guint32     flavor;
+  const char *name;
+  gboolean  (*marshal)   (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq,
+                          GError **error);
+  gboolean  (*wrap)      (WsimAuth *auth, WsimXdrBuf *out, guint32 seq, xdrproc_t xargs,
+                          const void *args, GError **error);
+  gboolean  (*validate)  (WsimAuth *auth, const struct opaque_auth *verf, guint32 seq,
+                          GError **error);
+  gboolean  (*unwrap)    (WsimAuth *auth, XDR *xdrs, guint32 seq, xdrproc_t xres, void *res,
+                          GError **error);
+  void      (*free_data) (gpointer data);
+} WsimAuthOps;
+
+/**
+ * wsim_auth_new:
+ * @ops: (not nullable) a static table that outlives the auth.
+ * @data: (transfer full) flavor data, freed with @ops->free_data.
+ * Returns: (transfer full) a new auth handle with one reference.
+ */
+WsimAuth *wsim_auth_new (const WsimAuthOps *ops, gpointer data);
+
+/** wsim_auth_ref: adds a reference; returns @auth. */
+WsimAuth *wsim_auth_ref (WsimAuth *auth);
+
+/** wsim_auth_unref: drops a reference; NULL is fine. */
+void wsim_auth_unref (WsimAuth *auth);
+
+/** wsim_auth_get_ops: Returns: (transfer none) the flavor's ops table. */
+const WsimAuthOps *wsim_auth_get_ops (WsimAuth *auth);
+
+/** wsim_auth_get_data: Returns: (transfer none) the flavor's data. */
+gpointer wsim_auth_get_data (WsimAuth *auth);
+
+/** wsim_auth_none_new: Returns: (transfer full) an AUTH_NONE handle. */
+WsimAuth *wsim_auth_none_new (void);
+
+/**
+ * wsim_auth_sys_new:
+ * @machine: the machine name to send (at most 255 bytes, RFC 5531)
+ * @uid, @gid: the ids to send
+ * @n_gids: number of supplementary groups in @gids (at most 16, more are dropped)
+ * Returns: (transfer full) an AUTH_SYS handle with a precomputed credential.
+ */
+WsimAuth *wsim_auth_sys_new (const char *machine, guint32 uid, guint32 gid, guint n_gids,
+                             const guint32 *gids);
+
+/**
+ * wsim_auth_sys_new_default:
+ * Returns: (transfer full) an AUTH_SYS handle for this process: host name, real uid/gid
+ *   and supplementary groups, like libtirpc's authunix_create_default().
+ */
+WsimAuth *wsim_auth_sys_new_default (void);
+
+/* ---- server side ---------------------------------------------------------------- */
+
+/**
+ * WsimSvcAuthResult: what a server flavor decided about one call.
+ * @WSIM_SVC_AUTH_OK: authenticated; dispatch to the program.
+ * @WSIM_SVC_AUTH_DENIED: reply MSG_DENIED / AUTH_ERROR with the auth_stat set by @check.
+ * @WSIM_SVC_AUTH_REPLIED: the flavor answered the call itself (context control calls).
+ * @WSIM_SVC_AUTH_DROP: discard silently (RFC 2203 requires it for sequence numbers
+ *   outside the window).
+ */
+typedef enum {
+  WSIM_SVC_AUTH_OK,
+  WSIM_SVC_AUTH_DENIED,
+  WSIM_SVC_AUTH_REPLIED,
+  WSIM_SVC_AUTH_DROP,
+} WsimSvcAuthResult;
+
+/**
+ * WsimSvcAuthOps: the server side of a flavor.
+ * @check: authenticates @msg (its cred and verf already decoded). @record holds the raw
+ *   call record and @cred_end the offset just past the credential, for flavors that
+ *   verify a MIC over the header. Sets the caller's identity on @req
+ *   (wsim_rpc_request_set_identity()) and, on denial, *@auth_stat.
+ * @unwrap: decodes the arguments; NULL means plain XDR decoding.
+ * @wrap: appends the results; NULL means plain XDR encoding.
+ * @reply_verf: fills the reply verifier; NULL means an AUTH_NONE verifier. Any body it
+ *   points to must stay valid until the request is freed (keep it in request data).
+ */
+typedef struct {
+  guint32     flavor;
+  const char *name;
+  WsimSvcAuthResult (*check)      (WsimRpcRequest *req, const struct rpc_msg *msg,
+                                   const guint8 *record, gsize cred_end, guint32 *auth_stat);
+  gboolean          (*unwrap)     (WsimRpcRequest *req, XDR *xdrs, xdrproc_t xargs, void *args);
+  gboolean          (*wrap)       (WsimRpcRequest *req, WsimXdrBuf *out, xdrproc_t xres,
+                                   const void *res);
+  void              (*reply_verf) (WsimRpcRequest *req, struct opaque_auth *verf);
+} WsimSvcAuthOps;
+
+/** wsim_svc_auth_none: Returns: the server side of AUTH_NONE. */
+const WsimSvcAuthOps *wsim_svc_auth_none (void);
+
+/** wsim_svc_auth_sys: Returns: the server side of AUTH_SYS (trusts what the client says, as RFC 5531 does). */
+const WsimSvcAuthOps *wsim_svc_auth_sys (void);
+
+G_END_DECLS

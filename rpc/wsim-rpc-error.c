@@ -1,0 +1,22 @@
+/* wsim-rpc-error.c: the WSIM_RPC_ERROR domain and the auth_stat mapping. */
+#include "wsim-rpc-error.h"
+
+G_DEFINE_QUARK (wsim-rpc-error-quark, wsim_rpc_error)
+
+WsimRpcErrorCode
+wsim_rpc_error_from_auth_stat (guint32 auth_stat)
+{
+  /* RFC 5531 auth_stat 1..7, RFC 2203 adds 13 and 14. */
+  switch (auth_stat)
+    {
+    case 1: return WSIM_RPC_ERROR_AUTH_BADCRED;
+    case 2: return WSIM_RPC_ERROR_AUTH_REJECTEDCRED;
+    case 3: return WSIM_RPC_ERROR_AUTH_BADVERF;
+    case 4: return WSIM_RPC_ERROR_AUTH_REJECTEDVERF;
+    case 5: return WSIM_RPC_ERROR_AUTH_TOOWEAK;
+    case 6: return WSIM_RPC_ERROR_AUTH_INVALIDRESP;
+    case 13: return WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM;
+    case 14: return WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM;
+    default: return WSIM_RPC_ERROR_AUTH_FAILED;
+    }
+}

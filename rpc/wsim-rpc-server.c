@@ -1,0 +1,872 @@
+/* wsim-rpc-server.c: listeners, connections and call dispatch (see wsim-rpc-server.h).
+ *
+ * Connections sit in one queue ordered by when each last delivered a record, least
+ * recent first: the idle reaper and the eviction at the connection cap both start at
+ * the head. A request holds a reference on its connection, so a reply owed on a
+ * connection that has closed finds it closed and is dropped instead of written.
+ *
+ * Dispatch decodes the call header with libtirpc's xdr_callmsg into stack buffers, asks
+ * the flavor to authenticate, finds the program, version and procedure, decodes the
+ * arguments (through the flavor) and calls the handler. Replies are encoded in place
+ * after the record mark, header by hand, results by the program's XDR routine.
+ */
+#include "wsim-rpc-server.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gunixsocketaddress.h>
+
+#include "wsim-conn.h"
+#include "wsim-rpc-error.h"
+
+#define ACCEPTS_PER_WAKE 64
+#define MAX_FLAVORS      8
+
+typedef struct _ServerConn ServerConn;
+
+struct _ServerConn {
+  gint           ref_count;      /* requests hold references; single thread */
+  WsimRpcServer *server;         /* (unowned) (nullable) NULL once closed */
+  WsimConn      *conn;           /* (owned) */
+  guint64        id;
+  GList          link;           /* in server->conns, data = this */
+  guint          n_in_progress;
+  gboolean       closed;
+};
+
+struct _WsimRpcRequest {
+  gint                   ref_count;   /* single thread: the server's */
+  ServerConn            *sconn;       /* (owned) */
+  guint32                xid, prog, vers, proc;
+  const WsimSvcAuthOps  *auth;        /* (unowned) static */
+  WsimRpcIdentity        identity;    /* principal points into @principal */
+  char                  *principal;   /* (owned) (nullable) */
+  gpointer               auth_data;   /* (owned) freed with @auth_data_destroy */
+  GDestroyNotify         auth_data_destroy;
+  gboolean               replied;
+  gboolean               counted;     /* counts in n_in_progress */
+};
+
+typedef struct {
+  guint64               key;          /* prog << 32 | vers */
+  const WsimRpcProgram *program;      /* (unowned) static */
+  gpointer              user_data;
+} ProgramEntry;
+
+typedef struct {
+  WsimRpcServer *server;              /* (unowned) */
+  GSocket       *socket;              /* (owned) */
+  GSource       *source;              /* (owned) */
+  char          *unix_path;           /* (owned) (nullable) removed at shutdown */
+} Listener;
+
+struct _WsimRpcServer {
+  gint                 ref_count;     /* atomic */
+  GMainContext        *context;       /* (owned) */
+  WsimRpcServerLimits  limits;
+  WsimRpcServerStats   stats;
+  GPtrArray           *listeners;     /* (owned) Listener* */
+  GQueue               conns;         /* ServerConn* (owned), least recently active first */
+  GHashTable          *programs;      /* guint64 key -> (owned) ProgramEntry* */
+  struct {
+    guint32               flavor;
+    const WsimSvcAuthOps *ops;        /* (unowned) static */
+  }                    auth[MAX_FLAVORS];
+  guint                n_auth;
+  GSource             *reaper;        /* (owned) (nullable) */
+  guint64              next_conn_id;
+  gboolean             shut_down;
+};
+
+static void server_close_conn (ServerConn *sconn);
+static void server_arm_reaper (WsimRpcServer *server);
+
+/* ---- connections ---------------------------------------------------------------- */
+
+static ServerConn *
+sconn_ref (ServerConn *sconn)
+{
+  sconn->ref_count++;
+  return sconn;
+}
+
+static void
+sconn_unref (ServerConn *sconn)
+{
+  if (--sconn->ref_count > 0)
+    return;
+  wsim_conn_unref (sconn->conn);
+  g_free (sconn);
+}
+
+static void
+sconn_update_paused (ServerConn *sconn)
+{
+  if (sconn->server != NULL)
+    wsim_conn_set_read_paused (sconn->conn,
+                               sconn->n_in_progress >= sconn->server->limits.max_in_progress);
+}
+
+static void
+server_close_conn (ServerConn *sconn)
+{
+  WsimRpcServer *server = sconn->server;
+
+  if (sconn->closed)
+    return;
+  sconn->closed = TRUE;
+  server->stats.max_queued_bytes = MAX (server->stats.max_queued_bytes,
+                                        wsim_conn_get_max_queued_bytes (sconn->conn));
+  wsim_conn_close (sconn->conn);
+  g_queue_unlink (&server->conns, &sconn->link);
+  server->stats.n_in_progress -= sconn->n_in_progress;
+  sconn->server = NULL;
+  sconn_unref (sconn);
+}
+
+/* ---- replies -------------------------------------------------------------------- */
+
+static WsimXdrBuf *
+reply_start (WsimRpcRequest *req, guint32 reply_stat)
+{
+  WsimXdrBuf *buf = wsim_xdrbuf_new (4, 256);
+  guint32 w[3] = { GUINT32_TO_BE (req->xid), GUINT32_TO_BE (REPLY), GUINT32_TO_BE (reply_stat) };
+
+  wsim_xdrbuf_append (buf, w, sizeof w);
+  return buf;
+}
+
+static void
+request_finish (WsimRpcRequest *req, WsimXdrBuf *buf)
+{
+  ServerConn *sconn = req->sconn;
+
+  req->replied = TRUE;
+  if (req->counted)
+    {
+      req->counted = FALSE;
+      sconn->n_in_progress--;
+      if (sconn->server != NULL)
+        {
+          sconn->server->stats.n_in_progress--;
+          sconn_update_paused (sconn);
+        }
+    }
+  if (buf == NULL)
+    return;
+  if (sconn->closed)
+    wsim_xdrbuf_free (buf);
+  else
+    wsim_conn_send (sconn->conn, buf);
+}
+
+/* Appends the verifier and accept_stat of an accepted reply. */
+static void
+put_accepted_header (WsimRpcRequest *req, WsimXdrBuf *buf, guint32 accept_stat)
+{
+  struct opaque_auth verf = { .oa_flavor = AUTH_NONE, .oa_base = NULL, .oa_length = 0 };
+  guint32 w[2];
+
+  if (req->auth != NULL && req->auth->reply_verf != NULL)
+    req->auth->reply_verf (req, &verf);
+  w[0] = GUINT32_TO_BE (verf.oa_flavor);
+  w[1] = GUINT32_TO_BE (verf.oa_length);
+  wsim_xdrbuf_append (buf, w, sizeof w);
+  if (verf.oa_length > 0)
+    {
+      static const guint8 zeros[4];
+
+      wsim_xdrbuf_append (buf, verf.oa_base, verf.oa_length);
+      wsim_xdrbuf_append (buf, zeros, RNDUP (verf.oa_length) - verf.oa_length);
+    }
+  w[0] = GUINT32_TO_BE (accept_stat);
+  wsim_xdrbuf_append (buf, w, 4);
+}
+
+gboolean
+wsim_rpc_request_reply (WsimRpcRequest *req, xdrproc_t xres, const void *res)
+{
+  WsimXdrBuf *buf;
+  gsize mark;
+  gboolean ok;
+
+  g_return_val_if_fail (req != NULL && !req->replied, FALSE);
+  if (req->sconn->closed)
+    {
+      request_finish (req, NULL);
+      return TRUE;
+    }
+  buf = reply_start (req, MSG_ACCEPTED);
+  mark = buf->len;
+  put_accepted_header (req, buf, SUCCESS);
+  ok = req->auth != NULL && req->auth->wrap != NULL ? req->auth->wrap (req, buf, xres, res)
+                                                     : wsim_xdrbuf_encode (buf, xres, res);
+  if (!ok)
+    {
+      g_warning ("wsim-rpc: results of procedure %u (xid %08x) do not encode; "
+                 "answering SYSTEM_ERR", req->proc, req->xid);
+      buf->len = mark;
+      put_accepted_header (req, buf, SYSTEM_ERR);
+    }
+  request_finish (req, buf);
+  return ok;
+}
+
+void
+wsim_rpc_request_reply_error (WsimRpcRequest *req, enum accept_stat accept_stat)
+{
+  WsimXdrBuf *buf;
+
+  g_return_if_fail (req != NULL && !req->replied);
+  g_return_if_fail (accept_stat == PROC_UNAVAIL || accept_stat == GARBAGE_ARGS
+                    || accept_stat == SYSTEM_ERR || accept_stat == PROG_UNAVAIL);
+  buf = reply_start (req, MSG_ACCEPTED);
+  put_accepted_header (req, buf, accept_stat);
+  request_finish (req, buf);
+}
+
+static void
+reply_prog_mismatch (WsimRpcRequest *req, guint32 low, guint32 high)
+{
+  WsimXdrBuf *buf = reply_start (req, MSG_ACCEPTED);
+  guint32 w[2] = { GUINT32_TO_BE (low), GUINT32_TO_BE (high) };
+
+  put_accepted_header (req, buf, PROG_MISMATCH);
+  wsim_xdrbuf_append (buf, w, sizeof w);
+  request_finish (req, buf);
+}
+
+static void
+reply_denied (WsimRpcRequest *req, guint32 reject_stat, guint32 a, guint32 b)
+{
+  WsimXdrBuf *buf = reply_start (req, MSG_DENIED);
+  guint32 w[3] = { GUINT32_TO_BE (reject_stat), GUINT32_TO_BE (a), GUINT32_TO_BE (b) };
+
+  /* RPC_MISMATCH carries low and high; AUTH_ERROR carries the auth_stat only. */
+  wsim_xdrbuf_append (buf, w, reject_stat == RPC_MISMATCH ? 12 : 8);
+  request_finish (req, buf);
+}
+
+/* ---- requests ------------------------------------------------------------------- */
+
+WsimRpcRequest *
+wsim_rpc_request_ref (WsimRpcRequest *req)
+{
+  g_return_val_if_fail (req != NULL, NULL);
+  req->ref_count++;
+  return req;
+}
+
+void
+wsim_rpc_request_unref (WsimRpcRequest *req)
+{
+  if (req == NULL || --req->ref_count > 0)
+    return;
+  if (!req->replied)
+    {
+      /* Nothing accepted is lost in silence: a forgotten request still gets an answer. */
+      g_warning ("wsim-rpc: procedure %u (xid %08x) dropped without a reply; "
+                 "answering SYSTEM_ERR", req->proc, req->xid);
+      wsim_rpc_request_reply_error (req, SYSTEM_ERR);
+    }
+  if (req->auth_data_destroy != NULL)
+    req->auth_data_destroy (req->auth_data);
+  g_free (req->principal);
+  sconn_unref (req->sconn);
+  g_free (req);
+}
+
+guint32
+wsim_rpc_request_get_xid (WsimRpcRequest *req)
+{
+  return req->xid;
+}
+
+guint32
+wsim_rpc_request_get_proc (WsimRpcRequest *req)
+{
+  return req->proc;
+}
+
+const WsimRpcIdentity *
+wsim_rpc_request_get_identity (WsimRpcRequest *req)
+{
+  return &req->identity;
+}
+
+guint64
+wsim_rpc_request_get_connection_id (WsimRpcRequest *req)
+{
+  return req->sconn->id;
+}
+
+GMainContext *
+wsim_rpc_request_get_context (WsimRpcRequest *req)
+{
+  return wsim_conn_get_context (req->sconn->conn);
+}
+
+gboolean
+wsim_rpc_request_is_connected (WsimRpcRequest *req)
+{
+  return !req->sconn->closed;
+}
+
+void
+wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
+                               guint32 uid, guint32 gid)
+{
+  g_free (req->principal);
+  req->principal = g_strdup (principal);
+  req->identity.flavor = flavor;
+  req->identity.principal = req->principal;
+  req->identity.uid = uid;
+  req->identity.gid = gid;
+}
+
+void
+wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestroyNotify destroy)
+{
+  if (req->auth_data_destroy != NULL)
+    req->auth_data_destroy (req->auth_data);
+  req->auth_data = data;
+  req->auth_data_destroy = destroy;
+}
+
+gpointer
+wsim_rpc_request_get_auth_data (WsimRpcRequest *req)
+{
+  return req->auth_data;
+}
+
+/* ---- dispatch ------------------------------------------------------------------- */
+
+static const WsimSvcAuthOps *
+server_find_auth (WsimRpcServer *server, guint32 flavor)
+{
+  for (guint i = 0; i < server->n_auth; i++)
+    if (server->auth[i].flavor == flavor)
+      return server->auth[i].ops;
+  return NULL;
+}
+
+static const WsimRpcProcedure *
+program_find_proc (const WsimRpcProgram *program, guint32 proc)
+{
+  for (gsize i = 0; i < program->n_procs; i++)
+    if (program->procs[i].proc == proc)
+      return &program->procs[i];
+  return NULL;
+}
+
+/* PROG_UNAVAIL, or PROG_MISMATCH with the range of versions served for @prog. */
+static void
+reply_unknown_program (WsimRpcServer *server, WsimRpcRequest *req)
+{
+  GHashTableIter iter;
+  ProgramEntry *e;
+  guint32 low = G_MAXUINT32, high = 0;
+
+  g_hash_table_iter_init (&iter, server->programs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &e))
+    if (e->program->prog == req->prog)
+      {
+        low = MIN (low, e->program->vers);
+        high = MAX (high, e->program->vers);
+      }
+  if (low == G_MAXUINT32)
+    wsim_rpc_request_reply_error (req, PROG_UNAVAIL);
+  else
+    reply_prog_mismatch (req, low, high);
+}
+
+static void
+server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
+{
+  WsimRpcServer *server = sconn->server;
+  guint8 cred_body[MAX_AUTH_BYTES], verf_body[MAX_AUTH_BYTES];
+  guint64 args_small[32];
+  struct rpc_msg msg;
+  WsimRpcRequest *req;
+  const ProgramEntry *entry;
+  const WsimRpcProcedure *proc;
+  guint64 key;
+  guint32 w[3], auth_stat = AUTH_FAILED;
+  XDR xdrs;
+
+  /* An RPC version we do not speak still gets its RPC_MISMATCH (xdr_callmsg would
+   * just fail on it). A record that is not a call at all is dropped, as the protocol
+   * has no reply for it. */
+  if (len >= 12)
+    memcpy (w, rec, sizeof w);
+  if (len < 12 || GUINT32_FROM_BE (w[1]) != CALL)
+    {
+      server->stats.n_garbage++;
+      return;
+    }
+
+  req = g_new0 (WsimRpcRequest, 1);
+  req->ref_count = 1;
+  req->sconn = sconn_ref (sconn);
+  req->xid = GUINT32_FROM_BE (w[0]);
+  req->identity.uid = req->identity.gid = G_MAXUINT32;
+  req->counted = TRUE;
+  sconn->n_in_progress++;
+  server->stats.n_in_progress++;
+  sconn_update_paused (sconn);
+
+  if (GUINT32_FROM_BE (w[2]) != RPC_MSG_VERSION)
+    {
+      reply_denied (req, RPC_MISMATCH, RPC_MSG_VERSION, RPC_MSG_VERSION);
+      wsim_rpc_request_unref (req);
+      return;
+    }
+
+  memset (&msg, 0, sizeof msg);
+  msg.rm_call.cb_cred.oa_base = (caddr_t) cred_body;
+  msg.rm_call.cb_verf.oa_base = (caddr_t) verf_body;
+  xdrmem_create (&xdrs, (char *) rec, (u_int) len, XDR_DECODE);
+  if (!xdr_callmsg (&xdrs, &msg))
+    {
+      /* A header that does not decode has no procedure to blame: its arguments,
+       * whatever they are, are garbage. */
+      server->stats.n_garbage++;
+      wsim_rpc_request_reply_error (req, GARBAGE_ARGS);
+      goto out;
+    }
+  req->prog = msg.rm_call.cb_prog;
+  req->vers = msg.rm_call.cb_vers;
+  req->proc = msg.rm_call.cb_proc;
+
+  req->auth = server_find_auth (server, msg.rm_call.cb_cred.oa_flavor);
+  if (req->auth == NULL)
+    {
+      reply_denied (req, AUTH_ERROR, AUTH_REJECTEDCRED, 0);
+      goto out;
+    }
+  switch (req->auth->check (req, &msg, rec, 32 + RNDUP (msg.rm_call.cb_cred.oa_length),
+                            &auth_stat))
+    {
+    case WSIM_SVC_AUTH_OK:
+      break;
+    case WSIM_SVC_AUTH_DENIED:
+      req->auth = NULL;   /* its verifier belongs to a call it refused */
+      reply_denied (req, AUTH_ERROR, auth_stat, 0);
+      goto out;
+    case WSIM_SVC_AUTH_REPLIED:
+      if (!req->replied)
+        request_finish (req, NULL);
+      goto out;
+    case WSIM_SVC_AUTH_DROP:
+      request_finish (req, NULL);
+      goto out;
+    }
+
+  key = ((guint64) req->prog << 32) | req->vers;
+  entry = g_hash_table_lookup (server->programs, &key);
+  if (entry == NULL)
+    {
+      reply_unknown_program (server, req);
+      goto out;
+    }
+  proc = program_find_proc (entry->program, req->proc);
+  if (proc == NULL)
+    {
+      if (req->proc == NULLPROC)
+        wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_void), NULL);
+      else
+        wsim_rpc_request_reply_error (req, PROC_UNAVAIL);
+      goto out;
+    }
+
+  {
+    void *args = proc->args_size <= sizeof args_small ? (void *) args_small
+                                                      : g_malloc (proc->args_size);
+    gboolean ok;
+
+    memset (args, 0, MAX (proc->args_size, 1));
+    ok = req->auth->unwrap != NULL ? req->auth->unwrap (req, &xdrs, proc->xargs, args)
+                                   : proc->xargs (&xdrs, args, 0);
+    if (!ok)
+      wsim_rpc_request_reply_error (req, GARBAGE_ARGS);
+    else
+      {
+        server->stats.n_calls++;
+        proc->handler (req, args, entry->user_data);
+      }
+    /* Frees what a failed decode left half-built too. */
+    xdr_free (proc->xargs, args);
+    if (args != (void *) args_small)
+      g_free (args);
+  }
+
+out:
+  xdr_destroy (&xdrs);
+  wsim_rpc_request_unref (req);
+}
+
+static void
+on_conn_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data)
+{
+  ServerConn *sconn = user_data;
+  WsimRpcServer *server = sconn->server;
+
+  if (server == NULL)
+    return;
+  /* Most recently active goes last: the reaper and the evictor start at the head. */
+  g_queue_unlink (&server->conns, &sconn->link);
+  g_queue_push_tail_link (&server->conns, &sconn->link);
+  sconn_ref (sconn);
+  server_dispatch (sconn, rec, len);
+  sconn_unref (sconn);
+}
+
+static void
+on_conn_closed (WsimConn *conn, const GError *error, gpointer user_data)
+{
+  ServerConn *sconn = user_data;
+
+  if (sconn->server == NULL)
+    return;
+  if (error != NULL && g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RECORD_TOO_LARGE))
+    sconn->server->stats.n_closed_oversize++;
+  server_close_conn (sconn);
+}
+
+static const WsimConnCallbacks server_conn_callbacks = {
+  .record = on_conn_record,
+  .closed = on_conn_closed,
+};
+
+/* ---- accepting and reaping ------------------------------------------------------ */
+
+static gboolean
+server_evict_one (WsimRpcServer *server)
+{
+  ServerConn *victim = NULL;
+
+  /* The least recently active connection with nothing in progress, else the least
+   * recently active one. */
+  for (GList *l = server->conns.head; l != NULL; l = l->next)
+    {
+      ServerConn *s = l->data;
+
+      if (s->n_in_progress == 0)
+        {
+          victim = s;
+          break;
+        }
+    }
+  if (victim == NULL && server->conns.head != NULL)
+    victim = server->conns.head->data;
+  if (victim == NULL)
+    return FALSE;
+  server->stats.n_closed_evicted++;
+  server_close_conn (victim);
+  return TRUE;
+}
+
+static void
+server_add_conn (WsimRpcServer *server, int fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
+  ServerConn *sconn;
+
+  if (socket == NULL)
+    {
+      close (fd);
+      return;
+    }
+  if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  while (g_queue_get_length (&server->conns) >= server->limits.max_connections
+         && server_evict_one (server))
+    ;
+
+  sconn = g_new0 (ServerConn, 1);
+  sconn->ref_count = 1;
+  sconn->server = server;
+  sconn->id = ++server->next_conn_id;
+  sconn->link.data = sconn;
+  sconn->conn = wsim_conn_new (server->context, socket, server->limits.max_record,
+                               &server_conn_callbacks, sconn);
+  wsim_conn_set_out_high_watermark (sconn->conn, server->limits.out_high_watermark);
+  g_queue_push_tail_link (&server->conns, &sconn->link);
+  server->stats.n_accepted++;
+}
+
+static gboolean
+on_listener_ready (GSocket *socket, GIOCondition cond, gpointer data)
+{
+  Listener *l = data;
+  WsimRpcServer *server = l->server;
+  gboolean evicted = FALSE;
+
+  for (int i = 0; i < ACCEPTS_PER_WAKE; i++)
+    {
+      int fd = accept4 (g_socket_get_fd (l->socket), NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+      if (fd >= 0)
+        {
+          server_add_conn (server, fd);
+          continue;
+        }
+      if (errno == EINTR)
+        continue;
+      if ((errno == EMFILE || errno == ENFILE) && !evicted)
+        {
+          /* Out of descriptors: make room by closing the stalest connection, once per
+           * wake-up, so a flood cannot lock out every new client. */
+          evicted = server_evict_one (server);
+          if (evicted)
+            continue;
+        }
+      break;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_reap (gpointer data)
+{
+  WsimRpcServer *server = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit = (gint64) server->limits.idle_timeout_ms * 1000;
+  GList *l = server->conns.head;
+
+  while (l != NULL)
+    {
+      ServerConn *s = l->data;
+
+      l = l->next;
+      if (s->n_in_progress == 0 && now - wsim_conn_get_last_activity (s->conn) >= limit)
+        {
+          server->stats.n_closed_idle++;
+          server_close_conn (s);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+server_arm_reaper (WsimRpcServer *server)
+{
+  guint interval;
+
+  if (server->reaper != NULL)
+    {
+      g_source_destroy (server->reaper);
+      g_clear_pointer (&server->reaper, g_source_unref);
+    }
+  if (server->limits.idle_timeout_ms == 0 || server->shut_down)
+    return;
+  interval = CLAMP (server->limits.idle_timeout_ms / 4, 10, 30000);
+  server->reaper = g_timeout_source_new (interval);
+  g_source_set_callback (server->reaper, on_reap, server, NULL);
+  g_source_set_static_name (server->reaper, "wsim-rpc-server-reaper");
+  g_source_attach (server->reaper, server->context);
+}
+
+/* ---- the server ----------------------------------------------------------------- */
+
+WsimRpcServer *
+wsim_rpc_server_new (GMainContext *context)
+{
+  WsimRpcServer *server = g_new0 (WsimRpcServer, 1);
+
+  server->ref_count = 1;
+  server->context = context != NULL ? g_main_context_ref (context)
+                                    : g_main_context_ref_thread_default ();
+  server->limits = (WsimRpcServerLimits) {
+    .max_record = 4u * 1024 * 1024,
+    .max_connections = 1024,
+    .idle_timeout_ms = 120000,
+    .out_high_watermark = 1024 * 1024,
+    .max_in_progress = 128,
+  };
+  server->listeners = g_ptr_array_new ();
+  g_queue_init (&server->conns);
+  server->programs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  wsim_rpc_server_set_auth (server, AUTH_NONE, wsim_svc_auth_none ());
+  wsim_rpc_server_set_auth (server, AUTH_SYS, wsim_svc_auth_sys ());
+  server_arm_reaper (server);
+  return server;
+}
+
+WsimRpcServer *
+wsim_rpc_server_ref (WsimRpcServer *server)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+  g_atomic_int_inc (&server->ref_count);
+  return server;
+}
+
+void
+wsim_rpc_server_unref (WsimRpcServer *server)
+{
+  if (server == NULL || !g_atomic_int_dec_and_test (&server->ref_count))
+    return;
+  wsim_rpc_server_shutdown (server);
+  g_ptr_array_unref (server->listeners);
+  g_hash_table_unref (server->programs);
+  g_main_context_unref (server->context);
+  g_free (server);
+}
+
+void
+wsim_rpc_server_shutdown (WsimRpcServer *server)
+{
+  g_return_if_fail (server != NULL);
+  if (server->shut_down)
+    return;
+  server->shut_down = TRUE;
+  for (guint i = 0; i < server->listeners->len; i++)
+    {
+      Listener *l = server->listeners->pdata[i];
+
+      g_source_destroy (l->source);
+      g_source_unref (l->source);
+      g_socket_close (l->socket, NULL);
+      g_object_unref (l->socket);
+      if (l->unix_path != NULL)
+        unlink (l->unix_path);
+      g_free (l->unix_path);
+      g_free (l);
+    }
+  g_ptr_array_set_size (server->listeners, 0);
+  while (server->conns.head != NULL)
+    server_close_conn (server->conns.head->data);
+  server_arm_reaper (server);
+}
+
+void
+wsim_rpc_server_get_limits (WsimRpcServer *server, WsimRpcServerLimits *out)
+{
+  *out = server->limits;
+}
+
+void
+wsim_rpc_server_set_limits (WsimRpcServer *server, const WsimRpcServerLimits *limits)
+{
+  g_return_if_fail (server != NULL && limits != NULL);
+  g_return_if_fail (limits->max_record >= 64 && limits->max_connections > 0
+                    && limits->max_in_progress > 0);
+  server->limits = *limits;
+  for (GList *l = server->conns.head; l != NULL; l = l->next)
+    {
+      ServerConn *s = l->data;
+
+      wsim_conn_set_out_high_watermark (s->conn, limits->out_high_watermark);
+      sconn_update_paused (s);
+    }
+  server_arm_reaper (server);
+}
+
+void
+wsim_rpc_server_get_stats (WsimRpcServer *server, WsimRpcServerStats *out)
+{
+  *out = server->stats;
+  out->n_connections = g_queue_get_length (&server->conns);
+  out->queued_bytes = 0;
+  for (GList *l = server->conns.head; l != NULL; l = l->next)
+    {
+      ServerConn *s = l->data;
+
+      out->queued_bytes += wsim_conn_get_queued_bytes (s->conn);
+      out->max_queued_bytes = MAX (out->max_queued_bytes,
+                                   wsim_conn_get_max_queued_bytes (s->conn));
+    }
+}
+
+void
+wsim_rpc_server_add_program (WsimRpcServer *server, const WsimRpcProgram *program,
+                             gpointer user_data)
+{
+  ProgramEntry *e;
+
+  g_return_if_fail (server != NULL && program != NULL);
+  e = g_new0 (ProgramEntry, 1);
+  e->key = ((guint64) program->prog << 32) | program->vers;
+  e->program = program;
+  e->user_data = user_data;
+  g_return_if_fail (!g_hash_table_contains (server->programs, &e->key));
+  g_hash_table_insert (server->programs, &e->key, e);
+}
+
+void
+wsim_rpc_server_set_auth (WsimRpcServer *server, guint32 flavor, const WsimSvcAuthOps *ops)
+{
+  g_return_if_fail (server != NULL);
+  for (guint i = 0; i < server->n_auth; i++)
+    if (server->auth[i].flavor == flavor)
+      {
+        server->auth[i] = server->auth[--server->n_auth];
+        break;
+      }
+  if (ops == NULL)
+    return;
+  g_return_if_fail (server->n_auth < MAX_FLAVORS);
+  server->auth[server->n_auth].flavor = flavor;
+  server->auth[server->n_auth].ops = ops;
+  server->n_auth++;
+}
+
+gboolean
+wsim_rpc_server_listen (WsimRpcServer *server, GSocketAddress *address,
+                        GSocketAddress **out_address, GError **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  GSocketFamily family;
+  g_autofree char *unix_path = NULL;
+  Listener *l;
+
+  g_return_val_if_fail (server != NULL && G_IS_SOCKET_ADDRESS (address), FALSE);
+  g_return_val_if_fail (!server->shut_down, FALSE);
+  family = g_socket_address_get_family (address);
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                         family == G_SOCKET_FAMILY_UNIX ? G_SOCKET_PROTOCOL_DEFAULT
+                                                        : G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  if (family == G_SOCKET_FAMILY_UNIX)
+    {
+      struct stat st;
+
+      unix_path = g_strdup (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (address)));
+      if (lstat (unix_path, &st) == 0 && S_ISSOCK (st.st_mode))
+        unlink (unix_path);
+    }
+  /* A deep backlog: connection floods are handled by eviction, not by the kernel
+   * refusing the next honest client. */
+  g_socket_set_listen_backlog (socket, 4096);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  g_socket_set_blocking (socket, FALSE);
+  if (out_address != NULL && (*out_address = g_socket_get_local_address (socket, error)) == NULL)
+    return FALSE;
+
+  l = g_new0 (Listener, 1);
+  l->server = server;
+  l->socket = g_steal_pointer (&socket);
+  l->unix_path = g_steal_pointer (&unix_path);
+  l->source = g_socket_create_source (l->socket, G_IO_IN, NULL);
+  g_source_set_callback (l->source, (GSourceFunc) (void (*) (void)) on_listener_ready, l, NULL);
+  g_source_set_static_name (l->source, "wsim-rpc-server-listener");
+  g_source_attach (l->source, server->context);
+  g_ptr_array_add (server->listeners, l);
+  return TRUE;
+}
+
+GMainContext *
+wsim_rpc_server_get_context (WsimRpcServer *server)
+{
+  return server->context;
+}

@@ -1,0 +1,251 @@
+/* wsim-rpc-server.h: an ONC RPC server on a GLib main context.
+ *
+ * A server listens on any number of TCP or Unix-domain stream sockets and serves the
+ * programs registered on it. Nothing is process-global: two servers in one process
+ * are independent. Dispatch never blocks the loop: a handler gets a WsimRpcRequest and
+ * replies at once or later (keep a reference), exactly once.
+ *
+ * Defences (all in WsimRpcServerLimits): a maximum record size (a larger record closes
+ * that connection cleanly, nothing is allocated for it); back-pressure (a connection
+ * whose queued replies exceed the high watermark, or that has too many requests in
+ * progress, is not read until it drains, so a peer that stops reading cannot make the
+ * server's memory grow); an idle timeout (connections with no traffic and no request in
+ * progress are closed; a peer that stalls mid-record counts as idle); and a connection
+ * cap (at the cap, the least recently active connection is closed to admit a new one).
+ *
+ * Threading: a server and its requests belong to the GMainContext given at creation.
+ * Call everything from the thread that iterates it; handlers run there.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <rpc/rpc.h>
+
+#include "wsim-auth.h"
+#include "wsim-xdrbuf.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimRpcServer WsimRpcServer;
+
+/**
+ * WsimRpcHandler:
+ * @req: the request; borrowed for the call, wsim_rpc_request_ref() it to reply later
+ * @args: the decoded arguments, owned by the engine and freed when the handler returns
+ *   (copy what you keep)
+ * @user_data: the data given with the program
+ * Must answer with wsim_rpc_request_reply() or wsim_rpc_request_reply_error(), now or
+ * later. A request whose last reference goes without a reply is answered SYSTEM_ERR.
+ */
+typedef void (*WsimRpcHandler) (WsimRpcRequest *req, void *args, gpointer user_data);
+
+/**
+ * WsimRpcProcedure:
+ * @proc: procedure number
+ * @name: for traces
+ * @xargs: XDR routine of the arguments
+ * @args_size: sizeof the decoded argument type (0 for void)
+ * @handler: the handler
+ */
+typedef struct {
+  guint32        proc;
+  const char    *name;
+  xdrproc_t      xargs;
+  gsize          args_size;
+  WsimRpcHandler handler;
+} WsimRpcProcedure;
+
+/**
+ * WsimRpcProgram:
+ * @prog, @vers: program and version
+ * @name: for traces
+ * @procs: the procedures (a static table). Procedure 0 answers with void when absent,
+ *   as every ONC RPC program must.
+ * @n_procs: entries in @procs
+ */
+typedef struct {
+  guint32                 prog;
+  guint32                 vers;
+  const char             *name;
+  const WsimRpcProcedure *procs;
+  gsize                   n_procs;
+} WsimRpcProgram;
+
+/**
+ * WsimRpcServerLimits: the server's defences; see the file comment.
+ * @max_record: largest request record in bytes (default 4 MiB)
+ * @max_connections: connection cap (default 1024)
+ * @idle_timeout_ms: idle connections are closed after this (default 120000; 0 never)
+ * @out_high_watermark: queued reply bytes per connection before it stops being read
+ *   (default 1 MiB)
+ * @max_in_progress: requests per connection awaiting their reply before it stops being
+ *   read (default 128)
+ */
+typedef struct {
+  guint32 max_record;
+  guint   max_connections;
+  guint   idle_timeout_ms;
+  gsize   out_high_watermark;
+  guint   max_in_progress;
+} WsimRpcServerLimits;
+
+/**
+ * WsimRpcServerStats: counters for tests and monitoring.
+ * @n_connections: open connections now
+ * @n_in_progress: requests awaiting their reply now
+ * @queued_bytes: reply bytes queued and not yet written, all connections
+ * @max_queued_bytes: the most @queued_bytes has been
+ * @n_accepted, @n_closed_idle, @n_closed_evicted, @n_closed_oversize: connections
+ * @n_calls: calls dispatched to a handler
+ * @n_garbage: records that were not an RPC call and were dropped
+ */
+typedef struct {
+  guint   n_connections;
+  guint   n_in_progress;
+  gsize   queued_bytes;
+  gsize   max_queued_bytes;
+  guint64 n_accepted;
+  guint64 n_closed_idle;
+  guint64 n_closed_evicted;
+  guint64 n_closed_oversize;
+  guint64 n_calls;
+  guint64 n_garbage;
+} WsimRpcServerStats;
+
+/**
+ * WsimRpcIdentity: who made a call, as the flavor established it.
+ * @flavor: AUTH_NONE (0), AUTH_SYS (1), RPCSEC_GSS (6), …
+ * @principal: (nullable) a printable name: "uid:gid@machine" for AUTH_SYS, the GSS
+ *   principal for RPCSEC_GSS, NULL for AUTH_NONE
+ * @uid, @gid: AUTH_SYS ids, G_MAXUINT32 otherwise
+ */
+typedef struct {
+  guint32     flavor;
+  const char *principal;
+  guint32     uid;
+  guint32     gid;
+} WsimRpcIdentity;
+
+/**
+ * wsim_rpc_server_new:
+ * @context: (nullable) the main context to serve on; NULL for the thread default
+ * Returns: (transfer full) a server with default limits, AUTH_NONE and AUTH_SYS accepted.
+ */
+WsimRpcServer *wsim_rpc_server_new (GMainContext *context);
+
+/** wsim_rpc_server_ref: Returns: @server with one more reference. */
+WsimRpcServer *wsim_rpc_server_ref (WsimRpcServer *server);
+
+/** wsim_rpc_server_unref: drops a reference; the last one shuts the server down. NULL is fine. */
+void wsim_rpc_server_unref (WsimRpcServer *server);
+
+/** wsim_rpc_server_get_limits: copies the limits in force into @out. */
+void wsim_rpc_server_get_limits (WsimRpcServer *server, WsimRpcServerLimits *out);
+
+/** wsim_rpc_server_set_limits: sets the limits; they apply to connections accepted later
+ *  and, for the idle timeout and watermarks, to open ones. */
+void wsim_rpc_server_set_limits (WsimRpcServer *server, const WsimRpcServerLimits *limits);
+
+/** wsim_rpc_server_get_stats: copies the counters into @out. */
+void wsim_rpc_server_get_stats (WsimRpcServer *server, WsimRpcServerStats *out);
+
+/**
+ * wsim_rpc_server_add_program:
+ * @program: (not nullable) a static table that outlives the server
+ * @user_data: passed to the handlers
+ * A program number and version may be added once.
+ */
+void wsim_rpc_server_add_program (WsimRpcServer *server, const WsimRpcProgram *program,
+                                  gpointer user_data);
+
+/**
+ * wsim_rpc_server_set_auth:
+ * @flavor: the flavor number
+ * @ops: (nullable) its server side; NULL refuses the flavor (AUTH_REJECTEDCRED)
+ */
+void wsim_rpc_server_set_auth (WsimRpcServer *server, guint32 flavor, const WsimSvcAuthOps *ops);
+
+/**
+ * wsim_rpc_server_listen:
+ * @address: a GInetSocketAddress (port 0 picks a free one) or a GUnixSocketAddress
+ *   (a stale socket file at that path is replaced)
+ * @out_address: (out) (optional) (transfer full) the bound address
+ * @error: return location for a GError
+ * Returns: TRUE when listening.
+ */
+gboolean wsim_rpc_server_listen (WsimRpcServer *server, GSocketAddress *address,
+                                 GSocketAddress **out_address, GError **error);
+
+/**
+ * wsim_rpc_server_shutdown:
+ * Stops listening and closes every connection; replies still owed are dropped.
+ * Idempotent; the server can be unreffed afterwards at any time.
+ */
+void wsim_rpc_server_shutdown (WsimRpcServer *server);
+
+/** wsim_rpc_server_get_context: Returns: (transfer none) the server's main context. */
+GMainContext *wsim_rpc_server_get_context (WsimRpcServer *server);
+
+/* ---- requests ------------------------------------------------------------------- */
+
+/** wsim_rpc_request_ref: Returns: @req with one more reference. */
+WsimRpcRequest *wsim_rpc_request_ref (WsimRpcRequest *req);
+
+/** wsim_rpc_request_unref: drops a reference (see WsimRpcHandler for the last one). */
+void wsim_rpc_request_unref (WsimRpcRequest *req);
+
+/**
+ * wsim_rpc_request_reply:
+ * Sends the SUCCESS reply with @res encoded by @xres (through the call's flavor).
+ * A reply to a request whose connection has closed is dropped quietly.
+ * Returns: FALSE if @xres refused to encode @res (SYSTEM_ERR is sent instead).
+ */
+gboolean wsim_rpc_request_reply (WsimRpcRequest *req, xdrproc_t xres, const void *res);
+
+/**
+ * wsim_rpc_request_reply_error:
+ * @accept_stat: PROC_UNAVAIL, GARBAGE_ARGS or SYSTEM_ERR
+ * Sends an accepted-but-failed reply.
+ */
+void wsim_rpc_request_reply_error (WsimRpcRequest *req, enum accept_stat accept_stat);
+
+/** wsim_rpc_request_get_xid: Returns: the call's XID. */
+guint32 wsim_rpc_request_get_xid (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_proc: Returns: the procedure number. */
+guint32 wsim_rpc_request_get_proc (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_identity: Returns: (transfer none) who made the call. */
+const WsimRpcIdentity *wsim_rpc_request_get_identity (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_connection_id: Returns: a number naming the request's connection,
+ *  unique within the server's life (to tell callers apart). */
+guint64 wsim_rpc_request_get_connection_id (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_context: Returns: (transfer none) the main context the request
+ *  belongs to (for handlers that reply later from a timer or another source). */
+GMainContext *wsim_rpc_request_get_context (WsimRpcRequest *req);
+
+/** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
+gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
+
+/**
+ * wsim_rpc_request_set_identity:
+ * For server flavors: records who made the call; @principal is copied.
+ */
+void wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
+                                    guint32 uid, guint32 gid);
+
+/**
+ * wsim_rpc_request_set_auth_data:
+ * For server flavors: per-request data (freed with @destroy with the request).
+ */
+void wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestroyNotify destroy);
+
+/** wsim_rpc_request_get_auth_data: Returns: (transfer none) what set_auth_data stored. */
+gpointer wsim_rpc_request_get_auth_data (WsimRpcRequest *req);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcServer, wsim_rpc_server_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcRequest, wsim_rpc_request_unref)
+
+G_END_DECLS

@@ -1,0 +1,279 @@
+/* wsim-test-util.c: loop-until, a server on a thread, helper processes (see the header). */
+#include "wsim-test-util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wsim-testprog-server.h"
+
+typedef struct {
+  WsimTestCond cond;
+  gpointer     data;
+} Until;
+
+static gboolean
+keep_source (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+wsim_test_run_until (GMainContext *context, WsimTestCond cond, gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  GSource *wake;
+  gboolean ok;
+
+  if (context == NULL)
+    context = g_main_context_ref_thread_default ();
+  else
+    g_main_context_ref (context);
+
+  /* A timer at the deadline, so a blocking iteration cannot outlive it. */
+  wake = g_timeout_source_new (MAX (timeout_ms, 1));
+  g_source_set_callback (wake, keep_source, NULL, NULL);
+  g_source_attach (wake, context);
+  while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (wake);
+  g_source_unref (wake);
+  g_main_context_unref (context);
+  return ok;
+}
+
+gboolean
+wsim_test_flag_is_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}
+
+GSocketAddress *
+wsim_test_loopback (void)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+  return g_inet_socket_address_new (lo, 0);
+}
+
+guint16
+wsim_test_port (GSocketAddress *address)
+{
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+/* ---- a server on its own thread ---------------------------------------------------- */
+
+struct _WsimTestServerThread {
+  GThread             *thread;
+  GMainContext        *context;     /* (owned) the server thread's */
+  WsimRpcServer       *server;      /* (owned) created and freed on the server thread */
+  GSocketAddress      *address;     /* (owned) */
+  WsimTestServerSetup  setup;
+  gpointer             setup_data;
+  GMutex               lock;
+  GCond                cond;
+  gboolean             ready;
+  gboolean             quit;
+};
+
+static gpointer
+server_thread_main (gpointer data)
+{
+  WsimTestServerThread *t = data;
+  g_autoptr(GSocketAddress) any = wsim_test_loopback ();
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (t->context);
+  t->server = wsim_rpc_server_new (t->context);
+  wsim_rpc_server_add_program (t->server, &wsim_testprog_v1, NULL);
+  if (t->setup != NULL)
+    t->setup (t->server, t->setup_data);
+  if (!wsim_rpc_server_listen (t->server, any, &t->address, &error))
+    g_error ("test server cannot listen: %s", error->message);
+
+  g_mutex_lock (&t->lock);
+  t->ready = TRUE;
+  g_cond_signal (&t->cond);
+  g_mutex_unlock (&t->lock);
+
+  while (!g_atomic_int_get (&t->quit))
+    g_main_context_iteration (t->context, TRUE);
+
+  wsim_rpc_server_shutdown (t->server);
+  g_clear_pointer (&t->server, wsim_rpc_server_unref);
+  /* Let sources that were destroyed with the server go. */
+  while (g_main_context_iteration (t->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (t->context);
+  return NULL;
+}
+
+WsimTestServerThread *
+wsim_test_server_thread_start (WsimTestServerSetup setup, gpointer data)
+{
+  WsimTestServerThread *t = g_new0 (WsimTestServerThread, 1);
+
+  t->context = g_main_context_new ();
+  t->setup = setup;
+  t->setup_data = data;
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->cond);
+  t->thread = g_thread_new ("wsim-test-server", server_thread_main, t);
+  g_mutex_lock (&t->lock);
+  while (!t->ready)
+    g_cond_wait (&t->cond, &t->lock);
+  g_mutex_unlock (&t->lock);
+  return t;
+}
+
+GSocketAddress *
+wsim_test_server_thread_address (WsimTestServerThread *t)
+{
+  return t->address;
+}
+
+typedef struct {
+  WsimTestServerThread *t;
+  WsimTestServerSetup   fn;
+  gpointer              data;
+  gboolean              done;
+} ThreadCall;
+
+static gboolean
+thread_call_cb (gpointer data)
+{
+  ThreadCall *c = data;
+
+  c->fn (c->t->server, c->data);
+  g_mutex_lock (&c->t->lock);
+  c->done = TRUE;
+  g_cond_broadcast (&c->t->cond);
+  g_mutex_unlock (&c->t->lock);
+  return G_SOURCE_REMOVE;
+}
+
+void
+wsim_test_server_thread_call (WsimTestServerThread *t, WsimTestServerSetup fn, gpointer data)
+{
+  ThreadCall c = { t, fn, data, FALSE };
+
+  g_main_context_invoke (t->context, thread_call_cb, &c);
+  g_mutex_lock (&t->lock);
+  while (!c.done)
+    g_cond_wait (&t->cond, &t->lock);
+  g_mutex_unlock (&t->lock);
+}
+
+static gboolean
+wake_noop (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+wsim_test_server_thread_stop (WsimTestServerThread *t)
+{
+  if (t == NULL)
+    return;
+  g_atomic_int_set (&t->quit, TRUE);
+  g_main_context_invoke (t->context, wake_noop, NULL);
+  g_thread_join (t->thread);
+  g_clear_object (&t->address);
+  g_main_context_unref (t->context);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->cond);
+  g_free (t);
+}
+
+/* ---- helper processes ------------------------------------------------------------- */
+
+gboolean
+wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms, GError **error)
+{
+  GString *line = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  memset (child, 0, sizeof *child);
+  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                 &child->pid, NULL, &child->stdout_fd, NULL, error))
+    {
+      g_string_free (line, TRUE);
+      return FALSE;
+    }
+  /* Read the first line with poll: bounded by the deadline. */
+  for (;;)
+    {
+      GPollFD pfd = { child->stdout_fd, G_IO_IN, 0 };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      char c;
+
+      if (left <= 0 || g_poll (&pfd, 1, (gint) left) <= 0)
+        break;
+      if (read (child->stdout_fd, &c, 1) != 1)
+        break;
+      if (c == '\n')
+        {
+          child->first_line = g_string_free (line, FALSE);
+          return TRUE;
+        }
+      g_string_append_c (line, c);
+    }
+  g_string_free (line, TRUE);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s printed no line in %u ms",
+               argv[0], timeout_ms);
+  wsim_test_child_stop (child);
+  return FALSE;
+}
+
+int
+wsim_test_child_stop (WsimTestChild *child)
+{
+  int status = 0;
+
+  if (child->pid > 0)
+    {
+      /* Wait on a pidfd with a deadline: no polling loop, no sleep. */
+      int pidfd = (int) syscall (SYS_pidfd_open, child->pid, 0);
+
+      kill (child->pid, SIGTERM);
+      if (pidfd >= 0)
+        {
+          GPollFD pfd = { pidfd, G_IO_IN, 0 };
+
+          if (g_poll (&pfd, 1, 2000) <= 0)
+            kill (child->pid, SIGKILL);
+          close (pidfd);
+        }
+      else
+        kill (child->pid, SIGKILL);
+      waitpid (child->pid, &status, 0);
+      g_spawn_close_pid (child->pid);
+      child->pid = 0;
+    }
+  if (child->stdout_fd > 0)
+    close (child->stdout_fd);
+  child->stdout_fd = -1;
+  g_clear_pointer (&child->first_line, g_free);
+  return status;
+}
+
+guint
+wsim_test_raise_fd_limit (guint n)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return 0;
+  if (rl.rlim_cur < n)
+    {
+      rl.rlim_cur = MIN ((rlim_t) n, rl.rlim_max);
+      setrlimit (RLIMIT_NOFILE, &rl);
+      getrlimit (RLIMIT_NOFILE, &rl);
+    }
+  return (guint) rl.rlim_cur;
+}

@@ -1,0 +1,80 @@
+/* wsim-test-util.h: what every test suite needs and no test should write again.
+ *
+ * Waiting is done by iterating a main context until a condition holds, with a deadline,
+ * never by sleeping. Helper processes are started with their pid recorded and stopped
+ * by it. A server can run on its own thread and context, for tests whose client blocks
+ * (stock libtirpc's clnt_call).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wsim-rpc-client.h"
+#include "wsim-rpc-server.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*WsimTestCond) (gpointer data);
+
+/**
+ * wsim_test_run_until:
+ * Iterates @context (NULL: the thread default) until @cond returns TRUE or @timeout_ms
+ * passes. Returns: TRUE if the condition held.
+ */
+gboolean wsim_test_run_until (GMainContext *context, WsimTestCond cond, gpointer data,
+                              guint timeout_ms);
+
+/** wsim_test_flag_is_set: a WsimTestCond for a gboolean*. */
+gboolean wsim_test_flag_is_set (gpointer flag);
+
+/** wsim_test_loopback: Returns: (transfer full) 127.0.0.1:0. */
+GSocketAddress *wsim_test_loopback (void);
+
+/** wsim_test_port: Returns: the port of an inet socket address. */
+guint16 wsim_test_port (GSocketAddress *address);
+
+/* ---- a server on its own thread ---------------------------------------------------- */
+
+typedef struct _WsimTestServerThread WsimTestServerThread;
+
+/** Called on the server thread before it starts serving, to add programs or limits. */
+typedef void (*WsimTestServerSetup) (WsimRpcServer *server, gpointer data);
+
+/**
+ * wsim_test_server_thread_start:
+ * Starts a thread with its own GMainContext and a WsimRpcServer serving the test program
+ * (plus what @setup adds) on 127.0.0.1 with a free port.
+ */
+WsimTestServerThread *wsim_test_server_thread_start (WsimTestServerSetup setup, gpointer data);
+/** Returns: (transfer none) the bound address. */
+GSocketAddress *wsim_test_server_thread_address (WsimTestServerThread *t);
+/** Stops the server (shutdown, on its thread), joins the thread, frees everything. */
+void wsim_test_server_thread_stop (WsimTestServerThread *t);
+/** Runs @fn(server, data) on the server thread and waits for it (for reading stats). */
+void wsim_test_server_thread_call (WsimTestServerThread *t, WsimTestServerSetup fn, gpointer data);
+
+/* ---- helper processes ------------------------------------------------------------- */
+
+typedef struct {
+  GPid  pid;
+  int   stdout_fd;
+  char *first_line;   /* (owned) what the child printed first (e.g. its port) */
+} WsimTestChild;
+
+/**
+ * wsim_test_child_spawn:
+ * Starts @argv (NULL-terminated), waits up to @timeout_ms for its first stdout line.
+ * Returns: FALSE (child stopped) if it did not print one.
+ */
+gboolean wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms,
+                                GError **error);
+
+/** Stops the child by its pid (SIGTERM, then SIGKILL after 2 s) and reaps it.
+ *  Returns: the wait status. */
+int wsim_test_child_stop (WsimTestChild *child);
+
+/** Raises RLIMIT_NOFILE's soft limit to at least @n (bounded by the hard limit).
+ *  Returns: the soft limit now. */
+guint wsim_test_raise_fd_limit (guint n);
+
+G_END_DECLS

@@ -1,0 +1,8 @@
+/* wsim-testprog-server.h: the test program (wsim_testprog.x) served by our engine. */
+#pragma once
+
+#include "wsim-rpc-server.h"
+#include "wsim_testprog.h"
+
+/** The program table; handlers need no user data. */
+extern const WsimRpcProgram wsim_testprog_v1;

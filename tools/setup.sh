@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what wmisim needs on Debian 12 (build, tests, benchmarks). Safe to run twice:
+# it only calls apt-get when a package is missing.
+set -euo pipefail
+
+packages=(
+  build-essential meson ninja-build pkg-config
+  libglib2.0-dev libtirpc-dev rpcsvc-proto libcriterion-dev
+  valgrind util-linux procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: all packages present"
+fi
