@@ -135,4 +135,6 @@ const WsimSvcAuthOps *wsim_svc_auth_none (void);
 /** wsim_svc_auth_sys: Returns: the server side of AUTH_SYS (trusts what the client says, as RFC 5531 does). */
 const WsimSvcAuthOps *wsim_svc_auth_sys (void);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimAuth, wsim_auth_unref)
+
 G_END_DECLS

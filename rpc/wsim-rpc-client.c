@@ -105,10 +105,10 @@ client_run_deferred (WsimRpcClient *client)
       if (item == NULL)
         break;
 
-      if (GPOINTER_TO_UINT (item) & 1)
+      if (GPOINTER_TO_SIZE (item) & 1)
         {
           /* A cancellation; the call may have completed meanwhile. */
-          guint32 xid = GPOINTER_TO_UINT (item) >> 1;
+          guint32 xid = (guint32) (GPOINTER_TO_SIZE (item) >> 1);
           g_autoptr(GError) error = NULL;
 
           if (!g_hash_table_steal_extended (client->pending, GUINT_TO_POINTER (xid), NULL,
@@ -162,7 +162,7 @@ on_cancelled (GCancellable *cancellable, gpointer data)
 {
   PendingCall *call = data;
 
-  client_defer (call->client, GUINT_TO_POINTER ((call->xid << 1) | 1));
+  client_defer (call->client, GSIZE_TO_POINTER (((gsize) call->xid << 1) | 1));
 }
 
 /* Fails every pending call with @error (connection lost or client closed). */

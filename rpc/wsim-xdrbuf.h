@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /**
  * WSIM_XDRPROC:
- * libtirpc types xdrproc_t as bool_t (*)(XDR *, void *, u_int) while rpcgen emits
+ * libtirpc types xdrproc_t as bool_t (*)(XDR *, ...) while rpcgen emits
  * bool_t xdr_T(XDR *, T *). Casting through a generic function pointer says the
  * conversion is meant (and keeps -Wcast-function-type quiet); libtirpc itself calls
  * such routines with the extra argument, which the ABI ignores.

@@ -29,6 +29,10 @@
 #include "wsim_service.h"
 #include "wsim_sink.h"
 
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+#include <valgrind/memcheck.h>
+#endif
+
 #ifndef WSIM_GOLDEN_DIR
 #error "WSIM_GOLDEN_DIR must name the directory of the .hex files"
 #endif
@@ -48,6 +52,27 @@ typedef struct
 } WireVector;
 
 /* ---------------------------------------------------------------- helpers */
+
+/* Under valgrind, fails the running test if memcheck has seen an error or a definite
+ * leak so far in this process. Needed because Criterion runs each test in a worker
+ * and ignores the worker's exit status once the test has reported, so valgrind's
+ * --error-exitcode in a worker can never fail a test. A no-op outside valgrind. */
+static void
+assert_valgrind_clean (void)
+{
+#ifdef HAVE_VALGRIND_MEMCHECK_H
+  if (!RUNNING_ON_VALGRIND)
+    return;
+  unsigned long leaked = 0, dubious = 0, reachable = 0, suppressed = 0;
+  VALGRIND_DO_LEAK_CHECK;
+  VALGRIND_COUNT_LEAKS (leaked, dubious, reachable, suppressed);
+  unsigned long errors = VALGRIND_COUNT_ERRORS;
+  cr_assert_eq (errors, 0, "memcheck reported %lu errors (see its log)", errors);
+  cr_assert_eq (leaked, 0, "memcheck found %lu bytes definitely lost "
+                "(%lu possibly, %lu reachable, %lu suppressed)",
+                leaked, dubious, reachable, suppressed);
+#endif
+}
 
 static const char *
 golden_dir (void)
@@ -232,6 +257,7 @@ run_golden (const WireVector *v)
   g_free (path);
   g_free (enc);
   g_free (expected);
+  assert_valgrind_clean ();
 }
 
 static void
@@ -250,6 +276,7 @@ run_truncated (const WireVector *v)
     }
   g_free (enc);
   g_free (expected);
+  assert_valgrind_clean ();
 }
 
 /* ---------------------------------------------------------------- field-by-field checks */
@@ -885,6 +912,7 @@ Test (wire, unknown_cimtype_fails, .timeout = 10)
       cr_assert_not (xdr_wsim_value (&xdrs, &v), "encoded cimtype 0x%x", bad[i]);
       xdr_destroy (&xdrs);
     }
+  assert_valgrind_clean ();
 }
 
 Test (wire, unknown_cimtype_in_row_fails, .timeout = 10)
@@ -892,6 +920,7 @@ Test (wire, unknown_cimtype_in_row_fails, .timeout = 10)
   /* A row whose second value is CIM_OBJECT: the row, and so the batch, fails. */
   EXPECT_UNITS_FAIL (wsim_instance, "row with a CIM_OBJECT value",
                      0, 2, CIM_UINT32, 7, CIM_OBJECT, 0, 0);
+  assert_valgrind_clean ();
 }
 
 Test (wire, array_longer_than_buffer_fails, .timeout = 10)
@@ -908,6 +937,7 @@ Test (wire, array_longer_than_buffer_fails, .timeout = 10)
                      1, 0x41000000, 0, 10);
   EXPECT_UNITS_FAIL (wsim_indicate_args, "indicate: 5 rows declared, 1 present",
                      0, 1, 0, 2, 0, 0, 5, 0, 0);
+  assert_valgrind_clean ();
 }
 
 Test (wire, array_over_bound_fails, .timeout = 10)
@@ -936,6 +966,7 @@ Test (wire, array_over_bound_fails, .timeout = 10)
   EXPECT_UNITS_FAIL (wsim_open_namespace_args, "namespace path WSIM_MAX_PATH + 1",
                      WSIM_MAX_PATH + 1);
   EXPECT_UNITS_FAIL (wsim_sink_ref, "endpoint WSIM_MAX_NAME + 1", WSIM_MAX_NAME + 1);
+  assert_valgrind_clean ();
 }
 
 Test (wire, optional_obj_param_bad_flag_fails, .timeout = 10)
@@ -944,6 +975,7 @@ Test (wire, optional_obj_param_bad_flag_fails, .timeout = 10)
    * any non-zero as TRUE, so this is a truncation failure: "present", then no row. */
   EXPECT_UNITS_FAIL (wsim_set_status_args, "obj_param present but missing",
                      0, 1, 0, 2, 0, 0x80041002u, 0, 0, 1);
+  assert_valgrind_clean ();
 }
 
 /* The bounds are inclusive and large enough for what the brief promises. */
@@ -997,6 +1029,7 @@ Test (wire, bounds_are_inclusive, .timeout = 30)
   cr_assert_str_eq (pgot.name, name);
   xdr_free ((xdrproc_t) xdr_wsim_property_def, (char *) &pgot);
   g_free (enc);
+  assert_valgrind_clean ();
 }
 
 /* The numbers other code relies on come out of rpcgen as documented. */
@@ -1026,4 +1059,5 @@ Test (wire, program_and_procedure_numbers, .timeout = 10)
         cr_assert_eq (xdr_sizeof ((xdrproc_t) xdr_wsim_value, &v), 8,
                       "no array arm for cimtype %d", t);
       }
+  assert_valgrind_clean ();
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# memcheck.sh MODE PROGRAM [ARGS…]: the exe_wrapper of the valgrind and sanitize test setups.
+#
+# Criterion runs each test in a child process and judges it by its own protocol, not by
+# the child's exit status, so an error that valgrind or a sanitizer reports when a child
+# exits would pass unnoticed. This wrapper sends every process's report to a private
+# directory and fails the test when any report holds an error.
+#   MODE valgrind: memcheck on every process (children traced), definite leaks are errors.
+#   MODE sanitize: ASan (leaks included) and UBSan reports.
+set -u
+mode=$1; shift
+dir=$(mktemp -d "${TMPDIR:-/tmp}/wsim-memcheck.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+
+case "$mode" in
+  valgrind)
+    valgrind --trace-children=yes --child-silent-after-fork=no \
+      --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+      --suppressions="$here/valgrind.supp" --log-file="$dir/vg.%p" "$@"
+    rc=$?
+    bad=$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$dir"/vg.* 2>/dev/null)
+    ;;
+  sanitize)
+    export ASAN_OPTIONS="detect_leaks=1:log_path=$dir/asan:${ASAN_OPTIONS:-}"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan:${UBSAN_OPTIONS:-}"
+    "$@"
+    rc=$?
+    bad=$(ls "$dir"/asan.* "$dir"/ubsan.* 2>/dev/null)
+    ;;
+  *)
+    echo "memcheck.sh: unknown mode $mode" >&2
+    exit 2
+    ;;
+esac
+
+if [ -n "$bad" ]; then
+  for f in $bad; do
+    echo "==== $mode report: $f"
+    cat "$f"
+  done
+  exit 1
+fi
+exit $rc

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# tools/run.sh: installs what is missing, builds, and runs the main job against the
+# server embedded in the wmisim process. Extra arguments go to wmisim.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+if [ -f build/build.ninja ]; then meson setup --reconfigure build >/dev/null; else meson setup build >/dev/null; fi
+meson compile -C build >/dev/null
+exec ./build/tools/wmisim "${@:-ping}"
