@@ -34,6 +34,8 @@ wsim_record_put_header (guint8 out[4], guint32 len)
 static void
 rec_append (WsimRecordReader *r, const guint8 *p, gsize n)
 {
+  if (n == 0)
+    return;
   if (r->rec_cap - r->rec_len < n)
     {
       /* Grow with what arrived, never with what the header promised. */

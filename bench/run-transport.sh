@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# run-transport.sh: the transport benchmark, our engine against stock libtirpc.
+#
+#   bash bench/run-transport.sh [BUILD_DIR]        (default: build)
+#
+# Builds nothing: BUILD_DIR must already hold bench/bench-rpc-server and
+# bench/bench-rpc-client (ninja -C BUILD_DIR). For each placement
+#   same-core   server and client both pinned to cpu 0 (taskset -c 0)
+#   cross-core  server on cpu 0, client on cpu 1
+# it starts one server per engine (pinned, pids recorded, stopped by pid on exit),
+# then measures, each 3 times (engines interleaved) and keeps the median:
+#   sequential NULL calls/s, 64 KiB ECHO MB/s each way, and (wsim only) NULL calls/s
+#   with 32 calls in flight.
+# It prints every run, then the table with the ratios wsim/stock and the targets.
+#
+# A benchmark, not a test: a missed target is reported, not fatal. Exits 0 unless a
+# program crashed or failed. Environment: SECONDS_PER_RUN (2), WARMUP (0.3), REPEATS (3).
+
+set -u
+set -o pipefail
+
+BUILD_DIR=${1:-build}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-2}
+WARMUP=${WARMUP:-0.3}
+REPEATS=${REPEATS:-3}
+DEPTH=32
+SIZE=65536
+
+SERVER="$BUILD_DIR/bench/bench-rpc-server"
+CLIENT="$BUILD_DIR/bench/bench-rpc-client"
+for p in "$SERVER" "$CLIENT"; do
+  if [[ ! -x $p ]]; then
+    echo "run-transport.sh: $p not found; build first: ninja -C $BUILD_DIR" >&2
+    exit 2
+  fi
+done
+if ! command -v taskset >/dev/null; then
+  echo "run-transport.sh: taskset (util-linux) is required for pinning" >&2
+  exit 2
+fi
+
+# Nothing in the environment may slow the engine down (GLib debug modes, valgrind hooks).
+unset G_DEBUG G_SLICE G_MESSAGES_DEBUG WSIM_UNDER_VALGRIND MALLOC_CHECK_ MALLOC_PERTURB_
+
+TMP=$(mktemp -d /tmp/wsim-bench.XXXXXX)
+SERVER_PIDS=()
+FAILED=0
+
+cleanup() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null
+      for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+  done
+  SERVER_PIDS=()
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+NCPU=$(nproc 2>/dev/null || echo 1)
+PLACEMENTS=(same)
+if (( NCPU >= 2 )); then
+  PLACEMENTS+=(cross)
+else
+  echo "note: only one cpu available; cross-core placement skipped"
+fi
+ENGINES=(tirpc wsim)
+
+server_cpu() { echo 0; }
+client_cpu() { [[ $1 == same ]] && echo 0 || echo 1; }
+
+# start_server PLACEMENT ENGINE: starts it, waits for its port; sets PORT_<engine>.
+start_server() {
+  local placement=$1 engine=$2 out="$TMP/server-$1-$2.out" err="$TMP/server-$1-$2.err"
+  local pid port=""
+
+  taskset -c "$(server_cpu "$placement")" "$SERVER" --engine "$engine" >"$out" 2>"$err" &
+  pid=$!
+  SERVER_PIDS+=("$pid")
+  for _ in $(seq 100); do
+    port=$(head -n 1 "$out" 2>/dev/null)
+    [[ -n $port ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [[ -z $port ]]; then
+    echo "run-transport.sh: $engine server did not start:" >&2
+    cat "$err" >&2
+    return 1
+  fi
+  printf -v "PORT_$engine" '%s' "$port"
+  printf -v "PID_$engine" '%s' "$pid"
+}
+
+stop_servers() {
+  local pid engine
+  for engine in "${ENGINES[@]}"; do
+    local var="PID_$engine"
+    pid=${!var:-}
+    [[ -z $pid ]] && continue
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "run-transport.sh: the $engine server died during the run" >&2
+      FAILED=1
+      continue
+    fi
+    kill -TERM "$pid"
+    wait "$pid"
+    local rc=$?
+    if (( rc != 0 )); then
+      echo "run-transport.sh: the $engine server exited with status $rc" >&2
+      FAILED=1
+    fi
+  done
+  SERVER_PIDS=()
+}
+
+# run_client PLACEMENT ENGINE MODE FIELD: one run; prints the value of FIELD (or ERR).
+run_client() {
+  local placement=$1 engine=$2 mode=$3 field=$4 var="PORT_$2" line rc
+  line=$(taskset -c "$(client_cpu "$placement")" "$CLIENT" --engine "$engine" \
+           --port "${!var}" --mode "$mode" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" \
+           --depth "$DEPTH" --size "$SIZE" 2>"$TMP/client.err")
+  rc=$?
+  echo "  [$placement] $line" >&2
+  if (( rc != 0 )) || [[ -z $line ]]; then
+    echo "run-transport.sh: client $engine/$mode ($placement) failed with status $rc:" >&2
+    cat "$TMP/client.err" >&2
+    FAILED=1
+    echo ERR
+    return
+  fi
+  sed -n "s/.* $field=\([0-9.]*\).*/\1/p" <<<"$line"
+}
+
+median() {
+  printf '%s\n' "$@" | grep -v ERR | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "ERR"; else if (NR % 2) print v[(NR + 1) / 2];
+                              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A RESULT
+
+# measure PLACEMENT KEY MODE FIELD ENGINE...: REPEATS runs per engine, interleaved.
+measure() {
+  local placement=$1 key=$2 mode=$3 field=$4
+  shift 4
+  local engines=("$@") rep engine
+  declare -A vals=()
+  for (( rep = 1; rep <= REPEATS; rep++ )); do
+    for engine in "${engines[@]}"; do
+      vals[$engine]+=" $(run_client "$placement" "$engine" "$mode" "$field")"
+    done
+  done
+  for engine in "${engines[@]}"; do
+    [[ ${vals[$engine]} == *ERR* ]] && FAILED=1   # run_client ran in a subshell
+    # shellcheck disable=SC2086
+    RESULT[$key,$placement,$engine]=$(median ${vals[$engine]})
+    RESULT[$key,$placement,$engine,runs]=${vals[$engine]# }
+  done
+}
+
+echo "transport benchmark: $SECONDS_PER_RUN s per run after $WARMUP s warm-up," \
+     "median of $REPEATS, $NCPU cpus, $(uname -r)"
+echo "server: $SERVER; client: $CLIENT"
+echo
+
+for placement in "${PLACEMENTS[@]}"; do
+  echo "== $placement-core: server on cpu $(server_cpu "$placement"), client on cpu $(client_cpu "$placement")" >&2
+  for engine in "${ENGINES[@]}"; do
+    start_server "$placement" "$engine" || { FAILED=1; continue 2; }
+  done
+  measure "$placement" null     null      calls_per_s tirpc wsim
+  measure "$placement" echo     echo      mb_per_s    tirpc wsim
+  measure "$placement" pipe     pipelined calls_per_s wsim
+  stop_servers
+done
+
+# ---- the table ------------------------------------------------------------------------
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "ERR" || b == "ERR" || a == "" || b == "" || b + 0 == 0)
+                                     print "n/a"; else printf "%.2f", a / b }'
+}
+verdict() {   # verdict RATIO TARGET
+  awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r + 0 >= t + 0) print "PASS";
+                                   else print "MISS" }'
+}
+fmt() {   # fmt VALUE DECIMALS
+  awk -v v="$1" -v d="$2" 'BEGIN { if (v == "ERR" || v == "") print "ERR"; else printf "%.*f", d, v }'
+}
+
+row() {   # row LABEL PLACEMENT STOCK WSIM DECIMALS TARGET(or -)
+  local label=$1 placement=$2 stock=$3 wsim=$4 dec=$5 target=$6 r v t
+  r=$(ratio "$wsim" "$stock")
+  if [[ $target == - ]]; then v="(info)"; t="-"; else v=$(verdict "$r" "$target"); t=">= ${target}x"; fi
+  printf '%-44s %-6s %14s %14s %8s %9s %6s\n' "$label" "$placement" \
+    "$(fmt "$stock" "$dec")" "$(fmt "$wsim" "$dec")" "$r" "$t" "$v"
+}
+
+echo
+echo "Runs (stock libtirpc | wsim), each value one run:"
+for placement in "${PLACEMENTS[@]}"; do
+  printf '  %-5s sequential NULL calls/s   stock: %-28s wsim: %s\n' "$placement" \
+    "${RESULT[null,$placement,tirpc,runs]:-}" "${RESULT[null,$placement,wsim,runs]:-}"
+  printf '  %-5s 64 KiB echo MB/s          stock: %-28s wsim: %s\n' "$placement" \
+    "${RESULT[echo,$placement,tirpc,runs]:-}" "${RESULT[echo,$placement,wsim,runs]:-}"
+  printf '  %-5s pipelined NULL calls/s                                       wsim: %s\n' "$placement" \
+    "${RESULT[pipe,$placement,wsim,runs]:-}"
+done
+
+echo
+printf '%-44s %-6s %14s %14s %8s %9s %6s\n' "workload" "place" "stock libtirpc" "wsim" \
+  "wsim/stk" "target" "result"
+printf '%s\n' "$(printf -- '-%.0s' $(seq 107))"
+for placement in "${PLACEMENTS[@]}"; do
+  row "sequential NULL (calls/s)" "$placement" "${RESULT[null,$placement,tirpc]:-ERR}" \
+      "${RESULT[null,$placement,wsim]:-ERR}" 0 1.0
+done
+for placement in "${PLACEMENTS[@]}"; do
+  row "64 KiB echo (MB/s each way)" "$placement" "${RESULT[echo,$placement,tirpc]:-ERR}" \
+      "${RESULT[echo,$placement,wsim]:-ERR}" 1 0.9
+done
+for placement in "${PLACEMENTS[@]}"; do
+  if [[ $placement == same ]]; then target=3; else target=-; fi
+  row "pipelined NULL (32 in flight) vs stock seq" "$placement" \
+      "${RESULT[null,$placement,tirpc]:-ERR}" "${RESULT[pipe,$placement,wsim]:-ERR}" 0 "$target"
+done
+echo
+echo "Ratios compare runs made minutes apart on this machine only; absolute numbers from"
+echo "other runs or machines are not comparable. Targets: sequential NULL >= 1.0x stock and"
+echo "64 KiB echo >= 0.9x stock in the same placement; pipelined >= 3x stock sequential, same-core."
+
+if (( FAILED )); then
+  echo "run-transport.sh: a program failed or crashed (see above)" >&2
+  exit 1
+fi
+exit 0
