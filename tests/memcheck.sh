@@ -23,6 +23,7 @@ case "$mode" in
     ;;
   sanitize)
     export ASAN_OPTIONS="detect_leaks=1:log_path=$dir/asan:${ASAN_OPTIONS:-}"
+    export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan:${UBSAN_OPTIONS:-}"
     "$@"
     rc=$?
