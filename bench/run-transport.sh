@@ -42,10 +42,13 @@ fi
 # Nothing in the environment may slow the engine down (GLib debug modes, valgrind hooks).
 unset G_DEBUG G_SLICE G_MESSAGES_DEBUG WSIM_UNDER_VALGRIND MALLOC_CHECK_ MALLOC_PERTURB_
 
+# Progress lines go to fd 3 (stdout), since run_client's own stdout is captured.
+exec 3>&1
 TMP=$(mktemp -d /tmp/wsim-bench.XXXXXX)
 SERVER_PIDS=()
 FAILED=0
 
+# shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
   local pid
   for pid in "${SERVER_PIDS[@]}"; do
@@ -126,7 +129,7 @@ run_client() {
            --port "${!var}" --mode "$mode" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" \
            --depth "$DEPTH" --size "$SIZE" 2>"$TMP/client.err")
   rc=$?
-  echo "  [$placement] $line" >&2
+  echo "  [$placement] $line" >&3
   if (( rc != 0 )) || [[ -z $line ]]; then
     echo "run-transport.sh: client $engine/$mode ($placement) failed with status $rc:" >&2
     cat "$TMP/client.err" >&2
@@ -170,7 +173,7 @@ echo "server: $SERVER; client: $CLIENT"
 echo
 
 for placement in "${PLACEMENTS[@]}"; do
-  echo "== $placement-core: server on cpu $(server_cpu "$placement"), client on cpu $(client_cpu "$placement")" >&2
+  echo "== $placement-core: server on cpu $(server_cpu "$placement"), client on cpu $(client_cpu "$placement")"
   for engine in "${ENGINES[@]}"; do
     start_server "$placement" "$engine" || { FAILED=1; continue 2; }
   done
@@ -231,9 +234,9 @@ for placement in "${PLACEMENTS[@]}"; do
       "${RESULT[null,$placement,tirpc]:-ERR}" "${RESULT[pipe,$placement,wsim]:-ERR}" 0 "$target"
 done
 echo
-echo "Ratios compare runs made minutes apart on this machine only; absolute numbers from"
-echo "other runs or machines are not comparable. Targets: sequential NULL >= 1.0x stock and"
-echo "64 KiB echo >= 0.9x stock in the same placement; pipelined >= 3x stock sequential, same-core."
+echo "Ratios are comparable only within one run of this script (same machine, same load);"
+echo "absolute numbers move between runs. Targets: sequential NULL >= 1.0x stock and 64 KiB"
+echo "echo >= 0.9x stock in the same placement; pipelined >= 3x stock sequential, same-core."
 
 if (( FAILED )); then
   echo "run-transport.sh: a program failed or crashed (see above)" >&2

@@ -1,12 +1,23 @@
 /* wmisim.c: the command-line tool.
  *
- * Until the runtime lands, its one job is "ping": NULL calls to the service program
- * through the RPC engine, against a server embedded in this process on a loopback port
- * (or against --server ADDR), reporting what it did.
+ *   wmisim enum CLASS   CreateInstanceEnumAsync into a sink that prints each instance
+ *   wmisim ping         NULL calls through the RPC engine (a transport check)
+ *
+ * By default the server is embedded in this process (wsim-harness.h: its own thread,
+ * loopback TCP, the sample providers from the provider directory); --server ADDR talks to
+ * another one. On failure the exit status is non-zero and the status name and value are
+ * printed.
  */
 #include <gio/gio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wsim-client.h"
+#include "wsim-harness.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
 
 #include "wsim-address.h"
 #include "wsim-rpc-client.h"
@@ -14,13 +25,246 @@
 #include "wsim-rpc-server.h"
 #include "wsim_service.h"
 
-/* The service program, with no procedure of its own yet: the engine answers NULLPROC
- * and refuses the rest with PROC_UNAVAIL. */
+/* For ping's own embedded server: the engine answers NULLPROC for any program, and
+ * refuses the rest with PROC_UNAVAIL. */
 static const WsimRpcProgram service_v1 = {
   .prog = WSIM_SERVICE_PROG,
   .vers = WSIM_SERVICE_V1,
   .name = "wsim-service",
 };
+
+/* ---- enum ----------------------------------------------------------------------- */
+
+typedef enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV } Format;
+
+typedef struct {
+  Format      format;
+  WsimClass  *header_class;   /* (unowned) the class whose header was printed last */
+  guint64     cancel_after;   /* 0: never */
+  gboolean    cancel_sent;
+  gboolean    progress;       /* stderr is a terminal */
+  WsimServices *services;
+  WsimSink   *sink;           /* (unowned) */
+} Printer;
+
+static void
+print_header (Printer *pr, WsimClass *cls)
+{
+  guint n = wsim_class_get_n_props (cls);
+
+  pr->header_class = cls;
+  if (pr->format == FORMAT_JSON)
+    return;
+  if (pr->format == FORMAT_TABLE)
+    printf ("\n%s\n", wsim_class_get_name (cls));
+  for (guint i = 0; i < n; i++)
+    {
+      const wsim_property_def *p = wsim_class_get_prop (cls, i);
+
+      if (pr->format == FORMAT_CSV)
+        printf ("%s%s", i ? "," : "", p->name);
+      else
+        printf ("%s%-*.*s", i ? " " : "", 18, 18, p->name);
+    }
+  printf ("\n");
+}
+
+static void
+print_csv_field (const char *text)
+{
+  if (strpbrk (text, ",\"\n") == NULL)
+    {
+      fputs (text, stdout);
+      return;
+    }
+  putchar ('"');
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '"')
+        putchar ('"');
+      putchar (*c);
+    }
+  putchar ('"');
+}
+
+static void
+on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer data)
+{
+  Printer *pr = data;
+
+  for (guint k = 0; k < n; k++)
+    {
+      WsimObject *obj = objects[k];
+      WsimClass *cls = wsim_object_get_class (obj);
+
+      if (pr->format == FORMAT_JSON)
+        {
+          g_autoptr(GString) line = g_string_new (NULL);
+
+          wsim_object_to_json (obj, line);
+          printf ("%s\n", line->str);
+          continue;
+        }
+      if (cls != pr->header_class)
+        print_header (pr, cls);
+      for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
+        {
+          const wsim_value *v = wsim_object_get_value (obj, i);
+          g_autofree char *text = wsim_value_is_null (v) ? g_strdup ("") : wsim_value_to_string (v);
+
+          if (pr->format == FORMAT_CSV)
+            {
+              if (i)
+                putchar (',');
+              print_csv_field (text);
+            }
+          else
+            printf ("%s%-*.*s", i ? " " : "", 18, 18, text);
+        }
+      printf ("\n");
+    }
+  if (pr->progress && rec->n_objects >= 1000)
+    fprintf (stderr, "\r%" G_GUINT64_FORMAT " instances...", rec->n_objects);
+  if (pr->cancel_after > 0 && rec->n_objects >= pr->cancel_after && !pr->cancel_sent)
+    {
+      WsimHResult hr = wsim_services_cancel_async_call (pr->services, pr->sink);
+      g_autofree char *d = wsim_hresult_describe (hr);
+
+      pr->cancel_sent = TRUE;
+      fprintf (stderr, "CancelAsyncCall after %" G_GUINT64_FORMAT " instances: %s\n",
+               rec->n_objects, d);
+    }
+}
+
+typedef struct {
+  GHashTable *params;       /* provider name -> params */
+  const char *dir;
+} EnumSetup;
+
+static gboolean
+setup_providers (WsimServer *server, gpointer data, GError **error)
+{
+  EnumSetup *es = data;
+
+  return wsim_repository_load_dir (wsim_server_get_repository (server), "root\\cimv2", es->dir,
+                                   es->params, error);
+}
+
+static int
+fail_hr (WsimHResult hr, const char *what)
+{
+  g_autofree char *d = wsim_hresult_describe (hr);
+
+  fprintf (stderr, "wmisim: %s: %s\n", what, d);
+  return EXIT_FAILURE;
+}
+
+static int
+cmd_enum (const char *server_addr, const char *ns, const char *class_name, Format format,
+          gboolean trace, gboolean shallow, gboolean send_status, guint64 cancel_after,
+          char **params, const char *provider_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  EnumSetup es = { pmap, provider_dir != NULL ? provider_dir : wsim_repository_default_provider_dir () };
+  WsimHarness *h = NULL;
+  g_autoptr(GMainContext) ctx = NULL;
+  g_autoptr(WsimClient) client = NULL;
+  g_autoptr(WsimServices) services = NULL;
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec;
+  Printer pr = { .format = format, .cancel_after = cancel_after };
+  GMainContext *run_ctx;
+  gint32 flags = (shallow ? WBEM_FLAG_SHALLOW : 0) | (send_status ? WBEM_FLAG_SEND_STATUS : 0);
+  WsimHResult hr;
+  int ret;
+
+  for (char **p = params; p != NULL && *p != NULL; p++)
+    {
+      const char *colon = strchr (*p, ':');
+
+      if (colon == NULL)
+        {
+          fprintf (stderr, "wmisim: --param wants PROVIDER:key=value, not '%s'\n", *p);
+          return 2;
+        }
+      g_hash_table_insert (pmap, g_strndup (*p, (gsize) (colon - *p)), g_strdup (colon + 1));
+    }
+
+  if (server_addr == NULL)
+    {
+      h = wsim_harness_new (setup_providers, &es, &error);
+      if (h == NULL)
+        goto fail;
+      run_ctx = wsim_harness_get_context (h);
+      if (g_ascii_strcasecmp (ns, "root\\cimv2") == 0 || g_ascii_strcasecmp (ns, "root/cimv2") == 0)
+        services = wsim_services_ref (wsim_harness_get_services (h));
+      else if ((services = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error)) == NULL)
+        goto fail;
+    }
+  else
+    {
+      ctx = g_main_context_new ();
+      run_ctx = ctx;
+      client = wsim_client_connect (ctx, server_addr, &error);
+      if (client == NULL || (services = wsim_client_open_namespace (client, ns, &error)) == NULL)
+        goto fail;
+    }
+
+  sink = wsim_sink_recorder_new (&rec);
+  rec->keep_objects = FALSE;
+  rec->on_objects = on_objects;
+  rec->data = &pr;
+  pr.progress = isatty (STDERR_FILENO);
+  pr.services = services;
+  pr.sink = sink;
+
+  hr = wsim_services_create_instance_enum_async (services, class_name, flags, sink);
+  if (WSIM_HRESULT_FAILED (hr))
+    {
+      ret = fail_hr (hr, "CreateInstanceEnumAsync");
+      goto out;
+    }
+  /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
+  while (!wsim_sink_recorder_is_complete (rec))
+    g_main_context_iteration (run_ctx, TRUE);
+  if (pr.progress && rec->n_objects >= 1000)
+    fprintf (stderr, "\r");
+  {
+    g_autofree char *d = wsim_hresult_describe (rec->final_hr);
+
+    fprintf (format == FORMAT_TABLE ? stdout : stderr,
+             "\nfinal SetStatus: %s; %" G_GUINT64_FORMAT " instances in %u Indicate calls\n",
+             d, rec->n_objects, rec->n_indicate);
+  }
+  if (trace && h != NULL)
+    {
+      g_autoptr(GString) lines = g_string_new (NULL);
+
+      wsim_trace_to_json_lines (wsim_harness_get_trace (h), wsim_services_get_last_call_id (services),
+                                lines);
+      fputs (lines->str, format == FORMAT_TABLE ? stdout : stderr);
+    }
+  else if (trace)
+    fprintf (stderr, "wmisim: --trace needs the embedded server (the trace lives in the server)\n");
+  if (rec->final_hr == WBEM_E_CALL_CANCELLED && pr.cancel_sent)
+    ret = EXIT_SUCCESS;   /* asked for */
+  else if (WSIM_HRESULT_FAILED (rec->final_hr))
+    ret = fail_hr (rec->final_hr, "the call ended with");
+  else
+    ret = EXIT_SUCCESS;
+  goto out;
+
+fail:
+  fprintf (stderr, "wmisim: %s\n", error->message);
+  ret = EXIT_FAILURE;
+out:
+  g_clear_pointer (&sink, wsim_sink_unref);
+  g_clear_pointer (&services, wsim_services_unref);
+  g_clear_pointer (&client, wsim_client_unref);
+  wsim_harness_free (h);
+  return ret;
+}
 
 typedef struct {
   guint   outstanding;
@@ -120,27 +364,58 @@ fail:
 int
 main (int argc, char **argv)
 {
-  g_autofree char *server = NULL;
+  g_autofree char *server = NULL, *ns = NULL, *format = NULL, *provider_dir = NULL;
+  g_auto (GStrv) params = NULL;
   gint count = 10000, depth = 32;
-  g_autoptr(GOptionContext) oc = g_option_context_new ("ping");
+  gint64 cancel_after = 0;
+  gboolean trace = FALSE, shallow = FALSE, send_status = FALSE;
+  g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS]");
   g_autoptr(GError) error = NULL;
+  Format fmt = FORMAT_TABLE;
   GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &server, "Server address (tcp:HOST:PORT, unix:PATH); "
       "default: a server embedded in this process", "ADDR" },
-    { "count", 'n', 0, G_OPTION_ARG_INT, &count, "Number of pipelined NULL calls", "N" },
-    { "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "Calls in flight at once", "N" },
+    { "namespace", 'n', 0, G_OPTION_ARG_STRING, &ns, "Namespace (default root\\cimv2)", "NS" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), json, csv", "FMT" },
+    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines", NULL },
+    { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "WBEM_FLAG_SHALLOW: no subclasses", NULL },
+    { "send-status", 0, 0, G_OPTION_ARG_NONE, &send_status, "WBEM_FLAG_SEND_STATUS: progress", NULL },
+    { "cancel-after", 0, 0, G_OPTION_ARG_INT64, &cancel_after,
+      "CancelAsyncCall once N instances have arrived", "N" },
+    { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
+      "Provider parameter, e.g. sim-sequence:count=100000;size=20", "PROV:K=V" },
+    { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir,
+      "Where the provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
+    { "count", 'c', 0, G_OPTION_ARG_INT, &count, "ping: number of pipelined NULL calls", "N" },
+    { "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "ping: calls in flight at once", "N" },
     { NULL }
   };
 
   g_option_context_add_main_entries (oc, entries, NULL);
-  g_option_context_set_summary (oc, "Commands:\n  ping    NULL calls through the RPC engine");
+  g_option_context_set_summary (oc, "Commands:\n"
+                                "  enum CLASS   enumerate a class asynchronously (CreateInstanceEnumAsync)\n"
+                                "  ping         NULL calls through the RPC engine");
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
       fprintf (stderr, "wmisim: %s\n", error->message);
       return 2;
     }
-  if (argc < 2 || g_strcmp0 (argv[1], "ping") == 0)
+  if (format == NULL || g_str_equal (format, "table"))
+    fmt = FORMAT_TABLE;
+  else if (g_str_equal (format, "json"))
+    fmt = FORMAT_JSON;
+  else if (g_str_equal (format, "csv"))
+    fmt = FORMAT_CSV;
+  else
+    {
+      fprintf (stderr, "wmisim: unknown format '%s' (table, json, csv)\n", format);
+      return 2;
+    }
+  if (argc >= 2 && g_str_equal (argv[1], "ping"))
     return cmd_ping (server, (guint) MAX (count, 0), (guint) CLAMP (depth, 1, 4096));
-  fprintf (stderr, "wmisim: unknown command '%s' (try --help)\n", argv[1]);
+  if (argc == 3 && g_str_equal (argv[1], "enum"))
+    return cmd_enum (server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt, trace, shallow,
+                     send_status, (guint64) MAX (cancel_after, 0), params, provider_dir);
+  fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | ping (try --help)\n");
   return 2;
 }

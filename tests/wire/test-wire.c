@@ -398,7 +398,7 @@ check_wsim_instance (const wsim_instance *e, const wsim_instance *g, const char 
 }
 
 static void
-check_wsim_sink_ref (const wsim_sink_ref *e, const wsim_sink_ref *g, const char *where)
+check_wsim_sink_locator (const wsim_sink_locator *e, const wsim_sink_locator *g, const char *where)
 {
   cr_assert_str_eq (g->endpoint, e->endpoint, "%s: endpoint", where);
   cr_assert_eq (g->sink_id, e->sink_id, "%s: sink_id", where);
@@ -425,7 +425,7 @@ check_wsim_cancel_async_call_args (const wsim_cancel_async_call_args *e,
                                    const wsim_cancel_async_call_args *g, const char *where)
 {
   cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
-  check_wsim_sink_ref (&e->sink, &g->sink, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
 }
 
 static void
@@ -435,7 +435,7 @@ check_wsim_get_object_async_args (const wsim_get_object_async_args *e,
   cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
   cr_assert_str_eq (g->object_path, e->object_path, "%s: object_path", where);
   cr_assert_eq (g->flags, e->flags, "%s: flags", where);
-  check_wsim_sink_ref (&e->sink, &g->sink, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
   cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
 }
 
@@ -447,7 +447,7 @@ check_wsim_create_instance_enum_async_args (const wsim_create_instance_enum_asyn
   cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
   cr_assert_str_eq (g->class_name, e->class_name, "%s: class_name", where);
   cr_assert_eq (g->flags, e->flags, "%s: flags", where);
-  check_wsim_sink_ref (&e->sink, &g->sink, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
   cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
 }
 
@@ -459,7 +459,7 @@ check_wsim_exec_query_async_args (const wsim_exec_query_async_args *e,
   cr_assert_str_eq (g->query_language, e->query_language, "%s: query_language", where);
   cr_assert_str_eq (g->query, e->query, "%s: query", where);
   cr_assert_eq (g->flags, e->flags, "%s: flags", where);
-  check_wsim_sink_ref (&e->sink, &g->sink, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
   cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
 }
 
@@ -689,7 +689,7 @@ static wsim_instance ext_status_row = {
 };
 
 static void
-fill_sink_ref (wsim_sink_ref *s)
+fill_sink_locator (wsim_sink_locator *s)
 {
   s->endpoint = S ("tcp:127.0.0.1:4000");
   s->sink_id = 0x0000000100000007ULL;
@@ -720,9 +720,9 @@ DEFINE_VECTOR (instance_row, wsim_instance,
 }
 
 /* Service program (client -> server). */
-DEFINE_VECTOR (sink_ref, wsim_sink_ref, "sink tcp:127.0.0.1:4000, sink_id 0x100000007")
+DEFINE_VECTOR (sink_locator, wsim_sink_locator, "sink tcp:127.0.0.1:4000, sink_id 0x100000007")
 {
-  fill_sink_ref (o);
+  fill_sink_locator (o);
 }
 
 DEFINE_VECTOR (open_namespace_args, wsim_open_namespace_args,
@@ -750,7 +750,7 @@ DEFINE_VECTOR (cancel_async_call_args, wsim_cancel_async_call_args,
                "CANCEL_ASYNC_CALL (4) args: ns_handle 0x100000002, the sink")
 {
   o->ns_handle = 0x0000000100000002ULL;
-  fill_sink_ref (&o->sink);
+  fill_sink_locator (&o->sink);
 }
 
 DEFINE_VECTOR (get_object_async_args, wsim_get_object_async_args,
@@ -759,7 +759,7 @@ DEFINE_VECTOR (get_object_async_args, wsim_get_object_async_args,
   o->ns_handle = 0x0000000100000002ULL;
   o->object_path = S ("Win32_Service.Name=\"WinRM\"");
   o->flags = 0;
-  fill_sink_ref (&o->sink);
+  fill_sink_locator (&o->sink);
   o->call_id = 42;
 }
 
@@ -783,7 +783,7 @@ DEFINE_VECTOR (exec_query_async_args, wsim_exec_query_async_args,
   o->query_language = S ("WQL");
   o->query = S ("SELECT Name FROM Win32_Service WHERE State = 'Running'");
   o->flags = 0;
-  fill_sink_ref (&o->sink);
+  fill_sink_locator (&o->sink);
   o->call_id = 44;
 }
 
@@ -965,7 +965,7 @@ Test (wire, array_over_bound_fails, .timeout = 10)
                      0, 1, 0, 2, 0, 0, 0, 0xFFFFFFFFu);
   EXPECT_UNITS_FAIL (wsim_open_namespace_args, "namespace path WSIM_MAX_PATH + 1",
                      WSIM_MAX_PATH + 1);
-  EXPECT_UNITS_FAIL (wsim_sink_ref, "endpoint WSIM_MAX_NAME + 1", WSIM_MAX_NAME + 1);
+  EXPECT_UNITS_FAIL (wsim_sink_locator, "endpoint WSIM_MAX_NAME + 1", WSIM_MAX_NAME + 1);
   assert_valgrind_clean ();
 }
 

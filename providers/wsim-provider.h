@@ -1,0 +1,173 @@
+/* wsim-provider.h: the provider ABI, version 1. A provider includes this header and
+ * nothing else of wmisim, and links against nothing of it.
+ *
+ * A provider is a shared module (loaded with GModule from a directory) or a table
+ * registered in-process by test code. It exports one function, wsim_provider_entry(),
+ * that returns a static WsimProvider table: the ABI version it was built for, the
+ * classes it serves (their schema) and its operations. For each call the runtime hands
+ * the provider a WsimProvContext whose function table lets it build instances, post
+ * them, and post exactly one result; poll or be told of cancellation; and ask for a
+ * timer (so a provider can work in steps without a main loop of its own).
+ *
+ * The contract (WMI's IWbemObjectSink contract seen from the provider side):
+ *  - post_instance() zero or more times, then post_result() once. The runtime turns a
+ *    second result, or instances posted after the result, into a provider failure that
+ *    it traces, never into a second SetStatus; a call whose provider never posts a
+ *    result before it is torn down ends with WBEM_E_PROVIDER_FAILURE.
+ *  - post_instance() returns WSIM_PROV_BUSY when the sink is slower than the provider:
+ *    the instance was taken, but the provider should stop posting and return; the
+ *    runtime calls resume() when there is room again. This is how a slow sink slows
+ *    the provider instead of growing memory.
+ *  - After cancellation is_cancelled() returns 1, cancel() is called once (if set), and
+ *    further posts are dropped. finish() is called once when the call is over, whatever
+ *    happened: free per-call state there.
+ *
+ * Threading: every operation is called on the runtime's main-loop thread and must
+ * return quickly; long work is split with post_instance()'s BUSY or with call_later().
+ * Property and class names are compared case-insensitively, as WMI does.
+ */
+#ifndef WSIM_PROVIDER_H
+#define WSIM_PROVIDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WSIM_PROVIDER_ABI_VERSION 1u
+
+/** The symbol a provider module exports, of type WsimProviderEntryFunc. */
+#define WSIM_PROVIDER_ENTRY_SYMBOL "wsim_provider_entry"
+
+/* CIM types, Microsoft's CIMTYPE values (named here so a provider needs no other header). */
+enum {
+  WSIM_PROV_SINT8 = 16, WSIM_PROV_UINT8 = 17, WSIM_PROV_SINT16 = 2, WSIM_PROV_UINT16 = 18,
+  WSIM_PROV_SINT32 = 3, WSIM_PROV_UINT32 = 19, WSIM_PROV_SINT64 = 20, WSIM_PROV_UINT64 = 21,
+  WSIM_PROV_REAL32 = 4, WSIM_PROV_REAL64 = 5, WSIM_PROV_BOOLEAN = 11, WSIM_PROV_STRING = 8,
+  WSIM_PROV_DATETIME = 101, WSIM_PROV_REFERENCE = 102, WSIM_PROV_CHAR16 = 103,
+};
+
+/** What post_instance() says. */
+typedef enum {
+  WSIM_PROV_OK = 0,         /* taken; go on */
+  WSIM_PROV_BUSY = 1,       /* taken; stop posting and return, resume() follows */
+  WSIM_PROV_DROPPED = 2,    /* not taken (call cancelled or result already posted); stop */
+} WsimProvStatus;
+
+typedef struct WsimProvContext WsimProvContext;
+typedef struct WsimProvInstance WsimProvInstance;
+
+/** One property of a class: name, CIM type, whether it is a key. */
+typedef struct {
+  const char *name;
+  uint32_t    cimtype;
+  int         is_key;
+} WsimProvProperty;
+
+/** A class the provider serves. @superclass may be NULL or a class served by anyone. */
+typedef struct {
+  const char             *name;
+  const char             *superclass;
+  const WsimProvProperty *props;
+  size_t                  n_props;
+} WsimProvClass;
+
+/** A key of an object path, as text: Handle="42" gives { "Handle", "42" }. */
+typedef struct {
+  const char *name;
+  const char *value;
+} WsimProvKey;
+
+typedef void (*WsimProvTimerFunc) (WsimProvContext *ctx, void *data);
+
+/**
+ * WsimProvContextOps: what the runtime offers a provider during one call.
+ * Setters return 0, or -1 for an unknown property or a value its type cannot hold.
+ * Instances belong to the provider until posted; post_instance() takes ownership,
+ * free_instance() drops one that will not be posted.
+ */
+typedef struct {
+  WsimProvInstance *(*new_instance) (WsimProvContext *ctx, const char *class_name);
+  void (*free_instance) (WsimProvInstance *inst);
+  int  (*set_string)    (WsimProvInstance *inst, const char *prop, const char *value);
+  int  (*set_sint64)    (WsimProvInstance *inst, const char *prop, int64_t value);
+  int  (*set_uint64)    (WsimProvInstance *inst, const char *prop, uint64_t value);
+  int  (*set_real64)    (WsimProvInstance *inst, const char *prop, double value);
+  int  (*set_boolean)   (WsimProvInstance *inst, const char *prop, int value);
+  int  (*set_datetime)  (WsimProvInstance *inst, const char *prop, const char *dmtf);
+  int  (*set_null)      (WsimProvInstance *inst, const char *prop);
+  /* Fast setters by property position (the order of the class's props; inherited first). */
+  int  (*set_string_at) (WsimProvInstance *inst, unsigned idx, const char *value);
+  int  (*set_uint64_at) (WsimProvInstance *inst, unsigned idx, uint64_t value);
+
+  WsimProvStatus (*post_instance) (WsimProvContext *ctx, WsimProvInstance *inst);
+  /* @message may be NULL. Once per call; see the contract above. */
+  void (*post_result)   (WsimProvContext *ctx, uint32_t hresult, const char *message);
+  int  (*is_cancelled)  (WsimProvContext *ctx);
+  /* Calls @fn once after @ms milliseconds, unless the call ends first (then never). */
+  void (*call_later)    (WsimProvContext *ctx, unsigned ms, WsimProvTimerFunc fn, void *data);
+  /* A parameter of this provider's registration ("count" for count=100), or NULL. */
+  const char *(*get_param) (WsimProvContext *ctx, const char *name);
+} WsimProvContextOps;
+
+/**
+ * WsimProvContext: one call, as the provider sees it.
+ * @ops: the runtime's functions.
+ * @provider_data: the provider's own per-call state (a cursor); NULL at first.
+ */
+struct WsimProvContext {
+  const WsimProvContextOps *ops;
+  void                     *provider_data;
+};
+
+/**
+ * WsimProvider: the provider's table. Optional operations may be NULL.
+ * @abi_version: WSIM_PROVIDER_ABI_VERSION as the provider was built.
+ * @load: (optional) sets *@state; @params is "key=value;key=value" or "". Returns 0, or -1
+ *   and may set *@error_message (malloc'ed, freed by the runtime).
+ * @unload: (optional) frees @state.
+ * @enumerate: starts producing the instances of exactly @class_name (the runtime walks
+ *   the class hierarchy for DEEP enumerations).
+ * @resume: (optional) continues after WSIM_PROV_BUSY; a provider without it must not
+ *   stop on BUSY.
+ * @get: (optional) posts the one instance with these keys, or a WBEM_E_NOT_FOUND result;
+ *   without it the runtime enumerates and matches the keys itself.
+ * @query: (optional) serves a WQL query; without it the runtime enumerates and filters.
+ * @cancel: (optional) the call was cancelled.
+ * @finish: (optional) the call is over; free ctx->provider_data.
+ */
+typedef struct {
+  uint32_t             abi_version;
+  const char          *name;
+  const WsimProvClass *classes;
+  size_t               n_classes;
+  int  (*load)      (void **state, const char *params, char **error_message);
+  void (*unload)    (void *state);
+  void (*enumerate) (void *state, WsimProvContext *ctx, const char *class_name);
+  void (*resume)    (void *state, WsimProvContext *ctx);
+  void (*get)       (void *state, WsimProvContext *ctx, const char *class_name,
+                     const WsimProvKey *keys, size_t n_keys);
+  void (*query)     (void *state, WsimProvContext *ctx, const char *class_name, const char *wql);
+  void (*cancel)    (void *state, WsimProvContext *ctx);
+  void (*finish)    (void *state, WsimProvContext *ctx);
+} WsimProvider;
+
+/** The entry point: returns the provider's table for a runtime of @runtime_abi_version. */
+typedef const WsimProvider *(*WsimProviderEntryFunc) (uint32_t runtime_abi_version);
+
+/* HRESULTs a provider commonly posts (Microsoft's values). */
+#define WSIM_PROV_S_NO_ERROR          0x00000000u
+#define WSIM_PROV_E_FAILED            0x80041001u
+#define WSIM_PROV_E_NOT_FOUND         0x80041002u
+#define WSIM_PROV_E_ACCESS_DENIED     0x80041003u
+#define WSIM_PROV_E_PROVIDER_FAILURE  0x80041004u
+#define WSIM_PROV_E_INVALID_PARAMETER 0x80041008u
+#define WSIM_PROV_E_NOT_SUPPORTED     0x8004100Cu
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WSIM_PROVIDER_H */

@@ -1,0 +1,911 @@
+/* wsim-call.c: one async call on the server, from acceptance to its one final SetStatus.
+ *
+ * The provider posts instances into the call; the call turns them into rows of the wire
+ * type, batches them and sends Indicate callbacks to the sink host, at most
+ * max_indicates_in_flight at a time. A full batch with the window full makes
+ * post_instance() answer BUSY: the provider stops, and resume() is called when an
+ * Indicate reply makes room. A partial batch leaves as soon as nothing is in flight, so
+ * small results are not held back.
+ *
+ * Every ending goes through call_send_final() (a SetStatus reaches the sink) or
+ * call_teardown() (the sink host cannot be reached); both set final_sent first, so a call
+ * ends once. The contract is enforced here whatever the provider does: a second result,
+ * or instances after the result, are traced as violations and dropped; a provider that
+ * returns with no result, no timer pending and no BUSY to resume from can never post one,
+ * so the call ends with WBEM_E_PROVIDER_FAILURE at once.
+ *
+ * Threading: the server's thread.
+ */
+#include "wsim-server-private.h"
+
+#include <string.h>
+
+#include "wsim-class.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
+
+struct _WsimCall {
+  WsimProvContext  pctx;            /* first: the provider's view of the call */
+  gint             ref_count;       /* server thread only */
+  WsimServer      *server;          /* (unowned) the server ends every call before it goes */
+  guint64          seq;             /* server-unique */
+  guint64          call_id;         /* the client's */
+  char            *endpoint;        /* (owned) the sink host */
+  guint64          sink_id;
+  char            *sink_key;        /* (owned) endpoint#sink_id */
+  char            *ns;              /* (owned) canonical namespace */
+  gint32           flags;
+  GPtrArray       *classes;         /* (owned) WsimClass* (owned refs): what to enumerate */
+  guint            class_idx;       /* the class being enumerated */
+  WsimProviderReg *reg;             /* (unowned) its provider */
+
+  GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
+  gsize            rows_bytes;
+  GPtrArray       *new_classes;     /* (owned) WsimClass* (owned) first seen, not yet sent */
+  GHashTable      *class_index;     /* WsimClass* -> index + 1 in the call's class table */
+  guint            batch_seq;
+  guint            in_flight;       /* Indicate and progress callbacks awaiting replies */
+  guint64          n_instances;
+
+  GPtrArray       *timers;          /* (owned) GSource* of call_later, pending */
+  guint            provider_depth;  /* > 0 while a provider operation runs */
+  gboolean         provider_paused; /* BUSY was answered; resume() is owed */
+  gboolean         resume_queued;
+  gboolean         class_result;    /* the current class's provider posted its result */
+  gboolean         have_result;     /* the call's result is known */
+  WsimHResult      hr;
+  char            *reason;          /* (owned) (nullable) why, for the final trace event */
+  gboolean         cancelled;
+  gboolean         final_sent;      /* a final SetStatus went out, or the call was torn down */
+  gboolean         ended;           /* out of the server's tables */
+};
+
+static void call_maybe_finish (WsimCall *call);
+static void call_flush (WsimCall *call);
+static void call_start_class (WsimCall *call);
+
+WsimCall *
+wsim_call_ref (WsimCall *call)
+{
+  call->ref_count++;
+  return call;
+}
+
+static void
+rows_clear (WsimCall *call)
+{
+  for (guint i = 0; i < call->rows->len; i++)
+    xdr_free ((xdrproc_t) xdr_wsim_instance, (char *) &g_array_index (call->rows, wsim_instance, i));
+  g_array_set_size (call->rows, 0);
+  call->rows_bytes = 0;
+}
+
+void
+wsim_call_unref (WsimCall *call)
+{
+  if (call == NULL || --call->ref_count > 0)
+    return;
+  rows_clear (call);
+  g_array_unref (call->rows);
+  g_ptr_array_unref (call->new_classes);
+  g_hash_table_unref (call->class_index);
+  g_ptr_array_unref (call->classes);
+  g_ptr_array_unref (call->timers);
+  g_free (call->endpoint);
+  g_free (call->sink_key);
+  g_free (call->ns);
+  g_free (call->reason);
+  g_free (call);
+}
+
+guint64
+wsim_call_get_seq (WsimCall *call)
+{
+  return call->seq;
+}
+
+const char *
+wsim_call_get_sink_key (WsimCall *call)
+{
+  return call->sink_key;
+}
+
+gboolean
+wsim_call_is_final (WsimCall *call)
+{
+  return call->final_sent;
+}
+
+static const WsimProvider *
+call_provider (WsimCall *call)
+{
+  return call->reg != NULL ? wsim_provider_reg_get_provider (call->reg) : NULL;
+}
+
+static void
+call_stop_timers (WsimCall *call)
+{
+  for (guint i = 0; i < call->timers->len; i++)
+    g_source_destroy (call->timers->pdata[i]);
+  g_ptr_array_set_size (call->timers, 0);
+}
+
+/* The provider of the current class is done with this call. */
+static void
+call_finish_provider (WsimCall *call)
+{
+  const WsimProvider *p = call_provider (call);
+
+  call_stop_timers (call);
+  if (p != NULL && p->finish != NULL)
+    p->finish (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  call->pctx.provider_data = NULL;
+  call->reg = NULL;
+}
+
+/* Out of the tables; the provider told; nothing more will happen. */
+static void
+call_end (WsimCall *call)
+{
+  if (call->ended)
+    return;
+  call->ended = TRUE;
+  call_finish_provider (call);
+  rows_clear (call);
+  wsim_server_forget_call (call->server, call);
+}
+
+static void
+call_teardown (WsimCall *call, const char *why)
+{
+  const WsimProvider *p = call_provider (call);
+
+  if (call->final_sent)
+    return;
+  call->final_sent = TRUE;
+  wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_TRANSPORT_FAILURE,
+                  call->n_instances, "%s", why);
+  if (p != NULL && p->cancel != NULL && !call->cancelled)
+    {
+      call->cancelled = TRUE;
+      p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
+    }
+  call->cancelled = TRUE;
+  call_end (call);
+}
+
+/* ---- callbacks to the sink host ------------------------------------------------- */
+
+static gboolean
+call_callback (WsimCall *call, guint32 proc, xdrproc_t xargs, const void *args,
+               WsimRpcReplyFunc done)
+{
+  g_autoptr(GError) error = NULL;
+  WsimRpcClient *client = wsim_server_get_callback_client (call->server, call->endpoint, &error);
+
+  if (client == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("sink host %s unreachable: %s", call->endpoint,
+                                              error->message);
+      call_teardown (call, why);
+      return FALSE;
+    }
+  call->in_flight++;
+  wsim_rpc_client_call (client, proc, xargs, args, (gint) call->server->limits.callback_timeout_ms,
+                        NULL, done, wsim_call_ref (call));
+  return TRUE;
+}
+
+static gboolean
+callback_failed (WsimCall *call, WsimRpcReply *reply, const GError *error, const char *what)
+{
+  wsim_sink_res res = { 0 };
+  g_autoptr(GError) decode_error = NULL;
+
+  call->in_flight--;
+  if (error == NULL && wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_sink_res, &res,
+                                              &decode_error))
+    {
+      if (WSIM_HRESULT_FAILED (res.hresult))
+        wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, res.hresult,
+                        0, "the sink answered %s with a failure", what);
+      return FALSE;
+    }
+  if (!call->final_sent)
+    {
+      g_autofree char *why = g_strdup_printf ("%s to sink host %s failed: %s", what, call->endpoint,
+                                              error != NULL ? error->message : decode_error->message);
+      call_teardown (call, why);
+    }
+  return TRUE;
+}
+
+static void
+on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  WsimCall *call = data;
+
+  call->in_flight--;
+  if (error != NULL)
+    wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id,
+                    wsim_hresult_from_error (error), 0, "final SetStatus not acknowledged: %s",
+                    error->message);
+  call_end (call);
+  wsim_call_unref (call);
+}
+
+static void
+call_send_final (WsimCall *call, WsimHResult hr, const char *why)
+{
+  wsim_set_status_args args = { 0 };
+
+  if (call->final_sent)
+    return;
+  call->final_sent = TRUE;
+  rows_clear (call);
+  call_stop_timers (call);
+  wsim_trace_add (call->server->trace, WSIM_TRACE_FINAL, call->call_id, hr, call->n_instances,
+                  "%s", why);
+  args.sink_id = call->sink_id;
+  args.call_id = call->call_id;
+  args.flags = WBEM_STATUS_COMPLETE;
+  args.hresult = hr;
+  args.str_param = (char *) "";
+  if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
+                      on_final_reply))
+    return;   /* torn down meanwhile */
+}
+
+static void
+on_progress_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  WsimCall *call = data;
+
+  callback_failed (call, reply, error, "progress SetStatus");
+  call_maybe_finish (call);
+  wsim_call_unref (call);
+}
+
+static void
+call_send_progress (WsimCall *call, guint done, guint total)
+{
+  wsim_set_status_args args = { 0 };
+  WsimHResult hr = (MIN (total, 0xFFFFu) << 16) | MIN (done, 0xFFFFu);
+
+  wsim_trace_add (call->server->trace, WSIM_TRACE_PROGRESS, call->call_id, hr, done, NULL);
+  args.sink_id = call->sink_id;
+  args.call_id = call->call_id;
+  args.flags = WBEM_STATUS_PROGRESS;
+  args.hresult = hr;
+  args.str_param = (char *) "";
+  call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
+                 on_progress_reply);
+}
+
+static gboolean
+on_resume (gpointer data)
+{
+  WsimCall *call = data;
+  const WsimProvider *p = call_provider (call);
+
+  call->resume_queued = FALSE;
+  if (call->final_sent || !call->provider_paused || p == NULL)
+    return G_SOURCE_REMOVE;
+  call->provider_paused = FALSE;
+  call->provider_depth++;
+  p->resume (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  call->provider_depth--;
+  call_maybe_finish (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_indicate_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  WsimCall *call = data;
+
+  if (!callback_failed (call, reply, error, "Indicate"))
+    {
+      call_flush (call);
+      /* Room again: let a paused provider go on (from the loop, not from here). */
+      if (call->provider_paused && !call->resume_queued && call->rows_bytes < call->server->limits.batch_bytes
+          && call_provider (call) != NULL && call_provider (call)->resume != NULL)
+        {
+          GSource *s = g_idle_source_new ();
+
+          call->resume_queued = TRUE;
+          g_source_set_callback (s, on_resume, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
+          g_source_attach (s, call->server->context);
+          g_source_unref (s);
+        }
+      call_maybe_finish (call);
+    }
+  wsim_call_unref (call);
+}
+
+static void
+call_send_batch (WsimCall *call)
+{
+  wsim_indicate_args args = { 0 };
+  g_autofree wsim_class_def *defs = NULL;
+  guint n_rows = call->rows->len;
+
+  args.sink_id = call->sink_id;
+  args.call_id = call->call_id;
+  args.batch_seq = call->batch_seq++;
+  if (call->new_classes->len > 0)
+    {
+      /* Shallow copies: the classes own the strings. */
+      defs = g_new (wsim_class_def, call->new_classes->len);
+      for (guint i = 0; i < call->new_classes->len; i++)
+        defs[i] = *wsim_class_get_def (call->new_classes->pdata[i]);
+      args.new_classes.new_classes_len = call->new_classes->len;
+      args.new_classes.new_classes_val = defs;
+    }
+  args.rows.rows_len = n_rows;
+  args.rows.rows_val = (wsim_instance *) (void *) call->rows->data;
+  call->n_instances += n_rows;
+  if (!call_callback (call, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, &args,
+                      on_indicate_reply))
+    return;
+  wsim_trace_add (call->server->trace, WSIM_TRACE_INDICATE, call->call_id, WBEM_S_NO_ERROR, n_rows,
+                  "batch %u, %zu bytes", args.batch_seq, call->rows_bytes);
+  g_ptr_array_set_size (call->new_classes, 0);
+  rows_clear (call);
+}
+
+static void
+call_flush (WsimCall *call)
+{
+  WsimServerLimits *l = &call->server->limits;
+
+  if (call->final_sent || call->cancelled)
+    return;
+  /* Full batches while the window has room; a partial one only when nothing is in flight. */
+  while (call->rows->len > 0 && call->in_flight < l->max_indicates_in_flight
+         && (call->in_flight == 0 || call->rows_bytes >= l->batch_bytes
+             || call->rows->len >= l->batch_rows))
+    {
+      call_send_batch (call);
+      if (call->final_sent)
+        return;
+    }
+}
+
+static void
+call_set_result (WsimCall *call, WsimHResult hr, const char *why)
+{
+  if (call->have_result)
+    return;
+  call->have_result = TRUE;
+  call->hr = hr;
+  call->reason = g_strdup (why);
+}
+
+static void
+call_maybe_finish (WsimCall *call)
+{
+  if (call->final_sent || call->provider_depth > 0)
+    return;
+  if (call->cancelled)
+    {
+      call_send_final (call, WBEM_E_CALL_CANCELLED, "cancelled by CancelAsyncCall");
+      return;
+    }
+  /* A provider that has returned with no result, nothing to resume and no timer pending
+   * can never post one: invent it rather than leave the sink waiting. */
+  if (!call->have_result && !call->class_result && call->reg != NULL && !call->provider_paused
+      && !call->resume_queued && call->timers->len == 0)
+    {
+      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id,
+                      WBEM_E_PROVIDER_FAILURE, 0, "provider %s returned without a result",
+                      call_provider (call)->name);
+      call->class_result = TRUE;
+      call_set_result (call, WBEM_E_PROVIDER_FAILURE, "the provider posted no result");
+    }
+  call_flush (call);
+  if (call->have_result && call->rows->len == 0 && call->in_flight == 0)
+    call_send_final (call, call->hr, call->reason != NULL ? call->reason : "complete");
+}
+
+/* ---- the provider's context ----------------------------------------------------- */
+
+#define CALL(ctx) ((WsimCall *) (ctx))
+#define OBJ(inst) ((WsimObject *) (inst))
+
+static WsimProvInstance *
+ctx_new_instance (WsimProvContext *ctx, const char *class_name)
+{
+  WsimCall *call = CALL (ctx);
+  WsimClass *cls = wsim_repository_lookup_class (call->server->repo, call->ns, class_name, NULL);
+
+  return cls != NULL ? (WsimProvInstance *) wsim_object_new (cls) : NULL;
+}
+
+static void
+ctx_free_instance (WsimProvInstance *inst)
+{
+  wsim_object_unref (OBJ (inst));
+}
+
+/* The slot of @prop and its declared type; NULL for an unknown property. */
+static wsim_value *
+prop_slot (WsimProvInstance *inst, gint idx, guint32 *type)
+{
+  WsimClass *cls = wsim_object_get_class (OBJ (inst));
+
+  if (idx < 0 || (guint) idx >= wsim_class_get_n_props (cls))
+    return NULL;
+  *type = wsim_class_get_prop (cls, (guint) idx)->cimtype;
+  return wsim_object_get_value (OBJ (inst), (guint) idx);
+}
+
+static gint
+prop_index (WsimProvInstance *inst, const char *prop)
+{
+  return wsim_class_find_prop (wsim_object_get_class (OBJ (inst)), prop);
+}
+
+/* Stores an integer in the arm of the property's declared type, range-checked. */
+static int
+store_int (WsimProvInstance *inst, gint idx, gboolean is_signed, gint64 s, guint64 u)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, idx, &type);
+  gint64 lo;
+  guint64 hi;
+
+  if (v == NULL)
+    return -1;
+  switch (type)
+    {
+    case CIM_SINT8: lo = G_MININT8; hi = G_MAXINT8; break;
+    case CIM_UINT8: lo = 0; hi = G_MAXUINT8; break;
+    case CIM_SINT16: lo = G_MININT16; hi = G_MAXINT16; break;
+    case CIM_UINT16: case CIM_CHAR16: lo = 0; hi = G_MAXUINT16; break;
+    case CIM_SINT32: lo = G_MININT32; hi = G_MAXINT32; break;
+    case CIM_UINT32: lo = 0; hi = G_MAXUINT32; break;
+    case CIM_SINT64: lo = G_MININT64; hi = G_MAXINT64; break;
+    case CIM_UINT64: lo = 0; hi = G_MAXUINT64; break;
+    case CIM_REAL32: case CIM_REAL64:
+      wsim_value_clear (v);
+      v->type = type;
+      if (type == CIM_REAL32)
+        v->wsim_value_u.v_real32 = is_signed ? (float) s : (float) u;
+      else
+        v->wsim_value_u.v_real64 = is_signed ? (double) s : (double) u;
+      return 0;
+    default:
+      return -1;
+    }
+  if (is_signed ? (s < lo || (s > 0 && (guint64) s > hi)) : u > hi)
+    return -1;
+  if (!is_signed)
+    s = (gint64) u;
+  wsim_value_clear (v);
+  v->type = type;
+  switch (type)
+    {
+    case CIM_SINT8: v->wsim_value_u.v_sint8 = (int) s; break;
+    case CIM_UINT8: v->wsim_value_u.v_uint8 = (u_int) s; break;
+    case CIM_SINT16: v->wsim_value_u.v_sint16 = (int) s; break;
+    case CIM_UINT16: v->wsim_value_u.v_uint16 = (u_int) s; break;
+    case CIM_CHAR16: v->wsim_value_u.v_char16 = (u_int) s; break;
+    case CIM_SINT32: v->wsim_value_u.v_sint32 = (int) s; break;
+    case CIM_UINT32: v->wsim_value_u.v_uint32 = (u_int) s; break;
+    case CIM_SINT64: v->wsim_value_u.v_sint64 = s; break;
+    default: v->wsim_value_u.v_uint64 = is_signed ? (guint64) s : u; break;
+    }
+  return 0;
+}
+
+static int
+store_text (WsimProvInstance *inst, gint idx, const char *text, gboolean datetime)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, idx, &type);
+
+  if (v == NULL || text == NULL)
+    return v == NULL ? -1 : (wsim_value_clear (v), 0);
+  switch (type)
+    {
+    case CIM_STRING:
+      if (datetime)
+        return -1;
+      wsim_value_set_string (v, text);
+      return 0;
+    case CIM_REFERENCE:
+      wsim_value_set_reference (v, text);
+      return 0;
+    case CIM_DATETIME:
+      wsim_value_set_datetime (v, text);
+      return 0;
+    default:
+      return -1;
+    }
+}
+
+static int
+ctx_set_string (WsimProvInstance *inst, const char *prop, const char *value)
+{
+  return store_text (inst, prop_index (inst, prop), value, FALSE);
+}
+
+static int
+ctx_set_datetime (WsimProvInstance *inst, const char *prop, const char *value)
+{
+  return store_text (inst, prop_index (inst, prop), value, TRUE);
+}
+
+static int
+ctx_set_sint64 (WsimProvInstance *inst, const char *prop, int64_t value)
+{
+  return store_int (inst, prop_index (inst, prop), TRUE, value, 0);
+}
+
+static int
+ctx_set_uint64 (WsimProvInstance *inst, const char *prop, uint64_t value)
+{
+  return store_int (inst, prop_index (inst, prop), FALSE, 0, value);
+}
+
+static int
+ctx_set_real64 (WsimProvInstance *inst, const char *prop, double value)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
+
+  if (v == NULL || (type != CIM_REAL64 && type != CIM_REAL32))
+    return -1;
+  wsim_value_clear (v);
+  v->type = type;
+  if (type == CIM_REAL32)
+    v->wsim_value_u.v_real32 = (float) value;
+  else
+    v->wsim_value_u.v_real64 = value;
+  return 0;
+}
+
+static int
+ctx_set_boolean (WsimProvInstance *inst, const char *prop, int value)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
+
+  if (v == NULL || type != CIM_BOOLEAN)
+    return -1;
+  wsim_value_set_boolean (v, value != 0);
+  return 0;
+}
+
+static int
+ctx_set_null (WsimProvInstance *inst, const char *prop)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
+
+  if (v == NULL)
+    return -1;
+  wsim_value_clear (v);
+  return 0;
+}
+
+static int
+ctx_set_string_at (WsimProvInstance *inst, unsigned idx, const char *value)
+{
+  return store_text (inst, (gint) idx, value, FALSE);
+}
+
+static int
+ctx_set_uint64_at (WsimProvInstance *inst, unsigned idx, uint64_t value)
+{
+  return store_int (inst, (gint) idx, FALSE, 0, value);
+}
+
+static gsize
+row_bytes (const wsim_value *values, guint n)
+{
+  gsize bytes = 8;
+
+  for (guint i = 0; i < n; i++)
+    {
+      bytes += 8;
+      if (values[i].type == CIM_STRING || values[i].type == CIM_DATETIME
+          || values[i].type == CIM_REFERENCE)
+        bytes += strlen (values[i].wsim_value_u.v_string);   /* the string arms share layout */
+    }
+  return bytes;
+}
+
+static WsimProvStatus
+ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
+{
+  WsimCall *call = CALL (ctx);
+  WsimObject *obj = OBJ (inst);
+  WsimClass *cls = wsim_object_get_class (obj);
+  WsimServerLimits *l = &call->server->limits;
+  wsim_instance row;
+  guint idx;
+
+  if (call->final_sent || call->cancelled || call->class_result)
+    {
+      if (call->class_result && !call->final_sent && !call->cancelled)
+        wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR,
+                        0, "instance posted after the result: dropped");
+      wsim_object_unref (obj);
+      return WSIM_PROV_DROPPED;
+    }
+  idx = GPOINTER_TO_UINT (g_hash_table_lookup (call->class_index, cls));
+  if (idx == 0)
+    {
+      idx = g_hash_table_size (call->class_index) + 1;
+      g_hash_table_insert (call->class_index, wsim_class_ref (cls), GUINT_TO_POINTER (idx));
+      g_ptr_array_add (call->new_classes, wsim_class_ref (cls));
+    }
+  row.class_idx = idx - 1;
+  row.values.values_len = wsim_class_get_n_props (cls);
+  row.values.values_val = wsim_object_steal_values (obj);
+  call->rows_bytes += row_bytes (row.values.values_val, row.values.values_len);
+  g_array_append_val (call->rows, row);
+  wsim_object_unref (obj);
+
+  call_flush (call);
+  if (call->final_sent)
+    return WSIM_PROV_DROPPED;
+  if (call->in_flight >= l->max_indicates_in_flight
+      && (call->rows_bytes >= l->batch_bytes || call->rows->len >= l->batch_rows))
+    {
+      const WsimProvider *p = call_provider (call);
+
+      /* Without resume() a provider cannot be slowed; it is told, and memory is its fault. */
+      if (p != NULL && p->resume != NULL)
+        call->provider_paused = TRUE;
+      return WSIM_PROV_BUSY;
+    }
+  return WSIM_PROV_OK;
+}
+
+static gboolean
+on_next_class (gpointer data)
+{
+  WsimCall *call = data;
+
+  if (!call->final_sent)
+    call_start_class (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
+{
+  WsimCall *call = CALL (ctx);
+
+  if (call->final_sent || call->cancelled)
+    return;
+  if (call->class_result)
+    {
+      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, hresult, 0,
+                      "second result ignored%s%s", message ? ": " : "", message ? message : "");
+      return;
+    }
+  call->class_result = TRUE;
+  call->provider_paused = FALSE;
+  if (WSIM_HRESULT_FAILED (hresult) || call->class_idx + 1 >= call->classes->len)
+    {
+      call_set_result (call, hresult, message != NULL ? message : "complete");
+      call_maybe_finish (call);
+      return;
+    }
+  /* The next class of a DEEP enumeration starts from the loop, after this provider returns. */
+  {
+    GSource *s = g_idle_source_new ();
+
+    if (call->flags & WBEM_FLAG_SEND_STATUS)
+      call_send_progress (call, call->class_idx + 1, call->classes->len);
+    call->class_idx++;
+    call->resume_queued = TRUE;
+    g_source_set_callback (s, on_next_class, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
+    g_source_attach (s, call->server->context);
+    g_source_unref (s);
+  }
+}
+
+static int
+ctx_is_cancelled (WsimProvContext *ctx)
+{
+  return CALL (ctx)->cancelled || CALL (ctx)->final_sent;
+}
+
+typedef struct {
+  WsimCall          *call;   /* (owned ref) */
+  WsimProvTimerFunc  fn;
+  void              *data;
+  GSource           *source; /* (unowned) */
+} Timer;
+
+static gboolean
+on_timer (gpointer data)
+{
+  Timer *t = data;
+  WsimCall *call = t->call;
+
+  g_ptr_array_remove_fast (call->timers, t->source);
+  if (!call->final_sent && call->reg != NULL)
+    {
+      call->provider_depth++;
+      t->fn (&call->pctx, t->data);
+      call->provider_depth--;
+      call_maybe_finish (call);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+timer_free (gpointer data)
+{
+  Timer *t = data;
+
+  wsim_call_unref (t->call);
+  g_free (t);
+}
+
+static void
+ctx_call_later (WsimProvContext *ctx, unsigned ms, WsimProvTimerFunc fn, void *data)
+{
+  WsimCall *call = CALL (ctx);
+  Timer *t;
+
+  if (call->final_sent || fn == NULL)
+    return;
+  t = g_new0 (Timer, 1);
+  t->call = wsim_call_ref (call);
+  t->fn = fn;
+  t->data = data;
+  t->source = ms == 0 ? g_idle_source_new () : g_timeout_source_new (ms);
+  g_source_set_callback (t->source, on_timer, t, timer_free);
+  g_ptr_array_add (call->timers, t->source);   /* the array holds the reference */
+  g_source_attach (t->source, call->server->context);
+}
+
+static const char *
+ctx_get_param (WsimProvContext *ctx, const char *name)
+{
+  WsimCall *call = CALL (ctx);
+
+  return call->reg != NULL ? wsim_provider_reg_get_param (call->reg, name) : NULL;
+}
+
+static const WsimProvContextOps call_ctx_ops = {
+  .new_instance = ctx_new_instance,
+  .free_instance = ctx_free_instance,
+  .set_string = ctx_set_string,
+  .set_sint64 = ctx_set_sint64,
+  .set_uint64 = ctx_set_uint64,
+  .set_real64 = ctx_set_real64,
+  .set_boolean = ctx_set_boolean,
+  .set_datetime = ctx_set_datetime,
+  .set_null = ctx_set_null,
+  .set_string_at = ctx_set_string_at,
+  .set_uint64_at = ctx_set_uint64_at,
+  .post_instance = ctx_post_instance,
+  .post_result = ctx_post_result,
+  .is_cancelled = ctx_is_cancelled,
+  .call_later = ctx_call_later,
+  .get_param = ctx_get_param,
+};
+
+/* ---- starting, cancelling, aborting --------------------------------------------- */
+
+static void
+call_start_class (WsimCall *call)
+{
+  WsimClass *cls = call->classes->pdata[call->class_idx];
+  const WsimProvider *p;
+
+  call->resume_queued = FALSE;
+  if (call->reg != NULL)
+    call_finish_provider (call);
+  call->class_result = FALSE;
+  call->provider_paused = FALSE;
+  call->reg = wsim_repository_get_provider (call->server->repo, call->ns, cls);
+  p = call_provider (call);
+  if (p == NULL)
+    {
+      call_set_result (call, WBEM_E_PROVIDER_NOT_FOUND, "no provider serves the class");
+      call_maybe_finish (call);
+      return;
+    }
+  call->provider_depth++;
+  p->enumerate (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls));
+  call->provider_depth--;
+  call_maybe_finish (call);
+}
+
+static gboolean
+on_start (gpointer data)
+{
+  WsimCall *call = data;
+
+  if (!call->final_sent)
+    call_start_class (call);
+  return G_SOURCE_REMOVE;
+}
+
+WsimCall *
+wsim_call_start (WsimServer *server, guint64 call_id, const char *ns, GPtrArray *classes,
+                 gint32 flags, const char *endpoint, guint64 sink_id, const char *what)
+{
+  WsimCall *call = g_new0 (WsimCall, 1);
+  GSource *s;
+
+  call->pctx.ops = &call_ctx_ops;
+  call->ref_count = 1;
+  call->server = server;
+  call->seq = ++server->next_seq;
+  call->call_id = call_id;
+  call->endpoint = g_strdup (endpoint);
+  call->sink_id = sink_id;
+  call->sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, endpoint, sink_id);
+  call->ns = g_strdup (ns);
+  call->flags = flags;
+  call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
+  for (guint i = 0; i < classes->len; i++)
+    g_ptr_array_add (call->classes, wsim_class_ref (classes->pdata[i]));
+  call->rows = g_array_new (FALSE, FALSE, sizeof (wsim_instance));
+  call->new_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
+  call->class_index = g_hash_table_new_full (g_direct_hash, g_direct_equal,
+                                             (GDestroyNotify) wsim_class_unref, NULL);
+  call->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+
+  g_hash_table_insert (server->calls, &call->seq, call);
+  {
+    GPtrArray *same = g_hash_table_lookup (server->sinks, call->sink_key);
+
+    if (same == NULL)
+      {
+        same = g_ptr_array_new ();
+        g_hash_table_insert (server->sinks, g_strdup (call->sink_key), same);
+      }
+    g_ptr_array_add (same, call);
+  }
+  wsim_trace_add (server->trace, WSIM_TRACE_START, call_id, WBEM_S_NO_ERROR, 0, "%s (sink %s)",
+                  what, call->sink_key);
+
+  /* The *Async call returns before the provider runs. */
+  call->resume_queued = TRUE;
+  s = g_idle_source_new ();
+  g_source_set_callback (s, on_start, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
+  g_source_attach (s, server->context);
+  g_source_unref (s);
+  return call;
+}
+
+void
+wsim_call_cancel (WsimCall *call)
+{
+  const WsimProvider *p = call_provider (call);
+
+  if (call->final_sent || call->cancelled)
+    return;
+  call->cancelled = TRUE;
+  wsim_trace_add (call->server->trace, WSIM_TRACE_CANCEL, call->call_id, WBEM_E_CALL_CANCELLED,
+                  call->n_instances, NULL);
+  rows_clear (call);
+  call_stop_timers (call);
+  if (p != NULL && p->cancel != NULL)
+    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  call_maybe_finish (call);
+}
+
+void
+wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason)
+{
+  const WsimProvider *p = call_provider (call);
+
+  if (call->final_sent)
+    return;
+  if (p != NULL && p->cancel != NULL && !call->cancelled)
+    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  call->cancelled = TRUE;
+  call_send_final (call, hr, reason);
+}

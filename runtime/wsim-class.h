@@ -1,0 +1,102 @@
+/* wsim-class.h: CIM classes and instances as the runtime holds them.
+ *
+ * A class's properties are flattened, inherited ones first, so an instance is an array of
+ * values in the class's order and a subclass's instance starts like its parent's. The
+ * schema is kept in the wire type (wsim_class_def) and the values in wsim_value, so a
+ * class and its instances go on the wire without conversion.
+ *
+ * Both are refcounted (atomic) and immutable once built, except an instance's values,
+ * which belong to whoever builds the instance until it is shared.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim_cim.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimClass WsimClass;
+typedef struct _WsimObject WsimObject;
+
+/**
+ * wsim_class_new:
+ * @name: the class name
+ * @parent: (nullable) the superclass; its properties come first
+ * @props: (array length=n_props) the class's own properties
+ * @error: WBEM_E_INVALID_CLASS (WSIM_WBEM_ERROR) for a duplicate or empty property name or
+ *   an unknown CIM type
+ * Returns: (transfer full) (nullable) the class.
+ */
+WsimClass *wsim_class_new (const char *name, WsimClass *parent, const wsim_property_def *props,
+                           guint n_props, GError **error);
+
+/**
+ * wsim_class_new_from_def:
+ * Builds a class from a flattened wire definition (a client learns classes this way).
+ * Returns: (transfer full) (nullable) the class, NULL with @error for a bad definition.
+ */
+WsimClass *wsim_class_new_from_def (const wsim_class_def *def, GError **error);
+
+WsimClass *wsim_class_ref (WsimClass *cls);
+void       wsim_class_unref (WsimClass *cls);
+
+/** Returns: (transfer none) the class name. */
+const char *wsim_class_get_name (WsimClass *cls);
+/** Returns: (transfer none) (nullable) the superclass (NULL for a class learnt from the wire). */
+WsimClass *wsim_class_get_parent (WsimClass *cls);
+/** Returns: (transfer none) the flattened wire definition. */
+const wsim_class_def *wsim_class_get_def (WsimClass *cls);
+/** Returns: the number of properties, inherited included. */
+guint wsim_class_get_n_props (WsimClass *cls);
+/** Returns: (transfer none) property @idx. */
+const wsim_property_def *wsim_class_get_prop (WsimClass *cls, guint idx);
+/** Returns: the index of @name (case-insensitive), or -1. */
+gint wsim_class_find_prop (WsimClass *cls, const char *name);
+/** Returns: TRUE if @cls is @name or derives from it (case-insensitive). */
+gboolean wsim_class_is_a (WsimClass *cls, const char *name);
+
+/**
+ * wsim_object_new:
+ * Returns: (transfer full) an instance of @cls with every property null.
+ */
+WsimObject *wsim_object_new (WsimClass *cls);
+
+/**
+ * wsim_object_new_take_values:
+ * @values: (transfer full) wsim_class_get_n_props(@cls) values, g_malloc'ed; the object
+ *   takes the array and what it holds.
+ */
+WsimObject *wsim_object_new_take_values (WsimClass *cls, wsim_value *values);
+
+WsimObject *wsim_object_ref (WsimObject *obj);
+void        wsim_object_unref (WsimObject *obj);
+
+/** Returns: (transfer none) the object's class. */
+WsimClass *wsim_object_get_class (WsimObject *obj);
+/** Returns: (transfer none) value @idx; the caller may modify it while it owns the object alone. */
+wsim_value *wsim_object_get_value (WsimObject *obj, guint idx);
+/** Returns: (transfer none) (nullable) the value of property @name, NULL if there is no such property. */
+const wsim_value *wsim_object_lookup (WsimObject *obj, const char *name);
+
+/**
+ * wsim_object_steal_values:
+ * Moves the values out (for encoding a row without copying); the object is left with
+ * every property null. Returns: (transfer full) the array of n_props values.
+ */
+wsim_value *wsim_object_steal_values (WsimObject *obj);
+
+/**
+ * wsim_object_get_path:
+ * Returns: (transfer full) the relative object path, Class.Key="v",K2=5 (Class=@ when the
+ *   class has no key).
+ */
+char *wsim_object_get_path (WsimObject *obj);
+
+/** Appends the object as one JSON object ({"__CLASS": …, "Prop": value, …}) to @out. */
+void wsim_object_to_json (WsimObject *obj, GString *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimClass, wsim_class_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimObject, wsim_object_unref)
+
+G_END_DECLS

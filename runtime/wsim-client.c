@@ -1,0 +1,184 @@
+/* wsim-client.c: the client library (see wsim-client.h). */
+#include "wsim-client.h"
+
+#include "wsim-address.h"
+#include "wsim-rpc-client.h"
+#include "wsim_service.h"
+
+struct _WsimClient {
+  gint           ref_count;   /* atomic */
+  GMainContext  *rpc_context; /* (owned) private: drives @rpc only */
+  WsimRpcClient *rpc;         /* (owned) the service connection */
+  WsimSinkHost  *host;        /* (owned) on the caller's context */
+  guint64        next_call_id;
+};
+
+struct _WsimServices {
+  gint        ref_count;      /* atomic */
+  WsimClient *client;         /* (owned) */
+  guint64     ns_handle;
+  char       *ns;             /* (owned) */
+  guint64     last_call_id;
+};
+
+WsimClient *
+wsim_client_connect (GMainContext *context, const char *address, GError **error)
+{
+  g_autoptr(GSocketAddress) addr = wsim_address_parse (address, error);
+  WsimClient *client;
+
+  if (addr == NULL)
+    return NULL;
+  client = g_new0 (WsimClient, 1);
+  client->ref_count = 1;
+  client->rpc_context = g_main_context_new ();
+  client->rpc = wsim_rpc_client_connect (client->rpc_context, addr, WSIM_SERVICE_PROG,
+                                         WSIM_SERVICE_V1, error);
+  if (client->rpc != NULL)
+    client->host = wsim_sink_host_new (context, NULL, error);
+  if (client->host == NULL)
+    {
+      wsim_client_unref (client);
+      return NULL;
+    }
+  client->next_call_id = 1;
+  return client;
+}
+
+WsimClient *
+wsim_client_ref (WsimClient *client)
+{
+  g_atomic_int_inc (&client->ref_count);
+  return client;
+}
+
+void
+wsim_client_unref (WsimClient *client)
+{
+  if (client == NULL || !g_atomic_int_dec_and_test (&client->ref_count))
+    return;
+  wsim_rpc_client_unref (client->rpc);
+  wsim_sink_host_unref (client->host);
+  while (g_main_context_iteration (client->rpc_context, FALSE))
+    ;
+  g_main_context_unref (client->rpc_context);
+  g_free (client);
+}
+
+WsimSinkHost *
+wsim_client_get_sink_host (WsimClient *client)
+{
+  return client->host;
+}
+
+/* A request on the service connection; the wait iterates only the private context. */
+static gboolean
+client_call (WsimClient *client, guint32 proc, xdrproc_t xargs, const void *args,
+             xdrproc_t xres, void *res, GError **error)
+{
+  gboolean ok;
+
+  g_main_context_push_thread_default (client->rpc_context);
+  ok = wsim_rpc_client_call_sync (client->rpc, proc, xargs, args, xres, res, -1, NULL, error);
+  g_main_context_pop_thread_default (client->rpc_context);
+  return ok;
+}
+
+WsimServices *
+wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error)
+{
+  wsim_open_namespace_args args = { .namespace_path = (char *) ns, .flags = 0 };
+  wsim_open_namespace_res res = { 0 };
+  WsimServices *services;
+
+  g_return_val_if_fail (client != NULL && ns != NULL, NULL);
+  if (!client_call (client, WSIM_OPEN_NAMESPACE, (xdrproc_t) xdr_wsim_open_namespace_args, &args,
+                    (xdrproc_t) xdr_wsim_open_namespace_res, &res, error))
+    return NULL;
+  if (WSIM_HRESULT_FAILED (res.hresult))
+    {
+      wsim_set_error_hresult (error, res.hresult, "cannot open namespace %s", ns);
+      return NULL;
+    }
+  services = g_new0 (WsimServices, 1);
+  services->ref_count = 1;
+  services->client = wsim_client_ref (client);
+  services->ns_handle = res.ns_handle;
+  services->ns = g_strdup (ns);
+  return services;
+}
+
+WsimServices *
+wsim_services_ref (WsimServices *services)
+{
+  g_atomic_int_inc (&services->ref_count);
+  return services;
+}
+
+void
+wsim_services_unref (WsimServices *services)
+{
+  if (services == NULL || !g_atomic_int_dec_and_test (&services->ref_count))
+    return;
+  wsim_client_unref (services->client);
+  g_free (services->ns);
+  g_free (services);
+}
+
+guint64
+wsim_services_get_last_call_id (WsimServices *services)
+{
+  return services->last_call_id;
+}
+
+WsimHResult
+wsim_services_create_instance_enum_async (WsimServices *services, const char *class_name,
+                                          gint32 flags, WsimSink *sink)
+{
+  WsimClient *client = services->client;
+  wsim_create_instance_enum_async_args args = { 0 };
+  wsim_async_res res = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  args.ns_handle = services->ns_handle;
+  args.class_name = (char *) (class_name != NULL ? class_name : "");
+  args.flags = flags;
+  args.call_id = services->last_call_id = client->next_call_id++;
+  args.sink.endpoint = (char *) "";
+  if (sink != NULL)
+    {
+      /* Ready for callbacks before the server can send any. */
+      args.sink.endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      args.sink.sink_id = wsim_sink_host_begin_call (client->host, sink, args.call_id);
+    }
+  if (!client_call (client, WSIM_CREATE_INSTANCE_ENUM_ASYNC,
+                    (xdrproc_t) xdr_wsim_create_instance_enum_async_args, &args,
+                    (xdrproc_t) xdr_wsim_async_res, &res, &error))
+    res.hresult = wsim_hresult_from_error (error);
+  if (sink != NULL && WSIM_HRESULT_FAILED (res.hresult))
+    wsim_sink_host_abandon_call (client->host, args.sink.sink_id, args.call_id);
+  return res.hresult;
+}
+
+WsimHResult
+wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
+{
+  WsimClient *client = services->client;
+  wsim_cancel_async_call_args args = { 0 };
+  wsim_async_res res = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  args.ns_handle = services->ns_handle;
+  args.sink.endpoint = (char *) "";
+  if (sink != NULL)
+    {
+      args.sink.endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      /* A sink with no call open here gets id 0, which names nothing on the server. */
+      if (!wsim_sink_host_lookup (client->host, sink, &args.sink.sink_id))
+        args.sink.sink_id = 0;
+    }
+  if (!client_call (client, WSIM_CANCEL_ASYNC_CALL, (xdrproc_t) xdr_wsim_cancel_async_call_args,
+                    &args, (xdrproc_t) xdr_wsim_async_res, &res, &error))
+    return wsim_hresult_from_error (error);
+  return res.hresult;
+}

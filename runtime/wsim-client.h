@@ -1,0 +1,80 @@
+/* wsim-client.h: the client library: connect to a server, open a namespace, make async
+ * calls whose results arrive at a WsimSink.
+ *
+ * A client has two sides. Its requests to the server (OpenNamespace, the *Async calls,
+ * CancelAsyncCall) travel on a connection driven by a private main context, so the short
+ * wait for an *Async call's immediate return never runs the caller's sinks re-entrantly.
+ * Its sink host serves the server's callbacks on the caller's context: sinks run when the
+ * caller iterates that context.
+ *
+ * The *Async functions return the HRESULT of the immediate return, as WMI does: on an error
+ * the sink is never called; on WBEM_S_NO_ERROR it receives zero or more Indicate calls and
+ * then exactly one final SetStatus.
+ *
+ * Threading: a client and its services belong to the thread that created them.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wsim-hresult.h"
+#include "wsim-sink-host.h"
+#include "wsim-sink.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimClient WsimClient;
+typedef struct _WsimServices WsimServices;
+
+/**
+ * wsim_client_connect:
+ * @context: (nullable) where sinks are called; NULL for the thread default
+ * @address: the server: "tcp:HOST:PORT" or "unix:PATH"
+ * Returns: (transfer full) (nullable) the client, or NULL with @error set (a transport
+ *   error from the connect, or WBEM_E_TRANSPORT_FAILURE).
+ */
+WsimClient *wsim_client_connect (GMainContext *context, const char *address, GError **error);
+WsimClient *wsim_client_ref (WsimClient *client);
+void        wsim_client_unref (WsimClient *client);
+
+/**
+ * wsim_client_open_namespace:
+ * @ns: "root\\cimv2" ("/" works too)
+ * Returns: (transfer full) (nullable) the namespace's services, or NULL with
+ *   WBEM_E_INVALID_NAMESPACE or a transport error.
+ */
+WsimServices *wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error);
+
+/** Returns: (transfer none) the client's sink host (for leak reports). */
+WsimSinkHost *wsim_client_get_sink_host (WsimClient *client);
+
+WsimServices *wsim_services_ref (WsimServices *services);
+void          wsim_services_unref (WsimServices *services);
+
+/**
+ * wsim_services_create_instance_enum_async:
+ * @class_name: the class to enumerate (with its subclasses unless WBEM_FLAG_SHALLOW)
+ * @flags: WBEM_FLAG_SHALLOW, WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ,
+ *   WBEM_FLAG_USE_AMENDED_QUALIFIERS; anything else is WBEM_E_INVALID_PARAMETER
+ * @sink: (nullable) the sink (NULL gets WBEM_E_INVALID_PARAMETER from the server)
+ * Returns: the immediate HRESULT.
+ */
+WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
+                                                      const char *class_name, gint32 flags,
+                                                      WsimSink *sink);
+
+/**
+ * wsim_services_cancel_async_call:
+ * Cancels every pending call made with @sink: each gets SetStatus(WBEM_E_CALL_CANCELLED)
+ * and nothing after. Returns: WBEM_S_NO_ERROR, or WBEM_E_INVALID_PARAMETER for a NULL sink
+ * or one with no pending call.
+ */
+WsimHResult wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink);
+
+/** Returns: the call id the last *Async call used (to find it in a trace). */
+guint64 wsim_services_get_last_call_id (WsimServices *services);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimClient, wsim_client_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimServices, wsim_services_unref)
+
+G_END_DECLS

@@ -1,0 +1,62 @@
+/* wsim-harness.h: a whole WMI in one process, for tests and for the CLI's default mode.
+ *
+ * One call stands up a server (on its own thread and GMainContext, as winmgmt is its own
+ * process), lets a setup function register providers on it, connects a client over
+ * loopback TCP and opens root\cimv2. The client's sinks run on the harness's context,
+ * which the caller iterates with wsim_harness_run_until() (a condition and a timeout,
+ * never a sleep).
+ *
+ * Threading: create, use and free a harness on one thread; setup and invoke functions run
+ * on the server's thread while the caller waits.
+ */
+#pragma once
+
+#include "wsim-client.h"
+#include "wsim-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimHarness WsimHarness;
+
+/** Runs on the server thread: register providers, set limits. Return FALSE with @error to fail. */
+typedef gboolean (*WsimHarnessSetup) (WsimServer *server, gpointer data, GError **error);
+/** Runs on the server thread (wsim_harness_invoke). */
+typedef void (*WsimHarnessFunc) (WsimServer *server, gpointer data);
+typedef gboolean (*WsimHarnessCond) (gpointer data);
+
+/**
+ * wsim_harness_new:
+ * @setup: (nullable) called on the server thread before it listens
+ * Returns: (transfer full) (nullable) the harness, or NULL with @error.
+ */
+WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error);
+
+/** Stops the client, then the server, joins the thread. NULL is fine. */
+void wsim_harness_free (WsimHarness *h);
+
+/** Returns: (transfer none) the client's context (where sinks run). */
+GMainContext *wsim_harness_get_context (WsimHarness *h);
+/** Returns: (transfer none) the client. */
+WsimClient *wsim_harness_get_client (WsimHarness *h);
+/** Returns: (transfer none) root\cimv2. */
+WsimServices *wsim_harness_get_services (WsimHarness *h);
+/** Returns: (transfer none) the server's trace (readable from any thread). */
+WsimTrace *wsim_harness_get_trace (WsimHarness *h);
+/** Returns: (transfer none) the server's address, "tcp:127.0.0.1:PORT". */
+const char *wsim_harness_get_address (WsimHarness *h);
+
+/** Iterates the client's context until @cond holds or @timeout_ms passes; returns whether it held. */
+gboolean wsim_harness_run_until (WsimHarness *h, WsimHarnessCond cond, gpointer data,
+                                 guint timeout_ms);
+
+/** Runs @fn on the server thread and waits for it. */
+void wsim_harness_invoke (WsimHarness *h, WsimHarnessFunc fn, gpointer data);
+
+/** Returns: calls the server has not ended (read on the server thread). */
+guint wsim_harness_get_n_server_calls (WsimHarness *h);
+
+/** Starts shutting the server down (its open calls end with WBEM_E_SHUTTING_DOWN) and returns
+ *  at once: iterate the harness's context to receive the final SetStatus calls. */
+void wsim_harness_shutdown_server (WsimHarness *h);
+
+G_END_DECLS

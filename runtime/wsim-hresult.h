@@ -1,0 +1,103 @@
+/* wsim-hresult.h: WMI's status codes (WBEMSTATUS and the COM codes WMI returns), with
+ * Microsoft's names and values, and their bridge to GError.
+ *
+ * One X-macro table gives each code its name, value and message; everything else
+ * (the enum, name and message lookups) is generated from it, so a code exists in one
+ * place. HRESULTs travel on the wire as they are. In C the API returns them as
+ * WsimHResult; where GLib conventions want a GError, the domain is WSIM_WBEM_ERROR and
+ * the error code is the HRESULT (cast to gint).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WSIM_HRESULT_TABLE(X)                                                                \
+  X (WBEM_S_NO_ERROR,                      0x00000000u, "the call succeeded")               \
+  X (WBEM_S_FALSE,                         0x00000001u, "the call succeeded (false)")       \
+  X (WBEM_S_TIMEDOUT,                      0x00040004u, "the call timed out")               \
+  X (WBEM_S_NO_MORE_DATA,                  0x00040005u, "no more data")                     \
+  X (WBEM_S_OPERATION_CANCELLED,           0x00040006u, "the operation was cancelled")      \
+  X (WBEM_E_FAILED,                        0x80041001u, "generic failure")                  \
+  X (WBEM_E_NOT_FOUND,                     0x80041002u, "object not found")                 \
+  X (WBEM_E_ACCESS_DENIED,                 0x80041003u, "access denied")                    \
+  X (WBEM_E_PROVIDER_FAILURE,              0x80041004u, "provider failure")                 \
+  X (WBEM_E_OUT_OF_MEMORY,                 0x80041006u, "out of memory")                    \
+  X (WBEM_E_INVALID_PARAMETER,             0x80041008u, "invalid parameter")                \
+  X (WBEM_E_NOT_SUPPORTED,                 0x8004100Cu, "not supported")                    \
+  X (WBEM_E_INVALID_NAMESPACE,             0x8004100Eu, "invalid namespace")                \
+  X (WBEM_E_INVALID_OBJECT,                0x8004100Fu, "invalid object")                   \
+  X (WBEM_E_INVALID_CLASS,                 0x80041010u, "invalid class")                    \
+  X (WBEM_E_PROVIDER_NOT_FOUND,            0x80041011u, "provider not found")               \
+  X (WBEM_E_INVALID_PROVIDER_REGISTRATION, 0x80041012u, "invalid provider registration")    \
+  X (WBEM_E_PROVIDER_LOAD_FAILURE,         0x80041013u, "provider load failure")            \
+  X (WBEM_E_TRANSPORT_FAILURE,             0x80041015u, "transport failure")                \
+  X (WBEM_E_INVALID_QUERY,                 0x80041017u, "invalid query")                    \
+  X (WBEM_E_INVALID_QUERY_TYPE,            0x80041018u, "invalid query language")           \
+  X (WBEM_E_INVALID_OBJECT_PATH,           0x8004103Au, "invalid object path")              \
+  X (WBEM_E_CALL_CANCELLED,                0x80041032u, "call cancelled")                   \
+  X (WBEM_E_SHUTTING_DOWN,                 0x80041033u, "shutting down")                    \
+  X (WBEM_E_SERVER_TOO_BUSY,               0x80041045u, "server too busy")                  \
+  X (WBEM_E_TIMED_OUT,                     0x80041069u, "timed out")                        \
+  X (WBEM_E_ENCRYPTED_CONNECTION_REQUIRED, 0x80041087u, "encrypted connection required")    \
+  X (E_ACCESSDENIED,                       0x80070005u, "general access denied")
+
+/**
+ * WsimHResult: an HRESULT. The WBEM_* and E_* names are WMI's, with WMI's values.
+ */
+typedef guint32 WsimHResult;
+
+#define WSIM_HRESULT_ENUM(name, value, msg) name = value,
+enum { WSIM_HRESULT_TABLE (WSIM_HRESULT_ENUM) };
+#undef WSIM_HRESULT_ENUM
+
+/** WSIM_HRESULT_FAILED: TRUE for a failure code (severity bit set). */
+#define WSIM_HRESULT_FAILED(hr) (((guint32) (hr) & 0x80000000u) != 0)
+
+#define WSIM_WBEM_ERROR (wsim_wbem_error_quark ())
+
+/** wsim_wbem_error_quark: Returns: the domain whose codes are HRESULTs (cast to gint). */
+GQuark wsim_wbem_error_quark (void);
+
+/**
+ * wsim_hresult_name:
+ * Returns: (transfer none) "WBEM_E_ACCESS_DENIED" etc., or NULL for a code not in the table.
+ */
+const char *wsim_hresult_name (WsimHResult hr);
+
+/** wsim_hresult_message: Returns: (transfer none) a short description, or "unknown status". */
+const char *wsim_hresult_message (WsimHResult hr);
+
+/**
+ * wsim_hresult_from_name:
+ * @name: "WBEM_E_NOT_FOUND" (case-insensitive)
+ * @out: (out) the value
+ * Returns: TRUE if the name is in the table.
+ */
+gboolean wsim_hresult_from_name (const char *name, WsimHResult *out);
+
+/**
+ * wsim_hresult_describe:
+ * Returns: (transfer full) "WBEM_E_ACCESS_DENIED (0x80041003): access denied".
+ */
+char *wsim_hresult_describe (WsimHResult hr);
+
+/**
+ * wsim_set_error_hresult:
+ * Sets @error in WSIM_WBEM_ERROR with @hr as its code; the message is @format's text
+ * followed by the status name and value.
+ */
+void wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
+
+/**
+ * wsim_hresult_from_error:
+ * The HRESULT a GError stands for: its code in WSIM_WBEM_ERROR; WBEM_E_TIMED_OUT for
+ * G_IO_ERROR_TIMED_OUT; WBEM_E_CALL_CANCELLED for G_IO_ERROR_CANCELLED; WBEM_E_ACCESS_DENIED
+ * for an RPC authentication error; WBEM_E_TRANSPORT_FAILURE for other I/O and RPC errors;
+ * WBEM_E_FAILED otherwise. WBEM_S_NO_ERROR for NULL.
+ */
+WsimHResult wsim_hresult_from_error (const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,107 @@
+/* wsim-object-path.h: WMI object paths, parsed and printed.
+ *
+ * Owns the syntax that names a class or an instance (GetObjectAsync, DeleteInstanceAsync,
+ * the strParam of PutInstanceAsync's final SetStatus, CIM_REFERENCE values):
+ *
+ *     [\\server\namespace\path:]Class[.Key=value[,Key2=value…]]
+ *     [\\server\namespace\path:]Class=@              (a singleton instance)
+ *     namespace\path:Class…                           (a namespace, no server)
+ *
+ * Both '\' and '/' separate the server and namespace parts. A key value is a
+ * double-quoted string (escapes \" and \\), a decimal integer (negative allowed) or
+ * TRUE/FALSE. Names are identifiers (letters, digits, '_'); a server is letters,
+ * digits, '.', '-' and '_' ("." is the local machine). No blanks outside quotes.
+ *
+ * Errors are WBEM_E_INVALID_OBJECT_PATH in WSIM_WBEM_ERROR, with the 1-based character
+ * position and what was expected there.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim_cim.h"
+#include "wsim-hresult.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimObjectPath WsimObjectPath;
+
+/**
+ * wsim_object_path_parse:
+ * @text: the path, UTF-8
+ * Returns: (transfer full) the parsed path, or NULL with @error set
+ *   (WBEM_E_INVALID_OBJECT_PATH, "invalid object path at position N: expected …").
+ */
+WsimObjectPath *wsim_object_path_parse (const char *text, GError **error);
+
+/** wsim_object_path_free: Frees @path; NULL is allowed. */
+void wsim_object_path_free (WsimObjectPath *path);
+
+/** wsim_object_path_get_server: Returns: (transfer none) (nullable) the server, or NULL for a path without one. */
+const char *wsim_object_path_get_server (const WsimObjectPath *path);
+
+/**
+ * wsim_object_path_get_namespace:
+ * Returns: (transfer none) (nullable) the namespace with '\' separators ("root\cimv2"),
+ *   or NULL for a relative path.
+ */
+const char *wsim_object_path_get_namespace (const WsimObjectPath *path);
+
+/** wsim_object_path_get_class: Returns: (transfer none) the class name. */
+const char *wsim_object_path_get_class (const WsimObjectPath *path);
+
+/** wsim_object_path_is_singleton: Returns: TRUE for "Class=@". */
+gboolean wsim_object_path_is_singleton (const WsimObjectPath *path);
+
+/**
+ * wsim_object_path_is_class:
+ * Returns: TRUE if the path names a class (no keys, not a singleton).
+ */
+gboolean wsim_object_path_is_class (const WsimObjectPath *path);
+
+/** wsim_object_path_get_n_keys: Returns: the number of keys, in the order written. */
+guint wsim_object_path_get_n_keys (const WsimObjectPath *path);
+
+/** wsim_object_path_get_key_name: Returns: (transfer none) the name of key @i (< n_keys). */
+const char *wsim_object_path_get_key_name (const WsimObjectPath *path, guint i);
+
+/**
+ * wsim_object_path_get_key_text:
+ * Returns: (transfer none) key @i's value as text: a string's contents unescaped, an
+ *   integer in decimal, "TRUE" or "FALSE".
+ */
+const char *wsim_object_path_get_key_text (const WsimObjectPath *path, guint i);
+
+/**
+ * wsim_object_path_get_key_value:
+ * Returns: (transfer none) key @i's value: CIM_STRING for a quoted string, CIM_SINT64
+ *   for an integer (CIM_UINT64 above G_MAXINT64), CIM_BOOLEAN for TRUE/FALSE.
+ */
+const wsim_value *wsim_object_path_get_key_value (const WsimObjectPath *path, guint i);
+
+/**
+ * wsim_object_path_lookup_key:
+ * Returns: (transfer none) (nullable) the value of the key named @name
+ *   (case-insensitive), or NULL.
+ */
+const wsim_value *wsim_object_path_lookup_key (const WsimObjectPath *path, const char *name);
+
+/**
+ * wsim_object_path_to_string:
+ * The canonical form: "\\server\ns:" (or "ns:") when present, the class, then "=@" or
+ * the keys sorted by name (case-insensitively, as WMI's __RELPATH lists them),
+ * strings quoted and escaped: Win32_Process.Handle="42". Two paths naming the same
+ * object with keys in a different order print the same.
+ * Returns: (transfer full) the path.
+ */
+char *wsim_object_path_to_string (const WsimObjectPath *path);
+
+/**
+ * wsim_object_path_to_relpath:
+ * Returns: (transfer full) the canonical form without server and namespace (__RELPATH).
+ */
+char *wsim_object_path_to_relpath (const WsimObjectPath *path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimObjectPath, wsim_object_path_free)
+
+G_END_DECLS

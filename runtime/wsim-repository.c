@@ -1,0 +1,454 @@
+/* wsim-repository.c: namespaces, classes, provider registrations (see wsim-repository.h). */
+#include "wsim-repository.h"
+
+#include <gmodule.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wsim-hresult.h"
+
+struct _WsimProviderReg {
+  const WsimProvider *provider;    /* (unowned) static table, in @module if set */
+  gpointer            state;       /* (owned by the provider) freed by unload() */
+  GModule            *module;      /* (owned) (nullable) */
+  GHashTable         *params;      /* (owned) name -> value */
+};
+
+typedef struct _ClassEntry ClassEntry;
+struct _ClassEntry {
+  WsimClass       *cls;            /* (owned) */
+  WsimProviderReg *reg;            /* (unowned) the repository owns registrations */
+  GPtrArray       *children;       /* (owned) ClassEntry* (unowned) */
+};
+
+typedef struct {
+  char       *name;                /* (owned) canonical: "root\cimv2" */
+  GHashTable *classes;             /* (owned) casefolded class name -> (owned) ClassEntry* */
+} Namespace;
+
+struct _WsimRepository {
+  GHashTable *namespaces;          /* (owned) casefolded canonical path -> (owned) Namespace* */
+  GPtrArray  *regs;                /* (owned) WsimProviderReg*, in load order */
+};
+
+static void
+class_entry_free (gpointer p)
+{
+  ClassEntry *e = p;
+
+  wsim_class_unref (e->cls);
+  g_ptr_array_unref (e->children);
+  g_free (e);
+}
+
+static void
+namespace_free (gpointer p)
+{
+  Namespace *ns = p;
+
+  g_hash_table_unref (ns->classes);
+  g_free (ns->name);
+  g_free (ns);
+}
+
+static void
+reg_free (gpointer p)
+{
+  WsimProviderReg *reg = p;
+
+  if (reg->provider->unload != NULL)
+    reg->provider->unload (reg->state);
+  g_hash_table_unref (reg->params);
+  if (reg->module != NULL)
+    g_module_close (reg->module);
+  g_free (reg);
+}
+
+WsimRepository *
+wsim_repository_new (void)
+{
+  WsimRepository *repo = g_new0 (WsimRepository, 1);
+
+  repo->namespaces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, namespace_free);
+  repo->regs = g_ptr_array_new_with_free_func (reg_free);
+  wsim_repository_add_namespace (repo, "root", NULL);
+  return repo;
+}
+
+void
+wsim_repository_free (WsimRepository *repo)
+{
+  if (repo == NULL)
+    return;
+  /* Classes first (they may be the only users of a module's strings), then providers. */
+  g_hash_table_unref (repo->namespaces);
+  g_ptr_array_unref (repo->regs);
+  g_free (repo);
+}
+
+/* Splits a namespace path into its elements; NULL when an element is empty. */
+static char **
+ns_split (const char *path)
+{
+  g_autofree char *p = g_strdup (path);
+  char **parts;
+
+  g_strdelimit (p, "/", '\\');
+  parts = g_strsplit (p, "\\", -1);
+  for (char **e = parts; *e != NULL; e++)
+    if (**e == '\0')
+      {
+        g_strfreev (parts);
+        return NULL;
+      }
+  return parts;
+}
+
+static Namespace *
+ns_lookup (WsimRepository *repo, const char *path, GError **error)
+{
+  g_auto (GStrv) parts = ns_split (path != NULL ? path : "");
+  g_autofree char *joined = NULL, *key = NULL;
+  Namespace *ns = NULL;
+
+  if (parts != NULL && parts[0] != NULL)
+    {
+      joined = g_strjoinv ("\\", parts);
+      key = g_utf8_casefold (joined, -1);
+      ns = g_hash_table_lookup (repo->namespaces, key);
+    }
+  if (ns == NULL)
+    wsim_set_error_hresult (error, WBEM_E_INVALID_NAMESPACE, "no namespace '%s'",
+                            path != NULL ? path : "");
+  return ns;
+}
+
+gboolean
+wsim_repository_add_namespace (WsimRepository *repo, const char *path, GError **error)
+{
+  g_auto (GStrv) parts = ns_split (path);
+  GString *acc = g_string_new (NULL);
+
+  if (parts == NULL || parts[0] == NULL || g_ascii_strcasecmp (parts[0], "root") != 0)
+    {
+      g_string_free (acc, TRUE);
+      wsim_set_error_hresult (error, WBEM_E_INVALID_NAMESPACE,
+                              "namespace '%s' is not under root", path);
+      return FALSE;
+    }
+  for (char **e = parts; *e != NULL; e++)
+    {
+      g_autofree char *key = NULL;
+
+      if (acc->len > 0)
+        g_string_append_c (acc, '\\');
+      g_string_append (acc, e == parts ? "root" : *e);
+      key = g_utf8_casefold (acc->str, -1);
+      if (!g_hash_table_contains (repo->namespaces, key))
+        {
+          Namespace *ns = g_new0 (Namespace, 1);
+
+          ns->name = g_strdup (acc->str);
+          ns->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, class_entry_free);
+          g_hash_table_insert (repo->namespaces, g_steal_pointer (&key), ns);
+        }
+    }
+  g_string_free (acc, TRUE);
+  return TRUE;
+}
+
+char *
+wsim_repository_canonical_namespace (WsimRepository *repo, const char *path, GError **error)
+{
+  Namespace *ns = ns_lookup (repo, path, error);
+
+  return ns != NULL ? g_strdup (ns->name) : NULL;
+}
+
+static GHashTable *
+params_parse (const char *params)
+{
+  GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto (GStrv) items = g_strsplit (params != NULL ? params : "", ";", -1);
+
+  for (char **i = items; *i != NULL; i++)
+    {
+      char *eq = strchr (*i, '=');
+
+      if (eq != NULL && eq != *i)
+        g_hash_table_insert (t, g_strstrip (g_strndup (*i, (gsize) (eq - *i))),
+                             g_strstrip (g_strdup (eq + 1)));
+    }
+  return t;
+}
+
+static gboolean
+register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GError **error)
+{
+  const WsimProvider *p = reg->provider;
+
+  /* Check everything before adding anything, so a refused provider leaves no trace. */
+  for (gsize i = 0; i < p->n_classes; i++)
+    {
+      g_autofree char *key = g_utf8_casefold (p->classes[i].name, -1);
+
+      if (g_hash_table_contains (ns->classes, key))
+        {
+          wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
+                                  "provider %s: class %s is already served in %s", p->name,
+                                  p->classes[i].name, ns->name);
+          return FALSE;
+        }
+    }
+
+  for (gsize i = 0; i < p->n_classes; i++)
+    {
+      const WsimProvClass *pc = &p->classes[i];
+      g_autofree wsim_property_def *props = g_new0 (wsim_property_def, MAX (pc->n_props, 1));
+      ClassEntry *parent = NULL, *e;
+      WsimClass *cls;
+
+      if (pc->superclass != NULL && *pc->superclass != '\0')
+        {
+          g_autofree char *pkey = g_utf8_casefold (pc->superclass, -1);
+
+          parent = g_hash_table_lookup (ns->classes, pkey);
+          if (parent == NULL)
+            {
+              wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
+                                      "provider %s: class %s derives from unknown %s", p->name,
+                                      pc->name, pc->superclass);
+              return FALSE;
+            }
+        }
+      for (gsize j = 0; j < pc->n_props; j++)
+        {
+          props[j].name = (char *) pc->props[j].name;
+          props[j].cimtype = pc->props[j].cimtype;
+          props[j].is_key = pc->props[j].is_key != 0;
+        }
+      cls = wsim_class_new (pc->name, parent != NULL ? parent->cls : NULL, props,
+                            (guint) pc->n_props, error);
+      if (cls == NULL)
+        return FALSE;
+      e = g_new0 (ClassEntry, 1);
+      e->cls = cls;
+      e->reg = reg;
+      e->children = g_ptr_array_new ();
+      g_hash_table_insert (ns->classes, g_utf8_casefold (pc->name, -1), e);
+      if (parent != NULL)
+        g_ptr_array_add (parent->children, e);
+    }
+  return TRUE;
+}
+
+static gboolean
+register_reg (WsimRepository *repo, const char *ns_path, WsimProviderReg *reg, const char *params,
+              GError **error)
+{
+  const WsimProvider *p = reg->provider;
+  Namespace *ns;
+  char *load_error = NULL;
+
+  reg->params = params_parse (params);
+  if (p->abi_version != WSIM_PROVIDER_ABI_VERSION || p->enumerate == NULL || p->name == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE,
+                              "provider %s: ABI version %u, this runtime speaks %u",
+                              p->name != NULL ? p->name : "(unnamed)", p->abi_version,
+                              WSIM_PROVIDER_ABI_VERSION);
+      goto refuse;
+    }
+  if (!wsim_repository_add_namespace (repo, ns_path, error)
+      || (ns = ns_lookup (repo, ns_path, error)) == NULL)
+    goto refuse;
+  if (p->load != NULL && p->load (&reg->state, params != NULL ? params : "", &load_error) != 0)
+    {
+      wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE, "provider %s refused to load: %s",
+                              p->name, load_error != NULL ? load_error : "no reason given");
+      free (load_error);
+      goto refuse;
+    }
+  if (!register_classes (repo, ns, reg, error))
+    {
+      if (p->unload != NULL)
+        p->unload (reg->state);
+      goto refuse;
+    }
+  g_ptr_array_add (repo->regs, reg);
+  return TRUE;
+
+refuse:
+  g_hash_table_unref (reg->params);
+  if (reg->module != NULL)
+    g_module_close (reg->module);
+  g_free (reg);
+  return FALSE;
+}
+
+gboolean
+wsim_repository_register_provider (WsimRepository *repo, const char *ns,
+                                   const WsimProvider *provider, const char *params,
+                                   GError **error)
+{
+  WsimProviderReg *reg = g_new0 (WsimProviderReg, 1);
+
+  reg->provider = provider;
+  return register_reg (repo, ns, reg, params, error);
+}
+
+gboolean
+wsim_repository_load_module (WsimRepository *repo, const char *ns, const char *path,
+                             const char *params, GError **error)
+{
+  GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  WsimProviderEntryFunc entry = NULL;
+  const WsimProvider *provider;
+  WsimProviderReg *reg;
+
+  if (module == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE, "cannot open provider %s: %s",
+                              path, g_module_error ());
+      return FALSE;
+    }
+  if (!g_module_symbol (module, WSIM_PROVIDER_ENTRY_SYMBOL, (gpointer *) &entry) || entry == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE,
+                              "provider %s does not export %s", path, WSIM_PROVIDER_ENTRY_SYMBOL);
+      g_module_close (module);
+      return FALSE;
+    }
+  provider = entry (WSIM_PROVIDER_ABI_VERSION);
+  if (provider == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE,
+                              "provider %s declined ABI version %u", path, WSIM_PROVIDER_ABI_VERSION);
+      g_module_close (module);
+      return FALSE;
+    }
+  reg = g_new0 (WsimProviderReg, 1);
+  reg->provider = provider;
+  reg->module = module;
+  return register_reg (repo, ns, reg, params, error);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+gboolean
+wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
+                          GHashTable *params, GError **error)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (d == NULL)
+    {
+      g_prefix_error (error, "provider directory: ");
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "wsim-provider-") && g_str_has_suffix (name, ".so"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *file = names->pdata[i];
+      g_autofree char *short_name = g_strndup (file + strlen ("wsim-provider-"),
+                                               strlen (file) - strlen ("wsim-provider-") - 3);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      const char *p = params != NULL ? g_hash_table_lookup (params, short_name) : NULL;
+
+      if (!wsim_repository_load_module (repo, ns, path, p, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+wsim_repository_default_provider_dir (void)
+{
+  const char *env = g_getenv ("WSIM_PROVIDER_DIR");
+
+  return env != NULL && *env != '\0' ? env : WSIM_PROVIDER_INSTALL_DIR;
+}
+
+static ClassEntry *
+class_lookup (WsimRepository *repo, const char *ns_path, const char *name, GError **error)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, error);
+  g_autofree char *key = NULL;
+  ClassEntry *e;
+
+  if (ns == NULL)
+    return NULL;
+  key = g_utf8_casefold (name != NULL ? name : "", -1);
+  e = g_hash_table_lookup (ns->classes, key);
+  if (e == NULL)
+    wsim_set_error_hresult (error, WBEM_E_INVALID_CLASS, "no class '%s' in %s",
+                            name != NULL ? name : "", ns->name);
+  return e;
+}
+
+WsimClass *
+wsim_repository_lookup_class (WsimRepository *repo, const char *ns, const char *class_name,
+                              GError **error)
+{
+  ClassEntry *e = class_lookup (repo, ns, class_name, error);
+
+  return e != NULL ? e->cls : NULL;
+}
+
+static void
+collect (ClassEntry *e, GPtrArray *out)
+{
+  g_ptr_array_add (out, e->cls);
+  for (guint i = 0; i < e->children->len; i++)
+    collect (e->children->pdata[i], out);
+}
+
+GPtrArray *
+wsim_repository_list_classes (WsimRepository *repo, const char *ns, WsimClass *cls, gboolean deep)
+{
+  ClassEntry *e = class_lookup (repo, ns, wsim_class_get_name (cls), NULL);
+  GPtrArray *out = g_ptr_array_new ();
+
+  if (e == NULL)
+    return out;
+  if (deep)
+    collect (e, out);
+  else
+    g_ptr_array_add (out, e->cls);
+  return out;
+}
+
+WsimProviderReg *
+wsim_repository_get_provider (WsimRepository *repo, const char *ns, WsimClass *cls)
+{
+  ClassEntry *e = class_lookup (repo, ns, wsim_class_get_name (cls), NULL);
+
+  return e != NULL ? e->reg : NULL;
+}
+
+const WsimProvider *
+wsim_provider_reg_get_provider (WsimProviderReg *reg)
+{
+  return reg->provider;
+}
+
+gpointer
+wsim_provider_reg_get_state (WsimProviderReg *reg)
+{
+  return reg->state;
+}
+
+const char *
+wsim_provider_reg_get_param (WsimProviderReg *reg, const char *name)
+{
+  return g_hash_table_lookup (reg->params, name);
+}

@@ -1,0 +1,110 @@
+/* wsim-repository.h: namespaces, classes and the providers that serve them.
+ *
+ * The repository is the server's schema: a tree of namespaces ("root", "root\cimv2", …,
+ * names case-insensitive, "/" accepted for "\"), each with classes, each class served by
+ * one provider registration. Providers come from shared modules (GModule, checked for
+ * the entry symbol and the ABI version before anything else is touched) or from tables
+ * registered in-process. A provider's classes may derive from classes already present.
+ *
+ * Threading: the server's main-loop thread only.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-class.h"
+#include "wsim-provider.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimRepository WsimRepository;
+typedef struct _WsimProviderReg WsimProviderReg;
+
+/** Returns: (transfer full) a repository holding the namespace "root". */
+WsimRepository *wsim_repository_new (void);
+void            wsim_repository_free (WsimRepository *repo);
+
+/**
+ * wsim_repository_add_namespace:
+ * Adds @path (and its missing parents). Adding an existing namespace is fine.
+ * Returns: FALSE with WBEM_E_INVALID_NAMESPACE for an empty element or a path not under root.
+ */
+gboolean wsim_repository_add_namespace (WsimRepository *repo, const char *path, GError **error);
+
+/**
+ * wsim_repository_canonical_namespace:
+ * Returns: (transfer full) (nullable) the namespace as registered ("root\cimv2") for any
+ *   spelling of it ("ROOT/CIMV2"), or NULL with WBEM_E_INVALID_NAMESPACE.
+ */
+char *wsim_repository_canonical_namespace (WsimRepository *repo, const char *path, GError **error);
+
+/**
+ * wsim_repository_register_provider:
+ * @ns: the namespace its classes go into (created if missing)
+ * @provider: (not nullable) a table that outlives the repository
+ * @params: (nullable) "key=value;key=value", given to load() and to get_param()
+ * Loads the provider and registers its classes.
+ * Returns: FALSE with WBEM_E_PROVIDER_LOAD_FAILURE (wrong ABI, load() failed) or
+ *   WBEM_E_INVALID_PROVIDER_REGISTRATION (a class already served, an unknown superclass,
+ *   a bad property).
+ */
+gboolean wsim_repository_register_provider (WsimRepository *repo, const char *ns,
+                                            const WsimProvider *provider, const char *params,
+                                            GError **error);
+
+/**
+ * wsim_repository_load_module:
+ * Opens the shared module at @path, checks that it exports wsim_provider_entry and that the
+ * table's ABI version is WSIM_PROVIDER_ABI_VERSION, then registers it as above. A refused
+ * module is closed again.
+ */
+gboolean wsim_repository_load_module (WsimRepository *repo, const char *ns, const char *path,
+                                      const char *params, GError **error);
+
+/**
+ * wsim_repository_load_dir:
+ * Loads every "wsim-provider-NAME.so" in @dir, in name order, into @ns. @params maps NAME
+ * (e.g. "sim-sequence") to that provider's parameter string; NULL or a missing entry gives "".
+ * Stops at the first module refused, with its error.
+ */
+gboolean wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
+                                   GHashTable *params, GError **error);
+
+/**
+ * wsim_repository_default_provider_dir:
+ * Returns: (transfer none) $WSIM_PROVIDER_DIR if set, else where `meson install` puts the
+ *   sample providers.
+ */
+const char *wsim_repository_default_provider_dir (void);
+
+/**
+ * wsim_repository_lookup_class:
+ * Returns: (transfer none) (nullable) the class, or NULL with WBEM_E_INVALID_NAMESPACE or
+ *   WBEM_E_INVALID_CLASS.
+ */
+WsimClass *wsim_repository_lookup_class (WsimRepository *repo, const char *ns,
+                                         const char *class_name, GError **error);
+
+/**
+ * wsim_repository_list_classes:
+ * @deep: include every subclass, depth first, after @cls
+ * Returns: (transfer container) (element-type WsimClass) @cls first, then its subclasses
+ *   if @deep; elements are borrowed from the repository.
+ */
+GPtrArray *wsim_repository_list_classes (WsimRepository *repo, const char *ns, WsimClass *cls,
+                                         gboolean deep);
+
+/** Returns: (transfer none) (nullable) the registration serving @cls in @ns. */
+WsimProviderReg *wsim_repository_get_provider (WsimRepository *repo, const char *ns,
+                                               WsimClass *cls);
+
+/** Returns: (transfer none) the provider table of @reg. */
+const WsimProvider *wsim_provider_reg_get_provider (WsimProviderReg *reg);
+/** Returns: (transfer none) the state load() returned. */
+gpointer wsim_provider_reg_get_state (WsimProviderReg *reg);
+/** Returns: (transfer none) (nullable) the value of parameter @name. */
+const char *wsim_provider_reg_get_param (WsimProviderReg *reg, const char *name);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRepository, wsim_repository_free)
+
+G_END_DECLS

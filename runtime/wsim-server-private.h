@@ -1,0 +1,57 @@
+/* wsim-server-private.h: what the server's files share (wsim-server.c: the service
+ * program, the call table, callback connections; wsim-call.c: one call's life). */
+#pragma once
+
+#include "wsim-provider.h"
+#include "wsim-rpc-client.h"
+#include "wsim-rpc-server.h"
+#include "wsim-server.h"
+#include "wsim_service.h"
+#include "wsim_sink.h"
+
+typedef struct _WsimCall WsimCall;
+
+struct _WsimServer {
+  gint              ref_count;      /* atomic */
+  GMainContext     *context;        /* (owned) */
+  WsimRepository   *repo;           /* (owned) */
+  WsimRpcServer    *rpc;            /* (owned) serves the service program */
+  WsimTrace        *trace;          /* (owned) */
+  WsimServerLimits  limits;
+  GPtrArray        *ns_handles;     /* (owned) char* canonical namespace; handle = index + 1 */
+  GHashTable       *calls;          /* seq -> (owned ref) WsimCall*: calls not yet ended */
+  GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
+  GHashTable       *callbacks;      /* endpoint -> (owned) WsimRpcClient*: sink hosts we call */
+  guint64           next_seq;
+  gboolean          shutting_down;
+};
+
+/**
+ * wsim_call_new:
+ * Creates a call that will enumerate @classes (owned refs taken) of namespace @ns and deliver
+ * to sink @sink_id at @endpoint, registers it in the server's tables and schedules its start.
+ */
+WsimCall *wsim_call_start (WsimServer *server, guint64 call_id, const char *ns,
+                           GPtrArray *classes, gint32 flags, const char *endpoint,
+                           guint64 sink_id, const char *what);
+
+/** Cancels @call: SetStatus(WBEM_E_CALL_CANCELLED) follows, nothing else. */
+void wsim_call_cancel (WsimCall *call);
+
+/** Ends @call with @hr (shutdown). */
+void wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason);
+
+/** Returns: TRUE once the final SetStatus was sent (or the call was torn down). */
+gboolean wsim_call_is_final (WsimCall *call);
+
+/** Returns: (transfer none) the sink host client for @endpoint, connecting if needed. */
+WsimRpcClient *wsim_server_get_callback_client (WsimServer *server, const char *endpoint,
+                                                GError **error);
+
+/** Drops @call from the server's tables (the call is over). */
+void wsim_server_forget_call (WsimServer *server, WsimCall *call);
+
+WsimCall *wsim_call_ref (WsimCall *call);
+void      wsim_call_unref (WsimCall *call);
+guint64   wsim_call_get_seq (WsimCall *call);
+const char *wsim_call_get_sink_key (WsimCall *call);

@@ -1,0 +1,351 @@
+/* wsim-server.c: the service program, the table of async calls, callback connections.
+ *
+ * Each *Async request is validated completely before it is accepted: flags against the
+ * method's allowed set, the sink reference, the namespace handle, the class. An error is
+ * the RPC's immediate return and the sink is never called (WMI's rule). An accepted call
+ * goes to wsim-call.c, which owns its life; this file keeps the tables that find calls by
+ * sink (for CancelAsyncCall, which cancels every call made with that sink) and the
+ * connections to sink hosts, one per endpoint.
+ */
+#include "wsim-server-private.h"
+
+#include <string.h>
+
+#include "wsim-address.h"
+#include "wsim-class.h"
+#include "wsim-wbem.h"
+
+/* ---- callback connections ------------------------------------------------------- */
+
+WsimRpcClient *
+wsim_server_get_callback_client (WsimServer *server, const char *endpoint, GError **error)
+{
+  WsimRpcClient *client = g_hash_table_lookup (server->callbacks, endpoint);
+  g_autoptr(GSocketAddress) addr = NULL;
+
+  if (client != NULL && wsim_rpc_client_is_connected (client))
+    return client;
+  g_hash_table_remove (server->callbacks, endpoint);
+  addr = wsim_address_parse (endpoint, error);
+  if (addr == NULL)
+    return NULL;
+  client = wsim_rpc_client_connect (server->context, addr, WSIM_SINK_PROG, WSIM_SINK_V1, error);
+  if (client == NULL)
+    return NULL;
+  g_hash_table_insert (server->callbacks, g_strdup (endpoint), client);
+  return client;
+}
+
+void
+wsim_server_forget_call (WsimServer *server, WsimCall *call)
+{
+  GPtrArray *same = g_hash_table_lookup (server->sinks, wsim_call_get_sink_key (call));
+  guint64 seq = wsim_call_get_seq (call);
+
+  if (same != NULL)
+    {
+      g_ptr_array_remove_fast (same, call);
+      if (same->len == 0)
+        g_hash_table_remove (server->sinks, wsim_call_get_sink_key (call));
+    }
+  g_hash_table_remove (server->calls, &seq);
+}
+
+/* ---- the service program -------------------------------------------------------- */
+
+static const char *
+ns_from_handle (WsimServer *server, guint64 handle)
+{
+  if (handle == 0 || handle > server->ns_handles->len)
+    return NULL;
+  return server->ns_handles->pdata[handle - 1];
+}
+
+static void
+reply_hresult (WsimRpcRequest *req, WsimHResult hr)
+{
+  wsim_async_res res = { .hresult = hr };
+
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_async_res, &res);
+}
+
+static void
+h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_open_namespace_args *a = args;
+  wsim_open_namespace_res res = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ns = wsim_repository_canonical_namespace (server->repo, a->namespace_path, &error);
+
+  if (ns == NULL)
+    res.hresult = WBEM_E_INVALID_NAMESPACE;
+  else
+    {
+      guint i;
+
+      for (i = 0; i < server->ns_handles->len; i++)
+        if (g_str_equal (server->ns_handles->pdata[i], ns))
+          break;
+      if (i == server->ns_handles->len)
+        g_ptr_array_add (server->ns_handles, g_steal_pointer (&ns));
+      res.ns_handle = i + 1;
+    }
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_open_namespace_res, &res);
+}
+
+/* Checks what every *Async call carries; returns its namespace or NULL with *hr set. */
+static const char *
+check_async (WsimServer *server, guint64 ns_handle, gint32 flags, gint32 allowed,
+             const wsim_sink_locator *sink, WsimHResult *hr)
+{
+  const char *ns;
+
+  if (server->shutting_down)
+    {
+      *hr = WBEM_E_SHUTTING_DOWN;
+      return NULL;
+    }
+  if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
+    {
+      *hr = WBEM_E_INVALID_PARAMETER;
+      return NULL;
+    }
+  ns = ns_from_handle (server, ns_handle);
+  if (ns == NULL)
+    *hr = WBEM_E_INVALID_NAMESPACE;
+  return ns;
+}
+
+static void
+h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_create_instance_enum_async_args *a = args;
+  WsimHResult hr = WBEM_S_NO_ERROR;
+  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_CREATE_INSTANCE_ENUM_FLAGS,
+                                &a->sink, &hr);
+  WsimClass *cls;
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autofree char *what = NULL;
+
+  if (ns == NULL)
+    {
+      reply_hresult (req, hr);
+      return;
+    }
+  cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, NULL);
+  if (cls == NULL)
+    {
+      reply_hresult (req, WBEM_E_INVALID_CLASS);
+      return;
+    }
+  classes = wsim_repository_list_classes (server->repo, ns, cls,
+                                          (a->flags & WBEM_FLAG_SHALLOW) == 0);
+  what = g_strdup_printf ("CreateInstanceEnumAsync %s:%s flags 0x%x", ns, a->class_name, a->flags);
+  reply_hresult (req, WBEM_S_NO_ERROR);
+  wsim_call_start (server, a->call_id, ns, classes, a->flags, a->sink.endpoint, a->sink.sink_id,
+                   what);
+}
+
+static void
+h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_cancel_async_call_args *a = args;
+  g_autofree char *key = NULL;
+  GPtrArray *same;
+  g_autoptr(GPtrArray) calls = NULL;
+
+  if (a->sink.endpoint == NULL || a->sink.endpoint[0] == '\0')
+    {
+      reply_hresult (req, WBEM_E_INVALID_PARAMETER);
+      return;
+    }
+  key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, a->sink.endpoint, a->sink.sink_id);
+  same = g_hash_table_lookup (server->sinks, key);
+  if (same == NULL)
+    {
+      /* Not the sink of any call in the table of async operations. */
+      reply_hresult (req, WBEM_E_INVALID_PARAMETER);
+      return;
+    }
+  /* Cancelling may end calls and shrink the list: work on a copy. */
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_call_unref);
+  for (guint i = 0; i < same->len; i++)
+    g_ptr_array_add (calls, wsim_call_ref (same->pdata[i]));
+  reply_hresult (req, WBEM_S_NO_ERROR);
+  for (guint i = 0; i < calls->len; i++)
+    wsim_call_cancel (calls->pdata[i]);
+}
+
+static void
+h_not_yet (WsimRpcRequest *req, void *args, gpointer data)
+{
+  reply_hresult (req, WBEM_E_NOT_SUPPORTED);
+}
+
+static const WsimRpcProcedure service_procs[] = {
+  { WSIM_OPEN_NAMESPACE, "OpenNamespace", (xdrproc_t) xdr_wsim_open_namespace_args,
+    sizeof (wsim_open_namespace_args), h_open_namespace },
+  { WSIM_CANCEL_ASYNC_CALL, "CancelAsyncCall", (xdrproc_t) xdr_wsim_cancel_async_call_args,
+    sizeof (wsim_cancel_async_call_args), h_cancel_async_call },
+  { WSIM_GET_OBJECT_ASYNC, "GetObjectAsync", (xdrproc_t) xdr_wsim_get_object_async_args,
+    sizeof (wsim_get_object_async_args), h_not_yet },
+  { WSIM_CREATE_INSTANCE_ENUM_ASYNC, "CreateInstanceEnumAsync",
+    (xdrproc_t) xdr_wsim_create_instance_enum_async_args,
+    sizeof (wsim_create_instance_enum_async_args), h_create_instance_enum_async },
+  { WSIM_EXEC_QUERY_ASYNC, "ExecQueryAsync", (xdrproc_t) xdr_wsim_exec_query_async_args,
+    sizeof (wsim_exec_query_async_args), h_not_yet },
+};
+
+static const WsimRpcProgram service_program = {
+  .prog = WSIM_SERVICE_PROG,
+  .vers = WSIM_SERVICE_V1,
+  .name = "wsim-service",
+  .procs = service_procs,
+  .n_procs = G_N_ELEMENTS (service_procs),
+};
+
+/* ---- the server ----------------------------------------------------------------- */
+
+WsimServer *
+wsim_server_new (GMainContext *context, WsimRepository *repo)
+{
+  WsimServer *server = g_new0 (WsimServer, 1);
+
+  server->ref_count = 1;
+  server->context = context != NULL ? g_main_context_ref (context)
+                                    : g_main_context_ref_thread_default ();
+  server->repo = repo;
+  server->trace = wsim_trace_new ();
+  server->limits = (WsimServerLimits) {
+    .batch_bytes = 64 * 1024,
+    .batch_rows = 4096,
+    .max_indicates_in_flight = 4,
+    .callback_timeout_ms = 30000,
+  };
+  server->ns_handles = g_ptr_array_new_with_free_func (g_free);
+  server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                         (GDestroyNotify) wsim_call_unref);
+  server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+  server->callbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) wsim_rpc_client_unref);
+  server->rpc = wsim_rpc_server_new (server->context);
+  wsim_rpc_server_add_program (server->rpc, &service_program, server);
+  return server;
+}
+
+WsimServer *
+wsim_server_ref (WsimServer *server)
+{
+  g_atomic_int_inc (&server->ref_count);
+  return server;
+}
+
+static gboolean
+no_calls (gpointer data)
+{
+  return g_hash_table_size (((WsimServer *) data)->calls) == 0;
+}
+
+void
+wsim_server_shutdown (WsimServer *server)
+{
+  g_autoptr(GPtrArray) calls = NULL;
+  GHashTableIter iter;
+  WsimCall *call;
+  gint64 deadline;
+
+  if (server->shutting_down)
+    return;
+  server->shutting_down = TRUE;
+  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_call_unref);
+  g_hash_table_iter_init (&iter, server->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    g_ptr_array_add (calls, wsim_call_ref (call));
+  for (guint i = 0; i < calls->len; i++)
+    wsim_call_abort (calls->pdata[i], WBEM_E_SHUTTING_DOWN, "the server is shutting down");
+
+  /* Let the final SetStatus calls reach their sinks before the connections close:
+   * a bounded wait (a timer wakes the loop at the deadline) on the server's own context. */
+  if (!no_calls (server))
+    {
+      GSource *t = g_timeout_source_new (2000);
+
+      g_source_set_dummy_callback (t);
+      g_source_attach (t, server->context);
+      deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+      while (!no_calls (server) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (server->context, TRUE);
+      g_source_destroy (t);
+      g_source_unref (t);
+    }
+
+  wsim_rpc_server_shutdown (server->rpc);
+  g_hash_table_remove_all (server->callbacks);   /* fails what is left: those calls end */
+  g_hash_table_remove_all (server->calls);
+}
+
+void
+wsim_server_unref (WsimServer *server)
+{
+  if (server == NULL || !g_atomic_int_dec_and_test (&server->ref_count))
+    return;
+  wsim_server_shutdown (server);
+  wsim_rpc_server_unref (server->rpc);
+  g_hash_table_unref (server->callbacks);
+  g_hash_table_unref (server->calls);
+  g_hash_table_unref (server->sinks);
+  g_ptr_array_unref (server->ns_handles);
+  wsim_trace_unref (server->trace);
+  wsim_repository_free (server->repo);
+  g_main_context_unref (server->context);
+  g_free (server);
+}
+
+gboolean
+wsim_server_listen (WsimServer *server, GSocketAddress *address, GSocketAddress **out_address,
+                    GError **error)
+{
+  return wsim_rpc_server_listen (server->rpc, address, out_address, error);
+}
+
+void
+wsim_server_get_limits (WsimServer *server, WsimServerLimits *out)
+{
+  *out = server->limits;
+}
+
+void
+wsim_server_set_limits (WsimServer *server, const WsimServerLimits *limits)
+{
+  g_return_if_fail (limits->max_indicates_in_flight > 0 && limits->batch_rows > 0
+                    && limits->batch_rows <= WSIM_MAX_ROWS);
+  server->limits = *limits;
+}
+
+WsimRepository *
+wsim_server_get_repository (WsimServer *server)
+{
+  return server->repo;
+}
+
+WsimTrace *
+wsim_server_get_trace (WsimServer *server)
+{
+  return server->trace;
+}
+
+guint
+wsim_server_get_n_calls (WsimServer *server)
+{
+  return g_hash_table_size (server->calls);
+}
+
+guint
+wsim_server_get_n_sinks (WsimServer *server)
+{
+  return g_hash_table_size (server->sinks);
+}

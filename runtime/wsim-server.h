@@ -1,0 +1,84 @@
+/* wsim-server.h: the WMI server (the winmgmt analogue), embeddable on any GMainContext.
+ *
+ * It serves the service program (wsim_service.x): OpenNamespace, the *Async methods and
+ * CancelAsyncCall, over the project's RPC engine. Each accepted async call delivers its
+ * results by calling the client's sink back (the sink program, wsim_sink.x) at the endpoint
+ * the call named, in Indicate batches, and ends with exactly one final SetStatus, whatever
+ * happens. See docs/architecture.md for the contract.
+ *
+ * Threading: a server belongs to the context it was created on; call it from the thread
+ * that iterates that context. Its trace may be read from any thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wsim-hresult.h"
+#include "wsim-repository.h"
+#include "wsim-trace.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimServer WsimServer;
+
+/**
+ * WsimServerLimits:
+ * @batch_bytes: an Indicate batch is sent once its rows reach about this size (64 KiB)
+ * @batch_rows: … or this many rows (4096)
+ * @max_indicates_in_flight: Indicate calls awaiting their reply, per call (4); beyond
+ *   that a provider that keeps posting is told WSIM_PROV_BUSY
+ * @callback_timeout_ms: how long a callback may take before the sink host counts as gone
+ *   (30 s)
+ */
+typedef struct {
+  gsize batch_bytes;
+  guint batch_rows;
+  guint max_indicates_in_flight;
+  guint callback_timeout_ms;
+} WsimServerLimits;
+
+/**
+ * wsim_server_new:
+ * @context: (nullable) the context to run on; NULL for the thread default
+ * @repo: (transfer full) the namespaces, classes and providers to serve
+ * Returns: (transfer full) the server (not listening yet).
+ */
+WsimServer *wsim_server_new (GMainContext *context, WsimRepository *repo);
+WsimServer *wsim_server_ref (WsimServer *server);
+/** The last reference shuts the server down (see wsim_server_shutdown()). NULL is fine. */
+void        wsim_server_unref (WsimServer *server);
+
+/**
+ * wsim_server_listen:
+ * @address: TCP (port 0 picks one) or Unix-domain address
+ * @out_address: (out) (optional) (transfer full) the bound address
+ */
+gboolean wsim_server_listen (WsimServer *server, GSocketAddress *address,
+                             GSocketAddress **out_address, GError **error);
+
+/** wsim_server_get_limits / set_limits: batching and flow control (see WsimServerLimits). */
+void wsim_server_get_limits (WsimServer *server, WsimServerLimits *out);
+void wsim_server_set_limits (WsimServer *server, const WsimServerLimits *limits);
+
+/** Returns: (transfer none) the repository. */
+WsimRepository *wsim_server_get_repository (WsimServer *server);
+
+/** Returns: (transfer none) the trace of every call. */
+WsimTrace *wsim_server_get_trace (WsimServer *server);
+
+/** Returns: async calls accepted and not yet ended (for leak checks). */
+guint wsim_server_get_n_calls (WsimServer *server);
+
+/** Returns: sinks the server holds (calls not ended, by distinct sink). */
+guint wsim_server_get_n_sinks (WsimServer *server);
+
+/**
+ * wsim_server_shutdown:
+ * Ends every open call with a final SetStatus(WBEM_E_SHUTTING_DOWN), sent before the
+ * connections close; stops listening. Idempotent.
+ */
+void wsim_server_shutdown (WsimServer *server);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimServer, wsim_server_unref)
+
+G_END_DECLS

@@ -1,0 +1,174 @@
+/* wsim-trace.c: the event list of async calls (see wsim-trace.h). */
+#include "wsim-trace.h"
+
+struct _WsimTrace {
+  gint       ref_count;     /* atomic */
+  GMutex     lock;
+  GQueue     events;        /* (owned) WsimTraceEvent*, oldest first; guarded by @lock */
+  guint64    n_dropped;     /* guarded by @lock */
+};
+
+static void
+event_free (gpointer p)
+{
+  WsimTraceEvent *e = p;
+
+  g_free (e->detail);
+  g_free (e);
+}
+
+static WsimTraceEvent *
+event_copy (const WsimTraceEvent *e)
+{
+  WsimTraceEvent *c = g_memdup2 (e, sizeof *e);
+
+  c->detail = g_strdup (e->detail);
+  return c;
+}
+
+WsimTrace *
+wsim_trace_new (void)
+{
+  WsimTrace *t = g_new0 (WsimTrace, 1);
+
+  t->ref_count = 1;
+  g_mutex_init (&t->lock);
+  g_queue_init (&t->events);
+  return t;
+}
+
+WsimTrace *
+wsim_trace_ref (WsimTrace *trace)
+{
+  g_atomic_int_inc (&trace->ref_count);
+  return trace;
+}
+
+void
+wsim_trace_unref (WsimTrace *trace)
+{
+  if (trace == NULL || !g_atomic_int_dec_and_test (&trace->ref_count))
+    return;
+  g_queue_clear_full (&trace->events, event_free);
+  g_mutex_clear (&trace->lock);
+  g_free (trace);
+}
+
+void
+wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr, guint64 n,
+                const char *format, ...)
+{
+  WsimTraceEvent *e = g_new0 (WsimTraceEvent, 1);
+
+  e->time_us = g_get_monotonic_time ();
+  e->kind = kind;
+  e->call_id = call_id;
+  e->hr = hr;
+  e->n = n;
+  if (format != NULL)
+    {
+      va_list ap;
+
+      va_start (ap, format);
+      e->detail = g_strdup_vprintf (format, ap);
+      va_end (ap);
+    }
+  g_mutex_lock (&trace->lock);
+  g_queue_push_tail (&trace->events, e);
+  if (trace->events.length > WSIM_TRACE_MAX_EVENTS)
+    {
+      event_free (g_queue_pop_head (&trace->events));
+      trace->n_dropped++;
+    }
+  g_mutex_unlock (&trace->lock);
+}
+
+GPtrArray *
+wsim_trace_get_events (WsimTrace *trace, guint64 call_id)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (event_free);
+
+  g_mutex_lock (&trace->lock);
+  for (GList *l = trace->events.head; l != NULL; l = l->next)
+    {
+      WsimTraceEvent *e = l->data;
+
+      if (call_id == 0 || e->call_id == call_id)
+        g_ptr_array_add (out, event_copy (e));
+    }
+  g_mutex_unlock (&trace->lock);
+  return out;
+}
+
+guint
+wsim_trace_count (WsimTrace *trace, guint64 call_id, WsimTraceKind kind)
+{
+  guint n = 0;
+
+  g_mutex_lock (&trace->lock);
+  for (GList *l = trace->events.head; l != NULL; l = l->next)
+    {
+      WsimTraceEvent *e = l->data;
+
+      if ((call_id == 0 || e->call_id == call_id) && e->kind == kind)
+        n++;
+    }
+  g_mutex_unlock (&trace->lock);
+  return n;
+}
+
+const char *
+wsim_trace_kind_name (WsimTraceKind kind)
+{
+  static const char *const names[] = {
+    [WSIM_TRACE_START] = "start", [WSIM_TRACE_INDICATE] = "indicate",
+    [WSIM_TRACE_PROGRESS] = "progress", [WSIM_TRACE_CANCEL] = "cancel",
+    [WSIM_TRACE_VIOLATION] = "violation", [WSIM_TRACE_FINAL] = "final",
+    [WSIM_TRACE_TEARDOWN] = "teardown",
+  };
+
+  return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";
+}
+
+static void
+json_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (; *s != '\0'; s++)
+    {
+      guchar c = (guchar) *s;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out)
+{
+  g_autoptr(GPtrArray) events = wsim_trace_get_events (trace, call_id);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const WsimTraceEvent *e = events->pdata[i];
+      const char *name = wsim_hresult_name (e->hr);
+
+      g_string_append_printf (out, "{\"t_us\":%" G_GINT64_FORMAT ",\"call\":%" G_GUINT64_FORMAT
+                              ",\"event\":\"%s\",\"hresult\":\"0x%08X\"", e->time_us, e->call_id,
+                              wsim_trace_kind_name (e->kind), e->hr);
+      if (name != NULL)
+        g_string_append_printf (out, ",\"status\":\"%s\"", name);
+      g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, e->n);
+      if (e->detail != NULL)
+        {
+          g_string_append (out, ",\"detail\":");
+          json_string (out, e->detail);
+        }
+      g_string_append (out, "}\n");
+    }
+}

@@ -1,0 +1,66 @@
+/* wsim-trace.h: what happened to each async call, as events a test reads and the CLI
+ * prints as JSON lines.
+ *
+ * One trace per server; each event names its call. The server's thread writes, any
+ * thread reads, so the event list is guarded by a mutex. It keeps the newest
+ * WSIM_TRACE_MAX_EVENTS events; older ones are dropped, and the count of dropped events
+ * is kept.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-hresult.h"
+
+G_BEGIN_DECLS
+
+#define WSIM_TRACE_MAX_EVENTS 100000
+
+typedef enum {
+  WSIM_TRACE_START,      /* the call was accepted; detail: method and target */
+  WSIM_TRACE_INDICATE,   /* a batch was delivered; n: instances */
+  WSIM_TRACE_PROGRESS,   /* a PROGRESS SetStatus; hr: its hResult (done | total << 16) */
+  WSIM_TRACE_CANCEL,     /* CancelAsyncCall reached the call */
+  WSIM_TRACE_VIOLATION,  /* the provider broke its contract; detail says how */
+  WSIM_TRACE_FINAL,      /* the final SetStatus; hr and detail: the status and why */
+  WSIM_TRACE_TEARDOWN,   /* the call ended without a SetStatus reaching the sink; detail: why */
+} WsimTraceKind;
+
+typedef struct {
+  gint64        time_us;   /* monotonic */
+  WsimTraceKind kind;
+  guint64       call_id;   /* the client's call id */
+  WsimHResult   hr;
+  guint64       n;
+  char         *detail;    /* (owned) (nullable) */
+} WsimTraceEvent;
+
+typedef struct _WsimTrace WsimTrace;
+
+WsimTrace *wsim_trace_new (void);
+WsimTrace *wsim_trace_ref (WsimTrace *trace);
+void       wsim_trace_unref (WsimTrace *trace);
+
+/** Records an event; @format (nullable) gives its detail. Any thread. */
+void wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
+                     guint64 n, const char *format, ...) G_GNUC_PRINTF (6, 7);
+
+/**
+ * wsim_trace_get_events:
+ * @call_id: the call whose events to copy, or 0 for all
+ * Returns: (transfer full) (element-type WsimTraceEvent) copies, oldest first.
+ */
+GPtrArray *wsim_trace_get_events (WsimTrace *trace, guint64 call_id);
+
+/** Returns: how many events of @kind the call has. */
+guint wsim_trace_count (WsimTrace *trace, guint64 call_id, WsimTraceKind kind);
+
+/** Returns: (transfer none) "start", "indicate", … */
+const char *wsim_trace_kind_name (WsimTraceKind kind);
+
+/** Appends one JSON object per line for the events of @call_id (0: all) to @out. */
+void wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTrace, wsim_trace_unref)
+
+G_END_DECLS

@@ -1,0 +1,130 @@
+/* wsim-value.h: helpers over wsim_value, the CIM value as the wire carries it.
+ *
+ * The runtime keeps property values in the rpcgen type itself (wsim_value from the
+ * generated wsim_cim.h), so an instance goes to the wire without conversion. This file
+ * owns the operations the rest of the runtime needs on such values: setting, clearing,
+ * copying, printing (for people and as JSON), comparing the way WQL compares, and the
+ * MOF names of CIM types.
+ *
+ * Memory: a wsim_value owns its strings and arrays, and they are released with
+ * xdr_free (xdr_wsim_value, v), which calls free(). The setters allocate with GLib
+ * (g_strdup, g_memdup2); that is sound because on Linux g_malloc is malloc (GLib has
+ * no allocator vtable since 2.46), so a value filled here, one decoded by XDR and one
+ * mixed of both are all released by the same xdr_free. A zero-filled wsim_value is a
+ * valid null (CIM_EMPTY is 0).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim_cim.h"
+
+G_BEGIN_DECLS
+
+/**
+ * wsim_value_clear:
+ * Releases what @v owns (xdr_free) and leaves it null (CIM_EMPTY). @v must be a valid
+ * value: zero-filled, set by these helpers, or decoded by XDR.
+ */
+void wsim_value_clear (wsim_value *v);
+
+/** wsim_value_set_null: Clears @v; it is then null (CIM_EMPTY). */
+void wsim_value_set_null (wsim_value *v);
+
+/**
+ * wsim_value_set_string:
+ * Clears @v, then makes it a CIM_STRING holding a copy of @s. A NULL @s sets null.
+ */
+void wsim_value_set_string (wsim_value *v, const char *s);
+
+/** wsim_value_set_sint64: Clears @v, then makes it a CIM_SINT64. */
+void wsim_value_set_sint64 (wsim_value *v, gint64 n);
+
+/** wsim_value_set_uint64: Clears @v, then makes it a CIM_UINT64. */
+void wsim_value_set_uint64 (wsim_value *v, guint64 n);
+
+/** wsim_value_set_real64: Clears @v, then makes it a CIM_REAL64. */
+void wsim_value_set_real64 (wsim_value *v, double d);
+
+/** wsim_value_set_boolean: Clears @v, then makes it a CIM_BOOLEAN (any non-zero is TRUE). */
+void wsim_value_set_boolean (wsim_value *v, gboolean b);
+
+/**
+ * wsim_value_set_datetime:
+ * Clears @v, then makes it a CIM_DATETIME holding a copy of @dmtf (a DMTF datetime
+ * "yyyymmddHHMMSS.mmmmmmsUUU" or interval; not validated here). NULL sets null.
+ */
+void wsim_value_set_datetime (wsim_value *v, const char *dmtf);
+
+/**
+ * wsim_value_set_reference:
+ * Clears @v, then makes it a CIM_REFERENCE holding a copy of the object path @path.
+ * NULL sets null.
+ */
+void wsim_value_set_reference (wsim_value *v, const char *path);
+
+/**
+ * wsim_value_copy:
+ * Clears @dest, then makes it a deep copy of @src (strings and arrays duplicated).
+ * @src and @dest may not be the same value.
+ */
+void wsim_value_copy (const wsim_value *src, wsim_value *dest);
+
+/** wsim_value_is_null: Returns: TRUE if @v is CIM_EMPTY (or @v is NULL). */
+gboolean wsim_value_is_null (const wsim_value *v);
+
+/**
+ * wsim_value_to_string:
+ * The display form, as WMI tools print values: integers in decimal, booleans TRUE or
+ * FALSE, reals in the shortest form that reads back to the same number (%.17g at
+ * most, so 0.1 prints "0.1"), strings, datetimes and references raw, CHAR16 as its
+ * character, arrays as "{a, b}", null as "" (an empty cell).
+ * Returns: (transfer full) a newly allocated string.
+ */
+char *wsim_value_to_string (const wsim_value *v);
+
+/**
+ * wsim_value_to_json:
+ * Appends @v to @out as JSON: null, true/false, integers (64-bit ones included) as
+ * numbers, reals as numbers (null if not finite: JSON has no NaN or infinity),
+ * strings/datetimes/references/CHAR16 as JSON strings with escapes (invalid UTF-8
+ * bytes become U+FFFD), arrays as JSON arrays.
+ */
+void wsim_value_to_json (const wsim_value *v, GString *out);
+
+/**
+ * wsim_value_compare:
+ * @out_cmp: (out) negative, zero or positive when @a is less than, equal to or greater
+ *   than @b; untouched if the values are not comparable
+ *
+ * Compares two scalar values the way WQL does:
+ *  - integers and reals of every width compare numerically and exactly, across types
+ *    (sint64 -1 is less than uint64 18446744073709551615; a NaN compares with nothing);
+ *  - strings, datetimes, references and CHAR16 compare case-insensitively (Unicode
+ *    case folding);
+ *  - a string compared with a number is read as a number if the whole string is one
+ *    (WMI converts a literal to the property's type), otherwise they are not comparable;
+ *  - booleans compare with booleans (FALSE < TRUE);
+ *  - null and arrays are never comparable.
+ * Returns: TRUE if the values are comparable (and *@out_cmp is set).
+ */
+gboolean wsim_value_compare (const wsim_value *a, const wsim_value *b, int *out_cmp);
+
+/**
+ * wsim_cimtype_name:
+ * @cimtype: a CIMTYPE value, possibly with CIM_FLAG_ARRAY
+ * Returns: (transfer none) the MOF name: "string", "uint32", "sint64[]", "datetime",
+ *   "reference", "object", "empty" for CIM_EMPTY; NULL for an unknown type.
+ */
+const char *wsim_cimtype_name (guint32 cimtype);
+
+/**
+ * wsim_cimtype_from_name:
+ * @name: a MOF type name as wsim_cimtype_name returns it, case-insensitive, with an
+ *   optional "[]" suffix for arrays
+ * @out: (out) the CIMTYPE value
+ * Returns: TRUE if @name is known.
+ */
+gboolean wsim_cimtype_from_name (const char *name, guint32 *out);
+
+G_END_DECLS

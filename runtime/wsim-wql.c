@@ -1,0 +1,1166 @@
+/* wsim-wql.c: the WQL lexer, a bounded recursive-descent parser, LIKE patterns and
+ * three-valued evaluation (see the header for the language and the limits).
+ *
+ * Recursion: the parser descends once per parenthesis or NOT (bounded by
+ * WSIM_WQL_MAX_NESTING), never per AND/OR operand; the tree it builds has the same
+ * bound on its depth, so evaluating and freeing it recursively is safe too.
+ */
+#include "wsim-wql.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "wsim-value.h"
+
+/* ---------------------------------------------------------------- tree */
+
+typedef enum
+{
+  OP_EQ,
+  OP_NE,
+  OP_LT,
+  OP_GT,
+  OP_LE,
+  OP_GE,
+} CmpOp;
+
+typedef struct
+{
+  char      *prop;    /* (owned) property name, or NULL for a literal */
+  wsim_value lit;     /* (owned) the literal when prop is NULL */
+  gsize      pos;     /* byte offset in the query, for error messages */
+} Operand;
+
+/* One element of a compiled LIKE pattern. Each consumes exactly one character, except
+ * PAT_ANY_SEQ (%), which consumes any number. */
+typedef enum
+{
+  PAT_CHAR,     /* c, lower-cased */
+  PAT_ANY_ONE,  /* _ */
+  PAT_ANY_SEQ,  /* % */
+  PAT_SET,      /* [..] / [^..]: ranges[first .. first+n_ranges) */
+} PatKind;
+
+typedef struct
+{
+  PatKind  kind;
+  gboolean negated;    /* PAT_SET */
+  gunichar c;          /* PAT_CHAR */
+  guint    first;      /* PAT_SET */
+  guint    n_ranges;   /* PAT_SET */
+} PatElem;
+
+typedef struct
+{
+  gunichar lo, hi;
+} PatRange;
+
+typedef struct
+{
+  GArray *elems;    /* (owned) PatElem */
+  GArray *ranges;   /* (owned) PatRange, shared by the sets */
+} Pattern;
+
+typedef enum
+{
+  NODE_AND,      /* children */
+  NODE_OR,       /* children */
+  NODE_NOT,      /* child */
+  NODE_CMP,      /* op, lhs, rhs */
+  NODE_IS_NULL,  /* lhs, negated */
+  NODE_LIKE,     /* lhs, pattern, negated */
+} NodeKind;
+
+typedef struct Node Node;
+struct Node
+{
+  NodeKind   kind;
+  GPtrArray *children;   /* (owned) Node*, AND/OR */
+  Node      *child;      /* (owned) NOT */
+  CmpOp      op;
+  Operand    lhs;
+  Operand    rhs;
+  gboolean   negated;
+  Pattern    pattern;
+};
+
+struct _WsimWqlQuery
+{
+  char      *class_name;   /* (owned) */
+  GPtrArray *props;        /* (owned) char*, NULL-terminated; NULL for SELECT * */
+  GArray    *prop_pos;     /* (owned) gsize byte offsets of props */
+  Node      *where;        /* (owned) (nullable) */
+  char      *text;         /* (owned) the query, for positions in later errors */
+};
+
+static void
+operand_clear (Operand *o)
+{
+  g_clear_pointer (&o->prop, g_free);
+  wsim_value_clear (&o->lit);
+}
+
+static void
+node_free (Node *n)
+{
+  if (n == NULL)
+    return;
+  if (n->children != NULL)
+    g_ptr_array_unref (n->children);
+  node_free (n->child);
+  operand_clear (&n->lhs);
+  operand_clear (&n->rhs);
+  if (n->pattern.elems != NULL)
+    g_array_unref (n->pattern.elems);
+  if (n->pattern.ranges != NULL)
+    g_array_unref (n->pattern.ranges);
+  g_free (n);
+}
+
+static Node *
+node_new (NodeKind kind)
+{
+  Node *n = g_new0 (Node, 1);
+
+  n->kind = kind;
+  if (kind == NODE_AND || kind == NODE_OR)
+    n->children = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+  return n;
+}
+
+void
+wsim_wql_query_free (WsimWqlQuery *q)
+{
+  if (q == NULL)
+    return;
+  g_free (q->class_name);
+  if (q->props != NULL)
+    g_ptr_array_unref (q->props);
+  if (q->prop_pos != NULL)
+    g_array_unref (q->prop_pos);
+  node_free (q->where);
+  g_free (q->text);
+  g_free (q);
+}
+
+/* ---------------------------------------------------------------- lexer */
+
+typedef enum
+{
+  TOK_END,
+  TOK_IDENT,
+  TOK_STRING,
+  TOK_NUMBER,     /* value in tok.lit */
+  TOK_STAR,
+  TOK_COMMA,
+  TOK_LPAREN,
+  TOK_RPAREN,
+  TOK_OP,         /* tok.op */
+  TOK_SELECT,
+  TOK_FROM,
+  TOK_WHERE,
+  TOK_AND,
+  TOK_OR,
+  TOK_NOT,
+  TOK_LIKE,
+  TOK_IS,
+  TOK_NULL,
+  TOK_TRUE,
+  TOK_FALSE,
+} TokKind;
+
+static const struct
+{
+  const char *word;
+  TokKind     kind;
+} keywords[] = {
+  { "SELECT", TOK_SELECT }, { "FROM", TOK_FROM }, { "WHERE", TOK_WHERE },
+  { "AND", TOK_AND },       { "OR", TOK_OR },     { "NOT", TOK_NOT },
+  { "LIKE", TOK_LIKE },     { "IS", TOK_IS },     { "NULL", TOK_NULL },
+  { "TRUE", TOK_TRUE },     { "FALSE", TOK_FALSE },
+};
+
+typedef struct
+{
+  TokKind    kind;
+  gsize      start;   /* byte offset */
+  CmpOp      op;
+  char      *text;    /* (owned) identifier or string contents */
+  wsim_value lit;     /* (owned) TOK_NUMBER */
+} Token;
+
+typedef struct
+{
+  const char *text;
+  gsize       len;
+  gsize       pos;     /* next byte to lex */
+  Token       tok;     /* the current token */
+  guint       depth;   /* parentheses and NOTs open */
+  GError    **error;
+  gboolean    failed;
+} Parser;
+
+/* 1-based character position of a byte offset (the text is valid UTF-8). */
+static glong
+char_pos (const char *text, gsize offset)
+{
+  return g_utf8_strlen (text, (gssize) offset) + 1;
+}
+
+static void G_GNUC_PRINTF (3, 4)
+fail_at (Parser *p, gsize offset, const char *format, ...)
+{
+  g_autofree char *what = NULL;
+  va_list ap;
+
+  if (p->failed)
+    return;
+  p->failed = TRUE;
+  va_start (ap, format);
+  what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  wsim_set_error_hresult (p->error, WBEM_E_INVALID_QUERY, "syntax error at position %ld: %s",
+                          char_pos (p->text, offset), what);
+}
+
+static void
+token_clear (Token *t)
+{
+  g_clear_pointer (&t->text, g_free);
+  wsim_value_clear (&t->lit);
+  t->kind = TOK_END;
+}
+
+static gboolean
+is_ident_start (char c)
+{
+  return g_ascii_isalpha (c) || c == '_';
+}
+
+static gboolean
+is_ident_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+static gboolean
+lex_string (Parser *p, gsize start)
+{
+  char quote = p->text[start];
+  GString *s = g_string_new (NULL);
+  gsize i = start + 1;
+
+  for (;;)
+    {
+      char c = p->text[i];
+
+      if (c == '\0')
+        {
+          g_string_free (s, TRUE);
+          fail_at (p, start, "unterminated string");
+          return FALSE;
+        }
+      if (c == quote)
+        break;
+      if (c == '\\')
+        {
+          char e = p->text[i + 1];
+
+          if (e != '\\' && e != '\'' && e != '"')
+            {
+              g_string_free (s, TRUE);
+              fail_at (p, i, "invalid escape sequence (only \\\\, \\' and \\\" are allowed)");
+              return FALSE;
+            }
+          g_string_append_c (s, e);
+          i += 2;
+          continue;
+        }
+      g_string_append_c (s, c);
+      i++;
+    }
+  p->tok.kind = TOK_STRING;
+  p->tok.text = g_string_free (s, FALSE);
+  p->pos = i + 1;
+  return TRUE;
+}
+
+static gboolean
+lex_number (Parser *p, gsize start)
+{
+  const char *t = p->text;
+  gsize i = start;
+  gboolean negative = FALSE, real = FALSE, hex = FALSE;
+  g_autofree char *digits = NULL;
+
+  if (t[i] == '-')
+    {
+      negative = TRUE;
+      i++;
+    }
+  if (t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'X') && g_ascii_isxdigit (t[i + 2]))
+    {
+      hex = TRUE;
+      i += 2;
+      while (g_ascii_isxdigit (t[i]))
+        i++;
+    }
+  else
+    {
+      while (g_ascii_isdigit (t[i]))
+        i++;
+      if (t[i] == '.')
+        {
+          real = TRUE;
+          i++;
+          while (g_ascii_isdigit (t[i]))
+            i++;
+        }
+      if ((t[i] == 'e' || t[i] == 'E')
+          && (g_ascii_isdigit (t[i + 1])
+              || ((t[i + 1] == '+' || t[i + 1] == '-') && g_ascii_isdigit (t[i + 2]))))
+        {
+          real = TRUE;
+          i += 2;
+          while (g_ascii_isdigit (t[i]))
+            i++;
+        }
+    }
+  if (is_ident_char (t[i]) || t[i] == '.')
+    {
+      fail_at (p, start, "invalid number");
+      return FALSE;
+    }
+
+  digits = g_strndup (t + start, i - start);
+  p->tok.kind = TOK_NUMBER;
+  if (real)
+    {
+      double d = g_ascii_strtod (digits, NULL);
+
+      if (!isfinite (d))
+        {
+          fail_at (p, start, "number out of range");
+          return FALSE;
+        }
+      wsim_value_set_real64 (&p->tok.lit, d);
+    }
+  else
+    {
+      const char *mag = digits + (negative ? 1 : 0) + (hex ? 2 : 0);
+      guint64 u;
+
+      if (!g_ascii_string_to_unsigned (mag, hex ? 16 : 10, 0, G_MAXUINT64, &u, NULL))
+        {
+          fail_at (p, start, "integer out of range");
+          return FALSE;
+        }
+      if (!negative)
+        {
+          if (u <= G_MAXINT64)
+            wsim_value_set_sint64 (&p->tok.lit, (gint64) u);
+          else
+            wsim_value_set_uint64 (&p->tok.lit, u);
+        }
+      else if (u <= (guint64) G_MAXINT64 + 1)
+        wsim_value_set_sint64 (&p->tok.lit, u == (guint64) G_MAXINT64 + 1 ? G_MININT64
+                                                                          : -(gint64) u);
+      else
+        {
+          fail_at (p, start, "integer out of range");
+          return FALSE;
+        }
+    }
+  p->pos = i;
+  return TRUE;
+}
+
+/* Reads the next token into p->tok. FALSE (with the error set) on a lexical error. */
+static gboolean
+next (Parser *p)
+{
+  const char *t = p->text;
+  gsize i = p->pos;
+  char c;
+
+  token_clear (&p->tok);
+  while (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == '\f'
+         || t[i] == '\v')
+    i++;
+  p->tok.start = i;
+  p->pos = i + 1;
+  c = t[i];
+  switch (c)
+    {
+    case '\0':
+      p->tok.kind = TOK_END;
+      p->pos = i;
+      return TRUE;
+    case '*': p->tok.kind = TOK_STAR; return TRUE;
+    case ',': p->tok.kind = TOK_COMMA; return TRUE;
+    case '(': p->tok.kind = TOK_LPAREN; return TRUE;
+    case ')': p->tok.kind = TOK_RPAREN; return TRUE;
+    case '=':
+      p->tok.kind = TOK_OP;
+      p->tok.op = OP_EQ;
+      return TRUE;
+    case '<':
+      p->tok.kind = TOK_OP;
+      p->tok.op = OP_LT;
+      if (t[i + 1] == '>')
+        p->tok.op = OP_NE;
+      else if (t[i + 1] == '=')
+        p->tok.op = OP_LE;
+      if (p->tok.op != OP_LT)
+        p->pos = i + 2;
+      return TRUE;
+    case '>':
+      p->tok.kind = TOK_OP;
+      p->tok.op = OP_GT;
+      if (t[i + 1] == '=')
+        {
+          p->tok.op = OP_GE;
+          p->pos = i + 2;
+        }
+      return TRUE;
+    case '!':
+      if (t[i + 1] == '=')
+        {
+          p->tok.kind = TOK_OP;
+          p->tok.op = OP_NE;
+          p->pos = i + 2;
+          return TRUE;
+        }
+      break;
+    case '\'':
+    case '"':
+      return lex_string (p, i);
+    default:
+      break;
+    }
+
+  if (g_ascii_isdigit (c) || (c == '.' && g_ascii_isdigit (t[i + 1]))
+      || (c == '-' && (g_ascii_isdigit (t[i + 1])
+                       || (t[i + 1] == '.' && g_ascii_isdigit (t[i + 2])))))
+    return lex_number (p, i);
+
+  if (is_ident_start (c))
+    {
+      gsize end = i + 1;
+
+      while (is_ident_char (t[end]))
+        end++;
+      p->pos = end;
+      for (gsize k = 0; k < G_N_ELEMENTS (keywords); k++)
+        if (strlen (keywords[k].word) == end - i
+            && g_ascii_strncasecmp (t + i, keywords[k].word, end - i) == 0)
+          {
+            p->tok.kind = keywords[k].kind;
+            return TRUE;
+          }
+      p->tok.kind = TOK_IDENT;
+      p->tok.text = g_strndup (t + i, end - i);
+      return TRUE;
+    }
+
+  {
+    gunichar u = g_utf8_get_char (t + i);
+    char buf[8] = { 0 };
+
+    g_unichar_to_utf8 (u, buf);
+    fail_at (p, i, "unexpected character '%s'", buf);
+  }
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- LIKE patterns */
+
+/* Compiles @pat into @out. A '[' opens a set that runs to the next ']' (a ']' right
+ * after '[' or '[^' is a member); "[%]" and "[_]" are how a literal % or _ is written.
+ * Returns: FALSE for an unterminated set. */
+static gboolean
+pattern_compile (const char *pat, Pattern *out)
+{
+  const char *s = pat;
+
+  out->elems = g_array_new (FALSE, TRUE, sizeof (PatElem));
+  out->ranges = g_array_new (FALSE, TRUE, sizeof (PatRange));
+  while (*s != '\0')
+    {
+      PatElem e = { 0 };
+      gunichar c = g_utf8_get_char (s);
+
+      s = g_utf8_next_char (s);
+      if (c == '%')
+        {
+          /* "%%" is the same as "%"; one element keeps matching linear. */
+          if (out->elems->len > 0
+              && g_array_index (out->elems, PatElem, out->elems->len - 1).kind == PAT_ANY_SEQ)
+            continue;
+          e.kind = PAT_ANY_SEQ;
+        }
+      else if (c == '_')
+        e.kind = PAT_ANY_ONE;
+      else if (c == '[')
+        {
+          gboolean first = TRUE;
+
+          e.kind = PAT_SET;
+          e.first = out->ranges->len;
+          if (*s == '^')
+            {
+              e.negated = TRUE;
+              s++;
+            }
+          for (;;)
+            {
+              PatRange r;
+
+              if (*s == '\0')
+                return FALSE;
+              r.lo = g_utf8_get_char (s);
+              if (r.lo == ']' && !first)
+                {
+                  s++;
+                  break;
+                }
+              first = FALSE;
+              s = g_utf8_next_char (s);
+              r.hi = r.lo;
+              if (*s == '-' && s[1] != ']' && s[1] != '\0')
+                {
+                  r.hi = g_utf8_get_char (s + 1);
+                  s = g_utf8_next_char (s + 1);
+                }
+              g_array_append_val (out->ranges, r);
+              e.n_ranges++;
+            }
+        }
+      else
+        {
+          e.kind = PAT_CHAR;
+          e.c = g_unichar_tolower (c);
+        }
+      g_array_append_val (out->elems, e);
+    }
+  return TRUE;
+}
+
+static gboolean
+in_set (const Pattern *pat, const PatElem *e, gunichar c)
+{
+  gunichar lower = g_unichar_tolower (c), upper = g_unichar_toupper (c);
+  gboolean hit = FALSE;
+
+  for (guint k = 0; k < e->n_ranges && !hit; k++)
+    {
+      const PatRange *r = &g_array_index (pat->ranges, PatRange, e->first + k);
+
+      hit = (c >= r->lo && c <= r->hi) || (lower >= r->lo && lower <= r->hi)
+            || (upper >= r->lo && upper <= r->hi);
+    }
+  return hit != e->negated;
+}
+
+static gboolean
+elem_matches (const Pattern *pat, const PatElem *e, gunichar c)
+{
+  switch (e->kind)
+    {
+    case PAT_ANY_ONE: return TRUE;
+    case PAT_CHAR:    return g_unichar_tolower (c) == e->c;
+    case PAT_SET:     return in_set (pat, e, c);
+    default:          return FALSE;
+    }
+}
+
+/* Wildcard matching with one backtrack point (the last %): O(len(s) × len(pattern))
+ * at worst, never exponential. Bytes that are not UTF-8 count as one character each. */
+static gboolean
+pattern_match (const Pattern *pat, const char *subject)
+{
+  gsize n = 0, cap = strlen (subject);
+  g_autofree gunichar *s = g_new (gunichar, cap + 1);
+  const PatElem *el = (const PatElem *) (void *) pat->elems->data;
+  guint m = pat->elems->len;
+  gsize si = 0, star_s = 0;
+  guint pi = 0;
+  gint64 star_p = -1;
+
+  for (const char *q = subject; *q != '\0';)
+    {
+      gunichar u = g_utf8_get_char_validated (q, -1);
+
+      if (u == (gunichar) -1 || u == (gunichar) -2)
+        {
+          s[n++] = (guchar) *q;
+          q++;
+        }
+      else
+        {
+          s[n++] = u;
+          q = g_utf8_next_char (q);
+        }
+    }
+
+  while (si < n)
+    {
+      if (pi < m && el[pi].kind == PAT_ANY_SEQ)
+        {
+          star_p = pi++;
+          star_s = si;
+        }
+      else if (pi < m && elem_matches (pat, &el[pi], s[si]))
+        {
+          pi++;
+          si++;
+        }
+      else if (star_p >= 0)
+        {
+          pi = (guint) star_p + 1;
+          si = ++star_s;
+        }
+      else
+        return FALSE;
+    }
+  while (pi < m && el[pi].kind == PAT_ANY_SEQ)
+    pi++;
+  return pi == m;
+}
+
+/* ---------------------------------------------------------------- parser */
+
+static Node *parse_or (Parser *p);
+
+static gboolean
+enter (Parser *p)
+{
+  if (p->depth >= WSIM_WQL_MAX_NESTING)
+    {
+      if (!p->failed)
+        {
+          p->failed = TRUE;
+          wsim_set_error_hresult (p->error, WBEM_E_INVALID_QUERY,
+                                  "too deeply nested at position %ld: more than %d nested "
+                                  "parentheses or NOTs", char_pos (p->text, p->tok.start),
+                                  WSIM_WQL_MAX_NESTING);
+        }
+      return FALSE;
+    }
+  p->depth++;
+  return TRUE;
+}
+
+/* Takes the current token as an operand (property or literal) and advances. */
+static gboolean
+parse_operand (Parser *p, Operand *o, const char *expected)
+{
+  o->pos = p->tok.start;
+  switch (p->tok.kind)
+    {
+    case TOK_IDENT:
+      o->prop = g_steal_pointer (&p->tok.text);
+      break;
+    case TOK_STRING:
+      wsim_value_set_string (&o->lit, p->tok.text);
+      break;
+    case TOK_NUMBER:
+      o->lit = p->tok.lit;
+      memset (&p->tok.lit, 0, sizeof p->tok.lit);
+      break;
+    case TOK_TRUE:
+    case TOK_FALSE:
+      wsim_value_set_boolean (&o->lit, p->tok.kind == TOK_TRUE);
+      break;
+    case TOK_NULL:
+      wsim_value_set_null (&o->lit);
+      break;
+    default:
+      fail_at (p, p->tok.start, "expected %s", expected);
+      return FALSE;
+    }
+  return next (p);
+}
+
+/* comparison := operand ( op operand | IS [NOT] NULL | [NOT] LIKE string ) */
+static Node *
+parse_comparison (Parser *p)
+{
+  Node *n = node_new (NODE_CMP);
+
+  if (!parse_operand (p, &n->lhs, "property name or value"))
+    goto fail;
+
+  switch (p->tok.kind)
+    {
+    case TOK_OP:
+      n->op = p->tok.op;
+      if (!next (p) || !parse_operand (p, &n->rhs, "property name or value"))
+        goto fail;
+      return n;
+
+    case TOK_IS:
+      n->kind = NODE_IS_NULL;
+      if (!next (p))
+        goto fail;
+      if (p->tok.kind == TOK_NOT)
+        {
+          n->negated = TRUE;
+          if (!next (p))
+            goto fail;
+        }
+      if (p->tok.kind != TOK_NULL)
+        {
+          fail_at (p, p->tok.start, "expected NULL");
+          goto fail;
+        }
+      if (!next (p))
+        goto fail;
+      return n;
+
+    case TOK_NOT:
+    case TOK_LIKE:
+      n->kind = NODE_LIKE;
+      if (p->tok.kind == TOK_NOT)
+        {
+          n->negated = TRUE;
+          if (!next (p))
+            goto fail;
+          if (p->tok.kind != TOK_LIKE)
+            {
+              fail_at (p, p->tok.start, "expected LIKE");
+              goto fail;
+            }
+        }
+      if (!next (p))
+        goto fail;
+      if (p->tok.kind != TOK_STRING)
+        {
+          fail_at (p, p->tok.start, "expected a string pattern after LIKE");
+          goto fail;
+        }
+      if (!pattern_compile (p->tok.text, &n->pattern))
+        {
+          fail_at (p, p->tok.start, "unterminated [ in LIKE pattern");
+          goto fail;
+        }
+      if (!next (p))
+        goto fail;
+      return n;
+
+    default:
+      fail_at (p, p->tok.start, "expected comparison operator, IS or LIKE");
+      goto fail;
+    }
+
+fail:
+  node_free (n);
+  return NULL;
+}
+
+/* primary := '(' or_expr ')' | NOT primary | comparison */
+static Node *
+parse_primary (Parser *p)
+{
+  Node *n;
+
+  if (p->tok.kind == TOK_NOT)
+    {
+      Node *not_node;
+
+      if (!enter (p) || !next (p))
+        return NULL;
+      n = parse_primary (p);
+      p->depth--;
+      if (n == NULL)
+        return NULL;
+      not_node = node_new (NODE_NOT);
+      not_node->child = n;
+      return not_node;
+    }
+  if (p->tok.kind == TOK_LPAREN)
+    {
+      if (!enter (p) || !next (p))
+        return NULL;
+      n = parse_or (p);
+      p->depth--;
+      if (n == NULL)
+        return NULL;
+      if (p->tok.kind != TOK_RPAREN)
+        {
+          fail_at (p, p->tok.start, "expected ) or a logical operator");
+          node_free (n);
+          return NULL;
+        }
+      if (!next (p))
+        {
+          node_free (n);
+          return NULL;
+        }
+      return n;
+    }
+  return parse_comparison (p);
+}
+
+/* Left-associative chains are built as one n-ary node, so their length costs no depth. */
+static Node *
+parse_chain (Parser *p, TokKind op, NodeKind kind, Node *(*operand) (Parser *))
+{
+  Node *first = operand (p);
+  Node *chain;
+
+  if (first == NULL || p->tok.kind != op)
+    return first;
+  chain = node_new (kind);
+  g_ptr_array_add (chain->children, first);
+  while (p->tok.kind == op)
+    {
+      Node *n;
+
+      if (!next (p) || (n = operand (p)) == NULL)
+        {
+          node_free (chain);
+          return NULL;
+        }
+      g_ptr_array_add (chain->children, n);
+    }
+  return chain;
+}
+
+static Node *
+parse_and (Parser *p)
+{
+  return parse_chain (p, TOK_AND, NODE_AND, parse_primary);
+}
+
+static Node *
+parse_or (Parser *p)
+{
+  return parse_chain (p, TOK_OR, NODE_OR, parse_and);
+}
+
+static gboolean
+parse_query (Parser *p, WsimWqlQuery *q)
+{
+  if (!next (p))
+    return FALSE;
+  if (p->tok.kind != TOK_SELECT)
+    {
+      fail_at (p, p->tok.start, "expected SELECT");
+      return FALSE;
+    }
+  if (!next (p))
+    return FALSE;
+  if (p->tok.kind == TOK_STAR)
+    {
+      if (!next (p))
+        return FALSE;
+    }
+  else
+    {
+      q->props = g_ptr_array_new_with_free_func (g_free);
+      q->prop_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
+      for (;;)
+        {
+          if (p->tok.kind != TOK_IDENT)
+            {
+              fail_at (p, p->tok.start,
+                       q->props->len == 0 ? "expected property name or *"
+                                          : "expected property name");
+              return FALSE;
+            }
+          g_ptr_array_add (q->props, g_steal_pointer (&p->tok.text));
+          g_array_append_val (q->prop_pos, p->tok.start);
+          if (!next (p))
+            return FALSE;
+          if (p->tok.kind != TOK_COMMA)
+            break;
+          if (!next (p))
+            return FALSE;
+        }
+      g_ptr_array_add (q->props, NULL);
+    }
+  if (p->tok.kind != TOK_FROM)
+    {
+      fail_at (p, p->tok.start, "expected FROM");
+      return FALSE;
+    }
+  if (!next (p))
+    return FALSE;
+  if (p->tok.kind != TOK_IDENT)
+    {
+      fail_at (p, p->tok.start, "expected class name");
+      return FALSE;
+    }
+  q->class_name = g_steal_pointer (&p->tok.text);
+  if (!next (p))
+    return FALSE;
+  if (p->tok.kind == TOK_WHERE)
+    {
+      if (!next (p) || (q->where = parse_or (p)) == NULL)
+        return FALSE;
+      if (p->tok.kind != TOK_END)
+        {
+          fail_at (p, p->tok.start,
+                   p->tok.kind == TOK_RPAREN ? "unbalanced )" : "expected AND, OR or end of query");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (p->tok.kind != TOK_END)
+    {
+      fail_at (p, p->tok.start, "expected WHERE or end of query");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+WsimWqlQuery *
+wsim_wql_parse (const char *text, GError **error)
+{
+  g_autoptr (WsimWqlQuery) q = NULL;
+  Parser p = { 0 };
+  const char *bad = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_utf8_validate (text, -1, &bad))
+    {
+      wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
+                              "syntax error at position %ld: invalid UTF-8",
+                              g_utf8_strlen (text, bad - text) + 1);
+      return NULL;
+    }
+
+  q = g_new0 (WsimWqlQuery, 1);
+  p.text = text;
+  p.len = strlen (text);
+  p.error = error;
+  if (!parse_query (&p, q))
+    {
+      token_clear (&p.tok);
+      return NULL;
+    }
+  token_clear (&p.tok);
+  q->text = g_strdup (text);
+  return g_steal_pointer (&q);
+}
+
+gboolean
+wsim_wql_check_language (const char *lang, GError **error)
+{
+  if (lang != NULL && g_ascii_strcasecmp (lang, "WQL") == 0)
+    return TRUE;
+  wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY_TYPE,
+                          "query language '%s' is not supported (only WQL)",
+                          lang != NULL ? lang : "(null)");
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+const char *
+wsim_wql_query_get_class (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  return q->class_name;
+}
+
+const char *const *
+wsim_wql_query_get_properties (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  return q->props != NULL ? (const char *const *) q->props->pdata : NULL;
+}
+
+gboolean
+wsim_wql_query_selects_all (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, FALSE);
+  return q->props == NULL;
+}
+
+gboolean
+wsim_wql_query_has_where (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, FALSE);
+  return q->where != NULL;
+}
+
+/* ---------------------------------------------------------------- evaluation */
+
+typedef enum
+{
+  TV_FALSE,
+  TV_TRUE,
+  TV_UNKNOWN,
+} Truth;
+
+typedef struct
+{
+  WsimWqlGetFunc get;
+  gpointer       row;
+} Row;
+
+static const wsim_value *
+operand_value (const Row *r, const Operand *o)
+{
+  return o->prop != NULL ? r->get (r->row, o->prop) : &o->lit;
+}
+
+static Truth
+eval_cmp (const Row *r, const Node *n)
+{
+  const wsim_value *a = operand_value (r, &n->lhs);
+  const wsim_value *b = operand_value (r, &n->rhs);
+  int c;
+
+  if (!wsim_value_compare (a, b, &c))
+    return TV_UNKNOWN;
+  switch (n->op)
+    {
+    case OP_EQ: return c == 0 ? TV_TRUE : TV_FALSE;
+    case OP_NE: return c != 0 ? TV_TRUE : TV_FALSE;
+    case OP_LT: return c < 0 ? TV_TRUE : TV_FALSE;
+    case OP_GT: return c > 0 ? TV_TRUE : TV_FALSE;
+    case OP_LE: return c <= 0 ? TV_TRUE : TV_FALSE;
+    case OP_GE: return c >= 0 ? TV_TRUE : TV_FALSE;
+    default:    return TV_UNKNOWN;
+    }
+}
+
+static Truth
+eval_like (const Row *r, const Node *n)
+{
+  const wsim_value *v = operand_value (r, &n->lhs);
+  g_autofree char *owned = NULL;
+  const char *s;
+  gboolean hit;
+
+  if (v == NULL || v->type == CIM_EMPTY || (v->type & CIM_FLAG_ARRAY) != 0)
+    return TV_UNKNOWN;
+  switch (v->type)
+    {
+    case CIM_STRING:    s = v->wsim_value_u.v_string; break;
+    case CIM_DATETIME:  s = v->wsim_value_u.v_datetime; break;
+    case CIM_REFERENCE: s = v->wsim_value_u.v_reference; break;
+    default:            s = owned = wsim_value_to_string (v); break;
+    }
+  hit = pattern_match (&n->pattern, s != NULL ? s : "");
+  return hit != n->negated ? TV_TRUE : TV_FALSE;
+}
+
+static Truth
+eval (const Row *r, const Node *n)
+{
+  Truth t, acc;
+
+  switch (n->kind)
+    {
+    case NODE_AND:
+    case NODE_OR:
+      /* AND: FALSE wins, then UNKNOWN. OR: TRUE wins, then UNKNOWN. */
+      acc = n->kind == NODE_AND ? TV_TRUE : TV_FALSE;
+      for (guint i = 0; i < n->children->len; i++)
+        {
+          t = eval (r, g_ptr_array_index (n->children, i));
+          if (t == (n->kind == NODE_AND ? TV_FALSE : TV_TRUE))
+            return t;
+          if (t == TV_UNKNOWN)
+            acc = TV_UNKNOWN;
+        }
+      return acc;
+    case NODE_NOT:
+      t = eval (r, n->child);
+      return t == TV_UNKNOWN ? TV_UNKNOWN : t == TV_TRUE ? TV_FALSE : TV_TRUE;
+    case NODE_CMP:
+      return eval_cmp (r, n);
+    case NODE_IS_NULL:
+      {
+        const wsim_value *v = operand_value (r, &n->lhs);
+
+        if (v == NULL)   /* unknown property: neither null nor not null */
+          return TV_UNKNOWN;
+        return (v->type == CIM_EMPTY) != n->negated ? TV_TRUE : TV_FALSE;
+      }
+    case NODE_LIKE:
+      return eval_like (r, n);
+    default:
+      return TV_UNKNOWN;
+    }
+}
+
+gboolean
+wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row)
+{
+  Row r = { get, row };
+
+  g_return_val_if_fail (q != NULL, FALSE);
+  g_return_val_if_fail (get != NULL, FALSE);
+
+  if (q->where == NULL)
+    return TRUE;
+  return eval (&r, q->where) == TV_TRUE;
+}
+
+/* ---------------------------------------------------------------- property check */
+
+static const Operand *
+find_unknown (const Node *n, WsimWqlHasFunc has, gpointer cls)
+{
+  const Operand *o;
+
+  switch (n->kind)
+    {
+    case NODE_AND:
+    case NODE_OR:
+      for (guint i = 0; i < n->children->len; i++)
+        if ((o = find_unknown (g_ptr_array_index (n->children, i), has, cls)) != NULL)
+          return o;
+      return NULL;
+    case NODE_NOT:
+      return find_unknown (n->child, has, cls);
+    default:
+      if (n->lhs.prop != NULL && !has (cls, n->lhs.prop))
+        return &n->lhs;
+      if (n->kind == NODE_CMP && n->rhs.prop != NULL && !has (cls, n->rhs.prop))
+        return &n->rhs;
+      return NULL;
+    }
+}
+
+gboolean
+wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has, gpointer cls,
+                                 GError **error)
+{
+  const Operand *o;
+
+  g_return_val_if_fail (q != NULL, FALSE);
+  g_return_val_if_fail (has != NULL, FALSE);
+
+  if (q->props != NULL)
+    for (guint i = 0; i + 1 < q->props->len; i++)
+      {
+        const char *name = g_ptr_array_index (q->props, i);
+
+        if (!has (cls, name))
+          {
+            wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
+                                    "unknown property '%s' at position %ld in class %s",
+                                    name,
+                                    char_pos (q->text, g_array_index (q->prop_pos, gsize, i)),
+                                    q->class_name);
+            return FALSE;
+          }
+      }
+  if (q->where != NULL && (o = find_unknown (q->where, has, cls)) != NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
+                              "unknown property '%s' at position %ld in class %s", o->prop,
+                              char_pos (q->text, o->pos), q->class_name);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,134 @@
+/* wsim-sink.c: sinks and the recording sink (see wsim-sink.h). */
+#include "wsim-sink.h"
+
+#include "wsim-wbem.h"
+
+struct _WsimSink {
+  gint               ref_count;   /* atomic */
+  const WsimSinkOps *ops;         /* (unowned) static */
+  gpointer           user_data;   /* (owned) freed with @destroy */
+  GDestroyNotify     destroy;
+};
+
+WsimSink *
+wsim_sink_new (const WsimSinkOps *ops, gpointer user_data, GDestroyNotify destroy)
+{
+  WsimSink *sink;
+
+  g_return_val_if_fail (ops != NULL, NULL);
+  sink = g_new0 (WsimSink, 1);
+  sink->ref_count = 1;
+  sink->ops = ops;
+  sink->user_data = user_data;
+  sink->destroy = destroy;
+  return sink;
+}
+
+WsimSink *
+wsim_sink_ref (WsimSink *sink)
+{
+  g_return_val_if_fail (sink != NULL, NULL);
+  g_atomic_int_inc (&sink->ref_count);
+  return sink;
+}
+
+void
+wsim_sink_unref (WsimSink *sink)
+{
+  if (sink == NULL || !g_atomic_int_dec_and_test (&sink->ref_count))
+    return;
+  if (sink->destroy != NULL)
+    sink->destroy (sink->user_data);
+  g_free (sink);
+}
+
+void
+wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n)
+{
+  if (sink->ops->indicate != NULL)
+    sink->ops->indicate (sink, objects, n, sink->user_data);
+}
+
+void
+wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                      WsimObject *obj_param)
+{
+  if (sink->ops->set_status != NULL)
+    sink->ops->set_status (sink, flags, hr, str_param, obj_param, sink->user_data);
+}
+
+gpointer
+wsim_sink_get_user_data (WsimSink *sink)
+{
+  return sink->user_data;
+}
+
+/* ---- the recorder --------------------------------------------------------------- */
+
+static void
+rec_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+{
+  WsimSinkRecorder *rec = data;
+
+  if (rec->n_final > 0)
+    rec->events_after_final++;
+  rec->n_indicate++;
+  rec->n_objects += n;
+  if (rec->keep_objects)
+    for (guint i = 0; i < n; i++)
+      g_ptr_array_add (rec->objects, wsim_object_ref (objects[i]));
+  if (rec->on_objects != NULL)
+    rec->on_objects (rec, objects, n, rec->data);
+}
+
+static void
+rec_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                WsimObject *obj_param, gpointer data)
+{
+  WsimSinkRecorder *rec = data;
+
+  if (rec->n_final > 0)
+    rec->events_after_final++;
+  if (flags == WBEM_STATUS_PROGRESS)
+    {
+      g_array_append_val (rec->progress, hr);
+      return;
+    }
+  rec->n_final++;
+  rec->final_hr = hr;
+  if (rec->on_final != NULL)
+    rec->on_final (rec, rec->data);
+}
+
+static void
+rec_free (gpointer data)
+{
+  WsimSinkRecorder *rec = data;
+
+  g_ptr_array_unref (rec->objects);
+  g_array_unref (rec->progress);
+  g_free (rec);
+}
+
+static const WsimSinkOps recorder_ops = {
+  .indicate = rec_indicate,
+  .set_status = rec_set_status,
+};
+
+WsimSink *
+wsim_sink_recorder_new (WsimSinkRecorder **out_rec)
+{
+  WsimSinkRecorder *rec = g_new0 (WsimSinkRecorder, 1);
+
+  rec->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+  rec->progress = g_array_new (FALSE, FALSE, sizeof (guint32));
+  rec->keep_objects = TRUE;
+  *out_rec = rec;
+  return wsim_sink_new (&recorder_ops, rec, rec_free);
+}
+
+gboolean
+wsim_sink_recorder_is_complete (gpointer rec)
+{
+  return ((WsimSinkRecorder *) rec)->n_final > 0;
+}

@@ -1,0 +1,97 @@
+/* wsim-sink.h: the client's sink (IWbemObjectSink): where the results of an async call
+ * arrive.
+ *
+ * A sink is a small ops table (indicate, set_status) plus user data, refcounted. The
+ * sink host (wsim-sink-host.h) holds a reference from the moment an async call using the
+ * sink is accepted until that call's final SetStatus has been delivered, then drops it,
+ * as WMI does with the sink it was given. A sink used for several calls receives each
+ * call's Indicate and SetStatus calls; CancelAsyncCall with the sink ends all of them.
+ *
+ * Threading: the ops run on the thread of the context the sink host was created on.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-class.h"
+#include "wsim-hresult.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimSink WsimSink;
+
+/**
+ * WsimSinkOps:
+ * @indicate: @objects (@n of them, borrowed: ref what you keep) arrived
+ * @set_status: @flags is WBEM_STATUS_COMPLETE (the final one: nothing follows for that
+ *   call) or WBEM_STATUS_PROGRESS (LOWORD(@hr) done, HIWORD(@hr) total); @str_param and
+ *   @obj_param may be NULL
+ */
+typedef struct {
+  void (*indicate)   (WsimSink *sink, WsimObject *const *objects, guint n, gpointer user_data);
+  void (*set_status) (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                      WsimObject *obj_param, gpointer user_data);
+} WsimSinkOps;
+
+/**
+ * wsim_sink_new:
+ * @ops: (not nullable) a static table
+ * @user_data: passed to the ops; freed with @destroy when the last reference goes
+ * Returns: (transfer full) a sink with one reference.
+ */
+WsimSink *wsim_sink_new (const WsimSinkOps *ops, gpointer user_data, GDestroyNotify destroy);
+WsimSink *wsim_sink_ref (WsimSink *sink);
+void      wsim_sink_unref (WsimSink *sink);
+
+/** Delivers to the sink's ops (the sink host calls these). */
+void wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n);
+void wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                           WsimObject *obj_param);
+
+/** Returns: (transfer none) the user data. */
+gpointer wsim_sink_get_user_data (WsimSink *sink);
+
+/* ---- a sink that records what it receives (tests, the CLI) --------------------- */
+
+typedef struct _WsimSinkRecorder WsimSinkRecorder;
+
+/**
+ * WsimSinkRecorder: keeps the objects, every SetStatus and the order of events; the
+ * contract checks of the tests read it.
+ * @objects: (element-type WsimObject) (owned) every object received, in order
+ * @progress: (element-type guint32) the hResults of PROGRESS SetStatus calls
+ * @n_indicate: Indicate calls received
+ * @n_final: final SetStatus calls received (the contract says 1)
+ * @final_hr: the final status
+ * @events_after_final: Indicate or SetStatus calls received after a final one
+ * @keep_objects: FALSE to count objects without keeping them (benchmarks)
+ * @n_objects: objects received
+ */
+struct _WsimSinkRecorder {
+  GPtrArray *objects;
+  GArray    *progress;
+  guint      n_indicate;
+  guint      n_final;
+  WsimHResult final_hr;
+  guint      events_after_final;
+  gboolean   keep_objects;
+  guint64    n_objects;
+  /* Called on each Indicate and on the final SetStatus, if set (the CLI prints from here). */
+  void     (*on_objects) (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer data);
+  void     (*on_final)   (WsimSinkRecorder *rec, gpointer data);
+  gpointer   data;
+};
+
+/**
+ * wsim_sink_recorder_new:
+ * @out_rec: (out) (transfer none) the recorder, owned by the sink
+ * Returns: (transfer full) a sink that records into *@out_rec.
+ */
+WsimSink *wsim_sink_recorder_new (WsimSinkRecorder **out_rec);
+
+/** Returns: TRUE once a final SetStatus arrived (a WsimTestCond-shaped predicate). */
+gboolean wsim_sink_recorder_is_complete (gpointer rec);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimSink, wsim_sink_unref)
+
+G_END_DECLS
