@@ -53,7 +53,8 @@ enum {
 typedef enum {
   WSIM_PROV_OK = 0,         /* taken; go on */
   WSIM_PROV_BUSY = 1,       /* taken; stop posting and return, resume() follows */
-  WSIM_PROV_DROPPED = 2,    /* not taken (call cancelled or result already posted); stop */
+  WSIM_PROV_DROPPED = 2,    /* not delivered (call cancelled or result already posted): the
+                             * runtime has freed the instance; stop posting */
 } WsimProvStatus;
 
 typedef struct WsimProvContext WsimProvContext;
@@ -85,8 +86,9 @@ typedef void (*WsimProvTimerFunc) (WsimProvContext *ctx, void *data);
 /**
  * WsimProvContextOps: what the runtime offers a provider during one call.
  * Setters return 0, or -1 for an unknown property or a value its type cannot hold.
- * Instances belong to the provider until posted; post_instance() takes ownership,
- * free_instance() drops one that will not be posted.
+ * Instances belong to the provider until posted; post_instance() always takes ownership
+ * (whatever it answers), free_instance() drops one that will not be posted. A new instance
+ * has every property null.
  */
 typedef struct {
   WsimProvInstance *(*new_instance) (WsimProvContext *ctx, const char *class_name);

@@ -57,10 +57,12 @@ wsim_record_reader_next (WsimRecordReader *r, const guint8 **data, gsize *len,
 {
   if (r->rec_ready)
     {
-      /* The record handed out last time is done with; keep the buffer if small. */
+      /* The record handed out last time is done with. Keep a buffer that a stream of
+       * large records reuses (freeing and regrowing it costs page faults, measured), but
+       * not one a rare huge record left behind. */
       r->rec_ready = FALSE;
       r->rec_len = 0;
-      if (r->rec_cap > 65536)
+      if (r->rec_cap > 256 * 1024)
         {
           g_clear_pointer (&r->rec, g_free);
           r->rec_cap = 0;

@@ -157,10 +157,12 @@ gboolean
 wsim_harness_run_until (WsimHarness *h, WsimHarnessCond cond, gpointer data, guint timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  GSource *t = g_timeout_source_new (MAX (timeout_ms, 1));
+  GSource *t = g_timeout_source_new (MIN (MAX (timeout_ms, 1), 5));
   gboolean ok;
 
-  /* The timer bounds each blocking iteration by the deadline. */
+  /* The timer bounds each blocking iteration by the deadline, and wakes the loop every
+   * few milliseconds: a condition may depend on the server's thread (its trace, its
+   * call count), whose progress does not wake this context. */
   g_source_set_callback (t, keep, NULL, NULL);
   g_source_attach (t, h->context);
   while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)

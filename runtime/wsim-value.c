@@ -128,15 +128,19 @@ wsim_value_is_null (const wsim_value *v)
   return v == NULL || v->type == CIM_EMPTY;
 }
 
+/* Copies @len strings; NULL (and *len = 0) for an empty or absent array. */
 static char **
-dup_string_elements (char *const *src, u_int len)
+dup_string_elements (char *const *src, u_int *len)
 {
   char **dst;
 
-  if (len == 0 || src == NULL)
-    return NULL;
-  dst = g_new (char *, len);
-  for (u_int i = 0; i < len; i++)
+  if (*len == 0 || src == NULL)
+    {
+      *len = 0;
+      return NULL;
+    }
+  dst = g_new (char *, *len);
+  for (u_int i = 0; i < *len; i++)
     dst[i] = g_strdup (src[i]);
   return dst;
 }
@@ -165,17 +169,17 @@ wsim_value_copy (const wsim_value *src, wsim_value *dest)
     case WSIM_CIM_STRING_ARRAY:
       dest->wsim_value_u.a_string.a_string_val =
         dup_string_elements (src->wsim_value_u.a_string.a_string_val,
-                             src->wsim_value_u.a_string.a_string_len);
+                             &dest->wsim_value_u.a_string.a_string_len);
       break;
     case WSIM_CIM_DATETIME_ARRAY:
       dest->wsim_value_u.a_datetime.a_datetime_val =
         dup_string_elements (src->wsim_value_u.a_datetime.a_datetime_val,
-                             src->wsim_value_u.a_datetime.a_datetime_len);
+                             &dest->wsim_value_u.a_datetime.a_datetime_len);
       break;
     case WSIM_CIM_REFERENCE_ARRAY:
       dest->wsim_value_u.a_reference.a_reference_val =
         dup_string_elements (src->wsim_value_u.a_reference.a_reference_val,
-                             src->wsim_value_u.a_reference.a_reference_len);
+                             &dest->wsim_value_u.a_reference.a_reference_len);
       break;
 #define COPY_PLAIN_ARRAY(tag, f)                                                          \
     case tag:                                                                             \
@@ -464,9 +468,20 @@ append_scalar_json (GString *out, const wsim_value *v)
     case CIM_REFERENCE:
       append_json_string (out, v->wsim_value_u.v_reference);
       return;
-    default:
-      /* Integers: the display form is already a JSON number. */
+    case CIM_SINT8:
+    case CIM_UINT8:
+    case CIM_SINT16:
+    case CIM_UINT16:
+    case CIM_SINT32:
+    case CIM_UINT32:
+    case CIM_SINT64:
+    case CIM_UINT64:
+      /* The display form of an integer is already a JSON number. */
       append_scalar_text (out, v);
+      return;
+    default:
+      /* A type the wire cannot carry (CIM_OBJECT, garbage): keep the JSON valid. */
+      g_string_append (out, "null");
       return;
     }
 }

@@ -193,7 +193,6 @@ typedef struct
 typedef struct
 {
   const char *text;
-  gsize       len;
   gsize       pos;     /* next byte to lex */
   Token       tok;     /* the current token */
   guint       depth;   /* parentheses and NOTs open */
@@ -936,7 +935,6 @@ wsim_wql_parse (const char *text, GError **error)
 
   q = g_new0 (WsimWqlQuery, 1);
   p.text = text;
-  p.len = strlen (text);
   p.error = error;
   if (!parse_query (&p, q))
     {

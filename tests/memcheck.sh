@@ -23,11 +23,19 @@ case "$mode" in
     ;;
   sanitize)
     export ASAN_OPTIONS="detect_leaks=1:log_path=$dir/asan:${ASAN_OPTIONS:-}"
-    export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
+    # Leaks never decide the exit status (the filter below judges the reports).
+    export LSAN_OPTIONS="exitcode=0:${LSAN_OPTIONS:-}"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan:${UBSAN_OPTIONS:-}"
     "$@"
     rc=$?
-    bad=$(ls "$dir"/asan.* "$dir"/ubsan.* 2>/dev/null)
+    # Criterion's runner keeps per-test bookkeeping it never frees; a leak whose every
+    # frame above the allocator lies in libcriterion is that, and is not reported. Any
+    # other report, or a leak with one of our frames, fails the test.
+    bad=""
+    for f in "$dir"/asan.* "$dir"/ubsan.*; do
+      [ -e "$f" ] || continue
+      if python3 "$here/lsan-filter.py" "$f"; then bad="$bad $f"; fi
+    done
     ;;
   *)
     echo "memcheck.sh: unknown mode $mode" >&2

@@ -2,7 +2,8 @@
  * way, so the runtime's guards can be seen at work. Parameter `mode`:
  *   no_result          posts 2 instances and never a result
  *   two_results        posts 1 instance, then a result S_OK, then a result E_FAILED
- *   post_after_result  posts a result S_OK, then 1 instance from a call_later(0) timer
+ *   post_after_result  posts a result S_OK, then 1 instance in the same breath (a timer
+ *                      would never fire: the runtime ends the call at its result)
  *   error              posts a result E_FAILED "simulated failure" (no instance)
  *   slow               posts 1 instance every 10 ms until cancelled, never a result
  * A missing or unknown mode ends the call with WBEM_E_INVALID_PARAMETER.
@@ -54,11 +55,6 @@ post_one (WsimProvContext *ctx, uint32_t id, const char *note)
   return ops->post_instance (ctx, inst);
 }
 
-static void
-post_late (WsimProvContext *ctx, void *data)
-{
-  post_one (ctx, 1, "posted after the result");
-}
 
 static void
 slow_tick (WsimProvContext *ctx, void *data)
@@ -98,7 +94,7 @@ faulty_enumerate (void *state, WsimProvContext *ctx, const char *class_name)
   else if (strcmp (mode, "post_after_result") == 0)
     {
       ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
-      ops->call_later (ctx, 0, post_late, NULL);
+      post_one (ctx, 1, "after the result");
     }
   else if (strcmp (mode, "error") == 0)
     ops->post_result (ctx, WSIM_PROV_E_FAILED, "simulated failure");

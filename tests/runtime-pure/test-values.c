@@ -340,6 +340,11 @@ Test (values, to_json)
 
   v = char16 ('"');
   assert_json (&v, "\"\\u0022\"");
+  v = char16 (0x20AC);
+  assert_json (&v, "\"\\u20ac\"");
+  v = (wsim_value) { .type = CIM_OBJECT };   /* no wire arm: JSON stays valid */
+  assert_json (&v, "null");
+  assert_text (&v, "");
   v = char16 ('z');
   assert_json (&v, "\"z\"");
 

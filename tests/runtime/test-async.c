@@ -1,0 +1,470 @@
+/* test-async.c: the IWbemServices async contract, end to end.
+ *
+ * Every test stands up a harness (server on its own thread, client and sink host on the
+ * test's context) and checks what the sink sees: the immediate return, Indicate batches,
+ * exactly one final SetStatus and nothing after it, whatever the provider or the peers
+ * do; then that the server and the sink host hold nothing afterwards. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wsim-harness.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
+
+#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+
+static const char *faulty_modes[] = { "no_result", "two_results", "post_after_result", "error", "slow" };
+
+/* ---- an in-test provider with a class hierarchy: Test_Base <- Test_Derived ------------ */
+
+static const WsimProvProperty base_props[] = { { "Id", WSIM_PROV_UINT32, 1 }, { "Kind", WSIM_PROV_STRING, 0 } };
+static const WsimProvProperty derived_props[] = { { "Extra", WSIM_PROV_SINT64, 0 } };
+static const WsimProvClass tree_classes[] = {
+  { "Test_Base", NULL, base_props, 2 },
+  { "Test_Derived", "Test_Base", derived_props, 1 },
+};
+
+static void
+tree_enumerate (void *state, WsimProvContext *ctx, const char *class_name)
+{
+  const WsimProvContextOps *ops = ctx->ops;
+
+  for (int i = 0; i < 2; i++)
+    {
+      WsimProvInstance *inst = ops->new_instance (ctx, class_name);
+
+      ops->set_uint64 (inst, "Id", (uint64_t) i);
+      ops->set_string (inst, "Kind", class_name);
+      if (strcmp (class_name, "Test_Derived") == 0)
+        ops->set_sint64 (inst, "Extra", -5);
+      ops->post_instance (ctx, inst);
+    }
+  ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
+}
+
+static const WsimProvider tree_provider = {
+  .abi_version = WSIM_PROVIDER_ABI_VERSION,
+  .name = "test-tree",
+  .classes = tree_classes,
+  .n_classes = G_N_ELEMENTS (tree_classes),
+  .enumerate = tree_enumerate,
+};
+
+static gboolean
+setup (WsimServer *server, gpointer data, GError **error)
+{
+  WsimRepository *repo = wsim_server_get_repository (server);
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (params, "sim-sequence", (gpointer) (data != NULL ? data : "count=10"));
+  if (!wsim_repository_load_dir (repo, "root\\cimv2", WSIM_TEST_PROVIDER_DIR, params, error)
+      || !wsim_repository_register_provider (repo, "root\\test", &tree_provider, NULL, error))
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (faulty_modes); i++)
+    {
+      g_autofree char *ns = g_strdup_printf ("root\\faulty\\%s", faulty_modes[i]);
+      g_autofree char *p = g_strdup_printf ("mode=%s", faulty_modes[i]);
+      g_autofree char *path = g_build_filename (WSIM_TEST_PROVIDER_DIR, "wsim-provider-sim-faulty.so", NULL);
+
+      if (!wsim_repository_load_module (repo, ns, path, p, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static WsimHarness *h;
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  h = wsim_harness_new (setup, NULL, &error);
+  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+}
+
+static void
+start_with_sequence (const char *params)
+{
+  g_autoptr(GError) error = NULL;
+
+  h = wsim_harness_new (setup, (gpointer) params, &error);
+  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+}
+
+static gboolean
+server_idle (gpointer data)
+{
+  return wsim_harness_get_n_server_calls (data) == 0;
+}
+
+/* Nothing may be left: no call on the server, no sink or call in the sink host. */
+static void
+assert_nothing_left (WsimClient *client)
+{
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "server calls left");
+  cr_assert_eq (wsim_sink_host_get_n_calls (wsim_client_get_sink_host (client)), 0);
+  cr_assert_eq (wsim_sink_host_get_n_sinks (wsim_client_get_sink_host (client)), 0);
+}
+
+static void
+stop (void)
+{
+  wsim_harness_free (h);
+  h = NULL;
+}
+
+TestSuite (async, .fini = stop, .timeout = 120);
+
+static WsimServices *
+open_ns (const char *ns)
+{
+  g_autoptr(GError) error = NULL;
+  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error);
+
+  cr_assert_not_null (s, "%s: %s", ns, error ? error->message : "");
+  return s;
+}
+
+static WsimSinkRecorder *
+run_enum (WsimServices *services, const char *cls, gint32 flags, WsimSink **out_sink)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  WsimHResult hr = wsim_services_create_instance_enum_async (services, cls, flags, sink);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "CreateInstanceEnumAsync %s: 0x%08X", cls, hr);
+  *out_sink = sink;
+  return rec;
+}
+
+Test (async, win32_process_lists_this_process, .init = start)
+{
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec = run_enum (wsim_harness_get_services (h), "Win32_Process", 0, &sink);
+  g_autofree char *me = g_strdup_printf ("%d", getpid ());
+  gboolean found = FALSE;
+
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_gt (rec->objects->len, 1);
+  for (guint i = 0; i < rec->objects->len; i++)
+    {
+      WsimObject *o = rec->objects->pdata[i];
+      g_autofree char *handle = wsim_value_to_string (wsim_object_lookup (o, "Handle"));
+
+      if (g_str_equal (handle, me))
+        {
+          g_autofree char *name = wsim_value_to_string (wsim_object_lookup (o, "Name"));
+          g_autofree char *path = wsim_object_get_path (o);
+          g_autofree char *want = g_strdup_printf ("Win32_Process.Handle=\"%s\"", me);
+
+          g_autofree char *comm = NULL;
+
+          /* Under valgrind the process is named after valgrind's tool, so compare with
+           * what the kernel says rather than with the program's name. */
+          cr_assert (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL));
+          g_strchomp (comm);
+          cr_assert_str_eq (name, comm);
+          cr_assert_str_eq (path, want);
+          found = TRUE;
+        }
+    }
+  cr_assert (found, "this process (%s) is not in Win32_Process", me);
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+Test (async, errors_return_at_once_and_never_call_the_sink, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec, *ok;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(WsimSink) good = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "No_Such_Class", 0, sink),
+                WBEM_E_INVALID_CLASS);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0x4000, sink),
+                WBEM_E_INVALID_PARAMETER, "flag 0x4000 is not CreateInstanceEnumAsync's");
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process",
+                                                          WBEM_FLAG_RETURN_IMMEDIATELY, sink),
+                WBEM_E_INVALID_PARAMETER);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0, NULL),
+                WBEM_E_INVALID_PARAMETER, "NULL sink");
+  cr_assert_null (wsim_client_open_namespace (wsim_harness_get_client (h), "root\\nowhere", &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_NAMESPACE), "%s",
+             error->message);
+
+  /* A later call completes; by then anything owed to the refused ones would have come. */
+  ok = run_enum (s, "Win32_OperatingSystem", 0, &good);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, ok, LONG_WAIT));
+  cr_assert_eq (ok->objects->len, 1);
+  cr_assert_eq (rec->n_indicate + rec->n_final + rec->progress->len, 0, "a refused call reached its sink");
+  g_clear_pointer (&good, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+static guint
+count_class (WsimSinkRecorder *rec, const char *cls)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < rec->objects->len; i++)
+    n += g_str_equal (wsim_class_get_name (wsim_object_get_class (rec->objects->pdata[i])), cls);
+  return n;
+}
+
+Test (async, deep_shallow_and_progress, .init = start)
+{
+  g_autoptr(WsimServices) s = open_ns ("root/test");
+  g_autoptr(WsimSink) s1 = NULL, s2 = NULL;
+  WsimSinkRecorder *deep = run_enum (s, "Test_Base", WBEM_FLAG_SEND_STATUS, &s1);
+  WsimSinkRecorder *shallow = run_enum (s, "test_base", WBEM_FLAG_SHALLOW, &s2);
+
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, deep, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, shallow, LONG_WAIT));
+  cr_assert_eq (deep->objects->len, 4);
+  cr_assert_eq (count_class (deep, "Test_Derived"), 2);
+  cr_assert_eq (shallow->objects->len, 2);
+  cr_assert_eq (count_class (shallow, "Test_Derived"), 0);
+  /* A derived instance carries the inherited properties first, then its own. */
+  {
+    WsimObject *d = deep->objects->pdata[3];
+    g_autofree char *extra = wsim_value_to_string (wsim_object_lookup (d, "Extra"));
+    g_autofree char *kind = wsim_value_to_string (wsim_object_lookup (d, "Kind"));
+
+    cr_assert_str_eq (extra, "-5");
+    cr_assert_str_eq (kind, "Test_Derived");
+    cr_assert_str_eq (wsim_class_get_prop (wsim_object_get_class (d), 0)->name, "Id");
+  }
+  /* SEND_STATUS: one PROGRESS between the two classes, LOWORD done 1, HIWORD total 2. */
+  cr_assert_eq (deep->progress->len, 1);
+  cr_assert_eq (g_array_index (deep->progress, guint32, 0), (2u << 16) | 1u);
+  cr_assert_eq (shallow->progress->len, 0, "no progress without WBEM_FLAG_SEND_STATUS");
+  cr_assert_eq (deep->events_after_final + shallow->events_after_final, 0);
+  g_clear_pointer (&s1, wsim_sink_unref);
+  g_clear_pointer (&s2, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+typedef struct {
+  WsimSinkRecorder *rec;
+  guint64           n;
+} AtLeast;
+
+static gboolean
+has_objects (gpointer data)
+{
+  AtLeast *a = data;
+
+  return a->rec->n_objects >= a->n;
+}
+
+Test (async, cancel_with_the_same_sink_ends_every_call_made_with_it, .init = start)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\faulty\\slow");
+  WsimSinkRecorder *rec, *other;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(WsimSink) stranger = wsim_sink_recorder_new (&other);
+  AtLeast three = { rec, 3 };
+  guint64 before;
+
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, has_objects, &three, LONG_WAIT));
+
+  cr_assert_eq (wsim_services_cancel_async_call (s, stranger), WBEM_E_INVALID_PARAMETER,
+                "a sink that made no call");
+  cr_assert_eq (wsim_services_cancel_async_call (s, NULL), WBEM_E_INVALID_PARAMETER);
+  cr_assert_eq (wsim_services_cancel_async_call (s, sink), WBEM_S_NO_ERROR);
+  before = rec->n_objects;
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert_eq (rec->n_final, 2, "each call ends once");
+  cr_assert_eq (rec->final_hr, WBEM_E_CALL_CANCELLED);
+  /* Instances in flight before the cancel may still land; none after both finals. */
+  cr_assert_leq (rec->n_objects - before, 8);
+  cr_assert_eq (wsim_trace_count (wsim_harness_get_trace (h), 0, WSIM_TRACE_CANCEL), 2);
+  cr_assert_eq (wsim_services_cancel_async_call (s, sink), WBEM_E_INVALID_PARAMETER,
+                "nothing left to cancel");
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+static WsimSinkRecorder *
+faulty (const char *mode, WsimSink **sink, WsimServices **out)
+{
+  g_autofree char *ns = g_strdup_printf ("root\\faulty\\%s", mode);
+  WsimServices *s = open_ns (ns);
+  WsimSinkRecorder *rec = run_enum (s, "Sim_Faulty", 0, sink);
+
+  *out = s;
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT), "%s", mode);
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert_eq (rec->n_final, 1, "%s: one final SetStatus", mode);
+  cr_assert_eq (rec->events_after_final, 0, "%s: nothing after it", mode);
+  return rec;
+}
+
+Test (async, a_faulty_provider_still_yields_exactly_one_final_status, .init = start)
+{
+  WsimTrace *trace = wsim_harness_get_trace (h);
+  g_autoptr(WsimSink) a = NULL, b = NULL, c = NULL, d = NULL;
+  g_autoptr(WsimServices) sa = NULL, sb = NULL, sc = NULL, sd = NULL;
+  WsimSinkRecorder *r;
+
+  r = faulty ("no_result", &a, &sa);
+  cr_assert_eq (r->final_hr, WBEM_E_PROVIDER_FAILURE, "the runtime invents the missing result");
+  cr_assert_eq (r->objects->len, 2);
+
+  r = faulty ("two_results", &b, &sb);
+  cr_assert_eq (r->final_hr, WBEM_S_NO_ERROR, "the first result stands");
+  cr_assert_eq (r->objects->len, 1);
+
+  r = faulty ("post_after_result", &c, &sc);
+  cr_assert_eq (r->final_hr, WBEM_S_NO_ERROR);
+
+  r = faulty ("error", &d, &sd);
+  cr_assert_eq (r->final_hr, WBEM_E_FAILED);
+
+  /* no_result, the second result, the late instance: each traced. */
+  cr_assert_eq (wsim_trace_count (trace, 0, WSIM_TRACE_VIOLATION), 3);
+  cr_assert_eq (wsim_trace_count (trace, 0, WSIM_TRACE_FINAL), 4);
+  g_clear_pointer (&a, wsim_sink_unref);
+  g_clear_pointer (&b, wsim_sink_unref);
+  g_clear_pointer (&c, wsim_sink_unref);
+  g_clear_pointer (&d, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+Test (async, shutdown_ends_open_calls_with_shutting_down, .init = start)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\faulty\\slow");
+  g_autoptr(WsimSink) s1 = NULL, s2 = NULL;
+  WsimSinkRecorder *r1 = run_enum (s, "Sim_Faulty", 0, &s1);
+  WsimSinkRecorder *r2 = run_enum (s, "Sim_Faulty", 0, &s2);
+  AtLeast one = { r2, 1 };
+
+  cr_assert (wsim_harness_run_until (h, has_objects, &one, LONG_WAIT));
+  wsim_harness_shutdown_server (h);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, r1, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, r2, LONG_WAIT));
+  cr_assert_eq (r1->final_hr, WBEM_E_SHUTTING_DOWN);
+  cr_assert_eq (r2->final_hr, WBEM_E_SHUTTING_DOWN);
+  cr_assert_eq (r1->n_final + r2->n_final, 2);
+  g_clear_pointer (&s1, wsim_sink_unref);
+  g_clear_pointer (&s2, wsim_sink_unref);
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert_eq (wsim_sink_host_get_n_sinks (wsim_client_get_sink_host (wsim_harness_get_client (h))), 0);
+}
+
+typedef struct {
+  WsimTrace *trace;
+  guint      kind;
+} TraceHas;
+
+static gboolean
+trace_has (gpointer data)
+{
+  TraceHas *t = data;
+
+  return wsim_trace_count (t->trace, 0, t->kind) > 0;
+}
+
+Test (async, a_vanished_sink_host_tears_the_call_down, .init = start)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  WsimClient *client = wsim_client_connect (ctx, wsim_harness_get_address (h), &error);
+  WsimServices *s;
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  TraceHas teardown = { wsim_harness_get_trace (h), WSIM_TRACE_TEARDOWN };
+
+  cr_assert_not_null (client, "%s", error ? error->message : "");
+  s = wsim_client_open_namespace (client, "root\\faulty\\slow", &error);
+  cr_assert_not_null (s);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
+  /* The client and its sink host go away mid-call (the sink never ran: its context was
+   * never iterated). */
+  wsim_services_unref (s);
+  wsim_client_unref (client);
+  cr_assert (wsim_harness_run_until (h, trace_has, &teardown, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "the call is torn down");
+  cr_assert_eq (rec->n_final, 0);
+}
+
+typedef struct {
+  WsimTrace *trace;
+  guint      seen_max;
+} Window;
+
+static void
+count_indicates (WsimServer *server, gpointer data)
+{
+  Window *w = data;
+
+  w->seen_max = MAX (w->seen_max, wsim_trace_count (w->trace, 0, WSIM_TRACE_INDICATE));
+}
+
+Test (async, a_slow_sink_slows_the_provider)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainContext) slow_ctx = g_main_context_new ();
+  WsimClient *client;
+  WsimServices *s;
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  WsimServerLimits limits;
+  Window w;
+  gint64 end;
+
+  start_with_sequence ("count=100000;props=10;size=20");
+  w.trace = wsim_harness_get_trace (h);
+  w.seen_max = 0;
+  client = wsim_client_connect (slow_ctx, wsim_harness_get_address (h), &error);
+  cr_assert_not_null (client);
+  s = wsim_client_open_namespace (client, "root\\cimv2", &error);
+  rec->keep_objects = FALSE;
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink), WBEM_S_NO_ERROR);
+
+  /* The sink's context is not iterated: the server may have at most its window of
+   * Indicate calls out, and the provider must wait rather than fill memory. Watch the
+   * server for a while from its own thread. */
+  wsim_harness_invoke (h, (WsimHarnessFunc) (void (*) (void)) wsim_server_get_limits, &limits);
+  end = g_get_monotonic_time () + 300 * 1000;
+  while (g_get_monotonic_time () < end)
+    wsim_harness_invoke (h, count_indicates, &w);
+  cr_assert_geq (w.seen_max, 1);
+  cr_assert_leq (w.seen_max, limits.max_indicates_in_flight,
+                 "%u Indicate calls sent to a sink that reads nothing", w.seen_max);
+
+  /* Now the sink reads: everything arrives, once. */
+  while (!wsim_sink_recorder_is_complete (rec) && g_main_context_iteration (slow_ctx, TRUE))
+    ;
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->n_objects, 100000);
+  wsim_services_unref (s);
+  assert_nothing_left (client);
+  wsim_client_unref (client);
+}
+
+Test (async, provider_modules_with_a_wrong_abi_or_no_entry_are_refused)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL;
+  g_autofree char *bad = g_build_filename (WSIM_TEST_PROVIDER_DIR, "test-bad-abi",
+                                           "wsim-provider-test-bad-abi.so", NULL);
+  g_autofree char *none = g_build_filename (WSIM_TEST_PROVIDER_DIR, "test-no-entry",
+                                            "wsim-provider-test-no-entry.so", NULL);
+
+  cr_assert_not (wsim_repository_load_module (repo, "root\\cimv2", bad, NULL, &e1));
+  cr_assert (g_error_matches (e1, WSIM_WBEM_ERROR, (gint) WBEM_E_PROVIDER_LOAD_FAILURE));
+  cr_assert (strstr (e1->message, "ABI version 999") != NULL, "%s", e1->message);
+  cr_assert_not (wsim_repository_load_module (repo, "root\\cimv2", none, NULL, &e2));
+  cr_assert (strstr (e2->message, "does not export wsim_provider_entry") != NULL, "%s", e2->message);
+  cr_assert_not (wsim_repository_load_module (repo, "root\\cimv2", "/nonexistent.so", NULL, &e3));
+  cr_assert_null (wsim_repository_lookup_class (repo, "root\\cimv2", "Sim_Faulty", NULL));
+}
