@@ -445,6 +445,8 @@ conn_flush (WsimConn *conn)
 void
 wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf)
 {
+  gsize off = 0;
+
   g_assert (buf->len >= 4);
   if (conn->closed)
     {
@@ -452,16 +454,49 @@ wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf)
       return;
     }
   wsim_record_put_header (buf->data, (guint32) (buf->len - 4));
+
+  /* Nothing queued and not inside a dispatch: write now, and queue only what the kernel
+   * did not take (the common case on a quiet connection costs one send, no queue node). */
+  if (!conn->corked && conn->queued == 0)
+    {
+      while (off < buf->len)
+        {
+          ssize_t n = send (conn->fd, buf->data + off, buf->len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+          if (n < 0)
+            {
+              int e = errno;
+
+              if (e == EINTR)
+                continue;
+              if (e != EAGAIN && e != EWOULDBLOCK)
+                {
+                  conn_fail (conn, g_error_new (G_IO_ERROR, g_io_error_from_errno (e),
+                                                "send failed: %s", g_strerror (e)));
+                  wsim_xdrbuf_free (buf);
+                  return;
+                }
+              break;
+            }
+          off += (gsize) n;
+        }
+      conn->last_activity = g_get_monotonic_time ();
+      if (off == buf->len)
+        {
+          wsim_xdrbuf_free (buf);
+          return;
+        }
+    }
+
   g_queue_push_tail (&conn->out, buf);
-  conn->queued += buf->len;
+  if (conn->out.length == 1)
+    conn->out_head_off = off;
+  conn->queued += buf->len - off;
   conn->max_queued = MAX (conn->max_queued, conn->queued);
   if (conn->queued > conn->high_watermark)
     conn->wm_paused = TRUE;   /* stop at the next record, even in the middle of a batch */
   if (!conn->corked)
-    {
-      conn_flush (conn);
-      conn_update_events (conn);
-    }
+    conn_update_events (conn);
 }
 
 void

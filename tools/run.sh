@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 bash tools/setup.sh
 if [ -f build/build.ninja ]; then meson setup --reconfigure build >/dev/null; else meson setup build >/dev/null; fi
 meson compile -C build >/dev/null
-exec ./build/tools/wmisim "${@:-ping}"
+# The sample providers from the build tree; an installed wmisim finds its own.
+export WSIM_PROVIDER_DIR="${WSIM_PROVIDER_DIR:-$PWD/build/providers}"
+if [ $# -eq 0 ]; then set -- enum Win32_Process; fi
+exec ./build/tools/wmisim "$@"
