@@ -21,8 +21,10 @@
 #include <string.h>
 
 #include "wsim-class.h"
+#include "wsim-object-path.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
+#include "wsim-wql.h"
 
 struct _WsimCall {
   WsimProvContext  pctx;            /* first: the provider's view of the call */
@@ -38,6 +40,9 @@ struct _WsimCall {
   GPtrArray       *classes;         /* (owned) WsimClass* (owned refs): what to enumerate */
   guint            class_idx;       /* the class being enumerated */
   WsimProviderReg *reg;             /* (unowned) its provider */
+  WsimWqlQuery    *query;           /* (owned) (nullable) ExecQueryAsync's filter */
+  WsimObjectPath  *path;            /* (owned) (nullable) GetObjectAsync's keys */
+  guint64          n_matched;       /* instances that passed the filter or matched the keys */
 
   GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
   gsize            rows_bytes;
@@ -91,6 +96,8 @@ wsim_call_unref (WsimCall *call)
   g_hash_table_unref (call->class_index);
   g_ptr_array_unref (call->classes);
   g_ptr_array_unref (call->timers);
+  g_clear_pointer (&call->query, wsim_wql_query_free);
+  g_clear_pointer (&call->path, wsim_object_path_free);
   g_free (call->endpoint);
   g_free (call->sink_key);
   g_free (call->ns);
@@ -617,6 +624,55 @@ row_bytes (const wsim_value *values, guint n)
   return bytes;
 }
 
+static const wsim_value *
+object_get (gpointer row, const char *property)
+{
+  return wsim_object_lookup (row, property);
+}
+
+/* Does @obj belong in the results? ExecQueryAsync keeps what matches the WHERE clause and
+ * nulls the properties it did not select (keys stay: the object remains locatable);
+ * GetObjectAsync keeps the first instance whose keys are the path's. */
+static gboolean
+call_wants (WsimCall *call, WsimObject *obj)
+{
+  if (call->query != NULL)
+    {
+      const char *const *props = wsim_wql_query_get_properties (call->query);
+      WsimClass *cls = wsim_object_get_class (obj);
+
+      if (!wsim_wql_query_matches (call->query, object_get, obj))
+        return FALSE;
+      if (props != NULL)
+        for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
+          {
+            const wsim_property_def *def = wsim_class_get_prop (cls, i);
+            gboolean keep = def->is_key;
+
+            for (guint k = 0; props[k] != NULL && !keep; k++)
+              keep = g_ascii_strcasecmp (props[k], def->name) == 0;
+            if (!keep)
+              wsim_value_clear (wsim_object_get_value (obj, i));
+          }
+    }
+  else if (call->path != NULL)
+    {
+      if (call->n_matched > 0)
+        return FALSE;
+      for (guint k = 0; k < wsim_object_path_get_n_keys (call->path); k++)
+        {
+          const wsim_value *want = wsim_object_path_get_key_value (call->path, k);
+          const wsim_value *have = wsim_object_lookup (obj, wsim_object_path_get_key_name (call->path, k));
+          int cmp;
+
+          if (have == NULL || !wsim_value_compare (have, want, &cmp) || cmp != 0)
+            return FALSE;
+        }
+    }
+  call->n_matched++;
+  return TRUE;
+}
+
 static WsimProvStatus
 ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
 {
@@ -634,6 +690,11 @@ ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
                         0, "instance posted after the result: dropped");
       wsim_object_unref (obj);
       return WSIM_PROV_DROPPED;
+    }
+  if (!call_wants (call, obj))
+    {
+      wsim_object_unref (obj);
+      return WSIM_PROV_OK;
     }
   idx = GPOINTER_TO_UINT (g_hash_table_lookup (call->class_index, cls));
   if (idx == 0)
@@ -690,6 +751,20 @@ ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
     }
   call->class_result = TRUE;
   call->provider_paused = FALSE;
+  /* GetObjectAsync: the instance was found, or a provider said it is not there. */
+  if (call->path != NULL && (call->n_matched > 0 || hresult == WBEM_E_NOT_FOUND))
+    {
+      call_set_result (call, call->n_matched > 0 ? WBEM_S_NO_ERROR : WBEM_E_NOT_FOUND,
+                       call->n_matched > 0 ? "found" : "no instance has these keys");
+      call_maybe_finish (call);
+      return;
+    }
+  if (!WSIM_HRESULT_FAILED (hresult) && call->path != NULL && call->class_idx + 1 >= call->classes->len)
+    {
+      call_set_result (call, WBEM_E_NOT_FOUND, "no instance has these keys");
+      call_maybe_finish (call);
+      return;
+    }
   if (WSIM_HRESULT_FAILED (hresult) || call->class_idx + 1 >= call->classes->len)
     {
       call_set_result (call, hresult, message != NULL ? message : "complete");
@@ -816,7 +891,20 @@ call_start_class (WsimCall *call)
       return;
     }
   call->provider_depth++;
-  p->enumerate (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls));
+  if (call->path != NULL && p->get != NULL)
+    {
+      guint n = wsim_object_path_get_n_keys (call->path);
+      g_autofree WsimProvKey *keys = g_new0 (WsimProvKey, MAX (n, 1));
+
+      for (guint k = 0; k < n; k++)
+        {
+          keys[k].name = wsim_object_path_get_key_name (call->path, k);
+          keys[k].value = wsim_object_path_get_key_text (call->path, k);
+        }
+      p->get (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls), keys, n);
+    }
+  else
+    p->enumerate (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls));
   call->provider_depth--;
   call_maybe_finish (call);
 }
@@ -832,8 +920,7 @@ on_start (gpointer data)
 }
 
 WsimCall *
-wsim_call_start (WsimServer *server, guint64 call_id, const char *ns, GPtrArray *classes,
-                 gint32 flags, const char *endpoint, guint64 sink_id, const char *what)
+wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
 {
   WsimCall *call = g_new0 (WsimCall, 1);
   GSource *s;
@@ -842,15 +929,17 @@ wsim_call_start (WsimServer *server, guint64 call_id, const char *ns, GPtrArray 
   call->ref_count = 1;
   call->server = server;
   call->seq = ++server->next_seq;
-  call->call_id = call_id;
-  call->endpoint = g_strdup (endpoint);
-  call->sink_id = sink_id;
-  call->sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, endpoint, sink_id);
-  call->ns = g_strdup (ns);
-  call->flags = flags;
+  call->call_id = spec->call_id;
+  call->endpoint = g_strdup (spec->endpoint);
+  call->sink_id = spec->sink_id;
+  call->sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, spec->endpoint, spec->sink_id);
+  call->ns = g_strdup (spec->ns);
+  call->flags = spec->flags;
+  call->query = spec->query;
+  call->path = spec->path;
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
-  for (guint i = 0; i < classes->len; i++)
-    g_ptr_array_add (call->classes, wsim_class_ref (classes->pdata[i]));
+  for (guint i = 0; i < spec->classes->len; i++)
+    g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));
   call->rows = g_array_new (FALSE, FALSE, sizeof (wsim_instance));
   call->new_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   call->class_index = g_hash_table_new_full (g_direct_hash, g_direct_equal,
@@ -868,8 +957,8 @@ wsim_call_start (WsimServer *server, guint64 call_id, const char *ns, GPtrArray 
       }
     g_ptr_array_add (same, call);
   }
-  wsim_trace_add (server->trace, WSIM_TRACE_START, call_id, WBEM_S_NO_ERROR, 0, "%s (sink %s)",
-                  what, call->sink_key);
+  wsim_trace_add (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
+                  "%s (sink %s)", spec->what, call->sink_key);
 
   /* The *Async call returns before the provider runs. */
   call->resume_queued = TRUE;

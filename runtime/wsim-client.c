@@ -131,33 +131,86 @@ wsim_services_get_last_call_id (WsimServices *services)
   return services->last_call_id;
 }
 
-WsimHResult
-wsim_services_create_instance_enum_async (WsimServices *services, const char *class_name,
-                                          gint32 flags, WsimSink *sink)
+/* Begins a call at the sink host (so callbacks are accepted before the server can send
+ * any), makes the request, and forgets the call again if it was refused. @args points at
+ * the request's arguments; @sink_field and @call_id_field into them. */
+static WsimHResult
+services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *args,
+                wsim_sink_locator *locator, guint64 *call_id, WsimSink *sink, GError **error)
 {
   WsimClient *client = services->client;
-  wsim_create_instance_enum_async_args args = { 0 };
   wsim_async_res res = { 0 };
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local = NULL;
+
+  *call_id = services->last_call_id = client->next_call_id++;
+  locator->endpoint = (char *) "";
+  locator->sink_id = 0;
+  if (sink != NULL)
+    {
+      locator->endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      locator->sink_id = wsim_sink_host_begin_call (client->host, sink, *call_id);
+    }
+  if (!client_call (client, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res, &local))
+    {
+      res.hresult = wsim_hresult_from_error (local);
+      if (error != NULL)
+        *error = g_error_new (WSIM_WBEM_ERROR, (gint) res.hresult, "%s", local->message);
+    }
+  else if (WSIM_HRESULT_FAILED (res.hresult))
+    {
+      /* The server's message already names the status. */
+      if (res.message != NULL && res.message[0] != '\0')
+        g_set_error_literal (error, WSIM_WBEM_ERROR, (gint) res.hresult, res.message);
+      else
+        wsim_set_error_hresult (error, res.hresult, "the server refused the call");
+    }
+  if (sink != NULL && WSIM_HRESULT_FAILED (res.hresult))
+    wsim_sink_host_abandon_call (client->host, locator->sink_id, *call_id);
+  xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
+  return res.hresult;
+}
+
+WsimHResult
+wsim_services_create_instance_enum_async (WsimServices *services, const char *class_name,
+                                          gint32 flags, WsimSink *sink, GError **error)
+{
+  wsim_create_instance_enum_async_args args = { 0 };
 
   args.ns_handle = services->ns_handle;
   args.class_name = (char *) (class_name != NULL ? class_name : "");
   args.flags = flags;
-  args.call_id = services->last_call_id = client->next_call_id++;
-  args.sink.endpoint = (char *) "";
-  if (sink != NULL)
-    {
-      /* Ready for callbacks before the server can send any. */
-      args.sink.endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
-      args.sink.sink_id = wsim_sink_host_begin_call (client->host, sink, args.call_id);
-    }
-  if (!client_call (client, WSIM_CREATE_INSTANCE_ENUM_ASYNC,
-                    (xdrproc_t) xdr_wsim_create_instance_enum_async_args, &args,
-                    (xdrproc_t) xdr_wsim_async_res, &res, &error))
-    res.hresult = wsim_hresult_from_error (error);
-  if (sink != NULL && WSIM_HRESULT_FAILED (res.hresult))
-    wsim_sink_host_abandon_call (client->host, args.sink.sink_id, args.call_id);
-  return res.hresult;
+  return services_async (services, WSIM_CREATE_INSTANCE_ENUM_ASYNC,
+                         (xdrproc_t) xdr_wsim_create_instance_enum_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
+wsim_services_get_object_async (WsimServices *services, const char *object_path, gint32 flags,
+                                WsimSink *sink, GError **error)
+{
+  wsim_get_object_async_args args = { 0 };
+
+  args.ns_handle = services->ns_handle;
+  args.object_path = (char *) (object_path != NULL ? object_path : "");
+  args.flags = flags;
+  return services_async (services, WSIM_GET_OBJECT_ASYNC,
+                         (xdrproc_t) xdr_wsim_get_object_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
+wsim_services_exec_query_async (WsimServices *services, const char *language, const char *query,
+                                gint32 flags, WsimSink *sink, GError **error)
+{
+  wsim_exec_query_async_args args = { 0 };
+
+  args.ns_handle = services->ns_handle;
+  args.query_language = (char *) (language != NULL ? language : "");
+  args.query = (char *) (query != NULL ? query : "");
+  args.flags = flags;
+  return services_async (services, WSIM_EXEC_QUERY_ASYNC,
+                         (xdrproc_t) xdr_wsim_exec_query_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
 }
 
 WsimHResult
@@ -180,5 +233,6 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
   if (!client_call (client, WSIM_CANCEL_ASYNC_CALL, (xdrproc_t) xdr_wsim_cancel_async_call_args,
                     &args, (xdrproc_t) xdr_wsim_async_res, &res, &error))
     return wsim_hresult_from_error (error);
+  xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
   return res.hresult;
 }

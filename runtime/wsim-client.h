@@ -57,11 +57,39 @@ void          wsim_services_unref (WsimServices *services);
  * @flags: WBEM_FLAG_SHALLOW, WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ,
  *   WBEM_FLAG_USE_AMENDED_QUALIFIERS; anything else is WBEM_E_INVALID_PARAMETER
  * @sink: (nullable) the sink (NULL gets WBEM_E_INVALID_PARAMETER from the server)
+ * @error: (nullable) set, in WSIM_WBEM_ERROR, when the result is a failure: the server's
+ *   explanation (or the transport's)
  * Returns: the immediate HRESULT.
  */
 WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
                                                       const char *class_name, gint32 flags,
-                                                      WsimSink *sink);
+                                                      WsimSink *sink, GError **error);
+
+/**
+ * wsim_services_get_object_async:
+ * @object_path: Class.Key="value"[,…] or Class=@; may name a namespace
+ * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS
+ * The sink receives the instance and SetStatus(WBEM_S_NO_ERROR), or SetStatus(WBEM_E_NOT_FOUND).
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_OBJECT_PATH (the message gives the
+ *   position), WBEM_E_INVALID_CLASS, …
+ */
+WsimHResult wsim_services_get_object_async (WsimServices *services, const char *object_path,
+                                            gint32 flags, WsimSink *sink, GError **error);
+
+/**
+ * wsim_services_exec_query_async:
+ * @language: "WQL" (anything else is WBEM_E_INVALID_QUERY_TYPE)
+ * @query: SELECT * | p1, p2 FROM Class [WHERE …]
+ * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_ENSURE_LOCATABLE, WBEM_FLAG_PROTOTYPE,
+ *   WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS
+ * The sink receives the matching instances (of the class and its subclasses), with only the
+ * selected properties and the keys set.
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_QUERY (the message names the position),
+ *   WBEM_E_INVALID_CLASS, …
+ */
+WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *language,
+                                            const char *query, gint32 flags, WsimSink *sink,
+                                            GError **error);
 
 /**
  * wsim_services_cancel_async_call:

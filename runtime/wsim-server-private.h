@@ -27,13 +27,31 @@ struct _WsimServer {
 };
 
 /**
- * wsim_call_new:
- * Creates a call that will enumerate @classes (owned refs taken) of namespace @ns and deliver
- * to sink @sink_id at @endpoint, registers it in the server's tables and schedules its start.
+ * WsimCallSpec: what an accepted async call is to do.
+ * @classes: the classes to enumerate, in order (references are taken)
+ * @query: (nullable) (transfer full) ExecQueryAsync: keep only matching instances, and only
+ *   the selected properties (and keys)
+ * @path: (nullable) (transfer full) GetObjectAsync: the one instance with these keys
+ * @what: a line for the trace
  */
-WsimCall *wsim_call_start (WsimServer *server, guint64 call_id, const char *ns,
-                           GPtrArray *classes, gint32 flags, const char *endpoint,
-                           guint64 sink_id, const char *what);
+typedef struct {
+  guint64               call_id;
+  const char           *ns;
+  GPtrArray            *classes;
+  gint32                flags;
+  const char           *endpoint;
+  guint64               sink_id;
+  struct _WsimWqlQuery *query;
+  struct _WsimObjectPath *path;
+  const char           *what;
+} WsimCallSpec;
+
+/**
+ * wsim_call_start:
+ * Creates the call, registers it in the server's tables and schedules its start (the
+ * *Async request has already been answered).
+ */
+WsimCall *wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
 
 /** Cancels @call: SetStatus(WBEM_E_CALL_CANCELLED) follows, nothing else. */
 void wsim_call_cancel (WsimCall *call);

@@ -13,7 +13,9 @@
 
 #include "wsim-address.h"
 #include "wsim-class.h"
+#include "wsim-object-path.h"
 #include "wsim-wbem.h"
+#include "wsim-wql.h"
 
 /* ---- callback connections ------------------------------------------------------- */
 
@@ -61,12 +63,36 @@ ns_from_handle (WsimServer *server, guint64 handle)
   return server->ns_handles->pdata[handle - 1];
 }
 
+/* The message a refusal carries names its status, as every WSIM_WBEM_ERROR does. */
+static void
+reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message)
+{
+  g_autofree char *code = g_strdup_printf ("0x%08X", hr);
+  g_autofree char *text = NULL;
+  wsim_async_res res = { .hresult = hr, .message = (char *) "" };
+
+  if (message != NULL && strstr (message, code) == NULL)
+    {
+      g_autofree char *status = wsim_hresult_describe (hr);
+
+      res.message = text = g_strdup_printf ("%s: %s", message, status);
+    }
+  else if (message != NULL)
+    res.message = (char *) message;
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_async_res, &res);
+}
+
 static void
 reply_hresult (WsimRpcRequest *req, WsimHResult hr)
 {
-  wsim_async_res res = { .hresult = hr };
+  reply_hresult_msg (req, hr, NULL);
+}
 
-  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_async_res, &res);
+/* The immediate return of a refused request, from a GError in WSIM_WBEM_ERROR. */
+static void
+reply_error (WsimRpcRequest *req, const GError *error)
+{
+  reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
 }
 
 static void
@@ -117,6 +143,23 @@ check_async (WsimServer *server, guint64 ns_handle, gint32 flags, gint32 allowed
   return ns;
 }
 
+/* Accepts the call described by @spec: answers the request, then starts the call. */
+static void
+accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass *cls,
+             gint32 flags, gboolean deep, const wsim_sink_locator *sink, guint64 call_id,
+             WsimWqlQuery *query, WsimObjectPath *path, const char *what)
+{
+  g_autoptr(GPtrArray) classes = wsim_repository_list_classes (server->repo, ns, cls, deep);
+  WsimCallSpec spec = {
+    .call_id = call_id, .ns = ns, .classes = classes, .flags = flags,
+    .endpoint = sink->endpoint, .sink_id = sink->sink_id, .query = query, .path = path,
+    .what = what,
+  };
+
+  reply_hresult (req, WBEM_S_NO_ERROR);
+  wsim_call_start (server, &spec);
+}
+
 static void
 h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
 {
@@ -125,27 +168,130 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
   WsimHResult hr = WBEM_S_NO_ERROR;
   const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_CREATE_INSTANCE_ENUM_FLAGS,
                                 &a->sink, &hr);
-  WsimClass *cls;
-  g_autoptr(GPtrArray) classes = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *what = NULL;
+  WsimClass *cls;
 
   if (ns == NULL)
     {
       reply_hresult (req, hr);
       return;
     }
-  cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, NULL);
+  cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, &error);
   if (cls == NULL)
     {
-      reply_hresult (req, WBEM_E_INVALID_CLASS);
+      reply_error (req, error);
       return;
     }
-  classes = wsim_repository_list_classes (server->repo, ns, cls,
-                                          (a->flags & WBEM_FLAG_SHALLOW) == 0);
   what = g_strdup_printf ("CreateInstanceEnumAsync %s:%s flags 0x%x", ns, a->class_name, a->flags);
-  reply_hresult (req, WBEM_S_NO_ERROR);
-  wsim_call_start (server, a->call_id, ns, classes, a->flags, a->sink.endpoint, a->sink.sink_id,
-                   what);
+  accept_call (server, req, ns, cls, a->flags, (a->flags & WBEM_FLAG_SHALLOW) == 0, &a->sink,
+               a->call_id, NULL, NULL, what);
+}
+
+static void
+h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_get_object_async_args *a = args;
+  WsimHResult hr = WBEM_S_NO_ERROR;
+  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_GET_OBJECT_FLAGS, &a->sink, &hr);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimObjectPath) path = NULL;
+  g_autofree char *path_ns = NULL;
+  g_autofree char *what = NULL;
+  WsimClass *cls;
+
+  if (ns == NULL)
+    {
+      reply_hresult (req, hr);
+      return;
+    }
+  path = wsim_object_path_parse (a->object_path, &error);
+  if (path == NULL)
+    {
+      reply_error (req, error);
+      return;
+    }
+  /* A path may name its own namespace; it must exist. */
+  if (wsim_object_path_get_namespace (path) != NULL)
+    {
+      path_ns = wsim_repository_canonical_namespace (server->repo,
+                                                     wsim_object_path_get_namespace (path), &error);
+      if (path_ns == NULL)
+        {
+          reply_error (req, error);
+          return;
+        }
+      ns = path_ns;
+    }
+  cls = wsim_repository_lookup_class (server->repo, ns, wsim_object_path_get_class (path), &error);
+  if (cls == NULL)
+    {
+      reply_error (req, error);
+      return;
+    }
+  if (wsim_object_path_is_class (path))
+    {
+      reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED, "class objects are not served, only instances");
+      return;
+    }
+  for (guint k = 0; k < wsim_object_path_get_n_keys (path); k++)
+    {
+      const char *key = wsim_object_path_get_key_name (path, k);
+      gint idx = wsim_class_find_prop (cls, key);
+
+      if (idx < 0 || !wsim_class_get_prop (cls, (guint) idx)->is_key)
+        {
+          g_autofree char *m = g_strdup_printf ("%s is not a key of %s", key, wsim_class_get_name (cls));
+
+          reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
+          return;
+        }
+    }
+  what = g_strdup_printf ("GetObjectAsync %s:%s", ns, a->object_path);
+  accept_call (server, req, ns, cls, a->flags, TRUE, &a->sink, a->call_id, NULL,
+               g_steal_pointer (&path), what);
+}
+
+static gboolean
+class_has_prop (gpointer cls, const char *prop)
+{
+  return wsim_class_find_prop (cls, prop) >= 0;
+}
+
+static void
+h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_exec_query_async_args *a = args;
+  WsimHResult hr = WBEM_S_NO_ERROR;
+  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_EXEC_QUERY_FLAGS, &a->sink, &hr);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimWqlQuery) query = NULL;
+  g_autofree char *what = NULL;
+  WsimClass *cls;
+
+  if (ns == NULL)
+    {
+      reply_hresult (req, hr);
+      return;
+    }
+  if (!wsim_wql_check_language (a->query_language, &error)
+      || (query = wsim_wql_parse (a->query, &error)) == NULL)
+    {
+      reply_error (req, error);
+      return;
+    }
+  cls = wsim_repository_lookup_class (server->repo, ns, wsim_wql_query_get_class (query), &error);
+  if (cls == NULL || !wsim_wql_query_check_properties (query, class_has_prop, cls, &error))
+    {
+      reply_error (req, error);
+      return;
+    }
+  /* The trace keeps the start of a long query only. */
+  what = g_strdup_printf ("ExecQueryAsync %s: %.200s%s", ns, a->query, strlen (a->query) > 200 ? "…" : "");
+  accept_call (server, req, ns, cls, a->flags, TRUE, &a->sink, a->call_id,
+               g_steal_pointer (&query), NULL, what);
 }
 
 static void
@@ -179,24 +325,18 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
     wsim_call_cancel (calls->pdata[i]);
 }
 
-static void
-h_not_yet (WsimRpcRequest *req, void *args, gpointer data)
-{
-  reply_hresult (req, WBEM_E_NOT_SUPPORTED);
-}
-
 static const WsimRpcProcedure service_procs[] = {
   { WSIM_OPEN_NAMESPACE, "OpenNamespace", (xdrproc_t) xdr_wsim_open_namespace_args,
     sizeof (wsim_open_namespace_args), h_open_namespace },
   { WSIM_CANCEL_ASYNC_CALL, "CancelAsyncCall", (xdrproc_t) xdr_wsim_cancel_async_call_args,
     sizeof (wsim_cancel_async_call_args), h_cancel_async_call },
   { WSIM_GET_OBJECT_ASYNC, "GetObjectAsync", (xdrproc_t) xdr_wsim_get_object_async_args,
-    sizeof (wsim_get_object_async_args), h_not_yet },
+    sizeof (wsim_get_object_async_args), h_get_object_async },
   { WSIM_CREATE_INSTANCE_ENUM_ASYNC, "CreateInstanceEnumAsync",
     (xdrproc_t) xdr_wsim_create_instance_enum_async_args,
     sizeof (wsim_create_instance_enum_async_args), h_create_instance_enum_async },
   { WSIM_EXEC_QUERY_ASYNC, "ExecQueryAsync", (xdrproc_t) xdr_wsim_exec_query_async_args,
-    sizeof (wsim_exec_query_async_args), h_not_yet },
+    sizeof (wsim_exec_query_async_args), h_exec_query_async },
 };
 
 static const WsimRpcProgram service_program = {

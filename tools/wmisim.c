@@ -1,6 +1,8 @@
 /* wmisim.c: the command-line tool.
  *
  *   wmisim enum CLASS   CreateInstanceEnumAsync into a sink that prints each instance
+ *   wmisim get PATH     GetObjectAsync
+ *   wmisim query WQL    ExecQueryAsync
  *   wmisim ping         NULL calls through the RPC engine (a transport check)
  *
  * By default the server is embedded in this process (wsim-harness.h: its own thread,
@@ -159,10 +161,12 @@ fail_hr (WsimHResult hr, const char *what)
   return EXIT_FAILURE;
 }
 
+typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY } CallKind;
+
 static int
-cmd_enum (const char *server_addr, const char *ns, const char *class_name, Format format,
-          gboolean trace, gboolean shallow, gboolean send_status, guint64 cancel_after,
-          char **params, const char *provider_dir)
+cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *target,
+           Format format, gboolean trace, gboolean shallow, gboolean send_status,
+           guint64 cancel_after, char **params, const char *provider_dir)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -219,10 +223,24 @@ cmd_enum (const char *server_addr, const char *ns, const char *class_name, Forma
   pr.services = services;
   pr.sink = sink;
 
-  hr = wsim_services_create_instance_enum_async (services, class_name, flags, sink);
+  switch (kind)
+    {
+    case CALL_ENUM:
+      hr = wsim_services_create_instance_enum_async (services, target, flags, sink, &error);
+      break;
+    case CALL_GET:
+      hr = wsim_services_get_object_async (services, target, flags & ~WBEM_FLAG_SHALLOW, sink, &error);
+      break;
+    default:
+      hr = wsim_services_exec_query_async (services, "WQL", target, flags & ~WBEM_FLAG_SHALLOW,
+                                           sink, &error);
+      break;
+    }
   if (WSIM_HRESULT_FAILED (hr))
     {
-      ret = fail_hr (hr, "CreateInstanceEnumAsync");
+      /* The error names the status already ("…: WBEM_E_INVALID_QUERY (0x80041017): …"). */
+      fprintf (stderr, "wmisim: %s\n", error->message);
+      ret = EXIT_FAILURE;
       goto out;
     }
   /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
@@ -394,6 +412,8 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (oc, entries, NULL);
   g_option_context_set_summary (oc, "Commands:\n"
                                 "  enum CLASS   enumerate a class asynchronously (CreateInstanceEnumAsync)\n"
+                                "  get PATH     one instance by its object path (GetObjectAsync)\n"
+                                "  query WQL    a WQL query (ExecQueryAsync)\n"
                                 "  ping         NULL calls through the RPC engine");
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
@@ -413,9 +433,19 @@ main (int argc, char **argv)
     }
   if (argc >= 2 && g_str_equal (argv[1], "ping"))
     return cmd_ping (server, (guint) MAX (count, 0), (guint) CLAMP (depth, 1, 4096));
-  if (argc == 3 && g_str_equal (argv[1], "enum"))
-    return cmd_enum (server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt, trace, shallow,
-                     send_status, (guint64) MAX (cancel_after, 0), params, provider_dir);
-  fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | ping (try --help)\n");
+  if (argc == 3)
+    {
+      static const struct { const char *name; CallKind kind; } cmds[] = {
+        { "enum", CALL_ENUM }, { "get", CALL_GET }, { "query", CALL_QUERY },
+      };
+
+      for (gsize i = 0; i < G_N_ELEMENTS (cmds); i++)
+        if (g_str_equal (argv[1], cmds[i].name))
+          return cmd_async (cmds[i].kind, server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt,
+                            trace, shallow, send_status, (guint64) MAX (cancel_after, 0), params,
+                            provider_dir);
+    }
+  fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
+           "(try --help)\n");
   return 2;
 }

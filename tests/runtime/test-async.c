@@ -5,6 +5,7 @@
  * exactly one final SetStatus and nothing after it, whatever the provider or the peers
  * do; then that the server and the sink host hold nothing afterwards. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -116,6 +117,7 @@ stop (void)
 }
 
 TestSuite (async, .fini = stop, .timeout = 120);
+TestSuite (query, .fini = stop, .timeout = 120);
 
 static WsimServices *
 open_ns (const char *ns)
@@ -132,7 +134,7 @@ run_enum (WsimServices *services, const char *cls, gint32 flags, WsimSink **out_
 {
   WsimSinkRecorder *rec;
   WsimSink *sink = wsim_sink_recorder_new (&rec);
-  WsimHResult hr = wsim_services_create_instance_enum_async (services, cls, flags, sink);
+  WsimHResult hr = wsim_services_create_instance_enum_async (services, cls, flags, sink, NULL);
 
   cr_assert_eq (hr, WBEM_S_NO_ERROR, "CreateInstanceEnumAsync %s: 0x%08X", cls, hr);
   *out_sink = sink;
@@ -185,14 +187,14 @@ Test (async, errors_return_at_once_and_never_call_the_sink, .init = start)
   g_autoptr(WsimSink) good = NULL;
   g_autoptr(GError) error = NULL;
 
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "No_Such_Class", 0, sink),
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "No_Such_Class", 0, sink, NULL),
                 WBEM_E_INVALID_CLASS);
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0x4000, sink),
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0x4000, sink, NULL),
                 WBEM_E_INVALID_PARAMETER, "flag 0x4000 is not CreateInstanceEnumAsync's");
   cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process",
-                                                          WBEM_FLAG_RETURN_IMMEDIATELY, sink),
+                                                          WBEM_FLAG_RETURN_IMMEDIATELY, sink, NULL),
                 WBEM_E_INVALID_PARAMETER);
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0, NULL),
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Win32_Process", 0, NULL, NULL),
                 WBEM_E_INVALID_PARAMETER, "NULL sink");
   cr_assert_null (wsim_client_open_namespace (wsim_harness_get_client (h), "root\\nowhere", &error));
   cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_NAMESPACE), "%s",
@@ -272,8 +274,8 @@ Test (async, cancel_with_the_same_sink_ends_every_call_made_with_it, .init = sta
   AtLeast three = { rec, 3 };
   guint64 before;
 
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink, NULL), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink, NULL), WBEM_S_NO_ERROR);
   cr_assert (wsim_harness_run_until (h, has_objects, &three, LONG_WAIT));
 
   cr_assert_eq (wsim_services_cancel_async_call (s, stranger), WBEM_E_INVALID_PARAMETER,
@@ -386,7 +388,7 @@ Test (async, a_vanished_sink_host_tears_the_call_down, .init = start)
   cr_assert_not_null (client, "%s", error ? error->message : "");
   s = wsim_client_open_namespace (client, "root\\faulty\\slow", &error);
   cr_assert_not_null (s);
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink, NULL), WBEM_S_NO_ERROR);
   /* The client and its sink host go away mid-call (the sink never ran: its context was
    * never iterated). */
   wsim_services_unref (s);
@@ -428,7 +430,7 @@ Test (async, a_slow_sink_slows_the_provider)
   cr_assert_not_null (client);
   s = wsim_client_open_namespace (client, "root\\cimv2", &error);
   rec->keep_objects = FALSE;
-  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, NULL), WBEM_S_NO_ERROR);
 
   /* The sink's context is not iterated: the server may have at most its window of
    * Indicate calls out, and the provider must wait rather than fill memory. Watch the
@@ -467,4 +469,177 @@ Test (async, provider_modules_with_a_wrong_abi_or_no_entry_are_refused)
   cr_assert (strstr (e2->message, "does not export wsim_provider_entry") != NULL, "%s", e2->message);
   cr_assert_not (wsim_repository_load_module (repo, "root\\cimv2", "/nonexistent.so", NULL, &e3));
   cr_assert_null (wsim_repository_lookup_class (repo, "root\\cimv2", "Sim_Faulty", NULL));
+}
+
+/* ---- GetObjectAsync and ExecQueryAsync ------------------------------------------ */
+
+static WsimSinkRecorder *
+finished (WsimSinkRecorder *rec)
+{
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
+  cr_assert_eq (rec->n_final, 1);
+  return rec;
+}
+
+static char *
+prop_text (WsimObject *o, const char *name)
+{
+  const wsim_value *v = wsim_object_lookup (o, name);
+
+  cr_assert_not_null (v, "no property %s", name);
+  return wsim_value_is_null (v) ? g_strdup ("(null)") : wsim_value_to_string (v);
+}
+
+Test (query, get_object_by_path, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  g_autoptr(WsimServices) tree = open_ns ("root\\test");
+  WsimSinkRecorder *found, *missing, *derived;
+  g_autoptr(WsimSink) a = wsim_sink_recorder_new (&found);
+  g_autoptr(WsimSink) b = wsim_sink_recorder_new (&missing);
+  g_autoptr(WsimSink) c = wsim_sink_recorder_new (&derived);
+  g_autofree char *path = g_strdup_printf ("Win32_Process.Handle=\"%d\"", getpid ());
+
+  cr_assert_eq (wsim_services_get_object_async (s, path, 0, a, NULL), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_get_object_async (s, "Win32_Process.Handle=\"999999999\"", 0, b, NULL),
+                WBEM_S_NO_ERROR);
+  /* Test_Base's provider has no get(): the runtime enumerates and matches the keys, the
+   * subclass included. */
+  cr_assert_eq (wsim_services_get_object_async (tree, "Test_Base.Id=1", 0, c, NULL), WBEM_S_NO_ERROR);
+  finished (found);
+  finished (missing);
+  finished (derived);
+  cr_assert_eq (found->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (found->objects->len, 1);
+  {
+    g_autofree char *got = wsim_object_get_path (found->objects->pdata[0]);
+
+    cr_assert_str_eq (got, path);
+  }
+  cr_assert_eq (missing->final_hr, WBEM_E_NOT_FOUND);
+  cr_assert_eq (missing->objects->len, 0);
+  cr_assert_eq (derived->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (derived->objects->len, 1, "GetObject yields one instance");
+  g_clear_pointer (&a, wsim_sink_unref);
+  g_clear_pointer (&b, wsim_sink_unref);
+  g_clear_pointer (&c, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+Test (query, bad_paths_are_refused_with_their_position, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  struct { const char *path; WsimHResult hr; const char *says; } cases[] = {
+    { "Win32_Process.Handle=\"1", WBEM_E_INVALID_OBJECT_PATH, "position 22" },
+    { "Win32_Process.=5", WBEM_E_INVALID_OBJECT_PATH, "position 15" },
+    { "", WBEM_E_INVALID_OBJECT_PATH, "position" },
+    { "Win32_Process.Name=\"x\"", WBEM_E_INVALID_OBJECT_PATH, "Name is not a key" },
+    { "No_Such.Id=1", WBEM_E_INVALID_CLASS, "No_Such" },
+    { "\\\\.\\root\\nowhere:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_NAMESPACE, "nowhere" },
+    { "Win32_Process", WBEM_E_NOT_SUPPORTED, "class objects" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      WsimHResult hr = wsim_services_get_object_async (s, cases[i].path, 0, sink, &error);
+
+      cr_assert_eq (hr, cases[i].hr, "%s: 0x%08X", cases[i].path, hr);
+      cr_assert_not_null (error);
+      cr_assert (strstr (error->message, cases[i].says) != NULL, "%s: %s", cases[i].path, error->message);
+    }
+  cr_assert_eq (wsim_services_get_object_async (s, "Win32_Process.Handle=\"1\"", 0x1, sink, NULL),
+                WBEM_E_INVALID_PARAMETER, "WBEM_FLAG_SHALLOW is not GetObjectAsync's");
+  cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+Test (query, where_filters_and_select_projects)
+{
+  WsimSinkRecorder *rec, *deep;
+  g_autoptr(WsimSink) sink = NULL;
+  g_autoptr(WsimSink) tree_sink = NULL;
+  g_autoptr(WsimServices) tree = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start_with_sequence ("count=100;props=3;size=8");
+  sink = wsim_sink_recorder_new (&rec);
+  cr_assert_eq (wsim_services_exec_query_async (wsim_harness_get_services (h), "wql",
+                                                "SELECT Id, P1 FROM Sim_Sequence WHERE (Id >= 10 AND Id < 20) "
+                                                "OR P3 LIKE '%9903'", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  finished (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  /* Ids 10..19, and Id 99 whose P3 is "00009903". */
+  cr_assert_eq (rec->objects->len, 11);
+  for (guint i = 0; i < rec->objects->len; i++)
+    {
+      g_autofree char *id = prop_text (rec->objects->pdata[i], "Id");
+      g_autofree char *p1 = prop_text (rec->objects->pdata[i], "P1");
+      g_autofree char *p2 = prop_text (rec->objects->pdata[i], "P2");
+      g_autofree char *want = g_strdup_printf ("%08d", atoi (id) * 100 + 1);
+
+      cr_assert (atoi (id) == 99 || (atoi (id) >= 10 && atoi (id) < 20), "Id %s", id);
+      cr_assert_str_eq (p1, want, "selected");
+      cr_assert_str_eq (p2, "(null)", "not selected");
+    }
+
+  tree = open_ns ("root\\test");
+  tree_sink = wsim_sink_recorder_new (&deep);
+  cr_assert_eq (wsim_services_exec_query_async (tree, "WQL", "SELECT * FROM Test_Base WHERE Id = 1", 0,
+                                                tree_sink, NULL), WBEM_S_NO_ERROR);
+  finished (deep);
+  cr_assert_eq (deep->objects->len, 2, "a query on a class covers its subclasses");
+  g_clear_pointer (&sink, wsim_sink_unref);
+  g_clear_pointer (&tree_sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+Test (query, bad_queries_are_refused_with_a_clear_status, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  GString *huge = g_string_new ("SELECT * FROM Win32_Process WHERE ");
+  struct { const char *lang, *q; WsimHResult hr; const char *says; } cases[] = {
+    { "WQL", "SELECT * FROM Win32_Process WHER Name = 1", WBEM_E_INVALID_QUERY, "position 29" },
+    { "WQL", "SELECT FROM Win32_Process", WBEM_E_INVALID_QUERY, "position 8" },
+    { "WQL", "SELECT * FROM Win32_Process WHERE Nope = 1", WBEM_E_INVALID_QUERY, "Nope" },
+    { "WQL", "SELECT * FROM Nothing", WBEM_E_INVALID_CLASS, "Nothing" },
+    { "SQL", "SELECT * FROM Win32_Process", WBEM_E_INVALID_QUERY_TYPE, "SQL" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      WsimHResult hr = wsim_services_exec_query_async (s, cases[i].lang, cases[i].q, 0, sink, &error);
+
+      cr_assert_eq (hr, cases[i].hr, "%s: 0x%08X", cases[i].q, hr);
+      cr_assert (strstr (error->message, cases[i].says) != NULL, "%s: %s", cases[i].q, error->message);
+    }
+
+  /* A 1 MiB query: accepted and answered when well formed, refused when nested too deep. */
+  while (huge->len < 1024 * 1024)
+    g_string_append (huge, "ProcessId = 4294967295 OR ");
+  g_string_append (huge, "ProcessId = 1");
+  {
+    WsimSinkRecorder *big;
+    g_autoptr(WsimSink) big_sink = wsim_sink_recorder_new (&big);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *deep = g_strnfill (1024 * 1024, '(');
+
+    cr_assert_eq (wsim_services_exec_query_async (s, "WQL", huge->str, 0, big_sink, &error),
+                  WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+    finished (big);
+    cr_assert_eq (big->objects->len, 1, "only process 1 matches");
+    cr_assert_eq (wsim_services_exec_query_async (s, "WQL", deep, 0, sink, &error), WBEM_E_INVALID_QUERY);
+    g_clear_pointer (&big_sink, wsim_sink_unref);
+  }
+  g_string_free (huge, TRUE);
+  cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
 }

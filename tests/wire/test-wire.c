@@ -467,6 +467,7 @@ static void
 check_wsim_async_res (const wsim_async_res *e, const wsim_async_res *g, const char *where)
 {
   cr_assert_eq (g->hresult, e->hresult, "%s: hresult", where);
+  cr_assert_str_eq (g->message, e->message, "%s: message", where);
 }
 
 static void
@@ -790,12 +791,14 @@ DEFINE_VECTOR (exec_query_async_args, wsim_exec_query_async_args,
 DEFINE_VECTOR (async_res, wsim_async_res, "*_ASYNC / CANCEL_ASYNC_CALL result: WBEM_S_NO_ERROR")
 {
   o->hresult = 0;
+  o->message = (char *) "";
 }
 
 DEFINE_VECTOR (async_res_error, wsim_async_res,
                "*_ASYNC result: WBEM_E_ACCESS_DENIED 0x80041003")
 {
   o->hresult = 0x80041003u;
+  o->message = (char *) "access denied";
 }
 
 /* Sink program (server -> sink host). */
