@@ -10,7 +10,7 @@ struct _WsimClass {
   gint            ref_count;    /* atomic */
   wsim_class_def  def;          /* (owned) flattened: inherited properties first */
   WsimClass      *parent;       /* (owned) (nullable) */
-  GHashTable     *index;        /* (owned) casefolded name -> index + 1 */
+  GHashTable     *index;        /* (owned) name (in def, case-insensitive) -> index + 1 */
 };
 
 struct _WsimObject {
@@ -18,6 +18,25 @@ struct _WsimObject {
   WsimClass  *cls;              /* (owned) */
   wsim_value *values;           /* (owned) n_props values */
 };
+
+/* Property names are compared as WMI does, without regard to case; CIM names are ASCII
+ * identifiers, so an ASCII fold needs no allocation (lookups run per row and per WQL
+ * comparison). */
+static guint
+ci_hash (gconstpointer key)
+{
+  guint h = 5381;
+
+  for (const char *p = key; *p != '\0'; p++)
+    h = h * 33 + (guint) g_ascii_tolower (*p);
+  return h;
+}
+
+static gboolean
+ci_equal (gconstpointer a, gconstpointer b)
+{
+  return g_ascii_strcasecmp (a, b) == 0;
+}
 
 static gboolean
 cimtype_is_valid (guint32 t)
@@ -53,13 +72,12 @@ class_build (const char *name, const char *superclass, WsimClass *parent,
   cls->def.superclass = g_strdup (superclass != NULL ? superclass : "");
   cls->def.props.props_len = n;
   cls->def.props.props_val = g_new0 (wsim_property_def, MAX (n, 1));
-  cls->index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cls->index = g_hash_table_new (ci_hash, ci_equal);
 
   for (guint i = 0; i < n; i++)
     {
       const wsim_property_def *src = i < n_inherited ? &inherited[i] : &props[i - n_inherited];
       wsim_property_def *dst = &cls->def.props.props_val[i];
-      char *key;
 
       if (src->name == NULL || *src->name == '\0' || !cimtype_is_valid (src->cimtype))
         {
@@ -68,17 +86,15 @@ class_build (const char *name, const char *superclass, WsimClass *parent,
           wsim_class_unref (cls);
           return NULL;
         }
-      key = g_utf8_casefold (src->name, -1);
-      if (g_hash_table_contains (cls->index, key))
+      if (g_hash_table_contains (cls->index, src->name))
         {
           wsim_set_error_hresult (error, WBEM_E_INVALID_CLASS,
                                   "class %s: property %s defined twice", name, src->name);
-          g_free (key);
           wsim_class_unref (cls);
           return NULL;
         }
-      g_hash_table_insert (cls->index, key, GUINT_TO_POINTER (i + 1));
       dst->name = g_strdup (src->name);
+      g_hash_table_insert (cls->index, dst->name, GUINT_TO_POINTER (i + 1));
       dst->cimtype = src->cimtype;
       dst->is_key = src->is_key;
     }
@@ -155,9 +171,7 @@ wsim_class_get_prop (WsimClass *cls, guint idx)
 gint
 wsim_class_find_prop (WsimClass *cls, const char *name)
 {
-  g_autofree char *key = g_utf8_casefold (name, -1);
-
-  return GPOINTER_TO_INT (g_hash_table_lookup (cls->index, key)) - 1;
+  return GPOINTER_TO_INT (g_hash_table_lookup (cls->index, name)) - 1;
 }
 
 gboolean

@@ -15,16 +15,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 case "$mode" in
   valgrind)
-    valgrind --trace-children=yes --child-silent-after-fork=no \
+    # System daemons a test starts (rpcbind) are not ours to check, and drop privileges.
+    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc' \
+      --child-silent-after-fork=no \
       --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
       --suppressions="$here/valgrind.supp" --log-file="$dir/vg.%p" "$@"
     rc=$?
     bad=$(grep -lE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$dir"/vg.* 2>/dev/null)
     ;;
   sanitize)
-    export ASAN_OPTIONS="detect_leaks=1:log_path=$dir/asan:${ASAN_OPTIONS:-}"
+    # Full stacks (libraries without frame pointers cut the fast unwinder short), so that
+    # suppressions and the filter see every frame.
+    export ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:log_path=$dir/asan:${ASAN_OPTIONS:-}"
     # Leaks never decide the exit status (the filter below judges the reports).
-    export LSAN_OPTIONS="exitcode=0:${LSAN_OPTIONS:-}"
+    export LSAN_OPTIONS="exitcode=0:suppressions=$here/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$dir/ubsan:${UBSAN_OPTIONS:-}"
     "$@"
     rc=$?

@@ -7,6 +7,7 @@ packages=(
   build-essential meson ninja-build pkg-config
   libglib2.0-dev libtirpc-dev rpcsvc-proto libcriterion-dev
   valgrind util-linux procps
+  rpcbind
 )
 
 missing=()

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,8 +34,10 @@ wsim_test_run_until (GMainContext *context, WsimTestCond cond, gpointer data, gu
   else
     g_main_context_ref (context);
 
-  /* A timer at the deadline, so a blocking iteration cannot outlive it. */
-  wake = g_timeout_source_new (MAX (timeout_ms, 1));
+  /* A timer that wakes the loop every few milliseconds, so a blocking iteration cannot
+   * outlive the deadline and a condition that depends on another thread or process (a
+   * server's stats, a daemon's registration) is seen soon after it holds. */
+  wake = g_timeout_source_new (MIN (MAX (timeout_ms, 1), 5));
   g_source_set_callback (wake, keep_source, NULL, NULL);
   g_source_attach (wake, context);
   while (!(ok = cond (data)) && g_get_monotonic_time () < deadline)
@@ -192,6 +194,14 @@ wsim_test_server_thread_stop (WsimTestServerThread *t)
 
 /* ---- helper processes ------------------------------------------------------------- */
 
+/* A helper process dies with the test process that started it, even if that one is
+ * killed by a timeout before it could stop its children. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 gboolean
 wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms, GError **error)
 {
@@ -199,7 +209,7 @@ wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms, GErr
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
   memset (child, 0, sizeof *child);
-  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
                                  &child->pid, NULL, &child->stdout_fd, NULL, error))
     {
       g_string_free (line, TRUE);
@@ -230,6 +240,26 @@ wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms, GErr
   return FALSE;
 }
 
+typedef struct {
+  gboolean done;
+  int      status;
+} Exit;
+
+static void
+on_child_exit (GPid pid, gint status, gpointer data)
+{
+  Exit *e = data;
+
+  e->done = TRUE;
+  e->status = status;
+}
+
+static gboolean
+child_exited (gpointer data)
+{
+  return ((Exit *) data)->done;
+}
+
 int
 wsim_test_child_stop (WsimTestChild *child)
 {
@@ -237,21 +267,23 @@ wsim_test_child_stop (WsimTestChild *child)
 
   if (child->pid > 0)
     {
-      /* Wait on a pidfd with a deadline: no polling loop, no sleep. */
-      int pidfd = (int) syscall (SYS_pidfd_open, child->pid, 0);
+      /* A child watch on a private context: wait for the exit as an event (valgrind has no
+       * pidfd), SIGTERM first, SIGKILL if it does not go in time. */
+      g_autoptr(GMainContext) ctx = g_main_context_new ();
+      GSource *watch = g_child_watch_source_new (child->pid);
+      Exit e = { FALSE, 0 };
 
+      g_source_set_callback (watch, (GSourceFunc) (void (*) (void)) on_child_exit, &e, NULL);
+      g_source_attach (watch, ctx);
       kill (child->pid, SIGTERM);
-      if (pidfd >= 0)
+      if (!wsim_test_run_until (ctx, child_exited, &e, 10000))
         {
-          GPollFD pfd = { pidfd, G_IO_IN, 0 };
-
-          if (g_poll (&pfd, 1, 2000) <= 0)
-            kill (child->pid, SIGKILL);
-          close (pidfd);
+          kill (child->pid, SIGKILL);
+          wsim_test_run_until (ctx, child_exited, &e, 10000);
         }
-      else
-        kill (child->pid, SIGKILL);
-      waitpid (child->pid, &status, 0);
+      g_source_destroy (watch);
+      g_source_unref (watch);
+      status = e.status;
       g_spawn_close_pid (child->pid);
       child->pid = 0;
     }
@@ -260,6 +292,24 @@ wsim_test_child_stop (WsimTestChild *child)
   child->stdout_fd = -1;
   g_clear_pointer (&child->first_line, g_free);
   return status;
+}
+
+GPid
+wsim_test_spawn_daemon (char **argv, GError **error)
+{
+  GPid pid = 0;
+
+  if (!g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL, &pid, error))
+    return 0;
+  return pid;
+}
+
+int
+wsim_test_pid_stop (GPid pid)
+{
+  WsimTestChild c = { .pid = pid, .stdout_fd = -1 };
+
+  return wsim_test_child_stop (&c);
 }
 
 guint

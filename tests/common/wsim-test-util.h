@@ -63,7 +63,8 @@ typedef struct {
 
 /**
  * wsim_test_child_spawn:
- * Starts @argv (NULL-terminated), waits up to @timeout_ms for its first stdout line.
+ * Starts @argv (NULL-terminated), waits up to @timeout_ms for its first stdout line. The
+ * child is killed if the test process dies first (PR_SET_PDEATHSIG).
  * Returns: FALSE (child stopped) if it did not print one.
  */
 gboolean wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms,
@@ -72,6 +73,16 @@ gboolean wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout
 /** Stops the child by its pid (SIGTERM, then SIGKILL after 2 s) and reaps it.
  *  Returns: the wait status. */
 int wsim_test_child_stop (WsimTestChild *child);
+
+/**
+ * wsim_test_spawn_daemon:
+ * Starts @argv with no pipes, killed with the test process; Returns: its pid, to stop with
+ * wsim_test_pid_stop().
+ */
+GPid wsim_test_spawn_daemon (char **argv, GError **error);
+
+/** Stops @pid (SIGTERM, SIGKILL after 2 s) and reaps it. Returns: the wait status. */
+int wsim_test_pid_stop (GPid pid);
 
 /** Raises RLIMIT_NOFILE's soft limit to at least @n (bounded by the hard limit).
  *  Returns: the soft limit now. */

@@ -1,0 +1,177 @@
+/* test-wmisimd.c: the daemon, from outside.
+ *
+ * rpcbind is real: each test that needs it runs in its own Criterion worker, moves that
+ * worker into new network and mount namespaces (a private loopback and a private /run, so
+ * rpcbind's port 111 and its socket never touch the machine's), starts rpcbind there, and
+ * stops it by its pid. Needs root, as CI has. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wsim-client.h"
+#include "wsim-rpcbind.h"
+#include "wsim-test-util.h"
+#include "wsim_service.h"
+
+#define WAIT_MS 10000
+
+static void
+private_network_and_run (void)
+{
+  struct ifreq ifr = { 0 };
+  int s;
+
+  if (geteuid () != 0)
+    cr_skip_test ("needs root for network and mount namespaces");
+  cr_assert_eq (unshare (CLONE_NEWNET | CLONE_NEWNS), 0, "unshare: %s", g_strerror (errno));
+  cr_assert_eq (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
+  cr_assert_eq (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0, "%s", g_strerror (errno));
+  s = socket (AF_INET, SOCK_DGRAM, 0);
+  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+  cr_assert_eq (ioctl (s, SIOCGIFFLAGS, &ifr), 0);
+  ifr.ifr_flags |= IFF_UP;
+  cr_assert_eq (ioctl (s, SIOCSIFFLAGS, &ifr), 0);
+  close (s);
+}
+
+static gboolean
+rpcbind_answers (gpointer data)
+{
+  g_autofree char *self = wsim_rpcbind_lookup (100000, 4, "127.0.0.1", NULL);
+
+  return self != NULL;
+}
+
+static GPid
+start_rpcbind (void)
+{
+  char *argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = wsim_test_spawn_daemon (argv, &error);
+
+  cr_assert (pid > 0, "rpcbind: %s", error ? error->message : "");
+  cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
+  return pid;
+}
+
+static char *
+start_daemon (WsimTestChild *child, const char *listen, gboolean rpcbind)
+{
+  char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                   (char *) "--listen", (char *) listen, rpcbind ? (char *) "--rpcbind" : NULL, NULL };
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (wsim_test_child_spawn (child, argv, WAIT_MS, &error), "wmisimd: %s",
+             error ? error->message : "");
+  cr_assert (g_str_has_prefix (child->first_line, "listening on "), "%s", child->first_line);
+  return g_strdup (child->first_line + strlen ("listening on "));
+}
+
+/* One enumeration through a client at @address: the daemon serves. */
+static void
+enumerate_os (const char *address)
+{
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimClient) client = wsim_client_connect (ctx, address, &error);
+  g_autoptr(WsimServices) services = NULL;
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec;
+
+  cr_assert_not_null (client, "%s: %s", address, error ? error->message : "");
+  services = wsim_client_open_namespace (client, "root\\cimv2", &error);
+  cr_assert_not_null (services);
+  sink = wsim_sink_recorder_new (&rec);
+  cr_assert_eq (wsim_services_create_instance_enum_async (services, "Win32_OperatingSystem", 0, sink,
+                                                          NULL), WBEM_S_NO_ERROR);
+  cr_assert (wsim_test_run_until (ctx, wsim_sink_recorder_is_complete, rec, WAIT_MS));
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 1);
+}
+
+Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
+{
+  WsimTestChild daemon;
+  g_autofree char *bound = NULL, *found = NULL, *after = NULL;
+  g_autoptr(GError) error = NULL;
+  GPid rpcbind;
+  int status;
+
+  private_network_and_run ();
+  rpcbind = start_rpcbind ();
+  cr_assert_null (wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL));
+
+  bound = start_daemon (&daemon, "tcp:127.0.0.1:0", TRUE);
+  cr_assert (g_str_has_suffix (bound, " (registered with rpcbind)"), "%s", bound);
+  *strchr (bound, ' ') = '\0';
+  found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", &error);
+  cr_assert_not_null (found, "%s", error ? error->message : "");
+  cr_assert_str_eq (found, bound, "rpcbind gives the address the daemon listens on");
+  enumerate_os (found);
+
+  status = wsim_test_child_stop (&daemon);
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
+  after = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL);
+  cr_assert_null (after, "still registered after exit: %s", after);
+  wsim_test_pid_stop (rpcbind);
+}
+
+Test (wmisimd, without_rpcbind_it_says_so_and_exits, .timeout = 60)
+{
+  char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                   (char *) "--rpcbind", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  private_network_and_run ();   /* and no rpcbind in it */
+  cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 1, "status %d", status);
+  cr_assert (strstr (err, "is rpcbind running?") != NULL, "%s", err);
+  cr_assert_str_eq (out, "", "it must not claim to listen");
+}
+
+Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
+{
+  g_autofree char *dir = g_dir_make_tmp ("wsim-daemon-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "wmisim.sock", NULL);
+  g_autofree char *listen = g_strconcat ("unix:", path, NULL);
+  g_autofree char *bound = NULL;
+  WsimTestChild daemon;
+  int status;
+
+  bound = start_daemon (&daemon, listen, FALSE);
+  cr_assert_str_eq (bound, listen);
+  enumerate_os (bound);
+  status = wsim_test_child_stop (&daemon);
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
+  cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "the socket file is removed on exit");
+  rmdir (dir);
+}
+
+Test (wmisimd, refuses_bad_arguments, .timeout = 30)
+{
+  char *bad_listen[] = { (char *) WSIM_WMISIMD, (char *) "--listen", (char *) "udp:1.2.3.4:5", NULL };
+  char *bad_unix_rpcbind[] = { (char *) WSIM_WMISIMD, (char *) "--listen", (char *) "unix:/tmp/x.sock",
+                               (char *) "--rpcbind", NULL };
+  char *bad_dir[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) "/nonexistent", NULL };
+  char **cases[] = { bad_listen, bad_unix_rpcbind, bad_dir };
+  const char *says[] = { "bad address", "needs a TCP listener", "provider directory" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = 0;
+
+      cr_assert (g_spawn_sync (NULL, cases[i], NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+      cr_assert (WIFEXITED (status) && WEXITSTATUS (status) != 0, "case %zu exited %d", i, status);
+      cr_assert (strstr (err, says[i]) != NULL, "case %zu: %s", i, err);
+    }
+}
