@@ -368,9 +368,10 @@ call_flush (WsimCall *call)
 
   if (call->final_sent || call->cancelled)
     return;
-  /* Full batches while the window has room; a partial one only when nothing is in flight. */
+  /* Full batches while the window has room; a partial one when nothing is in flight, or
+   * when no more rows will come (the result is known). */
   while (call->rows->len > 0 && call->in_flight < l->max_indicates_in_flight
-         && (call->in_flight == 0 || call->rows_bytes >= l->batch_bytes
+         && (call->in_flight == 0 || call->have_result || call->rows_bytes >= l->batch_bytes
              || call->rows->len >= l->batch_rows))
     {
       call_send_batch (call);
@@ -411,7 +412,10 @@ call_maybe_finish (WsimCall *call)
       call_set_result (call, WBEM_E_PROVIDER_FAILURE, "the provider posted no result");
     }
   call_flush (call);
-  if (call->have_result && call->rows->len == 0 && call->in_flight == 0)
+  /* The final SetStatus follows the last Indicate on the same connection, so the sink
+   * host sees them in order: it need not wait for the Indicate replies (one round trip
+   * less per call). It waits only for rows still held back by the window. */
+  if (call->have_result && call->rows->len == 0)
     call_send_final (call, call->hr, call->reason != NULL ? call->reason : "complete");
 }
 
