@@ -270,9 +270,11 @@ wsim_rpc_request_unref (WsimRpcRequest *req)
     return;
   if (!req->replied)
     {
-      /* Nothing accepted is lost in silence: a forgotten request still gets an answer. */
-      g_warning ("wsim-rpc: procedure %u (xid %08x) dropped without a reply; "
-                 "answering SYSTEM_ERR", req->proc, req->xid);
+      /* Nothing accepted is lost in silence: a forgotten request still gets an answer
+       * (and a warning, unless its connection is gone and nobody waits for it). */
+      if (!req->sconn->closed)
+        g_warning ("wsim-rpc: procedure %u (xid %08x) dropped without a reply; "
+                   "answering SYSTEM_ERR", req->proc, req->xid);
       wsim_rpc_request_reply_error (req, SYSTEM_ERR);
     }
   if (req->auth_data_destroy != NULL)

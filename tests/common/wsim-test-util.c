@@ -107,6 +107,7 @@ server_thread_main (gpointer data)
     g_main_context_iteration (t->context, TRUE);
 
   wsim_rpc_server_shutdown (t->server);
+  wsim_testprog_cancel_pending (t->context);
   g_clear_pointer (&t->server, wsim_rpc_server_unref);
   /* Let sources that were destroyed with the server go. */
   while (g_main_context_iteration (t->context, FALSE))

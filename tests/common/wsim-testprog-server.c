@@ -24,7 +24,14 @@ h_add (WsimRpcRequest *req, void *args, gpointer data)
 typedef struct {
   WsimRpcRequest *req;
   guint           ms;
+  GSource        *source;   /* (unowned) */
 } Delay;
+
+/* DELAY timers not fired yet, so a server thread that stops can drop them: each holds a
+ * request, which holds its connection, which holds the context the timer is attached to
+ * — a cycle that only the timer firing would break. */
+static GMutex pending_lock;
+static GPtrArray *pending;   /* Delay*, guarded by @pending_lock */
 
 static gboolean
 delay_fire (gpointer data)
@@ -40,8 +47,29 @@ delay_free (gpointer data)
 {
   Delay *d = data;
 
+  g_mutex_lock (&pending_lock);
+  g_ptr_array_remove_fast (pending, d);
+  g_mutex_unlock (&pending_lock);
   wsim_rpc_request_unref (d->req);
   g_free (d);
+}
+
+void
+wsim_testprog_cancel_pending (GMainContext *context)
+{
+  g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+
+  g_mutex_lock (&pending_lock);
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    {
+      Delay *d = pending->pdata[i];
+
+      if (g_source_get_context (d->source) == context)
+        g_ptr_array_add (mine, g_source_ref (d->source));
+    }
+  g_mutex_unlock (&pending_lock);
+  for (guint i = 0; i < mine->len; i++)
+    g_source_destroy (mine->pdata[i]);
 }
 
 static void
@@ -53,7 +81,13 @@ h_delay (WsimRpcRequest *req, void *args, gpointer data)
   d->req = wsim_rpc_request_ref (req);
   d->ms = *(const unsigned int *) args;
   t = g_timeout_source_new (d->ms);
+  d->source = t;
   g_source_set_callback (t, delay_fire, d, delay_free);
+  g_mutex_lock (&pending_lock);
+  if (pending == NULL)
+    pending = g_ptr_array_new ();
+  g_ptr_array_add (pending, d);
+  g_mutex_unlock (&pending_lock);
   g_source_attach (t, wsim_rpc_request_get_context (req));
   g_source_unref (t);
 }
