@@ -63,6 +63,7 @@ struct _WsimCall {
   gboolean         cancelled;
   gboolean         final_sent;      /* a final SetStatus went out, or the call was torn down */
   gboolean         ended;           /* out of the server's tables */
+  gboolean         end_pending;     /* to end once the provider operation running returns */
 };
 
 static void call_maybe_finish (WsimCall *call);
@@ -150,51 +151,62 @@ call_finish_provider (WsimCall *call)
   call->reg = NULL;
 }
 
-/* Out of the tables; the provider told; nothing more will happen. */
+/* Out of the tables; the provider told; nothing more will happen. Never while a provider
+ * operation runs (finish() would free state the provider is using): then it is deferred
+ * to call_maybe_finish(), which every provider entry point calls on its way out. */
 static void
 call_end (WsimCall *call)
 {
   if (call->ended)
     return;
+  if (call->provider_depth > 0)
+    {
+      call->end_pending = TRUE;
+      return;
+    }
   call->ended = TRUE;
   call_finish_provider (call);
   rows_clear (call);
   wsim_server_forget_call (call->server, call);
 }
 
+/* Ends a call whose sink cannot be reached: no SetStatus can be delivered. Used also when
+ * the final SetStatus itself could not be sent (so it does not look at final_sent). */
 static void
-call_teardown (WsimCall *call, const char *why)
+call_abandon (WsimCall *call, const char *why)
 {
   const WsimProvider *p = call_provider (call);
 
-  if (call->final_sent)
-    return;
   call->final_sent = TRUE;
   wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_TRANSPORT_FAILURE,
                   call->n_instances, "%s", why);
-  if (p != NULL && p->cancel != NULL && !call->cancelled)
-    {
-      call->cancelled = TRUE;
-      p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
-    }
+  /* A provider inside one of its operations learns it from DROPPED and is_cancelled(). */
+  if (p != NULL && p->cancel != NULL && !call->cancelled && call->provider_depth == 0)
+    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
   call->cancelled = TRUE;
   call_end (call);
 }
 
+static void
+call_teardown (WsimCall *call, const char *why)
+{
+  if (!call->final_sent)
+    call_abandon (call, why);
+}
+
 /* ---- callbacks to the sink host ------------------------------------------------- */
 
+/* Sends a callback to the sink host; FALSE (and *why) when the host cannot be reached. */
 static gboolean
 call_callback (WsimCall *call, guint32 proc, xdrproc_t xargs, const void *args,
-               WsimRpcReplyFunc done)
+               WsimRpcReplyFunc done, char **why)
 {
   g_autoptr(GError) error = NULL;
   WsimRpcClient *client = wsim_server_get_callback_client (call->server, call->endpoint, &error);
 
   if (client == NULL)
     {
-      g_autofree char *why = g_strdup_printf ("sink host %s unreachable: %s", call->endpoint,
-                                              error->message);
-      call_teardown (call, why);
+      *why = g_strdup_printf ("sink host %s unreachable: %s", call->endpoint, error->message);
       return FALSE;
     }
   call->in_flight++;
@@ -245,6 +257,7 @@ static void
 call_send_final (WsimCall *call, WsimHResult hr, const char *why)
 {
   wsim_set_status_args args = { 0 };
+  g_autofree char *unreachable = NULL;
 
   if (call->final_sent)
     return;
@@ -259,8 +272,8 @@ call_send_final (WsimCall *call, WsimHResult hr, const char *why)
   args.hresult = hr;
   args.str_param = (char *) "";
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
-                      on_final_reply))
-    return;   /* torn down meanwhile */
+                      on_final_reply, &unreachable))
+    call_abandon (call, unreachable);
 }
 
 static void
@@ -277,6 +290,7 @@ static void
 call_send_progress (WsimCall *call, guint done, guint total)
 {
   wsim_set_status_args args = { 0 };
+  g_autofree char *unreachable = NULL;
   WsimHResult hr = (MIN (total, 0xFFFFu) << 16) | MIN (done, 0xFFFFu);
 
   wsim_trace_add (call->server->trace, WSIM_TRACE_PROGRESS, call->call_id, hr, done, NULL);
@@ -285,18 +299,19 @@ call_send_progress (WsimCall *call, guint done, guint total)
   args.flags = WBEM_STATUS_PROGRESS;
   args.hresult = hr;
   args.str_param = (char *) "";
-  call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
-                 on_progress_reply);
+  if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
+                      on_progress_reply, &unreachable))
+    call_teardown (call, unreachable);
 }
 
 static gboolean
 on_resume (gpointer data)
 {
   WsimCall *call = data;
-  const WsimProvider *p = call_provider (call);
+  const WsimProvider *p;
 
   call->resume_queued = FALSE;
-  if (call->final_sent || !call->provider_paused || p == NULL)
+  if (call->final_sent || !call->provider_paused || (p = call_provider (call)) == NULL)
     return G_SOURCE_REMOVE;
   call->provider_paused = FALSE;
   call->provider_depth++;
@@ -334,6 +349,7 @@ static void
 call_send_batch (WsimCall *call)
 {
   wsim_indicate_args args = { 0 };
+  g_autofree char *unreachable = NULL;
   g_autofree wsim_class_def *defs = NULL;
   guint n_rows = call->rows->len;
 
@@ -353,8 +369,11 @@ call_send_batch (WsimCall *call)
   args.rows.rows_val = (wsim_instance *) (void *) call->rows->data;
   call->n_instances += n_rows;
   if (!call_callback (call, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, &args,
-                      on_indicate_reply))
-    return;
+                      on_indicate_reply, &unreachable))
+    {
+      call_teardown (call, unreachable);
+      return;
+    }
   wsim_trace_add (call->server->trace, WSIM_TRACE_INDICATE, call->call_id, WBEM_S_NO_ERROR, n_rows,
                   "batch %u, %zu bytes", args.batch_seq, call->rows_bytes);
   g_ptr_array_set_size (call->new_classes, 0);
@@ -393,6 +412,12 @@ call_set_result (WsimCall *call, WsimHResult hr, const char *why)
 static void
 call_maybe_finish (WsimCall *call)
 {
+  if (call->end_pending && call->provider_depth == 0)
+    {
+      call->end_pending = FALSE;
+      call_end (call);
+      return;
+    }
   if (call->final_sent || call->provider_depth > 0)
     return;
   if (call->cancelled)

@@ -8,6 +8,7 @@
 struct _WsimClient {
   gint           ref_count;   /* atomic */
   GMainContext  *rpc_context; /* (owned) private: drives @rpc only */
+  GSocketAddress *address;    /* (owned) the server, to reconnect to */
   WsimRpcClient *rpc;         /* (owned) the service connection */
   WsimSinkHost  *host;        /* (owned) on the caller's context */
   guint64        next_call_id;
@@ -32,6 +33,7 @@ wsim_client_connect (GMainContext *context, const char *address, GError **error)
   client = g_new0 (WsimClient, 1);
   client->ref_count = 1;
   client->rpc_context = g_main_context_new ();
+  client->address = g_object_ref (addr);
   client->rpc = wsim_rpc_client_connect (client->rpc_context, addr, WSIM_SERVICE_PROG,
                                          WSIM_SERVICE_V1, error);
   if (client->rpc != NULL)
@@ -59,6 +61,7 @@ wsim_client_unref (WsimClient *client)
     return;
   wsim_rpc_client_unref (client->rpc);
   wsim_sink_host_unref (client->host);
+  g_clear_object (&client->address);
   while (g_main_context_iteration (client->rpc_context, FALSE))
     ;
   g_main_context_unref (client->rpc_context);
@@ -71,13 +74,25 @@ wsim_client_get_sink_host (WsimClient *client)
   return client->host;
 }
 
-/* A request on the service connection; the wait iterates only the private context. */
+/* A request on the service connection; the wait iterates only the private context. A
+ * connection the server closed (its idle reaper, a restart) is made again first: namespace
+ * handles belong to the server, not to the connection. */
 static gboolean
 client_call (WsimClient *client, guint32 proc, xdrproc_t xargs, const void *args,
              xdrproc_t xres, void *res, GError **error)
 {
   gboolean ok;
 
+  if (!wsim_rpc_client_is_connected (client->rpc))
+    {
+      WsimRpcClient *again = wsim_rpc_client_connect (client->rpc_context, client->address,
+                                                      WSIM_SERVICE_PROG, WSIM_SERVICE_V1, error);
+
+      if (again == NULL)
+        return FALSE;
+      wsim_rpc_client_unref (client->rpc);
+      client->rpc = again;
+    }
   g_main_context_push_thread_default (client->rpc_context);
   ok = wsim_rpc_client_call_sync (client->rpc, proc, xargs, args, xres, res, -1, NULL, error);
   g_main_context_pop_thread_default (client->rpc_context);

@@ -182,44 +182,51 @@ params_parse (const char *params)
   return t;
 }
 
+/* Finds @name among the classes of @ns or, failing that, among @built (this provider's,
+ * built so far, in table order). */
+static WsimClass *
+find_parent (Namespace *ns, GPtrArray *built, const char *name)
+{
+  g_autofree char *key = g_utf8_casefold (name, -1);
+  ClassEntry *e = g_hash_table_lookup (ns->classes, key);
+
+  if (e != NULL)
+    return e->cls;
+  for (guint i = 0; i < built->len; i++)
+    if (g_ascii_strcasecmp (wsim_class_get_name (built->pdata[i]), name) == 0)
+      return built->pdata[i];
+  return NULL;
+}
+
 static gboolean
 register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GError **error)
 {
   const WsimProvider *p = reg->provider;
+  g_autoptr(GPtrArray) built = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
 
-  /* Check everything before adding anything, so a refused provider leaves no trace. */
-  for (gsize i = 0; i < p->n_classes; i++)
-    {
-      g_autofree char *key = g_utf8_casefold (p->classes[i].name, -1);
-
-      if (g_hash_table_contains (ns->classes, key))
-        {
-          wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
-                                  "provider %s: class %s is already served in %s", p->name,
-                                  p->classes[i].name, ns->name);
-          return FALSE;
-        }
-    }
-
+  /* Build every class first and add them only if all of them build, so a refused
+   * provider leaves nothing behind that points at it. */
   for (gsize i = 0; i < p->n_classes; i++)
     {
       const WsimProvClass *pc = &p->classes[i];
       g_autofree wsim_property_def *props = g_new0 (wsim_property_def, MAX (pc->n_props, 1));
-      ClassEntry *parent = NULL, *e;
-      WsimClass *cls;
+      g_autofree char *key = g_utf8_casefold (pc->name != NULL ? pc->name : "", -1);
+      WsimClass *parent = NULL, *cls;
 
-      if (pc->superclass != NULL && *pc->superclass != '\0')
+      if (g_hash_table_contains (ns->classes, key) || find_parent (ns, built, pc->name) != NULL)
         {
-          g_autofree char *pkey = g_utf8_casefold (pc->superclass, -1);
-
-          parent = g_hash_table_lookup (ns->classes, pkey);
-          if (parent == NULL)
-            {
-              wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
-                                      "provider %s: class %s derives from unknown %s", p->name,
-                                      pc->name, pc->superclass);
-              return FALSE;
-            }
+          wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
+                                  "provider %s: class %s is already served in %s", p->name,
+                                  pc->name, ns->name);
+          return FALSE;
+        }
+      if (pc->superclass != NULL && *pc->superclass != '\0'
+          && (parent = find_parent (ns, built, pc->superclass)) == NULL)
+        {
+          wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
+                                  "provider %s: class %s derives from unknown %s", p->name,
+                                  pc->name, pc->superclass);
+          return FALSE;
         }
       for (gsize j = 0; j < pc->n_props; j++)
         {
@@ -227,17 +234,32 @@ register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GEr
           props[j].cimtype = pc->props[j].cimtype;
           props[j].is_key = pc->props[j].is_key != 0;
         }
-      cls = wsim_class_new (pc->name, parent != NULL ? parent->cls : NULL, props,
-                            (guint) pc->n_props, error);
+      cls = wsim_class_new (pc->name, parent, props, (guint) pc->n_props, error);
       if (cls == NULL)
-        return FALSE;
-      e = g_new0 (ClassEntry, 1);
-      e->cls = cls;
+        {
+          g_prefix_error (error, "provider %s: ", p->name);
+          return FALSE;
+        }
+      g_ptr_array_add (built, cls);
+    }
+
+  for (guint i = 0; i < built->len; i++)
+    {
+      WsimClass *cls = built->pdata[i];
+      WsimClass *parent = wsim_class_get_parent (cls);
+      ClassEntry *e = g_new0 (ClassEntry, 1);
+
+      e->cls = wsim_class_ref (cls);
       e->reg = reg;
       e->children = g_ptr_array_new ();
-      g_hash_table_insert (ns->classes, g_utf8_casefold (pc->name, -1), e);
+      g_hash_table_insert (ns->classes, g_utf8_casefold (wsim_class_get_name (cls), -1), e);
       if (parent != NULL)
-        g_ptr_array_add (parent->children, e);
+        {
+          g_autofree char *pkey = g_utf8_casefold (wsim_class_get_name (parent), -1);
+          ClassEntry *pe = g_hash_table_lookup (ns->classes, pkey);
+
+          g_ptr_array_add (pe->children, e);
+        }
     }
   return TRUE;
 }

@@ -137,6 +137,16 @@ check_async (WsimServer *server, guint64 ns_handle, gint32 flags, gint32 allowed
       *hr = WBEM_E_INVALID_PARAMETER;
       return NULL;
     }
+  /* A sink the server could never call back is refused now, not discovered mid-call. */
+  {
+    g_autoptr(GSocketAddress) where = wsim_address_parse (sink->endpoint, NULL);
+
+    if (where == NULL)
+      {
+        *hr = WBEM_E_INVALID_PARAMETER;
+        return NULL;
+      }
+  }
   ns = ns_from_handle (server, ns_handle);
   if (ns == NULL)
     *hr = WBEM_E_INVALID_NAMESPACE;

@@ -182,15 +182,24 @@ h_set_status (WsimRpcRequest *req, void *args, gpointer data)
   sink = wsim_sink_ref (e->sink);
   if (a->flags == WBEM_STATUS_COMPLETE)
     {
-      /* The call is over: forget it before the sink runs, so anything later is refused. */
+      guint64 sink_id = a->sink_id;
+
+      /* The call is over: forget it before the sink runs, so anything later is refused. The
+       * sink may make or abandon calls, or drop the client, meanwhile: hold the host and find
+       * the export again afterwards. */
       g_hash_table_remove (e->calls, &a->call_id);
+      wsim_sink_host_ref (host);
       wsim_sink_set_status (sink, a->flags, a->hresult,
                             a->str_param != NULL && a->str_param[0] != '\0' ? a->str_param : NULL,
                             obj);
-      host_drop_if_idle (host, e);
+      e = g_hash_table_lookup (host->by_id, &sink_id);
+      if (e != NULL)
+        host_drop_if_idle (host, e);
+      reply (req, WBEM_S_NO_ERROR);
+      wsim_sink_host_unref (host);
+      return;
     }
-  else
-    wsim_sink_set_status (sink, a->flags, a->hresult, NULL, obj);
+  wsim_sink_set_status (sink, a->flags, a->hresult, NULL, obj);
   reply (req, WBEM_S_NO_ERROR);
 }
 
@@ -223,6 +232,15 @@ wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **err
   host->by_sink = g_hash_table_new (g_direct_hash, g_direct_equal);
   host->rpc = wsim_rpc_server_new (host->context);
   wsim_rpc_server_add_program (host->rpc, &sink_program, host);
+  {
+    /* A server's callback connection may stay quiet for as long as a provider waits; the
+     * host must not reap it under an open call. */
+    WsimRpcServerLimits limits;
+
+    wsim_rpc_server_get_limits (host->rpc, &limits);
+    limits.idle_timeout_ms = 0;
+    wsim_rpc_server_set_limits (host->rpc, &limits);
+  }
   if (address == NULL)
     {
       g_autoptr(GInetAddress) inet = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);

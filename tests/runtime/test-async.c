@@ -118,6 +118,7 @@ stop (void)
 
 TestSuite (async, .fini = stop, .timeout = 120);
 TestSuite (query, .fini = stop, .timeout = 120);
+TestSuite (review, .fini = stop, .timeout = 120);
 
 static WsimServices *
 open_ns (const char *ns)
@@ -642,4 +643,120 @@ Test (query, bad_queries_are_refused_with_a_clear_status, .init = start)
   cr_assert_eq (rec->n_indicate + rec->n_final, 0);
   g_clear_pointer (&sink, wsim_sink_unref);
   assert_nothing_left (wsim_harness_get_client (h));
+}
+
+/* ---- found in review: regressions ------------------------------------------------ */
+
+#include "wsim-address.h"
+#include "wsim-rpc-client.h"
+#include "wsim_service.h"
+
+static WsimHResult
+raw_enum (const char *endpoint, const char *cls, guint64 call_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) addr = wsim_address_parse (wsim_harness_get_address (h), NULL);
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(WsimRpcClient) raw = wsim_rpc_client_connect (ctx, addr, WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &error);
+  wsim_open_namespace_args oa = { .namespace_path = (char *) "root\\cimv2" };
+  wsim_open_namespace_res ores = { 0 };
+  wsim_create_instance_enum_async_args a = { 0 };
+  wsim_async_res res = { 0 };
+  WsimHResult hr;
+
+  cr_assert_not_null (raw);
+  cr_assert (wsim_rpc_client_call_sync (raw, WSIM_OPEN_NAMESPACE, (xdrproc_t) xdr_wsim_open_namespace_args, &oa,
+                                        (xdrproc_t) xdr_wsim_open_namespace_res, &ores, 5000, NULL, &error));
+  a.ns_handle = ores.ns_handle;
+  a.class_name = (char *) cls;
+  a.sink.endpoint = (char *) endpoint;
+  a.sink.sink_id = 1;
+  a.call_id = call_id;
+  cr_assert (wsim_rpc_client_call_sync (raw, WSIM_CREATE_INSTANCE_ENUM_ASYNC,
+                                        (xdrproc_t) xdr_wsim_create_instance_enum_async_args, &a,
+                                        (xdrproc_t) xdr_wsim_async_res, &res, 5000, NULL, &error));
+  hr = res.hresult;
+  xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
+  return hr;
+}
+
+Test (review, a_sink_nobody_can_call_is_refused_or_torn_down, .init = start)
+{
+  TraceHas teardown = { wsim_harness_get_trace (h), WSIM_TRACE_TEARDOWN };
+  g_autoptr(GPtrArray) events = NULL;
+
+  cr_assert_eq (raw_enum ("not an address", "Win32_Process", 7), WBEM_E_INVALID_PARAMETER);
+  /* A well-formed endpoint where nothing listens: the first Indicate fails inside the
+   * provider's post_instance(); the call must still end, and the provider's state must
+   * outlive its own operation (ASan and valgrind watch this test). */
+  cr_assert_eq (raw_enum ("tcp:127.0.0.1:1", "Win32_Process", 8), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, trace_has, &teardown, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "the call never left the table");
+  events = wsim_trace_get_events (wsim_harness_get_trace (h), 8);
+  cr_assert_eq (((WsimTraceEvent *) events->pdata[events->len - 1])->kind, WSIM_TRACE_TEARDOWN);
+  cr_assert (strstr (((WsimTraceEvent *) events->pdata[events->len - 1])->detail, "unreachable") != NULL);
+  cr_assert_eq (wsim_trace_count (wsim_harness_get_trace (h), 8, WSIM_TRACE_FINAL), 0);
+}
+
+typedef struct {
+  WsimServices *services;
+  guint         finals;
+  WsimHResult   chained;
+} Chain;
+
+static void
+chain_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                  WsimObject *obj, gpointer data)
+{
+  Chain *c = data;
+
+  if (flags != WBEM_STATUS_COMPLETE)
+    return;
+  c->finals++;
+  /* From inside the final SetStatus: another call with the same sink, refused. */
+  c->chained = wsim_services_create_instance_enum_async (c->services, "No_Such_Class", 0, sink, NULL);
+}
+
+static const WsimSinkOps chain_ops = { .set_status = chain_set_status };
+
+static gboolean
+chain_done (gpointer data)
+{
+  return ((Chain *) data)->finals > 0;
+}
+
+Test (review, a_sink_may_make_calls_from_its_final_set_status, .init = start)
+{
+  Chain c = { wsim_harness_get_services (h), 0, 0 };
+  g_autoptr(WsimSink) sink = wsim_sink_new (&chain_ops, &c, NULL);
+
+  cr_assert_eq (wsim_services_create_instance_enum_async (c.services, "Win32_OperatingSystem", 0, sink, NULL),
+                WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, chain_done, &c, LONG_WAIT));
+  cr_assert_eq (c.chained, WBEM_E_INVALID_CLASS);
+  cr_assert_eq (c.finals, 1);
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+static const WsimProvProperty one_prop[] = { { "Id", WSIM_PROV_UINT32, 1 } };
+static const WsimProvClass half_bad[] = {
+  { "Good_One", NULL, one_prop, 1 },
+  { "Bad_Two", "Nowhere_Base", one_prop, 1 },
+};
+static const WsimProvider half_bad_provider = {
+  .abi_version = WSIM_PROVIDER_ABI_VERSION, .name = "half-bad",
+  .classes = half_bad, .n_classes = 2, .enumerate = tree_enumerate,
+};
+
+Test (review, a_refused_provider_leaves_no_class_behind)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_not (wsim_repository_register_provider (repo, "root\\cimv2", &half_bad_provider, NULL, &error));
+  cr_assert (strstr (error->message, "derives from unknown Nowhere_Base") != NULL, "%s", error->message);
+  cr_assert_null (wsim_repository_lookup_class (repo, "root\\cimv2", "Good_One", NULL));
+  /* The same classes from a sound provider register fine afterwards. */
+  cr_assert (wsim_repository_register_provider (repo, "root\\cimv2", &tree_provider, NULL, NULL));
 }
