@@ -47,6 +47,7 @@ struct _WsimConn {
   guint           wm_paused : 1;      /* paused by the high watermark */
   guint           closed : 1;
   guint           dispatching : 1;    /* in conn_source_dispatch (recursion guard) */
+  guint           connecting : 1;     /* a non-blocking connect is under way: output waits */
 };
 
 static GPrivate scratch_key = G_PRIVATE_INIT (g_free);
@@ -58,7 +59,7 @@ static void conn_flush (WsimConn *conn);
 static gboolean
 conn_reading (WsimConn *conn)
 {
-  return !conn->closed && !conn->user_paused && !conn->wm_paused;
+  return !conn->closed && !conn->connecting && !conn->user_paused && !conn->wm_paused;
 }
 
 static void
@@ -221,7 +222,7 @@ conn_update_events (WsimConn *conn)
 
   if (conn_reading (conn) && conn->backlog_len == 0)
     ev |= G_IO_IN;
-  if (conn->queued > 0)
+  if (conn->queued > 0 || conn->connecting)
     ev |= G_IO_OUT;
   if (ev != conn->events)
     {
@@ -254,6 +255,20 @@ conn_source_dispatch (GSource *source, GSourceFunc cb, gpointer data)
   wsim_conn_ref (conn);
   conn->dispatching = TRUE;
   g_source_set_ready_time (source, -1);
+
+  if (conn->connecting && (rev & (G_IO_OUT | G_IO_ERR | G_IO_HUP)))
+    {
+      g_autoptr(GError) error = NULL;
+
+      conn->connecting = FALSE;
+      if (!g_socket_check_connect_result (conn->socket, &error))
+        {
+          g_prefix_error (&error, "connect failed: ");
+          conn_report_closed (conn, error);
+        }
+      else
+        rev |= G_IO_OUT;   /* what waited for the connection leaves now */
+    }
 
   if (rev & G_IO_OUT)
     conn_flush (conn);
@@ -379,6 +394,13 @@ wsim_conn_close (WsimConn *conn)
   wsim_record_reader_clear (&conn->reader);
 }
 
+void
+wsim_conn_set_connecting (WsimConn *conn)
+{
+  conn->connecting = TRUE;
+  conn_update_events (conn);
+}
+
 GMainContext *
 wsim_conn_get_context (WsimConn *conn)
 {
@@ -457,7 +479,7 @@ wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf)
 
   /* Nothing queued and not inside a dispatch: write now, and queue only what the kernel
    * did not take (the common case on a quiet connection costs one send, no queue node). */
-  if (!conn->corked && conn->queued == 0)
+  if (!conn->corked && !conn->connecting && conn->queued == 0)
     {
       while (off < buf->len)
         {
@@ -495,7 +517,7 @@ wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf)
   conn->max_queued = MAX (conn->max_queued, conn->queued);
   if (conn->queued > conn->high_watermark)
     conn->wm_paused = TRUE;   /* stop at the next record, even in the middle of a batch */
-  if (!conn->corked)
+  if (!conn->corked && !conn->connecting)
     conn_update_events (conn);
 }
 

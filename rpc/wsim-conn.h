@@ -45,6 +45,10 @@ void      wsim_conn_unref (WsimConn *conn);
  * On a closed connection the buffer is dropped. */
 void      wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf);
 
+/* The socket's non-blocking connect is under way: records queue until it completes; a
+ * failed connect is reported through @closed like any other end. */
+void      wsim_conn_set_connecting (WsimConn *conn);
+
 /* Changes the largest record accepted from now on. */
 void      wsim_conn_set_max_record (WsimConn *conn, guint32 max_record);
 

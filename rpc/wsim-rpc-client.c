@@ -551,6 +551,44 @@ wsim_rpc_client_connect (GMainContext *context, GSocketAddress *address, guint32
 }
 
 WsimRpcClient *
+wsim_rpc_client_new_for_address (GMainContext *context, GSocketAddress *address, guint32 prog,
+                                 guint32 vers, GError **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) local = NULL;
+  GSocketFamily family;
+  WsimRpcClient *client;
+  gboolean pending = FALSE;
+
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), NULL);
+  family = g_socket_address_get_family (address);
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM,
+                         family == G_SOCKET_FAMILY_UNIX ? G_SOCKET_PROTOCOL_DEFAULT
+                                                        : G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+  g_socket_set_blocking (socket, FALSE);
+  if (family != G_SOCKET_FAMILY_UNIX)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+  if (!g_socket_connect (socket, address, NULL, &local))
+    {
+      if (!g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PENDING))
+        {
+          /* Refused at once: a client whose calls fail from the loop, like any other. */
+          client = wsim_rpc_client_new_for_socket (context, socket, prog, vers);
+          g_prefix_error (&local, "connect failed: ");
+          client_set_closed (client, local);
+          return client;
+        }
+      pending = TRUE;
+    }
+  client = wsim_rpc_client_new_for_socket (context, socket, prog, vers);
+  if (pending)
+    wsim_conn_set_connecting (client->conn);
+  return client;
+}
+
+WsimRpcClient *
 wsim_rpc_client_ref (WsimRpcClient *client)
 {
   g_return_val_if_fail (client != NULL, NULL);

@@ -59,6 +59,18 @@ WsimRpcClient *wsim_rpc_client_connect (GMainContext *context, GSocketAddress *a
                                         guint32 prog, guint32 vers, GError **error);
 
 /**
+ * wsim_rpc_client_new_for_address:
+ * @context: (nullable) main context; NULL for the thread default
+ * @address: a GInetSocketAddress or GUnixSocketAddress
+ * Starts a non-blocking connect and returns at once: calls made meanwhile wait for the
+ * connection (their timeouts run), and fail with the connect error if it fails. For code
+ * on a main loop that must not block (a server calling a client back).
+ * Returns: (transfer full) (nullable) the client, NULL only if no socket could be made.
+ */
+WsimRpcClient *wsim_rpc_client_new_for_address (GMainContext *context, GSocketAddress *address,
+                                                guint32 prog, guint32 vers, GError **error);
+
+/**
  * wsim_rpc_client_new_for_socket:
  * @context: (nullable) main context; NULL for the thread default
  * @socket: (transfer none) a connected stream socket; the client takes a reference

@@ -31,7 +31,10 @@ wsim_server_get_callback_client (WsimServer *server, const char *endpoint, GErro
   addr = wsim_address_parse (endpoint, error);
   if (addr == NULL)
     return NULL;
-  client = wsim_rpc_client_connect (server->context, addr, WSIM_SINK_PROG, WSIM_SINK_V1, error);
+  /* Never block the server's loop on a sink host: the connect runs in the background and
+   * callbacks wait for it (a host that never answers times them out). */
+  client = wsim_rpc_client_new_for_address (server->context, addr, WSIM_SINK_PROG, WSIM_SINK_V1,
+                                            error);
   if (client == NULL)
     return NULL;
   g_hash_table_insert (server->callbacks, g_strdup (endpoint), client);

@@ -479,3 +479,41 @@ Test (engine, two_servers_two_clients_independent, .init = NULL)
   wsim_test_server_thread_stop (t1);
   wsim_test_server_thread_stop (t2);
 }
+
+Test (engine, background_connect_queues_calls_until_connected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimRpcClient) bg = wsim_rpc_client_new_for_address (ctx, addr, WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) nobody = g_inet_socket_address_new (lo, 1);
+  g_autoptr(WsimRpcClient) refused = wsim_rpc_client_new_for_address (ctx, nobody, WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+  One a = { 0 }, b = { 0 };
+  wsim_test_pair p = { 2, 3 };
+  int sum = 0;
+
+  cr_assert_not_null (bg);
+  cr_assert_not_null (refused);
+  /* Sent before the connection exists: it waits, then goes. */
+  cr_assert (wsim_rpc_client_call_sync (bg, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                        WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert_eq (sum, 5);
+
+
+  {
+    WsimRpcClient *saved = client;
+
+    client = refused;
+    one_call (&a, WSIM_TEST_DELAY, 1, 5000, NULL);
+    one_call (&b, WSIM_TEST_DELAY, 1, 5000, NULL);
+    client = saved;
+  }
+  cr_assert_not (a.called_inside);
+  cr_assert (wsim_test_run_until (ctx, one_done, &a, 5000));
+  cr_assert (wsim_test_run_until (ctx, one_done, &b, 5000));
+  cr_assert_eq (a.error->domain, G_IO_ERROR, "%s", a.error->message);
+  cr_assert (strstr (a.error->message, "connect failed") != NULL, "%s", a.error->message);
+  cr_assert_eq (b.calls, 1);
+  g_clear_error (&a.error);
+  g_clear_error (&b.error);
+}
