@@ -1,16 +1,12 @@
-/* bench-rpc-server.c: serves the test program (wsim_testprog.x) for the transport
- * benchmark, either with our engine or with stock libtirpc.
+/* bench-rpc-server.c: serves the test program (wsim_testprog.x) with our engine for the
+ * transport benchmark: a WsimRpcServer on the default GMainContext (wsim_testprog_v1).
  *
- *   bench-rpc-server --engine wsim|tirpc
+ *   bench-rpc-server [--engine wsim]
  *
  * Listens on 127.0.0.1 with a free port, prints the port as its first stdout line, and
- * serves until SIGTERM (or SIGINT), then exits 0.
- *
- * --engine wsim:  a WsimRpcServer on the default GMainContext (wsim_testprog_v1).
- * --engine tirpc: svc_vc_create() + svc_run() with a hand-written dispatch for NULL and
- *                 ECHO (the generated XDR routines), 4 MiB + 64 KiB send/receive buffers
- *                 so that 64 KiB echoes leave in one record. svc_register() is called
- *                 with protocol 0, so rpcbind is never contacted.
+ * serves until SIGTERM (or SIGINT), then exits 0. The stock libtirpc side of the benchmark
+ * is the interop suite's server (tests/interop/tirpc-testprog-server), run with 4 MiB +
+ * 64 KiB buffers so that 64 KiB echoes leave in one record.
  *
  * Not a test and not installed: see bench/README.md.
  */
@@ -35,101 +31,6 @@
 #include "wsim-xdrbuf.h"
 
 /* Big enough for a 64 KiB echo (and the test program's 4 MiB maximum) in one record. */
-#define TIRPC_BUFSZ (4u * 1024 * 1024 + 64 * 1024)
-
-/* ---- stock libtirpc ------------------------------------------------------------- */
-
-static void
-tirpc_dispatch (struct svc_req *rq, SVCXPRT *xprt)
-{
-  switch (rq->rq_proc)
-    {
-    case NULLPROC:
-      svc_sendreply (xprt, (xdrproc_t) (void (*) (void)) xdr_void, NULL);
-      return;
-    case WSIM_TEST_ECHO:
-      {
-        wsim_test_blob blob;
-
-        memset (&blob, 0, sizeof blob);
-        if (!svc_getargs (xprt, (xdrproc_t) (void (*) (void)) xdr_wsim_test_blob,
-                          (caddr_t) &blob))
-          {
-            svcerr_decode (xprt);
-            return;
-          }
-        svc_sendreply (xprt, (xdrproc_t) (void (*) (void)) xdr_wsim_test_blob,
-                       (caddr_t) &blob);
-        svc_freeargs (xprt, (xdrproc_t) (void (*) (void)) xdr_wsim_test_blob,
-                      (caddr_t) &blob);
-        return;
-      }
-    default:
-      svcerr_noproc (xprt);
-      return;
-    }
-}
-
-static void
-tirpc_on_term (int sig)
-{
-  /* svc_run() has no async-signal-safe way out; nothing needs flushing. */
-  _exit (0);
-}
-
-static int
-serve_tirpc (void)
-{
-  struct sockaddr_in sin;
-  socklen_t sin_len = sizeof sin;
-  struct sigaction sa;
-  SVCXPRT *xprt;
-  int fd;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = tirpc_on_term;
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGINT, &sa, NULL);
-  signal (SIGPIPE, SIG_IGN);
-
-  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
-  if (fd < 0)
-    {
-      perror ("socket");
-      return 1;
-    }
-  memset (&sin, 0, sizeof sin);
-  sin.sin_family = AF_INET;
-  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  sin.sin_port = 0;
-  if (bind (fd, (struct sockaddr *) &sin, sizeof sin) < 0
-      || listen (fd, 64) < 0
-      || getsockname (fd, (struct sockaddr *) &sin, &sin_len) < 0)
-    {
-      perror ("bind/listen");
-      return 1;
-    }
-
-  /* libtirpc sets TCP_NODELAY on the connections it accepts (svc_vc.c). */
-  xprt = svc_vc_create (fd, TIRPC_BUFSZ, TIRPC_BUFSZ);
-  if (xprt == NULL)
-    {
-      fprintf (stderr, "svc_vc_create failed\n");
-      return 1;
-    }
-  if (!svc_register (xprt, WSIM_TEST_PROG, WSIM_TEST_V1, tirpc_dispatch, 0))
-    {
-      fprintf (stderr, "svc_register failed\n");
-      return 1;
-    }
-
-  printf ("%u\n", (unsigned) ntohs (sin.sin_port));
-  fflush (stdout);
-  svc_run ();
-  fprintf (stderr, "svc_run returned\n");
-  return 1;
-}
-
 /* ---- our engine ----------------------------------------------------------------- */
 
 static gboolean
@@ -193,7 +94,7 @@ main (int argc, char **argv)
   g_autoptr(GOptionContext) octx = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
-    { "engine", 'e', 0, G_OPTION_ARG_STRING, &engine, "wsim or tirpc", "ENGINE" },
+    { "engine", 'e', 0, G_OPTION_ARG_STRING, &engine, "wsim (the only one served here)", "ENGINE" },
     { NULL }
   };
 
@@ -206,8 +107,7 @@ main (int argc, char **argv)
     }
   if (engine == NULL || g_str_equal (engine, "wsim"))
     return serve_wsim ();
-  if (g_str_equal (engine, "tirpc"))
-    return serve_tirpc ();
-  fprintf (stderr, "unknown engine '%s' (wsim or tirpc)\n", engine);
+  fprintf (stderr, "unknown engine '%s': the stock libtirpc server is "
+           "tests/interop/tirpc-testprog-server\n", engine);
   return 2;
 }

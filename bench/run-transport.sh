@@ -27,8 +27,9 @@ DEPTH=32
 SIZE=65536
 
 SERVER="$BUILD_DIR/bench/bench-rpc-server"
+TIRPC_SERVER="$BUILD_DIR/tests/interop/tirpc-testprog-server"
 CLIENT="$BUILD_DIR/bench/bench-rpc-client"
-for p in "$SERVER" "$CLIENT"; do
+for p in "$SERVER" "$TIRPC_SERVER" "$CLIENT"; do
   if [[ ! -x $p ]]; then
     echo "run-transport.sh: $p not found; build first: ninja -C $BUILD_DIR" >&2
     exit 2
@@ -82,7 +83,12 @@ start_server() {
   local placement=$1 engine=$2 out="$TMP/server-$1-$2.out" err="$TMP/server-$1-$2.err"
   local pid port=""
 
-  taskset -c "$(server_cpu "$placement")" "$SERVER" --engine "$engine" >"$out" 2>"$err" &
+  if [[ $engine == tirpc ]]; then
+    # Stock libtirpc: the interop suite's server, with buffers for 64 KiB records.
+    taskset -c "$(server_cpu "$placement")" "$TIRPC_SERVER" 4259840 >"$out" 2>"$err" &
+  else
+    taskset -c "$(server_cpu "$placement")" "$SERVER" --engine wsim >"$out" 2>"$err" &
+  fi
   pid=$!
   SERVER_PIDS+=("$pid")
   for _ in $(seq 100); do
