@@ -8,6 +8,7 @@ packages=(
   libglib2.0-dev libtirpc-dev rpcsvc-proto libcriterion-dev
   valgrind util-linux procps
   rpcbind
+  krb5-kdc krb5-admin-server krb5-user libkrb5-dev gss-ntlmssp
 )
 
 missing=()

@@ -1,0 +1,199 @@
+/* wsim-krb5-realm.c: a private Kerberos realm for tests (see wsim-krb5-realm.h). */
+#include "wsim-krb5-realm.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "wsim-test-util.h"
+
+/* The tools may live in /usr/sbin, outside a test runner's PATH. */
+static const char *
+tool (const char *name)
+{
+  static const char *const dirs[] = { "/usr/sbin", "/usr/bin", "/sbin", "/bin" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *p = g_build_filename (dirs[i], name, NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_EXECUTABLE))
+        return g_intern_string (p);
+    }
+  return name;
+}
+
+static gboolean
+run (GError **error, const char *first, ...)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  gboolean ok;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer) tool (first));
+  va_start (ap, first);
+  for (const char *a = va_arg (ap, const char *); a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                     &status, error)
+       && g_spawn_check_wait_status (status, error);
+  if (!ok && error != NULL && *error != NULL)
+    g_prefix_error (error, "%s: %s ", first, err != NULL ? err : "");
+  g_ptr_array_free (argv, TRUE);
+  return ok;
+}
+
+/* A port free on 127.0.0.1 for both UDP and TCP (the KDC listens on both). */
+static guint16
+free_port (void)
+{
+  for (int attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(GSocket) tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+      g_autoptr(GSocket) udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+      g_autoptr(GSocketAddress) any = wsim_test_loopback ();
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) same = NULL;
+      guint16 port;
+
+      if (!g_socket_bind (tcp, any, FALSE, NULL) || (bound = g_socket_get_local_address (tcp, NULL)) == NULL)
+        continue;
+      port = wsim_test_port (bound);
+      same = g_inet_socket_address_new (lo, port);
+      if (g_socket_bind (udp, same, FALSE, NULL))
+        return port;
+    }
+  return 0;
+}
+
+static gboolean
+kdc_answers (gpointer data)
+{
+  WsimKrb5Realm *r = data;
+  g_autoptr(GSocketClient) c = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+
+  g_socket_client_set_timeout (c, 1);
+  conn = g_socket_client_connect_to_host (c, "127.0.0.1", r->port, NULL, NULL);
+  return conn != NULL;
+}
+
+char *
+wsim_ntlm_creds_setup (const char *dir)
+{
+  char *path = g_build_filename (dir, "ntlm-users", NULL);
+
+  g_file_set_contents (path, "WSIM:alice:alice-ntlm-secret\nWSIM:wbem:wbem-ntlm-secret\n", -1, NULL);
+  g_setenv ("NTLM_USER_FILE", path, TRUE);
+  return path;
+}
+
+gboolean
+wsim_krb5_realm_start (WsimKrb5Realm *r, GError **error)
+{
+  g_autofree char *krb5_conf = NULL, *kdc_conf = NULL, *ccache = NULL, *db = NULL;
+  g_autofree char *stash = NULL, *acl = NULL, *pidfile = NULL, *text = NULL;
+  char *kdc_argv[6];
+
+  memset (r, 0, sizeof *r);
+  r->dir = g_dir_make_tmp ("wsim-krb5-XXXXXX", error);
+  if (r->dir == NULL)
+    return FALSE;
+  r->port = free_port ();
+  krb5_conf = g_build_filename (r->dir, "krb5.conf", NULL);
+  kdc_conf = g_build_filename (r->dir, "kdc.conf", NULL);
+  db = g_build_filename (r->dir, "principal", NULL);
+  stash = g_build_filename (r->dir, "stash", NULL);
+  acl = g_build_filename (r->dir, "kadm5.acl", NULL);
+  pidfile = g_build_filename (r->dir, "kdc.pid", NULL);
+  ccache = g_strdup_printf ("FILE:%s/ccache", r->dir);
+  r->service_keytab = g_build_filename (r->dir, "service.keytab", NULL);
+  r->client_keytab = g_build_filename (r->dir, "client.keytab", NULL);
+
+  text = g_strdup_printf ("[libdefaults]\n"
+                          "  default_realm = %1$s\n  dns_lookup_realm = false\n  dns_lookup_kdc = false\n"
+                          "  rdns = false\n  dns_canonicalize_hostname = false\n  ignore_acceptor_hostname = false\n"
+                          "  udp_preference_limit = 1\n"
+                          "[realms]\n  %1$s = {\n    kdc = 127.0.0.1:%2$u\n  }\n"
+                          "[domain_realm]\n  localhost = %1$s\n  .localhost = %1$s\n",
+                          WSIM_TEST_REALM, r->port);
+  if (!g_file_set_contents (krb5_conf, text, -1, error))
+    return FALSE;
+  g_free (text);
+  text = g_strdup_printf ("[kdcdefaults]\n  kdc_listen = 127.0.0.1:%2$u\n  kdc_tcp_listen = 127.0.0.1:%2$u\n"
+                          "[realms]\n  %1$s = {\n    database_name = %3$s\n    key_stash_file = %4$s\n"
+                          "    acl_file = %5$s\n    kdc_listen = 127.0.0.1:%2$u\n    kdc_tcp_listen = 127.0.0.1:%2$u\n"
+                          "  }\n[logging]\n  kdc = FILE:%6$s/kdc.log\n",
+                          WSIM_TEST_REALM, r->port, db, stash, acl, r->dir);
+  if (!g_file_set_contents (kdc_conf, text, -1, error) || !g_file_set_contents (acl, "", -1, error))
+    return FALSE;
+  g_clear_pointer (&text, g_free);
+
+  g_setenv ("KRB5_CONFIG", krb5_conf, TRUE);
+  g_setenv ("KRB5_KDC_PROFILE", kdc_conf, TRUE);
+  g_setenv ("KRB5_KTNAME", r->service_keytab, TRUE);
+  g_setenv ("KRB5_CLIENT_KTNAME", r->client_keytab, TRUE);
+  g_setenv ("KRB5CCNAME", ccache, TRUE);
+  g_setenv ("KRB5RCACHETYPE", "none", TRUE);
+
+  if (!run (error, "kdb5_util", "create", "-s", "-r", WSIM_TEST_REALM, "-P", "wsim-master-pw", NULL)
+      || !run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q", "addprinc -randkey alice", NULL)
+      || !run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q", "addprinc -randkey wbem/localhost", NULL)
+      || !run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q",
+               (text = g_strdup_printf ("ktadd -k %s wbem/localhost", r->service_keytab)), NULL))
+    return FALSE;
+  g_clear_pointer (&text, g_free);
+  if (!run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q",
+            (text = g_strdup_printf ("ktadd -k %s alice", r->client_keytab)), NULL))
+    return FALSE;
+
+  kdc_argv[0] = (char *) tool ("krb5kdc");
+  kdc_argv[1] = (char *) "-n";
+  kdc_argv[2] = (char *) "-r";
+  kdc_argv[3] = (char *) WSIM_TEST_REALM;
+  kdc_argv[4] = NULL;
+  r->kdc_pid = wsim_test_spawn_daemon (kdc_argv, error);
+  if (r->kdc_pid == 0)
+    return FALSE;
+  if (!wsim_test_run_until (NULL, kdc_answers, r, 10000))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "the KDC did not answer on port %u", r->port);
+      return FALSE;
+    }
+  r->ntlm_file = wsim_ntlm_creds_setup (r->dir);
+  return TRUE;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+void
+wsim_krb5_realm_stop (WsimKrb5Realm *r)
+{
+  if (r->kdc_pid > 0)
+    wsim_test_pid_stop (r->kdc_pid);
+  r->kdc_pid = 0;
+  if (r->dir != NULL)
+    remove_tree (r->dir);
+  g_clear_pointer (&r->dir, g_free);
+  g_clear_pointer (&r->service_keytab, g_free);
+  g_clear_pointer (&r->client_keytab, g_free);
+  g_clear_pointer (&r->ntlm_file, g_free);
+}
