@@ -97,9 +97,20 @@ static void
 set_gss_error (GError **error, WsimGssErrorCode code, const char *what, OM_uint32 major,
                OM_uint32 minor, const WsimGssMech *mech)
 {
-  g_autofree char *text = status_text (major, minor, (gss_OID) &mech->oid);
+  g_autofree char *text = status_text (major, minor, mech != NULL ? (gss_OID) &mech->oid : GSS_C_NO_OID);
 
-  g_set_error (error, WSIM_GSS_ERROR, code, "%s (%s): %s", what, mech->name, text);
+  g_set_error (error, WSIM_GSS_ERROR, code, "%s (%s): %s", what, mech != NULL ? mech->name : "gss", text);
+}
+
+static const WsimGssMech *
+mech_from_oid (gss_OID oid)
+{
+  const WsimGssMech *all[] = { &mech_kerberos, &mech_ntlmssp };
+
+  for (gsize i = 0; oid != GSS_C_NO_OID && i < G_N_ELEMENTS (all); i++)
+    if (oid->length == all[i]->oid.length && memcmp (oid->elements, all[i]->oid.elements, oid->length) == 0)
+      return all[i];
+  return NULL;
 }
 
 static gss_name_t
@@ -168,9 +179,18 @@ wsim_gss_context_new_acceptor (const WsimGssMech *mech, const char *service, GEr
 
   c->mech = mech;
   c->ctx = GSS_C_NO_CONTEXT;
-  if (!acquire (c, service, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_ACCEPT, error))
+  c->cred = GSS_C_NO_CREDENTIAL;
+  /* No mechanism: the default acceptor credentials of every mechanism; the initiator's
+   * first token chooses (a server serving Kerberos and NTLM clients alike). */
+  if (mech != NULL && !acquire (c, service, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_ACCEPT, error))
     return NULL;
   return g_steal_pointer (&c);
+}
+
+const WsimGssMech *
+wsim_gss_context_get_mech (WsimGssContext *c)
+{
+  return c->mech;
 }
 
 void
@@ -239,8 +259,14 @@ wsim_gss_context_step (WsimGssContext *c, GBytes *in, GBytes **out, GError **err
                                   GSS_C_NO_CHANNEL_BINDINGS, in != NULL ? &in_buf : GSS_C_NO_BUFFER,
                                   NULL, &out_buf, &ret_flags, NULL);
   else
-    major = gss_accept_sec_context (&minor, &c->ctx, c->cred, &in_buf, GSS_C_NO_CHANNEL_BINDINGS,
-                                    &peer, NULL, &out_buf, &ret_flags, NULL, NULL);
+    {
+      gss_OID actual = GSS_C_NO_OID;
+
+      major = gss_accept_sec_context (&minor, &c->ctx, c->cred, &in_buf, GSS_C_NO_CHANNEL_BINDINGS,
+                                      &peer, &actual, &out_buf, &ret_flags, NULL, NULL);
+      if (c->mech == NULL)
+        c->mech = mech_from_oid (actual);
+    }
   if (out_buf.length > 0)
     *out = g_bytes_new (out_buf.value, out_buf.length);
   gss_release_buffer (&minor, &out_buf);

@@ -54,6 +54,7 @@ WsimGssContext *wsim_gss_context_new_initiator (const WsimGssMech *mech, const c
 
 /**
  * wsim_gss_context_new_acceptor:
+ * @mech: (nullable) the mechanism; NULL accepts whichever the initiator's first token uses
  * @service: (nullable) the acceptor's own name ("wbem@localhost"); NULL accepts any key in the
  *   keytab (Kerberos) or the default NTLM credentials
  * Returns: (transfer full) (nullable) a context waiting for the initiator's first token.
@@ -62,6 +63,10 @@ WsimGssContext *wsim_gss_context_new_acceptor (const WsimGssMech *mech, const ch
                                                GError **error);
 
 void wsim_gss_context_free (WsimGssContext *ctx);
+
+/** Returns: (transfer none) (nullable) the context's mechanism (an any-mechanism acceptor
+ *  knows it after the first token). */
+const WsimGssMech *wsim_gss_context_get_mech (WsimGssContext *ctx);
 
 /**
  * wsim_gss_context_step:

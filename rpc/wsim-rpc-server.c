@@ -38,6 +38,7 @@ struct _ServerConn {
   GList          link;           /* in server->conns, data = this */
   guint          n_in_progress;
   gboolean       closed;
+  GHashTable    *auth_state;     /* (owned) (nullable) flavor -> (owned) state of that flavor */
 };
 
 struct _WsimRpcRequest {
@@ -49,6 +50,8 @@ struct _WsimRpcRequest {
   char                  *principal;   /* (owned) (nullable) */
   gpointer               auth_data;   /* (owned) freed with @auth_data_destroy */
   GDestroyNotify         auth_data_destroy;
+  const guint8          *raw_args;    /* (unowned) (nullable) during check() only */
+  gsize                  raw_args_len;
   gboolean               replied;
   gboolean               counted;     /* counts in n_in_progress */
 };
@@ -101,6 +104,7 @@ sconn_unref (ServerConn *sconn)
 {
   if (--sconn->ref_count > 0)
     return;
+  g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
   wsim_conn_unref (sconn->conn);
   g_free (sconn);
 }
@@ -124,6 +128,9 @@ server_close_conn (ServerConn *sconn)
   server->stats.max_queued_bytes = MAX (server->stats.max_queued_bytes,
                                         wsim_conn_get_max_queued_bytes (sconn->conn));
   wsim_conn_close (sconn->conn);
+  /* Security contexts die with their connection (libtirpc keeps them and poisons the next
+   * connection that reuses the address). Requests still running hold what they need. */
+  g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
   g_queue_unlink (&server->conns, &sconn->link);
   server->stats.n_in_progress -= sconn->n_in_progress;
   sconn->server = NULL;
@@ -347,6 +354,55 @@ wsim_rpc_request_get_auth_data (WsimRpcRequest *req)
   return req->auth_data;
 }
 
+typedef struct {
+  gpointer       state;
+  GDestroyNotify destroy;
+} ConnState;
+
+static void
+conn_state_free (gpointer p)
+{
+  ConnState *cs = p;
+
+  if (cs->destroy != NULL)
+    cs->destroy (cs->state);
+  g_free (cs);
+}
+
+gpointer
+wsim_rpc_request_get_conn_state (WsimRpcRequest *req, guint32 flavor)
+{
+  ConnState *cs = req->sconn->auth_state != NULL
+                  ? g_hash_table_lookup (req->sconn->auth_state, GUINT_TO_POINTER (flavor)) : NULL;
+
+  return cs != NULL ? cs->state : NULL;
+}
+
+void
+wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpointer state,
+                                 GDestroyNotify destroy)
+{
+  ConnState *cs = g_new0 (ConnState, 1);
+
+  cs->state = state;
+  cs->destroy = destroy;
+  if (req->sconn->closed)
+    {
+      conn_state_free (cs);
+      return;
+    }
+  if (req->sconn->auth_state == NULL)
+    req->sconn->auth_state = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, conn_state_free);
+  g_hash_table_replace (req->sconn->auth_state, GUINT_TO_POINTER (flavor), cs);
+}
+
+const guint8 *
+wsim_rpc_request_get_raw_args (WsimRpcRequest *req, gsize *len)
+{
+  *len = req->raw_args_len;
+  return req->raw_args;
+}
+
 /* ---- dispatch ------------------------------------------------------------------- */
 
 static const WsimSvcAuthOps *
@@ -444,6 +500,7 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
   guint32 w[3], auth_stat = AUTH_FAILED;
   gsize body = 0;
   gboolean header_ok;
+  WsimSvcAuthResult auth_result;
   XDR xdrs;
 
   /* An RPC version we do not speak still gets its RPC_MISMATCH (xdr_callmsg would
@@ -499,8 +556,13 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
       reply_denied (req, AUTH_ERROR, AUTH_REJECTEDCRED, 0);
       goto out;
     }
-  switch (req->auth->check (req, &msg, rec, 32 + RNDUP (msg.rm_call.cb_cred.oa_length),
-                            &auth_stat))
+  req->raw_args = rec + body;
+  req->raw_args_len = len - body;
+  auth_result = req->auth->check (req, &msg, rec, 32 + RNDUP (msg.rm_call.cb_cred.oa_length),
+                                  &auth_stat);
+  req->raw_args = NULL;
+  req->raw_args_len = 0;
+  switch (auth_result)
     {
     case WSIM_SVC_AUTH_OK:
       break;

@@ -245,6 +245,28 @@ void wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestro
 /** wsim_rpc_request_get_auth_data: Returns: (transfer none) what set_auth_data stored. */
 gpointer wsim_rpc_request_get_auth_data (WsimRpcRequest *req);
 
+/**
+ * wsim_rpc_request_get_conn_state:
+ * For server flavors: state kept per connection and flavor (security contexts), freed with
+ * the connection when it closes.
+ * Returns: (transfer none) (nullable) what set_conn_state stored for @flavor on the request's
+ *   connection.
+ */
+gpointer wsim_rpc_request_get_conn_state (WsimRpcRequest *req, guint32 flavor);
+
+/** wsim_rpc_request_set_conn_state: stores @state (freed with @destroy when the connection
+ *  closes or the state is replaced). */
+void wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpointer state,
+                                      GDestroyNotify destroy);
+
+/**
+ * wsim_rpc_request_get_raw_args:
+ * For flavors that answer control calls themselves: the encoded arguments of the call, valid
+ * only while the flavor's check() runs.
+ * Returns: (transfer none) (nullable) the bytes, with their length in *@len.
+ */
+const guint8 *wsim_rpc_request_get_raw_args (WsimRpcRequest *req, gsize *len);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcServer, wsim_rpc_server_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcRequest, wsim_rpc_request_unref)
 

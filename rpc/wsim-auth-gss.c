@@ -1,0 +1,266 @@
+/* wsim-auth-gss.c: RPCSEC_GSS, the client side (see wsim-auth-gss.h).
+ *
+ * Establishment uses a control flavor whose credential says INIT or CONTINUE_INIT and whose
+ * reply verifier is kept: when the context completes, it must be the server's MIC over the
+ * sequence window. Data calls then use the data flavor below.
+ */
+#include "wsim-auth-gss.h"
+
+#include <rpc/auth_gss.h>
+#include <string.h>
+
+#include "wsim-gss-body.h"
+#include "wsim-rpc-error.h"
+
+typedef struct {
+  WsimGssContext *gss;       /* (owned) */
+  WsimGssService  service;
+  GBytes         *handle;    /* (owned) the server's context handle */
+  guint32         next_seq;  /* the next data call's sequence number */
+  guint32         window;
+  /* Establishment only. */
+  guint32         proc;      /* RPCSEC_GSS_INIT or _CONTINUE_INIT */
+  GBytes         *last_verf; /* (owned) (nullable) the reply verifier of the last control call */
+} GssData;
+
+static void
+gss_data_free (gpointer p)
+{
+  GssData *d = p;
+
+  wsim_gss_context_free (d->gss);
+  g_clear_pointer (&d->handle, g_bytes_unref);
+  g_clear_pointer (&d->last_verf, g_bytes_unref);
+  g_free (d);
+}
+
+/* Appends an RPCSEC_GSS credential (RFC 2203 rpc_gss_cred_vers_1_t) to @out. */
+static void
+put_cred (WsimXdrBuf *out, guint32 proc, guint32 seq, guint32 service, GBytes *handle)
+{
+  gsize hlen = handle != NULL ? g_bytes_get_size (handle) : 0;
+  guint32 w[6] = {
+    GUINT32_TO_BE (WSIM_RPCSEC_GSS), GUINT32_TO_BE ((guint32) (16 + 4 + RNDUP (hlen))),
+    GUINT32_TO_BE (RPCSEC_GSS_VERSION), GUINT32_TO_BE (proc), GUINT32_TO_BE (seq),
+    GUINT32_TO_BE (service),
+  };
+
+  wsim_xdrbuf_append (out, w, sizeof w);
+  wsim_xdrbuf_put_opaque (out, hlen > 0 ? g_bytes_get_data (handle, NULL) : "", hlen);
+}
+
+/* ---- the control flavor (establishment) ----------------------------------------- */
+
+static gboolean
+ctl_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+  static const guint32 none_verf[2] = { 0, 0 };
+
+  put_cred (out, d->proc, 0, d->service, d->handle);
+  wsim_xdrbuf_append (out, none_verf, sizeof none_verf);
+  *seq = 0;
+  return TRUE;
+}
+
+static gboolean
+ctl_validate (WsimAuth *auth, const struct opaque_auth *verf, guint32 seq, GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+
+  g_clear_pointer (&d->last_verf, g_bytes_unref);
+  if (verf->oa_flavor == WSIM_RPCSEC_GSS && verf->oa_length > 0)
+    d->last_verf = g_bytes_new (verf->oa_base, verf->oa_length);
+  return TRUE;
+}
+
+static const WsimAuthOps auth_gss_control_ops = {
+  .flavor = WSIM_RPCSEC_GSS,
+  .name = "rpcsec_gss-init",
+  .marshal = ctl_marshal,
+  .validate = ctl_validate,
+  .free_data = gss_data_free,
+};
+
+/* ---- the data flavor -------------------------------------------------------------- */
+
+static gboolean
+gss_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+  g_autoptr(GBytes) header = NULL, mic = NULL;
+
+  if (d->next_seq >= MAXSEQ)
+    {
+      g_set_error_literal (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM,
+                           "RPCSEC_GSS sequence numbers exhausted: establish a new context");
+      return FALSE;
+    }
+  *seq = d->next_seq++;
+  put_cred (out, RPCSEC_GSS_DATA, *seq, d->service, d->handle);
+  /* The verifier: a MIC over the header, from the XID to the end of the credential. */
+  header = g_bytes_new (out->data + header_start, out->len - header_start);
+  mic = wsim_gss_get_mic (d->gss, header, error);
+  if (mic == NULL)
+    return FALSE;
+  {
+    guint32 flavor = GUINT32_TO_BE (WSIM_RPCSEC_GSS);
+
+    wsim_xdrbuf_append (out, &flavor, 4);
+    wsim_xdrbuf_put_opaque (out, g_bytes_get_data (mic, NULL), g_bytes_get_size (mic));
+  }
+  return TRUE;
+}
+
+static gboolean
+gss_wrap_args (WsimAuth *auth, WsimXdrBuf *out, guint32 seq, xdrproc_t xargs, const void *args,
+               GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+
+  return wsim_gss_body_put (d->gss, d->service, seq, xargs, args, out, error);
+}
+
+static gboolean
+gss_validate (WsimAuth *auth, const struct opaque_auth *verf, guint32 seq, GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+  g_autoptr(GBytes) msg = wsim_gss_seq_bytes (seq);
+  g_autoptr(GBytes) mic = NULL;
+
+  if (verf->oa_flavor != WSIM_RPCSEC_GSS)
+    {
+      g_set_error (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_AUTH_INVALIDRESP,
+                   "RPCSEC_GSS reply verifier has flavor %d", (int) verf->oa_flavor);
+      return FALSE;
+    }
+  mic = g_bytes_new (verf->oa_base, verf->oa_length);
+  return wsim_gss_verify_mic (d->gss, msg, mic, error);
+}
+
+static gboolean
+gss_unwrap_results (WsimAuth *auth, XDR *xdrs, guint32 seq, xdrproc_t xres, void *res,
+                    GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+
+  return wsim_gss_body_get (d->gss, d->service, seq, xdrs, xres, res, error);
+}
+
+static const WsimAuthOps auth_gss_ops = {
+  .flavor = WSIM_RPCSEC_GSS,
+  .name = "rpcsec_gss",
+  .marshal = gss_marshal,
+  .wrap = gss_wrap_args,
+  .validate = gss_validate,
+  .unwrap = gss_unwrap_results,
+  .free_data = gss_data_free,
+};
+
+/* ---- establishment ---------------------------------------------------------------- */
+
+static bool_t
+xdr_init_arg (XDR *xdrs, void *obj, u_int unused)
+{
+  GBytes **token = obj;
+  gsize len = 0;
+  char *p = (char *) g_bytes_get_data (*token, &len);
+  u_int n = (u_int) len;
+
+  return xdr_bytes (xdrs, &p, &n, WSIM_GSS_MAX_BODY);
+}
+
+WsimAuth *
+wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mech, const char *target,
+                         const char *user, WsimGssService service, GError **error)
+{
+  g_autoptr(WsimAuth) saved = wsim_auth_ref (wsim_rpc_client_get_auth (client));
+  g_autoptr(GBytes) token = NULL;
+  GssData *d = g_new0 (GssData, 1);
+  g_autoptr(WsimAuth) control = NULL;
+  WsimAuth *result = NULL;
+
+  g_return_val_if_fail (service >= WSIM_GSS_SVC_NONE && service <= WSIM_GSS_SVC_PRIVACY, NULL);
+  d->gss = wsim_gss_context_new_initiator (mech, target, user, error);
+  if (d->gss == NULL)
+    {
+      gss_data_free (d);
+      return NULL;
+    }
+  d->service = service;
+  d->proc = RPCSEC_GSS_INIT;
+  control = wsim_auth_new (&auth_gss_control_ops, d);
+  wsim_rpc_client_set_auth (client, control);
+
+  /* Bounded: the mechanisms here need one to three legs. */
+  for (int leg = 0; leg < 10; leg++)
+    {
+      struct rpc_gss_init_res res = { 0 };
+      GBytes *next = NULL;
+
+      if (!wsim_gss_context_step (d->gss, token, &next, error))
+        goto out;
+      g_clear_pointer (&token, g_bytes_unref);
+      token = next;
+      if (token == NULL)
+        break;   /* nothing more to send: the initiator side is done */
+      if (!wsim_rpc_client_call_sync (client, NULLPROC, (xdrproc_t) (void (*) (void)) xdr_init_arg, &token,
+                                      (xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, &res,
+                                      -1, NULL, error))
+        goto out;
+      if (res.gr_major != GSS_S_COMPLETE && res.gr_major != GSS_S_CONTINUE_NEEDED)
+        {
+          g_set_error (error, WSIM_GSS_ERROR, WSIM_GSS_ERROR_CONTEXT,
+                       "the server refused the %s context (GSS major 0x%x, minor %u)",
+                       wsim_gss_mech_get_name (mech), res.gr_major, res.gr_minor);
+          xdr_free ((xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, (char *) &res);
+          goto out;
+        }
+      g_clear_pointer (&d->handle, g_bytes_unref);
+      d->handle = g_bytes_new (res.gr_ctx.value, res.gr_ctx.length);
+      d->window = res.gr_win;
+      d->proc = RPCSEC_GSS_CONTINUE_INIT;
+      g_clear_pointer (&token, g_bytes_unref);
+      if (res.gr_token.length > 0)
+        token = g_bytes_new (res.gr_token.value, res.gr_token.length);
+      xdr_free ((xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, (char *) &res);
+      if (token == NULL && wsim_gss_context_is_established (d->gss))
+        break;
+    }
+  if (!wsim_gss_context_is_established (d->gss) || d->window == 0 || d->last_verf == NULL)
+    {
+      g_set_error_literal (error, WSIM_GSS_ERROR, WSIM_GSS_ERROR_CONTEXT,
+                           "the RPCSEC_GSS exchange ended without an established context");
+      goto out;
+    }
+  /* The server proves the context: its MIC over the sequence window. */
+  {
+    g_autoptr(GBytes) win = wsim_gss_seq_bytes (d->window);
+
+    if (!wsim_gss_verify_mic (d->gss, win, d->last_verf, error))
+      goto out;
+  }
+  /* The data flavor takes the state over from the control flavor. */
+  {
+    GssData *data = g_new0 (GssData, 1);
+
+    data->gss = g_steal_pointer (&d->gss);
+    data->service = d->service;
+    data->handle = g_steal_pointer (&d->handle);
+    data->window = d->window;
+    data->next_seq = 1;
+    result = wsim_auth_new (&auth_gss_ops, data);
+  }
+
+out:
+  wsim_rpc_client_set_auth (client, saved);
+  return result;
+}
+
+WsimGssService
+wsim_auth_gss_get_service (WsimAuth *auth)
+{
+  GssData *d = wsim_auth_get_data (auth);
+
+  return d->service;
+}

@@ -1,0 +1,141 @@
+/* test-rpcsec.c: RPCSEC_GSS between our client and our server, over Kerberos (a private KDC)
+ * and NTLMSSP, at the three services: the exchange, the caller's principal, results intact,
+ * and a context that belongs to one connection only. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "wsim-auth-gss.h"
+#include "wsim-krb5-realm.h"
+#include "wsim-rpc-error.h"
+#include "wsim-test-util.h"
+#include "wsim-testprog-server.h"
+
+static WsimKrb5Realm realm;
+static WsimTestServerThread *srv;
+static GMainContext *ctx;
+
+static void
+enable_gss (WsimRpcServer *server, gpointer data)
+{
+  wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+}
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  cr_assert (wsim_krb5_realm_start (&realm, &error), "realm: %s", error ? error->message : "");
+  srv = wsim_test_server_thread_start (enable_gss, NULL);
+  ctx = g_main_context_new ();
+}
+
+static void
+stop (void)
+{
+  wsim_test_server_thread_stop (srv);
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+  g_main_context_unref (ctx);
+  wsim_krb5_realm_stop (&realm);
+}
+
+TestSuite (rpcsec, .init = start, .fini = stop, .timeout = 60);
+
+static WsimRpcClient *
+connect_client (void)
+{
+  g_autoptr(GError) error = NULL;
+  WsimRpcClient *c = wsim_rpc_client_connect (ctx, wsim_test_server_thread_address (srv),
+                                              WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+
+  cr_assert_not_null (c, "%s", error ? error->message : "");
+  return c;
+}
+
+static void
+calls_work (WsimRpcClient *client, const char *principal)
+{
+  g_autoptr(GError) error = NULL;
+  wsim_test_pair p = { 40, 2 };
+  int sum = 0;
+  wsim_test_blob in = { 0 }, out = { 0 };
+  wsim_test_name name = NULL;
+
+  cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                        WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert_eq (sum, 42);
+
+  in.wsim_test_blob_len = 65536;
+  in.wsim_test_blob_val = g_malloc (65536);
+  for (guint i = 0; i < 65536; i++)
+    in.wsim_test_blob_val[i] = (char) (i * 13);
+  cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ECHO, WSIM_XDRPROC (xdr_wsim_test_blob), &in,
+                                        WSIM_XDRPROC (xdr_wsim_test_blob), &out, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert_eq (out.wsim_test_blob_len, 65536);
+  cr_assert_eq (memcmp (out.wsim_test_blob_val, in.wsim_test_blob_val, 65536), 0);
+  xdr_free (WSIM_XDRPROC (xdr_wsim_test_blob), &out);
+  g_free (in.wsim_test_blob_val);
+
+  /* A void-argument call is protected too (its body is the sequence number alone). */
+  cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_WHOAMI, WSIM_XDRPROC (xdr_void), NULL,
+                                        WSIM_XDRPROC (xdr_wsim_test_name), &name, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert (strstr (name, principal) != NULL, "caller %s, wanted %s", name, principal);
+  xdr_free (WSIM_XDRPROC (xdr_wsim_test_name), &name);
+}
+
+static void
+each_service (const WsimGssMech *mech, const char *user, const char *principal)
+{
+  for (WsimGssService svc = WSIM_GSS_SVC_NONE; svc <= WSIM_GSS_SVC_PRIVACY; svc++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WsimRpcClient) client = connect_client ();
+      g_autoptr(WsimAuth) auth = wsim_auth_gss_establish (client, mech, "wbem@localhost", user, svc, &error);
+
+      cr_assert_not_null (auth, "%s service %d: %s", wsim_gss_mech_get_name (mech), svc,
+                          error ? error->message : "");
+      cr_assert_eq (wsim_auth_gss_get_service (auth), svc);
+      wsim_rpc_client_set_auth (client, auth);
+      calls_work (client, principal);
+    }
+}
+
+Test (rpcsec, kerberos_at_each_service)
+{
+  each_service (wsim_gss_mech_kerberos (), NULL, "alice@" WSIM_TEST_REALM);
+}
+
+Test (rpcsec, ntlmssp_at_each_service)
+{
+  each_service (wsim_gss_mech_ntlmssp (), "WSIM\\alice", "alice");
+}
+
+Test (rpcsec, a_context_belongs_to_its_connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimRpcClient) a = connect_client ();
+  g_autoptr(WsimRpcClient) b = connect_client ();
+  g_autoptr(WsimAuth) auth = wsim_auth_gss_establish (a, wsim_gss_mech_kerberos (), "wbem@localhost", NULL,
+                                                      WSIM_GSS_SVC_INTEGRITY, &error);
+  int sum = 0;
+  wsim_test_pair p = { 1, 1 };
+
+  cr_assert_not_null (auth, "%s", error ? error->message : "");
+  /* The same context on another connection names a handle that server side never made. */
+  wsim_rpc_client_set_auth (b, auth);
+  cr_assert_not (wsim_rpc_client_call_sync (b, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                            WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error));
+  cr_assert (g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM), "%s",
+             error->message);
+  g_clear_error (&error);
+  /* On its own connection the same context serves. */
+  wsim_rpc_client_set_auth (a, auth);
+  cr_assert (wsim_rpc_client_call_sync (a, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                        WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert_eq (sum, 2);
+}
