@@ -139,3 +139,46 @@ Test (rpcsec, a_context_belongs_to_its_connection)
              "%s", error ? error->message : "");
   cr_assert_eq (sum, 2);
 }
+
+/* ---- stock libtirpc's RPCSEC_GSS client against our server -------------------------- */
+
+#include <netinet/in.h>
+#include <rpc/auth_gss.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+Test (rpcsec, stock_libtirpc_kerberos_client_at_each_service)
+{
+  static const rpc_gss_svc_t svcs[] = { RPCSEC_GSS_SVC_NONE, RPCSEC_GSS_SVC_INTEGRITY, RPCSEC_GSS_SVC_PRIVACY };
+  guint16 port = wsim_test_port (wsim_test_server_thread_address (srv));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (svcs); i++)
+    {
+      struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (port),
+                                 .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+      /* libtirpc declares krb5oid but does not export it: the Kerberos V5 OID by hand. */
+      static gss_OID_desc krb5 = { 9, (void *) "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
+      struct rpc_gss_sec sec = { .mech = &krb5, .qop = GSS_C_QOP_DEFAULT, .svc = svcs[i],
+                                 .cred = GSS_C_NO_CREDENTIAL, .req_flags = 0 };
+      struct timeval tv = { 10, 0 };
+      struct netbuf nb = { sizeof sin, sizeof sin, &sin };
+      wsim_test_pair p = { 20, 22 };
+      int fd = socket (AF_INET, SOCK_STREAM, 0);
+      int sum = 0;
+      CLIENT *clnt;
+      enum clnt_stat st;
+
+      cr_assert_eq (connect (fd, (struct sockaddr *) &sin, sizeof sin), 0);
+      clnt = clnt_vc_create (fd, &nb, WSIM_TEST_PROG, WSIM_TEST_V1, 0, 0);
+      cr_assert_not_null (clnt);
+      clnt->cl_auth = authgss_create_default (clnt, (char *) "wbem@localhost", &sec);
+      cr_assert_not_null (clnt->cl_auth, "authgss_create_default failed at service %d", svcs[i]);
+      st = clnt_call (clnt, WSIM_TEST_ADD, (xdrproc_t) (void (*) (void)) xdr_wsim_test_pair, (caddr_t) &p,
+                      (xdrproc_t) (void (*) (void)) xdr_int, (caddr_t) &sum, tv);
+      cr_assert_eq (st, RPC_SUCCESS, "service %d: %s", svcs[i], clnt_sperrno (st));
+      cr_assert_eq (sum, 42);
+      auth_destroy (clnt->cl_auth);
+      clnt_destroy (clnt);
+      close (fd);
+    }
+}
