@@ -182,3 +182,178 @@ Test (rpcsec, stock_libtirpc_kerberos_client_at_each_service)
       close (fd);
     }
 }
+
+/* ---- attacks through a man in the middle -------------------------------------------- */
+
+#include "wsim-test-proxy.h"
+
+typedef enum { ATTACK_REPLAY, ATTACK_FLIP_LAST, ATTACK_FLIP_SEQ, ATTACK_MAXSEQ } Attack;
+
+typedef struct {
+  Attack attack;
+  guint  data_calls;   /* RPCSEC_GSS DATA records seen */
+  guint  target;       /* which DATA record to attack (0-based) */
+} Mitm;
+
+static WsimProxyVerdict
+mitm_hook (guint index, guint8 *rec, gsize len, gpointer data)
+{
+  Mitm *m = data;
+  guint32 w[4];
+
+  /* xid, CALL, 2, prog, vers, proc, then the credential: flavor, length, version, gss_proc, seq. */
+  if (len < 48)
+    return WSIM_PROXY_FORWARD;
+  memcpy (w, rec + 24, 16);
+  if (GUINT32_FROM_BE (w[0]) != WSIM_RPCSEC_GSS || GUINT32_FROM_BE (w[3]) != 0 /* DATA */)
+    return WSIM_PROXY_FORWARD;
+  if (m->data_calls++ != m->target)
+    return WSIM_PROXY_FORWARD;
+  switch (m->attack)
+    {
+    case ATTACK_REPLAY:
+      return WSIM_PROXY_REPLAY;
+    case ATTACK_FLIP_LAST:
+      rec[len - 1] ^= 0x01;
+      break;
+    case ATTACK_FLIP_SEQ:
+      rec[43] ^= 0x01;
+      break;
+    case ATTACK_MAXSEQ:
+      {
+        guint32 big = GUINT32_TO_BE (0x80000000u);
+
+        memcpy (rec + 40, &big, 4);
+      }
+      break;
+    }
+  return WSIM_PROXY_FORWARD;
+}
+
+static void
+read_stats (WsimRpcServer *s, gpointer data)
+{
+  wsim_rpc_server_get_stats (s, data);
+}
+
+static guint64
+server_calls (void)
+{
+  WsimRpcServerStats st;
+
+  wsim_test_server_thread_call (srv, read_stats, &st);
+  return st.n_calls;
+}
+
+/* Establishes @svc through a proxy running @attack on the first data call, makes one ADD;
+ * returns the error (NULL on success). */
+static GError *
+attacked_call (Attack attack, WsimGssService svc, WsimTestProxy **out_proxy, WsimRpcClient **out_client,
+               WsimAuth **out_auth)
+{
+  static Mitm m;
+  GError *error = NULL;
+  WsimTestProxy *px;
+  WsimRpcClient *client;
+  WsimAuth *auth;
+  wsim_test_pair p = { 3, 4 };
+  int sum = 0;
+
+  m = (Mitm) { .attack = attack, .target = 0 };
+  px = wsim_test_proxy_start (wsim_test_server_thread_address (srv), mitm_hook, &m);
+  client = wsim_rpc_client_connect (ctx, wsim_test_proxy_address (px), WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+  cr_assert_not_null (client, "%s", error ? error->message : "");
+  auth = wsim_auth_gss_establish (client, wsim_gss_mech_kerberos (), "wbem@localhost", NULL, svc, &error);
+  cr_assert_not_null (auth, "%s", error ? error->message : "");
+  wsim_rpc_client_set_auth (client, auth);
+  if (wsim_rpc_client_call_sync (client, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                 WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error))
+    cr_assert_eq (sum, 7);
+  *out_proxy = px;
+  *out_client = client;
+  *out_auth = auth;
+  return error;
+}
+
+static void
+attacked_done (WsimTestProxy *px, WsimRpcClient *client, WsimAuth *auth)
+{
+  wsim_auth_unref (auth);
+  wsim_rpc_client_unref (client);
+  wsim_test_proxy_stop (px);
+}
+
+Test (rpcsec, a_replayed_call_is_dropped)
+{
+  WsimTestProxy *px;
+  WsimRpcClient *client;
+  WsimAuth *auth;
+  GError *error = attacked_call (ATTACK_REPLAY, WSIM_GSS_SVC_INTEGRITY, &px, &client, &auth);
+  wsim_test_pair p = { 1, 1 };
+  int sum = 0;
+
+  cr_assert_null (error, "the original call succeeds: %s", error ? error->message : "");
+  /* A later call proves the server has read the replay by now: it ran the original only. */
+  cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                        WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error));
+  cr_assert_eq (server_calls (), 2, "the replayed call must not run");
+  attacked_done (px, client, auth);
+}
+
+Test (rpcsec, a_tampered_body_is_refused_at_integrity_and_privacy)
+{
+  WsimGssService svcs[] = { WSIM_GSS_SVC_INTEGRITY, WSIM_GSS_SVC_PRIVACY };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (svcs); i++)
+    {
+      WsimTestProxy *px;
+      WsimRpcClient *client;
+      WsimAuth *auth;
+      g_autoptr(GError) error = attacked_call (ATTACK_FLIP_LAST, svcs[i], &px, &client, &auth);
+
+      cr_assert (g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_GARBAGE_ARGS), "service %d: %s",
+                 svcs[i], error ? error->message : "no error: the tampered call ran");
+      attacked_done (px, client, auth);
+    }
+  cr_assert_eq (server_calls (), 0, "no tampered call may reach the program");
+}
+
+Test (rpcsec, a_tampered_header_or_an_exhausted_sequence_is_a_context_problem)
+{
+  Attack attacks[] = { ATTACK_FLIP_SEQ, ATTACK_MAXSEQ };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (attacks); i++)
+    {
+      WsimTestProxy *px;
+      WsimRpcClient *client;
+      WsimAuth *auth;
+      g_autoptr(GError) error = attacked_call (attacks[i], WSIM_GSS_SVC_NONE, &px, &client, &auth);
+
+      cr_assert (g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM), "attack %d: %s",
+                 attacks[i], error ? error->message : "no error");
+      attacked_done (px, client, auth);
+    }
+  cr_assert_eq (server_calls (), 0);
+}
+
+Test (rpcsec, leaving_without_destroy_does_not_poison_the_next_connection)
+{
+  /* libtirpc's server keeps such contexts by transport pointer and refuses the next client
+   * that reuses it; here a context dies with its connection. */
+  for (int round = 0; round < 20; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WsimRpcClient) client = connect_client ();
+      g_autoptr(WsimAuth) auth = wsim_auth_gss_establish (client, wsim_gss_mech_kerberos (), "wbem@localhost",
+                                                          NULL, WSIM_GSS_SVC_INTEGRITY, &error);
+      wsim_test_pair p = { round, 1 };
+      int sum = 0;
+
+      cr_assert_not_null (auth, "round %d: %s", round, error ? error->message : "");
+      wsim_rpc_client_set_auth (client, auth);
+      cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                            WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
+                 "round %d: %s", round, error ? error->message : "");
+      cr_assert_eq (sum, round + 1);
+    }
+}
