@@ -9,6 +9,7 @@
 #include <rpc/auth_gss.h>
 #include <string.h>
 
+#include "wsim-authn-level.h"
 #include "wsim-gss-body.h"
 #include "wsim-rpc-error.h"
 
@@ -263,4 +264,39 @@ wsim_auth_gss_get_service (WsimAuth *auth)
   GssData *d = wsim_auth_get_data (auth);
 
   return d->service;
+}
+
+WsimAuth *
+wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
+                     const char *target, const char *user, GError **error)
+{
+  WsimGssService svc;
+
+  switch (wsim_authn_level_on_stream ((WsimAuthnLevel) level))
+    {
+    case RPC_C_AUTHN_LEVEL_NONE:
+      return wsim_auth_none_new ();
+    case RPC_C_AUTHN_LEVEL_CONNECT:
+      {
+        /* Prove who we are on this connection, then call unprotected. */
+        g_autoptr(WsimAuth) proof = wsim_auth_gss_establish (client, mech, target, user,
+                                                             WSIM_GSS_SVC_NONE, error);
+
+        return proof != NULL ? wsim_auth_none_new () : NULL;
+      }
+    case RPC_C_AUTHN_LEVEL_PKT:
+      svc = WSIM_GSS_SVC_NONE;
+      break;
+    case RPC_C_AUTHN_LEVEL_PKT_INTEGRITY:
+      svc = WSIM_GSS_SVC_INTEGRITY;
+      break;
+    case RPC_C_AUTHN_LEVEL_PKT_PRIVACY:
+      svc = WSIM_GSS_SVC_PRIVACY;
+      break;
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "authentication level %u has no fixed wire form (DEFAULT is negotiated)", level);
+      return NULL;
+    }
+  return wsim_auth_gss_establish (client, mech, target, user, svc, error);
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "wsim-auth.h"
+#include "wsim-rpc-server.h"
 #include "wsim-gss.h"
 #include "wsim-rpc-client.h"
 
@@ -53,5 +54,23 @@ WsimGssService wsim_auth_gss_get_service (WsimAuth *auth);
 
 /** Returns: (transfer none) the server side of RPCSEC_GSS. */
 const WsimSvcAuthOps *wsim_svc_auth_gss (void);
+
+/**
+ * wsim_svc_auth_gss_connection_principal:
+ * Returns: (transfer none) (nullable) who established a context on the request's connection
+ *   first (what RPC_C_AUTHN_LEVEL_CONNECT knows of a caller), NULL if nobody did.
+ */
+const char *wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req);
+
+/**
+ * wsim_auth_for_level:
+ * The flavor that gives @level on the wire (see wsim-authn-level.h): AUTH_NONE for NONE;
+ * for CONNECT a context is established now and calls then go as AUTH_NONE; CALL and PKT
+ * give RPCSEC_GSS service none, PKT_INTEGRITY integrity, PKT_PRIVACY privacy. DEFAULT is
+ * refused (G_IO_ERROR_INVALID_ARGUMENT): the runtime negotiates it with the server.
+ * Returns: (transfer full) (nullable) the flavor to set on @client.
+ */
+WsimAuth *wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
+                               const char *target, const char *user, GError **error);
 
 G_END_DECLS

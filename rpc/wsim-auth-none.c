@@ -1,6 +1,8 @@
 /* wsim-auth-none.c: AUTH_NONE (RFC 5531), both sides. Nothing to prove, nothing to check. */
 #include "wsim-auth.h"
 
+#include "wsim-auth-gss.h"
+#include "wsim-authn-level.h"
 #include "wsim-rpc-server.h"
 
 static const guint32 none_cred_verf[4] = { 0, 0, 0, 0 };   /* flavor 0, length 0, twice */
@@ -29,7 +31,12 @@ static WsimSvcAuthResult
 svc_none_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *record,
                 gsize cred_end, guint32 *auth_stat)
 {
-  wsim_rpc_request_set_identity (req, AUTH_NONE, NULL, G_MAXUINT32, G_MAXUINT32);
+  /* RPC_C_AUTHN_LEVEL_CONNECT: no call is protected, but the peer proved who it is when it
+   * connected (an RPCSEC_GSS context completed on this connection). */
+  const char *connected = wsim_svc_auth_gss_connection_principal (req);
+
+  wsim_rpc_request_set_identity (req, AUTH_NONE, connected, G_MAXUINT32, G_MAXUINT32,
+                                 connected != NULL ? RPC_C_AUTHN_LEVEL_CONNECT : RPC_C_AUTHN_LEVEL_NONE);
   return WSIM_SVC_AUTH_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wsim-authn-level.h"
 #include "wsim-rpc-server.h"
 
 #define AUTH_SYS_MAX_GIDS 16
@@ -114,7 +115,8 @@ svc_sys_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *rec
     }
   principal = g_strdup_printf ("%u:%u@%s", (guint) parms.aup_uid, (guint) parms.aup_gid,
                                parms.aup_machname);
-  wsim_rpc_request_set_identity (req, AUTH_SYS, principal, parms.aup_uid, parms.aup_gid);
+  wsim_rpc_request_set_identity (req, AUTH_SYS, principal, parms.aup_uid, parms.aup_gid,
+                                 RPC_C_AUTHN_LEVEL_NONE);
   return WSIM_SVC_AUTH_OK;
 }
 

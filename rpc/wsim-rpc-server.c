@@ -329,7 +329,7 @@ wsim_rpc_request_is_connected (WsimRpcRequest *req)
 
 void
 wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
-                               guint32 uid, guint32 gid)
+                               guint32 uid, guint32 gid, guint32 level)
 {
   g_free (req->principal);
   req->principal = g_strdup (principal);
@@ -337,6 +337,7 @@ wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *
   req->identity.principal = req->principal;
   req->identity.uid = uid;
   req->identity.gid = gid;
+  req->identity.level = level;
 }
 
 void
@@ -519,6 +520,7 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
   req->sconn = sconn_ref (sconn);
   req->xid = GUINT32_FROM_BE (w[0]);
   req->identity.uid = req->identity.gid = G_MAXUINT32;
+  req->identity.level = 1;   /* RPC_C_AUTHN_LEVEL_NONE until a flavor says otherwise */
   req->counted = TRUE;
   sconn->n_in_progress++;
   server->stats.n_in_progress++;

@@ -118,12 +118,16 @@ typedef struct {
  * @principal: (nullable) a printable name: "uid:gid@machine" for AUTH_SYS, the GSS
  *   principal for RPCSEC_GSS, NULL for AUTH_NONE
  * @uid, @gid: AUTH_SYS ids, G_MAXUINT32 otherwise
+ * @level: the RPC_C_AUTHN_LEVEL_* the call came at (wsim-authn-level.h): NONE for AUTH_NONE
+ *   and AUTH_SYS (a claim is not authentication), CONNECT for AUTH_NONE on a connection
+ *   whose peer proved itself at connect, PKT / PKT_INTEGRITY / PKT_PRIVACY for RPCSEC_GSS
  */
 typedef struct {
   guint32     flavor;
   const char *principal;
   guint32     uid;
   guint32     gid;
+  guint32     level;
 } WsimRpcIdentity;
 
 /**
@@ -231,10 +235,11 @@ gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
 
 /**
  * wsim_rpc_request_set_identity:
- * For server flavors: records who made the call; @principal is copied.
+ * For server flavors: records who made the call, and at which authentication level;
+ * @principal is copied.
  */
 void wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
-                                    guint32 uid, guint32 gid);
+                                    guint32 uid, guint32 gid, guint32 level);
 
 /**
  * wsim_rpc_request_set_auth_data:

@@ -10,6 +10,7 @@
 #include <rpc/auth_gss.h>
 #include <string.h>
 
+#include "wsim-authn-level.h"
 #include "wsim-gss-body.h"
 #include "wsim-rpc-server.h"
 
@@ -25,6 +26,7 @@ typedef struct {
 typedef struct {
   GHashTable *by_handle;       /* handle -> (owned ref) SvcCtx* */
   guint32     next_handle;
+  char       *connected_as;    /* (owned) (nullable) the first principal established here */
 } ConnContexts;
 
 /* What a request remembers for its reply. */
@@ -57,6 +59,7 @@ conn_contexts_free (gpointer p)
   ConnContexts *cc = p;
 
   g_hash_table_unref (cc->by_handle);
+  g_free (cc->connected_as);
   g_free (cc);
 }
 
@@ -229,6 +232,8 @@ control_init (WsimRpcRequest *req, const Cred *cred)
     }
   if (wsim_gss_context_is_established (c->gss))
     {
+      if (cc->connected_as == NULL)
+        cc->connected_as = g_strdup (wsim_gss_context_get_peer (c->gss));
       /* Proof of the context: a MIC over the window, as the reply verifier. */
       g_autoptr(GBytes) win = wsim_gss_seq_bytes (WSIM_GSS_SEQ_WINDOW);
 
@@ -305,7 +310,10 @@ svc_gss_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *rec
       return WSIM_SVC_AUTH_DENIED;
     }
   wsim_rpc_request_set_identity (req, WSIM_RPCSEC_GSS, wsim_gss_context_get_peer (c->gss),
-                                 G_MAXUINT32, G_MAXUINT32);
+                                 G_MAXUINT32, G_MAXUINT32,
+                                 cred.service == WSIM_GSS_SVC_PRIVACY ? RPC_C_AUTHN_LEVEL_PKT_PRIVACY
+                                 : cred.service == WSIM_GSS_SVC_INTEGRITY ? RPC_C_AUTHN_LEVEL_PKT_INTEGRITY
+                                 : RPC_C_AUTHN_LEVEL_PKT);
   return WSIM_SVC_AUTH_OK;
 }
 
@@ -346,6 +354,14 @@ svc_gss_reply_verf (WsimRpcRequest *req, struct opaque_auth *verf)
   verf->oa_flavor = WSIM_RPCSEC_GSS;
   verf->oa_base = (caddr_t) g_bytes_get_data (rd->verf, NULL);
   verf->oa_length = (u_int) g_bytes_get_size (rd->verf);
+}
+
+const char *
+wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req)
+{
+  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
+
+  return cc != NULL ? cc->connected_as : NULL;
 }
 
 static const WsimSvcAuthOps svc_auth_gss_ops = {

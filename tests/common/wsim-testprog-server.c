@@ -119,6 +119,14 @@ h_whoami (WsimRpcRequest *req, void *args, gpointer data)
   wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_wsim_test_name), &name);
 }
 
+static void
+h_level (WsimRpcRequest *req, void *args, gpointer data)
+{
+  unsigned int level = wsim_rpc_request_get_identity (req)->level;
+
+  wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_u_int), &level);
+}
+
 static const WsimRpcProcedure testprog_procs[] = {
   { WSIM_TEST_ECHO, "ECHO", WSIM_XDRPROC (xdr_wsim_test_blob), sizeof (wsim_test_blob), h_echo },
   { WSIM_TEST_ADD, "ADD", WSIM_XDRPROC (xdr_wsim_test_pair), sizeof (wsim_test_pair), h_add },
@@ -126,6 +134,7 @@ static const WsimRpcProcedure testprog_procs[] = {
   { WSIM_TEST_FORGET, "FORGET", WSIM_XDRPROC (xdr_void), 0, h_forget },
   { WSIM_TEST_SQUARES, "SQUARES", WSIM_XDRPROC (xdr_u_int), sizeof (unsigned int), h_squares },
   { WSIM_TEST_WHOAMI, "WHOAMI", WSIM_XDRPROC (xdr_void), 0, h_whoami },
+  { WSIM_TEST_LEVEL, "LEVEL", WSIM_XDRPROC (xdr_void), 0, h_level },
 };
 
 const WsimRpcProgram wsim_testprog_v1 = {

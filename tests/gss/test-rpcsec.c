@@ -357,3 +357,76 @@ Test (rpcsec, leaving_without_destroy_does_not_poison_the_next_connection)
       cr_assert_eq (sum, round + 1);
     }
 }
+
+/* ---- the level map, as the server sees it ------------------------------------------ */
+
+#include "wsim-authn-level.h"
+
+static void
+level_map (const WsimGssMech *mech, const char *user, const char *principal)
+{
+  static const struct { WsimAuthnLevel asked, seen; } rows[] = {
+    { RPC_C_AUTHN_LEVEL_NONE, RPC_C_AUTHN_LEVEL_NONE },
+    { RPC_C_AUTHN_LEVEL_CONNECT, RPC_C_AUTHN_LEVEL_CONNECT },
+    { RPC_C_AUTHN_LEVEL_CALL, RPC_C_AUTHN_LEVEL_PKT },   /* raised on a stream, MS-RPCE */
+    { RPC_C_AUTHN_LEVEL_PKT, RPC_C_AUTHN_LEVEL_PKT },
+    { RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY },
+    { RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT_PRIVACY },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WsimRpcClient) client = connect_client ();
+      g_autoptr(WsimAuth) auth = wsim_auth_for_level (client, rows[i].asked, mech, "wbem@localhost", user, &error);
+      unsigned int level = 0;
+      wsim_test_name name = NULL;
+
+      cr_assert_not_null (auth, "%s: %s", wsim_authn_level_name (rows[i].asked), error ? error->message : "");
+      wsim_rpc_client_set_auth (client, auth);
+      cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_LEVEL, WSIM_XDRPROC (xdr_void), NULL,
+                                            WSIM_XDRPROC (xdr_u_int), &level, 5000, NULL, &error),
+                 "%s", error ? error->message : "");
+      cr_assert_eq (level, rows[i].seen, "%s asked, %s seen", wsim_authn_level_name (rows[i].asked),
+                    wsim_authn_level_name (level));
+      cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_WHOAMI, WSIM_XDRPROC (xdr_void), NULL,
+                                            WSIM_XDRPROC (xdr_wsim_test_name), &name, 5000, NULL, &error));
+      if (rows[i].asked == RPC_C_AUTHN_LEVEL_NONE)
+        cr_assert_str_eq (name, "", "NONE names nobody");
+      else
+        cr_assert (strstr (name, principal) != NULL, "%s: caller %s", wsim_authn_level_name (rows[i].asked), name);
+      xdr_free (WSIM_XDRPROC (xdr_wsim_test_name), &name);
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WsimRpcClient) client = connect_client ();
+
+    cr_assert_null (wsim_auth_for_level (client, RPC_C_AUTHN_LEVEL_DEFAULT, mech, "wbem@localhost", user, &error));
+    cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+  }
+}
+
+Test (rpcsec, level_map_kerberos)
+{
+  level_map (wsim_gss_mech_kerberos (), NULL, "alice@" WSIM_TEST_REALM);
+}
+
+Test (rpcsec, level_map_ntlmssp)
+{
+  level_map (wsim_gss_mech_ntlmssp (), "WSIM\\alice", "alice");
+}
+
+Test (rpcsec, level_names_parse_both_ways, .init = NULL, .fini = NULL)
+{
+  WsimAuthnLevel l;
+
+  cr_assert (wsim_authn_level_parse ("pktPrivacy", &l) && l == RPC_C_AUTHN_LEVEL_PKT_PRIVACY);
+  cr_assert (wsim_authn_level_parse ("PKTINTEGRITY", &l) && l == RPC_C_AUTHN_LEVEL_PKT_INTEGRITY);
+  cr_assert (wsim_authn_level_parse ("RPC_C_AUTHN_LEVEL_CONNECT", &l) && l == RPC_C_AUTHN_LEVEL_CONNECT);
+  cr_assert (wsim_authn_level_parse ("pkt_privacy", &l) && l == RPC_C_AUTHN_LEVEL_PKT_PRIVACY);
+  cr_assert (wsim_authn_level_parse ("3", &l) && l == RPC_C_AUTHN_LEVEL_CALL);
+  cr_assert_not (wsim_authn_level_parse ("7", &l));
+  cr_assert_not (wsim_authn_level_parse ("secret", &l));
+  cr_assert_str_eq (wsim_authn_level_word (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY), "pktIntegrity");
+  cr_assert_eq (wsim_authn_level_on_stream (RPC_C_AUTHN_LEVEL_CALL), RPC_C_AUTHN_LEVEL_PKT);
+}

@@ -1,0 +1,46 @@
+/* wsim-authn-level.h: COM's authentication levels (RPC_C_AUTHN_LEVEL_*), with Microsoft's
+ * values and scripting words, and how each is carried on the wire here.
+ *
+ *   NONE           AUTH_NONE
+ *   CONNECT        a GSS context established when the connection is made (RPCSEC_GSS
+ *                  INIT), then calls as AUTH_NONE: the server knows who connected, no call
+ *                  is protected
+ *   CALL           raised to PKT, as MS-RPCE requires on connection-oriented transports
+ *   PKT            RPCSEC_GSS, service none: each call's header signed, sequence-checked
+ *   PKT_INTEGRITY  RPCSEC_GSS, service integrity: each message signed in full
+ *   PKT_PRIVACY    RPCSEC_GSS, service privacy: signed and encrypted
+ *   DEFAULT        negotiated to the server's level (never NONE) by the runtime
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  RPC_C_AUTHN_LEVEL_DEFAULT = 0,
+  RPC_C_AUTHN_LEVEL_NONE = 1,
+  RPC_C_AUTHN_LEVEL_CONNECT = 2,
+  RPC_C_AUTHN_LEVEL_CALL = 3,
+  RPC_C_AUTHN_LEVEL_PKT = 4,
+  RPC_C_AUTHN_LEVEL_PKT_INTEGRITY = 5,
+  RPC_C_AUTHN_LEVEL_PKT_PRIVACY = 6,
+} WsimAuthnLevel;
+
+/** Returns: (transfer none) "RPC_C_AUTHN_LEVEL_PKT_PRIVACY", or "?" for an unknown value. */
+const char *wsim_authn_level_name (WsimAuthnLevel level);
+
+/** Returns: (transfer none) the scripting word: "pktPrivacy", "connect", …, or "?". */
+const char *wsim_authn_level_word (WsimAuthnLevel level);
+
+/**
+ * wsim_authn_level_parse:
+ * Accepts the scripting word (any case), the full name, the short name ("PKT_PRIVACY") or
+ * the number. Returns: FALSE for anything else.
+ */
+gboolean wsim_authn_level_parse (const char *text, WsimAuthnLevel *out);
+
+/** Returns: the level a stream transport actually gives @level: CALL becomes PKT (MS-RPCE). */
+WsimAuthnLevel wsim_authn_level_on_stream (WsimAuthnLevel level);
+
+G_END_DECLS
