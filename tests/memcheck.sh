@@ -16,7 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 case "$mode" in
   valgrind)
     # System daemons a test starts (rpcbind) are not ours to check, and drop privileges.
-    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local' \
+    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local,*/tshark,*/dumpcap' \
       --child-silent-after-fork=no \
       --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
       --suppressions="$here/valgrind.supp" --log-file="$dir/vg.%p" "$@"

@@ -9,6 +9,7 @@ packages=(
   valgrind util-linux procps
   rpcbind
   krb5-kdc krb5-admin-server krb5-user libkrb5-dev gss-ntlmssp
+  tshark
 )
 
 missing=()

@@ -261,8 +261,8 @@ child_exited (gpointer data)
   return ((Exit *) data)->done;
 }
 
-int
-wsim_test_child_stop (WsimTestChild *child)
+static int
+child_stop (WsimTestChild *child, int sig)
 {
   int status = 0;
 
@@ -276,7 +276,7 @@ wsim_test_child_stop (WsimTestChild *child)
 
       g_source_set_callback (watch, (GSourceFunc) (void (*) (void)) on_child_exit, &e, NULL);
       g_source_attach (watch, ctx);
-      kill (child->pid, SIGTERM);
+      kill (child->pid, sig);
       if (!wsim_test_run_until (ctx, child_exited, &e, 10000))
         {
           kill (child->pid, SIGKILL);
@@ -295,6 +295,12 @@ wsim_test_child_stop (WsimTestChild *child)
   return status;
 }
 
+int
+wsim_test_child_stop (WsimTestChild *child)
+{
+  return child_stop (child, SIGTERM);
+}
+
 GPid
 wsim_test_spawn_daemon (char **argv, GError **error)
 {
@@ -306,11 +312,17 @@ wsim_test_spawn_daemon (char **argv, GError **error)
 }
 
 int
-wsim_test_pid_stop (GPid pid)
+wsim_test_pid_stop_with (GPid pid, int sig)
 {
   WsimTestChild c = { .pid = pid, .stdout_fd = -1 };
 
-  return wsim_test_child_stop (&c);
+  return child_stop (&c, sig);
+}
+
+int
+wsim_test_pid_stop (GPid pid)
+{
+  return wsim_test_pid_stop_with (pid, SIGTERM);
 }
 
 guint

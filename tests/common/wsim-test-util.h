@@ -70,7 +70,7 @@ typedef struct {
 gboolean wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms,
                                 GError **error);
 
-/** Stops the child by its pid (SIGTERM, then SIGKILL after 2 s) and reaps it.
+/** Stops the child by its pid (SIGTERM, then SIGKILL after 10 s) and reaps it.
  *  Returns: the wait status. */
 int wsim_test_child_stop (WsimTestChild *child);
 
@@ -81,8 +81,11 @@ int wsim_test_child_stop (WsimTestChild *child);
  */
 GPid wsim_test_spawn_daemon (char **argv, GError **error);
 
-/** Stops @pid (SIGTERM, SIGKILL after 2 s) and reaps it. Returns: the wait status. */
+/** Stops @pid (SIGTERM, SIGKILL after 10 s) and reaps it. Returns: the wait status. */
 int wsim_test_pid_stop (GPid pid);
+
+/** Like wsim_test_pid_stop(), asking with @sig first (SIGINT for capture tools). */
+int wsim_test_pid_stop_with (GPid pid, int sig);
 
 /** Raises RLIMIT_NOFILE's soft limit to at least @n (bounded by the hard limit).
  *  Returns: the soft limit now. */

@@ -1,0 +1,251 @@
+/* test-wire-levels.c: the level map, checked on the wire. For each authentication level a
+ * call carrying a marker string is captured with tshark on loopback (a filter on the test
+ * server's port), and the capture is dissected: the credential's flavor and RPCSEC_GSS
+ * service must be the level's, and the marker must be readable in the capture at every
+ * level below PKT_PRIVACY and absent at PKT_PRIVACY. tshark is stopped by its pid, with
+ * SIGINT, once a final knock on the port shows that all the traffic is in. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wsim-auth-gss.h"
+#include "wsim-authn-level.h"
+#include "wsim-krb5-realm.h"
+#include "wsim-test-util.h"
+#include "wsim-testprog-server.h"
+
+#define MARKER "MARKER-WSIM-7f3a-LEVEL"
+
+static WsimKrb5Realm realm;
+static WsimTestServerThread *srv;
+static GMainContext *ctx;
+static char *dir;
+
+static void
+enable_gss (WsimRpcServer *server, gpointer data)
+{
+  wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+}
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (geteuid () != 0)
+    cr_skip_test ("capturing on loopback needs root");
+  cr_assert (wsim_krb5_realm_start (&realm, &error), "realm: %s", error ? error->message : "");
+  srv = wsim_test_server_thread_start (enable_gss, NULL);
+  ctx = g_main_context_new ();
+  dir = g_dir_make_tmp ("wsim-capture-XXXXXX", NULL);
+}
+
+static void
+stop (void)
+{
+
+  wsim_test_server_thread_stop (srv);
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+  g_main_context_unref (ctx);
+  wsim_krb5_realm_stop (&realm);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+
+        if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL) unlink (p);
+      }
+    if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL) rmdir (dir);
+  }
+  g_free (dir);
+}
+
+TestSuite (wirelevels, .init = start, .fini = stop, .timeout = 120);
+
+/* The capture: tshark writing the file and printing each packet as it goes (-P -l), so
+ * the test knows when its filter is live and when every packet of the traffic is in. */
+typedef struct {
+  GPid     pid;
+  int      out;      /* tshark's stdout */
+  GString *seen;     /* what it printed so far */
+  guint16  port;
+} Capture;
+
+/* Connects to @port from a fresh local port and closes; returns that local port. */
+static guint16
+knock (guint16 port)
+{
+  g_autoptr(GSocketClient) c = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (c, "127.0.0.1", port, NULL, NULL);
+  g_autoptr(GSocketAddress) local = NULL;
+
+  cr_assert_not_null (conn);
+  local = g_socket_connection_get_local_address (conn, NULL);
+  return wsim_test_port (local);
+}
+
+/* Reads what tshark prints until @needle shows (or @ms pass). */
+static gboolean
+capture_wait_for (Capture *cap, const char *needle, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (strstr (cap->seen->str, needle) == NULL && g_get_monotonic_time () < deadline)
+    {
+      GPollFD pfd = { cap->out, G_IO_IN, 0 };
+      char buf[4096];
+      ssize_t n;
+
+      if (g_poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = read (cap->out, buf, sizeof buf);
+      if (n <= 0)
+        return FALSE;
+      g_string_append_len (cap->seen, buf, n);
+    }
+  return strstr (cap->seen->str, needle) != NULL;
+}
+
+/* A knock whose packets are printed proves that everything before them was captured. */
+static void
+capture_sync (Capture *cap)
+{
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      g_autofree char *mark = g_strdup_printf ("%u → %u", knock (cap->port), cap->port);
+
+      if (capture_wait_for (cap, mark, 200))
+        return;
+    }
+  cr_assert_fail ("tshark never showed a knock on port %u", cap->port);
+}
+
+static Capture
+capture_start (const char *file, guint16 port)
+{
+  g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
+  char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-i", (char *) "lo", (char *) "-f", filter,
+                   (char *) "-w", (char *) file, (char *) "-P", (char *) "-l", NULL };
+  g_autoptr(GError) error = NULL;
+  Capture cap = { 0, -1, g_string_new (NULL), port };
+
+  cr_assert (g_spawn_async_with_pipes (NULL, argv, NULL,
+                                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                       NULL, &cap.pid, NULL, &cap.out, NULL, &error),
+             "tshark: %s", error ? error->message : "");
+  capture_sync (&cap);   /* the filter is live */
+  return cap;
+}
+
+static void
+capture_stop (Capture *cap)
+{
+  capture_sync (cap);    /* every packet so far is in */
+  wsim_test_pid_stop_with (cap->pid, SIGINT);
+  close (cap->out);
+  g_string_free (cap->seen, TRUE);
+}
+
+typedef struct {
+  guint flavor;
+  guint service;   /* 0: no RPCSEC_GSS service field */
+} CallCred;
+
+/* The credential of the ECHO call (procedure 1) in @file. tshark 4.0's RPC dissector shows
+ * calls of a program it does not know as continuation data, so tshark gives the TCP payloads
+ * toward the server and the call header is read from them here (RFC 5531: record mark, xid,
+ * CALL, 2, program, version, procedure, credential flavor, length, body; RFC 2203 body:
+ * version, procedure, sequence, service). */
+static CallCred
+dissect_echo (const char *file, guint16 port)
+{
+  g_autofree char *filter = g_strdup_printf ("tcp.dstport == %u && tcp.len > 0", port);
+  char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-r", (char *) file, (char *) "-Y", filter,
+                   (char *) "-T", (char *) "fields", (char *) "-e", (char *) "tcp.payload", NULL };
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  CallCred cc = { 999, 0 };
+  int status = 0;
+
+  cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL));
+  lines = g_strsplit (out, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      gsize n = strlen (*l) / 2;
+      g_autofree guint8 *b = g_malloc0 (MAX (n, 1));
+      guint32 w[13];   /* mark, xid, CALL, 2, prog, vers, proc, flavor, length, gss version, gss proc, seq, service */
+
+      for (gsize k = 0; k < n; k++)
+        b[k] = (guint8) g_ascii_strtoull ((char[3]) { (*l)[2 * k], (*l)[2 * k + 1], 0 }, NULL, 16);
+      if (n < sizeof w)
+        continue;
+      memcpy (w, b, sizeof w);
+      if (GUINT32_FROM_BE (w[2]) != 0 /* CALL */ || GUINT32_FROM_BE (w[4]) != WSIM_TEST_PROG
+          || GUINT32_FROM_BE (w[6]) != WSIM_TEST_ECHO)
+        continue;
+      cc.flavor = GUINT32_FROM_BE (w[7]);
+      if (cc.flavor == WSIM_RPCSEC_GSS)
+        cc.service = GUINT32_FROM_BE (w[12]);
+      return cc;
+    }
+  cr_assert_fail ("no ECHO call in the capture");
+  return cc;
+}
+
+static gboolean
+file_contains (const char *file, const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  cr_assert (g_file_get_contents (file, &data, &len, NULL));
+  return memmem (data, len, needle, strlen (needle)) != NULL;
+}
+
+static void
+one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
+{
+  g_autofree char *file = g_strdup_printf ("%s/%s.pcapng", dir, wsim_authn_level_word (level));
+  guint16 port = wsim_test_port (wsim_test_server_thread_address (srv));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimRpcClient) client = NULL;
+  g_autoptr(WsimAuth) auth = NULL;
+  wsim_test_blob in = { .wsim_test_blob_len = sizeof MARKER - 1, .wsim_test_blob_val = (char *) MARKER };
+  wsim_test_blob out = { 0 };
+  Capture capture = capture_start (file, port);
+  CallCred cc;
+
+  client = wsim_rpc_client_connect (ctx, wsim_test_server_thread_address (srv), WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+  cr_assert_not_null (client);
+  auth = wsim_auth_for_level (client, level, wsim_gss_mech_kerberos (), "wbem@localhost", NULL, &error);
+  cr_assert_not_null (auth, "%s", error ? error->message : "");
+  wsim_rpc_client_set_auth (client, auth);
+  cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ECHO, WSIM_XDRPROC (xdr_wsim_test_blob), &in,
+                                        WSIM_XDRPROC (xdr_wsim_test_blob), &out, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  xdr_free (WSIM_XDRPROC (xdr_wsim_test_blob), &out);
+  g_clear_pointer (&client, wsim_rpc_client_unref);
+  capture_stop (&capture);
+
+  cc = dissect_echo (file, port);
+  cr_assert_eq (cc.flavor, want_flavor, "%s: flavor %u on the wire", wsim_authn_level_name (level), cc.flavor);
+  cr_assert_eq (cc.service, want_service, "%s: service %u on the wire", wsim_authn_level_name (level), cc.service);
+  cr_assert_eq (file_contains (file, MARKER), level != RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+                "%s: the marker %s the capture", wsim_authn_level_name (level),
+                level == RPC_C_AUTHN_LEVEL_PKT_PRIVACY ? "must not be in" : "must be in");
+}
+
+Test (wirelevels, each_level_is_distinct_on_the_wire)
+{
+  one_level (RPC_C_AUTHN_LEVEL_NONE, 0, 0);
+  one_level (RPC_C_AUTHN_LEVEL_CONNECT, 0, 0);
+  one_level (RPC_C_AUTHN_LEVEL_CALL, 6, 1);
+  one_level (RPC_C_AUTHN_LEVEL_PKT, 6, 1);
+  one_level (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, 6, 2);
+  one_level (RPC_C_AUTHN_LEVEL_PKT_PRIVACY, 6, 3);
+}
