@@ -85,6 +85,24 @@ conn_report_closed (WsimConn *conn, GError *error)
     conn->callbacks->closed (conn, error, conn->user_data);
 }
 
+/* What a failed recv/send means: IO_RETRY (EINTR), IO_WAIT (the kernel is not ready), or
+ * IO_FAILED (the connection is broken; the failure is reported from the dispatch). */
+typedef enum { IO_RETRY, IO_WAIT, IO_FAILED } IoOutcome;
+
+static IoOutcome
+conn_io_error (WsimConn *conn, const char *what)
+{
+  int e = errno;
+
+  if (e == EINTR)
+    return IO_RETRY;
+  if (e == EAGAIN || e == EWOULDBLOCK)
+    return IO_WAIT;
+  conn_fail (conn, g_error_new (G_IO_ERROR, g_io_error_from_errno (e), "%s failed: %s", what,
+                                g_strerror (e)));
+  return IO_FAILED;
+}
+
 /* Dispatches records from @data. Returns how many bytes were consumed; fewer than @len
  * when the owner paused or closed the connection meanwhile. */
 static gsize
@@ -174,13 +192,8 @@ conn_read (WsimConn *conn)
 
       if (n < 0)
         {
-          int e = errno;
-
-          if (e == EINTR)
+          if (conn_io_error (conn, "receive") == IO_RETRY)
             continue;
-          if (e != EAGAIN && e != EWOULDBLOCK)
-            conn_fail (conn, g_error_new (G_IO_ERROR, g_io_error_from_errno (e),
-                                          "receive failed: %s", g_strerror (e)));
           break;
         }
       if (n == 0)
@@ -436,13 +449,8 @@ conn_flush (WsimConn *conn)
       n = sendmsg (conn->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
       if (n < 0)
         {
-          int e = errno;
-
-          if (e == EINTR)
+          if (conn_io_error (conn, "send") == IO_RETRY)
             continue;
-          if (e != EAGAIN && e != EWOULDBLOCK)
-            conn_fail (conn, g_error_new (G_IO_ERROR, g_io_error_from_errno (e),
-                                          "send failed: %s", g_strerror (e)));
           break;
         }
       conn->last_activity = g_get_monotonic_time ();
@@ -487,14 +495,12 @@ wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf)
 
           if (n < 0)
             {
-              int e = errno;
+              IoOutcome o = conn_io_error (conn, "send");
 
-              if (e == EINTR)
+              if (o == IO_RETRY)
                 continue;
-              if (e != EAGAIN && e != EWOULDBLOCK)
+              if (o == IO_FAILED)
                 {
-                  conn_fail (conn, g_error_new (G_IO_ERROR, g_io_error_from_errno (e),
-                                                "send failed: %s", g_strerror (e)));
                   wsim_xdrbuf_free (buf);
                   return;
                 }
