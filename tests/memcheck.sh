@@ -15,8 +15,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 case "$mode" in
   valgrind)
-    # System daemons a test starts (rpcbind) are not ours to check, and drop privileges.
-    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local,*/tshark,*/dumpcap' \
+    # Programs a test starts that are not ours to check: system daemons and tools (which
+    # drop privileges or leak by design) and the stock libtirpc reference server.
+    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local,*/tshark,*/dumpcap,*/tirpc-testprog-server' \
       --child-silent-after-fork=no \
       --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
       --suppressions="$here/valgrind.supp" --log-file="$dir/vg.%p" "$@"

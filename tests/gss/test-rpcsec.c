@@ -2,6 +2,7 @@
  * and NTLMSSP, at the three services: the exchange, the caller's principal, results intact,
  * and a context that belongs to one connection only. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wsim-auth-gss.h"
@@ -429,4 +430,35 @@ Test (rpcsec, level_names_parse_both_ways, .init = NULL, .fini = NULL)
   cr_assert_not (wsim_authn_level_parse ("secret", &l));
   cr_assert_str_eq (wsim_authn_level_word (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY), "pktIntegrity");
   cr_assert_eq (wsim_authn_level_on_stream (RPC_C_AUTHN_LEVEL_CALL), RPC_C_AUTHN_LEVEL_PKT);
+}
+
+/* ---- our client against stock libtirpc's RPCSEC_GSS server --------------------------- */
+
+Test (rpcsec, our_client_against_stock_libtirpc_kerberos_server)
+{
+  char *argv[] = { (char *) WSIM_TIRPC_SERVER, (char *) "0", (char *) "wbem@localhost", NULL };
+  g_autoptr(GError) error = NULL;
+  WsimTestChild child;
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = NULL;
+
+  cr_assert (wsim_test_child_spawn (&child, argv, 10000, &error), "%s", error ? error->message : "");
+  addr = g_inet_socket_address_new (lo, (guint16) atoi (child.first_line));
+  for (WsimGssService svc = WSIM_GSS_SVC_NONE; svc <= WSIM_GSS_SVC_PRIVACY; svc++)
+    {
+      g_autoptr(WsimRpcClient) client = wsim_rpc_client_connect (ctx, addr, WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+      g_autoptr(WsimAuth) auth = NULL;
+      wsim_test_pair p = { 30, 12 };
+      int sum = 0;
+
+      cr_assert_not_null (client, "%s", error ? error->message : "");
+      auth = wsim_auth_gss_establish (client, wsim_gss_mech_kerberos (), "wbem@localhost", NULL, svc, &error);
+      cr_assert_not_null (auth, "service %d: %s", svc, error ? error->message : "");
+      wsim_rpc_client_set_auth (client, auth);
+      cr_assert (wsim_rpc_client_call_sync (client, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                                            WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
+                 "service %d: %s", svc, error ? error->message : "");
+      cr_assert_eq (sum, 42);
+    }
+  wsim_test_child_stop (&child);
 }

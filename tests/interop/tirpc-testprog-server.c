@@ -21,7 +21,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gssapi/gssapi.h>
 #include <rpc/rpc.h>
+#include <rpc/svc_auth_gss.h>
 
 #include "wsim_testprog.h"
 
@@ -140,8 +142,24 @@ main (int argc, char **argv)
 {
   /* Optional: the send/receive buffer size (0, libtirpc's default, unless given): the
    * interop tests keep the default so that large replies arrive in several fragments;
-   * the transport benchmark raises it for 64 KiB echoes. */
+   * the transport benchmark raises it for 64 KiB echoes. A second argument, a host-based
+   * service name ("wbem@localhost"), turns on libtirpc's own RPCSEC_GSS server with that
+   * acceptor name (Kerberos, from the keytab in KRB5_KTNAME). */
   unsigned bufsize = argc > 1 ? (unsigned) strtoul (argv[1], NULL, 10) : 0;
+
+  if (argc > 2)
+    {
+      gss_buffer_desc nb = { strlen (argv[2]), argv[2] };
+      gss_name_t name = GSS_C_NO_NAME;
+      OM_uint32 minor;
+
+      if (GSS_ERROR (gss_import_name (&minor, &nb, GSS_C_NT_HOSTBASED_SERVICE, &name))
+          || !svcauth_gss_set_svc_name (name))
+        {
+          fprintf (stderr, "tirpc-testprog-server: cannot serve RPCSEC_GSS as %s\n", argv[2]);
+          return 1;
+        }
+    }
   struct sockaddr_in sin;
   socklen_t sin_len = sizeof sin;
   struct sigaction sa;
