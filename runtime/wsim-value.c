@@ -349,31 +349,36 @@ append_scalar_text (GString *out, const wsim_value *v)
     g_string_append (out, s);
 }
 
+/* A value as text: a scalar by @scalar, an array as @open elem @sep elem … @close. */
+static void
+append_value (GString *out, const wsim_value *v, const char *open, const char *sep,
+              const char *close, void (*scalar) (GString *, const wsim_value *))
+{
+  if (!is_array (v))
+    {
+      scalar (out, v);
+      return;
+    }
+  g_string_append (out, open);
+  for (u_int i = 0, n = array_length (v); i < n; i++)
+    {
+      wsim_value elem;
+
+      array_element (v, i, &elem);
+      if (i > 0)
+        g_string_append (out, sep);
+      scalar (out, &elem);
+    }
+  g_string_append (out, close);
+}
+
 char *
 wsim_value_to_string (const wsim_value *v)
 {
   GString *out = g_string_new (NULL);
 
-  if (v == NULL)
-    return g_string_free (out, FALSE);
-  if (is_array (v))
-    {
-      u_int n = array_length (v);
-
-      g_string_append_c (out, '{');
-      for (u_int i = 0; i < n; i++)
-        {
-          wsim_value elem;
-
-          array_element (v, i, &elem);
-          if (i > 0)
-            g_string_append (out, ", ");
-          append_scalar_text (out, &elem);
-        }
-      g_string_append_c (out, '}');
-    }
-  else
-    append_scalar_text (out, v);
+  if (v != NULL)
+    append_value (out, v, "{", ", ", "}", append_scalar_text);
   return g_string_free (out, FALSE);
 }
 
@@ -496,24 +501,7 @@ wsim_value_to_json (const wsim_value *v, GString *out)
       g_string_append (out, "null");
       return;
     }
-  if (is_array (v))
-    {
-      u_int n = array_length (v);
-
-      g_string_append_c (out, '[');
-      for (u_int i = 0; i < n; i++)
-        {
-          wsim_value elem;
-
-          array_element (v, i, &elem);
-          if (i > 0)
-            g_string_append_c (out, ',');
-          append_scalar_json (out, &elem);
-        }
-      g_string_append_c (out, ']');
-    }
-  else
-    append_scalar_json (out, v);
+  append_value (out, v, "[", ",", "]", append_scalar_json);
 }
 
 /* ---------------------------------------------------------------- comparing */
