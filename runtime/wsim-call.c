@@ -4,12 +4,13 @@
  * type, batches them and sends Indicate callbacks to the sink host, at most
  * max_indicates_in_flight at a time. A full batch with the window full makes
  * post_instance() answer BUSY: the provider stops, and resume() is called when an
- * Indicate reply makes room. A partial batch leaves as soon as nothing is in flight, so
- * small results are not held back.
+ * Indicate reply makes room. A partial batch leaves as soon as nothing is in flight or the
+ * result is known, so small results are not held back; the final SetStatus then follows on
+ * the same connection without waiting for the Indicate replies.
  *
  * Every ending goes through call_send_final() (a SetStatus reaches the sink) or
- * call_teardown() (the sink host cannot be reached); both set final_sent first, so a call
- * ends once. The contract is enforced here whatever the provider does: a second result,
+ * call_abandon() (the sink host cannot be reached); both set final_sent first, so a call
+ * ends once, and call_end() never runs inside a provider operation (it is deferred). The contract is enforced here whatever the provider does: a second result,
  * or instances after the result, are traced as violations and dropped; a provider that
  * returns with no result, no timer pending and no BUSY to resume from can never post one,
  * so the call ends with WBEM_E_PROVIDER_FAILURE at once.
