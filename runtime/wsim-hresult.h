@@ -41,7 +41,8 @@ G_BEGIN_DECLS
   X (WBEM_E_SERVER_TOO_BUSY,               0x80041045u, "server too busy")                  \
   X (WBEM_E_TIMED_OUT,                     0x80041069u, "timed out")                        \
   X (WBEM_E_ENCRYPTED_CONNECTION_REQUIRED, 0x80041087u, "encrypted connection required")    \
-  X (E_ACCESSDENIED,                       0x80070005u, "general access denied")
+  X (E_ACCESSDENIED,                       0x80070005u, "general access denied")           \
+  X (RPC_E_TOO_LATE,                       0x80010119u, "security must be initialized before any interfaces are marshalled or unmarshalled")
 
 /**
  * WsimHResult: an HRESULT. The WBEM_* and E_* names are WMI's, with WMI's values.

@@ -1,0 +1,105 @@
+/* wsim-security.h: how a client authenticates to a server: the security blanket, the
+ * process-wide default (the CoInitializeSecurity analogue) and the map from a blanket to a
+ * GSS-API mechanism and names.
+ *
+ * A blanket says which authentication level (RPC_C_AUTHN_LEVEL_*, wsim-authn-level.h),
+ * impersonation level and authentication service to use, and optionally who to be and whom
+ * to expect. A process sets its default once with wsim_security_initialize(); each
+ * WsimServices proxy starts from the default and may be given its own blanket with
+ * wsim_services_set_blanket() (the CoSetProxyBlanket analogue). A scripting moniker
+ * (wsim-moniker.h) parses into a blanket.
+ *
+ * Threading: the process default is set once, before other threads use it, and read from
+ * any thread afterwards. A WsimBlanket value is plain data owned by whoever holds it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-authn-level.h"
+
+G_BEGIN_DECLS
+
+/** WsimImpLevel: COM's impersonation levels (RPC_C_IMP_LEVEL_*), with Microsoft's values. */
+typedef enum {
+  RPC_C_IMP_LEVEL_DEFAULT = 0,
+  RPC_C_IMP_LEVEL_ANONYMOUS = 1,
+  RPC_C_IMP_LEVEL_IDENTIFY = 2,
+  RPC_C_IMP_LEVEL_IMPERSONATE = 3,
+  RPC_C_IMP_LEVEL_DELEGATE = 4,
+} WsimImpLevel;
+
+/* Authentication services (RPC_C_AUTHN_*), with Microsoft's values. */
+#define RPC_C_AUTHN_NONE          0u
+#define RPC_C_AUTHN_GSS_NEGOTIATE 9u
+#define RPC_C_AUTHN_WINNT         10u   /* NTLMSSP */
+#define RPC_C_AUTHN_GSS_KERBEROS  16u
+#define RPC_C_AUTHN_DEFAULT       0xFFFFFFFFu
+
+/**
+ * WsimBlanket: a security blanket.
+ * @authn_level: RPC_C_AUTHN_LEVEL_*; DEFAULT is negotiated with the server when the
+ *   connection is made (the server's configured level, never NONE)
+ * @imp_level: RPC_C_IMP_LEVEL_*; DELEGATE asks the mechanism for a delegable credential,
+ *   the others are carried for the caller's information (GSS-API has no other knob)
+ * @authn_svc: RPC_C_AUTHN_WINNT (NTLMSSP), RPC_C_AUTHN_GSS_KERBEROS, or RPC_C_AUTHN_DEFAULT
+ *   (NTLMSSP, as Negotiate falls back to it on a machine without a domain)
+ * @domain: (nullable) (owned) the authority's domain: ntlmdomain:DOM, or the DOM of
+ *   kerberos:DOM\SERVER
+ * @server_principal: (nullable) (owned) the server's name for Kerberos (the SERVER of
+ *   kerberos:DOM\SERVER); NULL: the host the client connects to
+ * @user: (nullable) (owned) who to be: "DOM\\user", "user@REALM" or "user"; NULL: the
+ *   process's default credentials
+ */
+typedef struct {
+  WsimAuthnLevel authn_level;
+  WsimImpLevel   imp_level;
+  guint32        authn_svc;
+  char          *domain;
+  char          *server_principal;
+  char          *user;
+} WsimBlanket;
+
+/** The blanket every process starts with: DEFAULT level, IMPERSONATE, RPC_C_AUTHN_DEFAULT. */
+#define WSIM_BLANKET_INIT { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, \
+                            RPC_C_AUTHN_DEFAULT, NULL, NULL, NULL }
+
+/** wsim_blanket_clear: frees the strings of @b and resets it to WSIM_BLANKET_INIT. */
+void wsim_blanket_clear (WsimBlanket *b);
+
+/** wsim_blanket_copy: makes @dst (cleared first) a deep copy of @src. */
+void wsim_blanket_copy (WsimBlanket *dst, const WsimBlanket *src);
+
+/**
+ * wsim_blanket_check:
+ * Returns: TRUE if every field holds a known value; FALSE with G_IO_ERROR_INVALID_ARGUMENT
+ *   naming the bad field.
+ */
+gboolean wsim_blanket_check (const WsimBlanket *b, GError **error);
+
+/** Returns: (transfer none) "RPC_C_IMP_LEVEL_IMPERSONATE", or "?". */
+const char *wsim_imp_level_name (WsimImpLevel level);
+
+/**
+ * wsim_imp_level_parse:
+ * Accepts the scripting words (anonymous, identify, impersonate, delegate, default; any
+ * case), the RPC_C_IMP_LEVEL_* names and the numbers 0-4.
+ */
+gboolean wsim_imp_level_parse (const char *text, WsimImpLevel *out);
+
+/** Returns: (transfer none) "ntlm", "kerberos", "default", or "?". */
+const char *wsim_authn_svc_name (guint32 authn_svc);
+
+/**
+ * wsim_security_initialize:
+ * Sets the process-wide default blanket, once (the CoInitializeSecurity analogue). A second
+ * call fails with RPC_E_TOO_LATE (0x80010119) in WSIM_WBEM_ERROR, as COM's does.
+ */
+gboolean wsim_security_initialize (const WsimBlanket *blanket, GError **error);
+
+/** wsim_security_get_default: copies the process default into @out (cleared first). */
+void wsim_security_get_default (WsimBlanket *out);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsimBlanket, wsim_blanket_clear)
+
+G_END_DECLS
