@@ -62,6 +62,9 @@ const WsimSvcAuthOps *wsim_svc_auth_gss (void);
  */
 const char *wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req);
 
+/** Returns: (nullable) the mechanism's name ("kerberos", "ntlm") of that first context. */
+const char *wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req);
+
 /**
  * wsim_auth_for_level:
  * The flavor that gives @level on the wire (see wsim-authn-level.h): AUTH_NONE for NONE;

@@ -341,6 +341,12 @@ wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *
 }
 
 void
+wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech)
+{
+  req->identity.mech = mech;
+}
+
+void
 wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestroyNotify destroy)
 {
   if (req->auth_data_destroy != NULL)

@@ -117,6 +117,8 @@ typedef struct {
  * @flavor: AUTH_NONE (0), AUTH_SYS (1), RPCSEC_GSS (6), …
  * @principal: (nullable) a printable name: "uid:gid@machine" for AUTH_SYS, the GSS
  *   principal for RPCSEC_GSS, NULL for AUTH_NONE
+ * @mech: (nullable) the GSS mechanism that authenticated the caller ("kerberos", "ntlm"),
+ *   also at CONNECT; NULL for AUTH_NONE and AUTH_SYS. A static string.
  * @uid, @gid: AUTH_SYS ids, G_MAXUINT32 otherwise
  * @level: the RPC_C_AUTHN_LEVEL_* the call came at (wsim-authn-level.h): NONE for AUTH_NONE
  *   and AUTH_SYS (a claim is not authentication), CONNECT for AUTH_NONE on a connection
@@ -125,6 +127,7 @@ typedef struct {
 typedef struct {
   guint32     flavor;
   const char *principal;
+  const char *mech;
   guint32     uid;
   guint32     gid;
   guint32     level;
@@ -240,6 +243,12 @@ gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
  */
 void wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
                                     guint32 uid, guint32 gid, guint32 level);
+
+/**
+ * wsim_rpc_request_set_mechanism:
+ * For server flavors: names the GSS mechanism behind the identity; @mech is a static string.
+ */
+void wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech);
 
 /**
  * wsim_rpc_request_set_auth_data:

@@ -27,6 +27,7 @@ typedef struct {
   GHashTable *by_handle;       /* handle -> (owned ref) SvcCtx* */
   guint32     next_handle;
   char       *connected_as;    /* (owned) (nullable) the first principal established here */
+  const WsimGssMech *connected_mech;  /* (nullable) … and its mechanism */
 } ConnContexts;
 
 /* What a request remembers for its reply. */
@@ -233,7 +234,10 @@ control_init (WsimRpcRequest *req, const Cred *cred)
   if (wsim_gss_context_is_established (c->gss))
     {
       if (cc->connected_as == NULL)
-        cc->connected_as = g_strdup (wsim_gss_context_get_peer (c->gss));
+        {
+          cc->connected_as = g_strdup (wsim_gss_context_get_peer (c->gss));
+          cc->connected_mech = wsim_gss_context_get_mech (c->gss);
+        }
       /* Proof of the context: a MIC over the window, as the reply verifier. */
       g_autoptr(GBytes) win = wsim_gss_seq_bytes (WSIM_GSS_SEQ_WINDOW);
 
@@ -314,6 +318,7 @@ svc_gss_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *rec
                                  cred.service == WSIM_GSS_SVC_PRIVACY ? RPC_C_AUTHN_LEVEL_PKT_PRIVACY
                                  : cred.service == WSIM_GSS_SVC_INTEGRITY ? RPC_C_AUTHN_LEVEL_PKT_INTEGRITY
                                  : RPC_C_AUTHN_LEVEL_PKT);
+  wsim_rpc_request_set_mechanism (req, wsim_gss_mech_get_name (wsim_gss_context_get_mech (c->gss)));
   return WSIM_SVC_AUTH_OK;
 }
 
@@ -362,6 +367,14 @@ wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req)
   ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
 
   return cc != NULL ? cc->connected_as : NULL;
+}
+
+const char *
+wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req)
+{
+  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
+
+  return cc != NULL && cc->connected_mech != NULL ? wsim_gss_mech_get_name (cc->connected_mech) : NULL;
 }
 
 static const WsimSvcAuthOps svc_auth_gss_ops = {
