@@ -49,7 +49,8 @@ wsim_gss_mech_ntlmssp (void)
 const char *
 wsim_gss_mech_get_name (const WsimGssMech *mech)
 {
-  return mech->name;
+  /* NULL: an acceptor whose peer used a mechanism without a table here. */
+  return mech != NULL ? mech->name : "gss";
 }
 
 const WsimGssMech *

@@ -37,7 +37,7 @@ typedef struct _WsimGssContext WsimGssContext;
 const WsimGssMech *wsim_gss_mech_kerberos (void);
 /** Returns: (transfer none) the NTLMSSP mechanism (1.3.6.1.4.1.311.2.2.10, gss-ntlmssp). */
 const WsimGssMech *wsim_gss_mech_ntlmssp (void);
-/** Returns: (transfer none) "kerberos" or "ntlm". */
+/** Returns: (transfer none) "kerberos" or "ntlm"; "gss" for NULL (a mechanism without a table). */
 const char *wsim_gss_mech_get_name (const WsimGssMech *mech);
 /** Returns: (transfer none) (nullable) the mechanism called @name ("kerberos", "ntlm"). */
 const WsimGssMech *wsim_gss_mech_lookup (const char *name);

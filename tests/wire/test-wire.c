@@ -464,6 +464,15 @@ check_wsim_exec_query_async_args (const wsim_exec_query_async_args *e,
 }
 
 static void
+check_wsim_security_info (const wsim_security_info *e, const wsim_security_info *g,
+                          const char *where)
+{
+  cr_assert_eq (g->default_level, e->default_level, "%s: default_level", where);
+  cr_assert_eq (g->min_level, e->min_level, "%s: min_level", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+}
+
+static void
 check_wsim_async_res (const wsim_async_res *e, const wsim_async_res *g, const char *where)
 {
   cr_assert_eq (g->hresult, e->hresult, "%s: hresult", where);
@@ -786,6 +795,14 @@ DEFINE_VECTOR (exec_query_async_args, wsim_exec_query_async_args,
   o->flags = 0;
   fill_sink_locator (&o->sink);
   o->call_id = 44;
+}
+
+DEFINE_VECTOR (security_info, wsim_security_info,
+               "NEGOTIATE_SECURITY (64) result: default PKT_INTEGRITY, minimum CONNECT, hardened")
+{
+  o->default_level = 5;
+  o->min_level = 2;
+  o->flags = WSIM_SECURITY_HARDENED;
 }
 
 DEFINE_VECTOR (async_res, wsim_async_res, "*_ASYNC / CANCEL_ASYNC_CALL result: WBEM_S_NO_ERROR")
