@@ -987,8 +987,8 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
       }
     g_ptr_array_add (same, call);
   }
-  wsim_trace_add (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
-                  "%s (sink %s)", spec->what, call->sink_key);
+  wsim_trace_add_auth (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
+                       spec->caller, "%s (sink %s)", spec->what, call->sink_key);
 
   /* The *Async call returns before the provider runs. */
   call->resume_queued = TRUE;

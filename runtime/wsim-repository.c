@@ -24,6 +24,7 @@ struct _ClassEntry {
 typedef struct {
   char       *name;                /* (owned) canonical: "root\cimv2" */
   GHashTable *classes;             /* (owned) casefolded class name -> (owned) ClassEntry* */
+  gboolean    requires_encryption; /* WMI's RequiresEncryption namespace qualifier */
 } Namespace;
 
 struct _WsimRepository {
@@ -163,6 +164,25 @@ wsim_repository_canonical_namespace (WsimRepository *repo, const char *path, GEr
   Namespace *ns = ns_lookup (repo, path, error);
 
   return ns != NULL ? g_strdup (ns->name) : NULL;
+}
+
+gboolean
+wsim_repository_set_requires_encryption (WsimRepository *repo, const char *path, gboolean on,
+                                         GError **error)
+{
+  Namespace *ns = ns_lookup (repo, path, error);
+
+  if (ns != NULL)
+    ns->requires_encryption = on;
+  return ns != NULL;
+}
+
+gboolean
+wsim_repository_get_requires_encryption (WsimRepository *repo, const char *path)
+{
+  Namespace *ns = ns_lookup (repo, path, NULL);
+
+  return ns != NULL && ns->requires_encryption;
 }
 
 static GHashTable *

@@ -39,6 +39,19 @@ gboolean wsim_repository_add_namespace (WsimRepository *repo, const char *path, 
 char *wsim_repository_canonical_namespace (WsimRepository *repo, const char *path, GError **error);
 
 /**
+ * wsim_repository_set_requires_encryption:
+ * Marks @path RequiresEncryption (WMI's namespace qualifier): requests for it below
+ * RPC_C_AUTHN_LEVEL_PKT_PRIVACY are refused with WBEM_E_ENCRYPTED_CONNECTION_REQUIRED.
+ * Only that namespace; its children keep their own setting.
+ * Returns: FALSE with WBEM_E_INVALID_NAMESPACE if it does not exist.
+ */
+gboolean wsim_repository_set_requires_encryption (WsimRepository *repo, const char *path,
+                                                  gboolean on, GError **error);
+
+/** Returns: whether @path (any spelling) requires encryption; FALSE if it does not exist. */
+gboolean wsim_repository_get_requires_encryption (WsimRepository *repo, const char *path);
+
+/**
  * wsim_repository_register_provider:
  * @ns: the namespace its classes go into (created if missing)
  * @provider: (not nullable) a table that outlives the repository

@@ -24,7 +24,27 @@ struct _WsimServer {
   GHashTable       *callbacks;      /* endpoint -> (owned) WsimRpcClient*: sink hosts we call */
   guint64           next_seq;
   gboolean          shutting_down;
+  WsimServerSecurity security;
 };
+
+/* ---- wsim-server-security.c ---- */
+
+/** Sets the default security and lets RPCSEC_GSS in (at creation). */
+void wsim_server_security_init (WsimServer *server);
+
+/**
+ * wsim_server_check_access:
+ * The security checks of WsimServerSecurity for a request on @ns (NULL: no namespace yet).
+ * Returns: FALSE with the refusal's HRESULT in WSIM_WBEM_ERROR, traced with the caller.
+ */
+gboolean wsim_server_check_access (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                   guint64 call_id, const char *what, GError **error);
+
+/** Fills @out with who made @req (its principal points into the request). */
+void wsim_server_request_auth (WsimRpcRequest *req, WsimTraceAuth *out);
+
+/** The NEGOTIATE_SECURITY procedure. */
+void wsim_server_handle_negotiate (WsimRpcRequest *req, void *args, gpointer data);
 
 /**
  * WsimCallSpec: what an accepted async call is to do.
@@ -33,6 +53,7 @@ struct _WsimServer {
  *   the selected properties (and keys)
  * @path: (nullable) (transfer full) GetObjectAsync: the one instance with these keys
  * @what: a line for the trace
+ * @caller: who made the request (for the trace)
  */
 typedef struct {
   guint64               call_id;
@@ -44,6 +65,7 @@ typedef struct {
   struct _WsimWqlQuery *query;
   struct _WsimObjectPath *path;
   const char           *what;
+  const WsimTraceAuth  *caller;
 } WsimCallSpec;
 
 /**

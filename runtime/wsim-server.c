@@ -109,6 +109,8 @@ h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
 
   if (ns == NULL)
     res.hresult = WBEM_E_INVALID_NAMESPACE;
+  else if (!wsim_server_check_access (server, req, ns, 0, "OpenNamespace", &error))
+    res.hresult = wsim_hresult_from_error (error);
   else
     {
       guint i;
@@ -125,35 +127,36 @@ h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
 
 /* Checks what every *Async call carries; returns its namespace or NULL with *hr set. */
 static const char *
-check_async (WsimServer *server, guint64 ns_handle, gint32 flags, gint32 allowed,
-             const wsim_sink_locator *sink, WsimHResult *hr)
+check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint64 ns_handle,
+             gint32 flags, gint32 allowed, const wsim_sink_locator *sink, guint64 call_id,
+             GError **error)
 {
   const char *ns;
+  WsimHResult hr;
 
   if (server->shutting_down)
+    hr = WBEM_E_SHUTTING_DOWN;
+  else if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
+    hr = WBEM_E_INVALID_PARAMETER;
+  else
     {
-      *hr = WBEM_E_SHUTTING_DOWN;
-      return NULL;
-    }
-  if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
-    {
-      *hr = WBEM_E_INVALID_PARAMETER;
-      return NULL;
-    }
-  /* A sink the server could never call back is refused now, not discovered mid-call. */
-  {
-    g_autoptr(GSocketAddress) where = wsim_address_parse (sink->endpoint, NULL);
+      /* A sink the server could never call back is refused now, not discovered mid-call. */
+      g_autoptr(GSocketAddress) where = wsim_address_parse (sink->endpoint, NULL);
 
-    if (where == NULL)
-      {
-        *hr = WBEM_E_INVALID_PARAMETER;
-        return NULL;
-      }
-  }
+      hr = where == NULL ? WBEM_E_INVALID_PARAMETER : WBEM_S_NO_ERROR;
+    }
+  if (hr != WBEM_S_NO_ERROR)
+    {
+      wsim_set_error_hresult (error, hr, "%s refused", method);
+      return NULL;
+    }
   ns = ns_from_handle (server, ns_handle);
   if (ns == NULL)
-    *hr = WBEM_E_INVALID_NAMESPACE;
-  return ns;
+    {
+      wsim_set_error_hresult (error, WBEM_E_INVALID_NAMESPACE, "unknown namespace handle");
+      return NULL;
+    }
+  return wsim_server_check_access (server, req, ns, call_id, method, error) ? ns : NULL;
 }
 
 /* Accepts the call described by @spec: answers the request, then starts the call. */
@@ -163,12 +166,15 @@ accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass 
              WsimWqlQuery *query, WsimObjectPath *path, const char *what)
 {
   g_autoptr(GPtrArray) classes = wsim_repository_list_classes (server->repo, ns, cls, deep);
+  WsimTraceAuth caller;
   WsimCallSpec spec = {
+    .caller = &caller,
     .call_id = call_id, .ns = ns, .classes = classes, .flags = flags,
     .endpoint = sink->endpoint, .sink_id = sink->sink_id, .query = query, .path = path,
     .what = what,
   };
 
+  wsim_server_request_auth (req, &caller);
   reply_hresult (req, WBEM_S_NO_ERROR);
   wsim_call_start (server, &spec);
 }
@@ -178,16 +184,16 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
   const wsim_create_instance_enum_async_args *a = args;
-  WsimHResult hr = WBEM_S_NO_ERROR;
-  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_CREATE_INSTANCE_ENUM_FLAGS,
-                                &a->sink, &hr);
   g_autoptr(GError) error = NULL;
+  const char *ns = check_async (server, req, "CreateInstanceEnumAsync", a->ns_handle, a->flags,
+                                WSIM_CREATE_INSTANCE_ENUM_FLAGS,
+                                &a->sink, a->call_id, &error);
   g_autofree char *what = NULL;
   WsimClass *cls;
 
   if (ns == NULL)
     {
-      reply_hresult (req, hr);
+      reply_error (req, error);
       return;
     }
   cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, &error);
@@ -206,9 +212,10 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
   const wsim_get_object_async_args *a = args;
-  WsimHResult hr = WBEM_S_NO_ERROR;
-  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_GET_OBJECT_FLAGS, &a->sink, &hr);
   g_autoptr(GError) error = NULL;
+  const char *ns = check_async (server, req, "GetObjectAsync", a->ns_handle, a->flags,
+                                WSIM_GET_OBJECT_FLAGS, &a->sink,
+                                a->call_id, &error);
   g_autoptr(WsimObjectPath) path = NULL;
   g_autofree char *path_ns = NULL;
   g_autofree char *what = NULL;
@@ -216,7 +223,7 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
 
   if (ns == NULL)
     {
-      reply_hresult (req, hr);
+      reply_error (req, error);
       return;
     }
   path = wsim_object_path_parse (a->object_path, &error);
@@ -230,7 +237,8 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
     {
       path_ns = wsim_repository_canonical_namespace (server->repo,
                                                      wsim_object_path_get_namespace (path), &error);
-      if (path_ns == NULL)
+      if (path_ns == NULL
+          || !wsim_server_check_access (server, req, path_ns, a->call_id, "GetObjectAsync", &error))
         {
           reply_error (req, error);
           return;
@@ -277,16 +285,17 @@ h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
   const wsim_exec_query_async_args *a = args;
-  WsimHResult hr = WBEM_S_NO_ERROR;
-  const char *ns = check_async (server, a->ns_handle, a->flags, WSIM_EXEC_QUERY_FLAGS, &a->sink, &hr);
   g_autoptr(GError) error = NULL;
+  const char *ns = check_async (server, req, "ExecQueryAsync", a->ns_handle, a->flags,
+                                WSIM_EXEC_QUERY_FLAGS, &a->sink,
+                                a->call_id, &error);
   g_autoptr(WsimWqlQuery) query = NULL;
   g_autofree char *what = NULL;
   WsimClass *cls;
 
   if (ns == NULL)
     {
-      reply_hresult (req, hr);
+      reply_error (req, error);
       return;
     }
   if (!wsim_wql_check_language (a->query_language, &error)
@@ -312,6 +321,7 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
   const wsim_cancel_async_call_args *a = args;
+  g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
   GPtrArray *same;
   g_autoptr(GPtrArray) calls = NULL;
@@ -319,6 +329,12 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
   if (a->sink.endpoint == NULL || a->sink.endpoint[0] == '\0')
     {
       reply_hresult (req, WBEM_E_INVALID_PARAMETER);
+      return;
+    }
+  if (!wsim_server_check_access (server, req, ns_from_handle (server, a->ns_handle), 0,
+                                 "CancelAsyncCall", &error))
+    {
+      reply_error (req, error);
       return;
     }
   key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, a->sink.endpoint, a->sink.sink_id);
@@ -350,6 +366,8 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_create_instance_enum_async_args), h_create_instance_enum_async },
   { WSIM_EXEC_QUERY_ASYNC, "ExecQueryAsync", (xdrproc_t) xdr_wsim_exec_query_async_args,
     sizeof (wsim_exec_query_async_args), h_exec_query_async },
+  { WSIM_NEGOTIATE_SECURITY, "NegotiateSecurity", WSIM_XDRPROC (xdr_void), 0,
+    wsim_server_handle_negotiate },
 };
 
 static const WsimRpcProgram service_program = {
@@ -387,6 +405,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
                                              (GDestroyNotify) wsim_rpc_client_unref);
   server->rpc = wsim_rpc_server_new (server->context);
   wsim_rpc_server_add_program (server->rpc, &service_program, server);
+  wsim_server_security_init (server);
   return server;
 }
 

@@ -13,6 +13,7 @@
 
 #include <gio/gio.h>
 
+#include "wsim-authn-level.h"
 #include "wsim-hresult.h"
 #include "wsim-repository.h"
 #include "wsim-trace.h"
@@ -55,6 +56,37 @@ void        wsim_server_unref (WsimServer *server);
  */
 gboolean wsim_server_listen (WsimServer *server, GSocketAddress *address,
                              GSocketAddress **out_address, GError **error);
+
+/**
+ * WsimServerSecurity: what the server asks of its callers.
+ * @default_level: the level a client asking RPC_C_AUTHN_LEVEL_DEFAULT negotiates to
+ *   (PKT_INTEGRITY, what DCOM gives since its hardening); NONE and DEFAULT are raised to
+ *   CONNECT: DEFAULT never negotiates to NONE
+ * @min_level: requests below it are refused with WBEM_E_ACCESS_DENIED (NONE: no minimum)
+ * @hardening: DCOM hardening (KB5004442): requests below PKT_INTEGRITY are refused with
+ *   E_ACCESSDENIED, as a hardened Windows refuses the activation
+ *
+ * A namespace marked RequiresEncryption (wsim_repository_set_requires_encryption())
+ * refuses its requests below PKT_PRIVACY with WBEM_E_ENCRYPTED_CONNECTION_REQUIRED.
+ * The checks run in that order on every request but NULL and NEGOTIATE_SECURITY, and each
+ * refusal is a WSIM_TRACE_REFUSED event naming the caller. The server accepts AUTH_NONE,
+ * AUTH_SYS and RPCSEC_GSS (Kerberos from KRB5_KTNAME, NTLMSSP from NTLM_USER_FILE).
+ */
+typedef struct {
+  WsimAuthnLevel default_level;
+  WsimAuthnLevel min_level;
+  gboolean       hardening;
+} WsimServerSecurity;
+
+/** wsim_server_get_security: copies the server's security settings into @out. */
+void wsim_server_get_security (WsimServer *server, WsimServerSecurity *out);
+
+/**
+ * wsim_server_set_security:
+ * Returns: FALSE with G_IO_ERROR_INVALID_ARGUMENT for a level that is not RPC_C_AUTHN_LEVEL_*.
+ */
+gboolean wsim_server_set_security (WsimServer *server, const WsimServerSecurity *security,
+                                   GError **error);
 
 /** wsim_server_get_limits / set_limits: batching and flow control (see WsimServerLimits). */
 void wsim_server_get_limits (WsimServer *server, WsimServerLimits *out);

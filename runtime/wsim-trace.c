@@ -1,6 +1,8 @@
 /* wsim-trace.c: the event list of async calls (see wsim-trace.h). */
 #include "wsim-trace.h"
 
+#include "wsim-authn-level.h"
+
 struct _WsimTrace {
   gint       ref_count;     /* atomic */
   GMutex     lock;
@@ -14,6 +16,7 @@ event_free (gpointer p)
   WsimTraceEvent *e = p;
 
   g_free (e->detail);
+  g_free ((char *) e->auth.principal);
   g_free (e);
 }
 
@@ -23,6 +26,7 @@ event_copy (const WsimTraceEvent *e)
   WsimTraceEvent *c = g_memdup2 (e, sizeof *e);
 
   c->detail = g_strdup (e->detail);
+  c->auth.principal = g_strdup (e->auth.principal);
   return c;
 }
 
@@ -54,9 +58,9 @@ wsim_trace_unref (WsimTrace *trace)
   g_free (trace);
 }
 
-void
-wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr, guint64 n,
-                const char *format, ...)
+static void
+trace_push (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr, guint64 n,
+            const WsimTraceAuth *auth, const char *format, va_list ap)
 {
   WsimTraceEvent *e = g_new0 (WsimTraceEvent, 1);
 
@@ -66,12 +70,12 @@ wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResu
   e->hr = hr;
   e->n = n;
   if (format != NULL)
+    e->detail = g_strdup_vprintf (format, ap);
+  if (auth != NULL)
     {
-      va_list ap;
-
-      va_start (ap, format);
-      e->detail = g_strdup_vprintf (format, ap);
-      va_end (ap);
+      e->has_auth = TRUE;
+      e->auth = *auth;
+      e->auth.principal = g_strdup (auth->principal);
     }
   g_mutex_lock (&trace->lock);
   g_queue_push_tail (&trace->events, e);
@@ -81,6 +85,28 @@ wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResu
       trace->n_dropped++;
     }
   g_mutex_unlock (&trace->lock);
+}
+
+void
+wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr, guint64 n,
+                const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  trace_push (trace, kind, call_id, hr, n, NULL, format, ap);
+  va_end (ap);
+}
+
+void
+wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
+                     guint64 n, const WsimTraceAuth *auth, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  trace_push (trace, kind, call_id, hr, n, auth, format, ap);
+  va_end (ap);
 }
 
 GPtrArray *
@@ -124,7 +150,7 @@ wsim_trace_kind_name (WsimTraceKind kind)
     [WSIM_TRACE_START] = "start", [WSIM_TRACE_INDICATE] = "indicate",
     [WSIM_TRACE_PROGRESS] = "progress", [WSIM_TRACE_CANCEL] = "cancel",
     [WSIM_TRACE_VIOLATION] = "violation", [WSIM_TRACE_FINAL] = "final",
-    [WSIM_TRACE_TEARDOWN] = "teardown",
+    [WSIM_TRACE_TEARDOWN] = "teardown", [WSIM_TRACE_REFUSED] = "refused",
   };
 
   return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";
@@ -164,6 +190,18 @@ wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out)
       if (name != NULL)
         g_string_append_printf (out, ",\"status\":\"%s\"", name);
       g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, e->n);
+      if (e->has_auth)
+        {
+          g_string_append_printf (out, ",\"level\":\"%s\"",
+                                  wsim_authn_level_word ((WsimAuthnLevel) e->auth.level));
+          if (e->auth.mech != NULL)
+            g_string_append_printf (out, ",\"mech\":\"%s\"", e->auth.mech);
+          if (e->auth.principal != NULL)
+            {
+              g_string_append (out, ",\"principal\":");
+              json_string (out, e->auth.principal);
+            }
+        }
       if (e->detail != NULL)
         {
           g_string_append (out, ",\"detail\":");

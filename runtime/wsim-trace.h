@@ -24,7 +24,20 @@ typedef enum {
   WSIM_TRACE_VIOLATION,  /* the provider broke its contract; detail says how */
   WSIM_TRACE_FINAL,      /* the final SetStatus; hr and detail: the status and why */
   WSIM_TRACE_TEARDOWN,   /* the call ended without a SetStatus reaching the sink; detail: why */
+  WSIM_TRACE_REFUSED,    /* a request was refused for its security; hr and detail: why */
 } WsimTraceKind;
+
+/**
+ * WsimTraceAuth: who a request came from, or how a callback was made.
+ * @level: the RPC_C_AUTHN_LEVEL_* on the wire
+ * @mech: (nullable) the GSS mechanism's name ("kerberos", "ntlm"); a static string
+ * @principal: (nullable) the authenticated principal
+ */
+typedef struct {
+  guint32     level;
+  const char *mech;
+  const char *principal;
+} WsimTraceAuth;
 
 typedef struct {
   gint64        time_us;   /* monotonic */
@@ -33,6 +46,8 @@ typedef struct {
   WsimHResult   hr;
   guint64       n;
   char         *detail;    /* (owned) (nullable) */
+  gboolean      has_auth;  /* @auth is meaningful */
+  WsimTraceAuth auth;      /* its principal is owned by the event */
 } WsimTraceEvent;
 
 typedef struct _WsimTrace WsimTrace;
@@ -44,6 +59,11 @@ void       wsim_trace_unref (WsimTrace *trace);
 /** Records an event; @format (nullable) gives its detail. Any thread. */
 void wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
                      guint64 n, const char *format, ...) G_GNUC_PRINTF (6, 7);
+
+/** Like wsim_trace_add(), with who made the request (or how a callback went). Any thread. */
+void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
+                          guint64 n, const WsimTraceAuth *auth, const char *format, ...)
+  G_GNUC_PRINTF (7, 8);
 
 /**
  * wsim_trace_get_events:
