@@ -42,6 +42,7 @@ G_BEGIN_DECLS
   X (WBEM_E_TIMED_OUT,                     0x80041069u, "timed out")                        \
   X (WBEM_E_ENCRYPTED_CONNECTION_REQUIRED, 0x80041087u, "encrypted connection required")    \
   X (E_ACCESSDENIED,                       0x80070005u, "general access denied")           \
+  X (MK_E_SYNTAX,                          0x800401E4u, "invalid moniker syntax")          \
   X (RPC_E_TOO_LATE,                       0x80010119u, "security must be initialized before any interfaces are marshalled or unmarshalled")
 
 /**
