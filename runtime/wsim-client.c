@@ -2,41 +2,54 @@
 #include "wsim-client.h"
 
 #include "wsim-address.h"
-#include "wsim-rpc-client.h"
+#include "wsim-channel.h"
 #include "wsim_service.h"
 
 struct _WsimClient {
   gint           ref_count;   /* atomic */
-  GMainContext  *rpc_context; /* (owned) private: drives @rpc only */
-  GSocketAddress *address;    /* (owned) the server, to reconnect to */
-  WsimRpcClient *rpc;         /* (owned) the service connection */
+  GMainContext  *rpc_context; /* (owned) private: drives the channels' calls only */
+  GSocketAddress *address;    /* (owned) the server */
+  WsimChannel   *channel;     /* (owned) the service connection, at the client's blanket */
   WsimSinkHost  *host;        /* (owned) on the caller's context */
   guint64        next_call_id;
 };
 
 struct _WsimServices {
-  gint        ref_count;      /* atomic */
-  WsimClient *client;         /* (owned) */
-  guint64     ns_handle;
-  char       *ns;             /* (owned) */
-  guint64     last_call_id;
+  gint         ref_count;     /* atomic */
+  WsimClient  *client;        /* (owned) */
+  WsimChannel *own;           /* (owned) (nullable) its own blanket's connection, else the client's */
+  guint64      ns_handle;
+  char        *ns;            /* (owned) */
+  guint64      last_call_id;
 };
 
 WsimClient *
 wsim_client_connect (GMainContext *context, const char *address, GError **error)
 {
+  return wsim_client_connect_full (context, address, NULL, error);
+}
+
+WsimClient *
+wsim_client_connect_full (GMainContext *context, const char *address, const WsimBlanket *blanket,
+                          GError **error)
+{
   g_autoptr(GSocketAddress) addr = wsim_address_parse (address, error);
+  g_auto(WsimBlanket) process = WSIM_BLANKET_INIT;
   WsimClient *client;
 
   if (addr == NULL)
     return NULL;
+  if (blanket == NULL)
+    {
+      wsim_security_get_default (&process);
+      blanket = &process;
+    }
   client = g_new0 (WsimClient, 1);
   client->ref_count = 1;
   client->rpc_context = g_main_context_new ();
   client->address = g_object_ref (addr);
-  client->rpc = wsim_rpc_client_connect (client->rpc_context, addr, WSIM_SERVICE_PROG,
-                                         WSIM_SERVICE_V1, error);
-  if (client->rpc != NULL)
+  client->channel = wsim_channel_open (client->rpc_context, addr, blanket, error);
+  if (client->channel != NULL)
     client->host = wsim_sink_host_new (context, NULL, error);
   if (client->host == NULL)
     {
@@ -59,7 +72,7 @@ wsim_client_unref (WsimClient *client)
 {
   if (client == NULL || !g_atomic_int_dec_and_test (&client->ref_count))
     return;
-  wsim_rpc_client_unref (client->rpc);
+  wsim_channel_free (client->channel);
   wsim_sink_host_unref (client->host);
   g_clear_object (&client->address);
   while (g_main_context_iteration (client->rpc_context, FALSE))
@@ -74,29 +87,21 @@ wsim_client_get_sink_host (WsimClient *client)
   return client->host;
 }
 
-/* A request on the service connection; the wait iterates only the private context. A
- * connection the server closed (its idle reaper, a restart) is made again first: namespace
- * handles belong to the server, not to the connection. */
-static gboolean
-client_call (WsimClient *client, guint32 proc, xdrproc_t xargs, const void *args,
-             xdrproc_t xres, void *res, GError **error)
+WsimAuthnLevel
+wsim_client_get_authn_level (WsimClient *client)
 {
-  gboolean ok;
+  return wsim_channel_get_level (client->channel);
+}
 
-  if (!wsim_rpc_client_is_connected (client->rpc))
-    {
-      WsimRpcClient *again = wsim_rpc_client_connect (client->rpc_context, client->address,
-                                                      WSIM_SERVICE_PROG, WSIM_SERVICE_V1, error);
+/* A request for @services: on its own channel if it has a blanket of its own. The wait
+ * iterates only the private context. */
+static gboolean
+services_call (WsimServices *services, guint32 proc, xdrproc_t xargs, const void *args,
+               xdrproc_t xres, void *res, GError **error)
+{
+  WsimChannel *ch = services->own != NULL ? services->own : services->client->channel;
 
-      if (again == NULL)
-        return FALSE;
-      wsim_rpc_client_unref (client->rpc);
-      client->rpc = again;
-    }
-  g_main_context_push_thread_default (client->rpc_context);
-  ok = wsim_rpc_client_call_sync (client->rpc, proc, xargs, args, xres, res, -1, NULL, error);
-  g_main_context_pop_thread_default (client->rpc_context);
-  return ok;
+  return wsim_channel_call (ch, proc, xargs, args, xres, res, error);
 }
 
 WsimServices *
@@ -107,7 +112,7 @@ wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error)
   WsimServices *services;
 
   g_return_val_if_fail (client != NULL && ns != NULL, NULL);
-  if (!client_call (client, WSIM_OPEN_NAMESPACE, (xdrproc_t) xdr_wsim_open_namespace_args, &args,
+  if (!wsim_channel_call (client->channel, WSIM_OPEN_NAMESPACE, (xdrproc_t) xdr_wsim_open_namespace_args, &args,
                     (xdrproc_t) xdr_wsim_open_namespace_res, &res, error))
     return NULL;
   if (WSIM_HRESULT_FAILED (res.hresult))
@@ -135,9 +140,39 @@ wsim_services_unref (WsimServices *services)
 {
   if (services == NULL || !g_atomic_int_dec_and_test (&services->ref_count))
     return;
+  wsim_channel_free (services->own);
   wsim_client_unref (services->client);
   g_free (services->ns);
   g_free (services);
+}
+
+gboolean
+wsim_services_set_blanket (WsimServices *services, const WsimBlanket *blanket, GError **error)
+{
+  WsimClient *client = services->client;
+  WsimChannel *ch;
+
+  g_return_val_if_fail (blanket != NULL, FALSE);
+  ch = wsim_channel_open (client->rpc_context, client->address, blanket, error);
+  if (ch == NULL)
+    return FALSE;
+  wsim_channel_free (services->own);
+  services->own = ch;
+  return TRUE;
+}
+
+void
+wsim_services_get_blanket (WsimServices *services, WsimBlanket *out)
+{
+  WsimChannel *ch = services->own != NULL ? services->own : services->client->channel;
+
+  wsim_blanket_copy (out, wsim_channel_get_blanket (ch));
+}
+
+WsimAuthnLevel
+wsim_services_get_authn_level (WsimServices *services)
+{
+  return wsim_channel_get_level (services->own != NULL ? services->own : services->client->channel);
 }
 
 guint64
@@ -165,7 +200,7 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
       locator->endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
       locator->sink_id = wsim_sink_host_begin_call (client->host, sink, *call_id);
     }
-  if (!client_call (client, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res, &local))
+  if (!services_call (services, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res, &local))
     {
       res.hresult = wsim_hresult_from_error (local);
       if (error != NULL)
@@ -245,7 +280,7 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
       if (!wsim_sink_host_lookup (client->host, sink, &args.sink.sink_id))
         args.sink.sink_id = 0;
     }
-  if (!client_call (client, WSIM_CANCEL_ASYNC_CALL, (xdrproc_t) xdr_wsim_cancel_async_call_args,
+  if (!services_call (services, WSIM_CANCEL_ASYNC_CALL, (xdrproc_t) xdr_wsim_cancel_async_call_args,
                     &args, (xdrproc_t) xdr_wsim_async_res, &res, &error))
     return wsim_hresult_from_error (error);
   xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);

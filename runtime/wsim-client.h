@@ -11,6 +11,11 @@
  * the sink is never called; on WBEM_S_NO_ERROR it receives zero or more Indicate calls and
  * then exactly one final SetStatus.
  *
+ * Security: a client authenticates as its blanket says (wsim-security.h): the process
+ * default unless wsim_client_connect_full() gives one; a WsimServices proxy uses its
+ * client's connection until wsim_services_set_blanket() gives it its own. When a server
+ * forgets a context (evicted, expired), the next call makes a new one by itself.
+ *
  * Threading: a client and its services belong to the thread that created them.
  */
 #pragma once
@@ -18,6 +23,7 @@
 #include <gio/gio.h>
 
 #include "wsim-hresult.h"
+#include "wsim-security.h"
 #include "wsim-sink-host.h"
 #include "wsim-sink.h"
 
@@ -34,6 +40,21 @@ typedef struct _WsimServices WsimServices;
  *   error from the connect, or WBEM_E_TRANSPORT_FAILURE).
  */
 WsimClient *wsim_client_connect (GMainContext *context, const char *address, GError **error);
+
+/**
+ * wsim_client_connect_full:
+ * @blanket: (nullable) how to authenticate; NULL for the process default
+ *   (wsim_security_initialize())
+ * Like wsim_client_connect(), authenticating at @blanket's level (DEFAULT: negotiated with
+ * the server, never NONE). Returns: (transfer full) (nullable) the client, or NULL with
+ *   @error: E_ACCESSDENIED when authentication failed (the message gives the mechanism's
+ *   reason), G_IO_ERROR_INVALID_ARGUMENT for a bad blanket, or a transport error.
+ */
+WsimClient *wsim_client_connect_full (GMainContext *context, const char *address,
+                                      const WsimBlanket *blanket, GError **error);
+
+/** Returns: the level the client's requests travel at (DEFAULT resolved, CALL raised to PKT). */
+WsimAuthnLevel wsim_client_get_authn_level (WsimClient *client);
 WsimClient *wsim_client_ref (WsimClient *client);
 void        wsim_client_unref (WsimClient *client);
 
@@ -47,6 +68,22 @@ WsimServices *wsim_client_open_namespace (WsimClient *client, const char *ns, GE
 
 /** Returns: (transfer none) the client's sink host (for leak reports). */
 WsimSinkHost *wsim_client_get_sink_host (WsimClient *client);
+
+/**
+ * wsim_services_set_blanket:
+ * Gives @services a blanket of its own, the CoSetProxyBlanket analogue: its requests then
+ * travel on a connection of their own, authenticated as @blanket says. The namespace stays
+ * open (its handle is the server's). On failure the proxy keeps its previous blanket.
+ * Returns: FALSE with @error as for wsim_client_connect_full().
+ */
+gboolean wsim_services_set_blanket (WsimServices *services, const WsimBlanket *blanket,
+                                    GError **error);
+
+/** wsim_services_get_blanket: copies the blanket @services uses into @out (cleared first). */
+void wsim_services_get_blanket (WsimServices *services, WsimBlanket *out);
+
+/** Returns: the level @services' requests travel at. */
+WsimAuthnLevel wsim_services_get_authn_level (WsimServices *services);
 
 WsimServices *wsim_services_ref (WsimServices *services);
 void          wsim_services_unref (WsimServices *services);

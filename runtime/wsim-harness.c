@@ -2,6 +2,7 @@
 #include "wsim-harness.h"
 
 #include "wsim-address.h"
+#include "wsim-local-account.h"
 
 struct _WsimHarness {
   GThread          *thread;
@@ -58,7 +59,19 @@ server_main (gpointer data)
 WsimHarness *
 wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error)
 {
-  WsimHarness *h = g_new0 (WsimHarness, 1);
+  return wsim_harness_new_full (setup, data, NULL, error);
+}
+
+WsimHarness *
+wsim_harness_new_full (WsimHarnessSetup setup, gpointer data, const WsimBlanket *blanket,
+                       GError **error)
+{
+  WsimHarness *h;
+
+  /* Before any thread: it may set NTLM_USER_FILE. */
+  if (!wsim_local_account_ensure (error))
+    return NULL;
+  h = g_new0 (WsimHarness, 1);
 
   h->server_context = g_main_context_new ();
   h->context = g_main_context_new ();
@@ -78,7 +91,7 @@ wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error)
       wsim_harness_free (h);
       return NULL;
     }
-  h->client = wsim_client_connect (h->context, h->address, error);
+  h->client = wsim_client_connect_full (h->context, h->address, blanket, error);
   if (h->client != NULL)
     h->services = wsim_client_open_namespace (h->client, "root\\cimv2", error);
   if (h->services == NULL)

@@ -26,10 +26,22 @@ typedef gboolean (*WsimHarnessCond) (gpointer data);
 
 /**
  * wsim_harness_new:
- * @setup: (nullable) called on the server thread before it listens
+ * @setup: (nullable) called on the server thread before it listens (set the server's
+ *   security there: wsim_server_set_security())
+ * The client connects with the process default blanket (wsim-security.h). When the machine
+ * has no NTLM accounts set up (NTLM_USER_FILE unset), one is provisioned for the process
+ * (wsim-local-account.h), so the default blanket works with nothing configured.
  * Returns: (transfer full) (nullable) the harness, or NULL with @error.
  */
 WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error);
+
+/**
+ * wsim_harness_new_full:
+ * @blanket: (nullable) how the harness's client authenticates; NULL for the process default
+ * Like wsim_harness_new().
+ */
+WsimHarness *wsim_harness_new_full (WsimHarnessSetup setup, gpointer data,
+                                    const WsimBlanket *blanket, GError **error);
 
 /** Stops the client, then the server, joins the thread. NULL is fine. */
 void wsim_harness_free (WsimHarness *h);

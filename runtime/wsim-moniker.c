@@ -23,6 +23,7 @@ typedef struct
   gsize       i;         /* byte offset of the next character */
   WsimMoniker *m;
   GError    **error;
+  const char *subject;   /* (nullable) what errors call the text: "moniker" when NULL */
 } Parser;
 
 void
@@ -74,7 +75,8 @@ fail_at (Parser *p, gsize offset, const char *format, ...)
   va_start (ap, format);
   what = g_strdup_vprintf (format, ap);
   va_end (ap);
-  wsim_set_error_hresult (p->error, MK_E_SYNTAX, "bad moniker at position %ld: %s",
+  wsim_set_error_hresult (p->error, MK_E_SYNTAX, "bad %s at position %ld: %s",
+                          p->subject != NULL ? p->subject : "moniker",
                           position_of (p->text, offset), what);
   return FALSE;
 }
@@ -603,5 +605,25 @@ wsim_moniker_parse (const char *text, WsimMoniker *out, GError **error)
       wsim_moniker_clear (out);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+wsim_moniker_parse_authority (const char *authority, WsimBlanket *inout, GError **error)
+{
+  g_auto(WsimMoniker) m = WSIM_MONIKER_INIT;
+  Parser p = { .text = authority, .m = &m, .error = error, .subject = "authority" };
+
+  g_return_val_if_fail (authority != NULL && inout != NULL, FALSE);
+  if (strlen (authority) > WSIM_MONIKER_MAX_BYTES || !g_utf8_validate (authority, -1, NULL))
+    {
+      wsim_set_error_hresult (error, MK_E_SYNTAX, "the authority is not UTF-8 text of at most %d bytes",
+                              WSIM_MONIKER_MAX_BYTES);
+      return FALSE;
+    }
+  if (!parse_authority (&p, 0, authority))
+    return FALSE;
+  m.set = WSIM_MONIKER_HAS_AUTHORITY;
+  wsim_moniker_apply (&m, inout);
   return TRUE;
 }

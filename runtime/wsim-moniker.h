@@ -94,6 +94,15 @@ void wsim_moniker_clear (WsimMoniker *m);
  */
 void wsim_moniker_apply (const WsimMoniker *m, WsimBlanket *inout);
 
+/**
+ * wsim_moniker_parse_authority:
+ * @authority: what a moniker's authority= takes: ntlmdomain:DOMAIN, kerberos:DOMAIN\SERVER
+ *   or kerberos:SERVER (the CLI's --authority)
+ * Sets authn_svc, domain and server_principal of @inout as a moniker naming it would.
+ * Returns: FALSE with MK_E_SYNTAX naming the position, @inout untouched.
+ */
+gboolean wsim_moniker_parse_authority (const char *authority, WsimBlanket *inout, GError **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsimMoniker, wsim_moniker_clear)
 
 G_END_DECLS

@@ -40,8 +40,8 @@ typedef enum {
  * WsimBlanket: a security blanket.
  * @authn_level: RPC_C_AUTHN_LEVEL_*; DEFAULT is negotiated with the server when the
  *   connection is made (the server's configured level, never NONE)
- * @imp_level: RPC_C_IMP_LEVEL_*; DELEGATE asks the mechanism for a delegable credential,
- *   the others are carried for the caller's information (GSS-API has no other knob)
+ * @imp_level: RPC_C_IMP_LEVEL_*; carried and reported, not sent: GSS-API's only
+ *   counterpart is credential delegation, which the providers here never need
  * @authn_svc: RPC_C_AUTHN_WINNT (NTLMSSP), RPC_C_AUTHN_GSS_KERBEROS, or RPC_C_AUTHN_DEFAULT
  *   (NTLMSSP, as Negotiate falls back to it on a machine without a domain)
  * @domain: (nullable) (owned) the authority's domain: ntlmdomain:DOM, or the DOM of

@@ -9,6 +9,11 @@
  * loopback TCP, the sample providers from the provider directory); --server ADDR talks to
  * another one. On failure the exit status is non-zero and the status name and value are
  * printed.
+ *
+ * Security is wmic's by default: PKT_PRIVACY, IMPERSONATE, NTLMSSP (the embedded mode has a
+ * local account, wsim-local-account.h). --auth-level, --impersonation, --authority, --user
+ * and a scripting moniker (--moniker 'winmgmts:{…}!\\server\ns') change it; explicit
+ * options win over the moniker.
  */
 #include <gio/gio.h>
 #include <stdio.h>
@@ -18,6 +23,8 @@
 
 #include "wsim-client.h"
 #include "wsim-harness.h"
+#include "wsim-moniker.h"
+#include "wsim-rpcbind.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
@@ -166,7 +173,7 @@ typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY } CallKind;
 static int
 cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *target,
            Format format, gboolean trace, gboolean shallow, gboolean send_status,
-           guint64 cancel_after, char **params, const char *provider_dir)
+           guint64 cancel_after, char **params, const char *provider_dir, const WsimBlanket *blanket)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -197,7 +204,7 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
 
   if (server_addr == NULL)
     {
-      h = wsim_harness_new (setup_providers, &es, &error);
+      h = wsim_harness_new_full (setup_providers, &es, blanket, &error);
       if (h == NULL)
         goto fail;
       run_ctx = wsim_harness_get_context (h);
@@ -210,10 +217,22 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
     {
       ctx = g_main_context_new ();
       run_ctx = ctx;
-      client = wsim_client_connect (ctx, server_addr, &error);
+      client = wsim_client_connect_full (ctx, server_addr, blanket, &error);
       if (client == NULL || (services = wsim_client_open_namespace (client, ns, &error)) == NULL)
         goto fail;
     }
+
+  {
+    g_auto(WsimBlanket) used = WSIM_BLANKET_INIT;
+
+    wsim_services_get_blanket (services, &used);
+    fprintf (format == FORMAT_TABLE ? stdout : stderr, "security: %s, %s, %s%s%s\n",
+             wsim_authn_level_name (wsim_services_get_authn_level (services)),
+             wsim_imp_level_name (used.imp_level),
+             used.authn_level == RPC_C_AUTHN_LEVEL_NONE ? "no authentication"
+             : used.authn_svc == RPC_C_AUTHN_GSS_KERBEROS ? "Kerberos" : "NTLMSSP",
+             used.user != NULL ? " as " : "", used.user != NULL ? used.user : "");
+  }
 
   sink = wsim_sink_recorder_new (&rec);
   rec->keep_objects = FALSE;
@@ -379,10 +398,71 @@ fail:
   return EXIT_FAILURE;
 }
 
+/* The blanket from the moniker, then the explicit options over it. A moniker naming another
+ * machine finds its server through that machine's rpcbind, as a moniker finds winmgmt. */
+static gboolean
+security_from_options (WsimBlanket *b, const char *moniker, const char *auth_level,
+                       const char *impersonation, const char *authority, const char *user,
+                       char **server, char **ns)
+{
+  g_autoptr(GError) error = NULL;
+
+  b->authn_level = RPC_C_AUTHN_LEVEL_PKT_PRIVACY;
+  if (moniker != NULL)
+    {
+      g_auto(WsimMoniker) m = WSIM_MONIKER_INIT;
+
+      if (!wsim_moniker_parse (moniker, &m, &error))
+        goto fail;
+      if (m.object_path != NULL)
+        {
+          fprintf (stderr, "wmisim: the moniker names an object (%s): give it as the PATH of 'get'\n",
+                   m.object_path);
+          return FALSE;
+        }
+      wsim_moniker_apply (&m, b);
+      if (*ns == NULL)
+        *ns = g_strdup (m.namespace_path);
+      if (*server == NULL && !g_str_equal (m.server, ".") && g_ascii_strcasecmp (m.server, "localhost") != 0)
+        {
+          *server = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, m.server, &error);
+          if (*server == NULL)
+            goto fail;
+        }
+    }
+  if (auth_level != NULL && !wsim_authn_level_parse (auth_level, &b->authn_level))
+    {
+      fprintf (stderr, "wmisim: unknown authentication level '%s' (default, none, connect, call, "
+               "pkt, pktIntegrity, pktPrivacy)\n", auth_level);
+      return FALSE;
+    }
+  if (impersonation != NULL && !wsim_imp_level_parse (impersonation, &b->imp_level))
+    {
+      fprintf (stderr, "wmisim: unknown impersonation level '%s' (anonymous, identify, "
+               "impersonate, delegate)\n", impersonation);
+      return FALSE;
+    }
+  if (authority != NULL && !wsim_moniker_parse_authority (authority, b, &error))
+    goto fail;
+  if (user != NULL)
+    {
+      g_free (b->user);
+      b->user = g_strdup (user);
+    }
+  return TRUE;
+
+fail:
+  fprintf (stderr, "wmisim: %s\n", error->message);
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *server = NULL, *ns = NULL, *format = NULL, *provider_dir = NULL;
+  g_autofree char *auth_level = NULL, *impersonation = NULL, *authority = NULL, *user = NULL;
+  g_autofree char *moniker = NULL;
+  g_auto(WsimBlanket) blanket = WSIM_BLANKET_INIT;
   g_auto (GStrv) params = NULL;
   gint count = 10000, depth = 32;
   gint64 cancel_after = 0;
@@ -404,6 +484,17 @@ main (int argc, char **argv)
       "Provider parameter, e.g. sim-sequence:count=100000;size=20", "PROV:K=V" },
     { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir,
       "Where the provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
+    { "auth-level", 'a', 0, G_OPTION_ARG_STRING, &auth_level, "Authentication level: default, none, "
+      "connect, call, pkt, pktIntegrity, pktPrivacy (default pktPrivacy, as wmic)", "LEVEL" },
+    { "impersonation", 'i', 0, G_OPTION_ARG_STRING, &impersonation,
+      "Impersonation level: anonymous, identify, impersonate (default), delegate", "LEVEL" },
+    { "authority", 0, 0, G_OPTION_ARG_STRING, &authority,
+      "ntlmdomain:DOMAIN or kerberos:DOMAIN\\SERVER (default NTLMSSP)", "AUTHORITY" },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, "Who to be (DOMAIN\\user, user@REALM); "
+      "default: this process's credentials", "USER" },
+    { "moniker", 'm', 0, G_OPTION_ARG_STRING, &moniker,
+      "A scripting moniker: winmgmts:{impersonationLevel=…,authenticationLevel=…,authority=…}!\\\\server\\ns",
+      "MONIKER" },
     { "count", 'c', 0, G_OPTION_ARG_INT, &count, "ping: number of pipelined NULL calls", "N" },
     { "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "ping: calls in flight at once", "N" },
     { NULL }
@@ -431,6 +522,9 @@ main (int argc, char **argv)
       fprintf (stderr, "wmisim: unknown format '%s' (table, json, csv)\n", format);
       return 2;
     }
+  if (!security_from_options (&blanket, moniker, auth_level, impersonation, authority, user,
+                              &server, &ns))
+    return 2;
   if (argc >= 2 && g_str_equal (argv[1], "ping"))
     return cmd_ping (server, (guint) MAX (count, 0), (guint) CLAMP (depth, 1, 4096));
   if (argc == 3)
@@ -443,7 +537,7 @@ main (int argc, char **argv)
         if (g_str_equal (argv[1], cmds[i].name))
           return cmd_async (cmds[i].kind, server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt,
                             trace, shallow, send_status, (guint64) MAX (cancel_after, 0), params,
-                            provider_dir);
+                            provider_dir, &blanket);
     }
   fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
            "(try --help)\n");

@@ -5,6 +5,12 @@
  * SIGINT. With --rpcbind it registers the service program with the running rpcbind after it
  * listens and unregisters it on exit, so clients can find it by program number. On exit
  * every open call ends with a final SetStatus(WBEM_E_SHUTTING_DOWN).
+ *
+ * Security (WsimServerSecurity): --default-level is what a DEFAULT caller negotiates to,
+ * --min-level refuses lower requests, --hardening refuses below PKT_INTEGRITY as a hardened
+ * Windows does, --requires-encryption NS marks a namespace RequiresEncryption. Kerberos
+ * contexts are accepted with the keytab KRB5_KTNAME names, NTLMSSP ones with the account file
+ * NTLM_USER_FILE names (share it with the clients).
  */
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -29,7 +35,10 @@ main (int argc, char **argv)
 {
   g_autofree char *listen = NULL, *provider_dir = NULL;
   g_auto (GStrv) params = NULL;
-  gboolean use_rpcbind = FALSE;
+  gboolean use_rpcbind = FALSE, hardening = FALSE;
+  g_autofree char *default_level = NULL, *min_level = NULL;
+  g_auto (GStrv) encrypted = NULL;
+  WsimServerSecurity security = { RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_NONE, FALSE };
   g_autoptr(GOptionContext) oc = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -47,6 +56,14 @@ main (int argc, char **argv)
     { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir,
       "Provider modules (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params, "Provider parameter PROV:K=V;K=V", "P" },
+    { "default-level", 0, 0, G_OPTION_ARG_STRING, &default_level,
+      "What a client asking DEFAULT gets (default pktIntegrity; never below connect)", "LEVEL" },
+    { "min-level", 0, 0, G_OPTION_ARG_STRING, &min_level,
+      "Refuse requests below LEVEL with WBEM_E_ACCESS_DENIED (default none)", "LEVEL" },
+    { "hardening", 0, 0, G_OPTION_ARG_NONE, &hardening,
+      "DCOM hardening: refuse requests below pktIntegrity with E_ACCESSDENIED", NULL },
+    { "requires-encryption", 0, 0, G_OPTION_ARG_STRING_ARRAY, &encrypted,
+      "Mark namespace NS RequiresEncryption (below pktPrivacy: WBEM_E_ENCRYPTED_CONNECTION_REQUIRED)", "NS" },
     { NULL }
   };
 
@@ -68,6 +85,14 @@ main (int argc, char **argv)
         }
       g_hash_table_insert (pmap, g_strndup (*p, (gsize) (colon - *p)), g_strdup (colon + 1));
     }
+  if ((default_level != NULL && !wsim_authn_level_parse (default_level, &security.default_level))
+      || (min_level != NULL && !wsim_authn_level_parse (min_level, &security.min_level)))
+    {
+      fprintf (stderr, "wmisimd: a level is one of default, none, connect, call, pkt, "
+               "pktIntegrity, pktPrivacy\n");
+      return 2;
+    }
+  security.hardening = hardening;
   addr = wsim_address_parse (listen != NULL ? listen : "tcp:127.0.0.1:0", &error);
   if (addr == NULL)
     goto fail_early;
@@ -87,7 +112,18 @@ main (int argc, char **argv)
       wsim_repository_free (repo);
       goto fail_early;
     }
+  for (char **ns = encrypted; ns != NULL && *ns != NULL; ns++)
+    if (!wsim_repository_set_requires_encryption (repo, *ns, TRUE, &error))
+      {
+        wsim_repository_free (repo);
+        goto fail_early;
+      }
   server = wsim_server_new (NULL, repo);
+  if (!wsim_server_set_security (server, &security, &error))
+    {
+      wsim_server_unref (server);
+      goto fail_early;
+    }
   if (!wsim_server_listen (server, addr, &bound, &error))
     {
       wsim_server_unref (server);

@@ -136,3 +136,51 @@ Test (cli, usage_errors_exit_2, .timeout = 30)
   run_clear (&b);
   run_clear (&c);
 }
+
+/* Security: wmic's default (PKT_PRIVACY, IMPERSONATE, NTLMSSP over the process's own local
+ * account), the level options, a moniker, and how refusals exit. */
+Test (cli, security_default_options_and_moniker, .timeout = 60)
+{
+  g_autofree char *who = g_strdup_printf ("\"principal\":\"WMISIM\\\\%s\"", g_get_user_name ());
+  Run def = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", NULL);
+  Run none = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", "-a", "none", NULL);
+  Run mon = run ("enum", "Win32_OperatingSystem", "-f", "json", "--moniker",
+                 "winmgmts:{impersonationLevel=identify,authenticationLevel=pktIntegrity}!//./root/cimv2",
+                 "--trace", NULL);
+
+  cr_assert_eq (def.status, 0, "%s", def.err);
+  cr_assert (strstr (def.err, "security: RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_IMP_LEVEL_IMPERSONATE, NTLMSSP")
+             != NULL, "%s", def.err);
+  cr_assert (strstr (def.err, "\"level\":\"pktPrivacy\",\"mech\":\"ntlm\"") != NULL, "%s", def.err);
+  cr_assert (strstr (def.err, who) != NULL, "the server names the caller: %s", def.err);
+  cr_assert_eq (none.status, 0, "%s", none.err);
+  cr_assert (strstr (none.err, "\"level\":\"none\",\"detail\"") != NULL, "no mechanism, nobody: %s", none.err);
+  cr_assert_eq (mon.status, 0, "%s", mon.err);
+  cr_assert (strstr (mon.err, "security: RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_IMP_LEVEL_IDENTIFY")
+             != NULL, "%s", mon.err);
+  cr_assert (strstr (mon.err, "\"level\":\"pktIntegrity\"") != NULL, "%s", mon.err);
+  run_clear (&def);
+  run_clear (&none);
+  run_clear (&mon);
+}
+
+Test (cli, security_refusals, .timeout = 60)
+{
+  Run level = run ("enum", "X", "-a", "pktPrivcy", NULL);
+  Run authority = run ("enum", "X", "--authority", "basic:me", NULL);
+  Run object = run ("enum", "X", "--moniker", "winmgmts:Win32_Process", NULL);
+  Run nobody = run ("enum", "Win32_OperatingSystem", "--user", "WMISIM\\nobody", NULL);
+
+  cr_assert_eq (level.status, 2);
+  cr_assert (strstr (level.err, "unknown authentication level 'pktPrivcy'") != NULL, "%s", level.err);
+  cr_assert_eq (authority.status, 2);
+  cr_assert (strstr (authority.err, "MK_E_SYNTAX (0x800401E4)") != NULL, "%s", authority.err);
+  cr_assert_eq (object.status, 2);
+  cr_assert (strstr (object.err, "names an object (Win32_Process)") != NULL, "%s", object.err);
+  cr_assert_eq (nobody.status, 1);
+  cr_assert (strstr (nobody.err, "E_ACCESSDENIED (0x80070005)") != NULL, "%s", nobody.err);
+  run_clear (&level);
+  run_clear (&authority);
+  run_clear (&object);
+  run_clear (&nobody);
+}

@@ -5,6 +5,7 @@
  * rpcbind's port 111 and its socket never touch the machine's), starts rpcbind there, and
  * stops it by its pid. Needs root, as CI has. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "wsim-client.h"
+#include "wsim-krb5-realm.h"
 #include "wsim-rpcbind.h"
 #include "wsim-test-util.h"
 #include "wsim_service.h"
@@ -74,18 +76,47 @@ start_daemon (WsimTestChild *child, const char *listen, gboolean rpcbind)
   return g_strdup (child->first_line + strlen ("listening on "));
 }
 
-/* One enumeration through a client at @address: the daemon serves. */
+/* The daemon and its clients share an NTLM account file, as Windows machines share a
+ * domain; the daemon inherits NTLM_USER_FILE. Returns the directory to remove. */
+static char *
+share_ntlm_accounts (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("wsim-daemon-ntlm-XXXXXX", &error);
+  g_autofree char *file = NULL;
+
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  file = wsim_ntlm_creds_setup (dir);
+  return dir;
+}
+
+static void
+remove_ntlm_accounts (char *dir)
+{
+  g_autofree char *file = g_build_filename (dir, "ntlm-users", NULL);
+
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+/* One enumeration through a client at @address: the daemon serves, at the level it
+ * negotiates (the client asks DEFAULT), over NTLMSSP. */
 static void
 enumerate_os (const char *address)
 {
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(WsimClient) client = wsim_client_connect (ctx, address, &error);
+  WsimBlanket alice = { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT,
+                        (char *) "WSIM", NULL, (char *) "alice" };
+  g_autoptr(WsimClient) client = wsim_client_connect_full (ctx, address, &alice, &error);
   g_autoptr(WsimServices) services = NULL;
   g_autoptr(WsimSink) sink = NULL;
   WsimSinkRecorder *rec;
 
   cr_assert_not_null (client, "%s: %s", address, error ? error->message : "");
+  cr_assert_eq (wsim_client_get_authn_level (client), RPC_C_AUTHN_LEVEL_PKT_INTEGRITY,
+                "the daemon's default level is negotiated");
   services = wsim_client_open_namespace (client, "root\\cimv2", &error);
   cr_assert_not_null (services);
   sink = wsim_sink_recorder_new (&rec);
@@ -103,11 +134,13 @@ Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
   g_autoptr(GError) error = NULL;
   GPid rpcbind;
   int status;
+  char *accounts;
 
   private_network_and_run ();
   rpcbind = start_rpcbind ();
   cr_assert_null (wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL));
 
+  accounts = share_ntlm_accounts ();
   bound = start_daemon (&daemon, "tcp:127.0.0.1:0", TRUE);
   cr_assert (g_str_has_suffix (bound, " (registered with rpcbind)"), "%s", bound);
   *strchr (bound, ' ') = '\0';
@@ -121,6 +154,7 @@ Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
   after = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL);
   cr_assert_null (after, "still registered after exit: %s", after);
   wsim_test_pid_stop (rpcbind);
+  remove_ntlm_accounts (accounts);
 }
 
 Test (wmisimd, without_rpcbind_it_says_so_and_exits, .timeout = 60)
@@ -146,6 +180,7 @@ Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
   g_autofree char *bound = NULL;
   WsimTestChild daemon;
   int status;
+  char *accounts = share_ntlm_accounts ();
 
   bound = start_daemon (&daemon, listen, FALSE);
   cr_assert_str_eq (bound, listen);
@@ -154,6 +189,7 @@ Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
   cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
   cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "the socket file is removed on exit");
   rmdir (dir);
+  remove_ntlm_accounts (accounts);
 }
 
 Test (wmisimd, refuses_bad_arguments, .timeout = 30)

@@ -781,3 +781,30 @@ Test (moniker, random_strings_of_moniker_characters)
       assert_result_or_syntax_error (s->str);
     }
 }
+
+/* The CLI's --authority: the same grammar on its own, positions counted in it. */
+Test (moniker, authority_alone)
+{
+  g_auto(WsimBlanket) b = WSIM_BLANKET_INIT;
+  g_autoptr(GError) error = NULL;
+
+  b.user = g_strdup ("alice");
+  cr_assert (wsim_moniker_parse_authority ("kerberos:WSIM\\wbemhost", &b, &error), "%s",
+             error ? error->message : "");
+  cr_assert_eq (b.authn_svc, RPC_C_AUTHN_GSS_KERBEROS);
+  cr_assert_str_eq (b.domain, "WSIM");
+  cr_assert_str_eq (b.server_principal, "wbemhost");
+  cr_assert_str_eq (b.user, "alice", "the user is not the authority's");
+  cr_assert (wsim_moniker_parse_authority ("NTLMDomain:CORP", &b, &error));
+  cr_assert_eq (b.authn_svc, RPC_C_AUTHN_WINNT);
+  cr_assert_str_eq (b.domain, "CORP");
+  cr_assert_null (b.server_principal, "an NTLM authority names no server");
+
+  cr_assert_not (wsim_moniker_parse_authority ("ntlmdomain:", &b, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) MK_E_SYNTAX));
+  cr_assert (strstr (error->message, "bad authority at position 12") != NULL, "%s", error->message);
+  cr_assert_str_eq (b.domain, "CORP", "a refused authority leaves the blanket as it was");
+  g_clear_error (&error);
+  cr_assert_not (wsim_moniker_parse_authority ("basic:x", &b, &error));
+  cr_assert (strstr (error->message, "position 1") != NULL, "%s", error->message);
+}

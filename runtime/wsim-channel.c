@@ -1,0 +1,209 @@
+/* wsim-channel.c: an authenticated connection to the service program (see wsim-channel.h). */
+#include "wsim-channel.h"
+
+#include <string.h>
+
+#include "wsim-auth-gss.h"
+#include "wsim-hresult.h"
+#include "wsim-rpc-error.h"
+#include "wsim_service.h"
+
+struct _WsimChannel {
+  GMainContext      *context;   /* (owned) */
+  GSocketAddress    *address;   /* (owned) */
+  WsimBlanket        blanket;   /* (owned) */
+  const WsimGssMech *mech;
+  char              *target;    /* (owned) "wbem@HOST" */
+  char              *user;      /* (owned) (nullable) the initiator's name for @mech */
+  WsimRpcClient     *rpc;       /* (owned) (nullable) NULL until connected */
+  WsimAuth          *auth;      /* (owned) (nullable) the flavor on @rpc */
+  WsimAuthnLevel     level;     /* resolved at the first connect */
+};
+
+/* Kerberos names the server by host: a loopback address is "localhost" (the name its
+ * service key is under), anything else its address text unless the blanket names it. */
+static char *
+target_for (const WsimBlanket *b, GSocketAddress *address)
+{
+  if (b->server_principal != NULL)
+    return g_strdup_printf ("wbem@%s", b->server_principal);
+  if (G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      GInetAddress *ip = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address));
+      g_autofree char *text = g_inet_address_to_string (ip);
+
+      if (!g_inet_address_get_is_loopback (ip))
+        return g_strdup_printf ("wbem@%s", text);
+    }
+  return g_strdup ("wbem@localhost");
+}
+
+/* NTLMSSP takes "DOMAIN\user"; a blanket may give the domain apart (ntlmdomain:DOM). */
+static char *
+user_for (const WsimBlanket *b, const WsimGssMech *mech)
+{
+  if (b->user == NULL)
+    return NULL;
+  if (mech == wsim_gss_mech_ntlmssp () && b->domain != NULL && strchr (b->user, '\\') == NULL
+      && strchr (b->user, '@') == NULL)
+    return g_strdup_printf ("%s\\%s", b->domain, b->user);
+  return g_strdup (b->user);
+}
+
+static gboolean
+sync_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args, xdrproc_t xres,
+           void *res, GError **error)
+{
+  gboolean ok;
+
+  g_main_context_push_thread_default (ch->context);
+  ok = wsim_rpc_client_call_sync (ch->rpc, proc, xargs, args, xres, res, -1, NULL, error);
+  g_main_context_pop_thread_default (ch->context);
+  return ok;
+}
+
+/* DEFAULT becomes what the server says (asked unauthenticated, as a bind would). */
+static gboolean
+resolve_level (WsimChannel *ch, GError **error)
+{
+  wsim_security_info info = { 0 };
+
+  if (ch->blanket.authn_level != RPC_C_AUTHN_LEVEL_DEFAULT)
+    {
+      ch->level = wsim_authn_level_on_stream (ch->blanket.authn_level);
+      return TRUE;
+    }
+  if (!sync_call (ch, WSIM_NEGOTIATE_SECURITY, WSIM_XDRPROC (xdr_void), NULL,
+                  WSIM_XDRPROC (xdr_wsim_security_info), &info, error))
+    return FALSE;
+  /* Never NONE, whatever the server says. */
+  ch->level = MAX (wsim_authn_level_on_stream ((WsimAuthnLevel) MIN (info.default_level,
+                                                                     RPC_C_AUTHN_LEVEL_PKT_PRIVACY)),
+                   RPC_C_AUTHN_LEVEL_CONNECT);
+  return TRUE;
+}
+
+/* Sets up the flavor for ch->level on the current connection. */
+static gboolean
+authenticate (WsimChannel *ch, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  WsimAuth *auth;
+
+  g_main_context_push_thread_default (ch->context);
+  auth = wsim_auth_for_level (ch->rpc, ch->level, ch->mech, ch->target, ch->user, &local);
+  g_main_context_pop_thread_default (ch->context);
+  if (auth == NULL)
+    {
+      /* What ConnectServer answers when the security exchange fails. */
+      wsim_set_error_hresult (error, E_ACCESSDENIED, "cannot authenticate at %s with %s: %s",
+                              wsim_authn_level_word (ch->level), wsim_gss_mech_get_name (ch->mech),
+                              local->message);
+      return FALSE;
+    }
+  g_clear_pointer (&ch->auth, wsim_auth_unref);
+  ch->auth = auth;
+  wsim_rpc_client_set_auth (ch->rpc, auth);
+  return TRUE;
+}
+
+static gboolean
+connect_channel (WsimChannel *ch, GError **error)
+{
+  g_clear_pointer (&ch->auth, wsim_auth_unref);
+  g_clear_pointer (&ch->rpc, wsim_rpc_client_unref);
+  ch->rpc = wsim_rpc_client_connect (ch->context, ch->address, WSIM_SERVICE_PROG,
+                                     WSIM_SERVICE_V1, error);
+  if (ch->rpc == NULL)
+    return FALSE;
+  if (ch->level == RPC_C_AUTHN_LEVEL_DEFAULT && !resolve_level (ch, error))
+    return FALSE;
+  return authenticate (ch, error);
+}
+
+WsimChannel *
+wsim_channel_open (GMainContext *context, GSocketAddress *address, const WsimBlanket *blanket,
+                   GError **error)
+{
+  g_autoptr(WsimChannel) ch = NULL;
+
+  if (!wsim_blanket_check (blanket, error))
+    return NULL;
+  ch = g_new0 (WsimChannel, 1);
+  ch->context = g_main_context_ref (context);
+  ch->address = g_object_ref (address);
+  wsim_blanket_copy (&ch->blanket, blanket);
+  ch->mech = blanket->authn_svc == RPC_C_AUTHN_GSS_KERBEROS ? wsim_gss_mech_kerberos ()
+                                                           : wsim_gss_mech_ntlmssp ();
+  ch->target = target_for (blanket, address);
+  ch->user = user_for (blanket, ch->mech);
+  ch->level = RPC_C_AUTHN_LEVEL_DEFAULT;
+  if (!connect_channel (ch, error))
+    return NULL;
+  return g_steal_pointer (&ch);
+}
+
+static gboolean
+context_lost (const GError *error)
+{
+  return g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM)
+         || g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM);
+}
+
+gboolean
+wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args,
+                   xdrproc_t xres, void *res, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  /* Namespace handles belong to the server, not to the connection: a reaped connection is
+   * simply made again. */
+  if ((ch->rpc == NULL || !wsim_rpc_client_is_connected (ch->rpc)) && !connect_channel (ch, error))
+    return FALSE;
+  if (sync_call (ch, proc, xargs, args, xres, res, &local))
+    return TRUE;
+  if (!context_lost (local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* The server refused the call before running it: a new context, and once more. */
+  if (!authenticate (ch, error))
+    return FALSE;
+  return sync_call (ch, proc, xargs, args, xres, res, error);
+}
+
+void
+wsim_channel_free (WsimChannel *ch)
+{
+  if (ch == NULL)
+    return;
+  g_clear_pointer (&ch->auth, wsim_auth_unref);
+  g_clear_pointer (&ch->rpc, wsim_rpc_client_unref);
+  while (g_main_context_iteration (ch->context, FALSE))
+    ;
+  g_main_context_unref (ch->context);
+  g_object_unref (ch->address);
+  wsim_blanket_clear (&ch->blanket);
+  g_free (ch->target);
+  g_free (ch->user);
+  g_free (ch);
+}
+
+WsimAuthnLevel
+wsim_channel_get_level (WsimChannel *ch)
+{
+  return ch->level;
+}
+
+const WsimBlanket *
+wsim_channel_get_blanket (WsimChannel *ch)
+{
+  return &ch->blanket;
+}
+
+const char *
+wsim_channel_get_mech_name (WsimChannel *ch)
+{
+  return wsim_gss_mech_get_name (ch->mech);
+}

@@ -1,0 +1,54 @@
+/* wsim-channel.h: one authenticated connection from a client to the service program (not
+ * installed; used by wsim-client.c).
+ *
+ * A channel is what a blanket becomes on the wire: the connection, the authentication level
+ * it was opened at (DEFAULT negotiated with the server first), and the flavor that gives it
+ * (wsim_auth_for_level()). It keeps itself usable: a connection the server closed is made
+ * again with a new context, and a call refused because the server no longer knows the
+ * context (RPCSEC_GSS_CREDPROBLEM, _CTXPROBLEM: evicted, expired, sequence exhausted) is
+ * made once more on a new one; both are safe because such a call never ran.
+ *
+ * Threading: the channel's calls run on @context (a client's private context), from the
+ * thread that owns the client.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wsim-rpc-client.h"
+#include "wsim-security.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimChannel WsimChannel;
+
+/**
+ * wsim_channel_open:
+ * @context: the private context the channel's calls iterate
+ * @address: the server
+ * @blanket: how to authenticate (copied)
+ * Returns: (transfer full) (nullable) the channel, or NULL with @error: a transport error, or
+ *   E_ACCESSDENIED in WSIM_WBEM_ERROR when authentication failed (the message says why).
+ */
+WsimChannel *wsim_channel_open (GMainContext *context, GSocketAddress *address,
+                                const WsimBlanket *blanket, GError **error);
+
+/** wsim_channel_free: closes the connection (the server frees its contexts with it). NULL is fine. */
+void wsim_channel_free (WsimChannel *ch);
+
+/** wsim_channel_call: a synchronous call on the channel (see above for the retries). */
+gboolean wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args,
+                            xdrproc_t xres, void *res, GError **error);
+
+/** Returns: the level the channel's calls travel at (DEFAULT resolved, CALL raised to PKT). */
+WsimAuthnLevel wsim_channel_get_level (WsimChannel *ch);
+
+/** Returns: (transfer none) the blanket the channel was opened with. */
+const WsimBlanket *wsim_channel_get_blanket (WsimChannel *ch);
+
+/** Returns: (transfer none) "kerberos" or "ntlm": the mechanism the channel uses (also at NONE, where nothing is sent). */
+const char *wsim_channel_get_mech_name (WsimChannel *ch);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimChannel, wsim_channel_free)
+
+G_END_DECLS
