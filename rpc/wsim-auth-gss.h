@@ -56,6 +56,14 @@ WsimGssService wsim_auth_gss_get_service (WsimAuth *auth);
 const WsimSvcAuthOps *wsim_svc_auth_gss (void);
 
 /**
+ * wsim_svc_auth_gss_get_n_contexts:
+ * Counts the RPCSEC_GSS contexts @server keeps now, on all its connections: established ones
+ * and those still being established. Call it on the server's thread.
+ * Returns: the count.
+ */
+guint wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server);
+
+/**
  * wsim_svc_auth_gss_connection_principal:
  * Returns: (transfer none) (nullable) who established a context on the request's connection
  *   first (what RPC_C_AUTHN_LEVEL_CONNECT knows of a caller), NULL if nobody did.

@@ -403,6 +403,22 @@ wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpointer s
   g_hash_table_replace (req->sconn->auth_state, GUINT_TO_POINTER (flavor), cs);
 }
 
+void
+wsim_rpc_server_foreach_conn_state (WsimRpcServer *server, guint32 flavor, GFunc func,
+                                    gpointer user_data)
+{
+  g_return_if_fail (server != NULL && func != NULL);
+  for (GList *l = server->conns.head; l != NULL; l = l->next)
+    {
+      ServerConn *s = l->data;
+      ConnState *cs = s->auth_state != NULL
+                      ? g_hash_table_lookup (s->auth_state, GUINT_TO_POINTER (flavor)) : NULL;
+
+      if (cs != NULL)
+        func (cs->state, user_data);
+    }
+}
+
 const guint8 *
 wsim_rpc_request_get_raw_args (WsimRpcRequest *req, gsize *len)
 {

@@ -274,6 +274,15 @@ void wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpoin
                                       GDestroyNotify destroy);
 
 /**
+ * wsim_rpc_server_foreach_conn_state:
+ * For server flavors: calls @func (state, @user_data) for what @flavor stored with
+ * wsim_rpc_request_set_conn_state() on each open connection that has any, to count or
+ * inspect it (how many security contexts a server keeps). @func must not close connections.
+ */
+void wsim_rpc_server_foreach_conn_state (WsimRpcServer *server, guint32 flavor, GFunc func,
+                                         gpointer user_data);
+
+/**
  * wsim_rpc_request_get_raw_args:
  * For flavors that answer control calls themselves: the encoded arguments of the call, valid
  * only while the flavor's check() runs.

@@ -195,7 +195,13 @@ control_init (WsimRpcRequest *req, const Cred *cred)
     }
   token = g_bytes_new_take (in.value, in.length);
 
-  if (cred->proc == RPCSEC_GSS_INIT)
+  /* An initiator calls only when it has a token to send. MIT's mechglue would take an empty
+   * one as the start of an acceptor-first SPNEGO exchange, answer CONTINUE_NEEDED and keep a
+   * half-built context for a call that carried nothing; so an empty token is a failed leg,
+   * and at INIT no context is even made for it. */
+  if (cred->proc == RPCSEC_GSS_INIT && g_bytes_get_size (token) == 0)
+    c = NULL;
+  else if (cred->proc == RPCSEC_GSS_INIT)
     {
       c = g_new0 (SvcCtx, 1);
       c->ref_count = 1;
@@ -212,7 +218,8 @@ control_init (WsimRpcRequest *req, const Cred *cred)
   else
     c = cred->has_handle ? g_hash_table_lookup (cc->by_handle, GUINT_TO_POINTER (cred->handle)) : NULL;
 
-  if (c == NULL || !wsim_gss_context_step (c->gss, token, &out, &error))
+  if (c == NULL || g_bytes_get_size (token) == 0
+      || !wsim_gss_context_step (c->gss, token, &out, &error))
     {
       /* RFC 2203: the failure travels in the result, with the GSS status. */
       res.gr_major = GSS_S_FAILURE;
@@ -375,6 +382,23 @@ wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req)
   ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
 
   return cc != NULL && cc->connected_mech != NULL ? wsim_gss_mech_get_name (cc->connected_mech) : NULL;
+}
+
+static void
+add_n_contexts (gpointer state, gpointer user_data)
+{
+  ConnContexts *cc = state;
+
+  *(guint *) user_data += g_hash_table_size (cc->by_handle);
+}
+
+guint
+wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server)
+{
+  guint n = 0;
+
+  wsim_rpc_server_foreach_conn_state (server, WSIM_RPCSEC_GSS, add_n_contexts, &n);
+  return n;
 }
 
 static const WsimSvcAuthOps svc_auth_gss_ops = {
