@@ -19,6 +19,7 @@ typedef struct {
   GBytes         *handle;    /* (owned) the server's context handle */
   guint32         next_seq;  /* the next data call's sequence number */
   guint32         window;
+  gboolean        destroyed; /* DESTROY was sent (or the client had gone): never send again */
   /* Establishment only. */
   guint32         proc;      /* RPCSEC_GSS_INIT or _CONTINUE_INIT */
   GBytes         *last_verf; /* (owned) (nullable) the reply verifier of the last control call */
@@ -85,11 +86,15 @@ static const WsimAuthOps auth_gss_control_ops = {
 
 /* ---- the data flavor -------------------------------------------------------------- */
 
+/* Appends the credential of a sequenced call (DATA or DESTROY) with the next sequence number,
+ * and as its verifier a MIC over the header, from the XID to the end of the credential
+ * (RFC 2203 5.3.1). */
 static gboolean
-gss_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, GError **error)
+put_sequenced (GssData *d, WsimXdrBuf *out, gsize header_start, guint32 proc,
+               WsimGssService service, guint32 *seq, GError **error)
 {
-  GssData *d = wsim_auth_get_data (auth);
   g_autoptr(GBytes) header = NULL, mic = NULL;
+  guint32 flavor = GUINT32_TO_BE (WSIM_RPCSEC_GSS);
 
   if (d->next_seq >= MAXSEQ)
     {
@@ -98,19 +103,30 @@ gss_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, 
       return FALSE;
     }
   *seq = d->next_seq++;
-  put_cred (out, RPCSEC_GSS_DATA, *seq, d->service, d->handle);
-  /* The verifier: a MIC over the header, from the XID to the end of the credential. */
+  put_cred (out, proc, *seq, service, d->handle);
   header = g_bytes_new (out->data + header_start, out->len - header_start);
   mic = wsim_gss_get_mic (d->gss, header, error);
   if (mic == NULL)
     return FALSE;
-  {
-    guint32 flavor = GUINT32_TO_BE (WSIM_RPCSEC_GSS);
-
-    wsim_xdrbuf_append (out, &flavor, 4);
-    wsim_xdrbuf_put_opaque (out, g_bytes_get_data (mic, NULL), g_bytes_get_size (mic));
-  }
+  wsim_xdrbuf_append (out, &flavor, 4);
+  wsim_xdrbuf_put_opaque (out, g_bytes_get_data (mic, NULL), g_bytes_get_size (mic));
   return TRUE;
+}
+
+static gboolean
+gss_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, GError **error)
+{
+  GssData *d = wsim_auth_get_data (auth);
+
+  /* The server has forgotten the context (or soon will): a call sent now could only earn
+   * RPCSEC_GSS_CREDPROBLEM, so it fails here, saying why. */
+  if (d->destroyed)
+    {
+      g_set_error_literal (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM,
+                           "the RPCSEC_GSS context was destroyed: establish a new one");
+      return FALSE;
+    }
+  return put_sequenced (d, out, header_start, RPCSEC_GSS_DATA, d->service, seq, error);
 }
 
 static gboolean
@@ -156,6 +172,42 @@ static const WsimAuthOps auth_gss_ops = {
   .validate = gss_validate,
   .unwrap = gss_unwrap_results,
   .free_data = gss_data_free,
+};
+
+/* ---- the destroy flavor ----------------------------------------------------------- */
+
+/* Its data is a reference to the data flavor it destroys, whose context signs the call. */
+
+static gboolean
+destroy_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq,
+                 GError **error)
+{
+  GssData *d = wsim_auth_get_data (wsim_auth_get_data (auth));
+
+  /* Service none whatever the context's service: the arguments and results are void, RFC
+   * 2203 does not say whether a DESTROY's void body is wrapped, and servers differ (ours
+   * never wraps it). With service none the plain body is the only reading. */
+  return put_sequenced (d, out, header_start, RPCSEC_GSS_DESTROY, WSIM_GSS_SVC_NONE, seq, error);
+}
+
+static gboolean
+destroy_validate (WsimAuth *auth, const struct opaque_auth *verf, guint32 seq, GError **error)
+{
+  return gss_validate (wsim_auth_get_data (auth), verf, seq, error);
+}
+
+static void
+destroy_data_free (gpointer data)
+{
+  wsim_auth_unref (data);
+}
+
+static const WsimAuthOps auth_gss_destroy_ops = {
+  .flavor = WSIM_RPCSEC_GSS,
+  .name = "rpcsec_gss-destroy",
+  .marshal = destroy_marshal,
+  .validate = destroy_validate,
+  .free_data = destroy_data_free,
 };
 
 /* ---- establishment ---------------------------------------------------------------- */
@@ -258,12 +310,62 @@ out:
   return result;
 }
 
+gboolean
+wsim_auth_is_gss (WsimAuth *auth)
+{
+  return auth != NULL && wsim_auth_get_ops (auth) == &auth_gss_ops;
+}
+
 WsimGssService
 wsim_auth_gss_get_service (WsimAuth *auth)
 {
-  GssData *d = wsim_auth_get_data (auth);
+  GssData *d;
 
+  g_return_val_if_fail (wsim_auth_is_gss (auth), WSIM_GSS_SVC_NONE);
+  d = wsim_auth_get_data (auth);
   return d->service;
+}
+
+GBytes *
+wsim_auth_gss_get_handle (WsimAuth *auth)
+{
+  GssData *d;
+
+  g_return_val_if_fail (wsim_auth_is_gss (auth), NULL);
+  d = wsim_auth_get_data (auth);
+  return d->handle;
+}
+
+gboolean
+wsim_auth_gss_destroy (WsimRpcClient *client, WsimAuth *auth, guint timeout_ms, GError **error)
+{
+  g_autoptr(WsimAuth) saved = NULL, control = NULL;
+  GssData *d;
+  gboolean ok;
+
+  g_return_val_if_fail (client != NULL, FALSE);
+  if (!wsim_auth_is_gss (auth))
+    return TRUE;   /* AUTH_NONE, AUTH_SYS, CONNECT's AUTH_NONE: no context to destroy */
+  d = wsim_auth_get_data (auth);
+  if (d->destroyed)
+    return TRUE;
+  /* Marked first: whatever the outcome, the server's state of this context is now unknown
+   * (gone, or going with the connection), so nothing may be sent with it again. */
+  d->destroyed = TRUE;
+  if (!wsim_rpc_client_is_connected (client))
+    return TRUE;   /* the server freed the context with the connection */
+
+  saved = wsim_auth_ref (wsim_rpc_client_get_auth (client));
+  control = wsim_auth_new (&auth_gss_destroy_ops, wsim_auth_ref (auth));
+  wsim_rpc_client_set_auth (client, control);
+  /* 0 would mean "no timeout" to the engine; a DESTROY made while releasing a proxy must
+   * never wait for ever, so 0 takes the default instead. */
+  ok = wsim_rpc_client_call_sync (client, NULLPROC, WSIM_XDRPROC (xdr_void), NULL,
+                                  WSIM_XDRPROC (xdr_void), NULL,
+                                  timeout_ms == 0 ? -1 : (gint) MIN (timeout_ms, (guint) G_MAXINT),
+                                  NULL, error);
+  wsim_rpc_client_set_auth (client, saved);
+  return ok;
 }
 
 WsimAuth *

@@ -5,7 +5,8 @@
  * window, and returns a WsimAuth for wsim_rpc_client_set_auth(). Every call then carries a
  * sequence number and a MIC over its header; arguments and results travel as they are
  * (service none), with a MIC (integrity) or wrapped (privacy), and the reply verifier is
- * checked.
+ * checked. wsim_auth_gss_destroy() ends the context on the server (RPCSEC_GSS_DESTROY) when
+ * the caller is done with it; a context that is never destroyed goes with its connection.
  *
  * Server side: wsim_svc_auth_gss() accepts contexts of any mechanism the machine has
  * (Kerberos from the keytab, NTLMSSP from the credentials file), keeps them per connection
@@ -49,8 +50,50 @@ WsimAuth *wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mec
                                    const char *target, const char *user, WsimGssService service,
                                    GError **error);
 
-/** Returns: the service @auth protects calls with. */
+/**
+ * wsim_auth_is_gss:
+ * Returns: TRUE if @auth is an RPCSEC_GSS flavor made by wsim_auth_gss_establish() (or by
+ *   wsim_auth_for_level() at CALL and above); FALSE for NULL, AUTH_NONE (CONNECT's too) and
+ *   AUTH_SYS.
+ */
+gboolean wsim_auth_is_gss (WsimAuth *auth);
+
+/** Returns: the service @auth (an RPCSEC_GSS flavor, see wsim_auth_is_gss()) protects calls with. */
 WsimGssService wsim_auth_gss_get_service (WsimAuth *auth);
+
+/**
+ * wsim_auth_gss_get_handle:
+ * Returns: (transfer none) the context handle the server issued for @auth (an RPCSEC_GSS
+ *   flavor), as every call's credential carries it; for traces and tests of servers.
+ */
+GBytes *wsim_auth_gss_get_handle (WsimAuth *auth);
+
+/**
+ * wsim_auth_gss_destroy:
+ * @client: the connection @auth's context was established on
+ * @auth: (nullable) any flavor; only an RPCSEC_GSS one (wsim_auth_is_gss()) has anything to
+ *   destroy, and for every other one (NULL, AUTH_NONE, AUTH_SYS, and the AUTH_NONE of
+ *   RPC_C_AUTHN_LEVEL_CONNECT, whose proof context the client no longer holds and the server
+ *   frees with the connection) this returns TRUE at once and sends nothing
+ * @timeout_ms: how long to wait for the server's reply; 0 for WSIM_RPC_DEFAULT_TIMEOUT_MS
+ *   (never unbounded)
+ * @error: return location for a GError
+ *
+ * Ends @auth's context on the server: RFC 2203's RPCSEC_GSS_DESTROY, a NULLPROC call with
+ * the next sequence number and a MIC over the header, as service none; waits for the reply
+ * (iterating the client's context, as wsim_rpc_client_call_sync() does, with the same
+ * restrictions) and checks its verifier as a data call's. From then on, whatever the
+ * outcome, calls made with @auth fail without being sent, with
+ * WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM: set another flavor on @client to go on calling.
+ * Calls already in flight complete normally. If @client is no longer connected, nothing is
+ * sent (the server freed the context with the connection) and this returns TRUE; so does a
+ * second call for the same @auth.
+ *
+ * Returns: TRUE when the server confirmed, or nothing needed sending; FALSE with @error (the
+ *   server's refusal, a bad reply verifier, a timeout, a lost connection) otherwise.
+ */
+gboolean wsim_auth_gss_destroy (WsimRpcClient *client, WsimAuth *auth, guint timeout_ms,
+                                GError **error);
 
 /** Returns: (transfer none) the server side of RPCSEC_GSS. */
 const WsimSvcAuthOps *wsim_svc_auth_gss (void);
