@@ -1,7 +1,12 @@
 /* bench-rpc-server.c: serves the test program (wsim_testprog.x) with our engine for the
  * transport benchmark: a WsimRpcServer on the default GMainContext (wsim_testprog_v1).
  *
- *   bench-rpc-server [--engine wsim]
+ *   bench-rpc-server [--engine wsim] [--gss]
+ *
+ * --gss also serves RPCSEC_GSS (wsim_svc_auth_gss(): Kerberos from KRB5_KTNAME, NTLMSSP from
+ * NTLM_USER_FILE, whichever the client's first token uses), for the security benchmark
+ * (run-gss.sh); AUTH_NONE calls are served as before, which is what the levels NONE and
+ * CONNECT send.
  *
  * Listens on 127.0.0.1 with a free port, prints the port as its first stdout line, and
  * serves until SIGTERM (or SIGINT), then exits 0. The stock libtirpc side of the benchmark
@@ -25,6 +30,8 @@
 #include <glib-unix.h>
 #include <rpc/rpc.h>
 
+#include "bench-util.h"
+#include "wsim-auth-gss.h"
 #include "wsim-rpc-server.h"
 #include "wsim-test-util.h"
 #include "wsim-testprog-server.h"
@@ -41,7 +48,7 @@ wsim_on_term (gint fd, GIOCondition cond, gpointer data)
 }
 
 static int
-serve_wsim (void)
+serve_wsim (gboolean gss)
 {
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(WsimRpcServer) server = wsim_rpc_server_new (NULL);
@@ -71,6 +78,8 @@ serve_wsim (void)
   /* Default limits: 4 MiB records, 128 requests in progress per connection, 1 MiB output
    * watermark. None of them binds for one client with at most 32 calls in flight. */
   wsim_rpc_server_add_program (server, &wsim_testprog_v1, NULL);
+  if (gss)
+    wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
   if (!wsim_rpc_server_listen (server, any, &bound, &error))
     {
       fprintf (stderr, "listen: %s\n", error->message);
@@ -91,22 +100,18 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *engine = NULL;
-  g_autoptr(GOptionContext) octx = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean gss = FALSE;
   GOptionEntry entries[] = {
     { "engine", 'e', 0, G_OPTION_ARG_STRING, &engine, "wsim (the only one served here)", "ENGINE" },
+    { "gss", 0, 0, G_OPTION_ARG_NONE, &gss, "serve RPCSEC_GSS too (Kerberos and NTLMSSP)", NULL },
     { NULL }
   };
 
-  octx = g_option_context_new ("- serve the test program for the transport benchmark");
-  g_option_context_add_main_entries (octx, entries, NULL);
-  if (!g_option_context_parse (octx, &argc, &argv, &error))
-    {
-      fprintf (stderr, "%s\n", error->message);
-      return 2;
-    }
+  if (!bench_parse_options ("- serve the test program for the transport benchmark", entries,
+                            &argc, &argv))
+    return 2;
   if (engine == NULL || g_str_equal (engine, "wsim"))
-    return serve_wsim ();
+    return serve_wsim (gss);
   fprintf (stderr, "unknown engine '%s': the stock libtirpc server is "
            "tests/interop/tirpc-testprog-server\n", engine);
   return 2;

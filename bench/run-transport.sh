@@ -19,6 +19,9 @@
 set -u
 set -o pipefail
 
+# shellcheck source=bench/bench-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
 BUILD_DIR=${1:-build}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-2}
 WARMUP=${WARMUP:-0.3}
@@ -29,19 +32,8 @@ SIZE=65536
 SERVER="$BUILD_DIR/bench/bench-rpc-server"
 TIRPC_SERVER="$BUILD_DIR/tests/interop/tirpc-testprog-server"
 CLIENT="$BUILD_DIR/bench/bench-rpc-client"
-for p in "$SERVER" "$TIRPC_SERVER" "$CLIENT"; do
-  if [[ ! -x $p ]]; then
-    echo "run-transport.sh: $p not found; build first: ninja -C $BUILD_DIR" >&2
-    exit 2
-  fi
-done
-if ! command -v taskset >/dev/null; then
-  echo "run-transport.sh: taskset (util-linux) is required for pinning" >&2
-  exit 2
-fi
-
-# Nothing in the environment may slow the engine down (GLib debug modes, valgrind hooks).
-unset G_DEBUG G_SLICE G_MESSAGES_DEBUG WSIM_UNDER_VALGRIND MALLOC_CHECK_ MALLOC_PERTURB_
+bench_require_exec run-transport.sh "$BUILD_DIR" "$SERVER" "$TIRPC_SERVER" "$CLIENT"
+bench_clean_env
 
 # Progress lines go to fd 3 (stdout), since run_client's own stdout is captured.
 exec 3>&1
@@ -53,12 +45,7 @@ FAILED=0
 cleanup() {
   local pid
   for pid in "${SERVER_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null
-      for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    fi
-    wait "$pid" 2>/dev/null
+    bench_kill_pid "$pid"
   done
   SERVER_PIDS=()
   rm -rf "$TMP"
@@ -78,32 +65,17 @@ ENGINES=(tirpc wsim)
 server_cpu() { echo 0; }
 client_cpu() { [[ $1 == same ]] && echo 0 || echo 1; }
 
-# start_server PLACEMENT ENGINE: starts it, waits for its port; sets PORT_<engine>.
+# start_server PLACEMENT ENGINE: starts it, waits for its port; sets PORT_<engine>, PID_<engine>.
 start_server() {
-  local placement=$1 engine=$2 out="$TMP/server-$1-$2.out" err="$TMP/server-$1-$2.err"
-  local pid port=""
-
+  local placement=$1 engine=$2
   if [[ $engine == tirpc ]]; then
     # Stock libtirpc: the interop suite's server, with buffers for 64 KiB records.
-    taskset -c "$(server_cpu "$placement")" "$TIRPC_SERVER" 4259840 >"$out" 2>"$err" &
+    bench_start_server run-transport.sh "$engine" "$(server_cpu "$placement")" \
+      "$TMP/server-$placement-$engine" "$TIRPC_SERVER" "$BENCH_TIRPC_BUFSZ"
   else
-    taskset -c "$(server_cpu "$placement")" "$SERVER" --engine wsim >"$out" 2>"$err" &
+    bench_start_server run-transport.sh "$engine" "$(server_cpu "$placement")" \
+      "$TMP/server-$placement-$engine" "$SERVER" --engine wsim
   fi
-  pid=$!
-  SERVER_PIDS+=("$pid")
-  for _ in $(seq 100); do
-    port=$(head -n 1 "$out" 2>/dev/null)
-    [[ -n $port ]] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [[ -z $port ]]; then
-    echo "run-transport.sh: $engine server did not start:" >&2
-    cat "$err" >&2
-    return 1
-  fi
-  printf -v "PORT_$engine" '%s' "$port"
-  printf -v "PID_$engine" '%s' "$pid"
 }
 
 stop_servers() {
@@ -112,18 +84,7 @@ stop_servers() {
     local var="PID_$engine"
     pid=${!var:-}
     [[ -z $pid ]] && continue
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "run-transport.sh: the $engine server died during the run" >&2
-      FAILED=1
-      continue
-    fi
-    kill -TERM "$pid"
-    wait "$pid"
-    local rc=$?
-    if (( rc != 0 )); then
-      echo "run-transport.sh: the $engine server exited with status $rc" >&2
-      FAILED=1
-    fi
+    bench_stop_server run-transport.sh "$engine" "$pid" || FAILED=1
   done
   SERVER_PIDS=()
 }
@@ -143,13 +104,7 @@ run_client() {
     echo ERR
     return
   fi
-  sed -n "s/.* $field=\([0-9.]*\).*/\1/p" <<<"$line"
-}
-
-median() {
-  printf '%s\n' "$@" | grep -v ERR | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) print "ERR"; else if (NR % 2) print v[(NR + 1) / 2];
-                              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  bench_field "$line" "$field"
 }
 
 declare -A RESULT
@@ -190,18 +145,6 @@ for placement in "${PLACEMENTS[@]}"; do
 done
 
 # ---- the table ------------------------------------------------------------------------
-
-ratio() {
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "ERR" || b == "ERR" || a == "" || b == "" || b + 0 == 0)
-                                     print "n/a"; else printf "%.2f", a / b }'
-}
-verdict() {   # verdict RATIO TARGET
-  awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r + 0 >= t + 0) print "PASS";
-                                   else print "MISS" }'
-}
-fmt() {   # fmt VALUE DECIMALS
-  awk -v v="$1" -v d="$2" 'BEGIN { if (v == "ERR" || v == "") print "ERR"; else printf "%.*f", d, v }'
-}
 
 row() {   # row LABEL PLACEMENT STOCK WSIM DECIMALS TARGET(or -)
   local label=$1 placement=$2 stock=$3 wsim=$4 dec=$5 target=$6 r v t
