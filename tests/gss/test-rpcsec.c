@@ -1,44 +1,33 @@
 /* test-rpcsec.c: RPCSEC_GSS between our client and our server, over Kerberos (a private KDC)
  * and NTLMSSP, at the three services: the exchange, the caller's principal, results intact,
- * and a context that belongs to one connection only. */
+ * a context that belongs to one connection only, DESTROY, and INIT tokens that are garbage. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wsim-auth-gss.h"
-#include "wsim-krb5-realm.h"
 #include "wsim-rpc-error.h"
-#include "wsim-test-util.h"
+#include "wsim-test-gss.h"
 #include "wsim-testprog-server.h"
 
-static WsimKrb5Realm realm;
-static WsimTestServerThread *srv;
+static WsimTestGss fx;
+static WsimTestServerThread *srv;   /* fx's, by their short names */
 static GMainContext *ctx;
-
-static void
-enable_gss (WsimRpcServer *server, gpointer data)
-{
-  wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
-}
 
 static void
 start (void)
 {
   g_autoptr(GError) error = NULL;
 
-  cr_assert (wsim_krb5_realm_start (&realm, &error), "realm: %s", error ? error->message : "");
-  srv = wsim_test_server_thread_start (enable_gss, NULL);
-  ctx = g_main_context_new ();
+  cr_assert (wsim_test_gss_start (&fx, &error), "realm: %s", error ? error->message : "");
+  srv = fx.srv;
+  ctx = fx.ctx;
 }
 
 static void
 stop (void)
 {
-  wsim_test_server_thread_stop (srv);
-  while (g_main_context_iteration (ctx, FALSE))
-    ;
-  g_main_context_unref (ctx);
-  wsim_krb5_realm_stop (&realm);
+  wsim_test_gss_stop (&fx);
 }
 
 TestSuite (rpcsec, .init = start, .fini = stop, .timeout = 60);
@@ -47,8 +36,7 @@ static WsimRpcClient *
 connect_client (void)
 {
   g_autoptr(GError) error = NULL;
-  WsimRpcClient *c = wsim_rpc_client_connect (ctx, wsim_test_server_thread_address (srv),
-                                              WSIM_TEST_PROG, WSIM_TEST_V1, &error);
+  WsimRpcClient *c = wsim_test_gss_connect (&fx, &error);
 
   cr_assert_not_null (c, "%s", error ? error->message : "");
   return c;
@@ -459,6 +447,351 @@ Test (rpcsec, our_client_against_stock_libtirpc_kerberos_server)
                                             WSIM_XDRPROC (xdr_int), &sum, 5000, NULL, &error),
                  "service %d: %s", svc, error ? error->message : "");
       cr_assert_eq (sum, 42);
+      /* libtirpc's server takes our DESTROY, and its reply verifier (its MIC over the
+       * sequence number) checks. */
+      cr_assert (wsim_auth_gss_destroy (client, auth, 5000, &error), "service %d: %s", svc,
+                 error ? error->message : "");
     }
   wsim_test_child_stop (&child);
+}
+
+/* ---- calls our client would never make ----------------------------------------------- */
+
+/* A flavor that sends one fixed RPCSEC_GSS credential and verifier. The credential is
+ * encoded by libtirpc's codec, not ours, so what reaches the server is what RFC 2203 says
+ * rather than what our client happens to write. */
+typedef struct {
+  struct rpc_gss_cred cred;
+  guint8              handle[16];
+  GBytes             *verf;   /* (owned) (nullable) the verifier's body; NULL for AUTH_NONE */
+} Forged;
+
+static gboolean
+forged_marshal (WsimAuth *auth, WsimXdrBuf *out, gsize header_start, guint32 *seq, GError **error)
+{
+  Forged *f = wsim_auth_get_data (auth);
+  g_autoptr(WsimXdrBuf) body = wsim_xdrbuf_new (0, 64);
+  struct opaque_auth cred, verf = { .oa_flavor = 0, .oa_base = (caddr_t) "", .oa_length = 0 };
+
+  cr_assert (wsim_xdrbuf_encode (body, WSIM_XDRPROC (xdr_rpc_gss_cred), &f->cred));
+  cred = (struct opaque_auth) { WSIM_RPCSEC_GSS, (caddr_t) body->data, (u_int) body->len };
+  if (f->verf != NULL)
+    verf = (struct opaque_auth) { WSIM_RPCSEC_GSS, (caddr_t) g_bytes_get_data (f->verf, NULL),
+                                  (u_int) g_bytes_get_size (f->verf) };
+  cr_assert (wsim_xdrbuf_encode (out, WSIM_XDRPROC (xdr_opaque_auth), &cred));
+  cr_assert (wsim_xdrbuf_encode (out, WSIM_XDRPROC (xdr_opaque_auth), &verf));
+  *seq = f->cred.gc_seq;
+  return TRUE;
+}
+
+static void
+forged_free (gpointer p)
+{
+  Forged *f = p;
+
+  g_clear_pointer (&f->verf, g_bytes_unref);
+  g_free (f);
+}
+
+static const WsimAuthOps forged_ops = {
+  .flavor = WSIM_RPCSEC_GSS,
+  .name = "forged-rpcsec_gss",
+  .marshal = forged_marshal,
+  .free_data = forged_free,
+};
+
+/* @handle: (nullable) the context handle to name; @verf: (nullable) as in Forged. */
+static WsimAuth *
+forged_new (rpc_gss_proc_t proc, guint32 seq, rpc_gss_svc_t svc, GBytes *handle, GBytes *verf)
+{
+  Forged *f = g_new0 (Forged, 1);
+
+  f->cred.gc_v = RPCSEC_GSS_VERSION;
+  f->cred.gc_proc = proc;
+  f->cred.gc_seq = seq;
+  f->cred.gc_svc = svc;
+  if (handle != NULL)
+    {
+      cr_assert_leq (g_bytes_get_size (handle), sizeof f->handle);
+      memcpy (f->handle, g_bytes_get_data (handle, NULL), g_bytes_get_size (handle));
+      f->cred.gc_ctx.value = f->handle;
+      f->cred.gc_ctx.length = g_bytes_get_size (handle);
+    }
+  f->verf = verf != NULL ? g_bytes_ref (verf) : NULL;
+  return wsim_auth_new (&forged_ops, f);
+}
+
+/* Makes one call on @client with @auth, then puts the client's flavor back. */
+static gboolean
+call_with (WsimRpcClient *client, WsimAuth *auth, guint32 proc, xdrproc_t xargs, const void *args,
+           xdrproc_t xres, void *res, GError **error)
+{
+  g_autoptr(WsimAuth) saved = wsim_auth_ref (wsim_rpc_client_get_auth (client));
+  gboolean ok;
+
+  wsim_rpc_client_set_auth (client, auth);
+  ok = wsim_rpc_client_call_sync (client, proc, xargs, args, xres, res, 5000, NULL, error);
+  wsim_rpc_client_set_auth (client, saved);
+  return ok;
+}
+
+static void
+add_works (WsimRpcClient *client, WsimAuth *auth)
+{
+  g_autoptr(GError) error = NULL;
+  wsim_test_pair p = { 19, 23 };
+  int sum = 0;
+
+  cr_assert (call_with (client, auth, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                        WSIM_XDRPROC (xdr_int), &sum, &error), "%s", error ? error->message : "");
+  cr_assert_eq (sum, 42);
+}
+
+/* An ADD whose credential names @handle, signed with a MIC that is not one. */
+static GError *
+forged_data_call (WsimRpcClient *client, GBytes *handle)
+{
+  g_autoptr(GBytes) junk_mic = g_bytes_new_static ("not a MIC, not at all..", 24);
+  g_autoptr(WsimAuth) forged = forged_new (RPCSEC_GSS_DATA, 1, RPCSEC_GSS_SVC_NONE, handle, junk_mic);
+  wsim_test_pair p = { 1, 2 };
+  int sum = 0;
+  GError *error = NULL;
+
+  cr_assert_not (call_with (client, forged, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                            WSIM_XDRPROC (xdr_int), &sum, &error), "a forged call ran");
+  return error;
+}
+
+/* ---- DESTROY ------------------------------------------------------------------------ */
+
+static WsimAuth *
+establish (WsimRpcClient *client, const WsimGssMech *mech, const char *user, WsimGssService svc)
+{
+  g_autoptr(GError) error = NULL;
+  WsimAuth *auth = wsim_auth_gss_establish (client, mech, "wbem@localhost", user, svc, &error);
+
+  cr_assert_not_null (auth, "%s service %d: %s", wsim_gss_mech_get_name (mech), svc,
+                      error ? error->message : "");
+  return auth;
+}
+
+static void
+destroy_ends_the_context (const WsimGssMech *mech, const char *user)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(WsimAuth) a = establish (client, mech, user, WSIM_GSS_SVC_INTEGRITY);
+  g_autoptr(WsimAuth) b = establish (client, mech, user, WSIM_GSS_SVC_PRIVACY);
+  g_autoptr(WsimAuth) none = wsim_auth_none_new ();
+  g_autoptr(GError) probe_a = NULL, probe_b = NULL;
+
+  cr_assert (wsim_auth_is_gss (a) && !wsim_auth_is_gss (none) && !wsim_auth_is_gss (NULL));
+  add_works (client, a);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 2);
+
+  /* A flavor without a context has nothing to destroy: TRUE, and the server keeps both. */
+  cr_assert (wsim_auth_gss_destroy (client, none, 5000, &error), "%s", error ? error->message : "");
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 2);
+
+  /* The reply's verifier is checked as a data call's, so TRUE means the server answered
+   * under this context before dropping it; the count shows it dropped only this one. */
+  cr_assert (wsim_auth_gss_destroy (client, a, 5000, &error), "%s", error ? error->message : "");
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 1);
+  cr_assert (wsim_auth_gss_destroy (client, a, 5000, &error), "a second DESTROY is a no-op");
+
+  /* A call with the destroyed flavor fails before it is sent: the server, which no longer
+   * knows the handle, would have answered RPCSEC_GSS_CREDPROBLEM, not CTXPROBLEM. */
+  {
+    wsim_test_pair p = { 1, 1 };
+    int sum = 0;
+
+    cr_assert_not (call_with (client, a, WSIM_TEST_ADD, WSIM_XDRPROC (xdr_wsim_test_pair), &p,
+                              WSIM_XDRPROC (xdr_int), &sum, &error));
+    cr_assert (g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM), "%s",
+               error->message);
+    g_clear_error (&error);
+  }
+  /* The other context on the connection serves on. */
+  add_works (client, b);
+
+  /* The server really forgot a's handle: a call naming it is a credential problem, while the
+   * same forgery naming b's live handle gets as far as b's MIC check, a context problem
+   * (which ends b too, as a failed MIC does). */
+  probe_a = forged_data_call (client, wsim_auth_gss_get_handle (a));
+  cr_assert (g_error_matches (probe_a, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM), "%s",
+             probe_a->message);
+  probe_b = forged_data_call (client, wsim_auth_gss_get_handle (b));
+  cr_assert (g_error_matches (probe_b, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM), "%s",
+             probe_b->message);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 0);
+}
+
+Test (rpcsec, destroy_ends_the_context_kerberos)
+{
+  destroy_ends_the_context (wsim_gss_mech_kerberos (), NULL);
+}
+
+Test (rpcsec, destroy_ends_the_context_ntlmssp)
+{
+  destroy_ends_the_context (wsim_gss_mech_ntlmssp (), "WSIM\\alice");
+}
+
+Test (rpcsec, destroy_on_a_closed_connection_sends_nothing)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(WsimAuth) auth = establish (client, wsim_gss_mech_ntlmssp (), "WSIM\\alice", WSIM_GSS_SVC_NONE);
+
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 1);
+  wsim_rpc_client_close (client);
+  /* Nothing could be sent, and nothing needs to be: the server frees the context with the
+   * connection. */
+  cr_assert (wsim_auth_gss_destroy (client, auth, 5000, &error), "%s", error ? error->message : "");
+  cr_assert (wsim_test_gss_wait_n_contexts (&fx, 0, 5000), "the server still keeps %u contexts",
+             wsim_test_gss_n_contexts (&fx));
+}
+
+/* ---- INIT with a token that is garbage ---------------------------------------------- */
+
+static bool_t
+xdr_token (XDR *xdrs, void *token, u_int unused)
+{
+  return xdr_rpc_gss_init_args (xdrs, token);
+}
+
+/* Sends an INIT (or, with @handle, a CONTINUE_INIT) carrying @token on @client, and returns
+ * the server's rpc_gss_init_res (free it with xdr_free), asserting the call was accepted. */
+static struct rpc_gss_init_res
+init_with (WsimRpcClient *client, GBytes *handle, GBytes *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimAuth) forged = forged_new (handle != NULL ? RPCSEC_GSS_CONTINUE_INIT : RPCSEC_GSS_INIT,
+                                           0, RPCSEC_GSS_SVC_NONE, handle, NULL);
+  gss_buffer_desc arg = { g_bytes_get_size (token), (void *) g_bytes_get_data (token, NULL) };
+  struct rpc_gss_init_res res = { 0 };
+
+  cr_assert (call_with (client, forged, NULLPROC, WSIM_XDRPROC (xdr_token), &arg,
+                        WSIM_XDRPROC (xdr_rpc_gss_init_res), &res, &error),
+             "the server answers a bad token in the result, not with an error: %s",
+             error ? error->message : "");
+  return res;
+}
+
+/* RFC 2203 5.2.3.1: a failed exchange is reported in gr_major. Ours says GSS_S_FAILURE and
+ * gives no handle, no token and no window: nothing was kept to continue. */
+static void
+assert_refused (struct rpc_gss_init_res *res, const char *what)
+{
+  cr_assert_eq (res->gr_major, GSS_S_FAILURE, "%s: gr_major 0x%x", what, res->gr_major);
+  cr_assert_eq (res->gr_ctx.length, 0, "%s: a handle was issued", what);
+  cr_assert_eq (res->gr_token.length, 0, "%s: a token came back", what);
+  cr_assert_eq (res->gr_win, 0, "%s: a window was granted", what);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 0, "%s: the server kept a context", what);
+  xdr_free (WSIM_XDRPROC (xdr_rpc_gss_init_res), (char *) res);
+}
+
+/* The initiator's first token for @mech, as a real client would send it. */
+static GBytes *
+first_token (const WsimGssMech *mech, const char *user)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimGssContext) init = wsim_gss_context_new_initiator (mech, "wbem@localhost", user, &error);
+  GBytes *token = NULL;
+
+  cr_assert_not_null (init, "%s", error ? error->message : "");
+  cr_assert (wsim_gss_context_step (init, NULL, &token, &error), "%s", error ? error->message : "");
+  cr_assert_not_null (token);
+  return token;
+}
+
+static void
+garbage_init_tokens (const WsimGssMech *mech, const char *user)
+{
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(GBytes) real = first_token (mech, user);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2203);   /* the same bytes every run */
+  guint8 noise[256];
+  g_autoptr(GBytes) random = NULL, empty = g_bytes_new (NULL, 0), truncated = NULL, nobody = NULL;
+  g_autoptr(WsimAuth) auth = NULL;
+  guint32 h = GUINT32_TO_BE (0x5eed);
+
+  for (gsize i = 0; i < sizeof noise; i++)
+    noise[i] = (guint8) g_rand_int_range (rand, 0, 256);
+  random = g_bytes_new (noise, sizeof noise);
+  truncated = g_bytes_new_from_bytes (real, 0, g_bytes_get_size (real) / 2);
+  nobody = g_bytes_new (&h, 4);
+
+  {
+    struct rpc_gss_init_res res = init_with (client, NULL, random);
+
+    assert_refused (&res, "random bytes");
+  }
+  {
+    struct rpc_gss_init_res res = init_with (client, NULL, empty);
+
+    assert_refused (&res, "an empty token");
+  }
+  {
+    struct rpc_gss_init_res res = init_with (client, NULL, truncated);
+
+    assert_refused (&res, "half of a real first token");
+  }
+  {
+    /* A real token, but continuing a context the server never issued. */
+    struct rpc_gss_init_res res = init_with (client, nobody, real);
+
+    assert_refused (&res, "CONTINUE_INIT of an unknown handle");
+  }
+  {
+    /* Arguments that are not an opaque token at all (a length and nothing after it). */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WsimAuth) forged = forged_new (RPCSEC_GSS_INIT, 0, RPCSEC_GSS_SVC_NONE, NULL, NULL);
+    u_int claimed = 1000;
+
+    cr_assert_not (call_with (client, forged, NULLPROC, WSIM_XDRPROC (xdr_u_int), &claimed,
+                              WSIM_XDRPROC (xdr_void), NULL, &error));
+    cr_assert (g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_GARBAGE_ARGS), "%s", error->message);
+    cr_assert_eq (wsim_test_gss_n_contexts (&fx), 0);
+  }
+
+  /* The server went through all that unharmed, and the connection still serves: a real
+   * context is established on it and carries a call. */
+  auth = establish (client, mech, user, WSIM_GSS_SVC_INTEGRITY);
+  add_works (client, auth);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 1);
+}
+
+Test (rpcsec, garbage_init_tokens_kerberos)
+{
+  garbage_init_tokens (wsim_gss_mech_kerberos (), NULL);
+}
+
+Test (rpcsec, garbage_init_tokens_ntlmssp)
+{
+  garbage_init_tokens (wsim_gss_mech_ntlmssp (), "WSIM\\alice");
+}
+
+Test (rpcsec, garbage_in_the_second_leg_drops_the_half_built_context)
+{
+  /* NTLMSSP takes two legs, so its first real token leaves a context half built on the
+   * server; garbage as the second must take that context away with it. */
+  const char *user = "WSIM\\alice";
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(GBytes) real = first_token (wsim_gss_mech_ntlmssp (), user);
+  g_autoptr(GBytes) junk = g_bytes_new_static ("NTLMSSP\0 and then nothing sensible", 34);
+  g_autoptr(GBytes) handle = NULL;
+  g_autoptr(WsimAuth) auth = NULL;
+  struct rpc_gss_init_res res = init_with (client, NULL, real);
+
+  cr_assert_eq (res.gr_major, GSS_S_CONTINUE_NEEDED, "gr_major 0x%x", res.gr_major);
+  cr_assert_gt (res.gr_ctx.length, 0);
+  handle = g_bytes_new (res.gr_ctx.value, res.gr_ctx.length);
+  xdr_free (WSIM_XDRPROC (xdr_rpc_gss_init_res), (char *) &res);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), 1, "the half-built context is kept for the next leg");
+
+  res = init_with (client, handle, junk);
+  assert_refused (&res, "garbage as the second leg");
+
+  auth = establish (client, wsim_gss_mech_ntlmssp (), user, WSIM_GSS_SVC_PRIVACY);
+  add_works (client, auth);
 }
