@@ -613,7 +613,12 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
   proc = program_find_proc (entry->program, req->proc);
   if (proc == NULL)
     {
-      if (req->proc == NULLPROC)
+      /* A protected NULL call still carries a (void) body: checking it refuses a tampered
+       * one and keeps a sequenced mechanism (NTLMSSP) in step with the client. */
+      if (req->proc == NULLPROC && req->auth->unwrap != NULL
+          && !req->auth->unwrap (req, &xdrs, WSIM_XDRPROC (xdr_void), NULL))
+        wsim_rpc_request_reply_error (req, GARBAGE_ARGS);
+      else if (req->proc == NULLPROC)
         wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_void), NULL);
       else
         wsim_rpc_request_reply_error (req, PROC_UNAVAIL);
