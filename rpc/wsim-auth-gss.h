@@ -107,6 +107,14 @@ const WsimSvcAuthOps *wsim_svc_auth_gss (void);
 guint wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server);
 
 /**
+ * wsim_svc_auth_gss_forget_contexts:
+ * Drops every RPCSEC_GSS context @server keeps (as a server does when its keys change): the
+ * next call under each is refused with RPCSEC_GSS_CREDPROBLEM, never run. Who proved
+ * itself on a connection (CONNECT) is kept. Call it on the server's thread.
+ */
+void wsim_svc_auth_gss_forget_contexts (WsimRpcServer *server);
+
+/**
  * wsim_svc_auth_gss_connection_principal:
  * Returns: (transfer none) (nullable) who established a context on the request's connection
  *   first (what RPC_C_AUTHN_LEVEL_CONNECT knows of a caller), NULL if nobody did.

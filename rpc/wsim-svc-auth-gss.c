@@ -401,6 +401,20 @@ wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server)
   return n;
 }
 
+static void
+forget_contexts (gpointer state, gpointer user_data)
+{
+  ConnContexts *cc = state;
+
+  g_hash_table_remove_all (cc->by_handle);
+}
+
+void
+wsim_svc_auth_gss_forget_contexts (WsimRpcServer *server)
+{
+  wsim_rpc_server_foreach_conn_state (server, WSIM_RPCSEC_GSS, forget_contexts, NULL);
+}
+
 static const WsimSvcAuthOps svc_auth_gss_ops = {
   .flavor = WSIM_RPCSEC_GSS,
   .name = "rpcsec_gss",

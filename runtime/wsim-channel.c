@@ -8,6 +8,9 @@
 #include "wsim-rpc-error.h"
 #include "wsim_service.h"
 
+/* How long releasing a channel waits for the server to confirm a DESTROY. */
+#define DESTROY_TIMEOUT_MS 1000
+
 struct _WsimChannel {
   GMainContext      *context;   /* (owned) */
   GSocketAddress    *address;   /* (owned) */
@@ -178,6 +181,13 @@ wsim_channel_free (WsimChannel *ch)
 {
   if (ch == NULL)
     return;
+  /* Tell the server it can let the context go now, not when the connection closes. */
+  if (ch->rpc != NULL && wsim_rpc_client_is_connected (ch->rpc))
+    {
+      g_main_context_push_thread_default (ch->context);
+      wsim_auth_gss_destroy (ch->rpc, ch->auth, DESTROY_TIMEOUT_MS, NULL);
+      g_main_context_pop_thread_default (ch->context);
+    }
   g_clear_pointer (&ch->auth, wsim_auth_unref);
   g_clear_pointer (&ch->rpc, wsim_rpc_client_unref);
   while (g_main_context_iteration (ch->context, FALSE))

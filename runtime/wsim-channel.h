@@ -6,7 +6,8 @@
  * (wsim_auth_for_level()). It keeps itself usable: a connection the server closed is made
  * again with a new context, and a call refused because the server no longer knows the
  * context (RPCSEC_GSS_CREDPROBLEM, _CTXPROBLEM: evicted, expired, sequence exhausted) is
- * made once more on a new one; both are safe because such a call never ran.
+ * made once more on a new one; both are safe because such a call never ran. Freeing a
+ * channel DESTROYs its context.
  *
  * Threading: the channel's calls run on @context (a client's private context), from the
  * thread that owns the client.
@@ -33,7 +34,7 @@ typedef struct _WsimChannel WsimChannel;
 WsimChannel *wsim_channel_open (GMainContext *context, GSocketAddress *address,
                                 const WsimBlanket *blanket, GError **error);
 
-/** wsim_channel_free: closes the connection (the server frees its contexts with it). NULL is fine. */
+/** wsim_channel_free: DESTROYs the context (a bounded wait), closes the connection. NULL is fine. */
 void wsim_channel_free (WsimChannel *ch);
 
 /** wsim_channel_call: a synchronous call on the channel (see above for the retries). */

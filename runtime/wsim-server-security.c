@@ -98,6 +98,18 @@ wsim_server_handle_negotiate (WsimRpcRequest *req, void *args, gpointer data)
   wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_security_info, &res);
 }
 
+guint
+wsim_server_get_n_security_contexts (WsimServer *server)
+{
+  return wsim_svc_auth_gss_get_n_contexts (server->rpc);
+}
+
+void
+wsim_server_forget_security_contexts (WsimServer *server)
+{
+  wsim_svc_auth_gss_forget_contexts (server->rpc);
+}
+
 void
 wsim_server_security_init (WsimServer *server)
 {

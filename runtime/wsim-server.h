@@ -88,6 +88,17 @@ void wsim_server_get_security (WsimServer *server, WsimServerSecurity *out);
 gboolean wsim_server_set_security (WsimServer *server, const WsimServerSecurity *security,
                                    GError **error);
 
+/** Returns: the RPCSEC_GSS contexts the server keeps now (call on the server's thread). */
+guint wsim_server_get_n_security_contexts (WsimServer *server);
+
+/**
+ * wsim_server_forget_security_contexts:
+ * Forgets every RPCSEC_GSS context (what a server does after its keys changed): each
+ * client's next request is refused with RPCSEC_GSS_CREDPROBLEM before it runs, and the
+ * client library establishes a new context and makes it again. Server's thread only.
+ */
+void wsim_server_forget_security_contexts (WsimServer *server);
+
 /** wsim_server_get_limits / set_limits: batching and flow control (see WsimServerLimits). */
 void wsim_server_get_limits (WsimServer *server, WsimServerLimits *out);
 void wsim_server_set_limits (WsimServer *server, const WsimServerLimits *limits);

@@ -426,3 +426,57 @@ Test (security, namespace_requiring_encryption)
   cr_assert_not_null (open_ns, "%s", error ? error->message : "");
   enumerate (open_ns);
 }
+
+/* ---- contexts the server forgets ------------------------------------------------ */
+
+static void
+forget_contexts (WsimServer *server, gpointer data)
+{
+  wsim_server_forget_security_contexts (server);
+}
+
+static void
+count_contexts (WsimServer *server, gpointer data)
+{
+  *(guint *) data = wsim_server_get_n_security_contexts (server);
+}
+
+static guint
+n_contexts (void)
+{
+  guint n = 0;
+
+  wsim_harness_invoke (h, count_contexts, &n);
+  return n;
+}
+
+/* A server that forgot the context refuses the next call with CREDPROBLEM before running it;
+ * the client makes a new context and the call again, and the caller sees nothing. */
+static void
+forgotten_context (WsimBlanket b)
+{
+  g_autoptr(GError) error = NULL;
+  WsimClient *client;
+  WsimServices *services;
+
+  client = connect_as (&b, &error);
+  cr_assert_not_null (client, "%s", error ? error->message : "");
+  services = wsim_client_open_namespace (client, "root\\cimv2", &error);
+  cr_assert_not_null (services, "%s", error ? error->message : "");
+  enumerate (services);
+  cr_assert_eq (n_contexts (), 1, "the harness's own client is at NONE: one context, ours");
+  wsim_harness_invoke (h, forget_contexts, NULL);
+  cr_assert_eq (n_contexts (), 0);
+  enumerate (services);
+  cr_assert_eq (n_contexts (), 1, "a new context was made");
+  wsim_services_unref (services);
+  wsim_client_unref (client);   /* DESTROYs it */
+  cr_assert_eq (n_contexts (), 0);
+}
+
+Test (security, forgotten_context_is_made_again)
+{
+  start_server (NULL);
+  forgotten_context (kerberos (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY));
+  forgotten_context (ntlm (RPC_C_AUTHN_LEVEL_PKT_PRIVACY));
+}
