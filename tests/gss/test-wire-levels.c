@@ -3,17 +3,22 @@
  * server's port), and the capture is dissected: the credential's flavor and RPCSEC_GSS
  * service must be the level's, and the marker must be readable in the capture at every
  * level below PKT_PRIVACY and absent at PKT_PRIVACY. tshark is stopped by its pid, with
- * SIGINT, once a final knock on the port shows that all the traffic is in. */
+ * SIGINT, once a final knock on the port shows that all the traffic is in. DEFAULT is
+ * checked through the runtime: a client asking DEFAULT must put the level the server
+ * answered to NEGOTIATE_SECURITY on the wire. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "wsim-auth-gss.h"
+#include "wsim-address.h"
 #include "wsim-authn-level.h"
+#include "wsim-harness.h"
 #include "wsim-krb5-realm.h"
 #include "wsim-test-util.h"
 #include "wsim-testprog-server.h"
+#include "wsim_service.h"
 
 #define MARKER "MARKER-WSIM-7f3a-LEVEL"
 
@@ -156,13 +161,13 @@ typedef struct {
   guint service;   /* 0: no RPCSEC_GSS service field */
 } CallCred;
 
-/* The credential of the ECHO call (procedure 1) in @file. tshark 4.0's RPC dissector shows
+/* The credential of the first call of @prog's procedure @proc in @file. tshark 4.0's RPC dissector shows
  * calls of a program it does not know as continuation data, so tshark gives the TCP payloads
  * toward the server and the call header is read from them here (RFC 5531: record mark, xid,
  * CALL, 2, program, version, procedure, credential flavor, length, body; RFC 2203 body:
  * version, procedure, sequence, service). */
 static CallCred
-dissect_echo (const char *file, guint16 port)
+dissect_call (const char *file, guint16 port, guint32 prog, guint32 proc)
 {
   g_autofree char *filter = g_strdup_printf ("tcp.dstport == %u && tcp.len > 0", port);
   char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-r", (char *) file, (char *) "-Y", filter,
@@ -182,18 +187,23 @@ dissect_echo (const char *file, guint16 port)
 
       for (gsize k = 0; k < n; k++)
         b[k] = (guint8) g_ascii_strtoull ((char[3]) { (*l)[2 * k], (*l)[2 * k + 1], 0 }, NULL, 16);
-      if (n < sizeof w)
+      /* Up to the credential's length; an RPCSEC_GSS one must also hold its service. */
+      if (n < 9 * sizeof w[0])
         continue;
-      memcpy (w, b, sizeof w);
-      if (GUINT32_FROM_BE (w[2]) != 0 /* CALL */ || GUINT32_FROM_BE (w[4]) != WSIM_TEST_PROG
-          || GUINT32_FROM_BE (w[6]) != WSIM_TEST_ECHO)
+      memset (w, 0, sizeof w);
+      memcpy (w, b, MIN (n, sizeof w));
+      if (GUINT32_FROM_BE (w[2]) != 0 /* CALL */ || GUINT32_FROM_BE (w[4]) != prog
+          || GUINT32_FROM_BE (w[6]) != proc)
         continue;
       cc.flavor = GUINT32_FROM_BE (w[7]);
       if (cc.flavor == WSIM_RPCSEC_GSS)
-        cc.service = GUINT32_FROM_BE (w[12]);
+        {
+          cr_assert_geq (n, sizeof w, "a short RPCSEC_GSS credential");
+          cc.service = GUINT32_FROM_BE (w[12]);
+        }
       return cc;
     }
-  cr_assert_fail ("no ECHO call in the capture");
+  cr_assert_fail ("no call of procedure %u in the capture", proc);
   return cc;
 }
 
@@ -232,7 +242,7 @@ one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
   g_clear_pointer (&client, wsim_rpc_client_unref);
   capture_stop (&capture);
 
-  cc = dissect_echo (file, port);
+  cc = dissect_call (file, port, WSIM_TEST_PROG, WSIM_TEST_ECHO);
   cr_assert_eq (cc.flavor, want_flavor, "%s: flavor %u on the wire", wsim_authn_level_name (level), cc.flavor);
   cr_assert_eq (cc.service, want_service, "%s: service %u on the wire", wsim_authn_level_name (level), cc.service);
   cr_assert_eq (file_contains (file, MARKER), level != RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
@@ -248,4 +258,69 @@ Test (wirelevels, each_level_is_distinct_on_the_wire)
   one_level (RPC_C_AUTHN_LEVEL_PKT, 6, 1);
   one_level (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, 6, 2);
   one_level (RPC_C_AUTHN_LEVEL_PKT_PRIVACY, 6, 3);
+}
+
+/* ---- DEFAULT, through the runtime ------------------------------------------------- */
+
+static gboolean
+server_default (WsimServer *server, gpointer data, GError **error)
+{
+  WsimServerSecurity sec = { *(const WsimAuthnLevel *) data, RPC_C_AUTHN_LEVEL_NONE, FALSE };
+  WsimRepository *repo = wsim_server_get_repository (server);
+
+  return wsim_repository_add_namespace (repo, "root\\cimv2", error)
+         && wsim_server_set_security (server, &sec, error);
+}
+
+/* A server whose DEFAULT is @server_level; a Kerberos client asking DEFAULT sends a query
+ * carrying the marker. NEGOTIATE_SECURITY goes unauthenticated, the query at the level. */
+static void
+default_row (WsimAuthnLevel server_level, guint want_service)
+{
+  g_autofree char *file = g_strdup_printf ("%s/default-%s.pcapng", dir, wsim_authn_level_word (server_level));
+  g_autoptr(GError) error = NULL;
+  WsimBlanket none = { RPC_C_AUTHN_LEVEL_NONE, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_GSS_KERBEROS,
+                       NULL, NULL, NULL };
+  WsimBlanket asks_default = none;
+  WsimHarness *h = wsim_harness_new_full (server_default, &server_level, &none, &error);
+  guint16 port;
+  Capture capture;
+  CallCred negotiate, query;
+
+  cr_assert_not_null (h, "%s", error ? error->message : "");
+  {
+    g_autoptr(GSocketAddress) where = wsim_address_parse (wsim_harness_get_address (h), NULL);
+
+    port = wsim_test_port (where);
+  }
+  capture = capture_start (file, port);
+  asks_default.authn_level = RPC_C_AUTHN_LEVEL_DEFAULT;
+  {
+    g_autoptr(WsimClient) client = wsim_client_connect_full (wsim_harness_get_context (h),
+                                                             wsim_harness_get_address (h), &asks_default, &error);
+    g_autoptr(WsimServices) services = NULL;
+
+    cr_assert_not_null (client, "%s", error ? error->message : "");
+    services = wsim_client_open_namespace (client, "root\\cimv2", &error);
+    cr_assert_not_null (services, "%s", error ? error->message : "");
+    /* Refused (no such class), but only after it crossed the wire. */
+    wsim_services_exec_query_async (services, "WQL", "SELECT * FROM Nothing WHERE Name = '" MARKER "'",
+                                    0, NULL, NULL);
+  }
+  capture_stop (&capture);
+  wsim_harness_free (h);
+
+  negotiate = dissect_call (file, port, WSIM_SERVICE_PROG, WSIM_NEGOTIATE_SECURITY);
+  cr_assert_eq (negotiate.flavor, 0, "NEGOTIATE_SECURITY goes before any context");
+  query = dissect_call (file, port, WSIM_SERVICE_PROG, WSIM_EXEC_QUERY_ASYNC);
+  cr_assert_eq (query.flavor, WSIM_RPCSEC_GSS, "DEFAULT: flavor %u on the wire", query.flavor);
+  cr_assert_eq (query.service, want_service, "DEFAULT against a %s server: service %u",
+                wsim_authn_level_name (server_level), query.service);
+  cr_assert_eq (file_contains (file, MARKER), want_service != 3);
+}
+
+Test (wirelevels, default_is_the_servers_level_on_the_wire)
+{
+  default_row (RPC_C_AUTHN_LEVEL_PKT_PRIVACY, 3);
+  default_row (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, 2);
 }
