@@ -114,6 +114,12 @@ wsim_call_get_seq (WsimCall *call)
 }
 
 const char *
+wsim_call_get_ns (WsimCall *call)
+{
+  return call->ns;
+}
+
+const char *
 wsim_call_get_sink_key (WsimCall *call)
 {
   return call->sink_key;

@@ -96,6 +96,12 @@ authenticate (WsimChannel *ch, GError **error)
   g_main_context_push_thread_default (ch->context);
   auth = wsim_auth_for_level (ch->rpc, ch->level, ch->mech, ch->target, ch->user, &local);
   g_main_context_pop_thread_default (ch->context);
+  if (auth == NULL && local->domain == G_IO_ERROR)
+    {
+      /* The exchange did not complete (timeout, lost connection): not a refusal. */
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (auth == NULL)
     {
       /* What ConnectServer answers when the security exchange fails. */
@@ -110,18 +116,27 @@ authenticate (WsimChannel *ch, GError **error)
   return TRUE;
 }
 
-static gboolean
-connect_channel (WsimChannel *ch, GError **error)
+/* Drops the connection and its flavor: the next call connects and authenticates anew. A
+ * connection whose authentication failed must never stay usable, or its next call would go
+ * out as the AUTH_NONE a fresh connection starts with. */
+static void
+disconnect (WsimChannel *ch)
 {
   g_clear_pointer (&ch->auth, wsim_auth_unref);
   g_clear_pointer (&ch->rpc, wsim_rpc_client_unref);
+}
+
+static gboolean
+connect_channel (WsimChannel *ch, GError **error)
+{
+  disconnect (ch);
   ch->rpc = wsim_rpc_client_connect (ch->context, ch->address, WSIM_SERVICE_PROG,
                                      WSIM_SERVICE_V1, error);
-  if (ch->rpc == NULL)
-    return FALSE;
-  if (ch->level == RPC_C_AUTHN_LEVEL_DEFAULT && !resolve_level (ch, error))
-    return FALSE;
-  return authenticate (ch, error);
+  if (ch->rpc != NULL && (ch->level != RPC_C_AUTHN_LEVEL_DEFAULT || resolve_level (ch, error))
+      && authenticate (ch, error))
+    return TRUE;
+  disconnect (ch);
+  return FALSE;
 }
 
 WsimChannel *
@@ -161,7 +176,8 @@ wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *a
 
   /* Namespace handles belong to the server, not to the connection: a reaped connection is
    * simply made again. */
-  if ((ch->rpc == NULL || !wsim_rpc_client_is_connected (ch->rpc)) && !connect_channel (ch, error))
+  if ((ch->rpc == NULL || ch->auth == NULL || !wsim_rpc_client_is_connected (ch->rpc))
+      && !connect_channel (ch, error))
     return FALSE;
   if (sync_call (ch, proc, xargs, args, xres, res, &local))
     return TRUE;
@@ -172,7 +188,10 @@ wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *a
     }
   /* The server refused the call before running it: a new context, and once more. */
   if (!authenticate (ch, error))
-    return FALSE;
+    {
+      disconnect (ch);
+      return FALSE;
+    }
   return sync_call (ch, proc, xargs, args, xres, res, error);
 }
 

@@ -79,7 +79,8 @@ WsimSinkHost *wsim_client_get_sink_host (WsimClient *client);
 gboolean wsim_services_set_blanket (WsimServices *services, const WsimBlanket *blanket,
                                     GError **error);
 
-/** wsim_services_get_blanket: copies the blanket @services uses into @out (cleared first). */
+/** wsim_services_get_blanket: copies the blanket @services uses into @out, which must hold
+ *  a blanket (WSIM_BLANKET_INIT): its strings are freed first. */
 void wsim_services_get_blanket (WsimServices *services, WsimBlanket *out);
 
 /** Returns: the level @services' requests travel at. */

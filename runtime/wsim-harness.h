@@ -30,7 +30,8 @@ typedef gboolean (*WsimHarnessCond) (gpointer data);
  *   security there: wsim_server_set_security())
  * The client connects with the process default blanket (wsim-security.h). When the machine
  * has no NTLM accounts set up (NTLM_USER_FILE unset), one is provisioned for the process
- * (wsim-local-account.h), so the default blanket works with nothing configured.
+ * (wsim-local-account.h), so the default blanket works with nothing configured; that sets
+ * an environment variable, so create the first harness before starting other threads.
  * Returns: (transfer full) (nullable) the harness, or NULL with @error.
  */
 WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error);

@@ -4,13 +4,17 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 static char *account_dir;    /* (owned) set once, removed at exit */
 static char *account_file;   /* (owned) */
+static pid_t account_owner;  /* the process that made it: a forked child must not remove it */
 
 static void
 remove_account (void)
 {
+  if (getpid () != account_owner)
+    return;
   g_unlink (account_file);
   g_rmdir (account_dir);
 }
@@ -42,6 +46,7 @@ provision (GError **error)
       g_rmdir (dir);
       return FALSE;
     }
+  account_owner = getpid ();
   account_dir = g_steal_pointer (&dir);
   account_file = g_steal_pointer (&path);
   g_setenv ("NTLM_USER_FILE", account_file, TRUE);

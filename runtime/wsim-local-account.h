@@ -7,7 +7,8 @@
  * account, DOMAIN "WMISIM", user = the login name, a random password, mode 0600 in a
  * directory of its own, removed when the process exits. The client and the embedded server
  * of the process both use it, as a Windows client and its local winmgmt share the machine's
- * account database.
+ * account database. The file is removed when the process that made it exits normally
+ * (not by a forked child; a process killed by a signal leaves it, readable only by its user).
  */
 #pragma once
 

@@ -67,7 +67,8 @@ typedef struct {
 /** wsim_blanket_clear: frees the strings of @b and resets it to WSIM_BLANKET_INIT. */
 void wsim_blanket_clear (WsimBlanket *b);
 
-/** wsim_blanket_copy: makes @dst (cleared first) a deep copy of @src. */
+/** wsim_blanket_copy: makes @dst a deep copy of @src; @dst must hold a blanket (at least
+ *  WSIM_BLANKET_INIT): its strings are freed first. */
 void wsim_blanket_copy (WsimBlanket *dst, const WsimBlanket *src);
 
 /**
@@ -97,7 +98,8 @@ const char *wsim_authn_svc_name (guint32 authn_svc);
  */
 gboolean wsim_security_initialize (const WsimBlanket *blanket, GError **error);
 
-/** wsim_security_get_default: copies the process default into @out (cleared first). */
+/** wsim_security_get_default: copies the process default into @out, which must hold a
+ *  blanket (WSIM_BLANKET_INIT): its strings are freed first. */
 void wsim_security_get_default (WsimBlanket *out);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsimBlanket, wsim_blanket_clear)

@@ -95,3 +95,5 @@ WsimCall *wsim_call_ref (WsimCall *call);
 void      wsim_call_unref (WsimCall *call);
 guint64   wsim_call_get_seq (WsimCall *call);
 const char *wsim_call_get_sink_key (WsimCall *call);
+/** Returns: (transfer none) the call's canonical namespace. */
+const char *wsim_call_get_ns (WsimCall *call);

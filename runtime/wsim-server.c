@@ -105,9 +105,12 @@ h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
   const wsim_open_namespace_args *a = args;
   wsim_open_namespace_res res = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autofree char *ns = wsim_repository_canonical_namespace (server->repo, a->namespace_path, &error);
+  g_autofree char *ns = NULL;
 
-  if (ns == NULL)
+  /* Who may ask is decided before anything about the namespace is revealed. */
+  if (!wsim_server_check_access (server, req, NULL, 0, "OpenNamespace", &error))
+    res.hresult = wsim_hresult_from_error (error);
+  else if ((ns = wsim_repository_canonical_namespace (server->repo, a->namespace_path, &error)) == NULL)
     res.hresult = WBEM_E_INVALID_NAMESPACE;
   else if (!wsim_server_check_access (server, req, ns, 0, "OpenNamespace", &error))
     res.hresult = wsim_hresult_from_error (error);
@@ -134,6 +137,9 @@ check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint6
   const char *ns;
   WsimHResult hr;
 
+  /* Hardening and the minimum first: a caller they refuse learns nothing else. */
+  if (!wsim_server_check_access (server, req, NULL, call_id, method, error))
+    return NULL;
   if (server->shutting_down)
     hr = WBEM_E_SHUTTING_DOWN;
   else if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
@@ -322,17 +328,23 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
   WsimServer *server = data;
   const wsim_cancel_async_call_args *a = args;
   g_autoptr(GError) error = NULL;
+  const char *ns;
   g_autofree char *key = NULL;
   GPtrArray *same;
   g_autoptr(GPtrArray) calls = NULL;
 
-  if (a->sink.endpoint == NULL || a->sink.endpoint[0] == '\0')
+  if (!wsim_server_check_access (server, req, NULL, 0, "CancelAsyncCall", &error))
     {
-      reply_hresult (req, WBEM_E_INVALID_PARAMETER);
+      reply_error (req, error);
       return;
     }
-  if (!wsim_server_check_access (server, req, ns_from_handle (server, a->ns_handle), 0,
-                                 "CancelAsyncCall", &error))
+  ns = ns_from_handle (server, a->ns_handle);
+  if (ns == NULL || a->sink.endpoint == NULL || a->sink.endpoint[0] == '\0')
+    {
+      reply_hresult (req, ns == NULL ? WBEM_E_INVALID_NAMESPACE : WBEM_E_INVALID_PARAMETER);
+      return;
+    }
+  if (!wsim_server_check_access (server, req, ns, 0, "CancelAsyncCall", &error))
     {
       reply_error (req, error);
       return;
@@ -345,10 +357,23 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
       reply_hresult (req, WBEM_E_INVALID_PARAMETER);
       return;
     }
-  /* Cancelling may end calls and shrink the list: work on a copy. */
+  /* Cancelling may end calls and shrink the list: work on a copy. A call in a namespace
+   * that requires encryption is cancelled only by a caller who could have made it. */
   calls = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_call_unref);
   for (guint i = 0; i < same->len; i++)
-    g_ptr_array_add (calls, wsim_call_ref (same->pdata[i]));
+    {
+      const char *call_ns = wsim_call_get_ns (same->pdata[i]);
+
+      g_clear_error (&error);
+      if (g_str_equal (call_ns, ns)
+          || wsim_server_check_access (server, req, call_ns, 0, "CancelAsyncCall", &error))
+        g_ptr_array_add (calls, wsim_call_ref (same->pdata[i]));
+    }
+  if (calls->len == 0)
+    {
+      reply_error (req, error);
+      return;
+    }
   reply_hresult (req, WBEM_S_NO_ERROR);
   for (guint i = 0; i < calls->len; i++)
     wsim_call_cancel (calls->pdata[i]);
