@@ -392,6 +392,16 @@ Test (security, hardening_refuses_below_integrity)
 
   start_server (&s);
   assert_refused (ntlm (RPC_C_AUTHN_LEVEL_NONE), E_ACCESSDENIED, NULL);
+  /* A refused caller learns nothing else: not even which namespaces exist. */
+  {
+    WsimBlanket low = ntlm (RPC_C_AUTHN_LEVEL_CONNECT);
+    g_autoptr(WsimClient) client = connect_as (&low, &error);
+
+    cr_assert_not_null (client, "%s", error ? error->message : "");
+    cr_assert_null (wsim_client_open_namespace (client, "root\\no\\such", &error));
+    cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) E_ACCESSDENIED), "%s", error->message);
+    g_clear_error (&error);
+  }
   for (gsize i = 0; i < G_N_ELEMENTS (below); i++)
     assert_refused (ntlm (below[i]), E_ACCESSDENIED, "WSIM\\alice");
   ok = open_at (ntlm (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY), &error);
