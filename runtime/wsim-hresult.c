@@ -79,6 +79,23 @@ wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format, ...)
   g_set_error (error, WSIM_WBEM_ERROR, (gint) hr, "%s: %s", text, status);
 }
 
+glong
+wsim_text_position (const char *text, gsize offset)
+{
+  /* g_utf8_strlen never reads past @offset: safe on text refused before a UTF-8 check. */
+  return g_utf8_strlen (text, (gssize) offset) + 1;
+}
+
+void
+wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subject, const char *text,
+                          gsize offset, const char *format, va_list ap)
+{
+  g_autofree char *what = g_strdup_vprintf (format, ap);
+
+  wsim_set_error_hresult (error, hr, "%s at position %ld: %s", subject,
+                          wsim_text_position (text, offset), what);
+}
+
 WsimHResult
 wsim_hresult_from_error (const GError *error)
 {

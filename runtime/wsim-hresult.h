@@ -94,6 +94,22 @@ void wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format,
   G_GNUC_PRINTF (3, 4);
 
 /**
+ * wsim_text_position:
+ * Returns: the 1-based character (not byte) position of byte @offset in the UTF-8 @text, as
+ *   a person reading the text counts; never reads past @offset.
+ */
+glong wsim_text_position (const char *text, gsize offset);
+
+/**
+ * wsim_set_error_at_valist:
+ * For parsers: sets @error like wsim_set_error_hresult(), the message reading
+ * "@subject at position N: …" where N is wsim_text_position (@text, @offset).
+ */
+void wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subject,
+                               const char *text, gsize offset, const char *format, va_list ap)
+  G_GNUC_PRINTF (6, 0);
+
+/**
  * wsim_hresult_from_error:
  * The HRESULT a GError stands for: its code in WSIM_WBEM_ERROR; WBEM_E_TIMED_OUT for
  * G_IO_ERROR_TIMED_OUT; WBEM_E_CALL_CANCELLED for G_IO_ERROR_CANCELLED; WBEM_E_ACCESS_DENIED

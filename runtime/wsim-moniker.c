@@ -23,7 +23,7 @@ typedef struct
   gsize       i;         /* byte offset of the next character */
   WsimMoniker *m;
   GError    **error;
-  const char *subject;   /* (nullable) what errors call the text: "moniker" when NULL */
+  const char *subject;   /* (nullable) how errors name the text: "bad moniker" when NULL */
 } Parser;
 
 void
@@ -57,27 +57,15 @@ wsim_moniker_apply (const WsimMoniker *m, WsimBlanket *inout)
 
 /* ---------------------------------------------------------------- scanning */
 
-/* Positions are counted in characters, as a user reading the moniker counts them.
- * g_utf8_strlen() never reads past @offset, so this is safe even on the over-long input
- * that is refused before the UTF-8 check. */
-static long
-position_of (const char *text, gsize offset)
-{
-  return g_utf8_strlen (text, (gssize) offset) + 1;
-}
-
 static gboolean G_GNUC_PRINTF (3, 4)
 fail_at (Parser *p, gsize offset, const char *format, ...)
 {
-  g_autofree char *what = NULL;
   va_list ap;
 
   va_start (ap, format);
-  what = g_strdup_vprintf (format, ap);
+  wsim_set_error_at_valist (p->error, MK_E_SYNTAX, p->subject != NULL ? p->subject : "bad moniker",
+                            p->text, offset, format, ap);
   va_end (ap);
-  wsim_set_error_hresult (p->error, MK_E_SYNTAX, "bad %s at position %ld: %s",
-                          p->subject != NULL ? p->subject : "moniker",
-                          position_of (p->text, offset), what);
   return FALSE;
 }
 
@@ -351,7 +339,7 @@ parse_privileges (Parser *p)
         break;
       found = describe_next (p);
       return fail_at (p, p->i, "expected ',' or ')' in the privilege list opened at position "
-                      "%ld, found %s", position_of (p->text, open_at), found);
+                      "%ld, found %s", wsim_text_position (p->text, open_at), found);
     }
   g_ptr_array_add (list, NULL);
   p->m->privileges = (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
@@ -380,7 +368,7 @@ parse_settings_block (Parser *p)
         return TRUE;
       found = describe_next (p);
       return fail_at (p, p->i, "expected ',' or '}' in the settings block opened at position "
-                      "%ld, found %s", position_of (p->text, open_at), found);
+                      "%ld, found %s", wsim_text_position (p->text, open_at), found);
     }
 }
 
@@ -420,7 +408,7 @@ parse_locale_block (Parser *p)
     {
       found = describe_next (p);
       return fail_at (p, p->i, "expected ']' to close the block opened at position %ld, "
-                      "found %s", position_of (p->text, open_at), found);
+                      "found %s", wsim_text_position (p->text, open_at), found);
     }
   return TRUE;
 }
@@ -612,7 +600,7 @@ gboolean
 wsim_moniker_parse_authority (const char *authority, WsimBlanket *inout, GError **error)
 {
   g_auto(WsimMoniker) m = WSIM_MONIKER_INIT;
-  Parser p = { .text = authority, .m = &m, .error = error, .subject = "authority" };
+  Parser p = { .text = authority, .m = &m, .error = error, .subject = "bad authority" };
 
   g_return_val_if_fail (authority != NULL && inout != NULL, FALSE);
   if (strlen (authority) > WSIM_MONIKER_MAX_BYTES || !g_utf8_validate (authority, -1, NULL))

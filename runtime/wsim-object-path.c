@@ -55,15 +55,12 @@ typedef struct
 static gboolean G_GNUC_PRINTF (3, 4)
 fail_at (Parser *p, gsize offset, const char *format, ...)
 {
-  g_autofree char *what = NULL;
   va_list ap;
 
   va_start (ap, format);
-  what = g_strdup_vprintf (format, ap);
+  wsim_set_error_at_valist (p->error, WBEM_E_INVALID_OBJECT_PATH, "invalid object path", p->text,
+                            offset, format, ap);
   va_end (ap);
-  wsim_set_error_hresult (p->error, WBEM_E_INVALID_OBJECT_PATH,
-                          "invalid object path at position %ld: %s",
-                          g_utf8_strlen (p->text, (gssize) offset) + 1, what);
   return FALSE;
 }
 

@@ -200,27 +200,18 @@ typedef struct
   gboolean    failed;
 } Parser;
 
-/* 1-based character position of a byte offset (the text is valid UTF-8). */
-static glong
-char_pos (const char *text, gsize offset)
-{
-  return g_utf8_strlen (text, (gssize) offset) + 1;
-}
-
 static void G_GNUC_PRINTF (3, 4)
 fail_at (Parser *p, gsize offset, const char *format, ...)
 {
-  g_autofree char *what = NULL;
   va_list ap;
 
   if (p->failed)
     return;
   p->failed = TRUE;
   va_start (ap, format);
-  what = g_strdup_vprintf (format, ap);
+  wsim_set_error_at_valist (p->error, WBEM_E_INVALID_QUERY, "syntax error", p->text, offset,
+                            format, ap);
   va_end (ap);
-  wsim_set_error_hresult (p->error, WBEM_E_INVALID_QUERY, "syntax error at position %ld: %s",
-                          char_pos (p->text, offset), what);
 }
 
 static void
@@ -642,7 +633,7 @@ enter (Parser *p)
           p->failed = TRUE;
           wsim_set_error_hresult (p->error, WBEM_E_INVALID_QUERY,
                                   "too deeply nested at position %ld: more than %d nested "
-                                  "parentheses or NOTs", char_pos (p->text, p->tok.start),
+                                  "parentheses or NOTs", wsim_text_position (p->text, p->tok.start),
                                   WSIM_WQL_MAX_NESTING);
         }
       return FALSE;
@@ -1148,7 +1139,7 @@ wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has, gpoi
             wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
                                     "unknown property '%s' at position %ld in class %s",
                                     name,
-                                    char_pos (q->text, g_array_index (q->prop_pos, gsize, i)),
+                                    wsim_text_position (q->text, g_array_index (q->prop_pos, gsize, i)),
                                     q->class_name);
             return FALSE;
           }
@@ -1157,7 +1148,7 @@ wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has, gpoi
     {
       wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
                               "unknown property '%s' at position %ld in class %s", o->prop,
-                              char_pos (q->text, o->pos), q->class_name);
+                              wsim_text_position (q->text, o->pos), q->class_name);
       return FALSE;
     }
   return TRUE;
