@@ -33,12 +33,17 @@ struct _WsimServer {
 void wsim_server_security_init (WsimServer *server);
 
 /**
- * wsim_server_check_access:
- * The security checks of WsimServerSecurity for a request on @ns (NULL: no namespace yet).
- * Returns: FALSE with the refusal's HRESULT in WSIM_WBEM_ERROR, traced with the caller.
+ * wsim_server_check_caller:
+ * Hardening and the minimum level (WsimServerSecurity) for @req, before anything else about
+ * the request is looked at. Returns: FALSE with the refusal's HRESULT in WSIM_WBEM_ERROR,
+ * traced with the caller.
  */
-gboolean wsim_server_check_access (WsimServer *server, WsimRpcRequest *req, const char *ns,
-                                   guint64 call_id, const char *what, GError **error);
+gboolean wsim_server_check_caller (WsimServer *server, WsimRpcRequest *req, guint64 call_id,
+                                   const char *what, GError **error);
+
+/** wsim_server_check_namespace: RequiresEncryption of @ns for @req; as above. */
+gboolean wsim_server_check_namespace (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                      guint64 call_id, const char *what, GError **error);
 
 /** Fills @out with who made @req (its principal points into the request). */
 void wsim_server_request_auth (WsimRpcRequest *req, WsimTraceAuth *out);

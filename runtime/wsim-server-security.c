@@ -49,40 +49,53 @@ wsim_server_request_auth (WsimRpcRequest *req, WsimTraceAuth *out)
   out->principal = id->principal;
 }
 
-gboolean
-wsim_server_check_access (WsimServer *server, WsimRpcRequest *req, const char *ns,
-                          guint64 call_id, const char *what, GError **error)
+/* Traces and reports a refusal of @req; always FALSE. */
+static gboolean G_GNUC_PRINTF (6, 7)
+refuse (WsimServer *server, WsimRpcRequest *req, guint64 call_id, WsimHResult hr, GError **error,
+        const char *format, ...)
 {
-  const WsimServerSecurity *sec = &server->security;
-  WsimTraceAuth who;
-  WsimHResult hr;
   g_autofree char *why = NULL;
+  WsimTraceAuth who;
+  va_list ap;
 
+  va_start (ap, format);
+  why = g_strdup_vprintf (format, ap);
+  va_end (ap);
   wsim_server_request_auth (req, &who);
-  if (sec->hardening && who.level < RPC_C_AUTHN_LEVEL_PKT_INTEGRITY)
-    {
-      hr = E_ACCESSDENIED;
-      why = g_strdup_printf ("%s at %s refused: the server is hardened (PKT_INTEGRITY or above)",
-                             what, wsim_authn_level_name (who.level));
-    }
-  else if (who.level < (guint32) wsim_authn_level_on_stream (sec->min_level))
-    {
-      hr = WBEM_E_ACCESS_DENIED;
-      why = g_strdup_printf ("%s at %s refused: the server's minimum is %s", what,
-                             wsim_authn_level_name (who.level), wsim_authn_level_name (sec->min_level));
-    }
-  else if (ns != NULL && who.level < RPC_C_AUTHN_LEVEL_PKT_PRIVACY
-           && wsim_repository_get_requires_encryption (server->repo, ns))
-    {
-      hr = WBEM_E_ENCRYPTED_CONNECTION_REQUIRED;
-      why = g_strdup_printf ("%s at %s refused: namespace %s requires encryption (PKT_PRIVACY)",
-                             what, wsim_authn_level_name (who.level), ns);
-    }
-  else
-    return TRUE;
   wsim_trace_add_auth (server->trace, WSIM_TRACE_REFUSED, call_id, hr, 0, &who, "%s", why);
   wsim_set_error_hresult (error, hr, "%s", why);
   return FALSE;
+}
+
+gboolean
+wsim_server_check_caller (WsimServer *server, WsimRpcRequest *req, guint64 call_id,
+                          const char *what, GError **error)
+{
+  const WsimServerSecurity *sec = &server->security;
+  guint32 level = wsim_rpc_request_get_identity (req)->level;
+
+  if (sec->hardening && level < RPC_C_AUTHN_LEVEL_PKT_INTEGRITY)
+    return refuse (server, req, call_id, E_ACCESSDENIED, error,
+                   "%s at %s refused: the server is hardened (PKT_INTEGRITY or above)", what,
+                   wsim_authn_level_name (level));
+  if (level < (guint32) wsim_authn_level_on_stream (sec->min_level))
+    return refuse (server, req, call_id, WBEM_E_ACCESS_DENIED, error,
+                   "%s at %s refused: the server's minimum is %s", what,
+                   wsim_authn_level_name (level), wsim_authn_level_name (sec->min_level));
+  return TRUE;
+}
+
+gboolean
+wsim_server_check_namespace (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                             guint64 call_id, const char *what, GError **error)
+{
+  guint32 level = wsim_rpc_request_get_identity (req)->level;
+
+  if (level < RPC_C_AUTHN_LEVEL_PKT_PRIVACY && wsim_repository_get_requires_encryption (server->repo, ns))
+    return refuse (server, req, call_id, WBEM_E_ENCRYPTED_CONNECTION_REQUIRED, error,
+                   "%s at %s refused: namespace %s requires encryption (PKT_PRIVACY)", what,
+                   wsim_authn_level_name (level), ns);
+  return TRUE;
 }
 
 void

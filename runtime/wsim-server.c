@@ -108,11 +108,11 @@ h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
   g_autofree char *ns = NULL;
 
   /* Who may ask is decided before anything about the namespace is revealed. */
-  if (!wsim_server_check_access (server, req, NULL, 0, "OpenNamespace", &error))
+  if (!wsim_server_check_caller (server, req, 0, "OpenNamespace", &error))
     res.hresult = wsim_hresult_from_error (error);
   else if ((ns = wsim_repository_canonical_namespace (server->repo, a->namespace_path, &error)) == NULL)
     res.hresult = WBEM_E_INVALID_NAMESPACE;
-  else if (!wsim_server_check_access (server, req, ns, 0, "OpenNamespace", &error))
+  else if (!wsim_server_check_namespace (server, req, ns, 0, "OpenNamespace", &error))
     res.hresult = wsim_hresult_from_error (error);
   else
     {
@@ -138,7 +138,7 @@ check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint6
   WsimHResult hr;
 
   /* Hardening and the minimum first: a caller they refuse learns nothing else. */
-  if (!wsim_server_check_access (server, req, NULL, call_id, method, error))
+  if (!wsim_server_check_caller (server, req, call_id, method, error))
     return NULL;
   if (server->shutting_down)
     hr = WBEM_E_SHUTTING_DOWN;
@@ -162,7 +162,7 @@ check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint6
       wsim_set_error_hresult (error, WBEM_E_INVALID_NAMESPACE, "unknown namespace handle");
       return NULL;
     }
-  return wsim_server_check_access (server, req, ns, call_id, method, error) ? ns : NULL;
+  return wsim_server_check_namespace (server, req, ns, call_id, method, error) ? ns : NULL;
 }
 
 /* Accepts the call described by @spec: answers the request, then starts the call. */
@@ -244,7 +244,7 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
       path_ns = wsim_repository_canonical_namespace (server->repo,
                                                      wsim_object_path_get_namespace (path), &error);
       if (path_ns == NULL
-          || !wsim_server_check_access (server, req, path_ns, a->call_id, "GetObjectAsync", &error))
+          || !wsim_server_check_namespace (server, req, path_ns, a->call_id, "GetObjectAsync", &error))
         {
           reply_error (req, error);
           return;
@@ -333,7 +333,7 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
   GPtrArray *same;
   g_autoptr(GPtrArray) calls = NULL;
 
-  if (!wsim_server_check_access (server, req, NULL, 0, "CancelAsyncCall", &error))
+  if (!wsim_server_check_caller (server, req, 0, "CancelAsyncCall", &error))
     {
       reply_error (req, error);
       return;
@@ -344,7 +344,7 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
       reply_hresult (req, ns == NULL ? WBEM_E_INVALID_NAMESPACE : WBEM_E_INVALID_PARAMETER);
       return;
     }
-  if (!wsim_server_check_access (server, req, ns, 0, "CancelAsyncCall", &error))
+  if (!wsim_server_check_namespace (server, req, ns, 0, "CancelAsyncCall", &error))
     {
       reply_error (req, error);
       return;
@@ -366,7 +366,7 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
 
       g_clear_error (&error);
       if (g_str_equal (call_ns, ns)
-          || wsim_server_check_access (server, req, call_ns, 0, "CancelAsyncCall", &error))
+          || wsim_server_check_namespace (server, req, call_ns, 0, "CancelAsyncCall", &error))
         g_ptr_array_add (calls, wsim_call_ref (same->pdata[i]));
     }
   if (calls->len == 0)
