@@ -10,10 +10,11 @@ struct _WsimTrace {
   guint64    n_dropped;     /* guarded by @lock */
 };
 
-static void
-event_free (gpointer p)
+void
+wsim_trace_event_free (WsimTraceEvent *e)
 {
-  WsimTraceEvent *e = p;
+  if (e == NULL)
+    return;
 
   g_free (e->detail);
   g_free ((char *) e->auth.principal);
@@ -53,7 +54,7 @@ wsim_trace_unref (WsimTrace *trace)
 {
   if (trace == NULL || !g_atomic_int_dec_and_test (&trace->ref_count))
     return;
-  g_queue_clear_full (&trace->events, event_free);
+  g_queue_clear_full (&trace->events, (GDestroyNotify) wsim_trace_event_free);
   g_mutex_clear (&trace->lock);
   g_free (trace);
 }
@@ -81,7 +82,7 @@ trace_push (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult h
   g_queue_push_tail (&trace->events, e);
   if (trace->events.length > WSIM_TRACE_MAX_EVENTS)
     {
-      event_free (g_queue_pop_head (&trace->events));
+      wsim_trace_event_free (g_queue_pop_head (&trace->events));
       trace->n_dropped++;
     }
   g_mutex_unlock (&trace->lock);
@@ -112,7 +113,7 @@ wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, Wsim
 GPtrArray *
 wsim_trace_get_events (WsimTrace *trace, guint64 call_id)
 {
-  GPtrArray *out = g_ptr_array_new_with_free_func (event_free);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_trace_event_free);
 
   g_mutex_lock (&trace->lock);
   for (GList *l = trace->events.head; l != NULL; l = l->next)

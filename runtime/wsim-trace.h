@@ -81,6 +81,11 @@ const char *wsim_trace_kind_name (WsimTraceKind kind);
 /** Appends one JSON object per line for the events of @call_id (0: all) to @out. */
 void wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out);
 
+/** wsim_trace_event_free: frees an event copy (one taken out of wsim_trace_get_events()'s
+ *  array with g_ptr_array_steal_index()). NULL is fine. */
+void wsim_trace_event_free (WsimTraceEvent *e);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTrace, wsim_trace_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTraceEvent, wsim_trace_event_free)
 
 G_END_DECLS

@@ -128,15 +128,6 @@ find_event (WsimTraceKind kind, guint64 call_id)
   return NULL;
 }
 
-static void
-event_free (WsimTraceEvent *e)
-{
-  g_free (e->detail);
-  g_free ((char *) e->auth.principal);
-  g_free (e);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTraceEvent, event_free)
 
 /* ---- each level, each mechanism ------------------------------------------------- */
 
