@@ -93,15 +93,19 @@ wsim_client_get_authn_level (WsimClient *client)
   return wsim_channel_get_level (client->channel);
 }
 
-/* A request for @services: on its own channel if it has a blanket of its own. The wait
- * iterates only the private context. */
+/* The connection @services' requests use: its own if it has a blanket of its own. */
+static WsimChannel *
+services_channel (WsimServices *services)
+{
+  return services->own != NULL ? services->own : services->client->channel;
+}
+
+/* A request for @services; the wait iterates only the private context. */
 static gboolean
 services_call (WsimServices *services, guint32 proc, xdrproc_t xargs, const void *args,
                xdrproc_t xres, void *res, GError **error)
 {
-  WsimChannel *ch = services->own != NULL ? services->own : services->client->channel;
-
-  return wsim_channel_call (ch, proc, xargs, args, xres, res, error);
+  return wsim_channel_call (services_channel (services), proc, xargs, args, xres, res, error);
 }
 
 WsimServices *
@@ -164,15 +168,13 @@ wsim_services_set_blanket (WsimServices *services, const WsimBlanket *blanket, G
 void
 wsim_services_get_blanket (WsimServices *services, WsimBlanket *out)
 {
-  WsimChannel *ch = services->own != NULL ? services->own : services->client->channel;
-
-  wsim_blanket_copy (out, wsim_channel_get_blanket (ch));
+  wsim_blanket_copy (out, wsim_channel_get_blanket (services_channel (services)));
 }
 
 WsimAuthnLevel
 wsim_services_get_authn_level (WsimServices *services)
 {
-  return wsim_channel_get_level (services->own != NULL ? services->own : services->client->channel);
+  return wsim_channel_get_level (services_channel (services));
 }
 
 guint64
