@@ -152,6 +152,8 @@ wsim_trace_kind_name (WsimTraceKind kind)
     [WSIM_TRACE_PROGRESS] = "progress", [WSIM_TRACE_CANCEL] = "cancel",
     [WSIM_TRACE_VIOLATION] = "violation", [WSIM_TRACE_FINAL] = "final",
     [WSIM_TRACE_TEARDOWN] = "teardown", [WSIM_TRACE_REFUSED] = "refused",
+    [WSIM_TRACE_CALLBACK] = "callback", [WSIM_TRACE_STUB_ACCEPTED] = "stub-accepted",
+    [WSIM_TRACE_STUB_REFUSED] = "stub-refused", [WSIM_TRACE_STUB_FINAL] = "stub-final",
   };
 
   return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";

@@ -25,6 +25,18 @@ typedef enum {
   WSIM_TRACE_FINAL,      /* the final SetStatus; hr and detail: the status and why */
   WSIM_TRACE_TEARDOWN,   /* the call ended without a SetStatus reaching the sink; detail: why */
   WSIM_TRACE_REFUSED,    /* a request was refused for its security; hr and detail: why */
+  /* The callback ladder (server): one attempt to reach the sink host at one level; auth:
+   * the level tried, the mechanism and the principal the server called back as; n: the
+   * rung (1 = the first tried); hr: WBEM_S_NO_ERROR when the sink host took it, else the
+   * refusal; detail: the outcome and why. */
+  WSIM_TRACE_CALLBACK,
+  /* The sink stub (unsecured apartment, client side): a callback it took or refused; auth:
+   * who called and at which level; n: instances (Indicate); detail: the callback and why. */
+  WSIM_TRACE_STUB_ACCEPTED,
+  WSIM_TRACE_STUB_REFUSED,
+  /* The stub's client ended a call on its own side (every callback level was refused, as
+   * the server confirmed): the sink's final SetStatus; hr: the status. */
+  WSIM_TRACE_STUB_FINAL,
 } WsimTraceKind;
 
 /**
