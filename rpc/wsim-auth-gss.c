@@ -210,7 +210,59 @@ static const WsimAuthOps auth_gss_destroy_ops = {
   .free_data = destroy_data_free,
 };
 
+/* ---- handing a result over ---------------------------------------------------------- */
+
+typedef struct {
+  WsimAuthReadyFunc done;
+  gpointer          user_data;
+  WsimAuth         *auth;    /* (owned) (nullable) */
+  GError           *error;   /* (owned) (nullable) */
+} Ready;
+
+static gboolean
+ready_dispatch (gpointer data)
+{
+  Ready *r = data;
+
+  r->done (g_steal_pointer (&r->auth), r->error, r->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ready_free (gpointer data)
+{
+  Ready *r = data;
+
+  wsim_auth_unref (r->auth);
+  g_clear_error (&r->error);
+  g_free (r);
+}
+
+/* Hands @auth or @error (both taken) to @done from an idle source on @client's context: for
+ * results known inside an *_async call, which must not call back from inside itself. */
+static void
+ready_later (WsimRpcClient *client, WsimAuth *auth, GError *error, WsimAuthReadyFunc done,
+             gpointer user_data)
+{
+  Ready *r = g_new0 (Ready, 1);
+  GSource *source = g_idle_source_new ();
+
+  r->done = done;
+  r->user_data = user_data;
+  r->auth = auth;
+  r->error = error;
+  /* As soon as any reply would be: an idle priority could wait behind a busy loop. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, ready_dispatch, r, ready_free);
+  g_source_set_static_name (source, "wsim-auth-ready");
+  g_source_attach (source, wsim_rpc_client_get_context (client));
+  g_source_unref (source);
+}
+
 /* ---- establishment ---------------------------------------------------------------- */
+
+/* Bounded: the mechanisms here need one to three legs. */
+#define MAX_LEGS 10
 
 static bool_t
 xdr_init_arg (XDR *xdrs, void *obj, u_int unused)
@@ -223,91 +275,216 @@ xdr_init_arg (XDR *xdrs, void *obj, u_int unused)
   return xdr_bytes (xdrs, &p, &n, WSIM_GSS_MAX_BODY);
 }
 
-WsimAuth *
-wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mech, const char *target,
-                         const char *user, WsimGssService service, GError **error)
+/* One exchange in flight. Between legs it is owned by the call in flight, whose callback the
+ * engine runs exactly once, so nothing refers to the client but that call. */
+typedef struct {
+  WsimAuth         *control;   /* (owned) the control flavor; its GssData is the exchange's */
+  guint             legs;      /* INIT / CONTINUE_INIT calls sent */
+  WsimAuthReadyFunc done;
+  gpointer          user_data;
+} Exchange;
+
+static void
+exchange_free (Exchange *x)
 {
-  g_autoptr(WsimAuth) saved = wsim_auth_ref (wsim_rpc_client_get_auth (client));
-  g_autoptr(GBytes) token = NULL;
-  GssData *d = g_new0 (GssData, 1);
-  g_autoptr(WsimAuth) control = NULL;
-  WsimAuth *result = NULL;
+  wsim_auth_unref (x->control);
+  g_free (x);
+}
 
-  g_return_val_if_fail (service >= WSIM_GSS_SVC_NONE && service <= WSIM_GSS_SVC_PRIVACY, NULL);
-  d->gss = wsim_gss_context_new_initiator (mech, target, user, error);
-  if (d->gss == NULL)
-    {
-      gss_data_free (d);
-      return NULL;
-    }
-  d->service = service;
-  d->proc = RPCSEC_GSS_INIT;
-  control = wsim_auth_new (&auth_gss_control_ops, d);
-  wsim_rpc_client_set_auth (client, control);
+/* Hands the outcome over from the loop (a reply callback) and ends the exchange. */
+static void
+exchange_end (Exchange *x, WsimAuth *auth, const GError *error)
+{
+  x->done (auth, error, x->user_data);
+  exchange_free (x);
+}
 
-  /* Bounded: the mechanisms here need one to three legs. */
-  for (int leg = 0; leg < 10; leg++)
-    {
-      struct rpc_gss_init_res res = { 0 };
-      GBytes *next = NULL;
+/* The last reply came: the context must be established and proved by the server's MIC over
+ * the sequence window. Returns: (transfer full) (nullable) the data flavor. */
+static WsimAuth *
+exchange_result (Exchange *x, GError **error)
+{
+  GssData *d = wsim_auth_get_data (x->control);
+  g_autoptr(GBytes) win = NULL;
+  GssData *data;
 
-      if (!wsim_gss_context_step (d->gss, token, &next, error))
-        goto out;
-      g_clear_pointer (&token, g_bytes_unref);
-      token = next;
-      if (token == NULL)
-        break;   /* nothing more to send: the initiator side is done */
-      if (!wsim_rpc_client_call_sync (client, NULLPROC, (xdrproc_t) (void (*) (void)) xdr_init_arg, &token,
-                                      (xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, &res,
-                                      -1, NULL, error))
-        goto out;
-      if (res.gr_major != GSS_S_COMPLETE && res.gr_major != GSS_S_CONTINUE_NEEDED)
-        {
-          g_set_error (error, WSIM_GSS_ERROR, WSIM_GSS_ERROR_CONTEXT,
-                       "the server refused the %s context (GSS major 0x%x, minor %u)",
-                       wsim_gss_mech_get_name (mech), res.gr_major, res.gr_minor);
-          xdr_free ((xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, (char *) &res);
-          goto out;
-        }
-      g_clear_pointer (&d->handle, g_bytes_unref);
-      d->handle = g_bytes_new (res.gr_ctx.value, res.gr_ctx.length);
-      d->window = res.gr_win;
-      d->proc = RPCSEC_GSS_CONTINUE_INIT;
-      g_clear_pointer (&token, g_bytes_unref);
-      if (res.gr_token.length > 0)
-        token = g_bytes_new (res.gr_token.value, res.gr_token.length);
-      xdr_free ((xdrproc_t) (void (*) (void)) xdr_rpc_gss_init_res, (char *) &res);
-      if (token == NULL && wsim_gss_context_is_established (d->gss))
-        break;
-    }
   if (!wsim_gss_context_is_established (d->gss) || d->window == 0 || d->last_verf == NULL)
     {
       g_set_error_literal (error, WSIM_GSS_ERROR, WSIM_GSS_ERROR_CONTEXT,
                            "the RPCSEC_GSS exchange ended without an established context");
-      goto out;
+      return NULL;
     }
-  /* The server proves the context: its MIC over the sequence window. */
-  {
-    g_autoptr(GBytes) win = wsim_gss_seq_bytes (d->window);
-
-    if (!wsim_gss_verify_mic (d->gss, win, d->last_verf, error))
-      goto out;
-  }
+  win = wsim_gss_seq_bytes (d->window);
+  if (!wsim_gss_verify_mic (d->gss, win, d->last_verf, error))
+    return NULL;
   /* The data flavor takes the state over from the control flavor. */
-  {
-    GssData *data = g_new0 (GssData, 1);
+  data = g_new0 (GssData, 1);
+  data->gss = g_steal_pointer (&d->gss);
+  data->service = d->service;
+  data->handle = g_steal_pointer (&d->handle);
+  data->window = d->window;
+  data->next_seq = 1;
+  return wsim_auth_new (&auth_gss_ops, data);
+}
 
-    data->gss = g_steal_pointer (&d->gss);
-    data->service = d->service;
-    data->handle = g_steal_pointer (&d->handle);
-    data->window = d->window;
-    data->next_seq = 1;
-    result = wsim_auth_new (&auth_gss_ops, data);
-  }
+static void on_init_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
+                           gpointer data);
 
-out:
+/* Steps the initiator with the server's last token (NULL at first) and sends what it makes.
+ * Returns: FALSE with @error if the exchange failed here (nothing is in flight then); TRUE
+ *   when a leg is in flight or *@result holds the flavor. */
+static gboolean
+exchange_step (Exchange *x, WsimRpcClient *client, GBytes *in, WsimAuth **result, GError **error)
+{
+  GssData *d = wsim_auth_get_data (x->control);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(WsimAuth) saved = NULL;
+
+  if (!wsim_gss_context_step (d->gss, in, &out, error))
+    return FALSE;
+  if (out == NULL || x->legs == MAX_LEGS)
+    {
+      /* Nothing more to send (the initiator side is done), or too many legs. */
+      *result = exchange_result (x, error);
+      return *result != NULL;
+    }
+  x->legs++;
+  /* A call keeps the flavor it is made with: the client's own is back at once. */
+  saved = wsim_auth_ref (wsim_rpc_client_get_auth (client));
+  wsim_rpc_client_set_auth (client, x->control);
+  wsim_rpc_client_call (client, NULLPROC, WSIM_XDRPROC (xdr_init_arg), &out, -1, NULL,
+                        on_init_reply, x);
   wsim_rpc_client_set_auth (client, saved);
-  return result;
+  return TRUE;
+}
+
+/* Reads the server's answer to a leg. Returns: (transfer full) (nullable) the server's next
+ *   token; FALSE with @error if the server refused or the answer is not one. */
+static gboolean
+read_init_res (Exchange *x, WsimRpcReply *reply, GBytes **token, GError **error)
+{
+  GssData *d = wsim_auth_get_data (x->control);
+  struct rpc_gss_init_res res = { 0 };
+  gboolean ok = FALSE;
+
+  if (!wsim_rpc_reply_decode (reply, WSIM_XDRPROC (xdr_rpc_gss_init_res), &res, error))
+    return FALSE;
+  if (res.gr_major != GSS_S_COMPLETE && res.gr_major != GSS_S_CONTINUE_NEEDED)
+    g_set_error (error, WSIM_GSS_ERROR, WSIM_GSS_ERROR_CONTEXT,
+                 "the server refused the %s context (GSS major 0x%x, minor %u)",
+                 wsim_gss_mech_get_name (wsim_gss_context_get_mech (d->gss)), res.gr_major,
+                 res.gr_minor);
+  else
+    {
+      g_clear_pointer (&d->handle, g_bytes_unref);
+      d->handle = g_bytes_new (res.gr_ctx.value, res.gr_ctx.length);
+      d->window = res.gr_win;
+      d->proc = RPCSEC_GSS_CONTINUE_INIT;
+      *token = res.gr_token.length > 0 ? g_bytes_new (res.gr_token.value, res.gr_token.length) : NULL;
+      ok = TRUE;
+    }
+  xdr_free (WSIM_XDRPROC (xdr_rpc_gss_init_res), (char *) &res);
+  return ok;
+}
+
+static void
+on_init_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  Exchange *x = data;
+  GssData *d = wsim_auth_get_data (x->control);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) token = NULL;
+  WsimAuth *result = NULL;
+
+  if (error != NULL)
+    {
+      exchange_end (x, NULL, error);
+      return;
+    }
+  if (!read_init_res (x, reply, &token, &local))
+    exchange_end (x, NULL, local);
+  else if (token == NULL && wsim_gss_context_is_established (d->gss))
+    {
+      result = exchange_result (x, &local);
+      exchange_end (x, result, local);
+    }
+  else if (!exchange_step (x, client, token, &result, &local) || result != NULL)
+    exchange_end (x, result, local);
+}
+
+void
+wsim_auth_gss_establish_async (WsimRpcClient *client, const WsimGssMech *mech, const char *target,
+                               const WsimGssInitiatorOptions *opts, WsimGssService service,
+                               WsimAuthReadyFunc done, gpointer user_data)
+{
+  Exchange *x;
+  GssData *d;
+  GError *error = NULL;
+  WsimAuth *result = NULL;
+
+  g_return_if_fail (client != NULL && mech != NULL && target != NULL && done != NULL);
+  g_return_if_fail (service >= WSIM_GSS_SVC_NONE && service <= WSIM_GSS_SVC_PRIVACY);
+  d = g_new0 (GssData, 1);
+  d->gss = wsim_gss_context_new_initiator_full (mech, target, opts, &error);
+  if (d->gss == NULL)
+    {
+      gss_data_free (d);
+      ready_later (client, NULL, error, done, user_data);
+      return;
+    }
+  d->service = service;
+  d->proc = RPCSEC_GSS_INIT;
+  x = g_new0 (Exchange, 1);
+  x->control = wsim_auth_new (&auth_gss_control_ops, d);
+  x->done = done;
+  x->user_data = user_data;
+  if (!exchange_step (x, client, NULL, &result, &error))
+    {
+      /* Known at once (credentials, a target the KDC does not know): nothing was sent. A
+       * first step never ends in a flavor, which needs the window only a reply brings. */
+      ready_later (client, NULL, error, done, user_data);
+      exchange_free (x);
+    }
+}
+
+/* Waiting for an *_async result on the client's context. */
+typedef struct {
+  gboolean  done;
+  WsimAuth *auth;    /* (owned) (nullable) */
+  GError   *error;   /* (owned) (nullable) */
+} Wait;
+
+static void
+on_wait_ready (WsimAuth *auth, const GError *error, gpointer data)
+{
+  Wait *w = data;
+
+  w->done = TRUE;
+  w->auth = auth;
+  if (error != NULL)
+    w->error = g_error_copy (error);
+}
+
+static WsimAuth *
+wait_ready (WsimRpcClient *client, Wait *w, GError **error)
+{
+  /* Bounded: every leg has a timeout, and a result known at once comes from an idle. */
+  while (!w->done)
+    g_main_context_iteration (wsim_rpc_client_get_context (client), TRUE);
+  if (w->error != NULL)
+    g_propagate_error (error, w->error);
+  return w->auth;
+}
+
+WsimAuth *
+wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mech, const char *target,
+                         const char *user, WsimGssService service, GError **error)
+{
+  WsimGssInitiatorOptions opts = { .user = user };
+  Wait w = { 0 };
+
+  wsim_auth_gss_establish_async (client, mech, target, &opts, service, on_wait_ready, &w);
+  return wait_ready (client, &w, error);
 }
 
 gboolean
@@ -368,24 +545,43 @@ wsim_auth_gss_destroy (WsimRpcClient *client, WsimAuth *auth, guint timeout_ms, 
   return ok;
 }
 
-WsimAuth *
-wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
-                     const char *target, const char *user, GError **error)
+/* CONNECT: the proof, once made, is dropped (the server keeps who connected with the
+ * connection) and calls go as AUTH_NONE. */
+typedef struct {
+  WsimAuthReadyFunc done;
+  gpointer          user_data;
+} Connect;
+
+static void
+on_connect_proof (WsimAuth *proof, const GError *error, gpointer data)
+{
+  Connect *c = data;
+
+  c->done (proof != NULL ? wsim_auth_none_new () : NULL, error, c->user_data);
+  wsim_auth_unref (proof);
+  g_free (c);
+}
+
+void
+wsim_auth_for_level_async (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
+                           const char *target, const WsimGssInitiatorOptions *opts,
+                           WsimAuthReadyFunc done, gpointer user_data)
 {
   WsimGssService svc;
+  Connect *c;
 
   switch (wsim_authn_level_on_stream ((WsimAuthnLevel) level))
     {
     case RPC_C_AUTHN_LEVEL_NONE:
-      return wsim_auth_none_new ();
+      ready_later (client, wsim_auth_none_new (), NULL, done, user_data);
+      return;
     case RPC_C_AUTHN_LEVEL_CONNECT:
-      {
-        /* Prove who we are on this connection, then call unprotected. */
-        g_autoptr(WsimAuth) proof = wsim_auth_gss_establish (client, mech, target, user,
-                                                             WSIM_GSS_SVC_NONE, error);
-
-        return proof != NULL ? wsim_auth_none_new () : NULL;
-      }
+      c = g_new (Connect, 1);
+      c->done = done;
+      c->user_data = user_data;
+      wsim_auth_gss_establish_async (client, mech, target, opts, WSIM_GSS_SVC_NONE,
+                                     on_connect_proof, c);
+      return;
     case RPC_C_AUTHN_LEVEL_PKT:
       svc = WSIM_GSS_SVC_NONE;
       break;
@@ -396,9 +592,23 @@ wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *me
       svc = WSIM_GSS_SVC_PRIVACY;
       break;
     default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "authentication level %u has no fixed wire form (DEFAULT is negotiated)", level);
-      return NULL;
+      ready_later (client, NULL,
+                   g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                "authentication level %u has no fixed wire form (DEFAULT is negotiated)",
+                                level),
+                   done, user_data);
+      return;
     }
-  return wsim_auth_gss_establish (client, mech, target, user, svc, error);
+  wsim_auth_gss_establish_async (client, mech, target, opts, svc, done, user_data);
+}
+
+WsimAuth *
+wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
+                     const char *target, const char *user, GError **error)
+{
+  WsimGssInitiatorOptions opts = { .user = user };
+  Wait w = { 0 };
+
+  wsim_auth_for_level_async (client, level, mech, target, &opts, on_wait_ready, &w);
+  return wait_ready (client, &w, error);
 }

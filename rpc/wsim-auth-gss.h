@@ -1,8 +1,9 @@
 /* wsim-auth-gss.h: RPCSEC_GSS (RFC 2203), the flavor that carries GSS-API security in ONC RPC.
  *
- * Client side: wsim_auth_gss_establish() runs the INIT / CONTINUE_INIT exchange with the
- * server (synchronously, on the client's context), checks the server's MIC over the sequence
- * window, and returns a WsimAuth for wsim_rpc_client_set_auth(). Every call then carries a
+ * Client side: wsim_auth_gss_establish_async() runs the INIT / CONTINUE_INIT exchange with
+ * the server on the client's context without blocking it (wsim_auth_gss_establish() waits
+ * for the same exchange), checks the server's MIC over the sequence window, and hands over a
+ * WsimAuth for wsim_rpc_client_set_auth(). Every call then carries a
  * sequence number and a MIC over its header; arguments and results travel as they are
  * (service none), with a MIC (integrity) or wrapped (privacy), and the reply verifier is
  * checked. wsim_auth_gss_destroy() ends the context on the server (RPCSEC_GSS_DESTROY) when
@@ -37,14 +38,64 @@ typedef enum {
 #define WSIM_GSS_SEQ_WINDOW 128
 
 /**
+ * WsimAuthReadyFunc:
+ * @auth: (transfer full) (nullable) the flavor, NULL when @error is set
+ * @error: (nullable) why there is none: a WSIM_GSS_ERROR for the mechanism (credentials, a
+ *   token refused by either side, the server's proof that does not verify), a WSIM_RPC_ERROR
+ *   or G_IO_ERROR for the exchange (G_IO_ERROR_TIMED_OUT for a server that does not answer,
+ *   G_IO_ERROR_CLOSED for a client closed or released meanwhile), G_IO_ERROR_INVALID_ARGUMENT
+ *   for a level with no wire form
+ * @user_data: the data given with the function
+ * What an asynchronous establishment hands over, exactly once.
+ */
+typedef void (*WsimAuthReadyFunc) (WsimAuth *auth, const GError *error, gpointer user_data);
+
+/**
+ * wsim_auth_gss_establish_async:
+ * @client: the connection to establish the context on
+ * @mech: the mechanism
+ * @target: the server: a host-based service ("wbem@localhost"), or a principal if
+ *   @opts->target_is_principal
+ * @opts: (nullable) the initiator (see WsimGssInitiatorOptions); read during the call only
+ * @service: the protection for calls made with the flavor
+ * @done: runs exactly once, on @client's context and never from inside this call, with the
+ *   flavor or the error
+ * @user_data: for @done
+ *
+ * Starts RFC 2203's exchange: each leg is a NULLPROC call with the client's default timeout
+ * (wsim_rpc_client_set_default_timeout()), so a server that never answers ends in @done
+ * with G_IO_ERROR_TIMED_OUT; at most ten legs (the mechanisms here need one to three); the
+ * server's MIC over the sequence window is checked at the end. A failure known at once
+ * (credentials, a Kerberos target the KDC does not know) is delivered from an idle source.
+ * The GSS-API steps run on the loop: NTLMSSP's are local computation, and Kerberos's first
+ * one asks the KDC for a ticket (a round trip to the realm's KDC, bounded by krb5's own
+ * timeouts; never to the peer).
+ *
+ * @client's flavor is left as it is: each leg is sent with the exchange's control flavor
+ * (a call keeps the flavor it was made with), so calls made on @client meanwhile go with the
+ * client's own. No reference to @client is kept between legs: if @client is closed, or its
+ * last reference dropped, before the end, the leg in flight fails and @done gets
+ * G_IO_ERROR_CLOSED (from inside that call). Call from the thread that iterates @client's
+ * context.
+ */
+void wsim_auth_gss_establish_async (WsimRpcClient *client, const WsimGssMech *mech,
+                                    const char *target, const WsimGssInitiatorOptions *opts,
+                                    WsimGssService service, WsimAuthReadyFunc done,
+                                    gpointer user_data);
+
+/**
  * wsim_auth_gss_establish:
  * @client: the connection to establish the context on (its auth is left unchanged)
  * @mech: the mechanism
  * @target: the server as a host-based service, "wbem@localhost"
  * @user: (nullable) the initiator's name; NULL for the default credentials
  * @service: the protection for calls made with the returned auth
- * Returns: (transfer full) (nullable) the flavor, or NULL with @error (a WSIM_GSS_ERROR for
- *   the mechanism, a WSIM_RPC_ERROR or G_IO_ERROR for the exchange).
+ * @error: return location for a GError
+ *
+ * wsim_auth_gss_establish_async(), waited for by iterating @client's context (as
+ * wsim_rpc_client_call_sync() does, with the same restrictions).
+ *
+ * Returns: (transfer full) (nullable) the flavor, or NULL with @error (as WsimAuthReadyFunc's).
  */
 WsimAuth *wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mech,
                                    const char *target, const char *user, WsimGssService service,
@@ -52,9 +103,9 @@ WsimAuth *wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mec
 
 /**
  * wsim_auth_is_gss:
- * Returns: TRUE if @auth is an RPCSEC_GSS flavor made by wsim_auth_gss_establish() (or by
- *   wsim_auth_for_level() at CALL and above); FALSE for NULL, AUTH_NONE (CONNECT's too) and
- *   AUTH_SYS.
+ * Returns: TRUE if @auth is an RPCSEC_GSS flavor made by wsim_auth_gss_establish_async() (or
+ *   by wsim_auth_for_level_async() at CALL and above, or their synchronous forms); FALSE for
+ *   NULL, AUTH_NONE (CONNECT's too) and AUTH_SYS.
  */
 gboolean wsim_auth_is_gss (WsimAuth *auth);
 
@@ -75,8 +126,8 @@ GBytes *wsim_auth_gss_get_handle (WsimAuth *auth);
  *   destroy, and for every other one (NULL, AUTH_NONE, AUTH_SYS, and the AUTH_NONE of
  *   RPC_C_AUTHN_LEVEL_CONNECT, whose proof context the client no longer holds and the server
  *   frees with the connection) this returns TRUE at once and sends nothing
- * @timeout_ms: how long to wait for the server's reply; 0 for WSIM_RPC_DEFAULT_TIMEOUT_MS
- *   (never unbounded)
+ * @timeout_ms: how long to wait for the server's reply; 0 for the client's default
+ *   (wsim_rpc_client_set_default_timeout(); never unbounded)
  * @error: return location for a GError
  *
  * Ends @auth's context on the server: RFC 2203's RPCSEC_GSS_DESTROY, a NULLPROC call with
@@ -124,13 +175,30 @@ const char *wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req);
 /** Returns: (nullable) the mechanism's name ("kerberos", "ntlm") of that first context. */
 const char *wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req);
 
+/** Returns: (transfer none) (nullable) the name that first context was accepted under
+ *  (WsimRpcIdentity.acceptor). */
+const char *wsim_svc_auth_gss_connection_acceptor (WsimRpcRequest *req);
+
+/**
+ * wsim_auth_for_level_async:
+ * @client, @mech, @target, @opts, @done, @user_data: as for wsim_auth_gss_establish_async()
+ * @level: an RPC_C_AUTHN_LEVEL_* (wsim-authn-level.h)
+ *
+ * Makes the flavor that gives @level on the wire: AUTH_NONE for NONE; for CONNECT a context
+ * is established (service none) and the flavor is then AUTH_NONE; CALL and PKT give
+ * RPCSEC_GSS service none, PKT_INTEGRITY integrity, PKT_PRIVACY privacy. DEFAULT (or any
+ * other value) is refused with G_IO_ERROR_INVALID_ARGUMENT: the runtime negotiates it with
+ * the server. Results known at once (NONE, a refused level) come from an idle source too.
+ */
+void wsim_auth_for_level_async (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
+                                const char *target, const WsimGssInitiatorOptions *opts,
+                                WsimAuthReadyFunc done, gpointer user_data);
+
 /**
  * wsim_auth_for_level:
- * The flavor that gives @level on the wire (see wsim-authn-level.h): AUTH_NONE for NONE;
- * for CONNECT a context is established now and calls then go as AUTH_NONE; CALL and PKT
- * give RPCSEC_GSS service none, PKT_INTEGRITY integrity, PKT_PRIVACY privacy. DEFAULT is
- * refused (G_IO_ERROR_INVALID_ARGUMENT): the runtime negotiates it with the server.
- * Returns: (transfer full) (nullable) the flavor to set on @client.
+ * wsim_auth_for_level_async() for a host-based @target and @user's credentials (NULL: the
+ * default ones), waited for as wsim_auth_gss_establish() waits.
+ * Returns: (transfer full) (nullable) the flavor to set on @client, or NULL with @error.
  */
 WsimAuth *wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
                                const char *target, const char *user, GError **error);

@@ -38,6 +38,7 @@ svc_none_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *re
   wsim_rpc_request_set_identity (req, AUTH_NONE, connected, G_MAXUINT32, G_MAXUINT32,
                                  connected != NULL ? RPC_C_AUTHN_LEVEL_CONNECT : RPC_C_AUTHN_LEVEL_NONE);
   wsim_rpc_request_set_mechanism (req, wsim_svc_auth_gss_connection_mech (req));
+  wsim_rpc_request_set_acceptor (req, wsim_svc_auth_gss_connection_acceptor (req));
   return WSIM_SVC_AUTH_OK;
 }
 

@@ -2,26 +2,41 @@
 #include "wsim-gss.h"
 
 #include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
+#include <krb5.h>
 #include <string.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (wsim-gss-error-quark, wsim_gss_error)
 
 struct _WsimGssMech {
-  const char   *name;
-  gss_OID_desc  oid;
-  /* How an initiator's user name is written for this mechanism. */
-  gss_OID       user_name_type;
+  const char    *name;
+  gss_OID_desc   oid;
+  /* The name type of a target given as a principal (WsimGssInitiatorOptions); it points at
+   * the GSS library's own OID variable. */
+  const gss_OID *principal_type;
+  /* An initiator may take its key from a keytab the caller names. */
+  gboolean       client_keytab;
+  /* gss_inquire_context() names an acceptor (see wsim_gss_context_get_self()). */
+  gboolean       acceptor_has_name;
 };
 
 static const WsimGssMech mech_kerberos = {
   .name = "kerberos",
   .oid = { 9, (void *) "\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" },
+  .principal_type = &GSS_KRB5_NT_PRINCIPAL_NAME,
+  .client_keytab = TRUE,
+  .acceptor_has_name = TRUE,
 };
 
 static const WsimGssMech mech_ntlmssp = {
   .name = "ntlm",
   .oid = { 10, (void *) "\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" },
+  /* gss-ntlmssp refuses a target that is not host-based (GSS_S_BAD_NAMETYPE), and NTLMSSP
+   * authenticates no target: a user name goes in as the service part of a host-based name
+   * (on this host), which nothing checks. */
+  .principal_type = &GSS_C_NT_HOSTBASED_SERVICE,
 };
 
 struct _WsimGssContext {
@@ -32,6 +47,8 @@ struct _WsimGssContext {
   gss_ctx_id_t       ctx;        /* (owned) */
   gboolean           established;
   char              *peer;       /* (owned) (nullable) */
+  char              *self;       /* (owned) (nullable) */
+  char              *ccache;     /* (owned) (nullable) the private cache of a keytab initiator */
 };
 
 const WsimGssMech *
@@ -124,9 +141,10 @@ import_name (const char *text, gss_OID type, OM_uint32 *major, OM_uint32 *minor)
   return name;
 }
 
+/* @store: (nullable) where the credentials come from; NULL for the defaults. */
 static gboolean
 acquire (WsimGssContext *c, const char *name, gss_OID name_type, gss_cred_usage_t usage,
-         GError **error)
+         gss_const_key_value_set_t store, GError **error)
 {
   gss_OID_set_desc mechs = { 1, (gss_OID) &c->mech->oid };
   gss_name_t gname = GSS_C_NO_NAME;
@@ -141,7 +159,8 @@ acquire (WsimGssContext *c, const char *name, gss_OID name_type, gss_cred_usage_
           return FALSE;
         }
     }
-  major = gss_acquire_cred (&minor, gname, GSS_C_INDEFINITE, &mechs, usage, &c->cred, NULL, NULL);
+  major = gss_acquire_cred_from (&minor, gname, GSS_C_INDEFINITE, &mechs, usage,
+                                 store != NULL ? store : GSS_C_NO_CRED_STORE, &c->cred, NULL, NULL);
   if (gname != GSS_C_NO_NAME)
     gss_release_name (&minor, &gname);
   if (GSS_ERROR (major))
@@ -153,24 +172,53 @@ acquire (WsimGssContext *c, const char *name, gss_OID name_type, gss_cred_usage_
 }
 
 WsimGssContext *
-wsim_gss_context_new_initiator (const WsimGssMech *mech, const char *target, const char *user,
-                                GError **error)
+wsim_gss_context_new_initiator_full (const WsimGssMech *mech, const char *target,
+                                     const WsimGssInitiatorOptions *opts, GError **error)
 {
+  static const WsimGssInitiatorOptions defaults = { 0 };
+  static gint n_caches;
   g_autoptr(WsimGssContext) c = g_new0 (WsimGssContext, 1);
+  gss_key_value_element_desc elements[2];
+  gss_key_value_set_desc store = { 0, elements };
   OM_uint32 major, minor;
 
+  if (opts == NULL)
+    opts = &defaults;
   c->mech = mech;
   c->initiator = TRUE;
   c->ctx = GSS_C_NO_CONTEXT;
-  if (!acquire (c, user, GSS_C_NT_USER_NAME, GSS_C_INITIATE, error))
+  if (opts->keytab != NULL && mech->client_keytab)
+    {
+      /* Named before acquiring: MIT makes a MEMORY cache as soon as it resolves the name, so
+       * the context destroys it even if acquiring fails. Memory caches are per process, so
+       * a counter makes the name unique. */
+      c->ccache = g_strdup_printf ("MEMORY:wsim-gss-%d-%d", (int) getpid (),
+                                   g_atomic_int_add (&n_caches, 1));
+      elements[0] = (gss_key_value_element_desc) { "client_keytab", opts->keytab };
+      elements[1] = (gss_key_value_element_desc) { "ccache", c->ccache };
+      store.count = 2;
+    }
+  if (!acquire (c, opts->user, GSS_C_NT_USER_NAME, GSS_C_INITIATE, store.count > 0 ? &store : NULL,
+                error))
     return NULL;
-  c->target = import_name (target, GSS_C_NT_HOSTBASED_SERVICE, &major, &minor);
+  c->target = import_name (target, opts->target_is_principal ? *mech->principal_type
+                                                             : GSS_C_NT_HOSTBASED_SERVICE,
+                           &major, &minor);
   if (GSS_ERROR (major))
     {
       set_gss_error (error, WSIM_GSS_ERROR_CONTEXT, "importing the target name", major, minor, mech);
       return NULL;
     }
   return g_steal_pointer (&c);
+}
+
+WsimGssContext *
+wsim_gss_context_new_initiator (const WsimGssMech *mech, const char *target, const char *user,
+                                GError **error)
+{
+  WsimGssInitiatorOptions opts = { .user = user };
+
+  return wsim_gss_context_new_initiator_full (mech, target, &opts, error);
 }
 
 WsimGssContext *
@@ -183,7 +231,7 @@ wsim_gss_context_new_acceptor (const WsimGssMech *mech, const char *service, GEr
   c->cred = GSS_C_NO_CREDENTIAL;
   /* No mechanism: the default acceptor credentials of every mechanism; the initiator's
    * first token chooses (a server serving Kerberos and NTLM clients alike). */
-  if (mech != NULL && !acquire (c, service, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_ACCEPT, error))
+  if (mech != NULL && !acquire (c, service, GSS_C_NT_HOSTBASED_SERVICE, GSS_C_ACCEPT, NULL, error))
     return NULL;
   return g_steal_pointer (&c);
 }
@@ -192,6 +240,22 @@ const WsimGssMech *
 wsim_gss_context_get_mech (WsimGssContext *c)
 {
   return c->mech;
+}
+
+/* MIT keeps a MEMORY cache, with its tickets, until it is destroyed: releasing the
+ * credentials only closes it. GSS-API has no call for that, so libkrb5's. Called after the
+ * credentials are released, so nothing refers to the cache any more. */
+static void
+destroy_ccache (const char *name)
+{
+  krb5_context k;
+  krb5_ccache cc;
+
+  if (krb5_init_context (&k) != 0)
+    return;
+  if (krb5_cc_resolve (k, name, &cc) == 0)
+    krb5_cc_destroy (k, cc);
+  krb5_free_context (k);
 }
 
 void
@@ -207,15 +271,52 @@ wsim_gss_context_free (WsimGssContext *c)
     gss_release_cred (&minor, &c->cred);
   if (c->target != GSS_C_NO_NAME)
     gss_release_name (&minor, &c->target);
+  if (c->ccache != NULL)
+    destroy_ccache (c->ccache);
+  g_free (c->ccache);
   g_free (c->peer);
+  g_free (c->self);
   g_free (c);
+}
+
+/* Returns: (transfer full) (nullable) @name as GSS-API displays it. */
+static char *
+name_text (gss_name_t name)
+{
+  gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
+  OM_uint32 minor;
+  char *s;
+
+  if (name == GSS_C_NO_NAME || GSS_ERROR (gss_display_name (&minor, name, &text, NULL)))
+    return NULL;
+  /* gss-ntlmssp counts the terminating NUL in the length; strndup stops before it. */
+  s = g_strndup (text.value, text.length);
+  gss_release_buffer (&minor, &text);
+  return s;
+}
+
+/* The context's own name (see wsim_gss_context_get_self()). */
+static char *
+self_name (WsimGssContext *c)
+{
+  gss_name_t name = GSS_C_NO_NAME;
+  OM_uint32 minor;
+  char *s;
+
+  /* Only the name asked for is made: asking an NTLMSSP acceptor for its own would crash. */
+  if (!c->initiator && (c->mech == NULL || !c->mech->acceptor_has_name))
+    return NULL;
+  if (GSS_ERROR (gss_inquire_context (&minor, c->ctx, c->initiator ? &name : NULL,
+                                      c->initiator ? NULL : &name, NULL, NULL, NULL, NULL, NULL)))
+    return NULL;
+  s = name_text (name);
+  gss_release_name (&minor, &name);
+  return s;
 }
 
 static gboolean
 finish_establishment (WsimGssContext *c, OM_uint32 ret_flags, gss_name_t peer, GError **error)
 {
-  OM_uint32 minor;
-
   /* Both are asked for; a mechanism that did not grant them gives signatures that prove
    * nothing (NTLMSSP's all-zero MICs), so such a context is refused. */
   if ((ret_flags & (GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG)) != (GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG))
@@ -225,16 +326,8 @@ finish_establishment (WsimGssContext *c, OM_uint32 ret_flags, gss_name_t peer, G
                    (guint) ret_flags);
       return FALSE;
     }
-  if (peer != GSS_C_NO_NAME)
-    {
-      gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
-
-      if (!GSS_ERROR (gss_display_name (&minor, peer, &text, NULL)))
-        {
-          c->peer = g_strndup (text.value, text.length);
-          gss_release_buffer (&minor, &text);
-        }
-    }
+  c->peer = name_text (peer);
+  c->self = self_name (c);
   c->established = TRUE;
   return TRUE;
 }
@@ -296,6 +389,18 @@ const char *
 wsim_gss_context_get_peer (WsimGssContext *c)
 {
   return c->peer;
+}
+
+const char *
+wsim_gss_context_get_self (WsimGssContext *c)
+{
+  return c->self;
+}
+
+const char *
+wsim_gss_context_get_ccache (WsimGssContext *c)
+{
+  return c->ccache;
 }
 
 static gboolean

@@ -1,13 +1,13 @@
 /* wsim-gss.h: GSS-API security contexts over real mechanisms, behind a small ops table.
  *
  * A mechanism is a static WsimGssMech: its name, its OID, and how it finds credentials
- * (Kerberos: the ccache or the client keytab, and the acceptor keytab; NTLMSSP through
- * gss-ntlmssp: the file named by NTLM_USER_FILE). WsimGssContext wraps one side of a security
- * context: step it with the peer's tokens until it is established, then sign, verify, wrap
- * and unwrap. Integrity and confidentiality are always requested explicitly (NTLMSSP
- * otherwise produces all-zero signatures that an unchecking peer accepts), and an
- * established context that lacks either is refused. This is the layer RPCSEC_GSS is built
- * on; it has no wire of its own.
+ * (Kerberos: the ccache or the client keytab, or a keytab the caller names, and the acceptor
+ * keytab; NTLMSSP through gss-ntlmssp: the file named by NTLM_USER_FILE). WsimGssContext
+ * wraps one side of a security context: step it with the peer's tokens until it is
+ * established, then sign, verify, wrap and unwrap. Integrity and confidentiality are always
+ * requested explicitly (NTLMSSP otherwise produces all-zero signatures that an unchecking
+ * peer accepts), and an established context that lacks either is refused. This is the layer
+ * RPCSEC_GSS is built on; it has no wire of its own.
  *
  * Threading: a context belongs to one thread at a time.
  */
@@ -43,10 +43,49 @@ const char *wsim_gss_mech_get_name (const WsimGssMech *mech);
 const WsimGssMech *wsim_gss_mech_lookup (const char *name);
 
 /**
+ * WsimGssInitiatorOptions: who an initiator is and how it names its target.
+ * @user: (nullable) the initiator's name: "alice", "wbem/localhost@WSIM.TEST", for NTLM
+ *   "WSIM\\alice"; NULL for the default credentials
+ * @keytab: (nullable) Kerberos only (NTLMSSP ignores it): take the initiator's key from this
+ *   keytab ("FILE:/path" or a path), as a service acting as a client does (the server
+ *   calling a client back as itself). Its ticket goes into a credentials cache private to
+ *   the context, in memory, destroyed with the context; the process's default cache
+ *   (KRB5CCNAME) is neither read nor written.
+ * @target_is_principal: TRUE: the target is a principal name (Kerberos: "alice@WSIM.TEST",
+ *   GSS_KRB5_NT_PRINCIPAL_NAME; NTLMSSP: a user name, which gss-ntlmssp does not check: it
+ *   takes only host-based targets, so the name is passed as the service of one on this
+ *   host); FALSE: a host-based service, "wbem@localhost"
+ *
+ * A zeroed struct is the default: the default credentials, a host-based target.
+ */
+typedef struct {
+  const char *user;
+  const char *keytab;
+  gboolean    target_is_principal;
+} WsimGssInitiatorOptions;
+
+/**
+ * wsim_gss_context_new_initiator_full:
+ * @mech: the mechanism
+ * @target: the acceptor: a host-based service, or a principal (see @opts)
+ * @opts: (nullable) who initiates and how @target is written; NULL for the defaults. Read
+ *   during the call only.
+ * @error: return location for a GError (WSIM_GSS_ERROR_NO_CREDENTIALS, _CONTEXT for a bad
+ *   target name)
+ *
+ * Acquires the initiator's credentials now. With Kerberos the ticket for @target is asked
+ * of the KDC at the first step (wsim_gss_context_step()), which blocks for that round trip.
+ *
+ * Returns: (transfer full) (nullable) a context ready for its first step.
+ */
+WsimGssContext *wsim_gss_context_new_initiator_full (const WsimGssMech *mech, const char *target,
+                                                     const WsimGssInitiatorOptions *opts,
+                                                     GError **error);
+
+/**
  * wsim_gss_context_new_initiator:
- * @target: the acceptor as a host-based service, "wbem@localhost"
- * @user: (nullable) the initiator's name ("alice", or "WSIM\\alice" for NTLM); NULL for the
- *   default credentials
+ * wsim_gss_context_new_initiator_full() for a host-based @target ("wbem@localhost") and
+ * @user's credentials (NULL: the default ones), from the process's default sources.
  * Returns: (transfer full) (nullable) a context ready for its first step.
  */
 WsimGssContext *wsim_gss_context_new_initiator (const WsimGssMech *mech, const char *target,
@@ -82,6 +121,28 @@ gboolean wsim_gss_context_is_established (WsimGssContext *ctx);
 
 /** Returns: (transfer none) (nullable) the peer's name once established ("alice@WSIM.TEST"). */
 const char *wsim_gss_context_get_peer (WsimGssContext *ctx);
+
+/**
+ * wsim_gss_context_get_self:
+ * The context's own name as the mechanism reports it once established: an initiator's is the
+ * name it authenticated as ("wbem/localhost@WSIM.TEST", "WSIM\\wbem"); a Kerberos acceptor's
+ * is the service principal the initiator's ticket was for, whichever key of the keytab
+ * accepted it ("wbem/localhost@WSIM.TEST"). An NTLMSSP acceptor has none: NTLMSSP names no
+ * target the acceptor checks, and gss-ntlmssp 1.2.0 gives an acceptor with default
+ * credentials a host-based name with no host, which it crashes displaying.
+ * Returns: (transfer none) (nullable) the name; NULL before establishment and for an NTLMSSP
+ *   acceptor.
+ */
+const char *wsim_gss_context_get_self (WsimGssContext *ctx);
+
+/**
+ * wsim_gss_context_get_ccache:
+ * Names the credentials cache private to an initiator made with a keytab
+ * (WsimGssInitiatorOptions.keytab), which wsim_gss_context_free() destroys; for traces and
+ * tests (a MEMORY cache lives in this process only).
+ * Returns: (transfer none) (nullable) "MEMORY:…", or NULL for a context without one.
+ */
+const char *wsim_gss_context_get_ccache (WsimGssContext *ctx);
 
 /** Returns: (transfer full) a MIC over @msg. */
 GBytes *wsim_gss_get_mic (WsimGssContext *ctx, GBytes *msg, GError **error);

@@ -49,6 +49,7 @@ struct _WsimRpcClient {
   WsimConn      *conn;               /* (owned) (nullable after close) */
   guint32        prog, vers;
   guint32        next_xid;
+  guint          default_timeout_ms; /* for calls made with -1 */
   WsimAuth      *auth;               /* (owned) */
   GHashTable    *pending;            /* xid -> (owned) PendingCall*: calls on the wire */
   GSource       *timer;              /* (owned) ready time = earliest deadline */
@@ -424,7 +425,7 @@ wsim_rpc_client_call (WsimRpcClient *client, guint32 proc, xdrproc_t xargs, cons
   call->user_data = user_data;
   call->auth = wsim_auth_ref (client->auth);
   if (timeout_ms < 0)
-    timeout_ms = WSIM_RPC_DEFAULT_TIMEOUT_MS;
+    timeout_ms = (gint) MIN (client->default_timeout_ms, (guint) G_MAXINT);
   call->deadline = timeout_ms == 0 ? G_MAXINT64
                                    : g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
@@ -505,6 +506,7 @@ wsim_rpc_client_new_for_socket (GMainContext *context, GSocket *socket, guint32 
   client->prog = prog;
   client->vers = vers;
   client->next_xid = g_random_int ();
+  client->default_timeout_ms = WSIM_RPC_DEFAULT_TIMEOUT_MS;
   client->auth = wsim_auth_none_new ();
   client->pending = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_mutex_init (&client->lock);
@@ -651,6 +653,13 @@ WsimAuth *
 wsim_rpc_client_get_auth (WsimRpcClient *client)
 {
   return client->auth;
+}
+
+void
+wsim_rpc_client_set_default_timeout (WsimRpcClient *client, guint timeout_ms)
+{
+  g_return_if_fail (client != NULL && timeout_ms > 0);
+  client->default_timeout_ms = timeout_ms;
 }
 
 void

@@ -25,7 +25,8 @@ G_BEGIN_DECLS
 typedef struct _WsimRpcClient WsimRpcClient;
 typedef struct _WsimRpcReply WsimRpcReply;
 
-/** Default per-call timeout when a call passes -1. */
+/** Default per-call timeout when a call passes -1, unless wsim_rpc_client_set_default_timeout()
+ *  set another. */
 #define WSIM_RPC_DEFAULT_TIMEOUT_MS 25000
 /** Default largest record a client accepts in a reply. */
 #define WSIM_RPC_DEFAULT_MAX_RECORD (4u * 1024 * 1024)
@@ -107,6 +108,16 @@ void wsim_rpc_client_set_auth (WsimRpcClient *client, WsimAuth *auth);
 WsimAuth *wsim_rpc_client_get_auth (WsimRpcClient *client);
 
 /**
+ * wsim_rpc_client_set_default_timeout:
+ * @timeout_ms: more than 0
+ * Sets the timeout of calls made from now on with -1 (WSIM_RPC_DEFAULT_TIMEOUT_MS until set),
+ * among them those made for the caller by other layers, such as the legs of an RPCSEC_GSS
+ * exchange (wsim_auth_gss_establish_async()): a server calling a client back bounds how
+ * long each step may wait on that client this way.
+ */
+void wsim_rpc_client_set_default_timeout (WsimRpcClient *client, guint timeout_ms);
+
+/**
  * wsim_rpc_client_set_max_record:
  * Sets the largest reply record accepted; a larger one closes the connection and fails
  * every call in flight with WSIM_RPC_ERROR_RECORD_TOO_LARGE.
@@ -119,7 +130,8 @@ void wsim_rpc_client_set_max_record (WsimRpcClient *client, guint32 max_record);
  * @proc: the procedure number
  * @xargs: XDR routine for @args (xdr_void for none)
  * @args: (nullable) the arguments, encoded before this returns (the caller keeps them)
- * @timeout_ms: the call's timeout; -1 for WSIM_RPC_DEFAULT_TIMEOUT_MS, 0 for none
+ * @timeout_ms: the call's timeout; -1 for the client's default
+ *   (wsim_rpc_client_set_default_timeout()), 0 for none
  * @cancellable: (nullable) cancels the call from any thread; the callback then gets
  *   G_IO_ERROR_CANCELLED (a reply arriving later is discarded)
  * @callback: runs exactly once on the client's context, never from inside this call

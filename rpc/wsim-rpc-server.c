@@ -46,8 +46,9 @@ struct _WsimRpcRequest {
   ServerConn            *sconn;       /* (owned) */
   guint32                xid, prog, vers, proc;
   const WsimSvcAuthOps  *auth;        /* (unowned) static */
-  WsimRpcIdentity        identity;    /* principal points into @principal */
+  WsimRpcIdentity        identity;    /* principal and acceptor point into the two below */
   char                  *principal;   /* (owned) (nullable) */
+  char                  *acceptor;    /* (owned) (nullable) */
   gpointer               auth_data;   /* (owned) freed with @auth_data_destroy */
   GDestroyNotify         auth_data_destroy;
   const guint8          *raw_args;    /* (unowned) (nullable) during check() only */
@@ -287,6 +288,7 @@ wsim_rpc_request_unref (WsimRpcRequest *req)
   if (req->auth_data_destroy != NULL)
     req->auth_data_destroy (req->auth_data);
   g_free (req->principal);
+  g_free (req->acceptor);
   sconn_unref (req->sconn);
   g_free (req);
 }
@@ -344,6 +346,14 @@ void
 wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech)
 {
   req->identity.mech = mech;
+}
+
+void
+wsim_rpc_request_set_acceptor (WsimRpcRequest *req, const char *acceptor)
+{
+  g_free (req->acceptor);
+  req->acceptor = g_strdup (acceptor);
+  req->identity.acceptor = req->acceptor;
 }
 
 void

@@ -119,6 +119,11 @@ typedef struct {
  *   principal for RPCSEC_GSS, NULL for AUTH_NONE
  * @mech: (nullable) the GSS mechanism that authenticated the caller ("kerberos", "ntlm"),
  *   also at CONNECT; NULL for AUTH_NONE and AUTH_SYS. A static string.
+ * @acceptor: (nullable) the name the caller's context was accepted under, also at CONNECT
+ *   (that of the connection's first context): for Kerberos the service principal the
+ *   caller's ticket was for ("wbem/localhost@WSIM.TEST"), which tells which key of the keytab
+ *   accepted it. NULL for AUTH_NONE and AUTH_SYS, and for NTLMSSP, whose acceptor has no
+ *   name of its own (wsim_gss_context_get_self()).
  * @uid, @gid: AUTH_SYS ids, G_MAXUINT32 otherwise
  * @level: the RPC_C_AUTHN_LEVEL_* the call came at (wsim-authn-level.h): NONE for AUTH_NONE
  *   and AUTH_SYS (a claim is not authentication), CONNECT for AUTH_NONE on a connection
@@ -128,6 +133,7 @@ typedef struct {
   guint32     flavor;
   const char *principal;
   const char *mech;
+  const char *acceptor;
   guint32     uid;
   guint32     gid;
   guint32     level;
@@ -249,6 +255,13 @@ void wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const c
  * For server flavors: names the GSS mechanism behind the identity; @mech is a static string.
  */
 void wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech);
+
+/**
+ * wsim_rpc_request_set_acceptor:
+ * For server flavors: names what the caller authenticated to (WsimRpcIdentity.acceptor);
+ * @acceptor (nullable) is copied.
+ */
+void wsim_rpc_request_set_acceptor (WsimRpcRequest *req, const char *acceptor);
 
 /**
  * wsim_rpc_request_set_auth_data:

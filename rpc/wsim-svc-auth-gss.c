@@ -27,7 +27,8 @@ typedef struct {
   GHashTable *by_handle;       /* handle -> (owned ref) SvcCtx* */
   guint32     next_handle;
   char       *connected_as;    /* (owned) (nullable) the first principal established here */
-  const WsimGssMech *connected_mech;  /* (nullable) … and its mechanism */
+  const WsimGssMech *connected_mech;  /* (nullable) … its mechanism */
+  char       *connected_to;    /* (owned) (nullable) … and the name it was accepted under */
 } ConnContexts;
 
 /* What a request remembers for its reply. */
@@ -61,6 +62,7 @@ conn_contexts_free (gpointer p)
 
   g_hash_table_unref (cc->by_handle);
   g_free (cc->connected_as);
+  g_free (cc->connected_to);
   g_free (cc);
 }
 
@@ -244,6 +246,7 @@ control_init (WsimRpcRequest *req, const Cred *cred)
         {
           cc->connected_as = g_strdup (wsim_gss_context_get_peer (c->gss));
           cc->connected_mech = wsim_gss_context_get_mech (c->gss);
+          cc->connected_to = g_strdup (wsim_gss_context_get_self (c->gss));
         }
       /* Proof of the context: a MIC over the window, as the reply verifier. */
       g_autoptr(GBytes) win = wsim_gss_seq_bytes (WSIM_GSS_SEQ_WINDOW);
@@ -326,6 +329,7 @@ svc_gss_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *rec
                                  : cred.service == WSIM_GSS_SVC_INTEGRITY ? RPC_C_AUTHN_LEVEL_PKT_INTEGRITY
                                  : RPC_C_AUTHN_LEVEL_PKT);
   wsim_rpc_request_set_mechanism (req, wsim_gss_mech_get_name (wsim_gss_context_get_mech (c->gss)));
+  wsim_rpc_request_set_acceptor (req, wsim_gss_context_get_self (c->gss));
   return WSIM_SVC_AUTH_OK;
 }
 
@@ -382,6 +386,14 @@ wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req)
   ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
 
   return cc != NULL && cc->connected_mech != NULL ? wsim_gss_mech_get_name (cc->connected_mech) : NULL;
+}
+
+const char *
+wsim_svc_auth_gss_connection_acceptor (WsimRpcRequest *req)
+{
+  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
+
+  return cc != NULL ? cc->connected_to : NULL;
 }
 
 static void

@@ -151,6 +151,13 @@ wsim_krb5_realm_start (WsimKrb5Realm *r, GError **error)
   if (!run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q",
             (text = g_strdup_printf ("ktadd -k %s alice", r->client_keytab)), NULL))
     return FALSE;
+  g_clear_pointer (&text, g_free);
+  /* alice's key in the service keytab too, as a sink host's acceptor has it when the server
+   * calls the user back (a context targeted at alice@WSIM.TEST). -norandkey copies the key
+   * the client keytab has: ktadd without it would make a new one and void that keytab. */
+  if (!run (error, "kadmin.local", "-r", WSIM_TEST_REALM, "-q",
+            (text = g_strdup_printf ("ktadd -k %s -norandkey alice", r->service_keytab)), NULL))
+    return FALSE;
 
   kdc_argv[0] = (char *) tool ("krb5kdc");
   kdc_argv[1] = (char *) "-n";
