@@ -1,0 +1,956 @@
+/* wsim-trace-diagram.c: trace JSON lines to a sequence diagram (see wsim-trace-diagram.h).
+ *
+ * Three parts: the parser (a strict reader of exactly the flat objects
+ * wsim_trace_to_json_lines() writes; the project has no JSON library and needs none for
+ * this), the steps (what each event draws: lanes, look, label — decided once, so the two
+ * renderers cannot disagree), and the renderers (text grid, SVG).
+ */
+#include "wsim-trace-diagram.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+/* ---- the parser -------------------------------------------------------------------- */
+
+void
+wsim_trace_diagram_event_free (WsimTraceDiagramEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->kind);
+  g_free (event->status);
+  g_free (event->level);
+  g_free (event->mech);
+  g_free (event->principal);
+  g_free (event->detail);
+  g_free (event);
+}
+
+typedef struct {
+  const char *p;       /* the next byte */
+  const char *end;     /* the end of the line (without its "\r\n") */
+  const char *start;   /* the start of the line, for columns */
+  guint       line;
+  GError    **error;
+} Cursor;
+
+/* Fails at the cursor's column; the line number is what a user needs to find the spot. */
+static gboolean
+fail (Cursor *c, const char *why)
+{
+  g_set_error (c->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u, column %u: %s", c->line,
+               (guint) (c->p - c->start) + 1, c->p < c->end ? why : "the line ends too early");
+  return FALSE;
+}
+
+/* Fails at @at, an earlier spot of the line than the cursor. */
+static gboolean
+fail_at (Cursor *c, const char *at, const char *why)
+{
+  c->p = at;
+  return fail (c, why);
+}
+
+static void
+skip_blanks (Cursor *c)
+{
+  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+    c->p++;
+}
+
+static gboolean
+expect (Cursor *c, char want, const char *why)
+{
+  skip_blanks (c);
+  if (c->p >= c->end || *c->p != want)
+    return fail (c, why);
+  c->p++;
+  skip_blanks (c);
+  return TRUE;
+}
+
+static int
+read_hex4 (Cursor *c)
+{
+  int v = 0;
+
+  for (int i = 0; i < 4; i++)
+    {
+      int d = c->p < c->end ? g_ascii_xdigit_value (*c->p) : -1;
+
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+      c->p++;
+    }
+  return v;
+}
+
+/* After "\u": one UTF-16 code unit, or a surrogate pair as JSON spells characters
+ * outside the BMP. */
+static gboolean
+read_unicode_escape (Cursor *c, GString *out)
+{
+  int u = read_hex4 (c), low;
+
+  if (u < 0)
+    return fail (c, "\\u wants four hex digits");
+  if (u == 0)
+    return fail (c, "\\u0000: a NUL in a string");
+  if (u >= 0xDC00 && u <= 0xDFFF)
+    return fail (c, "a low surrogate with no high one before it");
+  if (u >= 0xD800 && u <= 0xDBFF)
+    {
+      if (c->end - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
+        return fail (c, "a high surrogate with no low one after it");
+      c->p += 2;
+      low = read_hex4 (c);
+      if (low < 0xDC00 || low > 0xDFFF)
+        return fail (c, "a high surrogate with no low one after it");
+      u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+    }
+  g_string_append_unichar (out, (gunichar) u);
+  return TRUE;
+}
+
+static gboolean
+read_string (Cursor *c, char **out)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  static const char plain[] = "\"\\/bfnrt", meant[] = "\"\\/\b\f\n\r\t";
+
+  c->p++;   /* the opening quote */
+  for (;;)
+    {
+      const char *esc;
+      char ch;
+
+      if (c->p >= c->end)
+        return fail (c, "an unterminated string");
+      ch = *c->p++;
+      if (ch == '"')
+        break;
+      if ((guchar) ch < 0x20)
+        {
+          c->p--;
+          return fail (c, "a control character in a string");
+        }
+      if (ch != '\\')
+        {
+          g_string_append_c (s, ch);
+          continue;
+        }
+      if (c->p >= c->end)
+        return fail (c, "an unterminated string");
+      if (*c->p == 'u')
+        {
+          c->p++;
+          if (!read_unicode_escape (c, s))
+            return FALSE;
+        }
+      else if (*c->p != '\0' && (esc = strchr (plain, *c->p)) != NULL)
+        {
+          g_string_append_c (s, meant[esc - plain]);
+          c->p++;
+        }
+      else
+        return fail (c, "an unknown escape");
+    }
+  /* With a length, g_utf8_validate() also refuses a NUL byte. */
+  if (!g_utf8_validate (s->str, (gssize) s->len, NULL))
+    return fail (c, "a string that is not UTF-8");
+  *out = g_string_free (g_steal_pointer (&s), FALSE);
+  return TRUE;
+}
+
+/* An integer as JSON writes one: no fraction, exponent or leading zero. Returns its text
+ * (owned) for the field to convert with its own range. */
+static gboolean
+read_integer (Cursor *c, char **out)
+{
+  const char *first = c->p;
+
+  if (c->p < c->end && *c->p == '-')
+    c->p++;
+  if (c->p >= c->end || !g_ascii_isdigit (*c->p))
+    return fail (c, "expected a string or an integer");
+  if (*c->p == '0' && c->p + 1 < c->end && g_ascii_isdigit (c->p[1]))
+    return fail (c, "a number with a leading zero");
+  while (c->p < c->end && g_ascii_isdigit (*c->p))
+    c->p++;
+  if (c->p < c->end && (*c->p == '.' || *c->p == 'e' || *c->p == 'E'))
+    return fail (c, "a number that is not an integer");
+  *out = g_strndup (first, (gsize) (c->p - first));
+  return TRUE;
+}
+
+typedef enum { FIELD_INT64, FIELD_UINT64, FIELD_STRING, FIELD_HRESULT } FieldType;
+
+static const struct {
+  const char *key;
+  FieldType   type;
+  gsize       offset;
+  gboolean    required;
+} fields[] = {
+  { "t_us", FIELD_INT64, G_STRUCT_OFFSET (WsimTraceDiagramEvent, t_us), TRUE },
+  { "call", FIELD_UINT64, G_STRUCT_OFFSET (WsimTraceDiagramEvent, call), TRUE },
+  { "event", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, kind), TRUE },
+  { "hresult", FIELD_HRESULT, G_STRUCT_OFFSET (WsimTraceDiagramEvent, hresult), TRUE },
+  { "status", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, status), FALSE },
+  { "n", FIELD_UINT64, G_STRUCT_OFFSET (WsimTraceDiagramEvent, n), TRUE },
+  { "level", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, level), FALSE },
+  { "mech", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, mech), FALSE },
+  { "principal", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, principal), FALSE },
+  { "detail", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, detail), FALSE },
+};
+
+/* Stores one value (@text: the string, or the integer's text) in field @f of @e; @at is
+ * where the value began, for the error's column. */
+static gboolean
+store_field (Cursor *c, const char *at, gsize f, gboolean is_string, char **text,
+             WsimTraceDiagramEvent *e)
+{
+  gpointer dest = G_STRUCT_MEMBER_P (e, fields[f].offset);
+  guint64 u;
+  gint64 i;
+
+  if (is_string != (fields[f].type == FIELD_STRING || fields[f].type == FIELD_HRESULT))
+    return fail_at (c, at, is_string ? "this key wants an integer" : "this key wants a string");
+  switch (fields[f].type)
+    {
+    case FIELD_STRING:
+      if (**text == '\0' && dest == &e->kind)
+        return fail_at (c, at, "an empty \"event\"");
+      *(char **) dest = g_steal_pointer (text);
+      break;
+    case FIELD_HRESULT:
+      if (!g_str_has_prefix (*text, "0x") || strlen (*text) < 3 || strlen (*text) > 10
+          || !g_ascii_string_to_unsigned (*text + 2, 16, 0, G_MAXUINT32, &u, NULL))
+        return fail_at (c, at, "an \"hresult\" is \"0x\" and one to eight hex digits");
+      *(guint32 *) dest = (guint32) u;
+      break;
+    case FIELD_INT64:
+      if (!g_ascii_string_to_signed (*text, 10, G_MININT64, G_MAXINT64, &i, NULL))
+        return fail_at (c, at, "an integer out of range");
+      *(gint64 *) dest = i;
+      break;
+    case FIELD_UINT64:
+      if (**text == '-' || !g_ascii_string_to_unsigned (*text, 10, 0, G_MAXUINT64, &u, NULL))
+        return fail_at (c, at, "an integer out of range (0 or more)");
+      *(guint64 *) dest = u;
+      break;
+    }
+  return TRUE;
+}
+
+/* One "key":value pair into @e; @seen: the fields already set, a bit each. */
+static gboolean
+read_member (Cursor *c, WsimTraceDiagramEvent *e, guint32 *seen)
+{
+  g_autofree char *key = NULL, *text = NULL;
+  const char *key_at = c->p, *value_at;
+  gboolean is_string;
+
+  if (c->p >= c->end || *c->p != '"')
+    return fail (c, "expected a key");
+  if (!read_string (c, &key) || !expect (c, ':', "expected ':' after the key"))
+    return FALSE;
+  value_at = c->p;
+  is_string = c->p < c->end && *c->p == '"';
+  if (!(is_string ? read_string (c, &text) : read_integer (c, &text)))
+    return FALSE;
+  for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+    if (g_str_equal (key, fields[f].key))
+      {
+        if (*seen & (1u << f))
+          return fail_at (c, key_at, "a key that is there twice");
+        *seen |= 1u << f;
+        return store_field (c, value_at, f, is_string, &text, e);
+      }
+  return TRUE;   /* a key this reader does not know */
+}
+
+static WsimTraceDiagramEvent *
+read_event (Cursor *c)
+{
+  g_autoptr(WsimTraceDiagramEvent) e = g_new0 (WsimTraceDiagramEvent, 1);
+  guint32 seen = 0;
+
+  e->line = c->line;
+  c->p++;   /* the '{' */
+  skip_blanks (c);
+  if (c->p < c->end && *c->p == '}')
+    c->p++;
+  else
+    for (;;)
+      {
+        if (!read_member (c, e, &seen))
+          return NULL;
+        skip_blanks (c);
+        if (c->p < c->end && *c->p == '}')
+          {
+            c->p++;
+            break;
+          }
+        if (!expect (c, ',', "expected ',' or '}'"))
+          return NULL;
+      }
+  skip_blanks (c);
+  if (c->p < c->end)
+    {
+      fail (c, "text after the object");
+      return NULL;
+    }
+  for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+    if (fields[f].required && !(seen & (1u << f)))
+      {
+        g_set_error (c->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u: no \"%s\"", c->line,
+                     fields[f].key);
+        return NULL;
+      }
+  return g_steal_pointer (&e);
+}
+
+gboolean
+wsim_trace_diagram_parse (const char *text, gsize len, GPtrArray **out_events, GError **error)
+{
+  g_autoptr(GPtrArray) events =
+    g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_trace_diagram_event_free);
+  const char *end = text + len, *next;
+  guint line = 1;
+
+  for (const char *l = text; l < end; l = next, line++)
+    {
+      const char *nl = memchr (l, '\n', (gsize) (end - l));
+      Cursor c = { .p = l, .end = nl != NULL ? nl : end, .start = l, .line = line, .error = error };
+      WsimTraceDiagramEvent *e;
+
+      next = nl != NULL ? nl + 1 : end;
+      if (c.end > l && c.end[-1] == '\r')
+        c.end--;
+      skip_blanks (&c);
+      if (c.p >= c.end || *c.p != '{')
+        continue;   /* not an event: see the header */
+      if ((e = read_event (&c)) == NULL)
+        return FALSE;
+      g_ptr_array_add (events, e);
+    }
+  *out_events = g_steal_pointer (&events);
+  return TRUE;
+}
+
+/* ---- the steps: what each event draws ------------------------------------------------ */
+
+typedef enum { LANE_CLIENT, LANE_SERVER, LANE_STUB, LANE_SINK, N_LANES } Lane;
+
+static const char *const lane_names[N_LANES] = { "client", "server", "stub", "sink" };
+
+typedef enum {
+  LOOK_PLAIN,     /* a request, a callback taken, a result */
+  LOOK_REFUSED,   /* refused: a cross at the lane that refused; red */
+  LOOK_UNAUTH,    /* a callback the stub took without authentication; orange, dashed */
+  LOOK_NOTE,      /* what the server noted: a teardown, a violation, an unknown kind */
+  N_LOOKS
+} Look;
+
+typedef struct {
+  const WsimTraceDiagramEvent *event;   /* (unowned) */
+  Lane  from, to;   /* neighbours for an arrow; equal for a mark on one lane */
+  Lane  cross;      /* LOOK_REFUSED: the lane that refused */
+  Look  look;
+  char *label;      /* (owned) UTF-8 with no control character */
+} Step;
+
+static void
+step_free (Step *s)
+{
+  g_free (s->label);
+  g_free (s);
+}
+
+/* A callback's detail is shortened so that the attempt and its outcome, which come first,
+ * are what a reader's eye catches on every rung of the ladder. */
+#define CALLBACK_DETAIL_CHARS 40
+
+static void
+append_status (GString *label, const WsimTraceDiagramEvent *e)
+{
+  if (e->status != NULL)
+    g_string_append (label, e->status);
+  else
+    g_string_append_printf (label, "0x%08X", e->hresult);
+}
+
+/* " [level mech principal]" with the parts the event has; nothing when it has none. */
+static void
+append_auth (GString *label, const WsimTraceDiagramEvent *e, gboolean with_mech)
+{
+  const char *parts[] = { e->level, with_mech ? e->mech : NULL, e->principal };
+  const char *sep = " [";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != NULL)
+      {
+        g_string_append_printf (label, "%s%s", sep, parts[i]);
+        sep = " ";
+      }
+  if (!g_str_equal (sep, " ["))
+    g_string_append_c (label, ']');
+}
+
+/* @sep and the detail, when the event has one; @max_chars > 0 shortens it with "…". */
+static void
+append_detail (GString *label, const WsimTraceDiagramEvent *e, const char *sep, glong max_chars)
+{
+  if (e->detail == NULL)
+    return;
+  g_string_append (label, sep);
+  if (max_chars > 0 && g_utf8_strlen (e->detail, -1) > max_chars)
+    {
+      g_autofree char *cut = g_utf8_substring (e->detail, 0, max_chars - 1);
+
+      g_string_append_printf (label, "%s…", cut);
+    }
+  else
+    g_string_append (label, e->detail);
+}
+
+static void
+fill_start (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  g_string_append (label, e->detail != NULL ? e->detail : "start");
+  append_auth (label, e, TRUE);
+}
+
+static void
+fill_refused (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  s->cross = LANE_SERVER;
+  g_string_append (label, "refused: ");
+  append_status (label, e);
+  append_detail (label, e, ": ", 0);
+  append_auth (label, e, TRUE);
+}
+
+static void
+fill_callback (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  if (e->n > 0)
+    g_string_append_printf (label, "#%" G_GUINT64_FORMAT " ", e->n);
+  g_string_append_printf (label, "try %s", e->level != NULL ? e->level : "?");
+  if (e->mech != NULL || e->principal != NULL)
+    g_string_append_printf (label, " (%s%s%s%s)", e->mech != NULL ? e->mech : "",
+                            e->mech != NULL && e->principal != NULL ? ", " : "",
+                            e->principal != NULL ? "as " : "",
+                            e->principal != NULL ? e->principal : "");
+  if (e->hresult == 0)
+    g_string_append (label, ": accepted");
+  else
+    {
+      s->look = LOOK_REFUSED;
+      s->cross = LANE_STUB;
+      g_string_append (label, ": refused: ");
+      append_status (label, e);
+    }
+  append_detail (label, e, " - ", CALLBACK_DETAIL_CHARS);
+}
+
+static void
+fill_stub_accepted (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  /* First in the label, so that no cut can hide it. */
+  if (e->principal == NULL || (e->level != NULL && g_str_equal (e->level, "none")))
+    {
+      s->look = LOOK_UNAUTH;
+      g_string_append (label, "UNAUTHENTICATED ");
+    }
+  g_string_append (label, e->detail != NULL ? e->detail : "callback");
+  append_auth (label, e, FALSE);
+}
+
+static void
+fill_stub_refused (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  s->cross = LANE_STUB;
+  g_string_append_printf (label, "refused %s from %s", e->detail != NULL ? e->detail : "a callback",
+                          e->principal != NULL ? e->principal : "anonymous");
+  if (e->level != NULL)
+    g_string_append_printf (label, " at %s", e->level);
+}
+
+static void
+fill_stub_final (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  g_string_append (label, "SetStatus(final ");
+  append_status (label, e);
+  g_string_append (label, ") (local)");
+}
+
+static void
+fill_indicate (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  g_string_append_printf (label, "Indicate n=%" G_GUINT64_FORMAT, e->n);
+  if (e->detail != NULL)
+    g_string_append_printf (label, " (%s)", e->detail);
+}
+
+static void
+fill_progress (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  /* A PROGRESS SetStatus's hResult is LOWORD done, HIWORD total. */
+  g_string_append_printf (label, "SetStatus(progress %u/%u)", e->hresult & 0xFFFF, e->hresult >> 16);
+}
+
+static void
+fill_final (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+{
+  g_string_append (label, "SetStatus(final ");
+  append_status (label, e);
+  g_string_append_c (label, ')');
+  append_detail (label, e, ": ", 0);
+}
+
+typedef void (*StepFill) (Step *s, const WsimTraceDiagramEvent *e, GString *label);
+
+/* Each kind's lanes and look; its label is @fill's, or, with no @fill, @word and the
+ * detail. A fill may change the look (a callback's depends on its outcome). */
+typedef struct {
+  const char *kind;
+  Lane        from, to;
+  Look        look;
+  StepFill    fill;
+  const char *word;
+} StepKind;
+
+static const StepKind step_kinds[] = {
+  { "start", LANE_CLIENT, LANE_SERVER, LOOK_PLAIN, fill_start, NULL },
+  { "refused", LANE_SERVER, LANE_CLIENT, LOOK_REFUSED, fill_refused, NULL },
+  { "callback", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_callback, NULL },
+  { "stub-accepted", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_stub_accepted, NULL },
+  { "stub-refused", LANE_STUB, LANE_STUB, LOOK_REFUSED, fill_stub_refused, NULL },
+  { "stub-final", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_stub_final, NULL },
+  { "indicate", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_indicate, NULL },
+  { "progress", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_progress, NULL },
+  { "final", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_final, NULL },
+  { "teardown", LANE_SERVER, LANE_SERVER, LOOK_NOTE, NULL, "teardown" },
+  { "cancel", LANE_CLIENT, LANE_SERVER, LOOK_PLAIN, NULL, "CancelAsyncCall" },
+  { "violation", LANE_SERVER, LANE_SERVER, LOOK_NOTE, NULL, "violation" },
+};
+
+/* Control characters (a detail may hold a "\n") would break a line of text or the XML. */
+static char *
+label_clean (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar u = g_utf8_get_char (p);
+
+      if (u < 0x20 || u == 0x7F || u == 0xFFFE || u == 0xFFFF)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static Step *
+step_new (const WsimTraceDiagramEvent *e)
+{
+  Step *s = g_new0 (Step, 1);
+  g_autoptr(GString) label = g_string_new (NULL);
+  const StepKind *k = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (step_kinds) && k == NULL; i++)
+    if (g_str_equal (e->kind, step_kinds[i].kind))
+      k = &step_kinds[i];
+  s->event = e;
+  /* A kind from a newer writer: a note on the server's lane, never a failure. */
+  s->from = k != NULL ? k->from : LANE_SERVER;
+  s->to = k != NULL ? k->to : LANE_SERVER;
+  s->look = k != NULL ? k->look : LOOK_NOTE;
+  if (k != NULL && k->fill != NULL)
+    k->fill (s, e, label);
+  else
+    {
+      if (k != NULL)
+        g_string_append (label, k->word);
+      else
+        g_string_append_printf (label, "unknown event '%s'", e->kind);
+      append_detail (label, e, ": ", 0);
+    }
+  s->label = label_clean (label->str);
+  return s;
+}
+
+static gint
+by_time (gconstpointer a, gconstpointer b)
+{
+  const WsimTraceDiagramEvent *x = *(WsimTraceDiagramEvent *const *) a;
+  const WsimTraceDiagramEvent *y = *(WsimTraceDiagramEvent *const *) b;
+
+  return x->t_us < y->t_us ? -1 : x->t_us > y->t_us;
+}
+
+static gint
+by_call_rank (gconstpointer a, gconstpointer b, gpointer ranks)
+{
+  const WsimTraceDiagramEvent *x = *(WsimTraceDiagramEvent *const *) a;
+  const WsimTraceDiagramEvent *y = *(WsimTraceDiagramEvent *const *) b;
+  guint rx = GPOINTER_TO_UINT (g_hash_table_lookup (ranks, &x->call));
+  guint ry = GPOINTER_TO_UINT (g_hash_table_lookup (ranks, &y->call));
+
+  return rx < ry ? -1 : rx > ry;
+}
+
+/* The steps to draw, element-type Step: the events of @call (0: all) by time, grouped by
+ * call, the calls in the order of their first event. Both sorts are stable (GLib
+ * guarantees it), so events with the same time keep their input order. The first step
+ * has the earliest time. */
+static GPtrArray *
+steps_for (GPtrArray *events, guint64 call)
+{
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(GHashTable) ranks = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      WsimTraceDiagramEvent *e = events->pdata[i];
+
+      if (call == 0 || e->call == call)
+        g_ptr_array_add (chosen, e);
+    }
+  g_ptr_array_sort (chosen, by_time);
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      WsimTraceDiagramEvent *e = chosen->pdata[i];
+
+      /* Ranks count from 1: a missing key reads as 0. */
+      if (!g_hash_table_contains (ranks, &e->call))
+        g_hash_table_insert (ranks, &e->call, GUINT_TO_POINTER (g_hash_table_size (ranks) + 1));
+    }
+  g_ptr_array_sort_with_data (chosen, by_call_rank, ranks);
+  for (guint i = 0; i < chosen->len; i++)
+    g_ptr_array_add (steps, step_new (chosen->pdata[i]));
+  return steps;
+}
+
+/* The index just past the run of steps of step @i's call. */
+static guint
+group_end (GPtrArray *steps, guint i)
+{
+  guint64 call = ((Step *) steps->pdata[i])->event->call;
+
+  while (i < steps->len && ((Step *) steps->pdata[i])->event->call == call)
+    i++;
+  return i;
+}
+
+/* Milliseconds since @t0 (at most @t_us) to the microsecond, in integers so the text never
+ * depends on floating-point formatting; unsigned, so that no pair of times can overflow. */
+static char *
+time_text (gint64 t_us, gint64 t0)
+{
+  guint64 d = (guint64) t_us - (guint64) t0;
+
+  return g_strdup_printf ("%" G_GUINT64_FORMAT ".%03u", d / 1000, (guint) (d % 1000));
+}
+
+static char *
+nothing_to_draw (guint64 call)
+{
+  return call == 0 ? g_strdup ("no events")
+                   : g_strdup_printf ("no events for call %" G_GUINT64_FORMAT, call);
+}
+
+/* ---- text ------------------------------------------------------------------------------ */
+
+#define TEXT_COLUMNS  120
+#define TEXT_LANE_GAP 24
+/* Stands for "…" in a row (one column, three bytes) until the row is written out; label
+ * text never holds it (label_clean()). */
+#define TEXT_ELLIPSIS '\x01'
+
+typedef struct {
+  int  time_width;   /* the time column */
+  char row[TEXT_COLUMNS];
+} TextGrid;
+
+static int
+lane_column (const TextGrid *g, Lane lane)
+{
+  return g->time_width + 4 + (int) lane * TEXT_LANE_GAP;
+}
+
+/* A fresh row: the lifelines, and @time (nullable) right-aligned in the time column. */
+static void
+row_start (TextGrid *g, const char *time)
+{
+  memset (g->row, ' ', sizeof g->row);
+  for (Lane l = 0; l < N_LANES; l++)
+    g->row[lane_column (g, l)] = '|';
+  if (time != NULL)
+    memcpy (g->row + g->time_width - strlen (time), time, strlen (time));
+}
+
+/* Writes @text from @col on, over whatever is there; one '?' for each character that is
+ * not ASCII, so that one character stays one column; cut with "…" at the right edge. */
+static void
+row_put_text (TextGrid *g, int col, const char *text)
+{
+  const char *p = text;
+
+  for (; *p != '\0' && col < TEXT_COLUMNS; p = g_utf8_next_char (p), col++)
+    g->row[col] = (guchar) *p < 0x80 ? *p : '?';
+  if (*p != '\0')
+    g->row[TEXT_COLUMNS - 1] = TEXT_ELLIPSIS;
+}
+
+/* The arrow from lifeline to lifeline, its head at the target; a refusal puts "x" next to
+ * the lifeline of the lane that refused, so "-->x|" reads "got there and was refused". */
+static void
+row_put_arrow (TextGrid *g, const Step *s)
+{
+  int from = lane_column (g, s->from), to = lane_column (g, s->to);
+  int lo = MIN (from, to), hi = MAX (from, to), dir = to > from ? -1 : 1;
+  int head = to + dir;
+
+  for (int c = lo + 1; c < hi; c++)
+    g->row[c] = s->look == LOOK_UNAUTH ? '~' : '-';
+  if (s->look == LOOK_REFUSED && s->cross == s->to)
+    {
+      g->row[head] = 'x';
+      head += dir;
+    }
+  else if (s->look == LOOK_REFUSED)
+    g->row[from - dir] = 'x';
+  g->row[head] = dir < 0 ? '>' : '<';
+}
+
+static void
+row_emit (const TextGrid *g, GString *out)
+{
+  int len = TEXT_COLUMNS;
+
+  while (len > 0 && g->row[len - 1] == ' ')
+    len--;
+  for (int c = 0; c < len; c++)
+    {
+      if (g->row[c] == TEXT_ELLIPSIS)
+        g_string_append (out, "…");
+      else
+        g_string_append_c (out, g->row[c]);
+    }
+  g_string_append_c (out, '\n');
+}
+
+static void
+text_header (TextGrid *g, guint64 call, gboolean first, GString *out)
+{
+  g_string_append_printf (out, "%scall %" G_GUINT64_FORMAT "\n", first ? "" : "\n", call);
+  memset (g->row, ' ', sizeof g->row);
+  memcpy (g->row + g->time_width - 2, "ms", 2);
+  for (Lane l = 0; l < N_LANES; l++)
+    memcpy (g->row + lane_column (g, l) - strlen (lane_names[l]) / 2, lane_names[l],
+            strlen (lane_names[l]));
+  row_emit (g, out);
+}
+
+void
+wsim_trace_diagram_render_text (GPtrArray *events, guint64 call, GString *out)
+{
+  g_autoptr(GPtrArray) steps = steps_for (events, call);
+  TextGrid g = { .time_width = 2 };
+  gint64 t0;
+
+  if (steps->len == 0)
+    {
+      g_autofree char *none = nothing_to_draw (call);
+
+      g_string_append_printf (out, "%s\n", none);
+      return;
+    }
+  t0 = ((Step *) steps->pdata[0])->event->t_us;
+  for (guint i = 0; i < steps->len; i++)
+    {
+      g_autofree char *t = time_text (((Step *) steps->pdata[i])->event->t_us, t0);
+
+      g.time_width = MAX (g.time_width, (int) strlen (t));
+    }
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const Step *s = steps->pdata[i];
+      g_autofree char *t = time_text (s->event->t_us, t0);
+      int col = lane_column (&g, MIN (s->from, s->to));
+
+      if (i == 0 || s->event->call != ((Step *) steps->pdata[i - 1])->event->call)
+        text_header (&g, s->event->call, i == 0, out);
+      row_start (&g, t);
+      if (s->from == s->to)
+        {
+          g.row[col] = s->look == LOOK_REFUSED ? 'x' : '*';
+          row_put_text (&g, col + 2, s->label);
+          row_emit (&g, out);
+          continue;
+        }
+      row_put_text (&g, col + 2, s->label);
+      row_emit (&g, out);
+      row_start (&g, NULL);
+      row_put_arrow (&g, s);
+      row_emit (&g, out);
+    }
+}
+
+/* ---- SVG --------------------------------------------------------------------------------- */
+
+#define SVG_WIDTH      1280
+#define SVG_LANE_X0    170
+#define SVG_LANE_GAP   220
+#define SVG_CHAR_WIDTH 7.3     /* 12px monospace, a little over what fonts take */
+#define SVG_HEADER     52      /* "call N" and the lane boxes */
+#define SVG_ARROW_ROW  34      /* the label, and the arrow under it */
+#define SVG_MARK_ROW   24
+
+static const char *const look_colors[N_LOOKS] = { "#222222", "#c62828", "#ef6c00", "#6a1b9a" };
+
+static int
+lane_x (Lane lane)
+{
+  return SVG_LANE_X0 + (int) lane * SVG_LANE_GAP;
+}
+
+/* <text> at (@x, @y), @text escaped and cut with "…" where it would leave the picture. */
+static void
+svg_text (GString *out, int x, int y, const char *attrs, const char *text)
+{
+  glong room = (glong) ((SVG_WIDTH - 10 - x) / SVG_CHAR_WIDTH);
+  g_autofree char *cut = NULL, *escaped = NULL;
+
+  if (g_utf8_strlen (text, -1) > room)
+    {
+      g_autofree char *head = g_utf8_substring (text, 0, room - 1);
+
+      cut = g_strconcat (head, "…", NULL);
+    }
+  escaped = g_markup_escape_text (cut != NULL ? cut : text, -1);
+  g_string_append_printf (out, "<text x=\"%d\" y=\"%d\" %s>%s</text>\n", x, y, attrs, escaped);
+}
+
+static void
+svg_cross (GString *out, int x, int y)
+{
+  g_string_append_printf (out, "<path d=\"M%d,%d L%d,%d M%d,%d L%d,%d\" stroke=\"%s\" "
+                          "stroke-width=\"2.5\"/>\n", x - 6, y - 6, x + 6, y + 6, x - 6, y + 6,
+                          x + 6, y - 6, look_colors[LOOK_REFUSED]);
+}
+
+static void
+svg_group_header (GString *out, guint64 call, int y, int y_end)
+{
+  g_autofree char *title = g_strdup_printf ("call %" G_GUINT64_FORMAT, call);
+
+  svg_text (out, 10, y + 18, "class=\"call\"", title);
+  for (Lane l = 0; l < N_LANES; l++)
+    {
+      g_string_append_printf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999999\" "
+                              "stroke-dasharray=\"4 4\"/>\n", lane_x (l), y + SVG_HEADER - 6,
+                              lane_x (l), y_end);
+      g_string_append_printf (out, "<rect x=\"%d\" y=\"%d\" width=\"100\" height=\"22\" rx=\"4\" "
+                              "fill=\"#eeeeee\" stroke=\"#555555\"/>\n", lane_x (l) - 50, y + 24);
+      svg_text (out, lane_x (l), y + 39, "class=\"lane\"", lane_names[l]);
+    }
+}
+
+static void
+svg_step (GString *out, const Step *s, const char *time, int y)
+{
+  const char *color = look_colors[s->look];
+  int from = lane_x (s->from), to = lane_x (s->to);
+  g_autofree char *time_label = g_strdup_printf ("%s ms", time);
+  g_autofree char *attrs = g_strdup_printf ("fill=\"%s\"", color);
+
+  svg_text (out, 10, y + 16, "class=\"time\"", time_label);
+  if (s->from == s->to)
+    {
+      if (s->look == LOOK_REFUSED)
+        svg_cross (out, from, y + 12);
+      else
+        g_string_append_printf (out, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\"/>\n", from,
+                                y + 12, color);
+      svg_text (out, from + 12, y + 16, attrs, s->label);
+      return;
+    }
+  svg_text (out, MIN (from, to) + 8, y + 14, attrs, s->label);
+  /* A refused arrow stops short of the cross at the lane that refused it. */
+  if (s->look == LOOK_REFUSED)
+    {
+      svg_cross (out, lane_x (s->cross), y + 24);
+      if (s->cross == s->to)
+        to += to > from ? -10 : 10;
+    }
+  g_string_append_printf (out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                          "stroke-width=\"1.5\"%s marker-end=\"url(#head-%d)\"/>\n", from, y + 24,
+                          to, y + 24, color,
+                          s->look == LOOK_UNAUTH ? " stroke-dasharray=\"6 3\"" : "", s->look);
+}
+
+static int
+step_height (const Step *s)
+{
+  return s->from == s->to ? SVG_MARK_ROW : SVG_ARROW_ROW;
+}
+
+void
+wsim_trace_diagram_render_svg (GPtrArray *events, guint64 call, GString *out)
+{
+  g_autoptr(GPtrArray) steps = steps_for (events, call);
+  g_autoptr(GString) body = g_string_new (NULL);
+  int y = 10;
+  gint64 t0 = steps->len > 0 ? ((Step *) steps->pdata[0])->event->t_us : 0;
+
+  if (steps->len == 0)
+    {
+      g_autofree char *none = nothing_to_draw (call);
+
+      svg_text (body, 10, 30, "class=\"time\"", none);
+      y = 50;
+    }
+  for (guint i = 0; i < steps->len; i = group_end (steps, i))
+    {
+      guint end = group_end (steps, i);
+      int height = SVG_HEADER;
+
+      for (guint k = i; k < end; k++)
+        height += step_height (steps->pdata[k]);
+      svg_group_header (body, ((Step *) steps->pdata[i])->event->call, y, y + height);
+      y += SVG_HEADER;
+      for (guint k = i; k < end; k++)
+        {
+          const Step *s = steps->pdata[k];
+          g_autofree char *t = time_text (s->event->t_us, t0);
+
+          svg_step (body, s, t, y);
+          y += step_height (s);
+        }
+      y += 16;
+    }
+
+  g_string_append_printf (out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                          "viewBox=\"0 0 %d %d\">\n<title>wmisim trace</title>\n<style>\n"
+                          "text { font-family: monospace; font-size: 12px; }\n"
+                          /* a white halo, so that a label reads over the lifelines it crosses */
+                          "text { paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }\n"
+                          ".time { fill: #777777; }\n"
+                          ".call { font-size: 14px; font-weight: bold; }\n"
+                          ".lane { text-anchor: middle; font-weight: bold; }\n"
+                          "</style>\n<defs>\n", SVG_WIDTH, y, SVG_WIDTH, y);
+  for (int l = 0; l < N_LOOKS; l++)
+    g_string_append_printf (out, "<marker id=\"head-%d\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
+                            "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
+                            "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"%s\"/></marker>\n", l,
+                            look_colors[l]);
+  g_string_append_printf (out, "</defs>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
+                          "%s</svg>\n", body->str);
+}
