@@ -8,6 +8,12 @@
  * result is known, so small results are not held back; the final SetStatus then follows on
  * the same connection without waiting for the Indicate replies.
  *
+ * Before the provider starts, the callback ladder (wsim-server-callback.c) finds the level
+ * the sink host takes; the call keeps that connection for all its callbacks. A final
+ * status decided meanwhile (cancel, shutdown) waits for the ladder. When every rung is
+ * refused the call ends with no callback at all: the server remembers it as refused
+ * (QUERY_CALL tells the client) and the trace says why.
+ *
  * Every ending goes through call_send_final() (a SetStatus reaches the sink) or
  * call_abandon() (the sink host cannot be reached); both set final_sent first, so a call
  * ends once, and call_end() never runs inside a provider operation (it is deferred). The contract is enforced here whatever the provider does: a second result,
@@ -63,6 +69,15 @@ struct _WsimCall {
   char            *reason;          /* (owned) (nullable) why, for the final trace event */
   gboolean         cancelled;
   gboolean         final_sent;      /* a final SetStatus went out, or the call was torn down */
+  /* The callback ladder. */
+  char            *caller;          /* (owned) (nullable) who made the call: whom to call back */
+  char            *acceptor;        /* (owned) (nullable) whom the caller authenticated to */
+  const char      *mech;            /* (nullable) static: the caller's mechanism */
+  gboolean         ladder_done;
+  WsimRpcClient   *cb_client;       /* (owned) (nullable) the sink host, at the level taken */
+  guint32          cb_level;
+  gboolean         final_waits;     /* a final status waits for the ladder: hr, reason */
+  GPtrArray       *ladder_waiters;  /* (owned) WsimRpcRequest* (owned): QUERY_CALLs to answer */
   gboolean         ended;           /* out of the server's tables */
   gboolean         end_pending;     /* to end once the provider operation running returns */
 };
@@ -100,6 +115,10 @@ wsim_call_unref (WsimCall *call)
   g_ptr_array_unref (call->timers);
   g_clear_pointer (&call->query, wsim_wql_query_free);
   g_clear_pointer (&call->path, wsim_object_path_free);
+  g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
+  g_ptr_array_unref (call->ladder_waiters);
+  g_free (call->caller);
+  g_free (call->acceptor);
   g_free (call->endpoint);
   g_free (call->sink_key);
   g_free (call->ns);
@@ -123,6 +142,12 @@ const char *
 wsim_call_get_sink_key (WsimCall *call)
 {
   return call->sink_key;
+}
+
+guint64
+wsim_call_get_call_id (WsimCall *call)
+{
+  return call->call_id;
 }
 
 gboolean
@@ -208,16 +233,14 @@ static gboolean
 call_callback (WsimCall *call, guint32 proc, xdrproc_t xargs, const void *args,
                WsimRpcReplyFunc done, char **why)
 {
-  g_autoptr(GError) error = NULL;
-  WsimRpcClient *client = wsim_server_get_callback_client (call->server, call->endpoint, &error);
-
-  if (client == NULL)
+  if (call->cb_client == NULL || !wsim_rpc_client_is_connected (call->cb_client))
     {
-      *why = g_strdup_printf ("sink host %s unreachable: %s", call->endpoint, error->message);
+      *why = g_strdup_printf ("the connection to sink host %s at %s is gone", call->endpoint,
+                              wsim_authn_level_word ((WsimAuthnLevel) call->cb_level));
       return FALSE;
     }
   call->in_flight++;
-  wsim_rpc_client_call (client, proc, xargs, args, (gint) call->server->limits.callback_timeout_ms,
+  wsim_rpc_client_call (call->cb_client, proc, xargs, args, (gint) call->server->limits.callback_timeout_ms,
                         NULL, done, wsim_call_ref (call));
   return TRUE;
 }
@@ -250,9 +273,15 @@ static void
 on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
   WsimCall *call = data;
+  wsim_sink_res res = { 0 };
 
   call->in_flight--;
-  if (error != NULL)
+  /* Decoded even though only its arrival matters: at PKT_INTEGRITY and PKT_PRIVACY decoding
+   * is what checks (and, for NTLMSSP, steps the sealing state past) the reply's protection;
+   * skipping it would put the connection's next reply out of step. */
+  if (error == NULL)
+    wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_sink_res, &res, NULL);
+  else
     wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id,
                     wsim_hresult_from_error (error), 0, "final SetStatus not acknowledged: %s",
                     error->message);
@@ -260,17 +289,13 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   wsim_call_unref (call);
 }
 
+/* Sends the final SetStatus (the call is marked final already). */
 static void
-call_send_final (WsimCall *call, WsimHResult hr, const char *why)
+call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
 {
   wsim_set_status_args args = { 0 };
   g_autofree char *unreachable = NULL;
 
-  if (call->final_sent)
-    return;
-  call->final_sent = TRUE;
-  rows_clear (call);
-  call_stop_timers (call);
   wsim_trace_add (call->server->trace, WSIM_TRACE_FINAL, call->call_id, hr, call->n_instances,
                   "%s", why);
   args.sink_id = call->sink_id;
@@ -281,6 +306,26 @@ call_send_final (WsimCall *call, WsimHResult hr, const char *why)
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
                       on_final_reply, &unreachable))
     call_abandon (call, unreachable);
+}
+
+static void
+call_send_final (WsimCall *call, WsimHResult hr, const char *why)
+{
+  if (call->final_sent)
+    return;
+  call->final_sent = TRUE;
+  rows_clear (call);
+  call_stop_timers (call);
+  if (!call->ladder_done)
+    {
+      /* Decided before the sink host was reached: it goes once the ladder has a level. */
+      call->final_waits = TRUE;
+      call->hr = hr;
+      g_free (call->reason);
+      call->reason = g_strdup (why);
+      return;
+    }
+  call_deliver_final (call, hr, why);
 }
 
 static void
@@ -945,13 +990,70 @@ call_start_class (WsimCall *call)
   call_maybe_finish (call);
 }
 
+static void
+call_answer_waiters (WsimCall *call, guint32 state, WsimHResult hr, const char *why)
+{
+  wsim_query_call_res res = { .hresult = hr, .state = state, .message = (char *) (why ? why : "") };
+
+  for (guint i = 0; i < call->ladder_waiters->len; i++)
+    wsim_rpc_request_reply (call->ladder_waiters->pdata[i], (xdrproc_t) xdr_wsim_query_call_res, &res);
+  g_ptr_array_set_size (call->ladder_waiters, 0);
+}
+
+void
+wsim_call_wait_ladder (WsimCall *call, WsimRpcRequest *req)
+{
+  if (!call->ladder_done)
+    {
+      g_ptr_array_add (call->ladder_waiters, wsim_rpc_request_ref (req));
+      return;
+    }
+  {
+    wsim_query_call_res res = { .hresult = WBEM_S_NO_ERROR, .state = WSIM_CALL_OPEN, .message = (char *) "" };
+
+    wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
+  }
+}
+
+static void
+on_ladder_done (WsimRpcClient *client, guint32 level, const char *why, gpointer data)
+{
+  WsimCall *call = data;
+
+  call->ladder_done = TRUE;
+  if (client == NULL)
+    {
+      /* Nothing can reach the sink: the call ends here, and its client learns it by asking. */
+      wsim_server_remember_refused (call->server, call, why);
+      call_answer_waiters (call, WSIM_CALL_REFUSED, WBEM_E_ACCESS_DENIED, why);
+      call->final_sent = TRUE;
+      wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_ACCESS_DENIED,
+                      0, "%s: no callback can reach the sink; the call ends without one", why);
+      call->cancelled = TRUE;
+      call_end (call);
+      return;
+    }
+  call->cb_client = wsim_rpc_client_ref (client);
+  call->cb_level = level;
+  call_answer_waiters (call, WSIM_CALL_OPEN, WBEM_S_NO_ERROR, NULL);
+  if (call->final_waits)
+    call_deliver_final (call, call->hr, call->reason);
+  else if (!call->final_sent)
+    call_start_class (call);
+}
+
 static gboolean
 on_start (gpointer data)
 {
   WsimCall *call = data;
+  WsimLadderSpec spec = {
+    .endpoint = call->endpoint, .sink_id = call->sink_id, .call_id = call->call_id,
+    .ns = call->ns, .mech = call->mech, .principal = call->caller, .acceptor = call->acceptor,
+  };
 
-  if (!call->final_sent)
-    call_start_class (call);
+  call->resume_queued = FALSE;
+  wsim_server_run_ladder (call->server, &spec, on_ladder_done, wsim_call_ref (call),
+                          (GDestroyNotify) wsim_call_unref);
   return G_SOURCE_REMOVE;
 }
 
@@ -981,6 +1083,10 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->class_index = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                              (GDestroyNotify) wsim_class_unref, NULL);
   call->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  call->ladder_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_rpc_request_unref);
+  call->caller = g_strdup (spec->caller->principal);
+  call->mech = spec->caller->mech;
+  call->acceptor = g_strdup (spec->acceptor);
 
   g_hash_table_insert (server->calls, &call->seq, call);
   {
@@ -996,7 +1102,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   wsim_trace_add_auth (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
                        spec->caller, "%s (sink %s)", spec->what, call->sink_key);
 
-  /* The *Async call returns before the provider runs. */
+  /* The *Async call returns before the ladder and the provider run. */
   call->resume_queued = TRUE;
   s = g_idle_source_new ();
   g_source_set_callback (s, on_start, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);

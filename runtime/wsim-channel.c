@@ -5,6 +5,7 @@
 
 #include "wsim-auth-gss.h"
 #include "wsim-hresult.h"
+#include "wsim-local-account.h"
 #include "wsim-rpc-error.h"
 #include "wsim_service.h"
 
@@ -235,4 +236,14 @@ const char *
 wsim_channel_get_mech_name (WsimChannel *ch)
 {
   return wsim_gss_mech_get_name (ch->mech);
+}
+
+const char *
+wsim_channel_get_server_principal (WsimChannel *ch)
+{
+  if (ch->level == RPC_C_AUTHN_LEVEL_NONE)
+    return NULL;
+  if (ch->mech == wsim_gss_mech_kerberos ())
+    return ch->target;
+  return ch->user != NULL ? ch->user : wsim_local_account_get_name ();
 }

@@ -50,6 +50,18 @@ const WsimBlanket *wsim_channel_get_blanket (WsimChannel *ch);
 /** Returns: (transfer none) "kerberos" or "ntlm": the mechanism the channel uses (also at NONE, where nothing is sent). */
 const char *wsim_channel_get_mech_name (WsimChannel *ch);
 
+/**
+ * wsim_channel_get_server_principal:
+ * Whom the channel's calls authenticated to, as a sink stub checks callbacks against it:
+ * with Kerberos the server's host-based name ("wbem@localhost", which the mechanism's
+ * mutual authentication proved); with NTLMSSP, which names no server, the account the
+ * calls authenticated as (the blanket's user, else the embedded mode's local account):
+ * the server, which verified that account, calls back as it.
+ * Returns: (transfer none) (nullable) NULL at NONE, or with NTLMSSP's default credentials
+ *   and no local account.
+ */
+const char *wsim_channel_get_server_principal (WsimChannel *ch);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimChannel, wsim_channel_free)
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "wsim-address.h"
 #include "wsim-channel.h"
+#include "wsim-unsecapp.h"
 #include "wsim_service.h"
 
 struct _WsimClient {
@@ -183,9 +184,94 @@ wsim_services_get_last_call_id (WsimServices *services)
   return services->last_call_id;
 }
 
-/* Begins a call at the sink host (so callbacks are accepted before the server can send
- * any), makes the request, and forgets the call again if it was refused. @args points at
- * the request's arguments; @sink_field and @call_id_field into them. */
+/* How a stub's client learns that the server gave a call up: it asks, on the connection of
+ * the proxy that made the call. */
+typedef struct {
+  WsimServices *services;    /* (owned) */
+  char         *endpoint;    /* (owned) the stub's */
+  guint64       stub_id;
+} StubVerify;
+
+static void
+stub_verify_free (gpointer p)
+{
+  StubVerify *v = p;
+
+  wsim_services_unref (v->services);
+  g_free (v->endpoint);
+  g_free (v);
+}
+
+static gboolean
+stub_verify (guint64 call_id, WsimHResult *hr, char **message, gpointer data)
+{
+  StubVerify *v = data;
+  wsim_query_call_args args = {
+    .ns_handle = v->services->ns_handle,
+    .sink = { .endpoint = v->endpoint, .sink_id = v->stub_id },
+    .call_id = call_id,
+  };
+  wsim_query_call_res res = { 0 };
+  gboolean refused;
+
+  if (!services_call (v->services, WSIM_QUERY_CALL, (xdrproc_t) xdr_wsim_query_call_args, &args,
+                      (xdrproc_t) xdr_wsim_query_call_res, &res, NULL))
+    return FALSE;
+  refused = res.state == WSIM_CALL_REFUSED;
+  if (refused)
+    {
+      *hr = res.hresult;
+      *message = g_strdup (res.message);
+    }
+  xdr_free ((xdrproc_t) xdr_wsim_query_call_res, (char *) &res);
+  return refused;
+}
+
+/* Begins a call where its callbacks will arrive (so they are accepted before the server can
+ * send any): the client's sink host, or the unsecured apartment for a stub, which is told
+ * whom to expect. Returns: FALSE with @error if that side is gone. */
+static gboolean
+services_begin_call (WsimServices *services, WsimSink *sink, guint64 call_id,
+                     wsim_sink_locator *locator, GError **error)
+{
+  WsimClient *client = services->client;
+  WsimChannel *ch = services_channel (services);
+  StubVerify *v;
+  const char *endpoint;
+
+  if (!wsim_sink_is_stub (sink))
+    {
+      locator->endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      locator->sink_id = wsim_sink_host_begin_call (client->host, sink, call_id);
+      return TRUE;
+    }
+  v = g_new0 (StubVerify, 1);
+  v->services = wsim_services_ref (services);
+  if (!wsim_unsecapp_stub_begin_call (sink, call_id, wsim_channel_get_server_principal (ch),
+                                      wsim_channel_get_level (ch) > RPC_C_AUTHN_LEVEL_NONE
+                                        ? wsim_channel_get_mech_name (ch) : NULL,
+                                      stub_verify, v, stub_verify_free, &endpoint,
+                                      &locator->sink_id, error))
+    return FALSE;
+  v->endpoint = g_strdup (endpoint);
+  v->stub_id = locator->sink_id;
+  locator->endpoint = (char *) endpoint;
+  return TRUE;
+}
+
+static void
+services_abandon_call (WsimServices *services, WsimSink *sink, const wsim_sink_locator *locator,
+                       guint64 call_id)
+{
+  if (wsim_sink_is_stub (sink))
+    wsim_unsecapp_stub_end_call (sink, call_id);
+  else
+    wsim_sink_host_abandon_call (services->client->host, locator->sink_id, call_id);
+}
+
+/* Begins the call where its callbacks arrive, makes the request, and forgets the call again
+ * if it was refused. @args points at the request's arguments; @locator and @call_id into
+ * them. */
 static WsimHResult
 services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *args,
                 wsim_sink_locator *locator, guint64 *call_id, WsimSink *sink, GError **error)
@@ -197,10 +283,11 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
   *call_id = services->last_call_id = client->next_call_id++;
   locator->endpoint = (char *) "";
   locator->sink_id = 0;
-  if (sink != NULL)
+  if (sink != NULL && !services_begin_call (services, sink, *call_id, locator, &local))
     {
-      locator->endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
-      locator->sink_id = wsim_sink_host_begin_call (client->host, sink, *call_id);
+      res.hresult = WBEM_E_TRANSPORT_FAILURE;
+      g_set_error (error, WSIM_WBEM_ERROR, (gint) res.hresult, "%s", local->message);
+      return res.hresult;
     }
   if (!services_call (services, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res, &local))
     {
@@ -217,7 +304,7 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
         wsim_set_error_hresult (error, res.hresult, "the server refused the call");
     }
   if (sink != NULL && WSIM_HRESULT_FAILED (res.hresult))
-    wsim_sink_host_abandon_call (client->host, locator->sink_id, *call_id);
+    services_abandon_call (services, sink, locator, *call_id);
   xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
   return res.hresult;
 }
@@ -275,7 +362,15 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
 
   args.ns_handle = services->ns_handle;
   args.sink.endpoint = (char *) "";
-  if (sink != NULL)
+  if (sink != NULL && wsim_sink_is_stub (sink))
+    {
+      const char *endpoint;
+
+      /* The same stub that made the call names it; your sink itself names nothing. */
+      wsim_unsecapp_stub_locate (sink, &endpoint, &args.sink.sink_id);
+      args.sink.endpoint = (char *) endpoint;
+    }
+  else if (sink != NULL)
     {
       args.sink.endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
       /* A sink with no call open here gets id 0, which names nothing on the server. */

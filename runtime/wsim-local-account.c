@@ -9,6 +9,7 @@
 static char *account_dir;    /* (owned) set once, removed at exit */
 static char *account_file;   /* (owned) */
 static pid_t account_owner;  /* the process that made it: a forked child must not remove it */
+static char *account_name;   /* (owned) DOMAIN\\login, once made */
 
 static void
 remove_account (void)
@@ -47,6 +48,7 @@ provision (GError **error)
       return FALSE;
     }
   account_owner = getpid ();
+  account_name = g_strdup_printf ("%s\\%s", WSIM_LOCAL_ACCOUNT_DOMAIN, g_get_user_name ());
   account_dir = g_steal_pointer (&dir);
   account_file = g_steal_pointer (&path);
   g_setenv ("NTLM_USER_FILE", account_file, TRUE);
@@ -65,4 +67,10 @@ wsim_local_account_ensure (GError **error)
     ok = provision (error);
   g_mutex_unlock (&lock);
   return ok;
+}
+
+const char *
+wsim_local_account_get_name (void)
+{
+  return account_name;
 }

@@ -27,4 +27,8 @@ G_BEGIN_DECLS
  */
 gboolean wsim_local_account_ensure (GError **error);
 
+/** Returns: (transfer none) (nullable) "WMISIM\\<login>" once this process provisioned the
+ *  account, NULL otherwise. */
+const char *wsim_local_account_get_name (void);
+
 G_END_DECLS

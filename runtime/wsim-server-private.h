@@ -21,7 +21,14 @@ struct _WsimServer {
   GPtrArray        *ns_handles;     /* (owned) char* canonical namespace; handle = index + 1 */
   GHashTable       *calls;          /* seq -> (owned ref) WsimCall*: calls not yet ended */
   GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
-  GHashTable       *callbacks;      /* endpoint -> (owned) WsimRpcClient*: sink hosts we call */
+  GHashTable       *callbacks;      /* "level|mech|self|target|endpoint" -> (owned) connection
+                                     * to a sink host (wsim-server-callback.c) */
+  WsimCallbackPolicy callback_policy;
+  char             *callback_user;  /* (owned) (nullable) */
+  char             *callback_keytab; /* (owned) (nullable) */
+  GHashTable       *refused;        /* "endpoint#sink_id#call_id" -> (owned) char* why: calls
+                                     * ended because no callback level was taken */
+  GQueue            refused_order;  /* their keys (unowned), oldest first, to bound the table */
   guint64           next_seq;
   gboolean          shutting_down;
   WsimServerSecurity security;
@@ -58,7 +65,8 @@ void wsim_server_handle_negotiate (WsimRpcRequest *req, void *args, gpointer dat
  *   the selected properties (and keys)
  * @path: (nullable) (transfer full) GetObjectAsync: the one instance with these keys
  * @what: a line for the trace
- * @caller: who made the request (for the trace)
+ * @caller: who made the request (for the trace, and whom the callbacks go to)
+ * @acceptor: (nullable) whom the caller authenticated to (the server's callback identity)
  */
 typedef struct {
   guint64               call_id;
@@ -71,6 +79,7 @@ typedef struct {
   struct _WsimObjectPath *path;
   const char           *what;
   const WsimTraceAuth  *caller;
+  const char           *acceptor;
 } WsimCallSpec;
 
 /**
@@ -89,9 +98,49 @@ void wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason);
 /** Returns: TRUE once the final SetStatus was sent (or the call was torn down). */
 gboolean wsim_call_is_final (WsimCall *call);
 
-/** Returns: (transfer none) the sink host client for @endpoint, connecting if needed. */
-WsimRpcClient *wsim_server_get_callback_client (WsimServer *server, const char *endpoint,
-                                                GError **error);
+/* ---- wsim-server-callback.c ---- */
+
+/** Sets up the callback connections' table and the default (Windows') ladder policy. */
+void wsim_server_callbacks_init (WsimServer *server);
+
+/**
+ * WsimLadderSpec: whom a call's callbacks go to.
+ * @mech: (nullable) the call's mechanism ("kerberos", "ntlm"); NULL for an unauthenticated call
+ * @principal: (nullable) the caller (the callback's target)
+ * @acceptor: (nullable) whom the caller authenticated to (the Kerberos callback identity)
+ */
+typedef struct {
+  const char *endpoint;
+  guint64     sink_id;
+  guint64     call_id;
+  const char *ns;
+  const char *mech;
+  const char *principal;
+  const char *acceptor;
+} WsimLadderSpec;
+
+/**
+ * WsimLadderDone:
+ * @client: (transfer none) (nullable) the sink host's connection at the level taken, or NULL
+ *   when every rung was refused (or the server is shutting down)
+ * @why: (nullable) why there is no client
+ */
+typedef void (*WsimLadderDone) (WsimRpcClient *client, guint32 level, const char *why, gpointer data);
+
+/**
+ * wsim_server_run_ladder:
+ * Finds the level the call's callbacks travel at, rung by rung, each attempt traced; calls
+ * @done once (possibly before returning, e.g. for an unreachable endpoint); @destroy frees
+ * @data afterwards.
+ */
+void wsim_server_run_ladder (WsimServer *server, const WsimLadderSpec *spec, WsimLadderDone done,
+                             gpointer data, GDestroyNotify destroy);
+
+/** Returns: TRUE for an endpoint on this machine: Unix sockets, 127.0.0.1, ::1. */
+gboolean wsim_server_endpoint_is_local (const char *endpoint);
+
+/** Remembers that @call ended because no callback level was taken (for QUERY_CALL). */
+void wsim_server_remember_refused (WsimServer *server, WsimCall *call, const char *why);
 
 /** Drops @call from the server's tables (the call is over). */
 void wsim_server_forget_call (WsimServer *server, WsimCall *call);
@@ -102,3 +151,11 @@ guint64   wsim_call_get_seq (WsimCall *call);
 const char *wsim_call_get_sink_key (WsimCall *call);
 /** Returns: (transfer none) the call's canonical namespace. */
 const char *wsim_call_get_ns (WsimCall *call);
+guint64   wsim_call_get_call_id (WsimCall *call);
+
+/**
+ * wsim_call_wait_ladder:
+ * Answers @req (a QUERY_CALL for @call) once the call's ladder has settled; at once if it
+ * has. Takes a reference on @req.
+ */
+void wsim_call_wait_ladder (WsimCall *call, WsimRpcRequest *req);

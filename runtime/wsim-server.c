@@ -4,8 +4,8 @@
  * method's allowed set, the sink reference, the namespace handle, the class. An error is
  * the RPC's immediate return and the sink is never called (WMI's rule). An accepted call
  * goes to wsim-call.c, which owns its life; this file keeps the tables that find calls by
- * sink (for CancelAsyncCall, which cancels every call made with that sink) and the
- * connections to sink hosts, one per endpoint.
+ * sink (for CancelAsyncCall, which cancels every call made with that sink); the
+ * connections to sink hosts and the callback ladder are wsim-server-callback.c's.
  */
 #include "wsim-server-private.h"
 
@@ -17,28 +17,30 @@
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
 
-/* ---- callback connections ------------------------------------------------------- */
+/* ---- the table of async calls --------------------------------------------------- */
 
-WsimRpcClient *
-wsim_server_get_callback_client (WsimServer *server, const char *endpoint, GError **error)
+#define REFUSED_KEEP 4096   /* how many refused calls QUERY_CALL can still answer for */
+
+static char *
+refused_key (const char *sink_key, guint64 call_id)
 {
-  WsimRpcClient *client = g_hash_table_lookup (server->callbacks, endpoint);
-  g_autoptr(GSocketAddress) addr = NULL;
+  return g_strdup_printf ("%s#%" G_GUINT64_FORMAT, sink_key, call_id);
+}
 
-  if (client != NULL && wsim_rpc_client_is_connected (client))
-    return client;
-  g_hash_table_remove (server->callbacks, endpoint);
-  addr = wsim_address_parse (endpoint, error);
-  if (addr == NULL)
-    return NULL;
-  /* Never block the server's loop on a sink host: the connect runs in the background and
-   * callbacks wait for it (a host that never answers times them out). */
-  client = wsim_rpc_client_new_for_address (server->context, addr, WSIM_SINK_PROG, WSIM_SINK_V1,
-                                            error);
-  if (client == NULL)
-    return NULL;
-  g_hash_table_insert (server->callbacks, g_strdup (endpoint), client);
-  return client;
+void
+wsim_server_remember_refused (WsimServer *server, WsimCall *call, const char *why)
+{
+  char *key = refused_key (wsim_call_get_sink_key (call), wsim_call_get_call_id (call));
+
+  if (g_hash_table_contains (server->refused, key))
+    {
+      g_free (key);
+      return;
+    }
+  g_hash_table_insert (server->refused, key, g_strdup (why));
+  g_queue_push_tail (&server->refused_order, key);
+  if (server->refused_order.length > REFUSED_KEEP)
+    g_hash_table_remove (server->refused, g_queue_pop_head (&server->refused_order));
 }
 
 void
@@ -177,7 +179,7 @@ accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass 
     .caller = &caller,
     .call_id = call_id, .ns = ns, .classes = classes, .flags = flags,
     .endpoint = sink->endpoint, .sink_id = sink->sink_id, .query = query, .path = path,
-    .what = what,
+    .what = what, .acceptor = wsim_rpc_request_get_identity (req)->acceptor,
   };
 
   wsim_server_request_auth (req, &caller);
@@ -379,6 +381,45 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
     wsim_call_cancel (calls->pdata[i]);
 }
 
+/* QUERY_CALL: a client whose sink stub refused a last rung asks how its call ended. Only
+ * calls made with the sink the request names are looked at. */
+static void
+h_query_call (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_query_call_args *a = args;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sink_key = NULL;
+  g_autofree char *key = NULL;
+  wsim_query_call_res res = { .hresult = WBEM_E_NOT_FOUND, .state = WSIM_CALL_OPEN, .message = (char *) "" };
+  GPtrArray *same;
+  const char *why;
+
+  if (!wsim_server_check_caller (server, req, a->call_id, "QueryCall", &error))
+    {
+      res.hresult = wsim_hresult_from_error (error);
+      wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
+      return;
+    }
+  sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, a->sink.endpoint, a->sink.sink_id);
+  same = g_hash_table_lookup (server->sinks, sink_key);
+  for (guint i = 0; same != NULL && i < same->len; i++)
+    if (wsim_call_get_call_id (same->pdata[i]) == a->call_id)
+      {
+        wsim_call_wait_ladder (same->pdata[i], req);
+        return;
+      }
+  key = refused_key (sink_key, a->call_id);
+  why = g_hash_table_lookup (server->refused, key);
+  if (why != NULL)
+    {
+      res.hresult = WBEM_E_ACCESS_DENIED;
+      res.state = WSIM_CALL_REFUSED;
+      res.message = (char *) why;
+    }
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
+}
+
 static const WsimRpcProcedure service_procs[] = {
   { WSIM_OPEN_NAMESPACE, "OpenNamespace", (xdrproc_t) xdr_wsim_open_namespace_args,
     sizeof (wsim_open_namespace_args), h_open_namespace },
@@ -393,6 +434,8 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_exec_query_async_args), h_exec_query_async },
   { WSIM_NEGOTIATE_SECURITY, "NegotiateSecurity", WSIM_XDRPROC (xdr_void), 0,
     wsim_server_handle_negotiate },
+  { WSIM_QUERY_CALL, "QueryCall", (xdrproc_t) xdr_wsim_query_call_args,
+    sizeof (wsim_query_call_args), h_query_call },
 };
 
 static const WsimRpcProgram service_program = {
@@ -426,8 +469,9 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
                                          (GDestroyNotify) wsim_call_unref);
   server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
-  server->callbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) wsim_rpc_client_unref);
+  server->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_queue_init (&server->refused_order);
+  wsim_server_callbacks_init (server);
   server->rpc = wsim_rpc_server_new (server->context);
   wsim_rpc_server_add_program (server->rpc, &service_program, server);
   wsim_server_security_init (server);
@@ -493,6 +537,10 @@ wsim_server_unref (WsimServer *server)
   wsim_server_shutdown (server);
   wsim_rpc_server_unref (server->rpc);
   g_hash_table_unref (server->callbacks);
+  g_queue_clear (&server->refused_order);
+  g_hash_table_unref (server->refused);
+  g_free (server->callback_user);
+  g_free (server->callback_keytab);
   g_hash_table_unref (server->calls);
   g_hash_table_unref (server->sinks);
   g_ptr_array_unref (server->ns_handles);

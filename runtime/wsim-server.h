@@ -88,6 +88,43 @@ void wsim_server_get_security (WsimServer *server, WsimServerSecurity *out);
 gboolean wsim_server_set_security (WsimServer *server, const WsimServerSecurity *security,
                                    GError **error);
 
+/**
+ * WsimCallbackPolicy: the fallback ladder a call's callbacks go down (docs/security.md).
+ * @start: the level the first callback is tried at (PKT_PRIVACY, as WMI)
+ * @floor: the lowest level tried (NONE, as WMI); a hardened server raises it
+ * @local_none: Windows' rule: a sink host on this machine (wsim_server_endpoint_is_local:
+ *   Unix sockets, 127.0.0.1, ::1) is called at NONE at once unless the call came by
+ *   Kerberos (TRUE)
+ *
+ * A namespace that requires encryption is always called back at PKT_PRIVACY, whatever the
+ * policy; when its sink host refuses that, the call ends.
+ */
+typedef struct {
+  WsimAuthnLevel start;
+  WsimAuthnLevel floor;
+  gboolean       local_none;
+} WsimCallbackPolicy;
+
+/** wsim_server_get_callback_policy: copies the server's ladder policy into @out. */
+void wsim_server_get_callback_policy (WsimServer *server, WsimCallbackPolicy *out);
+
+/**
+ * wsim_server_set_callback_policy:
+ * Applies to calls accepted from now on. Returns: FALSE with G_IO_ERROR_INVALID_ARGUMENT
+ *   unless NONE <= @floor <= @start <= PKT_PRIVACY.
+ */
+gboolean wsim_server_set_callback_policy (WsimServer *server, const WsimCallbackPolicy *policy,
+                                          GError **error);
+
+/**
+ * wsim_server_set_callback_identity:
+ * @user: (nullable) the NTLMSSP account the server calls back as ("WSIM\\wbem"); NULL for
+ *   the default credentials (NTLM_USER_FILE's). With Kerberos the server calls back as the
+ *   principal the caller authenticated to
+ * @keytab: (nullable) where that principal's key is; NULL for KRB5_KTNAME
+ */
+void wsim_server_set_callback_identity (WsimServer *server, const char *user, const char *keytab);
+
 /** Returns: the RPCSEC_GSS contexts the server keeps now (call on the server's thread). */
 guint wsim_server_get_n_security_contexts (WsimServer *server);
 

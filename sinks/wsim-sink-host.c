@@ -1,19 +1,27 @@
 /* wsim-sink-host.c: serves the sink program for the client's sinks (see wsim-sink-host.h). */
 #include "wsim-sink-host.h"
 
+#include <string.h>
+
 #include "wsim-address.h"
+#include "wsim-auth-gss.h"
 #include "wsim-rpc-server.h"
 #include "wsim-wbem.h"
 #include "wsim_sink.h"
 
 typedef struct {
   GPtrArray *classes;        /* (owned) WsimClass*: the call's class table, in wire order */
+  gboolean   check;          /* the access check of WsimSinkAccess */
+  char      *principal;      /* (owned) (nullable) */
+  char      *mech;           /* (owned) (nullable) */
+  guint64    remote_sink_id; /* a forward's: the sink id at the next host */
 } HostCall;
 
 typedef struct {
-  guint64     id;
-  WsimSink   *sink;          /* (owned) while calls are open */
-  GHashTable *calls;         /* call_id (guint64*) -> (owned) HostCall* */
+  guint64        id;
+  WsimSink      *sink;       /* (owned) (nullable) while calls are open; NULL for a forward */
+  WsimRpcClient *forward;    /* (owned) (nullable) where a forward's callbacks go */
+  GHashTable    *calls;      /* call_id (guint64*) -> (owned) HostCall* */
 } Export;
 
 struct _WsimSinkHost {
@@ -25,6 +33,10 @@ struct _WsimSinkHost {
   GHashTable    *by_sink;    /* WsimSink* -> Export* (unowned) */
   guint64        next_id;
   guint64        n_refused;
+  guint32        max_level;  /* callbacks above it are refused */
+  WsimSinkHostEventFunc event_func;
+  gpointer       event_data;
+  GDestroyNotify event_destroy;
 };
 
 static void
@@ -33,6 +45,8 @@ host_call_free (gpointer p)
   HostCall *c = p;
 
   g_ptr_array_unref (c->classes);
+  g_free (c->principal);
+  g_free (c->mech);
   g_free (c);
 }
 
@@ -42,7 +56,10 @@ export_free (gpointer p)
   Export *e = p;
 
   g_hash_table_unref (e->calls);
-  wsim_sink_unref (e->sink);
+  if (e->sink != NULL)
+    wsim_sink_unref (e->sink);
+  if (e->forward != NULL)
+    wsim_rpc_client_unref (e->forward);
   g_free (e);
 }
 
@@ -55,22 +72,95 @@ key64 (guint64 v)
 static void
 host_drop_if_idle (WsimSinkHost *host, Export *e)
 {
-  if (g_hash_table_size (e->calls) > 0)
+  /* A forward lives until it is removed; a sink only while it has calls. */
+  if (g_hash_table_size (e->calls) > 0 || e->forward != NULL)
     return;
   g_hash_table_remove (host->by_sink, e->sink);
   g_hash_table_remove (host->by_id, &e->id);   /* frees e, drops the sink */
 }
 
-static HostCall *
-host_find (WsimSinkHost *host, guint64 sink_id, guint64 call_id, Export **out)
+/* Does @principal name the account @expected names? Case does not matter; a Kerberos
+ * host-based name "service@host" matches "service/host@REALM" in any realm. */
+static gboolean
+principal_matches (const char *expected, const char *principal)
 {
+  const char *at = strchr (expected, '@');
+  const char *pat;
+
+  if (g_ascii_strcasecmp (expected, principal) == 0)
+    return TRUE;
+  if (at == NULL || strchr (expected, '/') != NULL || (pat = strrchr (principal, '@')) == NULL)
+    return FALSE;
+  {
+    g_autofree char *service = g_strndup (expected, at - expected);
+    g_autofree char *as_principal = g_strdup_printf ("%s/%s", service, at + 1);
+
+    return (gsize) (pat - principal) == strlen (as_principal)
+           && g_ascii_strncasecmp (principal, as_principal, pat - principal) == 0;
+  }
+}
+
+/* Decides whether @req may make callback @what for (@sink_id, @call_id): the host's maximum
+ * level, an open call, and that call's access check. Reports the decision to the event
+ * function. Returns: WBEM_S_NO_ERROR with *@out_e and *@out_c set, or the refusal. */
+static WsimHResult
+host_admit (WsimSinkHost *host, WsimRpcRequest *req, guint64 sink_id, guint64 call_id,
+            const char *what, guint64 n, gboolean last_rung, Export **out_e, HostCall **out_c)
+{
+  const WsimRpcIdentity *id = wsim_rpc_request_get_identity (req);
   Export *e = g_hash_table_lookup (host->by_id, &sink_id);
   HostCall *c = e != NULL ? g_hash_table_lookup (e->calls, &call_id) : NULL;
+  gboolean authenticated = id->level >= RPC_C_AUTHN_LEVEL_CONNECT && id->principal != NULL;
+  const char *level = wsim_authn_level_word ((WsimAuthnLevel) id->level);
+  g_autofree char *detail = NULL;
+  WsimHResult hr = WBEM_S_NO_ERROR;
 
-  if (c == NULL)
+  if (id->level > host->max_level)
+    {
+      hr = E_ACCESSDENIED;
+      detail = g_strdup_printf ("%s at %s: this host takes no level above %s", what, level,
+                                wsim_authn_level_word ((WsimAuthnLevel) host->max_level));
+    }
+  else if (c == NULL)
+    {
+      hr = WBEM_E_ACCESS_DENIED;
+      detail = g_strdup_printf ("%s for call %" G_GUINT64_FORMAT " of sink %" G_GUINT64_FORMAT
+                                ": no such call is open", what, call_id, sink_id);
+    }
+  else if (c->check && !authenticated)
+    {
+      hr = WBEM_E_ACCESS_DENIED;
+      detail = g_strdup_printf ("%s at %s: the caller is not authenticated (access is checked)",
+                                what, level);
+    }
+  else if (c->check && (c->principal == NULL || !principal_matches (c->principal, id->principal)
+                        || (c->mech != NULL && g_strcmp0 (c->mech, id->mech) != 0)))
+    {
+      hr = WBEM_E_ACCESS_DENIED;
+      detail = g_strdup_printf ("%s at %s: %s (%s) is not %s (%s), the account the call "
+                                "authenticated to", what, level, id->principal, id->mech,
+                                c->principal != NULL ? c->principal : "known",
+                                c->mech != NULL ? c->mech : "any mechanism");
+    }
+  else
+    detail = g_strdup_printf ("%s at %s%s", what, level,
+                              authenticated ? "" : " (unauthenticated: access is not checked)");
+
+  if (hr != WBEM_S_NO_ERROR)
     host->n_refused++;
-  *out = e;
-  return c;
+  if (host->event_func != NULL)
+    {
+      WsimSinkHostEvent ev = {
+        .accepted = hr == WBEM_S_NO_ERROR, .sink_id = sink_id, .call_id = call_id, .hr = hr,
+        .level = id->level, .mech = id->mech, .principal = authenticated ? id->principal : NULL,
+        .detail = detail, .n = n, .last_rung = last_rung,
+      };
+
+      host->event_func (host, &ev, host->event_data);
+    }
+  *out_e = e;
+  *out_c = c;
+  return hr;
 }
 
 static void
@@ -117,18 +207,67 @@ row_to_object (HostCall *c, wsim_instance *row)
   return wsim_object_new_take_values (cls, values);
 }
 
+/* A callback on its way to the next host (a forward), waiting for that host's answer. */
+typedef struct {
+  WsimRpcRequest *req;       /* (owned) answered with the next host's answer */
+} Forwarding;
+
+static void
+on_forward_reply (WsimRpcClient *client, WsimRpcReply *rpc_reply, const GError *error, gpointer data)
+{
+  Forwarding *f = data;
+  wsim_sink_res res = { 0 };
+
+  /* The sink is out of reach: the server learns it as a failed callback. */
+  if (error != NULL || !wsim_rpc_reply_decode (rpc_reply, (xdrproc_t) xdr_wsim_sink_res, &res, NULL))
+    res.hresult = WBEM_E_TRANSPORT_FAILURE;
+  reply (f->req, res.hresult);
+  wsim_rpc_request_unref (f->req);
+  g_free (f);
+}
+
+/* Sends callback @args (whose sink_id field is @sink_id_field) on to @e's next host. */
+static void
+forward (WsimSinkHost *host, WsimRpcRequest *req, Export *e, HostCall *c, guint32 proc,
+         xdrproc_t xargs, void *args, guint64 *sink_id_field)
+{
+  Forwarding *f = g_new0 (Forwarding, 1);
+
+  f->req = wsim_rpc_request_ref (req);
+  *sink_id_field = c->remote_sink_id;
+  wsim_rpc_client_call (e->forward, proc, xargs, args, -1, NULL, on_forward_reply, f);
+}
+
+static void
+h_query (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimSinkHost *host = data;
+  wsim_sink_query_args *a = args;
+  Export *e;
+  HostCall *c;
+
+  reply (req, host_admit (host, req, a->sink_id, a->call_id, "QUERY", 0, a->last_rung, &e, &c));
+}
+
 static void
 h_indicate (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimSinkHost *host = data;
   wsim_indicate_args *a = args;
   Export *e;
-  HostCall *c = host_find (host, a->sink_id, a->call_id, &e);
+  HostCall *c;
+  WsimHResult hr = host_admit (host, req, a->sink_id, a->call_id, "Indicate", a->rows.rows_len,
+                               FALSE, &e, &c);
   g_autoptr(GPtrArray) objects = NULL;
 
-  if (c == NULL)
+  if (hr != WBEM_S_NO_ERROR)
     {
-      reply (req, WBEM_E_ACCESS_DENIED);
+      reply (req, hr);
+      return;
+    }
+  if (e->forward != NULL)
+    {
+      forward (host, req, e, c, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, a, &a->sink_id);
       return;
     }
   if (!learn_classes (c, a->new_classes.new_classes_val, a->new_classes.new_classes_len))
@@ -158,19 +297,50 @@ h_indicate (WsimRpcRequest *req, void *args, gpointer data)
   reply (req, WBEM_S_NO_ERROR);
 }
 
+/* Delivers call @call_id's final SetStatus to @e's sink. The call is forgotten before the
+ * sink runs, so anything later is refused; the sink may make or abandon calls, or drop the
+ * client, meanwhile: the caller holds a reference on the host, and the export is found
+ * again afterwards. */
+static void
+host_deliver_final (WsimSinkHost *host, Export *e, guint64 call_id, WsimHResult hr,
+                    const char *str_param, WsimObject *obj)
+{
+  g_autoptr(WsimSink) sink = wsim_sink_ref (e->sink);
+  guint64 sink_id = e->id;
+
+  g_hash_table_remove (e->calls, &call_id);
+  wsim_sink_set_status (sink, WBEM_STATUS_COMPLETE, hr,
+                        str_param != NULL && str_param[0] != '\0' ? str_param : NULL, obj);
+  e = g_hash_table_lookup (host->by_id, &sink_id);
+  if (e != NULL)
+    host_drop_if_idle (host, e);
+}
+
 static void
 h_set_status (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimSinkHost *host = data;
   wsim_set_status_args *a = args;
   Export *e;
-  HostCall *c = host_find (host, a->sink_id, a->call_id, &e);
+  HostCall *c;
+  WsimHResult hr = host_admit (host, req, a->sink_id, a->call_id,
+                               a->flags == WBEM_STATUS_COMPLETE ? "SetStatus (final)" : "SetStatus",
+                               0, FALSE, &e, &c);
   g_autoptr(WsimObject) obj = NULL;
-  g_autoptr(WsimSink) sink = NULL;
 
-  if (c == NULL)
+  if (hr != WBEM_S_NO_ERROR)
     {
-      reply (req, WBEM_E_ACCESS_DENIED);
+      reply (req, hr);
+      return;
+    }
+  if (e->forward != NULL)
+    {
+      guint64 call_id = a->call_id;
+
+      forward (host, req, e, c, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, a,
+               &a->sink_id);
+      if (a->flags == WBEM_STATUS_COMPLETE)
+        g_hash_table_remove (e->calls, &call_id);
       return;
     }
   if (!learn_classes (c, a->new_classes.new_classes_val, a->new_classes.new_classes_len)
@@ -179,31 +349,25 @@ h_set_status (WsimRpcRequest *req, void *args, gpointer data)
       reply (req, WBEM_E_INVALID_PARAMETER);
       return;
     }
-  sink = wsim_sink_ref (e->sink);
   if (a->flags == WBEM_STATUS_COMPLETE)
     {
-      guint64 sink_id = a->sink_id;
-
-      /* The call is over: forget it before the sink runs, so anything later is refused. The
-       * sink may make or abandon calls, or drop the client, meanwhile: hold the host and find
-       * the export again afterwards. */
-      g_hash_table_remove (e->calls, &a->call_id);
       wsim_sink_host_ref (host);
-      wsim_sink_set_status (sink, a->flags, a->hresult,
-                            a->str_param != NULL && a->str_param[0] != '\0' ? a->str_param : NULL,
-                            obj);
-      e = g_hash_table_lookup (host->by_id, &sink_id);
-      if (e != NULL)
-        host_drop_if_idle (host, e);
+      host_deliver_final (host, e, a->call_id, a->hresult, a->str_param, obj);
       reply (req, WBEM_S_NO_ERROR);
       wsim_sink_host_unref (host);
       return;
     }
-  wsim_sink_set_status (sink, a->flags, a->hresult, NULL, obj);
+  {
+    g_autoptr(WsimSink) sink = wsim_sink_ref (e->sink);
+
+    wsim_sink_set_status (sink, a->flags, a->hresult, NULL, obj);
+  }
   reply (req, WBEM_S_NO_ERROR);
 }
 
 static const WsimRpcProcedure sink_procs[] = {
+  { WSIM_SINK_QUERY, "Query", (xdrproc_t) xdr_wsim_sink_query_args,
+    sizeof (wsim_sink_query_args), h_query },
   { WSIM_SINK_INDICATE, "Indicate", (xdrproc_t) xdr_wsim_indicate_args,
     sizeof (wsim_indicate_args), h_indicate },
   { WSIM_SINK_SET_STATUS, "SetStatus", (xdrproc_t) xdr_wsim_set_status_args,
@@ -230,8 +394,11 @@ wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **err
                                   : g_main_context_ref_thread_default ();
   host->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, export_free);
   host->by_sink = g_hash_table_new (g_direct_hash, g_direct_equal);
+  host->max_level = RPC_C_AUTHN_LEVEL_PKT_PRIVACY;
   host->rpc = wsim_rpc_server_new (host->context);
   wsim_rpc_server_add_program (host->rpc, &sink_program, host);
+  /* The server's callback ladder starts at PKT_PRIVACY: a host must be able to take it. */
+  wsim_rpc_server_set_auth (host->rpc, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
   {
     /* A server's callback connection may stay quiet for as long as a provider waits; the
      * host must not reap it under an open call. */
@@ -269,6 +436,8 @@ wsim_sink_host_unref (WsimSinkHost *host)
   if (host == NULL || !g_atomic_int_dec_and_test (&host->ref_count))
     return;
   wsim_rpc_server_unref (host->rpc);
+  if (host->event_destroy != NULL)
+    host->event_destroy (host->event_data);
   g_hash_table_unref (host->by_sink);
   g_hash_table_unref (host->by_id);
   g_free (host->endpoint);
@@ -282,25 +451,122 @@ wsim_sink_host_get_endpoint (WsimSinkHost *host)
   return host->endpoint;
 }
 
+static Export *
+export_new (WsimSinkHost *host)
+{
+  Export *e = g_new0 (Export, 1);
+
+  e->id = ++host->next_id;
+  e->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, host_call_free);
+  g_hash_table_insert (host->by_id, key64 (e->id), e);
+  return e;
+}
+
+static HostCall *
+export_add_call (Export *e, guint64 call_id, const WsimSinkAccess *access)
+{
+  HostCall *c = g_new0 (HostCall, 1);
+
+  c->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
+  if (access != NULL)
+    {
+      c->check = access->check;
+      c->principal = g_strdup (access->principal);
+      c->mech = g_strdup (access->mech);
+    }
+  g_hash_table_insert (e->calls, key64 (call_id), c);
+  return c;
+}
+
 guint64
-wsim_sink_host_begin_call (WsimSinkHost *host, WsimSink *sink, guint64 call_id)
+wsim_sink_host_begin_call_full (WsimSinkHost *host, WsimSink *sink, guint64 call_id,
+                                const WsimSinkAccess *access)
 {
   Export *e = g_hash_table_lookup (host->by_sink, sink);
-  HostCall *c;
 
   if (e == NULL)
     {
-      e = g_new0 (Export, 1);
-      e->id = ++host->next_id;
+      e = export_new (host);
       e->sink = wsim_sink_ref (sink);
-      e->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, host_call_free);
-      g_hash_table_insert (host->by_id, key64 (e->id), e);
       g_hash_table_insert (host->by_sink, sink, e);
     }
-  c = g_new0 (HostCall, 1);
-  c->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
-  g_hash_table_insert (e->calls, key64 (call_id), c);
+  export_add_call (e, call_id, access);
   return e->id;
+}
+
+guint64
+wsim_sink_host_begin_call (WsimSinkHost *host, WsimSink *sink, guint64 call_id)
+{
+  return wsim_sink_host_begin_call_full (host, sink, call_id, NULL);
+}
+
+gboolean
+wsim_sink_host_end_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id, WsimHResult hr,
+                         const char *message)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &sink_id);
+
+  if (e == NULL || e->sink == NULL || !g_hash_table_contains (e->calls, &call_id))
+    return FALSE;
+  wsim_sink_host_ref (host);
+  host_deliver_final (host, e, call_id, hr, message, NULL);
+  wsim_sink_host_unref (host);
+  return TRUE;
+}
+
+guint64
+wsim_sink_host_add_forward (WsimSinkHost *host, WsimRpcClient *to)
+{
+  Export *e = export_new (host);
+
+  e->forward = wsim_rpc_client_ref (to);
+  return e->id;
+}
+
+gboolean
+wsim_sink_host_begin_forward_call (WsimSinkHost *host, guint64 id, guint64 call_id,
+                                   guint64 remote_sink_id, const WsimSinkAccess *access)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &id);
+
+  if (e == NULL || e->forward == NULL)
+    return FALSE;
+  export_add_call (e, call_id, access)->remote_sink_id = remote_sink_id;
+  return TRUE;
+}
+
+void
+wsim_sink_host_remove_forward (WsimSinkHost *host, guint64 id)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &id);
+
+  if (e != NULL && e->forward != NULL)
+    g_hash_table_remove (host->by_id, &id);
+}
+
+guint
+wsim_sink_host_get_n_forward_calls (WsimSinkHost *host, guint64 id)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &id);
+
+  return e != NULL && e->forward != NULL ? g_hash_table_size (e->calls) : 0;
+}
+
+void
+wsim_sink_host_set_max_level (WsimSinkHost *host, WsimAuthnLevel level)
+{
+  host->max_level = level;
+}
+
+void
+wsim_sink_host_set_event_func (WsimSinkHost *host, WsimSinkHostEventFunc func, gpointer user_data,
+                               GDestroyNotify destroy)
+{
+  if (host->event_destroy != NULL)
+    host->event_destroy (host->event_data);
+  host->event_func = func;
+  host->event_data = user_data;
+  host->event_destroy = destroy;
 }
 
 void
@@ -311,7 +577,7 @@ wsim_sink_host_abandon_call (WsimSinkHost *host, guint64 sink_id, guint64 call_i
   if (e == NULL)
     return;
   g_hash_table_remove (e->calls, &call_id);
-  host_drop_if_idle (host, e);
+  host_drop_if_idle (host, e);   /* a forward stays */
 }
 
 gboolean
@@ -324,10 +590,18 @@ wsim_sink_host_lookup (WsimSinkHost *host, WsimSink *sink, guint64 *sink_id)
   return e != NULL;
 }
 
+gboolean
+wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &sink_id);
+
+  return e != NULL && g_hash_table_contains (e->calls, &call_id);
+}
+
 guint
 wsim_sink_host_get_n_sinks (WsimSinkHost *host)
 {
-  return g_hash_table_size (host->by_id);
+  return g_hash_table_size (host->by_sink);
 }
 
 guint

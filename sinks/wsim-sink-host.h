@@ -8,12 +8,22 @@
  * it drops its reference on the sink. Callbacks for sinks or calls it does not know
  * (finished calls, forged ids) are refused with WBEM_E_ACCESS_DENIED and counted.
  *
+ * Security: the host takes callbacks at any level, RPCSEC_GSS included (Kerberos keys from
+ * KRB5_KTNAME, NTLMSSP from NTLM_USER_FILE), and answers the server's QUERY (the first
+ * callback of a call, where the server's fallback ladder learns whether a level is taken).
+ * A call begun with an access check (WsimSinkAccess) takes callbacks only from the account
+ * its request authenticated to, at CONNECT or above; the unsecured apartment's stubs
+ * (wsim-unsecapp.h) use that. wsim_sink_host_set_max_level() makes a host refuse levels
+ * above one, as a host that cannot do them would.
+ *
  * Threading: the context given at creation; the sinks' ops run there.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "wsim-authn-level.h"
+#include "wsim-rpc-client.h"
 #include "wsim-sink.h"
 
 G_BEGIN_DECLS
@@ -34,11 +44,114 @@ void          wsim_sink_host_unref (WsimSinkHost *host);
 const char *wsim_sink_host_get_endpoint (WsimSinkHost *host);
 
 /**
+ * WsimSinkAccess: who may call a call's callbacks (the sink stub's access check).
+ * @check: FALSE: any caller that names the open call is taken (WMI's default, and the
+ *   documented risk); TRUE: only @principal, authenticated (CONNECT or above) by @mech
+ * @principal: (nullable) the account the client's call authenticated to: a Kerberos
+ *   principal ("wbem/localhost@WSIM.TEST"; the host-based form "wbem@localhost" matches it
+ *   in any realm) or an NTLM account ("WSIM\\alice"); compared without regard to case.
+ *   NULL: nobody passes the check
+ * @mech: (nullable) the mechanism that must have authenticated it ("kerberos", "ntlm");
+ *   NULL for any
+ */
+typedef struct {
+  gboolean    check;
+  const char *principal;
+  const char *mech;
+} WsimSinkAccess;
+
+/**
  * wsim_sink_host_begin_call:
- * Expects callbacks for call @call_id to @sink; the host takes a reference on @sink.
- * Returns: the sink's id in this host (the same for every call made with the same sink).
+ * Expects callbacks for call @call_id to @sink, from any caller; the host takes a reference
+ * on @sink. Returns: the sink's id in this host (the same for every call made with the same
+ * sink while it has calls open).
  */
 guint64 wsim_sink_host_begin_call (WsimSinkHost *host, WsimSink *sink, guint64 call_id);
+
+/**
+ * wsim_sink_host_begin_call_full:
+ * @access: (nullable) who may call back (copied); NULL: anyone, as wsim_sink_host_begin_call()
+ * Returns: as wsim_sink_host_begin_call().
+ */
+guint64 wsim_sink_host_begin_call_full (WsimSinkHost *host, WsimSink *sink, guint64 call_id,
+                                        const WsimSinkAccess *access);
+
+/**
+ * wsim_sink_host_end_call:
+ * Ends call @call_id of sink @sink_id on this side: the sink gets its final
+ * SetStatus(@hr, @message as strParam) now, as if the server had sent it, and later
+ * callbacks for the call are refused. For a call the server ended without being able to
+ * call back (its client learnt it on its own connection). Returns: FALSE if no such call
+ * is open.
+ */
+gboolean wsim_sink_host_end_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                  WsimHResult hr, const char *message);
+
+/**
+ * wsim_sink_host_add_forward:
+ * @to: (transfer none) a client of another sink host (the sink program); the host keeps a
+ *   reference
+ * Exports a forward instead of a sink: callbacks to it that pass the call's access check go
+ * on to @to, under the sink id given per call, and @to's answer is the answer. The unsecured
+ * apartment's helper makes each stub this way. Returns: the export's id (its "sink id").
+ */
+guint64 wsim_sink_host_add_forward (WsimSinkHost *host, WsimRpcClient *to);
+
+/**
+ * wsim_sink_host_begin_forward_call:
+ * Expects callbacks for @call_id to forward @id, going on as @remote_sink_id.
+ * Returns: FALSE if @id is no forward of this host.
+ */
+gboolean wsim_sink_host_begin_forward_call (WsimSinkHost *host, guint64 id, guint64 call_id,
+                                            guint64 remote_sink_id, const WsimSinkAccess *access);
+
+/** Removes forward @id and its calls (later callbacks to it are refused). */
+void wsim_sink_host_remove_forward (WsimSinkHost *host, guint64 id);
+
+/** Returns: the calls forward @id has open (0 for no such forward). */
+guint wsim_sink_host_get_n_forward_calls (WsimSinkHost *host, guint64 id);
+
+/**
+ * wsim_sink_host_set_max_level:
+ * Refuses callbacks (QUERY included) that come above @level with E_ACCESSDENIED, as a host
+ * that cannot do higher levels would; RPC_C_AUTHN_LEVEL_PKT_PRIVACY (the default) refuses none.
+ */
+void wsim_sink_host_set_max_level (WsimSinkHost *host, WsimAuthnLevel level);
+
+/**
+ * WsimSinkHostEvent: a callback the host took or refused.
+ * @accepted: TRUE if taken
+ * @hr: what the host answered
+ * @level, @mech, @principal: who called, as the wire says (@mech and @principal NULL when
+ *   unauthenticated)
+ * @what: "QUERY", "Indicate", "SetStatus"
+ * @detail: which callback and why it was taken or refused
+ * @n: instances, for an Indicate
+ * @last_rung: a QUERY the server said it would not go below
+ */
+typedef struct {
+  gboolean     accepted;
+  guint64      sink_id;
+  guint64      call_id;
+  WsimHResult  hr;
+  guint32      level;
+  const char  *mech;
+  const char  *principal;
+  const char  *detail;
+  guint64      n;
+  gboolean     last_rung;
+} WsimSinkHostEvent;
+
+typedef void (*WsimSinkHostEventFunc) (WsimSinkHost *host, const WsimSinkHostEvent *event,
+                                       gpointer user_data);
+
+/**
+ * wsim_sink_host_set_event_func:
+ * Calls @func (on the host's context) for every callback the host takes or refuses; NULL
+ * to stop. @destroy frees @user_data when replaced or when the host goes.
+ */
+void wsim_sink_host_set_event_func (WsimSinkHost *host, WsimSinkHostEventFunc func,
+                                    gpointer user_data, GDestroyNotify destroy);
 
 /** Forgets a call whose *Async request was refused (its sink is never called). */
 void wsim_sink_host_abandon_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
@@ -49,11 +162,15 @@ void wsim_sink_host_abandon_call (WsimSinkHost *host, guint64 sink_id, guint64 c
  */
 gboolean wsim_sink_host_lookup (WsimSinkHost *host, WsimSink *sink, guint64 *sink_id);
 
+/** Returns: TRUE if call @call_id of sink @sink_id is open (its final SetStatus has not come). */
+gboolean wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
+
 /** Returns: sinks the host still holds (each has a call whose final SetStatus has not come). */
 guint wsim_sink_host_get_n_sinks (WsimSinkHost *host);
 /** Returns: calls open (begun and not finished). */
 guint wsim_sink_host_get_n_calls (WsimSinkHost *host);
-/** Returns: callbacks refused because they named no open call of a known sink. */
+/** Returns: callbacks refused: naming no open call, failing a call's access check, or above
+ *  the host's maximum level. */
 guint64 wsim_sink_host_get_n_refused (WsimSinkHost *host);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimSinkHost, wsim_sink_host_unref)

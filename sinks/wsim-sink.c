@@ -57,6 +57,12 @@ wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *
     sink->ops->set_status (sink, flags, hr, str_param, obj_param, sink->user_data);
 }
 
+const WsimSinkOps *
+wsim_sink_get_ops (WsimSink *sink)
+{
+  return sink->ops;
+}
+
 gpointer
 wsim_sink_get_user_data (WsimSink *sink)
 {

@@ -48,6 +48,9 @@ void wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n);
 void wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
                            WsimObject *obj_param);
 
+/** Returns: (transfer none) the ops table the sink was made with. */
+const WsimSinkOps *wsim_sink_get_ops (WsimSink *sink);
+
 /** Returns: (transfer none) the user data. */
 gpointer wsim_sink_get_user_data (WsimSink *sink);
 

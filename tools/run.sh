@@ -8,5 +8,5 @@ if [ -f build/build.ninja ]; then meson setup --reconfigure build >/dev/null; el
 meson compile -C build >/dev/null
 # The sample providers from the build tree; an installed wmisim finds its own.
 export WSIM_PROVIDER_DIR="${WSIM_PROVIDER_DIR:-$PWD/build/providers}"
-if [ $# -eq 0 ]; then set -- enum Win32_Process --trace; fi
+if [ $# -eq 0 ]; then set -- enum Win32_OperatingSystem --stub check --callbacks hardened; fi
 exec ./build/tools/wmisim "$@"

@@ -14,6 +14,13 @@
  * local account, wsim-local-account.h). --auth-level, --impersonation, --authority, --user
  * and a scripting moniker (--moniker 'winmgmts:{…}!\\server\ns') change it; explicit
  * options win over the moniker.
+ *
+ * Callbacks: --stub MODE makes the sink a stub in the unsecured apartment (wsim-unsecapp.h:
+ * check, dont-check, default = the registry value, object = CreateObjectStub); the lines
+ * after the results say which levels the server's ladder tried and what the stub took or
+ * refused. --callbacks hardened gives the embedded server a hardened ladder (nothing below
+ * PKT_INTEGRITY, no NONE shortcut for local NTLMSSP). --rogue has a separate process
+ * (wmisim-rogue) send the stub a forged Indicate at NONE while the call is open.
  */
 #include <gio/gio.h>
 #include <stdio.h>
@@ -22,9 +29,12 @@
 #include <unistd.h>
 
 #include "wsim-client.h"
+#include "wsim-unsecapp.h"
 #include "wsim-harness.h"
 #include "wsim-moniker.h"
+#include "wsim-registry.h"
 #include "wsim-rpcbind.h"
+#include "wsim-trace-diagram.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
@@ -148,6 +158,7 @@ on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer
 typedef struct {
   GHashTable *params;       /* provider name -> params */
   const char *dir;
+  gboolean    hardened;     /* --callbacks hardened */
 } EnumSetup;
 
 static gboolean
@@ -155,8 +166,119 @@ setup_providers (WsimServer *server, gpointer data, GError **error)
 {
   EnumSetup *es = data;
 
+  if (es->hardened)
+    {
+      WsimCallbackPolicy p = { RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, FALSE };
+
+      if (!wsim_server_set_callback_policy (server, &p, error))
+        return FALSE;
+    }
   return wsim_repository_load_dir (wsim_server_get_repository (server), "root\\cimv2", es->dir,
                                    es->params, error);
+}
+
+/* How the call's callbacks are received (--stub, --callbacks, --rogue). */
+typedef struct {
+  const char *stub;       /* (nullable) check, dont-check, default, object */
+  gboolean    hardened;
+  gboolean    rogue;
+} CallbackOptions;
+
+static WsimSink *
+make_stub (WsimUnsecApp *app, WsimSink *sink, const char *mode, GError **error)
+{
+  static const struct { const char *name; gint32 flags; } modes[] = {
+    { "default", WBEM_FLAG_UNSECAPP_DEFAULT_CHECK_ACCESS },
+    { "check", WBEM_FLAG_UNSECAPP_CHECK_ACCESS },
+    { "dont-check", WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS },
+  };
+
+  if (g_str_equal (mode, "object"))
+    return wsim_unsecapp_create_object_stub (app, sink, error);
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (g_str_equal (mode, modes[i].name))
+      return wsim_unsecapp_create_sink_stub (app, sink, modes[i].flags, error);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "--stub wants check, dont-check, default or object, not '%s'", mode);
+  return NULL;
+}
+
+/* Runs wmisim-rogue against @stub for @call_id, iterating @ctx (where what the stub lets
+ * through arrives) until it exits; prints its answer. */
+static void
+run_rogue (GMainContext *ctx, WsimSink *stub, guint64 call_id, FILE *out)
+{
+  const char *env = g_getenv ("WSIM_ROGUE");
+  const char *path = env != NULL ? env : g_file_test (WMISIM_ROGUE_INSTALLED, G_FILE_TEST_IS_EXECUTABLE)
+                                         ? WMISIM_ROGUE_INSTALLED : WMISIM_ROGUE_BUILT;
+  g_autofree char *sink_id = NULL;
+  g_autofree char *call = g_strdup_printf ("%" G_GUINT64_FORMAT, call_id);
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *endpoint;
+  guint64 id;
+
+  wsim_unsecapp_stub_locate (stub, &endpoint, &id);
+  sink_id = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+  p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, path, endpoint, sink_id, call,
+                        "indicate", NULL);
+  if (p == NULL)
+    {
+      fprintf (stderr, "wmisim: --rogue: %s\n", error->message);
+      return;
+    }
+  fprintf (out, "rogue: pid %s sends Indicate(Rogue_Injected) to stub %s at %s, call %s, at none\n",
+           g_subprocess_get_identifier (p), sink_id, endpoint, call);
+  while (g_subprocess_get_identifier (p) != NULL)
+    g_main_context_iteration (ctx, FALSE);
+  {
+    g_autoptr(GBytes) answer = NULL;
+
+    if (g_subprocess_communicate (p, NULL, NULL, &answer, NULL, NULL) && answer != NULL)
+      {
+        g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+
+        fprintf (out, "rogue: the stub answered %s\n", g_strstrip (text));
+      }
+  }
+}
+
+/* The ladder's attempts and the stub's decisions, for a person. */
+static void
+print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FILE *out)
+{
+  if (server_trace != NULL)
+    {
+      g_autoptr(GPtrArray) events = wsim_trace_get_events (server_trace, call_id);
+
+      g_autoptr(GString) line = g_string_new ("callbacks tried:");
+
+      for (guint i = 0; i < events->len; i++)
+        {
+          WsimTraceEvent *e = events->pdata[i];
+
+          if (e->kind == WSIM_TRACE_CALLBACK)
+            g_string_append_printf (line, "%s %s %s", line->str[line->len - 1] == ':' ? "" : ",",
+                                    wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
+                                    e->hr == WBEM_S_NO_ERROR ? "taken" : "refused");
+        }
+      fprintf (out, "%s\n", line->str);
+    }
+  if (app != NULL)
+    {
+      g_autoptr(GPtrArray) events = wsim_trace_get_events (wsim_unsecapp_get_trace (app), 0);
+
+      for (guint i = 0; i < events->len; i++)
+        {
+          WsimTraceEvent *e = events->pdata[i];
+
+          fprintf (out, "stub: %s %s%s%s\n", e->kind == WSIM_TRACE_STUB_ACCEPTED ? "took"
+                                          : e->kind == WSIM_TRACE_STUB_REFUSED ? "refused" : "ended",
+                   e->detail != NULL ? e->detail : "",
+                   e->has_auth && e->auth.principal != NULL ? " from " : "",
+                   e->has_auth && e->auth.principal != NULL ? e->auth.principal : "");
+        }
+    }
 }
 
 static int
@@ -173,11 +295,16 @@ typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY } CallKind;
 static int
 cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *target,
            Format format, gboolean trace, gboolean shallow, gboolean send_status,
-           guint64 cancel_after, char **params, const char *provider_dir, const WsimBlanket *blanket)
+           guint64 cancel_after, char **params, const char *provider_dir, const WsimBlanket *blanket,
+           const CallbackOptions *cb)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  EnumSetup es = { pmap, provider_dir != NULL ? provider_dir : wsim_repository_default_provider_dir () };
+  EnumSetup es = { pmap, provider_dir != NULL ? provider_dir : wsim_repository_default_provider_dir (),
+                   cb->hardened };
+  g_autoptr(WsimUnsecApp) app = NULL;
+  g_autoptr(WsimSink) stub = NULL;
+  FILE *info = format == FORMAT_TABLE ? stdout : stderr;
   WsimHarness *h = NULL;
   g_autoptr(GMainContext) ctx = NULL;
   g_autoptr(WsimClient) client = NULL;
@@ -238,6 +365,17 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
   rec->keep_objects = FALSE;
   rec->on_objects = on_objects;
   rec->data = &pr;
+  if (cb->stub != NULL)
+    {
+      /* The stub owns the recorder from here on; calls and cancels name the stub. */
+      if ((app = wsim_unsecapp_new (run_ctx, NULL, &error)) == NULL
+          || (stub = make_stub (app, sink, cb->stub, &error)) == NULL)
+        goto fail;
+      fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
+               (int) wsim_unsecapp_get_pid (app), wsim_unsecapp_get_endpoint (app), cb->stub);
+      g_clear_pointer (&sink, wsim_sink_unref);
+      sink = wsim_sink_ref (stub);
+    }
   pr.progress = isatty (STDERR_FILENO);
   pr.services = services;
   pr.sink = sink;
@@ -262,6 +400,8 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
       ret = EXIT_FAILURE;
       goto out;
     }
+  if (cb->rogue && stub != NULL)
+    run_rogue (run_ctx, stub, wsim_services_get_last_call_id (services), info);
   /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
   while (!wsim_sink_recorder_is_complete (rec))
     g_main_context_iteration (run_ctx, TRUE);
@@ -274,13 +414,18 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
              "\nfinal SetStatus: %s; %" G_GUINT64_FORMAT " instances in %u Indicate calls\n",
              d, rec->n_objects, rec->n_indicate);
   }
+  print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
+                   wsim_services_get_last_call_id (services), info);
   if (trace && h != NULL)
     {
       g_autoptr(GString) lines = g_string_new (NULL);
 
+      /* The server's events, then the stub's: `wmisim trace` orders them by time. */
       wsim_trace_to_json_lines (wsim_harness_get_trace (h), wsim_services_get_last_call_id (services),
                                 lines);
-      fputs (lines->str, format == FORMAT_TABLE ? stdout : stderr);
+      if (app != NULL)
+        wsim_trace_to_json_lines (wsim_unsecapp_get_trace (app), 0, lines);
+      fputs (lines->str, info);
     }
   else if (trace)
     fprintf (stderr, "wmisim: --trace needs the embedded server (the trace lives in the server)\n");
@@ -296,6 +441,8 @@ fail:
   fprintf (stderr, "wmisim: %s\n", error->message);
   ret = EXIT_FAILURE;
 out:
+  g_clear_pointer (&stub, wsim_sink_unref);
+  g_clear_pointer (&app, wsim_unsecapp_unref);
   g_clear_pointer (&sink, wsim_sink_unref);
   g_clear_pointer (&services, wsim_services_unref);
   g_clear_pointer (&client, wsim_client_unref);
@@ -398,6 +545,144 @@ fail:
   return EXIT_FAILURE;
 }
 
+/* ---- reg ------------------------------------------------------------------------ */
+
+/* wmisim reg [--registry PATH] get|set|delete KEY VALUE [DATA]: the registry the runtime
+ * reads its settings from (wsim-registry.h), edited as reg.exe edits Windows's. Its
+ * arguments are its own (a DATA is nothing to the calls' options), so main() hands it argv
+ * before parsing those. A malformed KEY, VALUE or DATA is a usage error. */
+static int
+cmd_reg (int argc, char **argv)
+{
+  static const char usage[] = "wmisim: usage: wmisim reg [--registry PATH] get KEY VALUE | "
+                              "set KEY VALUE DATA | delete KEY VALUE\n";
+  g_autofree char *path = NULL;
+  GOptionEntry entries[] = {
+    { "registry", 0, 0, G_OPTION_ARG_FILENAME, &path,
+      "The registry file (default $WSIM_REGISTRY, else ~/.local/state/wmisim/registry)", "PATH" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) oc = g_option_context_new ("reg get|set|delete KEY VALUE [DATA]");
+  g_autoptr(WsimRegistry) reg = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *action;
+  guint32 dword = 0;
+  gboolean ok;
+
+  g_option_context_add_main_entries (oc, entries, NULL);
+  if (!g_option_context_parse (oc, &argc, &argv, &error))
+    {
+      fprintf (stderr, "wmisim: %s\n%s", error->message, usage);
+      return 2;
+    }
+  action = argc >= 3 ? argv[2] : "";
+  if (!((argc == 5 && (g_str_equal (action, "get") || g_str_equal (action, "delete")))
+        || (argc == 6 && g_str_equal (action, "set"))))
+    {
+      fputs (usage, stderr);
+      return 2;
+    }
+  if (argc == 6)
+    {
+      /* As reg.exe's /d takes a REG_DWORD: decimal, or hex after 0x. */
+      gboolean hex = g_ascii_strncasecmp (argv[5], "0x", 2) == 0;
+      guint64 n;
+
+      if (!g_ascii_string_to_unsigned (argv[5] + (hex ? 2 : 0), hex ? 16 : 10, 0, G_MAXUINT32,
+                                       &n, NULL))
+        {
+          fprintf (stderr, "wmisim: DATA is a DWORD, decimal or 0x hex, not '%s'\n%s", argv[5],
+                   usage);
+          return 2;
+        }
+      dword = (guint32) n;
+    }
+
+  reg = wsim_registry_open (path, &error);
+  if (reg == NULL)
+    ok = FALSE;
+  else if (g_str_equal (action, "get"))
+    ok = wsim_registry_get_dword (reg, argv[3], argv[4], &dword, &error);
+  else if (g_str_equal (action, "set"))
+    ok = wsim_registry_set_dword (reg, argv[3], argv[4], dword, &error);
+  else
+    ok = wsim_registry_delete_value (reg, argv[3], argv[4], &error);
+  if (!ok)
+    {
+      fprintf (stderr, "wmisim: %s\n", error->message);
+      return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? 2 : EXIT_FAILURE;
+    }
+  if (!g_str_equal (action, "delete"))
+    printf ("%s\\%s = 0x%08x (%u)\n", argv[3], argv[4], dword, dword);
+  return EXIT_SUCCESS;
+}
+
+/* ---- trace ---------------------------------------------------------------------- */
+
+/* wmisim trace [--svg] [--call N] [FILE|-]: a trace's JSON lines (what --trace prints; a
+ * file, else standard input) as a sequence diagram on standard output
+ * (wsim-trace-diagram.h). It calls nothing, and its options are its own, so main() hands
+ * it argv before parsing the calls' options. A malformed event line exits 1. */
+static int
+cmd_trace (int argc, char **argv)
+{
+  static const char usage[] = "wmisim: usage: wmisim trace [--svg] [--call N] [FILE|-]\n";
+  gboolean svg = FALSE;
+  gint64 call = 0;
+  GOptionEntry entries[] = {
+    { "svg", 0, 0, G_OPTION_ARG_NONE, &svg, "Write SVG instead of text", NULL },
+    { "call", 0, 0, G_OPTION_ARG_INT64, &call, "Draw only this call (default: every call)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) oc = g_option_context_new ("trace [FILE|-]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  const char *file;
+  gsize len = 0;
+
+  g_option_context_add_main_entries (oc, entries, NULL);
+  g_option_context_set_summary (oc, "Draws a trace (the JSON lines of --trace) as a sequence "
+                                "diagram: text, or SVG with --svg.");
+  if (!g_option_context_parse (oc, &argc, &argv, &error))
+    {
+      fprintf (stderr, "wmisim: %s\n%s", error->message, usage);
+      return 2;
+    }
+  if (argc > 3 || call < 0)
+    {
+      fputs (usage, stderr);
+      return 2;
+    }
+  file = argc == 3 ? argv[2] : "-";
+  if (g_str_equal (file, "-"))
+    {
+      GIOChannel *in = g_io_channel_unix_new (STDIN_FILENO);
+      gboolean ok = g_io_channel_set_encoding (in, NULL, &error) == G_IO_STATUS_NORMAL
+                    && g_io_channel_read_to_end (in, &text, &len, &error) == G_IO_STATUS_NORMAL;
+
+      g_io_channel_unref (in);
+      if (!ok)
+        goto fail;
+    }
+  else if (!g_file_get_contents (file, &text, &len, &error))
+    goto fail;
+  if (!wsim_trace_diagram_parse (text, len, &events, &error))
+    goto fail;
+  if (svg)
+    wsim_trace_diagram_render_svg (events, (guint64) call, out);
+  else
+    wsim_trace_diagram_render_text (events, (guint64) call, out);
+  fputs (out->str, stdout);
+  return EXIT_SUCCESS;
+
+fail:
+  fprintf (stderr, "wmisim: %s: %s\n", g_str_equal (file, "-") ? "standard input" : file,
+           error->message);
+  return EXIT_FAILURE;
+}
+
 /* The blanket from the moniker, then the explicit options over it. A moniker naming another
  * machine finds its server through that machine's rpcbind, as a moniker finds winmgmt. */
 static gboolean
@@ -467,6 +752,8 @@ main (int argc, char **argv)
   gint count = 10000, depth = 32;
   gint64 cancel_after = 0;
   gboolean trace = FALSE, shallow = FALSE, send_status = FALSE;
+  g_autofree char *stub = NULL, *callbacks = NULL;
+  CallbackOptions cb = { 0 };
   g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS]");
   g_autoptr(GError) error = NULL;
   Format fmt = FORMAT_TABLE;
@@ -495,6 +782,12 @@ main (int argc, char **argv)
     { "moniker", 'm', 0, G_OPTION_ARG_STRING, &moniker,
       "A scripting moniker: winmgmts:{impersonationLevel=…,authenticationLevel=…,authority=…}!\\\\server\\ns",
       "MONIKER" },
+    { "stub", 0, 0, G_OPTION_ARG_STRING, &stub, "Receive the results through a stub in the unsecured "
+      "apartment: check, dont-check, default (the registry value), object", "MODE" },
+    { "callbacks", 0, 0, G_OPTION_ARG_STRING, &callbacks, "The embedded server's callback ladder: "
+      "windows (default) or hardened (nothing below PKT_INTEGRITY)", "POLICY" },
+    { "rogue", 0, 0, G_OPTION_ARG_NONE, &cb.rogue, "With --stub: a rogue process sends the stub a "
+      "forged Indicate while the call is open", NULL },
     { "count", 'c', 0, G_OPTION_ARG_INT, &count, "ping: number of pipelined NULL calls", "N" },
     { "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "ping: calls in flight at once", "N" },
     { NULL }
@@ -505,7 +798,13 @@ main (int argc, char **argv)
                                 "  enum CLASS   enumerate a class asynchronously (CreateInstanceEnumAsync)\n"
                                 "  get PATH     one instance by its object path (GetObjectAsync)\n"
                                 "  query WQL    a WQL query (ExecQueryAsync)\n"
+                                "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
+                                "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
                                 "  ping         NULL calls through the RPC engine");
+  if (argc >= 2 && g_str_equal (argv[1], "reg"))
+    return cmd_reg (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "trace"))
+    return cmd_trace (argc, argv);
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
       fprintf (stderr, "wmisim: %s\n", error->message);
@@ -522,6 +821,18 @@ main (int argc, char **argv)
       fprintf (stderr, "wmisim: unknown format '%s' (table, json, csv)\n", format);
       return 2;
     }
+  if (callbacks != NULL && !g_str_equal (callbacks, "windows") && !g_str_equal (callbacks, "hardened"))
+    {
+      fprintf (stderr, "wmisim: --callbacks wants windows or hardened, not '%s'\n", callbacks);
+      return 2;
+    }
+  if (cb.rogue && stub == NULL)
+    {
+      fprintf (stderr, "wmisim: --rogue needs --stub (it attacks the stub)\n");
+      return 2;
+    }
+  cb.stub = stub;
+  cb.hardened = g_strcmp0 (callbacks, "hardened") == 0;
   if (!security_from_options (&blanket, moniker, auth_level, impersonation, authority, user,
                               &server, &ns))
     return 2;
@@ -537,7 +848,7 @@ main (int argc, char **argv)
         if (g_str_equal (argv[1], cmds[i].name))
           return cmd_async (cmds[i].kind, server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt,
                             trace, shallow, send_status, (guint64) MAX (cancel_after, 0), params,
-                            provider_dir, &blanket);
+                            provider_dir, &blanket, &cb);
     }
   fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
            "(try --help)\n");

@@ -432,6 +432,15 @@ Test (async, a_slow_sink_slows_the_provider)
   s = wsim_client_open_namespace (client, "root\\cimv2", &error);
   rec->keep_objects = FALSE;
   cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, NULL), WBEM_S_NO_ERROR);
+  /* The sink host answers the ladder's QUERY on the sink's context: let that through. */
+  {
+    TraceHas settled = { w.trace, WSIM_TRACE_CALLBACK };
+    gint64 deadline = g_get_monotonic_time () + LONG_WAIT * 1000;
+
+    while (wsim_trace_count (w.trace, 0, WSIM_TRACE_CALLBACK) == 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (slow_ctx, FALSE);
+    cr_assert (trace_has (&settled), "the ladder never reached the sink host");
+  }
 
   /* The sink's context is not iterated: the server may have at most its window of
    * Indicate calls out, and the provider must wait rather than fill memory. Watch the

@@ -1,0 +1,586 @@
+/* wsim-unsecapp.c: the client's side of the unsecured apartment (see wsim-unsecapp.h).
+ *
+ * The apartment owns a private directory (0700) with two Unix sockets it serves on the
+ * caller's context: "sink", a sink host that takes what the helper forwards (your sinks'
+ * calls are begun there), and "report", the report program the helper tells its decisions
+ * to. It starts the helper with the directory, reads its "READY <endpoint>" line (bounded),
+ * and talks to it on the helper's "control" socket. The helper's stdin is a pipe the
+ * apartment holds: when the apartment (or its process) goes, the helper sees EOF and exits.
+ */
+#include "wsim-unsecapp.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "wsim-address.h"
+#include "wsim-registry.h"
+#include "wsim-rpc-client.h"
+#include "wsim-rpc-server.h"
+#include "wsim-sink-host.h"
+#include "wsim-wbem.h"
+#include "wsim_unsecapp.h"
+
+#define HELPER_START_TIMEOUT_MS 10000
+
+struct _WsimUnsecApp {
+  gint           ref_count;   /* atomic */
+  GMainContext  *context;     /* (owned) */
+  char          *dir;         /* (owned) the private directory */
+  WsimSinkHost  *host;        /* (owned) takes the forwarded callbacks */
+  WsimRpcServer *reports;     /* (owned) the report program */
+  GSubprocess   *helper;      /* (owned) */
+  GPid           pid;
+  GMainContext  *control_context; /* (owned) private: drives the control calls only, so
+                                  * waiting for the helper never runs your sinks */
+  WsimRpcClient *control;     /* (owned) */
+  char          *endpoint;    /* (owned) the helper's, for the server */
+  char          *registry;    /* (owned) (nullable) */
+  WsimTrace     *trace;       /* (owned) */
+  GHashTable    *stubs;       /* stub id (guint64*) -> Stub* (unowned: a stub removes itself) */
+};
+
+/* A call made with a stub, for the report that may end it. */
+typedef struct {
+  guint64            local_sink_id;
+  WsimStubVerifyFunc verify;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} StubCall;
+
+typedef struct {
+  WsimUnsecApp *app;          /* (owned) */
+  WsimSink     *sink;         /* (owned) your sink */
+  guint64       id;           /* in the helper */
+  gboolean      check;
+  GHashTable   *calls;        /* call id (guint64*) -> (owned) StubCall* */
+} Stub;
+
+static void
+stub_call_free (gpointer p)
+{
+  StubCall *c = p;
+
+  if (c->destroy != NULL)
+    c->destroy (c->data);
+  g_free (c);
+}
+
+static guint64 *
+key64 (guint64 v)
+{
+  return g_memdup2 (&v, sizeof v);
+}
+
+/* A synchronous control call: the wait iterates the apartment's context only. */
+static gboolean
+control_call (WsimUnsecApp *app, guint32 proc, xdrproc_t xargs, const void *args, xdrproc_t xres,
+              void *res, GError **error)
+{
+  gboolean ok;
+
+  g_main_context_push_thread_default (app->control_context);
+  ok = wsim_rpc_client_call_sync (app->control, proc, xargs, args, xres, res, -1, NULL, error);
+  g_main_context_pop_thread_default (app->control_context);
+  return ok;
+}
+
+/* ---- reports from the helper ---------------------------------------------------- */
+
+static void
+report_last_rung_refused (WsimUnsecApp *app, Stub *stub, guint64 call_id)
+{
+  StubCall *c = g_hash_table_lookup (stub->calls, &call_id);
+  g_autofree char *message = NULL;
+  WsimHResult hr = WBEM_S_NO_ERROR;
+
+  /* Nothing to do once your sink has its final SetStatus. */
+  if (c == NULL || c->verify == NULL || !wsim_sink_host_has_call (app->host, c->local_sink_id, call_id))
+    return;
+  /* Only the server, asked on the client's own connection, may end the call. */
+  if (!c->verify (call_id, &hr, &message, c->data))
+    return;
+  if (wsim_sink_host_end_call (app->host, c->local_sink_id, call_id, hr, message))
+    {
+      wsim_stub_ref_args args = { .stub_id = stub->id, .call_id = call_id };
+      wsim_unsecapp_res res = { 0 };
+
+      wsim_trace_add (app->trace, WSIM_TRACE_STUB_FINAL, call_id, hr, 0,
+                      "SetStatus(final) delivered by the client: %s", message);
+      control_call (app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
+                    (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+    }
+  g_hash_table_remove (stub->calls, &call_id);
+}
+
+static void
+h_report (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimUnsecApp *app = data;
+  wsim_stub_event *ev = args;
+  WsimTraceAuth who = {
+    .level = ev->level,
+    .mech = ev->mech[0] != '\0' ? ev->mech : NULL,
+    .principal = ev->principal[0] != '\0' ? ev->principal : NULL,
+  };
+  Stub *stub = g_hash_table_lookup (app->stubs, &ev->stub_id);
+
+  /* Static strings for the trace's mechanism names. */
+  if (who.mech != NULL)
+    who.mech = g_intern_string (who.mech);
+  wsim_trace_add_auth (app->trace, ev->kind == WSIM_STUB_ACCEPTED ? WSIM_TRACE_STUB_ACCEPTED
+                                                                 : WSIM_TRACE_STUB_REFUSED,
+                       ev->call_id, ev->hresult, ev->n, &who, "%s", ev->detail);
+  wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_void), NULL);
+  if (ev->kind == WSIM_STUB_REFUSED && ev->last_rung && stub != NULL)
+    report_last_rung_refused (app, stub, ev->call_id);
+}
+
+static const WsimRpcProcedure report_procs[] = {
+  { WSIM_UNSECAPP_REPORT, "Report", (xdrproc_t) xdr_wsim_stub_event, sizeof (wsim_stub_event),
+    h_report },
+};
+
+static const WsimRpcProgram report_program = {
+  .prog = WSIM_UNSECAPP_REPORT_PROG,
+  .vers = WSIM_UNSECAPP_REPORT_V1,
+  .name = "wsim-unsecapp-report",
+  .procs = report_procs,
+  .n_procs = G_N_ELEMENTS (report_procs),
+};
+
+/* ---- starting the helper -------------------------------------------------------- */
+
+static char *
+helper_path (void)
+{
+  const char *env = g_getenv ("WSIM_UNSECAPP");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (g_file_test (WSIM_UNSECAPP_INSTALLED, G_FILE_TEST_IS_EXECUTABLE))
+    return g_strdup (WSIM_UNSECAPP_INSTALLED);
+  return g_strdup (WSIM_UNSECAPP_BUILT);
+}
+
+typedef struct {
+  char     *line;
+  GError   *error;
+  gboolean  done;
+} ReadyWait;
+
+static void
+on_ready_line (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ReadyWait *w = data;
+
+  w->line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &w->error);
+  w->done = TRUE;
+}
+
+static gboolean
+on_ready_timeout (gpointer data)
+{
+  ReadyWait *w = data;
+
+  w->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads the helper's first line, "READY <endpoint>", giving up after a bound. */
+static char *
+helper_wait_ready (WsimUnsecApp *app, GError **error)
+{
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  GSource *timeout;
+  ReadyWait w = { 0 };
+
+  g_main_context_push_thread_default (ctx);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (app->helper));
+  g_data_input_stream_read_line_async (in, G_PRIORITY_DEFAULT, cancel, on_ready_line, &w);
+  timeout = g_timeout_source_new (HELPER_START_TIMEOUT_MS);
+  g_source_set_callback (timeout, on_ready_timeout, &w, NULL);
+  g_source_attach (timeout, ctx);
+  while (!w.done)
+    g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  if (w.line == NULL && w.error == NULL)
+    {
+      /* Timed out: let the read finish as cancelled before the context goes. */
+      g_cancellable_cancel (cancel);
+      w.done = FALSE;
+      while (!w.done)
+        g_main_context_iteration (ctx, TRUE);
+    }
+  g_main_context_pop_thread_default (ctx);
+  if (w.line == NULL || !g_str_has_prefix (w.line, "READY "))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the unsecured apartment helper did not "
+                   "start: %s", w.error != NULL ? w.error->message
+                                                : w.line != NULL ? w.line : "no answer in time");
+      g_clear_error (&w.error);
+      g_free (w.line);
+      return NULL;
+    }
+  {
+    char *endpoint = g_strdup (w.line + strlen ("READY "));
+
+    g_free (w.line);
+    return endpoint;
+  }
+}
+
+WsimUnsecApp *
+wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GError **error)
+{
+  WsimUnsecAppOptions defaults = { 0 };
+  g_autoptr(WsimUnsecApp) app = g_new0 (WsimUnsecApp, 1);
+  g_autoptr(GSocketAddress) sink_addr = NULL;
+  g_autoptr(GSocketAddress) report_addr = NULL;
+  g_autoptr(GSocketAddress) control_addr = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = NULL;
+  const char *pid_text;
+
+  if (options == NULL)
+    options = &defaults;
+  app->ref_count = 1;
+  app->context = context != NULL ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
+  app->trace = wsim_trace_new ();
+  app->registry = g_strdup (options->registry);
+  app->stubs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  app->dir = g_dir_make_tmp ("wmisim-unsecapp-XXXXXX", error);   /* mode 0700 */
+  if (app->dir == NULL)
+    return NULL;
+  {
+    g_autofree char *p = g_build_filename (app->dir, "sink", NULL);
+
+    sink_addr = g_unix_socket_address_new (p);
+  }
+  app->host = wsim_sink_host_new (app->context, sink_addr, error);
+  if (app->host == NULL)
+    return NULL;
+  {
+    g_autofree char *p = g_build_filename (app->dir, "report", NULL);
+
+    report_addr = g_unix_socket_address_new (p);
+  }
+  app->reports = wsim_rpc_server_new (app->context);
+  wsim_rpc_server_add_program (app->reports, &report_program, app);
+  if (!wsim_rpc_server_listen (app->reports, report_addr, NULL, error))
+    return NULL;
+
+  path = helper_path ();
+  g_ptr_array_add (argv, g_strdup (path));
+  g_ptr_array_add (argv, g_strdup ("--dir"));
+  g_ptr_array_add (argv, g_strdup (app->dir));
+  if (options->listen != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--listen"));
+      g_ptr_array_add (argv, g_strdup (options->listen));
+    }
+  if (options->max_level != RPC_C_AUTHN_LEVEL_DEFAULT)
+    {
+      g_ptr_array_add (argv, g_strdup ("--max-level"));
+      g_ptr_array_add (argv, g_strdup (wsim_authn_level_word (options->max_level)));
+    }
+  g_ptr_array_add (argv, NULL);
+  app->helper = g_subprocess_newv ((const char *const *) argv->pdata,
+                                   G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                   error);
+  if (app->helper == NULL)
+    return NULL;
+  pid_text = g_subprocess_get_identifier (app->helper);
+  app->pid = pid_text != NULL ? (GPid) g_ascii_strtoll (pid_text, NULL, 10) : 0;
+  app->endpoint = helper_wait_ready (app, error);
+  if (app->endpoint == NULL)
+    return NULL;
+  {
+    g_autofree char *p = g_build_filename (app->dir, "control", NULL);
+
+    control_addr = g_unix_socket_address_new (p);
+  }
+  app->control_context = g_main_context_new ();
+  app->control = wsim_rpc_client_new_for_address (app->control_context, control_addr, WSIM_UNSECAPP_PROG,
+                                                  WSIM_UNSECAPP_V1, error);
+  if (app->control == NULL)
+    return NULL;
+  return g_steal_pointer (&app);
+}
+
+WsimUnsecApp *
+wsim_unsecapp_ref (WsimUnsecApp *app)
+{
+  g_atomic_int_inc (&app->ref_count);
+  return app;
+}
+
+static void
+remove_socket (const char *dir, const char *name)
+{
+  g_autofree char *p = g_build_filename (dir, name, NULL);
+
+  g_unlink (p);
+}
+
+void
+wsim_unsecapp_unref (WsimUnsecApp *app)
+{
+  if (app == NULL || !g_atomic_int_dec_and_test (&app->ref_count))
+    return;
+  g_clear_pointer (&app->control, wsim_rpc_client_unref);
+  if (app->control_context != NULL)
+    {
+      while (g_main_context_iteration (app->control_context, FALSE))
+        ;
+      g_main_context_unref (app->control_context);
+    }
+  if (app->helper != NULL)
+    {
+      /* EOF on its stdin tells the helper to go; its pid, if it does not. */
+      g_autoptr(GError) error = NULL;
+
+      g_output_stream_close (g_subprocess_get_stdin_pipe (app->helper), NULL, NULL);
+      if (!g_subprocess_wait (app->helper, NULL, &error) || !g_subprocess_get_if_exited (app->helper))
+        g_subprocess_force_exit (app->helper);
+      g_object_unref (app->helper);
+    }
+  g_clear_pointer (&app->reports, wsim_rpc_server_unref);
+  g_clear_pointer (&app->host, wsim_sink_host_unref);
+  if (app->dir != NULL)
+    {
+      remove_socket (app->dir, "sink");
+      remove_socket (app->dir, "report");
+      remove_socket (app->dir, "control");
+      g_rmdir (app->dir);
+    }
+  g_hash_table_unref (app->stubs);
+  wsim_trace_unref (app->trace);
+  g_free (app->dir);
+  g_free (app->endpoint);
+  g_free (app->registry);
+  g_main_context_unref (app->context);
+  g_free (app);
+}
+
+/* ---- stubs ---------------------------------------------------------------------- */
+
+static void stub_ignore_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data) { }
+static void stub_ignore_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str,
+                                WsimObject *obj, gpointer data) { }
+
+/* A stub is a sink only to name it in calls: what reaches it goes to your sink through the
+ * apartment's host, never through these. */
+static const WsimSinkOps stub_ops = {
+  .indicate = stub_ignore_indicate,
+  .set_status = stub_ignore_status,
+};
+
+static void
+stub_free (gpointer p)
+{
+  Stub *stub = p;
+  WsimUnsecApp *app = stub->app;
+  wsim_stub_ref_args args = { .stub_id = stub->id };
+  wsim_unsecapp_res res = { 0 };
+
+  g_hash_table_remove (app->stubs, &stub->id);
+  if (app->control != NULL)
+    control_call (app, WSIM_UNSECAPP_RELEASE_STUB, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
+                  (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+  g_hash_table_unref (stub->calls);
+  wsim_sink_unref (stub->sink);
+  wsim_unsecapp_unref (app);
+  g_free (stub);
+}
+
+static WsimSink *
+stub_new (WsimUnsecApp *app, WsimSink *sink, gboolean check, GError **error)
+{
+  wsim_create_stub_args args = { .check_access = check };
+  wsim_create_stub_res res = { 0 };
+  Stub *stub;
+
+  if (!control_call (app, WSIM_UNSECAPP_CREATE_STUB, (xdrproc_t) xdr_wsim_create_stub_args, &args,
+                     (xdrproc_t) xdr_wsim_create_stub_res, &res, error))
+    return NULL;
+  xdr_free ((xdrproc_t) xdr_wsim_create_stub_res, (char *) &res);
+  if (WSIM_HRESULT_FAILED (res.hresult))
+    {
+      wsim_set_error_hresult (error, res.hresult, "the unsecured apartment refused a stub");
+      return NULL;
+    }
+  stub = g_new0 (Stub, 1);
+  stub->app = wsim_unsecapp_ref (app);
+  stub->sink = wsim_sink_ref (sink);
+  stub->id = res.stub_id;
+  stub->check = check;
+  stub->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, stub_call_free);
+  g_hash_table_insert (app->stubs, key64 (stub->id), stub);
+  return wsim_sink_new (&stub_ops, stub, stub_free);
+}
+
+WsimSink *
+wsim_unsecapp_create_sink_stub (WsimUnsecApp *app, WsimSink *sink, gint32 flags, GError **error)
+{
+  gboolean check;
+
+  g_return_val_if_fail (app != NULL && sink != NULL, NULL);
+  switch (flags)
+    {
+    case WBEM_FLAG_UNSECAPP_CHECK_ACCESS:
+      check = TRUE;
+      break;
+    case WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS:
+      check = FALSE;
+      break;
+    case WBEM_FLAG_UNSECAPP_DEFAULT_CHECK_ACCESS:
+      {
+        /* Read now, as Windows reads it when the stub is made. */
+        g_autoptr(WsimRegistry) reg = wsim_registry_open (app->registry, NULL);
+
+        check = reg != NULL && wsim_registry_get_dword_or (reg, WSIM_REG_KEY_CIMOM,
+                                                           WSIM_REG_UNSECAPP_ACCESS_CONTROL_DEFAULT, 0) != 0;
+        break;
+      }
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "CreateSinkStub flags 0x%x are not a WBEM_FLAG_UNSECAPP_* value (0, 1, 2)", flags);
+      return NULL;
+    }
+  return stub_new (app, sink, check, error);
+}
+
+WsimSink *
+wsim_unsecapp_create_object_stub (WsimUnsecApp *app, WsimSink *sink, GError **error)
+{
+  g_return_val_if_fail (app != NULL && sink != NULL, NULL);
+  return stub_new (app, sink, FALSE, error);
+}
+
+gboolean
+wsim_sink_is_stub (WsimSink *sink)
+{
+  return sink != NULL && wsim_sink_get_ops (sink) == &stub_ops;
+}
+
+gboolean
+wsim_unsecapp_stub_begin_call (WsimSink *stub_sink, guint64 call_id, const char *principal,
+                               const char *mech, WsimStubVerifyFunc verify, gpointer data,
+                               GDestroyNotify destroy, const char **endpoint, guint64 *stub_id,
+                               GError **error)
+{
+  Stub *stub = wsim_sink_get_user_data (stub_sink);
+  WsimUnsecApp *app = stub->app;
+  StubCall *c = g_new0 (StubCall, 1);
+  wsim_stub_call_args args = {
+    .stub_id = stub->id, .call_id = call_id,
+    .expected_principal = (char *) (principal != NULL ? principal : ""),
+    .expected_mech = (char *) (mech != NULL ? mech : ""),
+  };
+  wsim_unsecapp_res res = { 0 };
+
+  /* Forget calls whose final SetStatus your sink has had (a stub may serve many calls). */
+  {
+    GHashTableIter iter;
+    gpointer key;
+    StubCall *old;
+
+    g_hash_table_iter_init (&iter, stub->calls);
+    while (g_hash_table_iter_next (&iter, &key, (gpointer *) &old))
+      if (!wsim_sink_host_has_call (app->host, old->local_sink_id, *(guint64 *) key))
+        g_hash_table_iter_remove (&iter);
+  }
+  c->verify = verify;
+  c->data = data;
+  c->destroy = destroy;
+  /* Your sink's side first, so nothing forwarded can arrive before it is expected. */
+  c->local_sink_id = args.local_sink_id = wsim_sink_host_begin_call (app->host, stub->sink, call_id);
+  g_hash_table_insert (stub->calls, key64 (call_id), c);
+  if (!control_call (app, WSIM_UNSECAPP_BEGIN_CALL, (xdrproc_t) xdr_wsim_stub_call_args, &args,
+                     (xdrproc_t) xdr_wsim_unsecapp_res, &res, error)
+      || WSIM_HRESULT_FAILED (res.hresult))
+    {
+      if (error != NULL && *error == NULL)
+        wsim_set_error_hresult (error, res.hresult, "the sink stub refused the call");
+      wsim_sink_host_abandon_call (app->host, c->local_sink_id, call_id);
+      g_hash_table_remove (stub->calls, &call_id);
+      return FALSE;
+    }
+  *endpoint = app->endpoint;
+  *stub_id = stub->id;
+  return TRUE;
+}
+
+void
+wsim_unsecapp_stub_end_call (WsimSink *stub_sink, guint64 call_id)
+{
+  Stub *stub = wsim_sink_get_user_data (stub_sink);
+  StubCall *c = g_hash_table_lookup (stub->calls, &call_id);
+  wsim_stub_ref_args args = { .stub_id = stub->id, .call_id = call_id };
+  wsim_unsecapp_res res = { 0 };
+
+  if (c == NULL)
+    return;
+  wsim_sink_host_abandon_call (stub->app->host, c->local_sink_id, call_id);
+  g_hash_table_remove (stub->calls, &call_id);
+  control_call (stub->app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
+                (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+}
+
+void
+wsim_unsecapp_stub_locate (WsimSink *stub_sink, const char **endpoint, guint64 *stub_id)
+{
+  Stub *stub = wsim_sink_get_user_data (stub_sink);
+
+  *endpoint = stub->app->endpoint;
+  *stub_id = stub->id;
+}
+
+WsimTrace *
+wsim_unsecapp_get_trace (WsimUnsecApp *app)
+{
+  return app->trace;
+}
+
+GPid
+wsim_unsecapp_get_pid (WsimUnsecApp *app)
+{
+  return app->pid;
+}
+
+const char *
+wsim_unsecapp_get_endpoint (WsimUnsecApp *app)
+{
+  return app->endpoint;
+}
+
+guint
+wsim_unsecapp_get_n_stubs (WsimUnsecApp *app)
+{
+  return g_hash_table_size (app->stubs);
+}
+
+char *
+wsim_unsecapp_leak_report (WsimUnsecApp *app)
+{
+  GString *out = g_string_new (NULL);
+  GHashTableIter iter;
+  Stub *stub;
+
+  g_hash_table_iter_init (&iter, app->stubs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &stub))
+    {
+      guint64 id;
+
+      if (wsim_sink_host_lookup (app->host, stub->sink, &id))
+        continue;   /* a call is still open: not a leak yet */
+      g_string_append_printf (out, "stub %" G_GUINT64_FORMAT " still holds its sink %p with no call "
+                              "open: released after WMI released the sink, or never; if the sink "
+                              "holds the stub, the two keep each other alive (release the stub in "
+                              "the final SetStatus)\n", stub->id, (void *) stub->sink);
+    }
+  return out->len > 0 ? g_string_free (out, FALSE) : (g_string_free (out, TRUE), NULL);
+}
