@@ -371,6 +371,8 @@ conn_get (Ladder *l, guint32 level, GError **error)
       g_free (c);
       return NULL;
     }
+  /* A sink host that never answers times each leg and each callback out. */
+  wsim_rpc_client_set_default_timeout (c->rpc, server->limits.callback_timeout_ms);
   g_hash_table_insert (server->callbacks, g_strdup (key), c);
   if (g_strcmp0 (mech_name, "kerberos") == 0)
     {
