@@ -1023,12 +1023,13 @@ on_ladder_done (WsimRpcClient *client, guint32 level, const char *why, gpointer 
   call->ladder_done = TRUE;
   if (client == NULL)
     {
-      /* Nothing can reach the sink: the call ends here, and its client learns it by asking. */
-      wsim_server_remember_refused (call->server, call, why);
-      call_answer_waiters (call, WSIM_CALL_REFUSED, WBEM_E_ACCESS_DENIED, why);
+      /* Nothing can reach the sink: the call ends here, and its client learns it by asking.
+       * Traced and remembered before any waiting client is answered. */
       call->final_sent = TRUE;
       wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_ACCESS_DENIED,
                       0, "%s: no callback can reach the sink; the call ends without one", why);
+      wsim_server_remember_refused (call->server, call, why);
+      call_answer_waiters (call, WSIM_CALL_REFUSED, WBEM_E_ACCESS_DENIED, why);
       call->cancelled = TRUE;
       call_end (call);
       return;
