@@ -100,6 +100,55 @@ principal_matches (const char *expected, const char *principal)
   }
 }
 
+/* Why host_admit() took or refused a callback. */
+typedef enum {
+  ADMIT_TAKEN,
+  ADMIT_ABOVE_MAX_LEVEL,
+  ADMIT_NO_SUCH_CALL,
+  ADMIT_UNAUTHENTICATED,
+  ADMIT_NOT_THE_SERVER,
+} Admit;
+
+static WsimHResult
+admit_hresult (Admit why)
+{
+  if (why == ADMIT_TAKEN)
+    return WBEM_S_NO_ERROR;
+  /* A level the host cannot do is the transport's refusal; the rest are WMI's. */
+  return why == ADMIT_ABOVE_MAX_LEVEL ? E_ACCESSDENIED : WBEM_E_ACCESS_DENIED;
+}
+
+/* The event's text, made only when someone listens (Indicate is the hot path). */
+static char *
+admit_detail (WsimSinkHost *host, Admit why, const WsimRpcIdentity *id, const HostCall *c,
+              const char *what, guint64 sink_id, guint64 call_id)
+{
+  const char *level = wsim_authn_level_word ((WsimAuthnLevel) id->level);
+
+  switch (why)
+    {
+    case ADMIT_ABOVE_MAX_LEVEL:
+      return g_strdup_printf ("%s at %s: this host takes no level above %s", what, level,
+                              wsim_authn_level_word ((WsimAuthnLevel) host->max_level));
+    case ADMIT_NO_SUCH_CALL:
+      return g_strdup_printf ("%s for call %" G_GUINT64_FORMAT " of sink %" G_GUINT64_FORMAT
+                              ": no such call is open", what, call_id, sink_id);
+    case ADMIT_UNAUTHENTICATED:
+      return g_strdup_printf ("%s at %s: the caller is not authenticated (access is checked)",
+                              what, level);
+    case ADMIT_NOT_THE_SERVER:
+      return g_strdup_printf ("%s at %s: %s (%s) is not %s (%s), the account the call "
+                              "authenticated to", what, level, id->principal, id->mech,
+                              c->principal != NULL ? c->principal : "known",
+                              c->mech != NULL ? c->mech : "any mechanism");
+    case ADMIT_TAKEN:
+    default:
+      return g_strdup_printf ("%s at %s%s", what, level,
+                              id->level >= RPC_C_AUTHN_LEVEL_CONNECT && id->principal != NULL
+                                ? "" : " (unauthenticated: access is not checked)");
+    }
+}
+
 /* Decides whether @req may make callback @what for (@sink_id, @call_id): the host's maximum
  * level, an open call, and that call's access check. Reports the decision to the event
  * function. Returns: WBEM_S_NO_ERROR with *@out_e and *@out_c set, or the refusal. */
@@ -111,47 +160,26 @@ host_admit (WsimSinkHost *host, WsimRpcRequest *req, guint64 sink_id, guint64 ca
   Export *e = g_hash_table_lookup (host->by_id, &sink_id);
   HostCall *c = e != NULL ? g_hash_table_lookup (e->calls, &call_id) : NULL;
   gboolean authenticated = id->level >= RPC_C_AUTHN_LEVEL_CONNECT && id->principal != NULL;
-  const char *level = wsim_authn_level_word ((WsimAuthnLevel) id->level);
-  g_autofree char *detail = NULL;
-  WsimHResult hr = WBEM_S_NO_ERROR;
+  Admit why = ADMIT_TAKEN;
 
   if (id->level > host->max_level)
-    {
-      hr = E_ACCESSDENIED;
-      detail = g_strdup_printf ("%s at %s: this host takes no level above %s", what, level,
-                                wsim_authn_level_word ((WsimAuthnLevel) host->max_level));
-    }
+    why = ADMIT_ABOVE_MAX_LEVEL;
   else if (c == NULL)
-    {
-      hr = WBEM_E_ACCESS_DENIED;
-      detail = g_strdup_printf ("%s for call %" G_GUINT64_FORMAT " of sink %" G_GUINT64_FORMAT
-                                ": no such call is open", what, call_id, sink_id);
-    }
+    why = ADMIT_NO_SUCH_CALL;
   else if (c->check && !authenticated)
-    {
-      hr = WBEM_E_ACCESS_DENIED;
-      detail = g_strdup_printf ("%s at %s: the caller is not authenticated (access is checked)",
-                                what, level);
-    }
+    why = ADMIT_UNAUTHENTICATED;
   else if (c->check && (c->principal == NULL || !principal_matches (c->principal, id->principal)
                         || (c->mech != NULL && g_strcmp0 (c->mech, id->mech) != 0)))
-    {
-      hr = WBEM_E_ACCESS_DENIED;
-      detail = g_strdup_printf ("%s at %s: %s (%s) is not %s (%s), the account the call "
-                                "authenticated to", what, level, id->principal, id->mech,
-                                c->principal != NULL ? c->principal : "known",
-                                c->mech != NULL ? c->mech : "any mechanism");
-    }
-  else
-    detail = g_strdup_printf ("%s at %s%s", what, level,
-                              authenticated ? "" : " (unauthenticated: access is not checked)");
+    why = ADMIT_NOT_THE_SERVER;
 
-  if (hr != WBEM_S_NO_ERROR)
+  if (why != ADMIT_TAKEN)
     host->n_refused++;
   if (host->event_func != NULL)
     {
+      g_autofree char *detail = admit_detail (host, why, id, c, what, sink_id, call_id);
       WsimSinkHostEvent ev = {
-        .accepted = hr == WBEM_S_NO_ERROR, .sink_id = sink_id, .call_id = call_id, .hr = hr,
+        .accepted = why == ADMIT_TAKEN, .sink_id = sink_id, .call_id = call_id,
+        .hr = admit_hresult (why),
         .level = id->level, .mech = id->mech, .principal = authenticated ? id->principal : NULL,
         .detail = detail, .n = n, .last_rung = last_rung,
       };
@@ -160,7 +188,7 @@ host_admit (WsimSinkHost *host, WsimRpcRequest *req, guint64 sink_id, guint64 ca
     }
   *out_e = e;
   *out_c = c;
-  return hr;
+  return admit_hresult (why);
 }
 
 static void
