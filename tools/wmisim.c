@@ -203,6 +203,20 @@ make_stub (WsimUnsecApp *app, WsimSink *sink, const char *mode, GError **error)
   return NULL;
 }
 
+typedef struct {
+  gboolean done;
+  GBytes  *answer;   /* (owned) (nullable) the rogue's stdout */
+} RogueRun;
+
+static void
+on_rogue_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  RogueRun *r = data;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result, &r->answer, NULL, NULL);
+  r->done = TRUE;
+}
+
 /* Runs wmisim-rogue against @stub for @call_id, iterating @ctx (where what the stub lets
  * through arrives) until it exits; prints its answer. */
 static void
@@ -229,16 +243,22 @@ run_rogue (GMainContext *ctx, WsimSink *stub, guint64 call_id, FILE *out)
     }
   fprintf (out, "rogue: pid %s sends Indicate(Rogue_Injected) to stub %s at %s, call %s, at none\n",
            g_subprocess_get_identifier (p), sink_id, endpoint, call);
-  while (g_subprocess_get_identifier (p) != NULL)
-    g_main_context_iteration (ctx, FALSE);
   {
-    g_autoptr(GBytes) answer = NULL;
+    RogueRun r = { 0 };
 
-    if (g_subprocess_communicate (p, NULL, NULL, &answer, NULL, NULL) && answer != NULL)
+    /* What the stub lets through reaches our sink on @ctx: iterate it until the rogue ends
+     * (bounded by the rogue's own call timeouts). */
+    g_main_context_push_thread_default (ctx);
+    g_subprocess_communicate_async (p, NULL, NULL, on_rogue_done, &r);
+    g_main_context_pop_thread_default (ctx);
+    while (!r.done)
+      g_main_context_iteration (ctx, TRUE);
+    if (r.answer != NULL)
       {
-        g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+        g_autofree char *text = g_strndup (g_bytes_get_data (r.answer, NULL), g_bytes_get_size (r.answer));
 
         fprintf (out, "rogue: the stub answered %s\n", g_strstrip (text));
+        g_bytes_unref (r.answer);
       }
   }
 }

@@ -424,7 +424,8 @@ Test (callbacks, cancel_needs_the_same_stub)
 
 /* The seed's good pattern: the sink holds the stub and releases it in its final SetStatus. */
 typedef struct {
-  WsimSink *stub;   /* (owned) until the final SetStatus */
+  WsimSink *stub;   /* (owned) until the final SetStatus, unless @keep */
+  gboolean  keep;   /* the bad pattern: hold on after the call */
   guint     finals;
 } Holder;
 
@@ -441,7 +442,7 @@ holder_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str, Ws
   if (flags != WBEM_STATUS_COMPLETE)
     return;
   holder->finals++;
-  if (holder->stub != NULL && g_getenv ("WSIM_TEST_KEEP_STUB") == NULL)
+  if (holder->stub != NULL && !holder->keep)
     g_clear_pointer (&holder->stub, wsim_sink_unref);
 }
 
@@ -460,7 +461,7 @@ run_holder (gboolean keep)
   g_autoptr(WsimUnsecApp) app = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *report = NULL;
-  Holder holder = { 0 };
+  Holder holder = { .keep = keep };
   WsimSink *sink;
 
   start (NULL);
@@ -470,8 +471,6 @@ run_holder (gboolean keep)
   holder.stub = wsim_unsecapp_create_sink_stub (app, sink, WBEM_FLAG_UNSECAPP_CHECK_ACCESS, &error);
   cr_assert_not_null (holder.stub);
   wsim_sink_unref (sink);   /* the stub owns it now */
-  if (keep)
-    g_setenv ("WSIM_TEST_KEEP_STUB", "1", TRUE);
   cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, holder.stub, NULL),
                 WBEM_S_NO_ERROR);
   cr_assert (wsim_harness_run_until (h, holder_done, &holder, WAIT));
@@ -488,7 +487,6 @@ run_holder (gboolean keep)
   cr_assert_not_null (strstr (report, "keep each other alive"), "%s", report);
   cr_assert_eq (wsim_unsecapp_get_n_stubs (app), 1);
   g_clear_pointer (&holder.stub, wsim_sink_unref);   /* break it, for the leak checkers */
-  g_unsetenv ("WSIM_TEST_KEEP_STUB");
 }
 
 Test (callbacks, releasing_the_stub_in_the_final_setstatus_is_clean)
