@@ -94,7 +94,8 @@ void          wsim_services_unref (WsimServices *services);
  * @class_name: the class to enumerate (with its subclasses unless WBEM_FLAG_SHALLOW)
  * @flags: WBEM_FLAG_SHALLOW, WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ,
  *   WBEM_FLAG_USE_AMENDED_QUALIFIERS; anything else is WBEM_E_INVALID_PARAMETER
- * @sink: (nullable) the sink (NULL gets WBEM_E_INVALID_PARAMETER from the server)
+ * @sink: (nullable) the sink, or a stub of an unsecured apartment (wsim-unsecapp.h), which is
+ *   told whom to expect callbacks from; NULL gets WBEM_E_INVALID_PARAMETER from the server
  * @error: (nullable) set, in WSIM_WBEM_ERROR, when the result is a failure: the server's
  *   explanation (or the transport's)
  * Returns: the immediate HRESULT.
@@ -132,8 +133,9 @@ WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *
 /**
  * wsim_services_cancel_async_call:
  * Cancels every pending call made with @sink: each gets SetStatus(WBEM_E_CALL_CANCELLED)
- * and nothing after. Returns: WBEM_S_NO_ERROR, or WBEM_E_INVALID_PARAMETER for a NULL sink
- * or one with no pending call.
+ * and nothing after. Pass the stub a call was made with, not the sink it holds (the seed's
+ * rule). Returns: WBEM_S_NO_ERROR, or WBEM_E_INVALID_PARAMETER for a NULL sink or one with
+ * no pending call.
  */
 WsimHResult wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink);
 
