@@ -2,6 +2,8 @@
 #include "wsim-address.h"
 
 #include <gio/gunixsocketaddress.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,4 +72,50 @@ wsim_address_to_string (GSocketAddress *address)
       return g_strdup_printf ("tcp:%s:%u", h, port);
     }
   return g_strdup ("unknown:");
+}
+
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it carries, so that a
+ * dual-stack listener's peers compare with the interfaces' IPv4 addresses. */
+static GInetAddress *
+unmapped (GInetAddress *ip)
+{
+  const guint8 *b = g_inet_address_to_bytes (ip);
+  static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  if (g_inet_address_get_family (ip) == G_SOCKET_FAMILY_IPV6 && memcmp (b, prefix, 12) == 0)
+    return g_inet_address_new_from_bytes (b + 12, G_SOCKET_FAMILY_IPV4);
+  return g_object_ref (ip);
+}
+
+gboolean
+wsim_address_is_this_host (GSocketAddress *address)
+{
+  g_autoptr(GInetAddress) ip = NULL;
+  struct ifaddrs *ifs = NULL;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (address), FALSE);
+  if (G_IS_UNIX_SOCKET_ADDRESS (address))
+    return TRUE;
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return FALSE;
+  ip = unmapped (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  if (g_inet_address_get_is_loopback (ip))
+    return TRUE;
+  if (getifaddrs (&ifs) != 0)
+    return FALSE;
+  for (struct ifaddrs *i = ifs; i != NULL && !found; i = i->ifa_next)
+    {
+      g_autoptr(GSocketAddress) a = NULL;
+
+      if (i->ifa_addr == NULL
+          || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
+        continue;
+      a = g_socket_address_new_from_native (i->ifa_addr, i->ifa_addr->sa_family == AF_INET
+                                                         ? sizeof (struct sockaddr_in)
+                                                         : sizeof (struct sockaddr_in6));
+      found = a != NULL && g_inet_address_equal (ip, g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (a)));
+    }
+  freeifaddrs (ifs);
+  return found;
 }

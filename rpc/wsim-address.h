@@ -23,4 +23,13 @@ GSocketAddress *wsim_address_parse (const char *text, GError **error);
  */
 char *wsim_address_to_string (GSocketAddress *address);
 
+/**
+ * wsim_address_is_this_host:
+ * Is @address on this machine, as this process's network namespace sees it? A Unix socket
+ * is; an IP address is if it is loopback (127.0.0.0/8, ::1, and their IPv4-mapped forms) or
+ * assigned to one of this host's interfaces now (getifaddrs(), read at each call, so an
+ * address added later counts). Nothing else is: not a name, not a guess from the text.
+ */
+gboolean wsim_address_is_this_host (GSocketAddress *address);
+
 G_END_DECLS

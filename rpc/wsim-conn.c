@@ -420,6 +420,12 @@ wsim_conn_get_context (WsimConn *conn)
   return conn->context;
 }
 
+GSocket *
+wsim_conn_get_socket (WsimConn *conn)
+{
+  return conn->socket;
+}
+
 gboolean
 wsim_conn_is_closed (WsimConn *conn)
 {

@@ -63,6 +63,8 @@ gsize     wsim_conn_get_max_queued_bytes (WsimConn *conn);
 gint64    wsim_conn_get_last_activity (WsimConn *conn);
 gboolean  wsim_conn_is_closed (WsimConn *conn);
 GMainContext *wsim_conn_get_context (WsimConn *conn);
+/* The socket, NULL once closed. */
+GSocket  *wsim_conn_get_socket (WsimConn *conn);
 
 /* Closes now: the socket, the source, the queues. Idempotent; no callback. */
 void      wsim_conn_close (WsimConn *conn);

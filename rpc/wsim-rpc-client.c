@@ -55,6 +55,9 @@ struct _WsimRpcClient {
   GSource       *timer;              /* (owned) ready time = earliest deadline */
   gint64         timer_at;           /* G_MAXINT64 when unarmed */
   GError        *closed_error;       /* (owned) (nullable) why the connection ended */
+  WsimRpcClosedFunc closed_func;     /* (nullable) told when the peer ends the connection */
+  gpointer       closed_data;
+  GDestroyNotify closed_destroy;
 
   /* Completions to run from the loop: calls that failed inside wsim_rpc_client_call()
    * (PendingCall* with deferred_error) and cancellations ((xid << 1) | 1). Cancellation
@@ -321,6 +324,8 @@ on_closed (WsimConn *conn, const GError *error, gpointer user_data)
     closed = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                                   "connection closed by the server");
   client_set_closed (client, error != NULL ? error : closed);
+  if (client->closed_func != NULL)
+    client->closed_func (client, client->closed_error, client->closed_data);
   wsim_rpc_client_unref (client);
 }
 
@@ -632,6 +637,8 @@ wsim_rpc_client_unref (WsimRpcClient *client)
       g_source_destroy (client->timer);
       g_source_unref (client->timer);
     }
+  if (client->closed_destroy != NULL)
+    client->closed_destroy (client->closed_data);
   g_hash_table_unref (client->pending);
   g_mutex_clear (&client->lock);
   wsim_auth_unref (client->auth);
@@ -686,6 +693,30 @@ GMainContext *
 wsim_rpc_client_get_context (WsimRpcClient *client)
 {
   return client->context;
+}
+
+GSocketAddress *
+wsim_rpc_client_get_local_address (WsimRpcClient *client, GError **error)
+{
+  GSocket *socket = client->conn != NULL ? wsim_conn_get_socket (client->conn) : NULL;
+
+  if (socket == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "the connection is closed");
+      return NULL;
+    }
+  return g_socket_get_local_address (socket, error);
+}
+
+void
+wsim_rpc_client_set_closed_func (WsimRpcClient *client, WsimRpcClosedFunc func, gpointer user_data,
+                                 GDestroyNotify destroy)
+{
+  if (client->closed_destroy != NULL)
+    client->closed_destroy (client->closed_data);
+  client->closed_func = func;
+  client->closed_data = user_data;
+  client->closed_destroy = destroy;
 }
 
 /* ---- synchronous helper --------------------------------------------------------- */

@@ -182,6 +182,30 @@ gboolean wsim_rpc_client_is_connected (WsimRpcClient *client);
 /** wsim_rpc_client_get_context: Returns: (transfer none) the client's main context. */
 GMainContext *wsim_rpc_client_get_context (WsimRpcClient *client);
 
+/**
+ * wsim_rpc_client_get_local_address:
+ * Returns: (transfer full) (nullable) this side's address of the connection (for a TCP
+ *   client, the local IP the route to the peer chose), or NULL with @error once closed.
+ */
+GSocketAddress *wsim_rpc_client_get_local_address (WsimRpcClient *client, GError **error);
+
+/**
+ * WsimRpcClosedFunc:
+ * @error: why: G_IO_ERROR_CONNECTION_CLOSED for an orderly close by the peer, else the
+ *   socket's error (a failed non-blocking connect among them)
+ */
+typedef void (*WsimRpcClosedFunc) (WsimRpcClient *client, const GError *error, gpointer user_data);
+
+/**
+ * wsim_rpc_client_set_closed_func:
+ * Calls @func (on the client's context, once) when the peer or the socket ends the
+ * connection, after the calls in flight have completed; not when the owner closes or drops
+ * the client. For an owner that must learn of a lost peer while it has no call in flight.
+ * @destroy frees @user_data when replaced or when the client goes.
+ */
+void wsim_rpc_client_set_closed_func (WsimRpcClient *client, WsimRpcClosedFunc func,
+                                      gpointer user_data, GDestroyNotify destroy);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcClient, wsim_rpc_client_unref)
 
 G_END_DECLS

@@ -39,6 +39,8 @@ struct _ServerConn {
   guint          n_in_progress;
   gboolean       closed;
   GHashTable    *auth_state;     /* (owned) (nullable) flavor -> (owned) state of that flavor */
+  GSocketAddress *peer;          /* (owned) (nullable) who connected, read at accept */
+  GSocketAddress *local;         /* (owned) (nullable) the address it connected to */
 };
 
 struct _WsimRpcRequest {
@@ -106,6 +108,8 @@ sconn_unref (ServerConn *sconn)
   if (--sconn->ref_count > 0)
     return;
   g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
+  g_clear_object (&sconn->peer);
+  g_clear_object (&sconn->local);
   wsim_conn_unref (sconn->conn);
   g_free (sconn);
 }
@@ -321,6 +325,18 @@ GMainContext *
 wsim_rpc_request_get_context (WsimRpcRequest *req)
 {
   return wsim_conn_get_context (req->sconn->conn);
+}
+
+GSocketAddress *
+wsim_rpc_request_get_peer_address (WsimRpcRequest *req)
+{
+  return req->sconn->peer;
+}
+
+GSocketAddress *
+wsim_rpc_request_get_local_address (WsimRpcRequest *req)
+{
+  return req->sconn->local;
 }
 
 gboolean
@@ -746,6 +762,10 @@ server_add_conn (WsimRpcServer *server, int fd)
   sconn->server = server;
   sconn->id = ++server->next_conn_id;
   sconn->link.data = sconn;
+  /* Read once, while the socket is new: who is on the other end decides, e.g., whether a
+   * caller is on this machine, and must not depend on the connection still being open. */
+  sconn->peer = g_socket_get_remote_address (socket, NULL);
+  sconn->local = g_socket_get_local_address (socket, NULL);
   sconn->conn = wsim_conn_new (server->context, socket, server->limits.max_record,
                                &server_conn_callbacks, sconn);
   wsim_conn_set_out_high_watermark (sconn->conn, server->limits.out_high_watermark);

@@ -239,6 +239,18 @@ guint64 wsim_rpc_request_get_connection_id (WsimRpcRequest *req);
  *  belongs to (for handlers that reply later from a timer or another source). */
 GMainContext *wsim_rpc_request_get_context (WsimRpcRequest *req);
 
+/**
+ * wsim_rpc_request_get_peer_address:
+ * Returns: (transfer none) (nullable) the address of the peer that made the request's
+ *   connection (a GInetSocketAddress, or a GUnixSocketAddress, often unnamed), as read when
+ *   the connection was accepted; NULL if the socket could not say.
+ */
+GSocketAddress *wsim_rpc_request_get_peer_address (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_local_address: Returns: (transfer none) (nullable) the address the
+ *  request's connection was made to (this server's side of it). */
+GSocketAddress *wsim_rpc_request_get_local_address (WsimRpcRequest *req);
+
 /** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
 gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
 
