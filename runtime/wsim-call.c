@@ -73,11 +73,11 @@ struct _WsimCall {
   char            *caller;          /* (owned) (nullable) who made the call: whom to call back */
   char            *acceptor;        /* (owned) (nullable) whom the caller authenticated to */
   const char      *mech;            /* (nullable) static: the caller's mechanism */
+  gboolean         local;           /* the caller and its sink host are on this machine */
   gboolean         ladder_done;
   WsimRpcClient   *cb_client;       /* (owned) (nullable) the sink host, at the level taken */
   guint32          cb_level;
   gboolean         final_waits;     /* a final status waits for the ladder: hr, reason */
-  GPtrArray       *ladder_waiters;  /* (owned) WsimRpcRequest* (owned): QUERY_CALLs to answer */
   gboolean         ended;           /* out of the server's tables */
   gboolean         end_pending;     /* to end once the provider operation running returns */
 };
@@ -116,7 +116,6 @@ wsim_call_unref (WsimCall *call)
   g_clear_pointer (&call->query, wsim_wql_query_free);
   g_clear_pointer (&call->path, wsim_object_path_free);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
-  g_ptr_array_unref (call->ladder_waiters);
   g_free (call->caller);
   g_free (call->acceptor);
   g_free (call->endpoint);
@@ -212,6 +211,8 @@ call_abandon (WsimCall *call, const char *why)
   call->final_sent = TRUE;
   wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_TRANSPORT_FAILURE,
                   call->n_instances, "%s", why);
+  /* The sink never hears it from here: its client asks (QUERY_CALLS) and ends it itself. */
+  wsim_server_remember_ended (call->server, call, WSIM_CALL_ENDED, WBEM_E_TRANSPORT_FAILURE, why);
   /* A provider inside one of its operations learns it from DROPPED and is_cancelled(). */
   if (p != NULL && p->cancel != NULL && !call->cancelled && call->provider_depth == 0)
     p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
@@ -224,6 +225,13 @@ call_teardown (WsimCall *call, const char *why)
 {
   if (!call->final_sent)
     call_abandon (call, why);
+}
+
+void
+wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why)
+{
+  if (call->cb_client == cb)
+    call_teardown (call, why);
 }
 
 /* ---- callbacks to the sink host ------------------------------------------------- */
@@ -255,6 +263,17 @@ callback_failed (WsimCall *call, WsimRpcReply *reply, const GError *error, const
   if (error == NULL && wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_sink_res, &res,
                                               &decode_error))
     {
+      if (res.hresult == WBEM_E_ACCESS_DENIED || res.hresult == E_ACCESSDENIED)
+        {
+          /* The host no longer takes callbacks for this call (its client ended it on its
+           * side, e.g. after losing the server for a while): nobody is listening. */
+          g_autofree char *status = wsim_hresult_describe (res.hresult);
+          g_autofree char *why = g_strdup_printf ("sink host %s refused %s (%s): the call is over "
+                                                  "on the client's side", call->endpoint, what, status);
+
+          call_teardown (call, why);
+          return TRUE;
+        }
       if (WSIM_HRESULT_FAILED (res.hresult))
         wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, res.hresult,
                         0, "the sink answered %s with a failure", what);
@@ -282,9 +301,15 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   if (error == NULL)
     wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_sink_res, &res, NULL);
   else
-    wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id,
-                    wsim_hresult_from_error (error), 0, "final SetStatus not acknowledged: %s",
-                    error->message);
+    {
+      /* The final, and the Indicate calls just before it, may all be lost with the
+       * connection: the sink's client is owed the transport's failure, not the result. */
+      g_autofree char *why = g_strdup_printf ("final SetStatus not acknowledged: %s", error->message);
+
+      wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id,
+                      wsim_hresult_from_error (error), 0, "%s", why);
+      wsim_server_remember_ended (call->server, call, WSIM_CALL_ENDED, WBEM_E_TRANSPORT_FAILURE, why);
+    }
   call_end (call);
   wsim_call_unref (call);
 }
@@ -991,52 +1016,27 @@ call_start_class (WsimCall *call)
 }
 
 static void
-call_answer_waiters (WsimCall *call, guint32 state, WsimHResult hr, const char *why)
-{
-  wsim_query_call_res res = { .hresult = hr, .state = state, .message = (char *) (why ? why : "") };
-
-  for (guint i = 0; i < call->ladder_waiters->len; i++)
-    wsim_rpc_request_reply (call->ladder_waiters->pdata[i], (xdrproc_t) xdr_wsim_query_call_res, &res);
-  g_ptr_array_set_size (call->ladder_waiters, 0);
-}
-
-void
-wsim_call_wait_ladder (WsimCall *call, WsimRpcRequest *req)
-{
-  if (!call->ladder_done)
-    {
-      g_ptr_array_add (call->ladder_waiters, wsim_rpc_request_ref (req));
-      return;
-    }
-  {
-    wsim_query_call_res res = { .hresult = WBEM_S_NO_ERROR, .state = WSIM_CALL_OPEN, .message = (char *) "" };
-
-    wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
-  }
-}
-
-static void
-on_ladder_done (WsimRpcClient *client, guint32 level, const char *why, gpointer data)
+on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char *why, gpointer data)
 {
   WsimCall *call = data;
 
   call->ladder_done = TRUE;
   if (client == NULL)
     {
-      /* Nothing can reach the sink: the call ends here, and its client learns it by asking.
-       * Traced and remembered before any waiting client is answered. */
+      guint32 state = hr == WBEM_E_ACCESS_DENIED ? WSIM_CALL_REFUSED : WSIM_CALL_ENDED;
+
+      /* Nothing can reach the sink: the call ends here, and its client learns it by asking
+       * (QUERY_CALLS). */
       call->final_sent = TRUE;
-      wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_ACCESS_DENIED,
+      wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, hr,
                       0, "%s: no callback can reach the sink; the call ends without one", why);
-      wsim_server_remember_refused (call->server, call, why);
-      call_answer_waiters (call, WSIM_CALL_REFUSED, WBEM_E_ACCESS_DENIED, why);
+      wsim_server_remember_ended (call->server, call, state, hr, why);
       call->cancelled = TRUE;
       call_end (call);
       return;
     }
   call->cb_client = wsim_rpc_client_ref (client);
   call->cb_level = level;
-  call_answer_waiters (call, WSIM_CALL_OPEN, WBEM_S_NO_ERROR, NULL);
   if (call->final_waits)
     call_deliver_final (call, call->hr, call->reason);
   else if (!call->final_sent)
@@ -1050,6 +1050,7 @@ on_start (gpointer data)
   WsimLadderSpec spec = {
     .endpoint = call->endpoint, .sink_id = call->sink_id, .call_id = call->call_id,
     .ns = call->ns, .mech = call->mech, .principal = call->caller, .acceptor = call->acceptor,
+    .local = call->local,
   };
 
   call->resume_queued = FALSE;
@@ -1084,10 +1085,10 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->class_index = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                              (GDestroyNotify) wsim_class_unref, NULL);
   call->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
-  call->ladder_waiters = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_rpc_request_unref);
   call->caller = g_strdup (spec->caller->principal);
   call->mech = spec->caller->mech;
   call->acceptor = g_strdup (spec->acceptor);
+  call->local = spec->local;
 
   g_hash_table_insert (server->calls, &call->seq, call);
   {

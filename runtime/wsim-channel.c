@@ -247,3 +247,86 @@ wsim_channel_get_server_principal (WsimChannel *ch)
     return ch->target;
   return ch->user != NULL ? ch->user : wsim_local_account_get_name ();
 }
+
+GSocketAddress *
+wsim_channel_get_local_address (WsimChannel *ch, GError **error)
+{
+  if (ch->rpc == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "the channel is not connected");
+      return NULL;
+    }
+  return wsim_rpc_client_get_local_address (ch->rpc, error);
+}
+
+GSocketAddress *
+wsim_channel_get_address (WsimChannel *ch)
+{
+  return ch->address;
+}
+
+typedef struct {
+  WsimRpcClient         *rpc;    /* (owned) (nullable) */
+  GError                *error;  /* (owned) (nullable) a failure known at once */
+  WsimChannelConnectFunc done;
+  gpointer               data;
+} ConnectAsync;
+
+static void
+connect_async_free (ConnectAsync *c)
+{
+  g_clear_pointer (&c->rpc, wsim_rpc_client_unref);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+static void
+on_connect_auth (WsimAuth *auth, const GError *error, gpointer data)
+{
+  ConnectAsync *c = data;
+
+  if (auth != NULL)
+    {
+      wsim_rpc_client_set_auth (c->rpc, auth);
+      wsim_auth_unref (auth);
+      c->done (g_steal_pointer (&c->rpc), NULL, c->data);
+    }
+  else
+    c->done (NULL, error, c->data);
+  connect_async_free (c);
+}
+
+static gboolean
+on_connect_failed_at_once (gpointer data)
+{
+  ConnectAsync *c = data;
+
+  c->done (NULL, c->error, c->data);
+  connect_async_free (c);
+  return G_SOURCE_REMOVE;
+}
+
+void
+wsim_channel_connect_async (WsimChannel *ch, GMainContext *context, guint timeout_ms,
+                            WsimChannelConnectFunc done, gpointer user_data)
+{
+  ConnectAsync *c = g_new0 (ConnectAsync, 1);
+  WsimGssInitiatorOptions opts = { .user = ch->user };
+
+  c->done = done;
+  c->data = user_data;
+  c->rpc = wsim_rpc_client_new_for_address (context, ch->address, WSIM_SERVICE_PROG, WSIM_SERVICE_V1,
+                                            &c->error);
+  if (c->rpc == NULL)
+    {
+      /* No socket could be made (out of descriptors): the failure, from the loop. */
+      GSource *s = g_idle_source_new ();
+
+      g_source_set_callback (s, on_connect_failed_at_once, c, NULL);
+      g_source_attach (s, context);
+      g_source_unref (s);
+      return;
+    }
+  wsim_rpc_client_set_default_timeout (c->rpc, timeout_ms);
+  wsim_auth_for_level_async (c->rpc, ch->level, ch->mech, ch->target, &opts, on_connect_auth, c);
+}

@@ -62,6 +62,33 @@ const char *wsim_channel_get_mech_name (WsimChannel *ch);
  */
 const char *wsim_channel_get_server_principal (WsimChannel *ch);
 
+/**
+ * wsim_channel_get_local_address:
+ * Returns: (transfer full) (nullable) this side's address of the channel's connection: the
+ *   address the server sees the client at, where the client's callbacks can be reached.
+ */
+GSocketAddress *wsim_channel_get_local_address (WsimChannel *ch, GError **error);
+
+/** Returns: (transfer none) the server's address. */
+GSocketAddress *wsim_channel_get_address (WsimChannel *ch);
+
+/**
+ * WsimChannelConnectFunc:
+ * @client: (transfer full) (nullable) the new connection, authenticated; NULL with @error
+ */
+typedef void (*WsimChannelConnectFunc) (WsimRpcClient *client, const GError *error, gpointer user_data);
+
+/**
+ * wsim_channel_connect_async:
+ * Makes another connection to @ch's server on @context, authenticated as @ch is (its
+ * resolved level, mechanism, target and user), without blocking: the connect and each leg of
+ * the security exchange run on @context, each bounded by @timeout_ms. @done runs once, on
+ * @context, never from inside this call. For a client's watch over its calls, which must
+ * not wait on the client's private context.
+ */
+void wsim_channel_connect_async (WsimChannel *ch, GMainContext *context, guint timeout_ms,
+                                 WsimChannelConnectFunc done, gpointer user_data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimChannel, wsim_channel_free)
 
 G_END_DECLS

@@ -1,7 +1,10 @@
 /* wsim-client.c: the client library (see wsim-client.h). */
 #include "wsim-client.h"
 
+#include <glib/gstdio.h>
+
 #include "wsim-address.h"
+#include "wsim-call-watch.h"
 #include "wsim-channel.h"
 #include "wsim-unsecapp.h"
 #include "wsim_service.h"
@@ -12,8 +15,16 @@ struct _WsimClient {
   GSocketAddress *address;    /* (owned) the server */
   WsimChannel   *channel;     /* (owned) the service connection, at the client's blanket */
   WsimSinkHost  *host;        /* (owned) on the caller's context */
-  guint64        next_call_id;
+  char          *endpoint;    /* (owned) where the server calls @host back (what requests name) */
+  char          *sink_dir;    /* (owned) (nullable) @host's directory, when it is a Unix socket */
+  GSocketAddress *near;       /* (owned) this side's address of the connection to the server */
+  WsimTrace     *trace;       /* (owned) what the client decided on its own */
+  WsimCallWatch *watch;       /* (owned) on the caller's context */
 };
+
+/* Call ids are unique in the process, not only per client: one stub (one helper) may serve
+ * calls of several clients. */
+static gsize next_call_id = 1;   /* atomic (g_atomic_pointer_add: a pointer-sized value) */
 
 struct _WsimServices {
   gint         ref_count;     /* atomic */
@@ -27,19 +38,83 @@ struct _WsimServices {
 WsimClient *
 wsim_client_connect (GMainContext *context, const char *address, GError **error)
 {
-  return wsim_client_connect_full (context, address, NULL, error);
+  return wsim_client_new (context, address, NULL, error);
 }
 
 WsimClient *
 wsim_client_connect_full (GMainContext *context, const char *address, const WsimBlanket *blanket,
                           GError **error)
 {
-  g_autoptr(GSocketAddress) addr = wsim_address_parse (address, error);
-  g_auto(WsimBlanket) process = WSIM_BLANKET_INIT;
-  WsimClient *client;
+  WsimClientOptions options = { .blanket = blanket };
 
-  if (addr == NULL)
+  return wsim_client_new (context, address, &options, error);
+}
+
+/* Where the sink host listens: what the options say, else the local address of the
+ * connection to the server with a free port (the address the server already reaches this
+ * client at, and no other interface), or for a server reached by a Unix socket, a Unix
+ * socket in a directory of its own. */
+static GSocketAddress *
+sink_listen_address (WsimClient *client, const WsimClientOptions *options, GError **error)
+{
+  if (options->callback_listen != NULL)
+    return wsim_address_parse (options->callback_listen, error);
+  if (G_IS_INET_SOCKET_ADDRESS (client->near))
+    return g_inet_socket_address_new (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (client->near)), 0);
+  {
+    g_autofree char *path = NULL;
+
+    /* 0711: the server finds the socket by its path; nobody can list the directory. */
+    client->sink_dir = g_dir_make_tmp ("wmisim-sink-XXXXXX", error);
+    if (client->sink_dir == NULL)
+      return NULL;
+    g_chmod (client->sink_dir, 0711);
+    path = g_build_filename (client->sink_dir, "sink", NULL);
+    return g_unix_socket_address_new (path);
+  }
+}
+
+/* What requests name: the host's bound address, except that a host listening on every
+ * interface is named by the address the server already reaches this client at. */
+static char *
+advertised_endpoint (WsimClient *client)
+{
+  const char *bound = wsim_sink_host_get_endpoint (client->host);
+  g_autoptr(GSocketAddress) addr = wsim_address_parse (bound, NULL);
+  GInetSocketAddress *isa;
+
+  if (addr == NULL || !G_IS_INET_SOCKET_ADDRESS (addr) || !G_IS_INET_SOCKET_ADDRESS (client->near))
+    return g_strdup (bound);
+  isa = G_INET_SOCKET_ADDRESS (addr);
+  if (!g_inet_address_get_is_any (g_inet_socket_address_get_address (isa)))
+    return g_strdup (bound);
+  {
+    g_autoptr(GSocketAddress) named = g_inet_socket_address_new (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (client->near)),
+      g_inet_socket_address_get_port (isa));
+
+    return wsim_address_to_string (named);
+  }
+}
+
+WsimClient *
+wsim_client_new (GMainContext *context, const char *address, const WsimClientOptions *options,
+                 GError **error)
+{
+  static const WsimClientOptions defaults = { 0 };
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GSocketAddress) listen = NULL;
+  g_auto(WsimBlanket) process = WSIM_BLANKET_INIT;
+  const WsimBlanket *blanket;
+  WsimCallWatchTimeouts timeouts;
+  g_autoptr(WsimClient) client = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+  if (options == NULL)
+    options = &defaults;
+  if ((addr = wsim_address_parse (address, error)) == NULL)
     return NULL;
+  blanket = options->blanket;
   if (blanket == NULL)
     {
       wsim_security_get_default (&process);
@@ -49,16 +124,23 @@ wsim_client_connect_full (GMainContext *context, const char *address, const Wsim
   client->ref_count = 1;
   client->rpc_context = g_main_context_new ();
   client->address = g_object_ref (addr);
+  client->trace = wsim_trace_new ();
   client->channel = wsim_channel_open (client->rpc_context, addr, blanket, error);
-  if (client->channel != NULL)
-    client->host = wsim_sink_host_new (context, NULL, error);
-  if (client->host == NULL)
-    {
-      wsim_client_unref (client);
-      return NULL;
-    }
-  client->next_call_id = 1;
-  return client;
+  if (client->channel == NULL
+      || (client->near = wsim_channel_get_local_address (client->channel, error)) == NULL
+      || (listen = sink_listen_address (client, options, error)) == NULL
+      || (client->host = wsim_sink_host_new (context, listen, error)) == NULL)
+    return NULL;
+  if (G_IS_UNIX_SOCKET_ADDRESS (listen))
+    g_chmod (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (listen)), 0666);
+  client->endpoint = advertised_endpoint (client);
+  timeouts = (WsimCallWatchTimeouts) {
+    .inactivity_ms = options->call_timeout_ms,
+    .answer_ms = options->answer_timeout_ms,
+  };
+  client->watch = wsim_call_watch_new (wsim_sink_host_get_context (client->host), client->channel,
+                                       client->trace, &timeouts);
+  return g_steal_pointer (&client);
 }
 
 WsimClient *
@@ -73,8 +155,20 @@ wsim_client_unref (WsimClient *client)
 {
   if (client == NULL || !g_atomic_int_dec_and_test (&client->ref_count))
     return;
+  g_clear_pointer (&client->watch, wsim_call_watch_free);
+  g_clear_pointer (&client->host, wsim_sink_host_unref);
   wsim_channel_free (client->channel);
-  wsim_sink_host_unref (client->host);
+  if (client->sink_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (client->sink_dir, "sink", NULL);
+
+      g_unlink (path);
+      g_rmdir (client->sink_dir);
+      g_free (client->sink_dir);
+    }
+  g_free (client->endpoint);
+  g_clear_object (&client->near);
+  wsim_trace_unref (client->trace);
   g_clear_object (&client->address);
   while (g_main_context_iteration (client->rpc_context, FALSE))
     ;
@@ -86,6 +180,24 @@ WsimSinkHost *
 wsim_client_get_sink_host (WsimClient *client)
 {
   return client->host;
+}
+
+const char *
+wsim_client_get_callback_endpoint (WsimClient *client)
+{
+  return client->endpoint;
+}
+
+WsimTrace *
+wsim_client_get_trace (WsimClient *client)
+{
+  return client->trace;
+}
+
+guint
+wsim_client_get_n_watched_calls (WsimClient *client)
+{
+  return wsim_call_watch_get_n_calls (client->watch);
 }
 
 WsimAuthnLevel
@@ -184,78 +296,78 @@ wsim_services_get_last_call_id (WsimServices *services)
   return services->last_call_id;
 }
 
-/* How a stub's client learns that the server gave a call up: it asks, on the connection of
- * the proxy that made the call. */
-typedef struct {
-  WsimServices *services;    /* (owned) */
-  char         *endpoint;    /* (owned) the stub's */
-  guint64       stub_id;
-} StubVerify;
-
-static void
-stub_verify_free (gpointer p)
+/* The end of a plain call on the client's side: the sink's final SetStatus from its host. */
+static gboolean
+end_call_here (guint64 call_id, guint64 local_sink_id, WsimHResult hr, const char *why, gpointer data)
 {
-  StubVerify *v = p;
+  WsimClient *client = data;
 
-  wsim_services_unref (v->services);
-  g_free (v->endpoint);
-  g_free (v);
+  return wsim_sink_host_end_call (client->host, local_sink_id, call_id, hr, why);
 }
 
-static gboolean
-stub_verify (guint64 call_id, WsimHResult *hr, char **message, gpointer data)
-{
-  StubVerify *v = data;
-  wsim_query_call_args args = {
-    .ns_handle = v->services->ns_handle,
-    .sink = { .endpoint = v->endpoint, .sink_id = v->stub_id },
-    .call_id = call_id,
-  };
-  wsim_query_call_res res = { 0 };
-  gboolean refused;
+typedef struct {
+  WsimUnsecApp *app;       /* (owned) */
+  guint64       stub_id;
+} StubEnd;
 
-  if (!services_call (v->services, WSIM_QUERY_CALL, (xdrproc_t) xdr_wsim_query_call_args, &args,
-                      (xdrproc_t) xdr_wsim_query_call_res, &res, NULL))
-    return FALSE;
-  refused = res.state == WSIM_CALL_REFUSED;
-  if (refused)
-    {
-      *hr = res.hresult;
-      *message = g_strdup (res.message);
-    }
-  xdr_free ((xdrproc_t) xdr_wsim_query_call_res, (char *) &res);
-  return refused;
+static void
+stub_end_free (gpointer p)
+{
+  StubEnd *e = p;
+
+  wsim_unsecapp_unref (e->app);
+  g_free (e);
+}
+
+/* The end of a stub's call on the client's side: through the apartment's trusted path. */
+static gboolean
+end_stub_call_here (guint64 call_id, guint64 local_sink_id, WsimHResult hr, const char *why,
+                    gpointer data)
+{
+  StubEnd *e = data;
+
+  return wsim_unsecapp_end_call_locally (e->app, e->stub_id, local_sink_id, call_id, hr, why);
 }
 
 /* Begins a call where its callbacks will arrive (so they are accepted before the server can
  * send any): the client's sink host, or the unsecured apartment for a stub, which is told
- * whom to expect. Returns: FALSE with @error if that side is gone. */
+ * whom to expect and listens where the server can reach it. Fills @watched (but its end
+ * data) for the watch. Returns: FALSE with @error if that side is gone. */
 static gboolean
 services_begin_call (WsimServices *services, WsimSink *sink, guint64 call_id,
-                     wsim_sink_locator *locator, GError **error)
+                     wsim_sink_locator *locator, WsimWatchedCall *watched, GError **error)
 {
   WsimClient *client = services->client;
   WsimChannel *ch = services_channel (services);
-  StubVerify *v;
-  const char *endpoint;
+  WsimStubCall where;
+  StubEnd *e;
 
+  watched->call_id = call_id;
   if (!wsim_sink_is_stub (sink))
     {
-      locator->endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      locator->endpoint = client->endpoint;
       locator->sink_id = wsim_sink_host_begin_call (client->host, sink, call_id);
+      watched->host = client->host;
+      watched->local_sink_id = locator->sink_id;
+      watched->end = end_call_here;
+      watched->user_data = client;   /* the client owns the watch */
       return TRUE;
     }
-  v = g_new0 (StubVerify, 1);
-  v->services = wsim_services_ref (services);
   if (!wsim_unsecapp_stub_begin_call (sink, call_id, wsim_channel_get_server_principal (ch),
                                       wsim_channel_get_level (ch) > RPC_C_AUTHN_LEVEL_NONE
                                         ? wsim_channel_get_mech_name (ch) : NULL,
-                                      stub_verify, v, stub_verify_free, &endpoint,
-                                      &locator->sink_id, error))
+                                      client->near, &where, error))
     return FALSE;
-  v->endpoint = g_strdup (endpoint);
-  v->stub_id = locator->sink_id;
-  locator->endpoint = (char *) endpoint;
+  locator->endpoint = (char *) where.endpoint;
+  locator->sink_id = where.stub_id;
+  e = g_new0 (StubEnd, 1);
+  e->app = wsim_unsecapp_ref (wsim_unsecapp_stub_get_apartment (sink));
+  e->stub_id = where.stub_id;
+  watched->host = where.host;
+  watched->local_sink_id = where.local_sink_id;
+  watched->end = end_stub_call_here;
+  watched->user_data = e;
+  watched->destroy = stub_end_free;
   return TRUE;
 }
 
@@ -270,20 +382,21 @@ services_abandon_call (WsimServices *services, WsimSink *sink, const wsim_sink_l
 }
 
 /* Begins the call where its callbacks arrive, makes the request, and forgets the call again
- * if it was refused. @args points at the request's arguments; @locator and @call_id into
- * them. */
+ * if it was refused; an accepted call is watched until it ends. @args points at the
+ * request's arguments; @locator and @call_id into them. */
 static WsimHResult
 services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *args,
                 wsim_sink_locator *locator, guint64 *call_id, WsimSink *sink, GError **error)
 {
   WsimClient *client = services->client;
   wsim_async_res res = { 0 };
+  WsimWatchedCall watched = { 0 };
   g_autoptr(GError) local = NULL;
 
-  *call_id = services->last_call_id = client->next_call_id++;
+  *call_id = services->last_call_id = (guint64) g_atomic_pointer_add (&next_call_id, 1);
   locator->endpoint = (char *) "";
   locator->sink_id = 0;
-  if (sink != NULL && !services_begin_call (services, sink, *call_id, locator, &local))
+  if (sink != NULL && !services_begin_call (services, sink, *call_id, locator, &watched, &local))
     {
       res.hresult = WBEM_E_TRANSPORT_FAILURE;
       g_set_error (error, WSIM_WBEM_ERROR, (gint) res.hresult, "%s", local->message);
@@ -304,7 +417,17 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
         wsim_set_error_hresult (error, res.hresult, "the server refused the call");
     }
   if (sink != NULL && WSIM_HRESULT_FAILED (res.hresult))
-    services_abandon_call (services, sink, locator, *call_id);
+    {
+      services_abandon_call (services, sink, locator, *call_id);
+      if (watched.destroy != NULL)
+        watched.destroy (watched.user_data);
+    }
+  else if (sink != NULL)
+    {
+      watched.endpoint = locator->endpoint;
+      watched.sink_id = locator->sink_id;
+      wsim_call_watch_add (client->watch, &watched);
+    }
   xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
   return res.hresult;
 }
@@ -372,7 +495,7 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
     }
   else if (sink != NULL)
     {
-      args.sink.endpoint = (char *) wsim_sink_host_get_endpoint (client->host);
+      args.sink.endpoint = client->endpoint;
       /* A sink with no call open here gets id 0, which names nothing on the server. */
       if (!wsim_sink_host_lookup (client->host, sink, &args.sink.sink_id))
         args.sink.sink_id = 0;

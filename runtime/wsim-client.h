@@ -16,6 +16,25 @@
  * client's connection until wsim_services_set_blanket() gives it its own. When a server
  * forgets a context (evicted, expired), the next call makes a new one by itself.
  *
+ * Callbacks reach the client's sink host, which listens where the server already reaches
+ * the client: the local address of the client's connection to the server, on a free port
+ * (or a Unix socket of its own when the server is reached by one), unless
+ * WsimClientOptions.callback_listen says otherwise; requests name that endpoint, and the
+ * server calls back exactly what they name. Stubs of an unsecured apartment are served by
+ * its helper on the same address.
+ *
+ * No silent hang: every call whose *Async returned WBEM_S_NO_ERROR ends with exactly one
+ * final SetStatus, whatever the server does or fails to do. The client watches its open
+ * calls; when a sink has heard nothing of a call for a while (a second at first, then
+ * WsimClientOptions.call_timeout_ms after the last callback), or the client's connection to
+ * the server is lost, it asks the server on a connection of its own how the call stands,
+ * and ends the call itself if the server ended it without reaching the sink (its status:
+ * WBEM_E_ACCESS_DENIED when no callback level was taken, WBEM_E_TRANSPORT_FAILURE when a
+ * callback failed), is gone or no longer knows it (RPC_E_DISCONNECTED), or does not answer
+ * in time (RPC_S_SERVER_UNAVAILABLE). Each such end is a WSIM_TRACE_CLIENT_FINAL event in
+ * wsim_client_get_trace() (for a stub, WSIM_TRACE_STUB_FINAL in its apartment's trace).
+ * docs/architecture.md says why these statuses.
+ *
  * Threading: a client and its services belong to the thread that created them.
  */
 #pragma once
@@ -26,29 +45,63 @@
 #include "wsim-security.h"
 #include "wsim-sink-host.h"
 #include "wsim-sink.h"
+#include "wsim-trace.h"
 
 G_BEGIN_DECLS
 
 typedef struct _WsimClient WsimClient;
 typedef struct _WsimServices WsimServices;
 
+/** How long a call may go without a callback before its client asks the server about it. */
+#define WSIM_CLIENT_DEFAULT_CALL_TIMEOUT_MS 30000
+/** How long the server has to answer that question. */
+#define WSIM_CLIENT_DEFAULT_ANSWER_TIMEOUT_MS 10000
+
 /**
- * wsim_client_connect:
+ * WsimClientOptions: how wsim_client_new() connects. Zero-initialise, then set what you need.
+ * @blanket: (nullable) how to authenticate; NULL for the process default
+ *   (wsim_security_initialize())
+ * @callback_listen: (nullable) where the sink host listens for the server's callbacks:
+ *   "tcp:ADDR:PORT", "tcp:[V6]:PORT" or "unix:PATH"; "tcp:0.0.0.0:0" listens on every IPv4
+ *   interface, and requests then name the local address of the connection to the server.
+ *   NULL: that local address, port 0 (a free one), and nothing else
+ * @call_timeout_ms: how long a call may go without a callback before the client asks the
+ *   server how it stands; 0 for WSIM_CLIENT_DEFAULT_CALL_TIMEOUT_MS. A slow provider costs
+ *   nothing but that question: the call goes on while the server says it is open
+ * @answer_timeout_ms: how long the server has to answer; without an answer the call ends
+ *   with RPC_S_SERVER_UNAVAILABLE. 0 for WSIM_CLIENT_DEFAULT_ANSWER_TIMEOUT_MS
+ */
+typedef struct {
+  const WsimBlanket *blanket;
+  const char        *callback_listen;
+  guint              call_timeout_ms;
+  guint              answer_timeout_ms;
+} WsimClientOptions;
+
+/**
+ * wsim_client_new:
  * @context: (nullable) where sinks are called; NULL for the thread default
  * @address: the server: "tcp:HOST:PORT" or "unix:PATH"
- * Returns: (transfer full) (nullable) the client, or NULL with @error set (a transport
- *   error from the connect, or WBEM_E_TRANSPORT_FAILURE).
+ * @options: (nullable) NULL for the defaults
+ * Connects and authenticates (DEFAULT negotiated with the server, never NONE), then starts
+ * the sink host. Returns: (transfer full) (nullable) the client, or NULL with @error:
+ *   E_ACCESSDENIED when authentication failed (the message gives the mechanism's reason),
+ *   G_IO_ERROR_INVALID_ARGUMENT for a bad blanket or address, or a transport error (the sink
+ *   host's address in use among them).
+ */
+WsimClient *wsim_client_new (GMainContext *context, const char *address,
+                             const WsimClientOptions *options, GError **error);
+
+/**
+ * wsim_client_connect:
+ * wsim_client_new() with the default options.
  */
 WsimClient *wsim_client_connect (GMainContext *context, const char *address, GError **error);
 
 /**
  * wsim_client_connect_full:
- * @blanket: (nullable) how to authenticate; NULL for the process default
- *   (wsim_security_initialize())
- * Like wsim_client_connect(), authenticating at @blanket's level (DEFAULT: negotiated with
- * the server, never NONE). Returns: (transfer full) (nullable) the client, or NULL with
- *   @error: E_ACCESSDENIED when authentication failed (the message gives the mechanism's
- *   reason), G_IO_ERROR_INVALID_ARGUMENT for a bad blanket, or a transport error.
+ * wsim_client_new() with @blanket (nullable: the process default) and the other options'
+ * defaults.
  */
 WsimClient *wsim_client_connect_full (GMainContext *context, const char *address,
                                       const WsimBlanket *blanket, GError **error);
@@ -68,6 +121,17 @@ WsimServices *wsim_client_open_namespace (WsimClient *client, const char *ns, GE
 
 /** Returns: (transfer none) the client's sink host (for leak reports). */
 WsimSinkHost *wsim_client_get_sink_host (WsimClient *client);
+
+/** Returns: (transfer none) the endpoint the client's requests name for its sink host
+ *  ("tcp:10.0.0.2:40123"): where the server calls it back. */
+const char *wsim_client_get_callback_endpoint (WsimClient *client);
+
+/** Returns: (transfer none) what the client decided on its own: the calls it ended itself
+ *  (WSIM_TRACE_CLIENT_FINAL, with the status and why). */
+WsimTrace *wsim_client_get_trace (WsimClient *client);
+
+/** Returns: the calls the client watches (open, or ended and not yet forgotten). */
+guint wsim_client_get_n_watched_calls (WsimClient *client);
 
 /**
  * wsim_services_set_blanket:

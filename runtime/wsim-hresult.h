@@ -43,6 +43,8 @@ G_BEGIN_DECLS
   X (WBEM_E_ENCRYPTED_CONNECTION_REQUIRED, 0x80041087u, "encrypted connection required")    \
   X (E_ACCESSDENIED,                       0x80070005u, "general access denied")           \
   X (MK_E_SYNTAX,                          0x800401E4u, "invalid moniker syntax")          \
+  X (RPC_E_DISCONNECTED,                   0x80010108u, "the object invoked has disconnected from its clients") \
+  X (RPC_S_SERVER_UNAVAILABLE,             0x800706BAu, "the RPC server is unavailable")   \
   X (RPC_E_TOO_LATE,                       0x80010119u, "security must be initialized before any interfaces are marshalled or unmarshalled")
 
 /**

@@ -45,6 +45,8 @@ typedef struct {
   WsimRpcClient *rpc;        /* (owned) */
   ConnState      state;
   char          *error;      /* (owned) (nullable) why it failed */
+  WsimHResult    error_hr;   /* E_ACCESSDENIED, or the transport's failure when the host was
+                              * not reached */
   GPtrArray     *waiters;    /* (owned) Ladder* (owned refs) waiting for the outcome */
 } Conn;
 
@@ -61,6 +63,7 @@ struct _Ladder {
   guint           n_levels;
   guint           rung;       /* index into levels of the attempt running */
   char           *last_why;   /* (owned) (nullable) the last refusal's detail */
+  gboolean        denied;     /* a rung was refused, not merely unreachable */
   WsimLadderDone  done;
   gpointer        data;
   GDestroyNotify  destroy;
@@ -102,21 +105,17 @@ wsim_server_set_callback_identity (WsimServer *server, const char *user, const c
   server->callback_keytab = g_strdup (keytab);
 }
 
-/* Is @endpoint on this machine? Unix sockets, 127.0.0.1 and ::1 are; every other address,
- * the rest of 127.0.0.0/8 included, counts as another host (which is how the tests model a
- * remote client on one machine). */
+/* Is the sink host on this machine, and the caller too? Windows' shortcut is for a local
+ * client; both ends are judged from what the server really sees (wsim_address_is_this_host():
+ * a Unix socket, or an address of this host), so a request from another host that names a
+ * sink here, or the other way round, gets the whole ladder. */
 gboolean
-wsim_server_endpoint_is_local (const char *endpoint)
+wsim_server_callback_is_local (const char *endpoint, GSocketAddress *caller)
 {
   g_autoptr(GSocketAddress) addr = wsim_address_parse (endpoint, NULL);
-  g_autofree char *ip = NULL;
 
-  if (addr == NULL)
-    return FALSE;
-  if (!G_IS_INET_SOCKET_ADDRESS (addr))
-    return TRUE;
-  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
-  return g_str_equal (ip, "127.0.0.1") || g_str_equal (ip, "::1");
+  return addr != NULL && caller != NULL && wsim_address_is_this_host (addr)
+         && wsim_address_is_this_host (caller);
 }
 
 /* The rungs for a call, highest first. CALL is left out: on TCP it is PKT. */
@@ -135,8 +134,7 @@ ladder_levels (WsimServer *server, const WsimLadderSpec *spec, guint32 *levels)
       levels[0] = RPC_C_AUTHN_LEVEL_PKT_PRIVACY;
       return 1;
     }
-  if (p->local_none && g_strcmp0 (spec->mech, "kerberos") != 0
-      && wsim_server_endpoint_is_local (spec->endpoint))
+  if (p->local_none && g_strcmp0 (spec->mech, "kerberos") != 0 && spec->local)
     {
       levels[0] = RPC_C_AUTHN_LEVEL_NONE;
       return 1;
@@ -177,8 +175,23 @@ conn_drop (gpointer data)
   Conn *c = data;
 
   c->server = NULL;
+  wsim_rpc_client_set_closed_func (c->rpc, NULL, NULL, NULL);
   wsim_rpc_client_close (c->rpc);
   conn_unref (c);
+}
+
+/* The sink host ended the connection (its process died, or the link to it was reset): every
+ * call that calls back on it ends now, with its provider stopped, instead of when it next
+ * has something to send. Called only while @data, the Conn, is in the server's table. */
+static void
+on_conn_closed (WsimRpcClient *client, const GError *error, gpointer data)
+{
+  Conn *c = data;
+  WsimServer *server = c->server;
+  g_autofree char *why = g_strdup_printf ("the sink host's connection closed: %s", error->message);
+
+  g_hash_table_remove (server->callbacks, c->key);   /* the next call connects afresh */
+  wsim_server_sink_lost (server, client, why);
 }
 
 static Ladder *
@@ -227,26 +240,31 @@ ladder_attempt_traced (Ladder *l, guint32 level, WsimHResult hr, const char *det
                        "%s", detail);
   if (hr != WBEM_S_NO_ERROR)
     {
+      l->denied |= hr != WBEM_E_TRANSPORT_FAILURE && hr != WBEM_E_TIMED_OUT;
       g_free (l->last_why);
       l->last_why = g_strdup_printf ("%s: %s", wsim_authn_level_word ((WsimAuthnLevel) level), detail);
     }
 }
 
 static void
-ladder_finish (Ladder *l, WsimRpcClient *client, const char *why)
+ladder_finish (Ladder *l, WsimRpcClient *client, WsimHResult hr, const char *why)
 {
   if (l->finished)
     return;
   l->finished = TRUE;
-  l->done (client, client != NULL ? l->levels[l->rung] : RPC_C_AUTHN_LEVEL_NONE, why, l->data);
+  l->done (client, client != NULL ? l->levels[l->rung] : RPC_C_AUTHN_LEVEL_NONE, hr, why, l->data);
 }
 
-/* This rung failed: trace it and try the next one. */
+/* This rung failed: trace it and try the next one. A sink host that could not be reached at
+ * all (refused, unreachable, silent) is not reached at a lower level either: the ladder
+ * stops there, instead of waiting out every rung's timeout behind a firewall. */
 static void
 ladder_refused (Ladder *l, WsimHResult hr, const char *detail)
 {
   ladder_attempt_traced (l, l->levels[l->rung], hr, detail);
   l->rung++;
+  if (hr == WBEM_E_TRANSPORT_FAILURE || hr == WBEM_E_TIMED_OUT)
+    l->rung = l->n_levels;
   ladder_try (l);
 }
 
@@ -276,7 +294,7 @@ on_query_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   else
     {
       ladder_attempt_traced (l, l->levels[l->rung], WBEM_S_NO_ERROR, "accepted");
-      ladder_finish (l, client, NULL);
+      ladder_finish (l, client, WBEM_S_NO_ERROR, NULL);
     }
   ladder_unref (l);
 }
@@ -313,6 +331,7 @@ on_conn_ready (WsimAuth *auth, const GError *error, gpointer data)
     {
       c->state = CONN_FAILED;
       c->error = g_strdup (error->message);
+      c->error_hr = error->domain == G_IO_ERROR ? wsim_hresult_from_error (error) : E_ACCESSDENIED;
       /* The next call tries afresh. */
       if (c->server != NULL && g_hash_table_lookup (c->server->callbacks, c->key) == c)
         g_hash_table_remove (c->server->callbacks, c->key);
@@ -329,7 +348,7 @@ on_conn_ready (WsimAuth *auth, const GError *error, gpointer data)
         {
           g_autofree char *why = g_strdup_printf ("no security context: %s", c->error);
 
-          ladder_refused (l, E_ACCESSDENIED, why);
+          ladder_refused (l, c->error_hr, why);
         }
     }
   conn_unref (c);
@@ -373,6 +392,7 @@ conn_get (Ladder *l, guint32 level, GError **error)
     }
   /* A sink host that never answers times each leg and each callback out. */
   wsim_rpc_client_set_default_timeout (c->rpc, server->limits.callback_timeout_ms);
+  wsim_rpc_client_set_closed_func (c->rpc, on_conn_closed, c, NULL);
   g_hash_table_insert (server->callbacks, g_strdup (key), c);
   if (g_strcmp0 (mech_name, "kerberos") == 0)
     {
@@ -401,7 +421,7 @@ ladder_try (Ladder *l)
 
       if (l->server->shutting_down)
         {
-          ladder_finish (l, NULL, "the server is shutting down");
+          ladder_finish (l, NULL, WBEM_E_SHUTTING_DOWN, "the server is shutting down");
           return;
         }
       if (l->rung >= l->n_levels)
@@ -409,7 +429,8 @@ ladder_try (Ladder *l)
           g_autofree char *why = g_strdup_printf ("no callback level was taken (the last, %s)",
                                                   l->last_why != NULL ? l->last_why : "none tried");
 
-          ladder_finish (l, NULL, why);
+          /* Refused somewhere: access denied; only unreachable: the transport's failure. */
+          ladder_finish (l, NULL, l->denied ? WBEM_E_ACCESS_DENIED : WBEM_E_TRANSPORT_FAILURE, why);
           return;
         }
       level = l->levels[l->rung];
@@ -427,7 +448,7 @@ ladder_try (Ladder *l)
           g_autofree char *why = g_strdup_printf ("sink host %s unreachable: %s", l->endpoint, error->message);
 
           ladder_attempt_traced (l, level, WBEM_E_TRANSPORT_FAILURE, why);
-          l->rung++;
+          l->rung = l->n_levels;
           continue;
         }
       if (c->state == CONN_ESTABLISHING)

@@ -26,9 +26,9 @@ struct _WsimServer {
   WsimCallbackPolicy callback_policy;
   char             *callback_user;  /* (owned) (nullable) */
   char             *callback_keytab; /* (owned) (nullable) */
-  GHashTable       *refused;        /* "endpoint#sink_id#call_id" -> (owned) char* why: calls
-                                     * ended because no callback level was taken */
-  GQueue            refused_order;  /* their keys (unowned), oldest first, to bound the table */
+  GHashTable       *ended;          /* "endpoint#sink_id#call_id" -> (owned) EndedCall*: calls
+                                     * that ended without their final reaching the sink */
+  GQueue            ended_order;    /* their keys (unowned), oldest first, to bound the table */
   guint64           next_seq;
   gboolean          shutting_down;
   WsimServerSecurity security;
@@ -67,6 +67,7 @@ void wsim_server_handle_negotiate (WsimRpcRequest *req, void *args, gpointer dat
  * @what: a line for the trace
  * @caller: who made the request (for the trace, and whom the callbacks go to)
  * @acceptor: (nullable) whom the caller authenticated to (the server's callback identity)
+ * @local: the sink host and the caller are on this machine (decided when the request came)
  */
 typedef struct {
   guint64               call_id;
@@ -80,6 +81,7 @@ typedef struct {
   const char           *what;
   const WsimTraceAuth  *caller;
   const char           *acceptor;
+  gboolean              local;
 } WsimCallSpec;
 
 /**
@@ -108,6 +110,7 @@ void wsim_server_callbacks_init (WsimServer *server);
  * @mech: (nullable) the call's mechanism ("kerberos", "ntlm"); NULL for an unauthenticated call
  * @principal: (nullable) the caller (the callback's target)
  * @acceptor: (nullable) whom the caller authenticated to (the Kerberos callback identity)
+ * @local: the sink host and the caller are on this machine (wsim_server_callback_is_local())
  */
 typedef struct {
   const char *endpoint;
@@ -117,15 +120,19 @@ typedef struct {
   const char *mech;
   const char *principal;
   const char *acceptor;
+  gboolean    local;
 } WsimLadderSpec;
 
 /**
  * WsimLadderDone:
  * @client: (transfer none) (nullable) the sink host's connection at the level taken, or NULL
  *   when every rung was refused (or the server is shutting down)
+ * @hr: with no client, the call's status: WBEM_E_ACCESS_DENIED when a rung was refused,
+ *   WBEM_E_TRANSPORT_FAILURE when no rung reached the sink host, WBEM_E_SHUTTING_DOWN
  * @why: (nullable) why there is no client
  */
-typedef void (*WsimLadderDone) (WsimRpcClient *client, guint32 level, const char *why, gpointer data);
+typedef void (*WsimLadderDone) (WsimRpcClient *client, guint32 level, WsimHResult hr,
+                                const char *why, gpointer data);
 
 /**
  * wsim_server_run_ladder:
@@ -136,11 +143,29 @@ typedef void (*WsimLadderDone) (WsimRpcClient *client, guint32 level, const char
 void wsim_server_run_ladder (WsimServer *server, const WsimLadderSpec *spec, WsimLadderDone done,
                              gpointer data, GDestroyNotify destroy);
 
-/** Returns: TRUE for an endpoint on this machine: Unix sockets, 127.0.0.1, ::1. */
-gboolean wsim_server_endpoint_is_local (const char *endpoint);
+/** Returns: TRUE when sink host @endpoint and the @caller's address (nullable) are both on
+ *  this machine (Windows' "within the local system"). */
+gboolean wsim_server_callback_is_local (const char *endpoint, GSocketAddress *caller);
 
-/** Remembers that @call ended because no callback level was taken (for QUERY_CALL). */
-void wsim_server_remember_refused (WsimServer *server, WsimCall *call, const char *why);
+/**
+ * wsim_server_remember_ended:
+ * Remembers that @call ended without its final SetStatus reaching the sink: @state
+ * WSIM_CALL_REFUSED (no callback level was taken) or WSIM_CALL_ENDED (a callback failed, or
+ * the final went unacknowledged), with the status its client should give the sink, for
+ * QUERY_CALLS. The oldest records go first (a bounded table).
+ */
+void wsim_server_remember_ended (WsimServer *server, WsimCall *call, guint32 state,
+                                 WsimHResult hr, const char *why);
+
+/**
+ * wsim_server_sink_lost:
+ * The callback connection @cb closed: every open call calling back on it is torn down (its
+ * provider stopped, the end remembered for QUERY_CALLS), with @why.
+ */
+void wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why);
+
+/** wsim_call_sink_lost: tears @call down if its callbacks travel on @cb. */
+void wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why);
 
 /** Drops @call from the server's tables (the call is over). */
 void wsim_server_forget_call (WsimServer *server, WsimCall *call);
@@ -153,9 +178,4 @@ const char *wsim_call_get_sink_key (WsimCall *call);
 const char *wsim_call_get_ns (WsimCall *call);
 guint64   wsim_call_get_call_id (WsimCall *call);
 
-/**
- * wsim_call_wait_ladder:
- * Answers @req (a QUERY_CALL for @call) once the call's ladder has settled; at once if it
- * has. Takes a reference on @req.
- */
-void wsim_call_wait_ladder (WsimCall *call, WsimRpcRequest *req);
+

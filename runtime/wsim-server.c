@@ -19,28 +19,89 @@
 
 /* ---- the table of async calls --------------------------------------------------- */
 
-#define REFUSED_KEEP 4096   /* how many refused calls QUERY_CALL can still answer for */
+#define ENDED_KEEP 4096   /* how many ended calls QUERY_CALLS can still answer for */
+
+/* A call that ended without its final SetStatus reaching the sink: what its client is owed. */
+typedef struct {
+  guint32     state;   /* WSIM_CALL_REFUSED or WSIM_CALL_ENDED */
+  WsimHResult hr;
+  char       *why;     /* (owned) */
+} EndedCall;
+
+static void
+ended_call_free (gpointer p)
+{
+  EndedCall *e = p;
+
+  g_free (e->why);
+  g_free (e);
+}
 
 static char *
-refused_key (const char *sink_key, guint64 call_id)
+ended_key (const char *sink_key, guint64 call_id)
 {
   return g_strdup_printf ("%s#%" G_GUINT64_FORMAT, sink_key, call_id);
 }
 
 void
-wsim_server_remember_refused (WsimServer *server, WsimCall *call, const char *why)
+wsim_server_remember_ended (WsimServer *server, WsimCall *call, guint32 state, WsimHResult hr,
+                            const char *why)
 {
-  char *key = refused_key (wsim_call_get_sink_key (call), wsim_call_get_call_id (call));
+  char *key = ended_key (wsim_call_get_sink_key (call), wsim_call_get_call_id (call));
+  EndedCall *e;
 
-  if (g_hash_table_contains (server->refused, key))
+  if (g_hash_table_contains (server->ended, key))
     {
       g_free (key);
       return;
     }
-  g_hash_table_insert (server->refused, key, g_strdup (why));
-  g_queue_push_tail (&server->refused_order, key);
-  if (server->refused_order.length > REFUSED_KEEP)
-    g_hash_table_remove (server->refused, g_queue_pop_head (&server->refused_order));
+  e = g_new0 (EndedCall, 1);
+  e->state = state;
+  e->hr = hr;
+  e->why = g_strdup (why);
+  g_hash_table_insert (server->ended, key, e);
+  g_queue_push_tail (&server->ended_order, key);
+  if (server->ended_order.length > ENDED_KEEP)
+    g_hash_table_remove (server->ended, g_queue_pop_head (&server->ended_order));
+}
+
+/* How call @call_id of the sink @sink names stands, in @res (its message points into the
+ * server's tables): open (its ladder may still run), ended without reaching the sink, or
+ * unknown. */
+static void
+call_state (WsimServer *server, const wsim_sink_locator *sink, guint64 call_id,
+            wsim_query_call_res *res)
+{
+  g_autofree char *sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, sink->endpoint, sink->sink_id);
+  g_autofree char *key = NULL;
+  GPtrArray *same = g_hash_table_lookup (server->sinks, sink_key);
+  EndedCall *e;
+
+  *res = (wsim_query_call_res) { .hresult = WBEM_S_NO_ERROR, .state = WSIM_CALL_OPEN, .message = (char *) "" };
+  for (guint i = 0; same != NULL && i < same->len; i++)
+    if (wsim_call_get_call_id (same->pdata[i]) == call_id)
+      return;
+  key = ended_key (sink_key, call_id);
+  e = g_hash_table_lookup (server->ended, key);
+  if (e != NULL)
+    *res = (wsim_query_call_res) { .hresult = e->hr, .state = e->state, .message = e->why };
+  else
+    *res = (wsim_query_call_res) { .hresult = WBEM_E_NOT_FOUND, .state = WSIM_CALL_UNKNOWN, .message = (char *) "" };
+}
+
+void
+wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why)
+{
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_call_unref);
+  GHashTableIter iter;
+  WsimCall *call;
+
+  /* Ending a call changes the table: work on a copy. */
+  g_hash_table_iter_init (&iter, server->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &call))
+    g_ptr_array_add (calls, wsim_call_ref (call));
+  for (guint i = 0; i < calls->len; i++)
+    wsim_call_sink_lost (calls->pdata[i], cb, why);
 }
 
 void
@@ -180,6 +241,7 @@ accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass 
     .call_id = call_id, .ns = ns, .classes = classes, .flags = flags,
     .endpoint = sink->endpoint, .sink_id = sink->sink_id, .query = query, .path = path,
     .what = what, .acceptor = wsim_rpc_request_get_identity (req)->acceptor,
+    .local = wsim_server_callback_is_local (sink->endpoint, wsim_rpc_request_get_peer_address (req)),
   };
 
   wsim_server_request_auth (req, &caller);
@@ -381,43 +443,27 @@ h_cancel_async_call (WsimRpcRequest *req, void *args, gpointer data)
     wsim_call_cancel (calls->pdata[i]);
 }
 
-/* QUERY_CALL: a client whose sink stub refused a last rung asks how its call ended. Only
- * calls made with the sink the request names are looked at. */
+/* QUERY_CALLS: how each of a client's calls stands, now. */
 static void
-h_query_call (WsimRpcRequest *req, void *args, gpointer data)
+h_query_calls (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
-  const wsim_query_call_args *a = args;
+  const wsim_query_calls_args *a = args;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sink_key = NULL;
-  g_autofree char *key = NULL;
-  wsim_query_call_res res = { .hresult = WBEM_E_NOT_FOUND, .state = WSIM_CALL_OPEN, .message = (char *) "" };
-  GPtrArray *same;
-  const char *why;
+  g_autofree wsim_query_call_res *states = NULL;
+  wsim_query_calls_res res = { .hresult = WBEM_S_NO_ERROR };
 
-  if (!wsim_server_check_caller (server, req, a->call_id, "QueryCall", &error))
+  if (!wsim_server_check_caller (server, req, 0, "QueryCalls", &error))
+    res.hresult = wsim_hresult_from_error (error);
+  else
     {
-      res.hresult = wsim_hresult_from_error (error);
-      wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
-      return;
+      states = g_new0 (wsim_query_call_res, MAX (a->calls.calls_len, 1));
+      for (guint i = 0; i < a->calls.calls_len; i++)
+        call_state (server, &a->calls.calls_val[i].sink, a->calls.calls_val[i].call_id, &states[i]);
+      res.calls.calls_len = a->calls.calls_len;
+      res.calls.calls_val = states;
     }
-  sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, a->sink.endpoint, a->sink.sink_id);
-  same = g_hash_table_lookup (server->sinks, sink_key);
-  for (guint i = 0; same != NULL && i < same->len; i++)
-    if (wsim_call_get_call_id (same->pdata[i]) == a->call_id)
-      {
-        wsim_call_wait_ladder (same->pdata[i], req);
-        return;
-      }
-  key = refused_key (sink_key, a->call_id);
-  why = g_hash_table_lookup (server->refused, key);
-  if (why != NULL)
-    {
-      res.hresult = WBEM_E_ACCESS_DENIED;
-      res.state = WSIM_CALL_REFUSED;
-      res.message = (char *) why;
-    }
-  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_call_res, &res);
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_query_calls_res, &res);
 }
 
 static const WsimRpcProcedure service_procs[] = {
@@ -434,8 +480,8 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_exec_query_async_args), h_exec_query_async },
   { WSIM_NEGOTIATE_SECURITY, "NegotiateSecurity", WSIM_XDRPROC (xdr_void), 0,
     wsim_server_handle_negotiate },
-  { WSIM_QUERY_CALL, "QueryCall", (xdrproc_t) xdr_wsim_query_call_args,
-    sizeof (wsim_query_call_args), h_query_call },
+  { WSIM_QUERY_CALLS, "QueryCalls", (xdrproc_t) xdr_wsim_query_calls_args,
+    sizeof (wsim_query_calls_args), h_query_calls },
 };
 
 static const WsimRpcProgram service_program = {
@@ -469,8 +515,8 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
                                          (GDestroyNotify) wsim_call_unref);
   server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
-  server->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_queue_init (&server->refused_order);
+  server->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ended_call_free);
+  g_queue_init (&server->ended_order);
   wsim_server_callbacks_init (server);
   server->rpc = wsim_rpc_server_new (server->context);
   wsim_rpc_server_add_program (server->rpc, &service_program, server);
@@ -537,8 +583,8 @@ wsim_server_unref (WsimServer *server)
   wsim_server_shutdown (server);
   wsim_rpc_server_unref (server->rpc);
   g_hash_table_unref (server->callbacks);
-  g_queue_clear (&server->refused_order);
-  g_hash_table_unref (server->refused);
+  g_queue_clear (&server->ended_order);
+  g_hash_table_unref (server->ended);
   g_free (server->callback_user);
   g_free (server->callback_keytab);
   g_hash_table_unref (server->calls);

@@ -92,9 +92,9 @@ gboolean wsim_server_set_security (WsimServer *server, const WsimServerSecurity 
  * WsimCallbackPolicy: the fallback ladder a call's callbacks go down (docs/security.md).
  * @start: the level the first callback is tried at (PKT_PRIVACY, as WMI)
  * @floor: the lowest level tried (NONE, as WMI); a hardened server raises it
- * @local_none: Windows' rule: a sink host on this machine (wsim_server_endpoint_is_local:
- *   Unix sockets, 127.0.0.1, ::1) is called at NONE at once unless the call came by
- *   Kerberos (TRUE)
+ * @local_none: Windows' rule: a sink host on this machine, for a caller on this machine
+ *   (a Unix socket, or an address of one of this host's interfaces or loopback, as the
+ *   server sees them), is called at NONE at once unless the call came by Kerberos (TRUE)
  *
  * A namespace that requires encryption is always called back at PKT_PRIVACY, whatever the
  * policy; when its sink host refuses that, the call ends.

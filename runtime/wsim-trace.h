@@ -37,6 +37,10 @@ typedef enum {
   /* The stub's client ended a call on its own side (every callback level was refused, as
    * the server confirmed): the sink's final SetStatus; hr: the status. */
   WSIM_TRACE_STUB_FINAL,
+  /* The client ended a call on its own side, because the server said the call had ended
+   * without the sink hearing it, or could no longer be asked (its connection lost, no answer
+   * in time): the sink's final SetStatus; hr: the status; detail: why. */
+  WSIM_TRACE_CLIENT_FINAL,
 } WsimTraceKind;
 
 /**

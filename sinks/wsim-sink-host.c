@@ -15,6 +15,9 @@ typedef struct {
   char      *principal;      /* (owned) (nullable) */
   char      *mech;           /* (owned) (nullable) */
   guint64    remote_sink_id; /* a forward's: the sink id at the next host */
+  gint64     last_activity;  /* monotonic µs of the last callback taken for it; 0: none yet */
+  WsimSinkHostAttentionFunc attention;  /* (nullable) who wants to hear of trouble */
+  gpointer   attention_data;
 } HostCall;
 
 typedef struct {
@@ -77,6 +80,14 @@ host_drop_if_idle (WsimSinkHost *host, Export *e)
     return;
   g_hash_table_remove (host->by_sink, e->sink);
   g_hash_table_remove (host->by_id, &e->id);   /* frees e, drops the sink */
+}
+
+static HostCall *
+host_find_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id)
+{
+  Export *e = g_hash_table_lookup (host->by_id, &sink_id);
+
+  return e != NULL ? g_hash_table_lookup (e->calls, &call_id) : NULL;
 }
 
 /* Does @principal name the account @expected names? Case does not matter; a Kerberos
@@ -174,6 +185,8 @@ host_admit (WsimSinkHost *host, WsimRpcRequest *req, guint64 sink_id, guint64 ca
 
   if (why != ADMIT_TAKEN)
     host->n_refused++;
+  else
+    c->last_activity = g_get_monotonic_time ();
   if (host->event_func != NULL)
     {
       g_autofree char *detail = admit_detail (host, why, id, c, what, sink_id, call_id);
@@ -451,6 +464,19 @@ wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **err
   return host;
 }
 
+gboolean
+wsim_sink_host_add_listener (WsimSinkHost *host, GSocketAddress *address, char **endpoint,
+                             GError **error)
+{
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  if (!wsim_rpc_server_listen (host->rpc, address, &bound, error))
+    return FALSE;
+  if (endpoint != NULL)
+    *endpoint = wsim_address_to_string (bound);
+  return TRUE;
+}
+
 WsimSinkHost *
 wsim_sink_host_ref (WsimSinkHost *host)
 {
@@ -477,6 +503,12 @@ const char *
 wsim_sink_host_get_endpoint (WsimSinkHost *host)
 {
   return host->endpoint;
+}
+
+GMainContext *
+wsim_sink_host_get_context (WsimSinkHost *host)
+{
+  return host->context;
 }
 
 static Export *
@@ -621,9 +653,49 @@ wsim_sink_host_lookup (WsimSinkHost *host, WsimSink *sink, guint64 *sink_id)
 gboolean
 wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id)
 {
-  Export *e = g_hash_table_lookup (host->by_id, &sink_id);
+  return host_find_call (host, sink_id, call_id) != NULL;
+}
 
-  return e != NULL && g_hash_table_contains (e->calls, &call_id);
+gboolean
+wsim_sink_host_get_call_activity (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                  gint64 *last_activity)
+{
+  HostCall *c = host_find_call (host, sink_id, call_id);
+
+  if (c != NULL)
+    *last_activity = c->last_activity;
+  return c != NULL;
+}
+
+void
+wsim_sink_host_set_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                   WsimSinkHostAttentionFunc func, gpointer user_data)
+{
+  HostCall *c = host_find_call (host, sink_id, call_id);
+
+  if (c != NULL)
+    {
+      c->attention = func;
+      c->attention_data = user_data;
+    }
+}
+
+void
+wsim_sink_host_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id)
+{
+  HostCall *c = host_find_call (host, sink_id, call_id);
+
+  if (c != NULL && c->attention != NULL)
+    c->attention (host, sink_id, call_id, c->attention_data);
+}
+
+void
+wsim_sink_host_touch_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id)
+{
+  HostCall *c = host_find_call (host, sink_id, call_id);
+
+  if (c != NULL)
+    c->last_activity = g_get_monotonic_time ();
 }
 
 guint

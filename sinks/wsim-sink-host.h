@@ -40,8 +40,21 @@ WsimSinkHost *wsim_sink_host_new (GMainContext *context, GSocketAddress *address
 WsimSinkHost *wsim_sink_host_ref (WsimSinkHost *host);
 void          wsim_sink_host_unref (WsimSinkHost *host);
 
-/** Returns: (transfer none) the endpoint string the server calls back ("tcp:127.0.0.1:PORT"). */
+/** Returns: (transfer none) the endpoint string the server calls back ("tcp:127.0.0.1:PORT"):
+ *  the address the host was created listening on, as bound. */
 const char *wsim_sink_host_get_endpoint (WsimSinkHost *host);
+
+/** Returns: (transfer none) the context the host serves on (where its sinks run). */
+GMainContext *wsim_sink_host_get_context (WsimSinkHost *host);
+
+/**
+ * wsim_sink_host_add_listener:
+ * Listens on @address too (a helper that serves stubs for clients reaching servers through
+ * different local addresses). Returns: FALSE with @error; else TRUE with *@endpoint
+ *   (optional, transfer full) the bound address as an endpoint string.
+ */
+gboolean wsim_sink_host_add_listener (WsimSinkHost *host, GSocketAddress *address, char **endpoint,
+                                      GError **error);
 
 /**
  * WsimSinkAccess: who may call a call's callbacks (the sink stub's access check).
@@ -164,6 +177,37 @@ gboolean wsim_sink_host_lookup (WsimSinkHost *host, WsimSink *sink, guint64 *sin
 
 /** Returns: TRUE if call @call_id of sink @sink_id is open (its final SetStatus has not come). */
 gboolean wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
+
+/**
+ * wsim_sink_host_get_call_activity:
+ * When the host last heard of call @call_id of sink @sink_id: the client's watch over its
+ * calls (no callback for too long makes it ask the server) reads it.
+ * Returns: FALSE if the call is not open; else TRUE with *@last_activity the monotonic time
+ *   (µs) of the last callback taken for it (or of wsim_sink_host_touch_call()), 0 for none.
+ */
+gboolean wsim_sink_host_get_call_activity (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                           gint64 *last_activity);
+
+/** WsimSinkHostAttentionFunc: something suggests call @call_id of sink @sink_id is in trouble. */
+typedef void (*WsimSinkHostAttentionFunc) (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                           gpointer user_data);
+
+/**
+ * wsim_sink_host_set_call_attention:
+ * Whom to tell (@func, NULL for nobody) when wsim_sink_host_call_attention() is called for an
+ * open call: the client's watch over its calls, which then asks the server at once. Forgotten
+ * with the call.
+ */
+void wsim_sink_host_set_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                        WsimSinkHostAttentionFunc func, gpointer user_data);
+
+/** wsim_sink_host_call_attention: tells whoever set_call_attention() named (a sink stub's
+ *  apartment, when its helper refused what the server said was its last callback level). */
+void wsim_sink_host_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
+
+/** wsim_sink_host_touch_call: records activity for an open call that was seen elsewhere (a
+ *  sink stub's helper took the server's QUERY, which it answers itself). */
+void wsim_sink_host_touch_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /** Returns: sinks the host still holds (each has a call whose final SetStatus has not come). */
 guint wsim_sink_host_get_n_sinks (WsimSinkHost *host);

@@ -37,33 +37,19 @@ struct _WsimUnsecApp {
   char          *registry;    /* (owned) (nullable) */
   WsimTrace     *trace;       /* (owned) */
   GHashTable    *stubs;       /* stub id (guint64*) -> Stub* (unowned: a stub removes itself) */
+  GHashTable    *listeners;   /* "tcp:IP:0" or "unix" -> (owned) the helper's endpoint there */
+  char          *public_dir;  /* (owned) (nullable) where the helper's Unix socket for servers is */
+  gboolean       fixed;       /* options->listen named the one endpoint to use */
 };
-
-/* A call made with a stub, for the report that may end it. */
-typedef struct {
-  guint64            local_sink_id;
-  WsimStubVerifyFunc verify;
-  gpointer           data;
-  GDestroyNotify     destroy;
-} StubCall;
 
 typedef struct {
   WsimUnsecApp *app;          /* (owned) */
   WsimSink     *sink;         /* (owned) your sink */
   guint64       id;           /* in the helper */
   gboolean      check;
-  GHashTable   *calls;        /* call id (guint64*) -> (owned) StubCall* */
+  GHashTable   *calls;        /* call id (guint64*) -> (owned) guint64*: its sink id in app->host */
+  const char   *endpoint;     /* (unowned) (nullable) where its last call named it (app->listeners) */
 } Stub;
-
-static void
-stub_call_free (gpointer p)
-{
-  StubCall *c = p;
-
-  if (c->destroy != NULL)
-    c->destroy (c->data);
-  g_free (c);
-}
 
 static guint64 *
 key64 (guint64 v)
@@ -87,32 +73,6 @@ control_call (WsimUnsecApp *app, guint32 proc, xdrproc_t xargs, const void *args
 /* ---- reports from the helper ---------------------------------------------------- */
 
 static void
-report_last_rung_refused (WsimUnsecApp *app, Stub *stub, guint64 call_id)
-{
-  StubCall *c = g_hash_table_lookup (stub->calls, &call_id);
-  g_autofree char *message = NULL;
-  WsimHResult hr = WBEM_S_NO_ERROR;
-
-  /* Nothing to do once your sink has its final SetStatus. */
-  if (c == NULL || c->verify == NULL || !wsim_sink_host_has_call (app->host, c->local_sink_id, call_id))
-    return;
-  /* Only the server, asked on the client's own connection, may end the call. */
-  if (!c->verify (call_id, &hr, &message, c->data))
-    return;
-  if (wsim_sink_host_end_call (app->host, c->local_sink_id, call_id, hr, message))
-    {
-      wsim_stub_ref_args args = { .stub_id = stub->id, .call_id = call_id };
-      wsim_unsecapp_res res = { 0 };
-
-      wsim_trace_add (app->trace, WSIM_TRACE_STUB_FINAL, call_id, hr, 0,
-                      "SetStatus(final) delivered by the client: %s", message);
-      control_call (app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
-                    (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
-    }
-  g_hash_table_remove (stub->calls, &call_id);
-}
-
-static void
 h_report (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimUnsecApp *app = data;
@@ -131,8 +91,19 @@ h_report (WsimRpcRequest *req, void *args, gpointer data)
                                                                  : WSIM_TRACE_STUB_REFUSED,
                        ev->call_id, ev->hresult, ev->n, &who, "%s", ev->detail);
   wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_void), NULL);
-  if (ev->kind == WSIM_STUB_REFUSED && ev->last_rung && stub != NULL)
-    report_last_rung_refused (app, stub, ev->call_id);
+  /* The helper answers the server's QUERY itself: that the server got through is news of
+   * the call for the client's watch, as a forwarded callback would be. */
+  if (stub != NULL)
+    {
+      guint64 *local = g_hash_table_lookup (stub->calls, &ev->call_id);
+
+      /* A refused last level means the server is about to give the call up: its client asks
+       * now rather than at its next look (a forged "last rung" only costs that question). */
+      if (local != NULL && ev->kind == WSIM_STUB_ACCEPTED)
+        wsim_sink_host_touch_call (app->host, *local, ev->call_id);
+      else if (local != NULL && ev->last_rung)
+        wsim_sink_host_call_attention (app->host, *local, ev->call_id);
+    }
 }
 
 static const WsimRpcProcedure report_procs[] = {
@@ -232,6 +203,19 @@ helper_wait_ready (WsimUnsecApp *app, GError **error)
   }
 }
 
+/* The key of the helper's listener for servers reached through local address @near. */
+static char *
+listener_key (GSocketAddress *near)
+{
+  g_autofree char *ip = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (near))
+    return g_strdup ("unix");
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (near)));
+  return g_socket_address_get_family (near) == G_SOCKET_FAMILY_IPV6
+           ? g_strdup_printf ("tcp:[%s]:0", ip) : g_strdup_printf ("tcp:%s:0", ip);
+}
+
 WsimUnsecApp *
 wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GError **error)
 {
@@ -251,6 +235,8 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   app->trace = wsim_trace_new ();
   app->registry = g_strdup (options->registry);
   app->stubs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  app->listeners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  app->fixed = options->listen != NULL;
   app->dir = g_dir_make_tmp ("wmisim-unsecapp-XXXXXX", error);   /* mode 0700 */
   if (app->dir == NULL)
     return NULL;
@@ -297,6 +283,12 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   app->endpoint = helper_wait_ready (app, error);
   if (app->endpoint == NULL)
     return NULL;
+  {
+    g_autoptr(GSocketAddress) first = wsim_address_parse (app->endpoint, NULL);
+
+    if (first != NULL)
+      g_hash_table_insert (app->listeners, listener_key (first), g_strdup (app->endpoint));
+  }
   {
     g_autofree char *p = g_build_filename (app->dir, "control", NULL);
 
@@ -357,6 +349,13 @@ wsim_unsecapp_unref (WsimUnsecApp *app)
       g_rmdir (app->dir);
     }
   g_hash_table_unref (app->stubs);
+  g_hash_table_unref (app->listeners);
+  if (app->public_dir != NULL)
+    {
+      remove_socket (app->public_dir, "stubs");
+      g_rmdir (app->public_dir);
+      g_free (app->public_dir);
+    }
   wsim_trace_unref (app->trace);
   g_free (app->dir);
   g_free (app->endpoint);
@@ -417,7 +416,7 @@ stub_new (WsimUnsecApp *app, WsimSink *sink, gboolean check, GError **error)
   stub->sink = wsim_sink_ref (sink);
   stub->id = res.stub_id;
   stub->check = check;
-  stub->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, stub_call_free);
+  stub->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_hash_table_insert (app->stubs, key64 (stub->id), stub);
   return wsim_sink_new (&stub_ops, stub, stub_free);
 }
@@ -466,51 +465,101 @@ wsim_sink_is_stub (WsimSink *sink)
   return sink != NULL && wsim_sink_get_ops (sink) == &stub_ops;
 }
 
+/* Where the helper serves the stubs for a server reached through @near (NULL: the first
+ * endpoint), asking it to listen there first if it does not yet. */
+static const char *
+app_endpoint_for (WsimUnsecApp *app, GSocketAddress *near, GError **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *address = NULL;
+  wsim_listen_args args = { 0 };
+  wsim_listen_res res = { 0 };
+  const char *endpoint;
+
+  if (near == NULL || app->fixed)
+    return app->endpoint;
+  key = listener_key (near);
+  endpoint = g_hash_table_lookup (app->listeners, key);
+  if (endpoint != NULL)
+    return endpoint;
+  if (G_IS_INET_SOCKET_ADDRESS (near))
+    address = g_strdup (key);
+  else
+    {
+      g_autofree char *path = NULL;
+
+      if (app->public_dir == NULL)
+        {
+          /* 0711: a server may reach the socket by its path, nobody may list the directory. */
+          app->public_dir = g_dir_make_tmp ("wmisim-stubs-XXXXXX", error);
+          if (app->public_dir == NULL || g_chmod (app->public_dir, 0711) != 0)
+            return NULL;
+        }
+      path = g_build_filename (app->public_dir, "stubs", NULL);
+      address = g_strconcat ("unix:", path, NULL);
+    }
+  args.address = address;
+  if (!control_call (app, WSIM_UNSECAPP_LISTEN, (xdrproc_t) xdr_wsim_listen_args, &args,
+                     (xdrproc_t) xdr_wsim_listen_res, &res, error))
+    return NULL;
+  if (WSIM_HRESULT_FAILED (res.hresult))
+    wsim_set_error_hresult (error, res.hresult, "the unsecured apartment cannot listen at %s: %s",
+                            address, res.message);
+  else
+    {
+      endpoint = g_strdup (res.endpoint);
+      g_hash_table_insert (app->listeners, g_steal_pointer (&key), (char *) endpoint);
+    }
+  xdr_free ((xdrproc_t) xdr_wsim_listen_res, (char *) &res);
+  return WSIM_HRESULT_FAILED (res.hresult) ? NULL : endpoint;
+}
+
 gboolean
 wsim_unsecapp_stub_begin_call (WsimSink *stub_sink, guint64 call_id, const char *principal,
-                               const char *mech, WsimStubVerifyFunc verify, gpointer data,
-                               GDestroyNotify destroy, const char **endpoint, guint64 *stub_id,
+                               const char *mech, GSocketAddress *near, WsimStubCall *out,
                                GError **error)
 {
   Stub *stub = wsim_sink_get_user_data (stub_sink);
   WsimUnsecApp *app = stub->app;
-  StubCall *c = g_new0 (StubCall, 1);
   wsim_stub_call_args args = {
     .stub_id = stub->id, .call_id = call_id,
     .expected_principal = (char *) (principal != NULL ? principal : ""),
     .expected_mech = (char *) (mech != NULL ? mech : ""),
   };
   wsim_unsecapp_res res = { 0 };
+  const char *endpoint = app_endpoint_for (app, near, error);
+  guint64 local;
 
+  if (endpoint == NULL)
+    return FALSE;
   /* Forget calls whose final SetStatus your sink has had (a stub may serve many calls). */
   {
     GHashTableIter iter;
-    gpointer key;
-    StubCall *old;
+    gpointer key, value;
 
     g_hash_table_iter_init (&iter, stub->calls);
-    while (g_hash_table_iter_next (&iter, &key, (gpointer *) &old))
-      if (!wsim_sink_host_has_call (app->host, old->local_sink_id, *(guint64 *) key))
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (!wsim_sink_host_has_call (app->host, *(guint64 *) value, *(guint64 *) key))
         g_hash_table_iter_remove (&iter);
   }
-  c->verify = verify;
-  c->data = data;
-  c->destroy = destroy;
   /* Your sink's side first, so nothing forwarded can arrive before it is expected. */
-  c->local_sink_id = args.local_sink_id = wsim_sink_host_begin_call (app->host, stub->sink, call_id);
-  g_hash_table_insert (stub->calls, key64 (call_id), c);
+  local = args.local_sink_id = wsim_sink_host_begin_call (app->host, stub->sink, call_id);
+  g_hash_table_insert (stub->calls, key64 (call_id), key64 (local));
   if (!control_call (app, WSIM_UNSECAPP_BEGIN_CALL, (xdrproc_t) xdr_wsim_stub_call_args, &args,
                      (xdrproc_t) xdr_wsim_unsecapp_res, &res, error)
       || WSIM_HRESULT_FAILED (res.hresult))
     {
       if (error != NULL && *error == NULL)
         wsim_set_error_hresult (error, res.hresult, "the sink stub refused the call");
-      wsim_sink_host_abandon_call (app->host, c->local_sink_id, call_id);
+      wsim_sink_host_abandon_call (app->host, local, call_id);
       g_hash_table_remove (stub->calls, &call_id);
       return FALSE;
     }
-  *endpoint = app->endpoint;
-  *stub_id = stub->id;
+  out->endpoint = endpoint;
+  out->stub_id = stub->id;
+  out->host = app->host;
+  out->local_sink_id = local;
+  stub->endpoint = endpoint;
   return TRUE;
 }
 
@@ -518,16 +567,40 @@ void
 wsim_unsecapp_stub_end_call (WsimSink *stub_sink, guint64 call_id)
 {
   Stub *stub = wsim_sink_get_user_data (stub_sink);
-  StubCall *c = g_hash_table_lookup (stub->calls, &call_id);
+  guint64 *local = g_hash_table_lookup (stub->calls, &call_id);
   wsim_stub_ref_args args = { .stub_id = stub->id, .call_id = call_id };
   wsim_unsecapp_res res = { 0 };
 
-  if (c == NULL)
+  if (local == NULL)
     return;
-  wsim_sink_host_abandon_call (stub->app->host, c->local_sink_id, call_id);
+  wsim_sink_host_abandon_call (stub->app->host, *local, call_id);
   g_hash_table_remove (stub->calls, &call_id);
   control_call (stub->app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
                 (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+}
+
+gboolean
+wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, guint64 local_sink_id,
+                                guint64 call_id, WsimHResult hr, const char *why)
+{
+  wsim_stub_ref_args args = { .stub_id = stub_id, .call_id = call_id };
+  wsim_unsecapp_res res = { 0 };
+
+  if (!wsim_sink_host_end_call (app->host, local_sink_id, call_id, hr, why))
+    return FALSE;
+  wsim_trace_add (app->trace, WSIM_TRACE_STUB_FINAL, call_id, hr, 0,
+                  "SetStatus(final) delivered by the client: %s", why);
+  /* The helper takes nothing more for it (it may be gone: then there is nothing to tell). */
+  if (app->control != NULL)
+    control_call (app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
+                  (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+  return TRUE;
+}
+
+WsimUnsecApp *
+wsim_unsecapp_stub_get_apartment (WsimSink *stub_sink)
+{
+  return ((Stub *) wsim_sink_get_user_data (stub_sink))->app;
 }
 
 void
@@ -535,7 +608,7 @@ wsim_unsecapp_stub_locate (WsimSink *stub_sink, const char **endpoint, guint64 *
 {
   Stub *stub = wsim_sink_get_user_data (stub_sink);
 
-  *endpoint = stub->app->endpoint;
+  *endpoint = stub->endpoint != NULL ? stub->endpoint : stub->app->endpoint;
   *stub_id = stub->id;
 }
 

@@ -13,10 +13,11 @@
  *
  * Every callback the stub takes or refuses is an event in the apartment's trace
  * (wsim_unsecapp_get_trace(): WSIM_TRACE_STUB_ACCEPTED / _REFUSED, with the caller's level
- * and principal). When the server's last rung is refused, the client asks the server on
- * its own connection how the call ended; only if the server confirms that no level was
- * taken does the sink get its final SetStatus(WBEM_E_ACCESS_DENIED), delivered here
- * (WSIM_TRACE_STUB_FINAL). A forged "last rung" therefore ends nothing.
+ * and principal). A call the server ended without reaching the stub (every level refused),
+ * or whose server went away, is ended by the stub's client, which watches its calls and
+ * asks the server on a connection of its own (wsim-client.h): only the server's answer, or
+ * its absence, ends a call, and the sink's final SetStatus is delivered here on the
+ * trusted local path (WSIM_TRACE_STUB_FINAL). A forged callback therefore ends nothing.
  *
  * Lifetime, as the seed describes: the stub owns your sink from the moment it is made (drop
  * your reference); pass the stub to the *Async call and to CancelAsyncCall (your sink
@@ -34,6 +35,7 @@
 #include <gio/gio.h>
 
 #include "wsim-authn-level.h"
+#include "wsim-sink-host.h"
 #include "wsim-sink.h"
 #include "wsim-trace.h"
 
@@ -50,9 +52,9 @@ typedef struct _WsimUnsecApp WsimUnsecApp;
 
 /**
  * WsimUnsecAppOptions:
- * @listen: (nullable) where the helper listens for the server: "tcp:HOST:PORT"; NULL for
- *   127.0.0.1 on a free port ("tcp:127.0.0.2:0" puts it on what the server treats as
- *   another host)
+ * @listen: (nullable) the one address where the helper listens for servers: "tcp:HOST:PORT"
+ *   ("tcp:0.0.0.0:0" for every interface); NULL: 127.0.0.1 on a free port first, then, for
+ *   each call, the local address through which the call's client reached its server
  * @max_level: the helper refuses callbacks above it (wsim_sink_host_set_max_level());
  *   0 (DEFAULT) for none
  * @registry: (nullable) the registry file (wsim-registry.h); NULL for the default
@@ -97,7 +99,9 @@ WsimTrace *wsim_unsecapp_get_trace (WsimUnsecApp *app);
 /** Returns: the helper's process id. */
 GPid wsim_unsecapp_get_pid (WsimUnsecApp *app);
 
-/** Returns: (transfer none) where the server calls the stubs ("tcp:127.0.0.1:PORT"). */
+/** Returns: (transfer none) the helper's first endpoint ("tcp:127.0.0.1:PORT", or
+ *  WsimUnsecAppOptions.listen's); a call through another local address names another
+ *  (wsim_unsecapp_stub_locate()). */
 const char *wsim_unsecapp_get_endpoint (WsimUnsecApp *app);
 
 /** Returns: the stubs alive now. */
@@ -113,34 +117,55 @@ char *wsim_unsecapp_leak_report (WsimUnsecApp *app);
 
 /* ---- for the client library (wsim-client.c) ------------------------------------- */
 
-/**
- * WsimStubVerifyFunc:
- * Asks the server, on the client's own connection, whether call @call_id ended because no
- * callback level was taken. Returns: TRUE with *@hr and *@message (transfer full) if so.
- */
-typedef gboolean (*WsimStubVerifyFunc) (guint64 call_id, WsimHResult *hr, char **message,
-                                        gpointer user_data);
-
 /** Returns: TRUE if @sink is a stub of an unsecured apartment. */
 gboolean wsim_sink_is_stub (WsimSink *sink);
+
+/** Returns: (transfer none) the apartment @stub belongs to. */
+WsimUnsecApp *wsim_unsecapp_stub_get_apartment (WsimSink *stub);
+
+/**
+ * WsimStubCall: where a call made with a stub is found.
+ * @endpoint: (transfer none) where the server calls the stub (for the request)
+ * @stub_id: the stub's id there (the request's sink id)
+ * @host: (transfer none) the apartment's sink host, where the stub's callbacks reach your sink
+ * @local_sink_id: your sink's id in @host
+ */
+typedef struct {
+  const char   *endpoint;
+  guint64       stub_id;
+  WsimSinkHost *host;
+  guint64       local_sink_id;
+} WsimStubCall;
 
 /**
  * wsim_unsecapp_stub_begin_call:
  * Before an *Async call with @stub: the stub takes callbacks for @call_id (checked against
- * @principal and @mech if it checks access). @verify (with @data, freed by @destroy when
- * the call is forgotten) is how the stub's client learns that the server gave up.
- * Returns: FALSE with @error if the helper is gone; else *@endpoint (transfer none) and
- *   *@stub_id name the stub for the request.
+ * @principal and @mech if it checks access), on the helper's listener for servers reached
+ * through @near (the client's local address of its connection to the server: the helper is
+ * asked to listen there if it does not yet; NULL for the first listener; an apartment made
+ * with WsimUnsecAppOptions.listen always uses that one).
+ * Returns: FALSE with @error if the helper is gone or cannot listen there; else TRUE with
+ *   @out filled.
  */
 gboolean wsim_unsecapp_stub_begin_call (WsimSink *stub, guint64 call_id, const char *principal,
-                                        const char *mech, WsimStubVerifyFunc verify,
-                                        gpointer data, GDestroyNotify destroy,
-                                        const char **endpoint, guint64 *stub_id, GError **error);
+                                        const char *mech, GSocketAddress *near, WsimStubCall *out,
+                                        GError **error);
 
 /** Forgets @call_id (its request was refused). */
 void wsim_unsecapp_stub_end_call (WsimSink *stub, guint64 call_id);
 
-/** Names @stub for CancelAsyncCall. */
+/**
+ * wsim_unsecapp_end_call_locally:
+ * Ends call @call_id (made with stub @stub_id, your sink @local_sink_id in the apartment's
+ * host) on the client's side: your sink gets its final SetStatus(@hr, @why) through the
+ * trusted local path, traced as WSIM_TRACE_STUB_FINAL, and the helper takes nothing more for
+ * it. For a call the client learnt the server ended without reaching the stub, or can no
+ * longer ask about. Returns: FALSE if the call was not open.
+ */
+gboolean wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, guint64 local_sink_id,
+                                         guint64 call_id, WsimHResult hr, const char *why);
+
+/** Names @stub for CancelAsyncCall: the endpoint its last call named, and its id. */
 void wsim_unsecapp_stub_locate (WsimSink *stub, const char **endpoint, guint64 *stub_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimUnsecApp, wsim_unsecapp_unref)

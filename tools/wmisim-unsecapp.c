@@ -4,8 +4,10 @@
  *   wmisim-unsecapp --dir DIR [--listen tcp:HOST:PORT] [--max-level LEVEL]
  * DIR is the client's private directory: the client serves its sinks at DIR/sink and the
  * report program at DIR/report; this helper serves its control program at DIR/control and
- * the stubs, for the server, on TCP (127.0.0.1 on a free port unless --listen says). When
- * ready it prints "READY <endpoint>" on stdout. It exits when its stdin closes (its client
+ * the stubs, for the server, on TCP (127.0.0.1 on a free port unless --listen says), and
+ * on every further address the client asks for (LISTEN: the local address through which it
+ * reached a server, so that the server can call the stubs back there). When ready it prints
+ * "READY <endpoint>" on stdout. It exits when its stdin closes (its client
  * went away) or on SIGTERM/SIGINT.
  *
  * Each stub is a forward of the sink host (wsim-sink-host.h): a callback that passes the
@@ -13,7 +15,9 @@
  * client's answer is the server's. Every decision is reported to the client.
  */
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixsocketaddress.h>
 #include <stdio.h>
 
 #include "wsim-address.h"
@@ -98,6 +102,33 @@ h_release_stub (WsimRpcRequest *req, void *args, gpointer data)
   reply_hr (req, WBEM_S_NO_ERROR);
 }
 
+static void
+h_listen (WsimRpcRequest *req, void *args, gpointer data)
+{
+  Helper *h = data;
+  wsim_listen_args *a = args;
+  wsim_listen_res res = { .hresult = WBEM_S_NO_ERROR, .endpoint = (char *) "", .message = (char *) "" };
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = NULL;
+
+  addr = wsim_address_parse (a->address, &error);
+  if (addr != NULL && wsim_sink_host_add_listener (h->host, addr, &endpoint, &error))
+    {
+      /* A Unix socket is reached by path: servers of any user may connect (the RPC-level
+       * check decides who is taken); the directory's name is the client's secret. */
+      if (G_IS_UNIX_SOCKET_ADDRESS (addr))
+        g_chmod (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (addr)), 0666);
+      res.endpoint = endpoint;
+    }
+  else
+    {
+      res.hresult = WBEM_E_INVALID_PARAMETER;
+      res.message = error->message;
+    }
+  wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_listen_res, &res);
+}
+
 static const WsimRpcProcedure control_procs[] = {
   { WSIM_UNSECAPP_CREATE_STUB, "CreateStub", (xdrproc_t) xdr_wsim_create_stub_args,
     sizeof (wsim_create_stub_args), h_create_stub },
@@ -107,6 +138,8 @@ static const WsimRpcProcedure control_procs[] = {
     sizeof (wsim_stub_ref_args), h_end_call },
   { WSIM_UNSECAPP_RELEASE_STUB, "ReleaseStub", (xdrproc_t) xdr_wsim_stub_ref_args,
     sizeof (wsim_stub_ref_args), h_release_stub },
+  { WSIM_UNSECAPP_LISTEN, "Listen", (xdrproc_t) xdr_wsim_listen_args,
+    sizeof (wsim_listen_args), h_listen },
 };
 
 static const WsimRpcProgram control_program = {

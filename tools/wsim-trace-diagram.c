@@ -479,7 +479,7 @@ fill_stub_refused (Step *s, const WsimTraceDiagramEvent *e, GString *label)
 }
 
 static void
-fill_stub_final (Step *s, const WsimTraceDiagramEvent *e, GString *label)
+fill_local_final (Step *s, const WsimTraceDiagramEvent *e, GString *label)
 {
   g_string_append (label, "SetStatus(final ");
   append_status (label, e);
@@ -528,7 +528,8 @@ static const StepKind step_kinds[] = {
   { "callback", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_callback, NULL },
   { "stub-accepted", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_stub_accepted, NULL },
   { "stub-refused", LANE_STUB, LANE_STUB, LOOK_REFUSED, fill_stub_refused, NULL },
-  { "stub-final", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_stub_final, NULL },
+  { "stub-final", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_local_final, NULL },
+  { "client-final", LANE_CLIENT, LANE_SINK, LOOK_PLAIN, fill_local_final, NULL },
   { "indicate", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_indicate, NULL },
   { "progress", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_progress, NULL },
   { "final", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_final, NULL },

@@ -5,8 +5,8 @@
  *
  * Each test has its own Kerberos realm (a KDC on loopback, stopped by pid), NTLM accounts
  * (WSIM\alice; the server calls NTLM clients back as the account they authenticated as),
- * registry file and harness. "Remote" is a stub listening on 127.0.0.2, which the server
- * treats as another host (wsim_server_endpoint_is_local()).
+ * registry file and harness. Everything here is on one machine; the remote cells run across
+ * real hosts in tests/hosts.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -109,10 +109,10 @@ open_as (const char *mech)
 }
 
 static WsimUnsecApp *
-apartment (const char *listen, WsimAuthnLevel max_level)
+apartment (WsimAuthnLevel max_level)
 {
   g_autoptr(GError) error = NULL;
-  WsimUnsecAppOptions o = { .listen = listen, .max_level = max_level, .registry = registry };
+  WsimUnsecAppOptions o = { .max_level = max_level, .registry = registry };
   WsimUnsecApp *app = wsim_unsecapp_new (wsim_harness_get_context (h), &o, &error);
 
   cr_assert_not_null (app, "apartment: %s", error ? error->message : "");
@@ -257,7 +257,7 @@ Test (callbacks, the_ladder_steps_down_and_keeps_the_level)
   guint accepted = 0;
 
   start (&big);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_PKT);
+  app = apartment (RPC_C_AUTHN_LEVEL_PKT);
   stub = stub_for (app, WBEM_FLAG_UNSECAPP_CHECK_ACCESS, &rec);
   s = open_as ("kerberos");
   call = enumerate (s, stub, rec);
@@ -293,7 +293,7 @@ Test (callbacks, encryption_never_goes_below_privacy_and_the_client_is_told)
   guint64 call;
 
   start (&enc);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY);
+  app = apartment (RPC_C_AUTHN_LEVEL_PKT_INTEGRITY);
   stub = stub_for (app, WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS, &rec);
   s = open_as ("kerberos");
   call = enumerate (s, stub, rec);
@@ -318,7 +318,7 @@ Test (callbacks, a_hardened_ladder_stops_at_its_floor)
   Setup hard = { .hardened_ladder = TRUE };
 
   start (&hard);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_PKT);
+  app = apartment (RPC_C_AUTHN_LEVEL_PKT);
   stub = stub_for (app, WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS, &rec);
   /* NTLM on this machine: no local rule here, and nothing below PKT_INTEGRITY. */
   s = open_as ("ntlm");
@@ -356,7 +356,7 @@ Test (callbacks, the_registry_value_decides_for_default_flags)
   guint64 call;
 
   start (NULL);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   s = open_as ("ntlm");   /* local NTLM: callbacks at NONE */
 
   /* No value: 0, Windows' default: not checked, and the trace says so. */
@@ -389,7 +389,7 @@ Test (callbacks, bad_flags_are_refused)
   WsimSinkRecorder *rec;
 
   start (NULL);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   sink = wsim_sink_recorder_new (&rec);
   cr_assert_null (wsim_unsecapp_create_sink_stub (app, sink, 3, &error));
   cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
@@ -407,7 +407,7 @@ Test (callbacks, cancel_needs_the_same_stub)
   Setup slow = { .sequence = "count=3;delay_ms=60000" };
 
   start (&slow);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   sink = wsim_sink_recorder_new (&rec);
   stub = wsim_unsecapp_create_sink_stub (app, sink, WBEM_FLAG_UNSECAPP_CHECK_ACCESS, &error);
   cr_assert_not_null (stub);
@@ -465,7 +465,7 @@ run_holder (gboolean keep)
   WsimSink *sink;
 
   start (NULL);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   s = open_as ("kerberos");
   sink = wsim_sink_new (&holder_ops, &holder, NULL);
   holder.stub = wsim_unsecapp_create_sink_stub (app, sink, WBEM_FLAG_UNSECAPP_CHECK_ACCESS, &error);
@@ -505,7 +505,7 @@ Test (callbacks, the_helper_exits_with_its_client)
   GPid pid;
 
   start (NULL);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   pid = wsim_unsecapp_get_pid (app);
   cr_assert_gt (pid, 0);
   cr_assert_eq (kill (pid, 0), 0, "the helper runs");
@@ -602,7 +602,7 @@ rogue_run (gboolean check)
   guint refused = 0, accepted = 0;
 
   start (&slow);
-  app = apartment (NULL, RPC_C_AUTHN_LEVEL_DEFAULT);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
   stub = stub_for (app, check ? WBEM_FLAG_UNSECAPP_CHECK_ACCESS : WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS, &rec);
   s = open_as ("kerberos");
   cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, stub, NULL), WBEM_S_NO_ERROR);
@@ -678,16 +678,16 @@ Test (callbacks, a_rogue_gets_through_when_access_is_not_checked)
 
 /* ---- the matrix ----------------------------------------------------------------- */
 
-/* One process per {mechanism} x {local, remote} x {sink host's highest level}; inside, each
- * of {DEFAULT, CHECK, DONT_CHECK} x {registry 0, 1}. The expected outcome follows the rules
- * docs/security.md states (its table is this test's): the rungs are NONE alone for local
- * NTLM, else PKT_PRIVACY down to NONE; a rung is taken if the host does that level and,
- * when the stub checks, it carries an identity (CONNECT or above) — the server's, which it
- * always is here; no rung taken means WBEM_E_ACCESS_DENIED at the sink. */
+/* The local half of the matrix (docs/security.md; the remote half runs across real hosts in
+ * tests/hosts): one process per {mechanism} x {sink host's highest level}; inside, each of
+ * {DEFAULT, CHECK, DONT_CHECK} x {registry 0, 1}. The expected outcome follows the rules
+ * docs/security.md states: the rungs are NONE alone for local NTLM, else PKT_PRIVACY down to
+ * NONE; a rung is taken if the host does that level and, when the stub checks, it carries an
+ * identity (CONNECT or above) — the server's, which it always is here; no rung taken means
+ * WBEM_E_ACCESS_DENIED at the sink. */
 /* No pointers: Criterion hands parameters to a worker process whose addresses differ. */
 typedef struct {
   gboolean       ntlm;
-  gboolean       remote;
   WsimAuthnLevel max_level;
 } Cell;
 
@@ -695,16 +695,15 @@ typedef struct {
 
 ParameterizedTestParameters (callbacks, matrix)
 {
-  static Cell cells[12];
+  static Cell cells[6];
   static const WsimAuthnLevel maxes[] = {
     RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT, RPC_C_AUTHN_LEVEL_NONE,
   };
   guint n = 0;
 
   for (guint m = 0; m < 2; m++)
-    for (guint r = 0; r < 2; r++)
-      for (guint x = 0; x < G_N_ELEMENTS (maxes); x++)
-        cells[n++] = (Cell) { m == 1, r == 1, maxes[x] };
+    for (guint x = 0; x < G_N_ELEMENTS (maxes); x++)
+      cells[n++] = (Cell) { m == 1, maxes[x] };
   return cr_make_param_array (Cell, cells, n);
 }
 
@@ -715,7 +714,7 @@ expected_attempts (const Cell *c, gboolean check, WsimHResult *final_hr)
     RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_PKT,
     RPC_C_AUTHN_LEVEL_CONNECT, RPC_C_AUTHN_LEVEL_NONE,
   };
-  gboolean local_ntlm = !c->remote && c->ntlm;
+  gboolean local_ntlm = c->ntlm;
   GString *out = g_string_new (NULL);
 
   *final_hr = WBEM_E_ACCESS_DENIED;
@@ -745,7 +744,7 @@ ParameterizedTest (Cell *c, callbacks, matrix, .timeout = 300)
   g_autoptr(WsimUnsecApp) app = NULL;
 
   start (NULL);
-  app = apartment (c->remote ? "tcp:127.0.0.2:0" : NULL, c->max_level);
+  app = apartment (c->max_level);
   s = open_as (CELL_MECH (c));
   for (guint reg = 0; reg < 2; reg++)
     for (guint f = 0; f < G_N_ELEMENTS (flags); f++)
@@ -762,10 +761,10 @@ ParameterizedTest (Cell *c, callbacks, matrix, .timeout = 300)
         stub = stub_for (app, flags[f], &rec);
         want = expected_attempts (c, check, &want_hr);
         got = attempts (enumerate (s, stub, rec));
-        printf ("matrix %s %s host<=%s %s reg=%u: %s -> %s\n", CELL_MECH (c), c->remote ? "remote" : "local",
+        printf ("matrix %s local host<=%s %s reg=%u: %s -> %s\n", CELL_MECH (c),
                 wsim_authn_level_word (c->max_level), flag_names[f], reg, got,
                 rec->final_hr == WBEM_S_NO_ERROR ? "delivered" : "WBEM_E_ACCESS_DENIED");
-        cr_assert_str_eq (got, want, "%s %s host<=%s %s reg=%u", CELL_MECH (c), c->remote ? "remote" : "local",
+        cr_assert_str_eq (got, want, "%s local host<=%s %s reg=%u", CELL_MECH (c),
                           wsim_authn_level_word (c->max_level), flag_names[f], reg);
         cr_assert_eq (rec->final_hr, want_hr);
         cr_assert_eq (rec->n_final, 1);

@@ -1,0 +1,519 @@
+/* wsim-call-watch.c: the client's watch over its open calls (see wsim-call-watch.h). */
+#include "wsim-call-watch.h"
+
+#include "wsim-rpc-error.h"
+#include "wsim-trace.h"
+#include "wsim_service.h"
+
+typedef struct {
+  guint64              call_id;
+  char                *endpoint;      /* (owned) */
+  guint64              sink_id;
+  WsimSinkHost        *host;          /* (owned) */
+  guint64              local_sink_id;
+  WsimCallWatchEndFunc end;
+  gpointer             user_data;
+  GDestroyNotify       destroy;
+  gint64               added_us;
+  gint64               answered_us;   /* when the server last said "open"; 0: never */
+  guint                interval_ms;   /* until the next question while nothing was heard */
+  gboolean             asking;        /* a question about it is on its way */
+  gboolean             ask_now;       /* its host suggested trouble: ask at the next look */
+} Watched;
+
+struct _WsimCallWatch {
+  gint                  ref_count;    /* the owner's, plus one per question and connect under way */
+  GMainContext         *context;      /* (owned) */
+  WsimChannel          *channel;      /* (unowned) outlives the watch's owner reference */
+  WsimTrace            *trace;        /* (owned) */
+  WsimCallWatchTimeouts t;
+  GHashTable           *calls;        /* call id (guint64*) -> (owned) Watched* */
+  GSource              *timer;        /* (owned) its ready time is the next look */
+  WsimRpcClient        *rpc;          /* (owned) (nullable) the watch's own connection */
+  gboolean              connecting;
+  GQueue                waiting;      /* (owned) Question* waiting for the connection */
+  gboolean              ask_all;      /* the connection was lost: ask about every call now */
+  gboolean              shut;         /* the owner freed it: nothing more is done */
+};
+
+/* One QUERY_CALLS on its way. */
+typedef struct {
+  WsimCallWatch *watch;    /* (owned) */
+  GArray        *ids;      /* (owned) guint64 call ids asked about, in order */
+  gboolean       retried;  /* asked again on a new connection once already */
+} Question;
+
+static void watch_send (WsimCallWatch *watch, Question *q);
+
+static gboolean
+release_later (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets go of the watch's connection. Never inside one of its own callbacks, which may still
+ * use it: released from the loop; calls still on it then fail, and are asked again. */
+static void
+watch_drop_rpc (WsimCallWatch *watch)
+{
+  WsimRpcClient *rpc = g_steal_pointer (&watch->rpc);
+  GSource *s;
+
+  if (rpc == NULL)
+    return;
+  wsim_rpc_client_set_closed_func (rpc, NULL, NULL, NULL);
+  s = g_idle_source_new ();
+  g_source_set_callback (s, release_later, rpc, (GDestroyNotify) wsim_rpc_client_unref);
+  g_source_attach (s, watch->context);
+  g_source_unref (s);
+}
+
+static WsimCallWatch *
+watch_ref (WsimCallWatch *watch)
+{
+  watch->ref_count++;
+  return watch;
+}
+
+static void
+watch_unref (WsimCallWatch *watch)
+{
+  if (--watch->ref_count > 0)
+    return;
+  g_hash_table_unref (watch->calls);
+  wsim_trace_unref (watch->trace);
+  g_main_context_unref (watch->context);
+  g_free (watch);
+}
+
+static void
+watched_free (gpointer p)
+{
+  Watched *w = p;
+
+  /* The call may outlive the watch (its client is going away): nobody to tell any more. */
+  wsim_sink_host_set_call_attention (w->host, w->local_sink_id, w->call_id, NULL, NULL);
+  if (w->destroy != NULL)
+    w->destroy (w->user_data);
+  wsim_sink_host_unref (w->host);
+  g_free (w->endpoint);
+  g_free (w);
+}
+
+static void
+question_free (Question *q)
+{
+  g_array_unref (q->ids);
+  watch_unref (q->watch);
+  g_free (q);
+}
+
+static void
+watch_look_at (WsimCallWatch *watch, gint64 when)
+{
+  if (watch->timer == NULL)
+    return;
+  {
+    gint64 current = g_source_get_ready_time (watch->timer);
+
+    if (current < 0 || when < current)
+      g_source_set_ready_time (watch->timer, when);
+  }
+}
+
+/* Ends @w on the client's side and forgets it. */
+static void
+watch_conclude (WsimCallWatch *watch, Watched *w, WsimHResult hr, const char *why)
+{
+  guint64 call_id = w->call_id;
+
+  if (w->end (call_id, w->local_sink_id, hr, why, w->user_data))
+    wsim_trace_add (watch->trace, WSIM_TRACE_CLIENT_FINAL, call_id, hr, 0,
+                    "SetStatus(final) delivered by the client: %s", why);
+  g_hash_table_remove (watch->calls, &call_id);
+}
+
+/* What the sink is owed when the server could not be asked. */
+static WsimHResult
+status_for_error (WsimCallWatch *watch, const GError *error, char **why)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    {
+      *why = g_strdup_printf ("the server did not answer about the call within %u ms: %s",
+                              watch->t.answer_ms, error->message);
+      return RPC_S_SERVER_UNAVAILABLE;
+    }
+  *why = g_strdup_printf ("the server is gone: %s", error->message);
+  if (error->domain == WSIM_WBEM_ERROR)
+    return (WsimHResult) error->code;
+  return RPC_E_DISCONNECTED;
+}
+
+static void
+question_conclude_all (Question *q, WsimHResult hr, const char *why)
+{
+  for (guint i = 0; i < q->ids->len; i++)
+    {
+      Watched *w = g_hash_table_lookup (q->watch->calls, &g_array_index (q->ids, guint64, i));
+
+      if (w != NULL)
+        watch_conclude (q->watch, w, hr, why);
+    }
+}
+
+/* A lost connection, or a context the server no longer knows: worth one new connection. */
+static gboolean
+worth_asking_again (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return FALSE;
+  return error->domain == G_IO_ERROR
+         || g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM)
+         || g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM);
+}
+
+static void
+apply_answer (WsimCallWatch *watch, guint64 call_id, const wsim_query_call_res *a, gint64 now)
+{
+  Watched *w = g_hash_table_lookup (watch->calls, &call_id);
+  gint64 last = 0;
+
+  if (w == NULL)
+    return;
+  w->asking = FALSE;
+  /* A final that came meanwhile wins: nothing to conclude. */
+  if (!wsim_sink_host_get_call_activity (w->host, w->local_sink_id, w->call_id, &last))
+    {
+      g_hash_table_remove (watch->calls, &call_id);
+      return;
+    }
+  switch (a->state)
+    {
+    case WSIM_CALL_OPEN:
+      w->answered_us = now;
+      w->interval_ms = MIN (w->interval_ms * 2, watch->t.inactivity_ms);
+      break;
+    case WSIM_CALL_REFUSED:
+    case WSIM_CALL_ENDED:
+      {
+        g_autofree char *status = wsim_hresult_describe (a->hresult);
+        g_autofree char *why = g_strdup_printf ("the server ended the call without reaching the "
+                                                "sink (%s): %s", status, a->message);
+
+        watch_conclude (watch, w, a->hresult, why);
+        break;
+      }
+    default:
+      watch_conclude (watch, w, RPC_E_DISCONNECTED,
+                      "the server no longer knows the call: it was restarted, or has forgotten it");
+      break;
+    }
+}
+
+static void
+on_answer (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  Question *q = data;
+  WsimCallWatch *watch = q->watch;
+  wsim_query_calls_res res = { 0 };
+  g_autoptr(GError) local = NULL;
+
+  if (watch->shut)
+    {
+      question_free (q);
+      return;
+    }
+  if (error == NULL && !wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_query_calls_res, &res, &local))
+    error = local;
+  if (error != NULL)
+    {
+      if (!q->retried && worth_asking_again (error))
+        {
+          /* Perhaps only this connection is gone (reaped while idle): once more, on a new one. */
+          q->retried = TRUE;
+          if (watch->rpc == client)
+            watch_drop_rpc (watch);
+          watch_send (watch, q);
+          return;
+        }
+      {
+        g_autofree char *why = NULL;
+        WsimHResult hr = status_for_error (watch, error, &why);
+
+        question_conclude_all (q, hr, why);
+      }
+    }
+  else if (WSIM_HRESULT_FAILED (res.hresult))
+    {
+      g_autofree char *status = wsim_hresult_describe (res.hresult);
+      g_autofree char *why = g_strdup_printf ("the server refused to say how the call stands: %s", status);
+
+      question_conclude_all (q, res.hresult, why);
+    }
+  else
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      for (guint i = 0; i < q->ids->len; i++)
+        {
+          guint64 id = g_array_index (q->ids, guint64, i);
+          Watched *w;
+
+          if (i < res.calls.calls_len)
+            apply_answer (watch, id, &res.calls.calls_val[i], now);
+          else if ((w = g_hash_table_lookup (watch->calls, &id)) != NULL)
+            w->asking = FALSE;   /* a short answer: asked again at the next look */
+        }
+    }
+  xdr_free ((xdrproc_t) xdr_wsim_query_calls_res, (char *) &res);
+  question_free (q);
+  watch_look_at (watch, 0);
+}
+
+static void
+question_ask (WsimCallWatch *watch, Question *q)
+{
+  g_autofree wsim_call_locator *refs = g_new0 (wsim_call_locator, MAX (q->ids->len, 1));
+  wsim_query_calls_args args = { .calls = { .calls_len = 0, .calls_val = refs } };
+
+  for (guint i = 0; i < q->ids->len; i++)
+    {
+      Watched *w = g_hash_table_lookup (watch->calls, &g_array_index (q->ids, guint64, i));
+
+      /* Every call asked about is still watched (only answers and the owner remove them). */
+      g_assert (w != NULL);
+      refs[i].sink.endpoint = w->endpoint;
+      refs[i].sink.sink_id = w->sink_id;
+      refs[i].call_id = w->call_id;
+    }
+  args.calls.calls_len = q->ids->len;
+  wsim_rpc_client_call (watch->rpc, WSIM_QUERY_CALLS, (xdrproc_t) xdr_wsim_query_calls_args, &args,
+                        (gint) watch->t.answer_ms, NULL, on_answer, q);
+}
+
+static void
+on_rpc_closed (WsimRpcClient *client, const GError *error, gpointer data)
+{
+  WsimCallWatch *watch = data;
+
+  /* The server went away, or only reaped this connection: with calls open, ask at once. */
+  if (watch->rpc == client)
+    watch_drop_rpc (watch);
+  if (g_hash_table_size (watch->calls) > 0)
+    {
+      watch->ask_all = TRUE;
+      watch_look_at (watch, 0);
+    }
+}
+
+static void
+on_connected (WsimRpcClient *client, const GError *error, gpointer data)
+{
+  WsimCallWatch *watch = data;
+
+  watch->connecting = FALSE;
+  if (watch->shut)
+    g_clear_pointer (&client, wsim_rpc_client_unref);
+  else if (client != NULL)
+    {
+      watch_drop_rpc (watch);
+      watch->rpc = client;
+      wsim_rpc_client_set_closed_func (client, on_rpc_closed, watch, NULL);
+      while (!g_queue_is_empty (&watch->waiting))
+        question_ask (watch, g_queue_pop_head (&watch->waiting));
+    }
+  else
+    {
+      /* The server cannot be reached: what waited for the connection is concluded. */
+      g_autofree char *why = NULL;
+      WsimHResult hr = status_for_error (watch, error, &why);
+
+      while (!g_queue_is_empty (&watch->waiting))
+        {
+          Question *q = g_queue_pop_head (&watch->waiting);
+
+          question_conclude_all (q, hr, why);
+          question_free (q);
+        }
+      watch_look_at (watch, 0);
+    }
+  watch_unref (watch);
+}
+
+static void
+watch_connect (WsimCallWatch *watch)
+{
+  if (watch->connecting || (watch->rpc != NULL && wsim_rpc_client_is_connected (watch->rpc)))
+    return;
+  watch_drop_rpc (watch);
+  watch->connecting = TRUE;
+  wsim_channel_connect_async (watch->channel, watch->context, watch->t.answer_ms, on_connected,
+                              watch_ref (watch));
+}
+
+/* Asks @q now, or once the watch's connection is made. */
+static void
+watch_send (WsimCallWatch *watch, Question *q)
+{
+  if (watch->rpc != NULL && wsim_rpc_client_is_connected (watch->rpc) && !watch->connecting)
+    {
+      question_ask (watch, q);
+      return;
+    }
+  g_queue_push_tail (&watch->waiting, q);
+  watch_connect (watch);
+}
+
+/* The watch's look at its calls: forgets those that ended, asks about those it heard nothing
+ * of for too long, and sets when to look next. */
+static gboolean
+on_look (gpointer data)
+{
+  WsimCallWatch *watch = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 next = -1;
+  GHashTableIter iter;
+  Watched *w;
+  Question *q = NULL;
+
+  g_source_set_ready_time (watch->timer, -1);
+  g_hash_table_iter_init (&iter, watch->calls);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &w))
+    {
+      gint64 last = 0, due;
+
+      if (w->asking)
+        continue;
+      if (!wsim_sink_host_get_call_activity (w->host, w->local_sink_id, w->call_id, &last))
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      if (last == 0)
+        due = MAX (w->added_us, w->answered_us) + (gint64) w->interval_ms * 1000;
+      else
+        due = MAX (last, w->answered_us) + (gint64) watch->t.inactivity_ms * 1000;
+      if (!watch->ask_all && !w->ask_now && due > now)
+        {
+          next = next < 0 ? due : MIN (next, due);
+          continue;
+        }
+      if (q != NULL && q->ids->len == WSIM_MAX_QUERY_CALLS)
+        {
+          watch_send (watch, q);
+          q = NULL;
+        }
+      if (q == NULL)
+        {
+          q = g_new0 (Question, 1);
+          q->watch = watch_ref (watch);
+          q->ids = g_array_new (FALSE, FALSE, sizeof (guint64));
+        }
+      g_array_append_val (q->ids, w->call_id);
+      w->asking = TRUE;
+      w->ask_now = FALSE;
+    }
+  watch->ask_all = FALSE;
+  if (q != NULL)
+    watch_send (watch, q);
+  if (next >= 0)
+    watch_look_at (watch, next);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timer_dispatch (GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback (data);
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+};
+
+WsimCallWatch *
+wsim_call_watch_new (GMainContext *context, WsimChannel *channel, WsimTrace *trace,
+                     const WsimCallWatchTimeouts *timeouts)
+{
+  WsimCallWatch *watch = g_new0 (WsimCallWatch, 1);
+
+  watch->ref_count = 1;
+  watch->context = g_main_context_ref (context);
+  watch->channel = channel;
+  watch->trace = wsim_trace_ref (trace);
+  if (timeouts != NULL)
+    watch->t = *timeouts;
+  if (watch->t.first_check_ms == 0)
+    watch->t.first_check_ms = WSIM_CALL_WATCH_FIRST_CHECK_MS;
+  if (watch->t.inactivity_ms == 0)
+    watch->t.inactivity_ms = WSIM_CALL_WATCH_INACTIVITY_MS;
+  if (watch->t.answer_ms == 0)
+    watch->t.answer_ms = WSIM_CALL_WATCH_ANSWER_MS;
+  watch->t.first_check_ms = MIN (watch->t.first_check_ms, watch->t.inactivity_ms);
+  watch->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, watched_free);
+  g_queue_init (&watch->waiting);
+  watch->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_callback (watch->timer, on_look, watch, NULL);
+  g_source_set_static_name (watch->timer, "wsim-call-watch");
+  g_source_attach (watch->timer, context);
+  return watch;
+}
+
+void
+wsim_call_watch_free (WsimCallWatch *watch)
+{
+  if (watch == NULL)
+    return;
+  watch->shut = TRUE;
+  g_source_destroy (watch->timer);
+  g_clear_pointer (&watch->timer, g_source_unref);
+  while (!g_queue_is_empty (&watch->waiting))
+    question_free (g_queue_pop_head (&watch->waiting));
+  /* Questions in flight complete now, and see the watch shut. */
+  g_clear_pointer (&watch->rpc, wsim_rpc_client_unref);
+  g_hash_table_remove_all (watch->calls);
+  watch_unref (watch);
+}
+
+static void
+on_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id, gpointer data)
+{
+  WsimCallWatch *watch = data;
+  Watched *w = g_hash_table_lookup (watch->calls, &call_id);
+
+  if (w != NULL)
+    {
+      w->ask_now = TRUE;
+      watch_look_at (watch, 0);
+    }
+}
+
+void
+wsim_call_watch_add (WsimCallWatch *watch, const WsimWatchedCall *call)
+{
+  Watched *w = g_new0 (Watched, 1);
+
+  w->call_id = call->call_id;
+  w->endpoint = g_strdup (call->endpoint);
+  w->sink_id = call->sink_id;
+  w->host = wsim_sink_host_ref (call->host);
+  w->local_sink_id = call->local_sink_id;
+  w->end = call->end;
+  w->user_data = call->user_data;
+  w->destroy = call->destroy;
+  w->added_us = g_get_monotonic_time ();
+  w->interval_ms = watch->t.first_check_ms;
+  g_hash_table_replace (watch->calls, &w->call_id, w);
+  wsim_sink_host_set_call_attention (w->host, w->local_sink_id, w->call_id, on_attention, watch);
+  watch_look_at (watch, w->added_us + (gint64) w->interval_ms * 1000);
+  /* Made now, while all is well, so that losing the server is noticed when it happens. */
+  watch_connect (watch);
+}
+
+guint
+wsim_call_watch_get_n_calls (WsimCallWatch *watch)
+{
+  return g_hash_table_size (watch->calls);
+}
