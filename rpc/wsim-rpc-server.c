@@ -88,6 +88,8 @@ struct _WsimRpcServer {
   GSource             *reaper;        /* (owned) (nullable) */
   guint64              next_conn_id;
   gboolean             shut_down;
+  WsimRpcConnClosedFunc conn_closed;  /* (nullable) told of each connection that ends */
+  gpointer             conn_closed_data;
 };
 
 static void server_close_conn (ServerConn *sconn);
@@ -139,6 +141,8 @@ server_close_conn (ServerConn *sconn)
   g_queue_unlink (&server->conns, &sconn->link);
   server->stats.n_in_progress -= sconn->n_in_progress;
   sconn->server = NULL;
+  if (server->conn_closed != NULL && !server->shut_down)
+    server->conn_closed (server, sconn->id, server->conn_closed_data);
   sconn_unref (sconn);
 }
 
@@ -915,6 +919,14 @@ wsim_rpc_server_shutdown (WsimRpcServer *server)
   while (server->conns.head != NULL)
     server_close_conn (server->conns.head->data);
   server_arm_reaper (server);
+}
+
+void
+wsim_rpc_server_set_conn_closed_func (WsimRpcServer *server, WsimRpcConnClosedFunc func,
+                                      gpointer user_data)
+{
+  server->conn_closed = func;
+  server->conn_closed_data = user_data;
 }
 
 void

@@ -189,6 +189,18 @@ void wsim_rpc_server_set_auth (WsimRpcServer *server, guint32 flavor, const Wsim
 gboolean wsim_rpc_server_listen (WsimRpcServer *server, GSocketAddress *address,
                                  GSocketAddress **out_address, GError **error);
 
+/** WsimRpcConnClosedFunc: connection @conn_id (wsim_rpc_request_get_connection_id()) ended. */
+typedef void (*WsimRpcConnClosedFunc) (WsimRpcServer *server, guint64 conn_id, gpointer user_data);
+
+/**
+ * wsim_rpc_server_set_conn_closed_func:
+ * Calls @func (NULL: nobody) each time a connection ends, whatever ended it (the peer, an
+ * error, the idle reaper, eviction), but not at wsim_rpc_server_shutdown(). For a server
+ * whose peers are known processes (a helper's connections): their going is news.
+ */
+void wsim_rpc_server_set_conn_closed_func (WsimRpcServer *server, WsimRpcConnClosedFunc func,
+                                           gpointer user_data);
+
 /**
  * wsim_rpc_server_shutdown:
  * Stops listening and closes every connection; replies still owed are dropped.

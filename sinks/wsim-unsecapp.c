@@ -21,6 +21,14 @@
 #include "wsim_unsecapp.h"
 
 #define HELPER_START_TIMEOUT_MS 10000
+#define HELPER_STOP_TIMEOUT_MS 5000
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
 struct _WsimUnsecApp {
   gint           ref_count;   /* atomic */
@@ -103,6 +111,27 @@ h_report (WsimRpcRequest *req, void *args, gpointer data)
         wsim_sink_host_touch_call (app->host, *local, ev->call_id);
       else if (local != NULL && ev->last_rung)
         wsim_sink_host_call_attention (app->host, *local, ev->call_id);
+    }
+}
+
+/* The helper's report connection ended: the helper is gone (killed, or crashed). The calls
+ * of its stubs can get no more callbacks: their client's watch asks the server now. */
+static void
+on_helper_gone (WsimRpcServer *server, guint64 conn_id, gpointer data)
+{
+  WsimUnsecApp *app = data;
+  GHashTableIter stubs;
+  Stub *stub;
+
+  g_hash_table_iter_init (&stubs, app->stubs);
+  while (g_hash_table_iter_next (&stubs, NULL, (gpointer *) &stub))
+    {
+      GHashTableIter calls;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&calls, stub->calls);
+      while (g_hash_table_iter_next (&calls, &key, &value))
+        wsim_sink_host_call_attention (app->host, *(guint64 *) value, *(guint64 *) key);
     }
 }
 
@@ -255,6 +284,16 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   }
   app->reports = wsim_rpc_server_new (app->context);
   wsim_rpc_server_add_program (app->reports, &report_program, app);
+  {
+    /* The helper reports on one connection for its whole life: never reap it, and take its
+     * end for the helper's. */
+    WsimRpcServerLimits limits;
+
+    wsim_rpc_server_get_limits (app->reports, &limits);
+    limits.idle_timeout_ms = 0;
+    wsim_rpc_server_set_limits (app->reports, &limits);
+    wsim_rpc_server_set_conn_closed_func (app->reports, on_helper_gone, app);
+  }
   if (!wsim_rpc_server_listen (app->reports, report_addr, NULL, error))
     return NULL;
 
@@ -302,6 +341,41 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   return g_steal_pointer (&app);
 }
 
+static void
+on_helper_exited (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* EOF on its stdin tells the helper to go; its pid, if it has not gone within a bound (a
+ * stopped helper never reads its stdin). Reaped either way. */
+static void
+helper_stop (GSubprocess *helper)
+{
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  gboolean exited = FALSE, late = FALSE;
+  GSource *timeout;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (helper), NULL, NULL);
+  g_main_context_push_thread_default (ctx);
+  g_subprocess_wait_async (helper, NULL, on_helper_exited, &exited);
+  timeout = g_timeout_source_new (HELPER_STOP_TIMEOUT_MS);
+  g_source_set_callback (timeout, set_flag, &late, NULL);
+  g_source_attach (timeout, ctx);
+  while (!exited && !late)
+    g_main_context_iteration (ctx, TRUE);
+  if (!exited)
+    {
+      g_subprocess_force_exit (helper);
+      while (!exited)
+        g_main_context_iteration (ctx, TRUE);
+    }
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  g_main_context_pop_thread_default (ctx);
+}
+
 WsimUnsecApp *
 wsim_unsecapp_ref (WsimUnsecApp *app)
 {
@@ -322,6 +396,8 @@ wsim_unsecapp_unref (WsimUnsecApp *app)
 {
   if (app == NULL || !g_atomic_int_dec_and_test (&app->ref_count))
     return;
+  if (app->reports != NULL)
+    wsim_rpc_server_set_conn_closed_func (app->reports, NULL, NULL);   /* its going is ours */
   g_clear_pointer (&app->control, wsim_rpc_client_unref);
   if (app->control_context != NULL)
     {
@@ -331,12 +407,7 @@ wsim_unsecapp_unref (WsimUnsecApp *app)
     }
   if (app->helper != NULL)
     {
-      /* EOF on its stdin tells the helper to go; its pid, if it does not. */
-      g_autoptr(GError) error = NULL;
-
-      g_output_stream_close (g_subprocess_get_stdin_pipe (app->helper), NULL, NULL);
-      if (!g_subprocess_wait (app->helper, NULL, &error) || !g_subprocess_get_if_exited (app->helper))
-        g_subprocess_force_exit (app->helper);
+      helper_stop (app->helper);
       g_object_unref (app->helper);
     }
   g_clear_pointer (&app->reports, wsim_rpc_server_unref);
