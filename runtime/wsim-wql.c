@@ -673,6 +673,32 @@ parse_operand (Parser *p, Operand *o, const char *expected)
   return next (p);
 }
 
+static gboolean
+operand_is_null (const Operand *o)
+{
+  return o->prop == NULL && o->lit.type == CIM_EMPTY;
+}
+
+/* WMI reads "p = NULL" as "p IS NULL" and "p <> NULL" as "p IS NOT NULL", where SQL
+ * would make both UNKNOWN and match nothing. IS NULL reads its property from lhs. */
+static void
+null_equality_to_is_null (Node *n)
+{
+  if ((n->op != OP_EQ && n->op != OP_NE)
+      || !(operand_is_null (&n->lhs) || operand_is_null (&n->rhs)))
+    return;
+  if (n->lhs.prop == NULL)
+    {
+      Operand t = n->lhs;
+
+      n->lhs = n->rhs;
+      n->rhs = t;
+    }
+  operand_clear (&n->rhs);
+  n->kind = NODE_IS_NULL;
+  n->negated = n->op == OP_NE;
+}
+
 /* comparison := operand ( op operand | IS [NOT] NULL | [NOT] LIKE string ) */
 static Node *
 parse_comparison (Parser *p)
@@ -688,6 +714,7 @@ parse_comparison (Parser *p)
       n->op = p->tok.op;
       if (!next (p) || !parse_operand (p, &n->rhs, "property name or value"))
         goto fail;
+      null_equality_to_is_null (n);
       return n;
 
     case TOK_IS:

@@ -10,8 +10,10 @@
  * Evaluation uses SQL's three-valued logic, as WMI does: a comparison involving null
  * (a null property, the NULL literal, an unknown property, or values of kinds that do
  * not compare, such as a string with a boolean) is UNKNOWN; NOT UNKNOWN is UNKNOWN;
- * only TRUE matches. So "x = NULL" never matches: write "x IS NULL". String comparisons
- * and LIKE are case-insensitive. Value comparisons follow wsim_value_compare().
+ * only TRUE matches. One exception, WMI's: "x = NULL" is "x IS NULL", and "x <> NULL"
+ * and "x != NULL" are "x IS NOT NULL" (NULL on either side); "x < NULL" and the other
+ * orderings stay UNKNOWN. String comparisons and LIKE are case-insensitive. Value
+ * comparisons follow wsim_value_compare().
  *
  * Hostile input: parsing is a single left-to-right pass that never backtracks, AND/OR
  * chains are n-ary nodes (a WHERE of thousands of ORs is one flat node), and nesting

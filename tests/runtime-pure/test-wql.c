@@ -261,7 +261,7 @@ Test (wql, boolean_and_null_literals)
   MATCH ("Hidden < Active");
   NO_MATCH ("Active = 1");                 /* booleans compare with booleans only */
   NO_MATCH ("Name = NULL");
-  NO_MATCH ("Description = NULL");         /* use IS NULL */
+  MATCH ("Description = NULL");            /* = NULL is IS NULL */
 }
 
 /* ---------------------------------------------------------------- logic */
@@ -738,4 +738,38 @@ Test (wql, random_queries_never_crash)
   cr_assert_gt (parsed, 1500);
   cr_assert_gt (refused, 300);
   g_rand_free (rand);
+}
+
+/* ---------------------------------------------------------------- found by a user */
+
+/* WMI reads "p = NULL" as "p IS NULL" and "p <> NULL" / "p != NULL" as "p IS NOT NULL",
+ * with NULL on either side; ordering against NULL stays UNKNOWN. */
+Test (wql, equals_null_is_is_null)
+{
+  g_autoptr (WsimWqlQuery) gone_lhs = parse_ok ("SELECT * FROM X WHERE Gone = NULL");
+  g_autoptr (WsimWqlQuery) gone_rhs = parse_ok ("SELECT * FROM X WHERE NULL <> Gone");
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+
+  MATCH ("Description = NULL");
+  MATCH ("NULL = Description");
+  NO_MATCH ("Name = NULL");
+  MATCH ("Name <> NULL");
+  MATCH ("Name != NULL");
+  MATCH ("NULL != Name");
+  NO_MATCH ("Description <> NULL");
+  NO_MATCH ("Description != NULL");
+  MATCH ("NOT Name = NULL");               /* TRUE or FALSE, never UNKNOWN */
+  MATCH ("NOT (Description <> NULL)");
+  MATCH ("Empty <> NULL");                 /* '' is a value, not null */
+  NO_MATCH ("NoSuchProp = NULL");          /* unknown property: UNKNOWN, as for IS NULL */
+  NO_MATCH ("NOT NoSuchProp <> NULL");
+  NO_MATCH ("Description < NULL");         /* only = and <> mean IS [NOT] NULL */
+  NO_MATCH ("NOT Description >= NULL");
+
+  /* The property is still checked against the class, on either side. */
+  cr_assert_not (wsim_wql_query_check_properties (gone_lhs, row_has, &row, &e1));
+  cr_assert (strstr (e1->message, "'Gone' at position 23") != NULL, "%s", e1->message);
+  cr_assert_not (wsim_wql_query_check_properties (gone_rhs, row_has, &row, &e2));
+  cr_assert (strstr (e2->message, "'Gone' at position 31") != NULL, "%s", e2->message);
 }

@@ -769,3 +769,32 @@ Test (review, a_refused_provider_leaves_no_class_behind)
   /* The same classes from a sound provider register fine afterwards. */
   cr_assert (wsim_repository_register_provider (repo, "root\\cimv2", &tree_provider, NULL, NULL));
 }
+
+/* ---- found by a new user: WQL and object paths through a server ------------------ */
+
+/* Runs @q on @s to its end; returns how many instances the sink received. */
+static guint
+count_rows (WsimServices *s, const char *q)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (wsim_services_exec_query_async (s, "WQL", q, 0, sink, &error), WBEM_S_NO_ERROR,
+                "%s: %s", q, error ? error->message : "");
+  finished (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR, "%s: 0x%08X", q, rec->final_hr);
+  return rec->objects->len;
+}
+
+Test (query, equals_null_is_is_null_through_a_server, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+
+  /* The harness's Sim_Sequence (count=10) has P1..P10 set and P11..P32 null. */
+  cr_assert_eq (count_rows (s, "SELECT Id FROM Sim_Sequence WHERE P20 = NULL"), 10);
+  cr_assert_eq (count_rows (s, "SELECT Id FROM Sim_Sequence WHERE NULL = P1"), 0);
+  cr_assert_eq (count_rows (s, "SELECT Id FROM Sim_Sequence WHERE P1 <> NULL"), 10);
+  cr_assert_eq (count_rows (s, "SELECT Id FROM Sim_Sequence WHERE P20 != NULL OR Id = 3"), 1);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
