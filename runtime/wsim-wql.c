@@ -673,6 +673,20 @@ parse_operand (Parser *p, Operand *o, const char *expected)
   return next (p);
 }
 
+/* WMI's WHERE compares a property with a constant, in either order; "property names
+ * cannot appear on both sides of the operator", and a constant on both sides is no
+ * condition on the instance at all. */
+static gboolean
+check_sides (Parser *p, const Node *n)
+{
+  if ((n->lhs.prop != NULL) != (n->rhs.prop != NULL))
+    return TRUE;
+  fail_at (p, n->rhs.pos,
+           "expected %s: a comparison has a property on one side and a constant on the other",
+           n->lhs.prop != NULL ? "a constant" : "a property name");
+  return FALSE;
+}
+
 static gboolean
 operand_is_null (const Operand *o)
 {
@@ -712,12 +726,18 @@ parse_comparison (Parser *p)
     {
     case TOK_OP:
       n->op = p->tok.op;
-      if (!next (p) || !parse_operand (p, &n->rhs, "property name or value"))
+      if (!next (p) || !parse_operand (p, &n->rhs, "property name or value")
+          || !check_sides (p, n))
         goto fail;
       null_equality_to_is_null (n);
       return n;
 
     case TOK_IS:
+      if (n->lhs.prop == NULL)
+        {
+          fail_at (p, n->lhs.pos, "expected a property name: IS [NOT] NULL tests a property");
+          goto fail;
+        }
       n->kind = NODE_IS_NULL;
       if (!next (p))
         goto fail;
@@ -738,6 +758,11 @@ parse_comparison (Parser *p)
 
     case TOK_NOT:
     case TOK_LIKE:
+      if (n->lhs.prop == NULL)
+        {
+          fail_at (p, n->lhs.pos, "expected a property name: [NOT] LIKE matches a property");
+          goto fail;
+        }
       n->kind = NODE_LIKE;
       if (p->tok.kind == TOK_NOT)
         {

@@ -1,9 +1,11 @@
 /* wsim-wql.h: WQL data queries, parsed and evaluated against rows of wsim_value.
  *
  * Owns the query language of ExecQueryAsync: SELECT * | p1, p2 FROM Class [WHERE cond].
- * Keywords are case-insensitive. Conditions: =, <>, !=, <, >, <=, >= between properties
- * and literals; [NOT] LIKE with %, _, [abc], [a-z] and [^a-z]; IS [NOT] NULL; AND, OR,
- * NOT and parentheses, with NOT binding tighter than AND, and AND tighter than OR.
+ * Keywords are case-insensitive. Conditions: =, <>, !=, <, >, <=, >= between a property
+ * and a literal, in either order (two properties or two literals are refused, as WMI
+ * refuses them); property [NOT] LIKE with %, _, [abc], [a-z] and [^a-z]; property
+ * IS [NOT] NULL; AND, OR, NOT and parentheses, with NOT binding tighter than AND, and AND
+ * tighter than OR.
  * Literals: '…' or "…" strings (escapes \' \" \\ only), integers (decimal, negative,
  * hex 0x1F), reals (2.5, -1e3), TRUE, FALSE, NULL.
  *

@@ -203,8 +203,8 @@ Test (wql, literal_on_either_side)
   MATCH ("1234 = ProcessId");
   MATCH ("1235 > ProcessId");
   NO_MATCH ("1233 > ProcessId");
-  MATCH ("ProcessId = Handle");      /* property to property, numeric string */
-  MATCH ("Priority < ProcessId");
+  MATCH ("'1234' = ProcessId");      /* numeric string against a number */
+  MATCH ("1234 > Priority");
 }
 
 /* ---------------------------------------------------------------- literals */
@@ -234,7 +234,7 @@ Test (wql, integer_literals)
   MATCH ("Big = 18446744073709551615");
   MATCH ("Big = 0xFFFFFFFFFFFFFFFF");
   MATCH ("Negative > -9223372036854775808");
-  MATCH ("Negative < Big");
+  MATCH ("Negative < 18446744073709551615");   /* sint64 below the largest uint64 */
   MATCH ("Big > -1");
   NO_MATCH ("Big < -1");
 }
@@ -258,7 +258,7 @@ Test (wql, boolean_and_null_literals)
   MATCH ("Active = true");
   MATCH ("Hidden = FALSE");
   NO_MATCH ("Active = FALSE");
-  MATCH ("Hidden < Active");
+  MATCH ("Hidden < TRUE");
   NO_MATCH ("Active = 1");                 /* booleans compare with booleans only */
   NO_MATCH ("Name = NULL");
   MATCH ("Description = NULL");            /* = NULL is IS NULL */
@@ -308,8 +308,7 @@ Test (wql, null_and_false_is_false)
   NO_MATCH ("NOT (Description = 'x' OR Hidden = TRUE)");
   NO_MATCH ("Description LIKE '%'");        /* LIKE on null: UNKNOWN */
   NO_MATCH ("Description NOT LIKE 'x'");
-  NO_MATCH ("NULL IS NOT NULL");
-  MATCH ("NULL IS NULL");
+  MATCH ("NOT (Description = 'x' AND Description IS NOT NULL)");
 }
 
 Test (wql, unknown_property_is_unknown)
@@ -450,7 +449,7 @@ Test (wql, syntax_errors_name_the_position)
   assert_syntax_error ("SELECT * FROM X WHERE a # 1", 25, "unexpected character '#'");
   assert_syntax_error ("SELECT * FROM X WHERE a ! 1", 25, "unexpected character '!'");
   assert_syntax_error ("SELECT * FROM X WHERE a = - 1", 27, "unexpected character '-'");
-  assert_syntax_error ("SELECT * FROM X WHERE a = b = c", 29, "expected AND, OR or end of query");
+  assert_syntax_error ("SELECT * FROM X WHERE a = 1 = c", 29, "expected AND, OR or end of query");
   assert_syntax_error ("SELECT * FROM X WHERE NOT", 26, "expected property name or value");
 }
 
@@ -677,7 +676,7 @@ Test (wql, random_queries_never_crash)
   static const char *const cmp[] = {
     "Name = 'notepad.exe'", "ProcessId > 5", "Description IS NULL", "Ratio <= 0.5",
     "Name LIKE '%[^x]_e'", "Active = TRUE", "Big <> -1", "Handle != \"it\\'s\"",
-    "Nope = 3", "NULL IS NOT NULL", "Negative >= -0x5",
+    "Nope = 3", "Empty IS NOT NULL", "Negative >= -0x5",
   };
   static const char *const junk[] = {
     "(", ")", "'", "\"", "\\", "NOT ", "AND ", "OR", "=", "<", "!", "[", "%", "0x", "é",
@@ -772,4 +771,31 @@ Test (wql, equals_null_is_is_null)
   cr_assert (strstr (e1->message, "'Gone' at position 23") != NULL, "%s", e1->message);
   cr_assert_not (wsim_wql_query_check_properties (gone_rhs, row_has, &row, &e2));
   cr_assert (strstr (e2->message, "'Gone' at position 31") != NULL, "%s", e2->message);
+}
+
+/* WMI's WHERE compares a property with a constant: a property on both sides or on
+ * neither is refused, at the operand that should be the other kind. IS [NOT] NULL and
+ * [NOT] LIKE test a property. */
+Test (wql, a_comparison_has_a_property_on_one_side_only)
+{
+  assert_syntax_error ("SELECT * FROM X WHERE Name = Name", 30, "expected a constant");
+  assert_syntax_error ("SELECT * FROM X WHERE a < b", 27, "expected a constant");
+  assert_syntax_error ("SELECT * FROM X WHERE a = 1 AND (b != c)", 39, "expected a constant");
+  assert_syntax_error ("SELECT * FROM X WHERE 1 = 1", 27, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE 'a' <> \"b\"", 30, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE TRUE = FALSE", 30, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE NULL = NULL", 30, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE 0x10 >= -2.5", 31, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE NULL IS NULL", 23, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE 5 IS NOT NULL", 23, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE 'abc' LIKE 'a%'", 23, "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE NOT 'abc' NOT LIKE 'a%'", 27,
+                       "expected a property name");
+  assert_syntax_error ("SELECT * FROM X WHERE Name = Name", 30,
+                       "a property on one side and a constant on the other");
+
+  /* A constant on either side, as before. */
+  MATCH ("1234 = ProcessId");
+  MATCH ("'NOTEPAD.EXE' = Name");
+  MATCH ("TRUE = Active");
 }

@@ -798,3 +798,32 @@ Test (query, equals_null_is_is_null_through_a_server, .init = start)
   cr_assert_eq (count_rows (s, "SELECT Id FROM Sim_Sequence WHERE P20 != NULL OR Id = 3"), 1);
   assert_nothing_left (wsim_harness_get_client (h));
 }
+
+/* Refused at once with @hr and a message containing @says; nothing reaches the sink. */
+static void
+assert_query_refused (WsimServices *s, const char *q, WsimHResult hr, const char *says)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult got = wsim_services_exec_query_async (s, "WQL", q, 0, sink, &error);
+
+  cr_assert_eq (got, hr, "%s: 0x%08X", q, got);
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) hr), "%s", q);
+  cr_assert (strstr (error->message, says) != NULL, "%s: %s", q, error->message);
+  cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+}
+
+Test (query, a_comparison_needs_a_property_on_one_side_only, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+
+  assert_query_refused (s, "SELECT * FROM Win32_Process WHERE Name = Name", WBEM_E_INVALID_QUERY,
+                        "position 42: expected a constant");
+  assert_query_refused (s, "SELECT * FROM Win32_Process WHERE 1 = 1", WBEM_E_INVALID_QUERY,
+                        "position 39: expected a property name");
+  assert_query_refused (s, "SELECT * FROM Win32_Process WHERE NULL IS NULL", WBEM_E_INVALID_QUERY,
+                        "position 35: expected a property name");
+  cr_assert_eq (count_rows (s, "SELECT Handle FROM Win32_Process WHERE 1 = ProcessId"), 1);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
