@@ -200,18 +200,44 @@ typedef struct
   gboolean    failed;
 } Parser;
 
+static void
+fail_valist (Parser *p, WsimHResult hr, const char *subject, gsize offset, const char *format,
+             va_list ap)
+{
+  if (p->failed)
+    return;
+  p->failed = TRUE;
+  wsim_set_error_at_valist (p->error, hr, subject, p->text, offset, format, ap);
+}
+
 static void G_GNUC_PRINTF (3, 4)
 fail_at (Parser *p, gsize offset, const char *format, ...)
 {
   va_list ap;
 
-  if (p->failed)
-    return;
-  p->failed = TRUE;
   va_start (ap, format);
-  wsim_set_error_at_valist (p->error, WBEM_E_INVALID_QUERY, "syntax error", p->text, offset,
-                            format, ap);
+  fail_valist (p, WBEM_E_INVALID_QUERY, "syntax error", offset, format, ap);
   va_end (ap);
+}
+
+/* Valid WQL that the runtime does not serve. WBEM_E_NOT_SUPPORTED ("feature or operation
+ * is not supported"), not WBEM_E_INVALID_QUERY: the text is not wrong, and a caller must
+ * be able to tell the two apart. */
+static void G_GNUC_PRINTF (3, 4)
+fail_unsupported (Parser *p, gsize offset, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  fail_valist (p, WBEM_E_NOT_SUPPORTED, "unsupported query", offset, format, ap);
+  va_end (ap);
+}
+
+/* WQL words the lexer keeps as identifiers, so that they stay usable as names. */
+static gboolean
+tok_is_word (const Parser *p, const char *word)
+{
+  return p->tok.kind == TOK_IDENT && g_ascii_strcasecmp (p->tok.text, word) == 0;
 }
 
 static void
@@ -792,7 +818,10 @@ parse_comparison (Parser *p)
       return n;
 
     default:
-      fail_at (p, p->tok.start, "expected comparison operator, IS or LIKE");
+      if (tok_is_word (p, "ISA"))
+        fail_unsupported (p, p->tok.start, "the ISA operator is not supported yet");
+      else
+        fail_at (p, p->tok.start, "expected comparison operator, IS or LIKE");
       goto fail;
     }
 
@@ -887,6 +916,12 @@ parse_query (Parser *p, WsimWqlQuery *q)
 {
   if (!next (p))
     return FALSE;
+  if (tok_is_word (p, "ASSOCIATORS") || tok_is_word (p, "REFERENCES"))
+    {
+      fail_unsupported (p, p->tok.start, "%s OF queries are not supported yet (only SELECT)",
+                        tok_is_word (p, "ASSOCIATORS") ? "ASSOCIATORS" : "REFERENCES");
+      return FALSE;
+    }
   if (p->tok.kind != TOK_SELECT)
     {
       fail_at (p, p->tok.start, "expected SELECT");

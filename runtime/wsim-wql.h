@@ -24,7 +24,9 @@
  *
  * Errors are in WSIM_WBEM_ERROR: WBEM_E_INVALID_QUERY for the text, with the 1-based
  * character position and what was expected ("syntax error at position 23: expected
- * FROM"); WBEM_E_INVALID_QUERY_TYPE for a language other than WQL.
+ * FROM"); WBEM_E_NOT_SUPPORTED, with the position and what was asked, for valid WQL this
+ * runtime does not serve yet (ASSOCIATORS OF, REFERENCES OF, the ISA operator);
+ * WBEM_E_INVALID_QUERY_TYPE for a language other than WQL.
  */
 #pragma once
 
@@ -68,7 +70,8 @@ gboolean wsim_wql_check_language (const char *lang, GError **error);
  * wsim_wql_parse:
  * @text: the query, UTF-8
  * Parses a WQL data query. On a syntax error, sets WBEM_E_INVALID_QUERY with a message
- * naming the 1-based character position and what was expected there.
+ * naming the 1-based character position and what was expected there; on WQL that is not
+ * supported yet, WBEM_E_NOT_SUPPORTED with the position and what it is.
  * Returns: (transfer full) the query, or NULL with @error set.
  */
 WsimWqlQuery *wsim_wql_parse (const char *text, GError **error);

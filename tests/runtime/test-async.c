@@ -827,3 +827,16 @@ Test (query, a_comparison_needs_a_property_on_one_side_only, .init = start)
   cr_assert_eq (count_rows (s, "SELECT Handle FROM Win32_Process WHERE 1 = ProcessId"), 1);
   assert_nothing_left (wsim_harness_get_client (h));
 }
+
+Test (query, associators_references_and_isa_are_not_supported, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+
+  assert_query_refused (s, "ASSOCIATORS OF {Win32_Process.Handle=\"1\"}", WBEM_E_NOT_SUPPORTED,
+                        "position 1: ASSOCIATORS OF queries are not supported");
+  assert_query_refused (s, "REFERENCES OF {Win32_Process.Handle=\"1\"}", WBEM_E_NOT_SUPPORTED,
+                        "position 1: REFERENCES OF queries are not supported");
+  assert_query_refused (s, "SELECT * FROM Win32_Process WHERE __CLASS ISA 'Win32_Process'",
+                        WBEM_E_NOT_SUPPORTED, "position 43: the ISA operator");
+  assert_nothing_left (wsim_harness_get_client (h));
+}
