@@ -168,8 +168,10 @@ parse_value (Parser *p, Key *k)
   const char *t = p->text;
   gsize start = p->i;
 
-  if (t[p->i] == '"')
+  /* Microsoft's paths take "…" and '…'; quotes inside are escaped as in C. */
+  if (t[p->i] == '"' || t[p->i] == '\'')
     {
+      char quote = t[p->i];
       GString *s = g_string_new (NULL);
 
       p->i++;
@@ -182,14 +184,15 @@ parse_value (Parser *p, Key *k)
               g_string_free (s, TRUE);
               return fail_at (p, start, "unterminated string");
             }
-          if (c == '"')
+          if (c == quote)
             break;
           if (c == '\\')
             {
-              if (t[p->i + 1] != '"' && t[p->i + 1] != '\\')
+              if (t[p->i + 1] != '"' && t[p->i + 1] != '\'' && t[p->i + 1] != '\\')
                 {
                   g_string_free (s, TRUE);
-                  return fail_at (p, p->i, "invalid escape sequence (only \\\" and \\\\)");
+                  return fail_at (p, p->i,
+                                  "invalid escape sequence (only \\\\, \\' and \\\")");
                 }
               c = t[p->i + 1];
               p->i++;

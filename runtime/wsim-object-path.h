@@ -7,10 +7,11 @@
  *     [\\server\namespace\path:]Class=@              (a singleton instance)
  *     namespace\path:Class…                           (a namespace, no server)
  *
- * Both '\' and '/' separate the server and namespace parts. A key value is a
- * double-quoted string (escapes \" and \\), a decimal integer (negative allowed) or
- * TRUE/FALSE. Names are identifiers (letters, digits, '_'); a server is letters,
- * digits, '.', '-' and '_' ("." is the local machine). No blanks outside quotes.
+ * Both '\' and '/' separate the server and namespace parts. A key value is a string in
+ * double or single quotes (escapes \\, \" and \' in either, as in C; printed
+ * double-quoted), a decimal integer (negative allowed) or TRUE/FALSE. Names are
+ * identifiers (letters, digits, '_'); a server is letters, digits, '.', '-' and '_'
+ * ("." is the local machine). No blanks outside quotes.
  *
  * Errors are WBEM_E_INVALID_OBJECT_PATH in WSIM_WBEM_ERROR, with the 1-based character
  * position and what was expected there.

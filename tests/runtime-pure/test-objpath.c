@@ -201,7 +201,7 @@ Test (objpath, errors_name_the_position)
   assert_path_error ("Class.Key", 10, "expected '='");
   assert_path_error ("Class.Key=", 11, "expected key value");
   assert_path_error ("Class.Key=maybe", 11, "expected key value");
-  assert_path_error ("Class.Key='x'", 11, "expected key value");
+  assert_path_error ("Class.Key=`x`", 11, "expected key value");
   assert_path_error ("Class.A=1,", 11, "expected key property name");
   assert_path_error ("Class.A=1,a=2", 11, "duplicate key property");
   assert_path_error ("Class extra", 6, "expected '.', '=@' or end of path");
@@ -260,4 +260,34 @@ Test (objpath, random_fragments_never_crash)
     }
   cr_assert_gt (parsed, 20);
   g_rand_free (rand);
+}
+
+/* ---------------------------------------------------------------- found by a user */
+
+/* Microsoft's object paths take string keys in single quotes too; quotes inside are
+ * escaped as in C (\' \" \\, in either kind). The canonical form is double-quoted. */
+Test (objpath, single_quoted_key_values)
+{
+  g_autoptr (WsimObjectPath) p = parse_ok ("Win32_Process.Handle='1'");
+  const wsim_value *v = wsim_object_path_get_key_value (p, 0);
+
+  cr_assert_eq (v->type, CIM_STRING);
+  cr_assert_str_eq (v->wsim_value_u.v_string, "1");
+  cr_assert_str_eq (wsim_object_path_get_key_text (p, 0), "1");
+  assert_canonical ("Win32_Process.Handle='1'", "Win32_Process.Handle=\"1\"");
+  assert_canonical ("X.K='it\\'s'", "X.K=\"it's\"");
+  assert_canonical ("X.K='say \"hi\"'", "X.K=\"say \\\"hi\\\"\"");
+  assert_canonical ("X.K='say \\\"hi\\\"'", "X.K=\"say \\\"hi\\\"\"");
+  assert_canonical ("X.K='C:\\\\'", "X.K=\"C:\\\\\"");
+  assert_canonical ("X.K=\"it\\'s\"", "X.K=\"it's\"");
+  assert_canonical ("X.K=\"it's\"", "X.K=\"it's\"");
+  assert_canonical ("X.K=''", "X.K=\"\"");
+  assert_canonical ("\\\\.\\root\\cimv2:X.B=\"b\",A='a,b=c'", "\\\\.\\root\\cimv2:X.A=\"a,b=c\",B=\"b\"");
+
+  assert_path_error ("X.K='abc", 5, "unterminated string");
+  assert_path_error ("X.K='ab\\'", 5, "unterminated string");
+  assert_path_error ("X.K='a\"", 5, "unterminated string");
+  assert_path_error ("X.K='a\\qb'", 7, "invalid escape sequence");
+  assert_path_error ("X.K='a'b", 8, "expected ',' or end of path");
+  assert_path_error ("X.K=`a`", 5, "expected key value");
 }

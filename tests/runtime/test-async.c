@@ -840,3 +840,26 @@ Test (query, associators_references_and_isa_are_not_supported, .init = start)
                         WBEM_E_NOT_SUPPORTED, "position 43: the ISA operator");
   assert_nothing_left (wsim_harness_get_client (h));
 }
+
+Test (query, get_object_takes_single_quoted_keys, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("Win32_Process.Handle='%d'", getpid ());
+  g_autofree char *want = g_strdup_printf ("Win32_Process.Handle=\"%d\"", getpid ());
+
+  cr_assert_eq (wsim_services_get_object_async (s, path, 0, sink, &error), WBEM_S_NO_ERROR,
+                "%s: %s", path, error ? error->message : "");
+  finished (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 1);
+  {
+    g_autofree char *got = wsim_object_get_path (rec->objects->pdata[0]);
+
+    cr_assert_str_eq (got, want);
+  }
+  g_clear_pointer (&sink, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
