@@ -340,6 +340,14 @@ wsim_object_path_get_server (const WsimObjectPath *path)
   return path->server;
 }
 
+gboolean
+wsim_object_path_server_is_local (const char *server)
+{
+  return server == NULL || g_str_equal (server, ".")
+         || g_ascii_strcasecmp (server, "localhost") == 0
+         || g_ascii_strcasecmp (server, g_get_host_name ()) == 0;
+}
+
 const char *
 wsim_object_path_get_namespace (const WsimObjectPath *path)
 {

@@ -42,6 +42,16 @@ void wsim_object_path_free (WsimObjectPath *path);
 const char *wsim_object_path_get_server (const WsimObjectPath *path);
 
 /**
+ * wsim_object_path_server_is_local:
+ * @server: (nullable) a server part, as wsim_object_path_get_server() returns it
+ * Returns: TRUE if @server names this machine: NULL (a path without a server means the
+ *   local one), ".", "localhost" or this host's name as g_get_host_name() gives it, any
+ *   case. Other names for it (addresses, aliases, the short form of a fully qualified
+ *   name) are not recognised and count as another server.
+ */
+gboolean wsim_object_path_server_is_local (const char *server);
+
+/**
  * wsim_object_path_get_namespace:
  * Returns: (transfer none) (nullable) the namespace with '\' separators ("root\cimv2"),
  *   or NULL for a relative path.

@@ -302,6 +302,17 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
       reply_error (req, error);
       return;
     }
+  /* Served here means served by this machine: a path naming another server is refused,
+   * not answered with this machine's objects (reaching that server is the caller's). */
+  if (!wsim_object_path_server_is_local (wsim_object_path_get_server (path)))
+    {
+      g_autofree char *m = g_strdup_printf ("the path names the server '%s'; this server is "
+                                            "only \".\", \"localhost\" or \"%s\"",
+                                            wsim_object_path_get_server (path), g_get_host_name ());
+
+      reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
+      return;
+    }
   /* A path may name its own namespace; it must exist. */
   if (wsim_object_path_get_namespace (path) != NULL)
     {

@@ -291,3 +291,24 @@ Test (objpath, single_quoted_key_values)
   assert_path_error ("X.K='a'b", 8, "expected ',' or end of path");
   assert_path_error ("X.K=`a`", 5, "expected key value");
 }
+
+/* A path without a server, or naming ".", "localhost" or this host's name (any case),
+ * names the local server; any other name, another one. */
+Test (objpath, which_servers_are_local)
+{
+  g_autofree char *upper = g_ascii_strup (g_get_host_name (), -1);
+  g_autofree char *mine = g_strdup_printf ("\\\\%s\\root\\cimv2:X", upper);
+  g_autoptr (WsimObjectPath) here = parse_ok (mine);
+  g_autoptr (WsimObjectPath) there = parse_ok ("//otherhost/root/cimv2:Win32_Process.Handle=\"1\"");
+
+  cr_assert (wsim_object_path_server_is_local (NULL));
+  cr_assert (wsim_object_path_server_is_local ("."));
+  cr_assert (wsim_object_path_server_is_local ("localhost"));
+  cr_assert (wsim_object_path_server_is_local ("LocalHost"));
+  cr_assert (wsim_object_path_server_is_local (g_get_host_name ()));
+  cr_assert (wsim_object_path_server_is_local (wsim_object_path_get_server (here)));
+  cr_assert_not (wsim_object_path_server_is_local (wsim_object_path_get_server (there)));
+  cr_assert_not (wsim_object_path_server_is_local (""));
+  cr_assert_not (wsim_object_path_server_is_local (".."));
+  cr_assert_not (wsim_object_path_server_is_local ("localhost.example"));
+}

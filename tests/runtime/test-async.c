@@ -863,3 +863,59 @@ Test (query, get_object_takes_single_quoted_keys, .init = start)
   g_clear_pointer (&sink, wsim_sink_unref);
   assert_nothing_left (wsim_harness_get_client (h));
 }
+
+/* GetObjectAsync refused at once with @hr and a message containing @says; nothing
+ * reaches the sink. */
+static void
+assert_get_refused (WsimServices *s, const char *path, WsimHResult hr, const char *says)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult got = wsim_services_get_object_async (s, path, 0, sink, &error);
+
+  cr_assert_eq (got, hr, "%s: 0x%08X", path, got);
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) hr), "%s", path);
+  cr_assert (strstr (error->message, says) != NULL, "%s: %s", path, error->message);
+  cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+}
+
+/* Asserts that GetObjectAsync(@path) on @s yields this process. */
+static void
+assert_get_finds_me (WsimServices *s, const char *path)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *me = g_strdup_printf ("%d", getpid ());
+
+  cr_assert_eq (wsim_services_get_object_async (s, path, 0, sink, &error), WBEM_S_NO_ERROR,
+                "%s: %s", path, error ? error->message : "");
+  finished (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR, "%s: 0x%08X", path, rec->final_hr);
+  cr_assert_eq (rec->objects->len, 1, "%s", path);
+  {
+    g_autofree char *handle = prop_text (rec->objects->pdata[0], "Handle");
+
+    cr_assert_str_eq (handle, me, "%s", path);
+  }
+}
+
+Test (query, get_object_refuses_a_path_naming_another_server, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  const char *local[] = { ".", "localhost", "LOCALHOST", g_get_host_name () };
+
+  assert_get_refused (s, "\\\\otherhost\\root\\cimv2:Win32_Process.Handle=\"1\"",
+                      WBEM_E_INVALID_OBJECT_PATH, "server 'otherhost'");
+  assert_get_refused (s, "//10.1.2.3/root/cimv2:Win32_Process.Handle=\"1\"",
+                      WBEM_E_INVALID_OBJECT_PATH, "server '10.1.2.3'");
+  for (gsize i = 0; i < G_N_ELEMENTS (local); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("\\\\%s\\root\\cimv2:Win32_Process.Handle=\"%d\"",
+                                               local[i], getpid ());
+
+      assert_get_finds_me (s, path);
+    }
+  assert_nothing_left (wsim_harness_get_client (h));
+}
