@@ -313,18 +313,23 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
       reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
       return;
     }
-  /* A path may name its own namespace; it must exist. */
+  /* Objects come only from the namespace the services were opened on (MS-WMI, GetObject).
+   * Another one is refused alike whether it exists or not, so the answer does not tell
+   * which namespaces exist: WBEM_E_INVALID_OBJECT_PATH, as WBEM_E_INVALID_NAMESPACE would
+   * say "cannot be found" of one that may well be there. */
   if (wsim_object_path_get_namespace (path) != NULL)
     {
       path_ns = wsim_repository_canonical_namespace (server->repo,
-                                                     wsim_object_path_get_namespace (path), &error);
-      if (path_ns == NULL
-          || !wsim_server_check_namespace (server, req, path_ns, a->call_id, "GetObjectAsync", &error))
+                                                     wsim_object_path_get_namespace (path), NULL);
+      if (path_ns == NULL || !g_str_equal (path_ns, ns))
         {
-          reply_error (req, error);
+          g_autofree char *m = g_strdup_printf ("the path names the namespace '%s', but these "
+                                                "services are open on '%s'",
+                                                wsim_object_path_get_namespace (path), ns);
+
+          reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
           return;
         }
-      ns = path_ns;
     }
   cls = wsim_repository_lookup_class (server->repo, ns, wsim_object_path_get_class (path), &error);
   if (cls == NULL)

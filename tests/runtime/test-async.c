@@ -547,7 +547,7 @@ Test (query, bad_paths_are_refused_with_their_position, .init = start)
     { "", WBEM_E_INVALID_OBJECT_PATH, "position" },
     { "Win32_Process.Name=\"x\"", WBEM_E_INVALID_OBJECT_PATH, "Name is not a key" },
     { "No_Such.Id=1", WBEM_E_INVALID_CLASS, "No_Such" },
-    { "\\\\.\\root\\nowhere:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_NAMESPACE, "nowhere" },
+    { "\\\\.\\root\\nowhere:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_OBJECT_PATH, "nowhere" },
     { "Win32_Process", WBEM_E_NOT_SUPPORTED, "class objects" },
   };
 
@@ -917,5 +917,39 @@ Test (query, get_object_refuses_a_path_naming_another_server, .init = start)
 
       assert_get_finds_me (s, path);
     }
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
+/* Objects come only from the namespace the services were opened on (MS-WMI GetObject).
+ * Another namespace, existing or not, is refused alike, naming both; the same one,
+ * however written, is served. */
+Test (query, get_object_serves_only_the_namespace_of_its_services, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  g_autoptr(WsimServices) tree = open_ns ("root\\test");
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  const char *same[] = { "root\\cimv2", "ROOT/CimV2", "\\\\.\\Root\\CIMV2", "//localhost/root/cimv2" };
+
+  assert_get_refused (s, "root\\test:Test_Base.Id=1", WBEM_E_INVALID_OBJECT_PATH,
+                      "namespace 'root\\test', but these services are open on 'root\\cimv2'");
+  assert_get_refused (s, "\\\\.\\root\\nowhere:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_OBJECT_PATH,
+                      "namespace 'root\\nowhere', but these services are open on 'root\\cimv2'");
+  assert_get_refused (s, "root:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_OBJECT_PATH,
+                      "namespace 'root', but");
+  assert_get_refused (tree, "root\\cimv2:Win32_Process.Handle=\"1\"", WBEM_E_INVALID_OBJECT_PATH,
+                      "namespace 'root\\cimv2', but these services are open on 'root\\test'");
+  for (gsize i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s:Win32_Process.Handle=\"%d\"", same[i], getpid ());
+
+      assert_get_finds_me (s, path);
+    }
+  cr_assert_eq (wsim_services_get_object_async (tree, "root/TEST:Test_Base.Id=1", 0, sink, NULL),
+                WBEM_S_NO_ERROR);
+  finished (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 1);
+  g_clear_pointer (&sink, wsim_sink_unref);
   assert_nothing_left (wsim_harness_get_client (h));
 }
