@@ -266,7 +266,7 @@ Test (objpath, random_fragments_never_crash)
 
 /* Microsoft's object paths take string keys in single quotes too; quotes inside are
  * escaped as in C (\' \" \\, in either kind). The canonical form is double-quoted. */
-Test (objpath, single_quoted_key_values)
+Test (objpath, single_quoted_key_values, .timeout = 30)
 {
   g_autoptr (WsimObjectPath) p = parse_ok ("Win32_Process.Handle='1'");
   const wsim_value *v = wsim_object_path_get_key_value (p, 0);
@@ -294,7 +294,7 @@ Test (objpath, single_quoted_key_values)
 
 /* A path without a server, or naming ".", "localhost" or this host's name (any case),
  * names the local server; any other name, another one. */
-Test (objpath, which_servers_are_local)
+Test (objpath, which_servers_are_local, .timeout = 30)
 {
   g_autofree char *upper = g_ascii_strup (g_get_host_name (), -1);
   g_autofree char *mine = g_strdup_printf ("\\\\%s\\root\\cimv2:X", upper);

@@ -743,7 +743,7 @@ Test (wql, random_queries_never_crash)
 
 /* WMI reads "p = NULL" as "p IS NULL" and "p <> NULL" / "p != NULL" as "p IS NOT NULL",
  * with NULL on either side; ordering against NULL stays UNKNOWN. */
-Test (wql, equals_null_is_is_null)
+Test (wql, equals_null_is_is_null, .timeout = 30)
 {
   g_autoptr (WsimWqlQuery) gone_lhs = parse_ok ("SELECT * FROM X WHERE Gone = NULL");
   g_autoptr (WsimWqlQuery) gone_rhs = parse_ok ("SELECT * FROM X WHERE NULL <> Gone");
@@ -776,7 +776,7 @@ Test (wql, equals_null_is_is_null)
 /* WMI's WHERE compares a property with a constant: a property on both sides or on
  * neither is refused, at the operand that should be the other kind. IS [NOT] NULL and
  * [NOT] LIKE test a property. */
-Test (wql, a_comparison_has_a_property_on_one_side_only)
+Test (wql, a_comparison_has_a_property_on_one_side_only, .timeout = 30)
 {
   assert_syntax_error ("SELECT * FROM X WHERE Name = Name", 30, "expected a constant");
   assert_syntax_error ("SELECT * FROM X WHERE a < b", 27, "expected a constant");
@@ -819,7 +819,7 @@ assert_not_supported (const char *text, long pos, const char *what)
   cr_assert (strstr (error->message, "0x8004100C") != NULL, "%s", error->message);
 }
 
-Test (wql, associators_references_and_isa_are_not_supported)
+Test (wql, associators_references_and_isa_are_not_supported, .timeout = 30)
 {
   assert_not_supported ("ASSOCIATORS OF {Win32_Process.Handle=\"1\"}", 1, "ASSOCIATORS OF");
   assert_not_supported ("associators of {Win32_Process.Handle=\"1\"} WHERE ClassDefsOnly", 1,
