@@ -306,8 +306,8 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
    * not answered with this machine's objects (reaching that server is the caller's). */
   if (!wsim_object_path_server_is_local (wsim_object_path_get_server (path)))
     {
-      g_autofree char *m = g_strdup_printf ("the path names the server '%s'; this server is "
-                                            "only \".\", \"localhost\" or \"%s\"",
+      g_autofree char *m = g_strdup_printf ("the path names the server '%s'; this server "
+                                            "serves only \".\", \"localhost\" and \"%s\"",
                                             wsim_object_path_get_server (path), g_get_host_name ());
 
       reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
