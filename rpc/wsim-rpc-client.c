@@ -12,6 +12,9 @@
  * Failures that happen inside wsim_rpc_client_call() are delivered from an idle source
  * (the "never from inside the call" rule); so are cancellations, because a GCancellable
  * may fire on another thread.
+ *
+ * A record that is not a reply at all closes the connection with WSIM_RPC_ERROR_DECODE:
+ * the peer is not an ONC RPC server, and waiting for its replies would wait forever.
  */
 #include "wsim-rpc-client.h"
 
@@ -19,6 +22,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "wsim-address.h"
 #include "wsim-conn.h"
 #include "wsim-rpc-error.h"
 
@@ -268,10 +272,25 @@ on_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data)
   XDR xdrs;
   g_autoptr(GError) error = NULL;
 
-  if (len < 8)
-    return;  /* not even an XID and a message type: nothing to match, drop */
-  memcpy (&xid, rec, 4);
-  xid = GUINT32_FROM_BE (xid);
+  if (len >= sizeof w)
+    memcpy (w, rec, sizeof w);
+  else if (len >= 8)
+    memcpy (w, rec, 8);
+  if (len < 8 || GUINT32_FROM_BE (w[1]) != REPLY)
+    {
+      /* A server only ever sends replies: this peer does not speak ONC RPC (or lost the
+       * record framing). None of our calls will be answered, so they fail now, with why,
+       * instead of waiting for a reply that cannot come. */
+      g_autoptr(GError) garbage = g_error_new (WSIM_RPC_ERROR, WSIM_RPC_ERROR_DECODE,
+                                               "the server sent a record of %" G_GSIZE_FORMAT
+                                               " bytes that is not an ONC RPC reply", len);
+
+      wsim_rpc_client_ref (client);
+      client_set_closed (client, garbage);
+      wsim_rpc_client_unref (client);
+      return;
+    }
+  xid = GUINT32_FROM_BE (w[0]);
   if (!g_hash_table_steal_extended (client->pending, GUINT_TO_POINTER (xid), NULL,
                                     (gpointer *) &call))
     return;  /* a late reply to a call that timed out or was cancelled */
@@ -283,9 +302,7 @@ on_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data)
 
   /* The common reply (accepted, empty verifier, SUCCESS) is read by hand: it is on every
    * call's path. Anything else goes through libtirpc's xdr_replymsg. */
-  if (len >= sizeof w)
-    memcpy (w, rec, sizeof w);
-  if (len >= sizeof w && GUINT32_FROM_BE (w[1]) == REPLY && GUINT32_FROM_BE (w[2]) == MSG_ACCEPTED
+  if (len >= sizeof w && GUINT32_FROM_BE (w[2]) == MSG_ACCEPTED
       && w[4] == 0 && GUINT32_FROM_BE (w[5]) == SUCCESS)
     {
       msg.acpted_rply.ar_verf.oa_flavor = (enum_t) GUINT32_FROM_BE (w[3]);
@@ -534,6 +551,16 @@ wsim_rpc_client_new_for_socket (GMainContext *context, GSocket *socket, guint32 
   return client;
 }
 
+/* A refused or failed connect names the address it tried: "connection refused" alone
+ * does not say which of several servers (or which typo) it was. */
+static void
+prefix_connect_error (GError **error, GSocketAddress *address)
+{
+  g_autofree char *text = wsim_address_to_string (address);
+
+  g_prefix_error (error, "connect failed (%s): ", text);
+}
+
 WsimRpcClient *
 wsim_rpc_client_connect (GMainContext *context, GSocketAddress *address, guint32 prog,
                          guint32 vers, GError **error)
@@ -552,7 +579,10 @@ wsim_rpc_client_connect (GMainContext *context, GSocketAddress *address, guint32
   if (family != G_SOCKET_FAMILY_UNIX)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (!g_socket_connect (socket, address, NULL, error))
-    return NULL;
+    {
+      prefix_connect_error (error, address);
+      return NULL;
+    }
   g_socket_set_timeout (socket, 0);
   return wsim_rpc_client_new_for_socket (context, socket, prog, vers);
 }
@@ -583,7 +613,7 @@ wsim_rpc_client_new_for_address (GMainContext *context, GSocketAddress *address,
         {
           /* Refused at once: a client whose calls fail from the loop, like any other. */
           client = wsim_rpc_client_new_for_socket (context, socket, prog, vers);
-          g_prefix_error (&local, "connect failed: ");
+          prefix_connect_error (&local, address);
           client_set_closed (client, local);
           return client;
         }
