@@ -103,9 +103,21 @@ authenticate (WsimChannel *ch, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
+  if (auth == NULL && wsim_hresult_from_error (local) == WBEM_E_TRANSPORT_FAILURE)
+    {
+      /* The engine could not carry the exchange: the peer answered something that is not
+       * ONC RPC (a record that does not decode, or one larger than any reply), or not our
+       * program. Nobody refused anything, so it is not access denied. */
+      wsim_set_error_hresult (error, WBEM_E_TRANSPORT_FAILURE,
+                              "no security exchange at %s with %s: %s",
+                              wsim_authn_level_word (ch->level), wsim_gss_mech_get_name (ch->mech),
+                              local->message);
+      return FALSE;
+    }
   if (auth == NULL)
     {
-      /* What ConnectServer answers when the security exchange fails. */
+      /* The mechanism or the server refused (an auth_stat, a GSS failure): what
+       * ConnectServer answers when the security exchange fails. */
       wsim_set_error_hresult (error, E_ACCESSDENIED, "cannot authenticate at %s with %s: %s",
                               wsim_authn_level_word (ch->level), wsim_gss_mech_get_name (ch->mech),
                               local->message);

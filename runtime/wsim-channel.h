@@ -28,8 +28,9 @@ typedef struct _WsimChannel WsimChannel;
  * @context: the private context the channel's calls iterate
  * @address: the server
  * @blanket: how to authenticate (copied)
- * Returns: (transfer full) (nullable) the channel, or NULL with @error: a transport error, or
- *   E_ACCESSDENIED in WSIM_WBEM_ERROR when authentication failed (the message says why).
+ * Returns: (transfer full) (nullable) the channel, or NULL with @error: a transport error,
+ *   E_ACCESSDENIED in WSIM_WBEM_ERROR when authentication failed (the message says why), or
+ *   WBEM_E_TRANSPORT_FAILURE when the peer's answers during authentication were not ONC RPC.
  */
 WsimChannel *wsim_channel_open (GMainContext *context, GSocketAddress *address,
                                 const WsimBlanket *blanket, GError **error);
