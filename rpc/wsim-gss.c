@@ -141,6 +141,22 @@ import_name (const char *text, gss_OID type, OM_uint32 *major, OM_uint32 *minor)
   return name;
 }
 
+/* gss-ntlmssp's accounts are the file NTLM_USER_FILE names; its own status text ("No such
+ * file or directory") names neither the variable nor the file, so a missing one is said
+ * here, before the mechanism's words. */
+static void
+ntlm_user_file_hint (GError **error)
+{
+  static const char wants[] = "gss-ntlmssp's account file, lines of DOMAIN:user:password";
+  const char *file = g_getenv ("NTLM_USER_FILE");
+
+  if (file == NULL || *file == '\0')
+    g_prefix_error (error, "NTLMSSP has no accounts: NTLM_USER_FILE is not set (it names %s): ", wants);
+  else if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    g_prefix_error (error, "NTLMSSP has no accounts: NTLM_USER_FILE names %s, which does not "
+                    "exist (it must name %s): ", file, wants);
+}
+
 /* @store: (nullable) where the credentials come from; NULL for the defaults. */
 static gboolean
 acquire (WsimGssContext *c, const char *name, gss_OID name_type, gss_cred_usage_t usage,
@@ -166,6 +182,8 @@ acquire (WsimGssContext *c, const char *name, gss_OID name_type, gss_cred_usage_
   if (GSS_ERROR (major))
     {
       set_gss_error (error, WSIM_GSS_ERROR_NO_CREDENTIALS, "acquiring credentials", major, minor, c->mech);
+      if (c->mech == &mech_ntlmssp)
+        ntlm_user_file_hint (error);
       return FALSE;
     }
   return TRUE;
