@@ -2,6 +2,7 @@
 #include "wsim-client.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "wsim-address.h"
 #include "wsim-call-watch.h"
@@ -432,12 +433,32 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
   return res.hresult;
 }
 
+/* The wire's string types are bounded (wsim_cim.x): an argument over its bound cannot be
+ * encoded, so it is refused here, before any request, with the status the server gives a
+ * bad argument of that kind; the sink is never called. Returns: TRUE if @text fits. */
+static gboolean
+arg_fits (const char *text, gsize max, WsimHResult hr, const char *what, WsimHResult *out,
+          GError **error)
+{
+  gsize len = text != NULL ? strlen (text) : 0;
+
+  if (len <= max)
+    return TRUE;
+  wsim_set_error_hresult (error, hr, "the %s is %" G_GSIZE_FORMAT " bytes long; at most %"
+                          G_GSIZE_FORMAT " travel on the wire", what, len, max);
+  *out = hr;
+  return FALSE;
+}
+
 WsimHResult
 wsim_services_create_instance_enum_async (WsimServices *services, const char *class_name,
                                           gint32 flags, WsimSink *sink, GError **error)
 {
   wsim_create_instance_enum_async_args args = { 0 };
+  WsimHResult hr;
 
+  if (!arg_fits (class_name, WSIM_MAX_NAME, WBEM_E_INVALID_CLASS, "class name", &hr, error))
+    return hr;
   args.ns_handle = services->ns_handle;
   args.class_name = (char *) (class_name != NULL ? class_name : "");
   args.flags = flags;
@@ -451,7 +472,11 @@ wsim_services_get_object_async (WsimServices *services, const char *object_path,
                                 WsimSink *sink, GError **error)
 {
   wsim_get_object_async_args args = { 0 };
+  WsimHResult hr;
 
+  if (!arg_fits (object_path, WSIM_MAX_STRING, WBEM_E_INVALID_OBJECT_PATH, "object path", &hr,
+                 error))
+    return hr;
   args.ns_handle = services->ns_handle;
   args.object_path = (char *) (object_path != NULL ? object_path : "");
   args.flags = flags;
@@ -465,7 +490,12 @@ wsim_services_exec_query_async (WsimServices *services, const char *language, co
                                 gint32 flags, WsimSink *sink, GError **error)
 {
   wsim_exec_query_async_args args = { 0 };
+  WsimHResult hr;
 
+  /* A language name too long to travel is not "WQL" either. */
+  if (!arg_fits (language, WSIM_MAX_NAME, WBEM_E_INVALID_QUERY_TYPE, "query language", &hr, error)
+      || !arg_fits (query, WSIM_MAX_STRING, WBEM_E_INVALID_QUERY, "query", &hr, error))
+    return hr;
   args.ns_handle = services->ns_handle;
   args.query_language = (char *) (language != NULL ? language : "");
   args.query = (char *) (query != NULL ? query : "");

@@ -162,7 +162,8 @@ void          wsim_services_unref (WsimServices *services);
  *   told whom to expect callbacks from; NULL gets WBEM_E_INVALID_PARAMETER from the server
  * @error: (nullable) set, in WSIM_WBEM_ERROR, when the result is a failure: the server's
  *   explanation (or the transport's)
- * Returns: the immediate HRESULT.
+ * Returns: the immediate HRESULT; WBEM_E_INVALID_CLASS, without a request, for a class name
+ *   longer than the wire carries (WSIM_MAX_NAME bytes).
  */
 WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
                                                       const char *class_name, gint32 flags,
@@ -174,7 +175,7 @@ WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
  * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS
  * The sink receives the instance and SetStatus(WBEM_S_NO_ERROR), or SetStatus(WBEM_E_NOT_FOUND).
  * Returns: the immediate HRESULT: WBEM_E_INVALID_OBJECT_PATH (the message gives the
- *   position), WBEM_E_INVALID_CLASS, …
+ *   position; without a request for a path over WSIM_MAX_STRING bytes), WBEM_E_INVALID_CLASS, …
  */
 WsimHResult wsim_services_get_object_async (WsimServices *services, const char *object_path,
                                             gint32 flags, WsimSink *sink, GError **error);
@@ -188,7 +189,8 @@ WsimHResult wsim_services_get_object_async (WsimServices *services, const char *
  * The sink receives the matching instances (of the class and its subclasses), with only the
  * selected properties and the keys set.
  * Returns: the immediate HRESULT: WBEM_E_INVALID_QUERY (the message names the position),
- *   WBEM_E_INVALID_CLASS, …
+ *   WBEM_E_INVALID_CLASS, …; without a request, WBEM_E_INVALID_QUERY_TYPE for a language over
+ *   WSIM_MAX_NAME bytes and WBEM_E_INVALID_QUERY for a query over WSIM_MAX_STRING.
  */
 WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *language,
                                             const char *query, gint32 flags, WsimSink *sink,

@@ -210,6 +210,53 @@ Test (async, errors_return_at_once_and_never_call_the_sink, .init = start)
   assert_nothing_left (wsim_harness_get_client (h));
 }
 
+/* Arguments longer than the wire's bounds (wsim_cim.x) are refused by the client before any
+ * request, with the status the server gives that kind of bad argument and a message naming
+ * the bound; the sink is never called and the server never hears of the call. */
+Test (async, arguments_longer_than_the_wire_carries_are_refused_before_the_request, .init = start)
+{
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec, *ok;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(WsimSink) good = NULL;
+  g_autofree char *name = g_strnfill (WSIM_MAX_NAME + 1, 'A');
+  g_autofree char *fits = g_strnfill (WSIM_MAX_NAME, 'A');
+  g_autofree char *huge = g_strnfill (WSIM_MAX_STRING + 1, 'A');
+  struct { WsimHResult got, want; guint bound; GError *error; } cases[4] = {
+    { .want = WBEM_E_INVALID_CLASS, .bound = WSIM_MAX_NAME },
+    { .want = WBEM_E_INVALID_OBJECT_PATH, .bound = WSIM_MAX_STRING },
+    { .want = WBEM_E_INVALID_QUERY_TYPE, .bound = WSIM_MAX_NAME },
+    { .want = WBEM_E_INVALID_QUERY, .bound = WSIM_MAX_STRING },
+  };
+  guint64 last = wsim_services_get_last_call_id (s);
+
+  cases[0].got = wsim_services_create_instance_enum_async (s, name, 0, sink, &cases[0].error);
+  cases[1].got = wsim_services_get_object_async (s, huge, 0, sink, &cases[1].error);
+  cases[2].got = wsim_services_exec_query_async (s, name, "SELECT * FROM Win32_Process", 0, sink,
+                                                 &cases[2].error);
+  cases[3].got = wsim_services_exec_query_async (s, "WQL", huge, 0, sink, &cases[3].error);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *bound = g_strdup_printf ("at most %u travel on the wire", cases[i].bound);
+
+      cr_assert_eq (cases[i].got, cases[i].want, "case %zu: 0x%08X", i, cases[i].got);
+      cr_assert (g_error_matches (cases[i].error, WSIM_WBEM_ERROR, (gint) cases[i].want), "case %zu", i);
+      cr_assert (strstr (cases[i].error->message, bound) != NULL, "the bound is named: %s",
+                 cases[i].error->message);
+      g_clear_error (&cases[i].error);
+    }
+  cr_assert_eq (wsim_services_get_last_call_id (s), last, "no request was made");
+  /* A name at the bound travels: the server answers it (no such class). */
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, fits, 0, sink, NULL), WBEM_E_INVALID_CLASS);
+  cr_assert_neq (wsim_services_get_last_call_id (s), last, "a name that fits is sent");
+
+  ok = run_enum (s, "Win32_OperatingSystem", 0, &good);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, ok, LONG_WAIT));
+  cr_assert_eq (rec->n_indicate + rec->n_final + rec->progress->len, 0, "a refused call reached its sink");
+  g_clear_pointer (&good, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
 static guint
 count_class (WsimSinkRecorder *rec, const char *cls)
 {
