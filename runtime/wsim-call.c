@@ -314,20 +314,35 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   wsim_call_unref (call);
 }
 
-/* Sends the final SetStatus (the call is marked final already). */
+/* Sends the final SetStatus (the call is marked final already). A failed call's strParam is
+ * @why, the provider's message or the runtime's reason, so the sink learns what went wrong
+ * and not only a status (WMI would also put it in an __ExtendedStatus object); a success's
+ * is empty, as WMI's is for enumerations. Cut to the wire's string bound, at a character
+ * boundary, so that the final SetStatus always encodes. */
 static void
 call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
 {
   wsim_set_status_args args = { 0 };
   g_autofree char *unreachable = NULL;
+  g_autofree char *str_param = NULL;
 
+  if (why == NULL)
+    why = "";
   wsim_trace_add (call->server->trace, WSIM_TRACE_FINAL, call->call_id, hr, call->n_instances,
                   "%s", why);
+  if (WSIM_HRESULT_FAILED (hr))
+    {
+      gsize n = MIN (strlen (why), (gsize) WSIM_MAX_STRING);
+
+      while (n > 0 && why[n] != '\0' && (why[n] & 0xC0) == 0x80)
+        n--;
+      str_param = g_strndup (why, n);
+    }
   args.sink_id = call->sink_id;
   args.call_id = call->call_id;
   args.flags = WBEM_STATUS_COMPLETE;
   args.hresult = hr;
-  args.str_param = (char *) "";
+  args.str_param = str_param != NULL ? str_param : (char *) "";
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
                       on_final_reply, &unreachable))
     call_abandon (call, unreachable);

@@ -102,6 +102,8 @@ rec_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_pa
     }
   rec->n_final++;
   rec->final_hr = hr;
+  g_free (rec->final_str_param);
+  rec->final_str_param = g_strdup (str_param);
   if (rec->on_final != NULL)
     rec->on_final (rec, rec->data);
 }
@@ -113,6 +115,7 @@ rec_free (gpointer data)
 
   g_ptr_array_unref (rec->objects);
   g_array_unref (rec->progress);
+  g_free (rec->final_str_param);
   g_free (rec);
 }
 

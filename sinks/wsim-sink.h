@@ -66,6 +66,8 @@ typedef struct _WsimSinkRecorder WsimSinkRecorder;
  * @n_indicate: Indicate calls received
  * @n_final: final SetStatus calls received (the contract says 1)
  * @final_hr: the final status
+ * @final_str_param: (owned) (nullable) the final SetStatus's strParam (a failed call's reason,
+ *   a new object's path), NULL when it had none
  * @events_after_final: Indicate or SetStatus calls received after a final one
  * @keep_objects: FALSE to count objects without keeping them (benchmarks)
  * @n_objects: objects received
@@ -76,6 +78,7 @@ struct _WsimSinkRecorder {
   guint      n_indicate;
   guint      n_final;
   WsimHResult final_hr;
+  char      *final_str_param;
   guint      events_after_final;
   gboolean   keep_objects;
   guint64    n_objects;

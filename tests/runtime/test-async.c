@@ -389,6 +389,35 @@ Test (async, a_faulty_provider_still_yields_exactly_one_final_status, .init = st
   assert_nothing_left (wsim_harness_get_client (h));
 }
 
+/* A failed call's final SetStatus carries the reason as strParam: the provider's own message
+ * or the runtime's; a success's carries none (WMI sends none for enumerations). */
+Test (async, a_failed_call_s_final_status_carries_the_reason_in_str_param, .init = start)
+{
+  g_autoptr(WsimSink) a = NULL, b = NULL, c = NULL, d = NULL;
+  g_autoptr(WsimServices) sa = NULL, sb = NULL;
+  WsimSinkRecorder *r;
+
+  r = faulty ("error", &a, &sa);
+  cr_assert_eq (r->final_hr, WBEM_E_FAILED);
+  cr_assert_str_eq (r->final_str_param, "simulated failure");
+  r = faulty ("no_result", &b, &sb);
+  cr_assert_eq (r->final_hr, WBEM_E_PROVIDER_FAILURE);
+  cr_assert_str_eq (r->final_str_param, "the provider posted no result", "the runtime's reason");
+  r = run_enum (wsim_harness_get_services (h), "Sim_Faulty", 0, &c);   /* no mode in root\cimv2 */
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, r, LONG_WAIT));
+  cr_assert_eq (r->final_hr, WBEM_E_INVALID_PARAMETER);
+  cr_assert_str_eq (r->final_str_param, "Sim_Faulty: no mode");
+  r = run_enum (wsim_harness_get_services (h), "Win32_OperatingSystem", 0, &d);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, r, LONG_WAIT));
+  cr_assert_eq (r->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_null (r->final_str_param, "a success has no strParam: %s", r->final_str_param);
+  g_clear_pointer (&a, wsim_sink_unref);
+  g_clear_pointer (&b, wsim_sink_unref);
+  g_clear_pointer (&c, wsim_sink_unref);
+  g_clear_pointer (&d, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
 Test (async, shutdown_ends_open_calls_with_shutting_down, .init = start)
 {
   g_autoptr(WsimServices) s = open_ns ("root\\faulty\\slow");
