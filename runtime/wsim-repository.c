@@ -381,6 +381,37 @@ compare_names (gconstpointer a, gconstpointer b)
   return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
+#define MODULE_PREFIX "wsim-provider-"
+#define MODULE_SUFFIX ".so"
+
+/* Parameters for a provider that @dir does not have would be dropped without a word (a
+ * misspelt name runs the real provider with its defaults): refused before anything loads.
+ * @names: the providers in @dir, sorted. */
+static gboolean
+params_all_taken (GHashTable *params, GPtrArray *names, const char *dir, GError **error)
+{
+  GHashTableIter iter;
+  const char *provider;
+
+  if (params == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &provider, NULL))
+    if (!g_ptr_array_find_with_equal_func (names, provider, g_str_equal, NULL))
+      {
+        g_autoptr(GString) known = g_string_new (NULL);
+
+        for (guint i = 0; i < names->len; i++)
+          g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", (const char *) names->pdata[i]);
+        wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,
+                                "parameters for provider '%s', but %s has no " MODULE_PREFIX "%s"
+                                MODULE_SUFFIX " (it has: %s)", provider, dir, provider,
+                                known->len > 0 ? known->str : "none");
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
                           GHashTable *params, GError **error)
@@ -394,17 +425,20 @@ wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
       g_prefix_error (error, "provider directory: ");
       return FALSE;
     }
+  /* The providers by name: "sim-sequence" for wsim-provider-sim-sequence.so. */
   while ((name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_prefix (name, "wsim-provider-") && g_str_has_suffix (name, ".so"))
-      g_ptr_array_add (names, g_strdup (name));
+    if (g_str_has_prefix (name, MODULE_PREFIX) && g_str_has_suffix (name, MODULE_SUFFIX))
+      g_ptr_array_add (names, g_strndup (name + strlen (MODULE_PREFIX),
+                                         strlen (name) - strlen (MODULE_PREFIX) - strlen (MODULE_SUFFIX)));
   g_ptr_array_sort (names, compare_names);
+  if (!params_all_taken (params, names, dir, error))
+    return FALSE;
   for (guint i = 0; i < names->len; i++)
     {
-      const char *file = names->pdata[i];
-      g_autofree char *short_name = g_strndup (file + strlen ("wsim-provider-"),
-                                               strlen (file) - strlen ("wsim-provider-") - 3);
+      const char *provider = names->pdata[i];
+      g_autofree char *file = g_strconcat (MODULE_PREFIX, provider, MODULE_SUFFIX, NULL);
       g_autofree char *path = g_build_filename (dir, file, NULL);
-      const char *p = params != NULL ? g_hash_table_lookup (params, short_name) : NULL;
+      const char *p = params != NULL ? g_hash_table_lookup (params, provider) : NULL;
 
       if (!wsim_repository_load_module (repo, ns, path, p, error))
         return FALSE;

@@ -78,7 +78,9 @@ gboolean wsim_repository_load_module (WsimRepository *repo, const char *ns, cons
  * wsim_repository_load_dir:
  * Loads every "wsim-provider-NAME.so" in @dir, in name order, into @ns. @params maps NAME
  * (e.g. "sim-sequence") to that provider's parameter string; NULL or a missing entry gives "".
- * Stops at the first module refused, with its error.
+ * An entry naming no module in @dir is refused with WBEM_E_INVALID_PARAMETER before anything
+ * loads (a misspelt name would otherwise be ignored). Stops at the first module refused, with
+ * its error.
  */
 gboolean wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
                                    GHashTable *params, GError **error);

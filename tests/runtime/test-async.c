@@ -560,6 +560,29 @@ Test (async, provider_modules_with_a_wrong_abi_or_no_entry_are_refused)
   cr_assert_null (wsim_repository_lookup_class (repo, "root\\cimv2", "Sim_Faulty", NULL));
 }
 
+/* Parameters for a provider the directory does not have are refused before anything
+ * loads, naming what the directory has; parameters for one it has are taken. */
+Test (async, load_dir_refuses_parameters_for_a_provider_it_does_not_have)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+
+  g_hash_table_insert (params, "sim-sequence", "count=3");
+  g_hash_table_insert (params, "sim-sequnce", "count=5");
+  cr_assert_not (wsim_repository_load_dir (repo, "root\\cimv2", WSIM_TEST_PROVIDER_DIR, params, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER));
+  cr_assert (strstr (error->message, "'sim-sequnce'") != NULL, "%s", error->message);
+  cr_assert (strstr (error->message, "(it has: ") != NULL && strstr (error->message, "sim-sequence")
+             != NULL, "%s", error->message);
+  cr_assert_null (wsim_repository_lookup_class (repo, "root\\cimv2", "Sim_Sequence", NULL),
+                  "nothing loaded");
+  g_hash_table_remove (params, "sim-sequnce");
+  g_clear_error (&error);
+  cr_assert (wsim_repository_load_dir (repo, "root\\cimv2", WSIM_TEST_PROVIDER_DIR, params, &error),
+             "%s", error ? error->message : "");
+}
+
 /* ---- GetObjectAsync and ExecQueryAsync ------------------------------------------ */
 
 static WsimSinkRecorder *
