@@ -7,8 +7,11 @@
  *
  * By default the server is embedded in this process (wsim-harness.h: its own thread,
  * loopback TCP, the sample providers from the provider directory); --server ADDR talks to
- * another one. On failure the exit status is non-zero and the status name and value are
- * printed.
+ * another one, and so does a moniker or a GetObject path naming another machine (found
+ * through its rpcbind). Options given where they do nothing (a ping option on a call, an
+ * embedded server's option with another server) are usage errors, not ignored. On failure
+ * the exit status is non-zero and the status name and value are printed, with the final
+ * SetStatus's strParam (a failed call's reason).
  *
  * Security is wmic's by default: PKT_PRIVACY, IMPERSONATE, NTLMSSP (the embedded mode has a
  * local account, wsim-local-account.h). --auth-level, --impersonation, --authority, --user
@@ -32,6 +35,7 @@
 #include "wsim-unsecapp.h"
 #include "wsim-harness.h"
 #include "wsim-moniker.h"
+#include "wsim-object-path.h"
 #include "wsim-registry.h"
 #include "wsim-rpcbind.h"
 #include "wsim-trace-diagram.h"
@@ -59,11 +63,7 @@ typedef enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV } Format;
 typedef struct {
   Format      format;
   WsimClass  *header_class;   /* (unowned) the class whose header was printed last */
-  guint64     cancel_after;   /* 0: never */
-  gboolean    cancel_sent;
   gboolean    progress;       /* stderr is a terminal */
-  WsimServices *services;
-  WsimSink   *sink;           /* (unowned) */
 } Printer;
 
 static void
@@ -144,21 +144,13 @@ on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer
     }
   if (pr->progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r%" G_GUINT64_FORMAT " instances...", rec->n_objects);
-  if (pr->cancel_after > 0 && rec->n_objects >= pr->cancel_after && !pr->cancel_sent)
-    {
-      WsimHResult hr = wsim_services_cancel_async_call (pr->services, pr->sink);
-      g_autofree char *d = wsim_hresult_describe (hr);
-
-      pr->cancel_sent = TRUE;
-      fprintf (stderr, "CancelAsyncCall after %" G_GUINT64_FORMAT " instances: %s\n",
-               rec->n_objects, d);
-    }
 }
 
 typedef struct {
-  GHashTable *params;       /* provider name -> params */
+  GHashTable *params;          /* provider name -> params */
   const char *dir;
-  gboolean    hardened;     /* --callbacks hardened */
+  gboolean    hardened;        /* --callbacks hardened */
+  gboolean    params_refused;  /* out: a --param named a provider the directory lacks */
 } EnumSetup;
 
 static gboolean
@@ -173,8 +165,13 @@ setup_providers (WsimServer *server, gpointer data, GError **error)
       if (!wsim_server_set_callback_policy (server, &p, error))
         return FALSE;
     }
-  return wsim_repository_load_dir (wsim_server_get_repository (server), "root\\cimv2", es->dir,
-                                   es->params, error);
+  if (wsim_repository_load_dir (wsim_server_get_repository (server), "root\\cimv2", es->dir,
+                                es->params, error))
+    return TRUE;
+  /* load_dir's only WBEM_E_INVALID_PARAMETER: parameters no provider there takes, which the
+   * user wrote (a usage error); a module it cannot load is a failure. */
+  es->params_refused = g_error_matches (*error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER);
+  return FALSE;
 }
 
 /* How the call's callbacks are received (--stub, --callbacks, --rogue). */
@@ -301,79 +298,159 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
     }
 }
 
+/* "the call ended with: STATUS" and, when the final SetStatus carried one, its strParam
+ * (a failed call's reason). */
 static int
-fail_hr (WsimHResult hr, const char *what)
+fail_hr (WsimHResult hr, const char *str_param, const char *what)
 {
   g_autofree char *d = wsim_hresult_describe (hr);
 
-  fprintf (stderr, "wmisim: %s: %s\n", what, d);
+  fprintf (stderr, "wmisim: %s: %s%s%s\n", what, d, str_param != NULL ? ": " : "",
+           str_param != NULL ? str_param : "");
+  return EXIT_FAILURE;
+}
+
+/* A failure to reach or open the server: its message, and the status ConnectServer would
+ * have returned when the message does not name one already (a transport error). */
+static int
+fail_connect (const GError *error)
+{
+  g_autofree char *d = NULL;
+
+  if (error->domain != WSIM_WBEM_ERROR)
+    d = wsim_hresult_describe (wsim_hresult_from_error (error));
+  fprintf (stderr, "wmisim: %s%s%s\n", error->message, d != NULL ? ": " : "", d != NULL ? d : "");
   return EXIT_FAILURE;
 }
 
 typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY } CallKind;
 
+/* What main() settled for one async call. */
+typedef struct {
+  CallKind           kind;
+  const char        *address;       /* (nullable) the server; NULL: embedded */
+  const char        *ns;
+  const char        *target;        /* the class, path or query, as the server gets it */
+  Format             format;
+  gboolean           trace;
+  gboolean           shallow;
+  gboolean           send_status;
+  guint64            cancel_after;  /* 0: never */
+  GHashTable        *params;        /* provider name -> "K=V;…" */
+  const char        *provider_dir;
+  const WsimBlanket *blanket;
+  CallbackOptions    cb;
+} CallRequest;
+
+/* --cancel-after: what was asked, what CancelAsyncCall answered. */
+typedef struct {
+  guint64     after;     /* 0: never */
+  gboolean    sent;
+  WsimHResult answer;    /* CancelAsyncCall's, once sent */
+} Cancel;
+
+/* Called between iterations, never from inside the sink: a client must not call
+ * CancelAsyncCall from Indicate or SetStatus (MS-WMI 3.2.4.2.9). Instances arrive a whole
+ * Indicate batch at a time, so the count it had may be past the one asked for. */
+static void
+maybe_cancel (Cancel *c, WsimServices *services, WsimSink *sink, WsimSinkRecorder *rec)
+{
+  g_autofree char *d = NULL;
+
+  if (c->after == 0 || c->sent || rec->n_objects < c->after || wsim_sink_recorder_is_complete (rec))
+    return;
+  c->answer = wsim_services_cancel_async_call (services, sink);
+  c->sent = TRUE;
+  d = wsim_hresult_describe (c->answer);
+  fprintf (stderr, "CancelAsyncCall after %" G_GUINT64_FORMAT " instances in %u Indicate calls "
+           "(--cancel-after %" G_GUINT64_FORMAT "; they arrive a batch at a time): %s\n",
+           rec->n_objects, rec->n_indicate, c->after, d);
+}
+
+/* Says how --cancel-after went once the call has ended. Returns: TRUE when the call ended
+ * cancelled, as asked. */
+static gboolean
+report_cancel (const Cancel *c, const WsimSinkRecorder *rec)
+{
+  g_autofree char *d = NULL;
+
+  if (c->after == 0)
+    return FALSE;
+  if (c->sent && rec->final_hr == WBEM_E_CALL_CANCELLED)
+    return TRUE;
+  if (c->sent)
+    {
+      g_autofree char *final = wsim_hresult_describe (rec->final_hr);
+
+      d = wsim_hresult_describe (c->answer);
+      fprintf (stderr, "wmisim: the call had finished before the cancel took effect (final "
+               "SetStatus %s, not WBEM_E_CALL_CANCELLED); CancelAsyncCall answered %s\n", final, d);
+    }
+  else if (rec->n_objects >= c->after)
+    fprintf (stderr, "wmisim: the call had finished before CancelAsyncCall could be sent: "
+             "%" G_GUINT64_FORMAT " instances arrived together with its final SetStatus\n",
+             rec->n_objects);
+  else
+    fprintf (stderr, "wmisim: the call finished after %" G_GUINT64_FORMAT " instances, fewer than "
+             "--cancel-after %" G_GUINT64_FORMAT ": CancelAsyncCall was not sent\n",
+             rec->n_objects, c->after);
+  return FALSE;
+}
+
 static int
-cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *target,
-           Format format, gboolean trace, gboolean shallow, gboolean send_status,
-           guint64 cancel_after, char **params, const char *provider_dir, const WsimBlanket *blanket,
-           const CallbackOptions *cb)
+cmd_async (const CallRequest *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  EnumSetup es = { pmap, provider_dir != NULL ? provider_dir : wsim_repository_default_provider_dir (),
-                   cb->hardened };
+  EnumSetup es = { req->params, req->provider_dir != NULL ? req->provider_dir
+                                                          : wsim_repository_default_provider_dir (),
+                   req->cb.hardened, FALSE };
   g_autoptr(WsimUnsecApp) app = NULL;
   g_autoptr(WsimSink) stub = NULL;
-  FILE *info = format == FORMAT_TABLE ? stdout : stderr;
+  FILE *info = req->format == FORMAT_TABLE ? stdout : stderr;
   WsimHarness *h = NULL;
   g_autoptr(GMainContext) ctx = NULL;
   g_autoptr(WsimClient) client = NULL;
   g_autoptr(WsimServices) services = NULL;
   g_autoptr(WsimSink) sink = NULL;
   WsimSinkRecorder *rec;
-  Printer pr = { .format = format, .cancel_after = cancel_after };
+  Printer pr = { .format = req->format };
+  Cancel cancel = { .after = req->cancel_after };
   GMainContext *run_ctx;
-  gint32 flags = (shallow ? WBEM_FLAG_SHALLOW : 0) | (send_status ? WBEM_FLAG_SEND_STATUS : 0);
+  gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0);
   WsimHResult hr;
   int ret;
 
-  for (char **p = params; p != NULL && *p != NULL; p++)
+  if (req->address == NULL)
     {
-      const char *colon = strchr (*p, ':');
-
-      if (colon == NULL)
-        {
-          fprintf (stderr, "wmisim: --param wants PROVIDER:key=value, not '%s'\n", *p);
-          return 2;
-        }
-      g_hash_table_insert (pmap, g_strndup (*p, (gsize) (colon - *p)), g_strdup (colon + 1));
-    }
-
-  if (server_addr == NULL)
-    {
-      h = wsim_harness_new_full (setup_providers, &es, blanket, &error);
+      h = wsim_harness_new_full (setup_providers, &es, req->blanket, &error);
       if (h == NULL)
-        goto fail;
+        {
+          fprintf (stderr, "wmisim: %s\n", error->message);
+          return es.params_refused ? 2 : EXIT_FAILURE;
+        }
       run_ctx = wsim_harness_get_context (h);
-      if (g_ascii_strcasecmp (ns, "root\\cimv2") == 0 || g_ascii_strcasecmp (ns, "root/cimv2") == 0)
+      if (g_ascii_strcasecmp (req->ns, "root\\cimv2") == 0 || g_ascii_strcasecmp (req->ns, "root/cimv2") == 0)
         services = wsim_services_ref (wsim_harness_get_services (h));
-      else if ((services = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error)) == NULL)
+      else if ((services = wsim_client_open_namespace (wsim_harness_get_client (h), req->ns, &error)) == NULL)
         goto fail;
     }
   else
     {
       ctx = g_main_context_new ();
       run_ctx = ctx;
-      client = wsim_client_connect_full (ctx, server_addr, blanket, &error);
-      if (client == NULL || (services = wsim_client_open_namespace (client, ns, &error)) == NULL)
-        goto fail;
+      client = wsim_client_connect_full (ctx, req->address, req->blanket, &error);
+      if (client == NULL || (services = wsim_client_open_namespace (client, req->ns, &error)) == NULL)
+        {
+          ret = fail_connect (error);
+          goto out;
+        }
     }
 
   {
     g_auto(WsimBlanket) used = WSIM_BLANKET_INIT;
 
     wsim_services_get_blanket (services, &used);
-    fprintf (format == FORMAT_TABLE ? stdout : stderr, "security: %s, %s, %s%s%s\n",
+    fprintf (info, "security: %s, %s, %s%s%s\n",
              wsim_authn_level_name (wsim_services_get_authn_level (services)),
              wsim_imp_level_name (used.imp_level),
              used.authn_level == RPC_C_AUTHN_LEVEL_NONE ? "no authentication"
@@ -385,32 +462,29 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
   rec->keep_objects = FALSE;
   rec->on_objects = on_objects;
   rec->data = &pr;
-  if (cb->stub != NULL)
+  if (req->cb.stub != NULL)
     {
       /* The stub owns the recorder from here on; calls and cancels name the stub. */
       if ((app = wsim_unsecapp_new (run_ctx, NULL, &error)) == NULL
-          || (stub = make_stub (app, sink, cb->stub, &error)) == NULL)
+          || (stub = make_stub (app, sink, req->cb.stub, &error)) == NULL)
         goto fail;
       fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
-               (int) wsim_unsecapp_get_pid (app), wsim_unsecapp_get_endpoint (app), cb->stub);
+               (int) wsim_unsecapp_get_pid (app), wsim_unsecapp_get_endpoint (app), req->cb.stub);
       g_clear_pointer (&sink, wsim_sink_unref);
       sink = wsim_sink_ref (stub);
     }
   pr.progress = isatty (STDERR_FILENO);
-  pr.services = services;
-  pr.sink = sink;
 
-  switch (kind)
+  switch (req->kind)
     {
     case CALL_ENUM:
-      hr = wsim_services_create_instance_enum_async (services, target, flags, sink, &error);
+      hr = wsim_services_create_instance_enum_async (services, req->target, flags, sink, &error);
       break;
     case CALL_GET:
-      hr = wsim_services_get_object_async (services, target, flags & ~WBEM_FLAG_SHALLOW, sink, &error);
+      hr = wsim_services_get_object_async (services, req->target, flags, sink, &error);
       break;
     default:
-      hr = wsim_services_exec_query_async (services, "WQL", target, flags & ~WBEM_FLAG_SHALLOW,
-                                           sink, &error);
+      hr = wsim_services_exec_query_async (services, "WQL", req->target, flags, sink, &error);
       break;
     }
   if (WSIM_HRESULT_FAILED (hr))
@@ -420,23 +494,27 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
       ret = EXIT_FAILURE;
       goto out;
     }
-  if (cb->rogue && stub != NULL)
+  if (req->cb.rogue && stub != NULL)
     run_rogue (run_ctx, stub, wsim_services_get_last_call_id (services), info);
   /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
   while (!wsim_sink_recorder_is_complete (rec))
-    g_main_context_iteration (run_ctx, TRUE);
+    {
+      g_main_context_iteration (run_ctx, TRUE);
+      maybe_cancel (&cancel, services, sink, rec);
+    }
   if (pr.progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r");
   {
     g_autofree char *d = wsim_hresult_describe (rec->final_hr);
+    g_autofree char *param = rec->final_str_param != NULL
+                             ? g_strdup_printf ("; strParam \"%s\"", rec->final_str_param) : NULL;
 
-    fprintf (format == FORMAT_TABLE ? stdout : stderr,
-             "\nfinal SetStatus: %s; %" G_GUINT64_FORMAT " instances in %u Indicate calls\n",
-             d, rec->n_objects, rec->n_indicate);
+    fprintf (info, "\nfinal SetStatus: %s%s; %" G_GUINT64_FORMAT " instances in %u Indicate calls\n",
+             d, param != NULL ? param : "", rec->n_objects, rec->n_indicate);
   }
   print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
                    wsim_services_get_last_call_id (services), info);
-  if (trace && h != NULL)
+  if (req->trace)
     {
       g_autoptr(GString) lines = g_string_new (NULL);
 
@@ -447,12 +525,10 @@ cmd_async (CallKind kind, const char *server_addr, const char *ns, const char *t
         wsim_trace_to_json_lines (wsim_unsecapp_get_trace (app), 0, lines);
       fputs (lines->str, info);
     }
-  else if (trace)
-    fprintf (stderr, "wmisim: --trace needs the embedded server (the trace lives in the server)\n");
-  if (rec->final_hr == WBEM_E_CALL_CANCELLED && pr.cancel_sent)
-    ret = EXIT_SUCCESS;   /* asked for */
+  if (report_cancel (&cancel, rec))
+    ret = EXIT_SUCCESS;   /* cancelled, as asked */
   else if (WSIM_HRESULT_FAILED (rec->final_hr))
-    ret = fail_hr (rec->final_hr, "the call ended with");
+    ret = fail_hr (rec->final_hr, rec->final_str_param, "the call ended with");
   else
     ret = EXIT_SUCCESS;
   goto out;
@@ -703,12 +779,12 @@ fail:
   return EXIT_FAILURE;
 }
 
-/* The blanket from the moniker, then the explicit options over it. A moniker naming another
- * machine finds its server through that machine's rpcbind, as a moniker finds winmgmt. */
+/* The blanket from the moniker, then the explicit options over it. The moniker's server and
+ * namespace are handed back (owned) for main() to route with. */
 static gboolean
 security_from_options (WsimBlanket *b, const char *moniker, const char *auth_level,
                        const char *impersonation, const char *authority, const char *user,
-                       char **server, char **ns)
+                       char **moniker_server, char **moniker_ns)
 {
   g_autoptr(GError) error = NULL;
 
@@ -726,14 +802,8 @@ security_from_options (WsimBlanket *b, const char *moniker, const char *auth_lev
           return FALSE;
         }
       wsim_moniker_apply (&m, b);
-      if (*ns == NULL)
-        *ns = g_strdup (m.namespace_path);
-      if (*server == NULL && !g_str_equal (m.server, ".") && g_ascii_strcasecmp (m.server, "localhost") != 0)
-        {
-          *server = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, m.server, &error);
-          if (*server == NULL)
-            goto fail;
-        }
+      *moniker_server = g_steal_pointer (&m.server);
+      *moniker_ns = g_steal_pointer (&m.namespace_path);
     }
   if (auth_level != NULL && !wsim_authn_level_parse (auth_level, &b->authn_level))
     {
@@ -761,36 +831,187 @@ fail:
   return FALSE;
 }
 
+/* ---- where a call goes ------------------------------------------------------------ */
+
+/* "." and localhost are this machine, in a moniker as in a path: the embedded server, or
+ * the one --server names. */
+static gboolean
+is_this_machine (const char *host)
+{
+  return host == NULL || g_str_equal (host, ".") || g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
+/* Whether @address (--server) is the machine @host (a path's server) names: the same IP
+ * address. Host names are not resolved: the two must be written alike. */
+static gboolean
+address_is_host (const char *address, const char *host)
+{
+  g_autoptr(GSocketAddress) a = wsim_address_parse (address, NULL);
+  g_autoptr(GInetAddress) ip = g_inet_address_new_from_string (host);
+
+  return a != NULL && ip != NULL && G_IS_INET_SOCKET_ADDRESS (a)
+         && g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (a)), ip);
+}
+
+static gboolean
+same_namespace (const char *a, const char *b)
+{
+  g_autofree char *x = g_strdelimit (g_strdup (a), "/", '\\');
+  g_autofree char *y = g_strdelimit (g_strdup (b), "/", '\\');
+
+  return g_ascii_strcasecmp (x, y) == 0;
+}
+
+/* Where a call goes and what it names. A GetObject path with a server other than this
+ * machine goes to that server, as a moniker naming it does: through its rpcbind, opening the
+ * path's namespace and asking for the path relative to it (the server sees its own objects,
+ * not a path naming a host). With --server, the path's server must be that address. */
+typedef struct {
+  char *host;     /* (owned) (nullable) a machine to find through its rpcbind */
+  char *ns;       /* (owned) */
+  char *target;   /* (owned) (nullable) the path to ask for, when it was rewritten */
+} Route;
+
+static void
+route_clear (Route *r)
+{
+  g_free (r->host);
+  g_free (r->ns);
+  g_free (r->target);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Route, route_clear)
+
+/* Returns: FALSE (a usage error, said) when the server or namespace given disagree. */
+static gboolean
+route_call (Route *r, const char *server, const char *ns, const char *moniker_server,
+            const char *moniker_ns, gboolean is_get, const char *target)
+{
+  g_autoptr(WsimObjectPath) path = is_get ? wsim_object_path_parse (target, NULL) : NULL;
+  const char *host = path != NULL ? wsim_object_path_get_server (path) : NULL;
+  const char *path_ns = path != NULL ? wsim_object_path_get_namespace (path) : NULL;
+
+  /* A path the parser refuses goes to the server as written: its answer gives the position. */
+  if (is_this_machine (host))
+    {
+      r->host = server == NULL && !is_this_machine (moniker_server) ? g_strdup (moniker_server) : NULL;
+      r->ns = g_strdup (ns != NULL ? ns : moniker_ns != NULL ? moniker_ns : "root\\cimv2");
+      return TRUE;
+    }
+  if (server != NULL && !address_is_host (server, host))
+    {
+      fprintf (stderr, "wmisim: the path names server %s, but --server is %s: give the server "
+               "once, or write the path's as --server's IP address\n", host, server);
+      return FALSE;
+    }
+  if (server == NULL && !is_this_machine (moniker_server) && g_ascii_strcasecmp (moniker_server, host) != 0)
+    {
+      fprintf (stderr, "wmisim: the path names server %s, but the moniker names %s\n", host,
+               moniker_server);
+      return FALSE;
+    }
+  if (ns != NULL && path_ns != NULL && !same_namespace (ns, path_ns))
+    {
+      fprintf (stderr, "wmisim: the path names namespace %s, but --namespace is %s\n", path_ns, ns);
+      return FALSE;
+    }
+  r->host = server == NULL ? g_strdup (host) : NULL;
+  r->ns = g_strdup (path_ns != NULL ? path_ns : ns != NULL ? ns : moniker_ns != NULL ? moniker_ns
+                                                                                   : "root\\cimv2");
+  r->target = wsim_object_path_to_relpath (path);
+  return TRUE;
+}
+
+/* ---- options that apply -------------------------------------------------------------- */
+
+enum {
+  FOR_ENUM = 1 << CALL_ENUM,
+  FOR_GET = 1 << CALL_GET,
+  FOR_QUERY = 1 << CALL_QUERY,
+  FOR_PING = 1 << 3,
+  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY,
+};
+
+/* An option given where it does nothing is refused rather than ignored: the user meant
+ * something by it. */
+typedef struct {
+  const char *option;
+  gboolean    given;
+  guint       commands;   /* FOR_*: where it applies */
+  gboolean    embedded;   /* it configures the embedded server, so not with another one */
+  const char *what;       /* what it is for, said when it is refused */
+} OptionUse;
+
+static gboolean
+options_apply (const OptionUse *uses, gsize n, guint command, const char *command_name,
+               gboolean other_server)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const OptionUse *u = &uses[i];
+
+      if (u->given && !(u->commands & command))
+        fprintf (stderr, "wmisim: %s does not apply to %s: %s\n", u->option, command_name, u->what);
+      else if (u->given && u->embedded && other_server)
+        fprintf (stderr, "wmisim: %s does not apply to another server (--server, or a server a "
+                 "moniker or a path names): %s\n", u->option, u->what);
+      else
+        continue;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A count option: a whole number from 1 to @max, or a usage error (0 calls has no rate, and
+ * a negative one no meaning). */
+static gboolean
+parse_count (const char *option, const char *text, guint64 max, guint64 *out)
+{
+  if (text == NULL || g_ascii_string_to_unsigned (text, 10, 1, max, out, NULL))
+    return TRUE;
+  fprintf (stderr, "wmisim: %s wants a whole number from 1 to %" G_GUINT64_FORMAT ", not '%s'\n",
+           option, max, text);
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
   g_autofree char *server = NULL, *ns = NULL, *format = NULL, *provider_dir = NULL;
   g_autofree char *auth_level = NULL, *impersonation = NULL, *authority = NULL, *user = NULL;
-  g_autofree char *moniker = NULL;
+  g_autofree char *moniker = NULL, *moniker_server = NULL, *moniker_ns = NULL;
+  g_autofree char *count_text = NULL, *depth_text = NULL, *cancel_text = NULL;
+  g_autofree char *found = NULL;
   g_auto(WsimBlanket) blanket = WSIM_BLANKET_INIT;
+  g_auto(Route) route = { 0 };
   g_auto (GStrv) params = NULL;
-  gint count = 10000, depth = 32;
-  gint64 cancel_after = 0;
+  g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint64 count = 10000, depth = 32, cancel_after = 0;
   gboolean trace = FALSE, shallow = FALSE, send_status = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
   CallbackOptions cb = { 0 };
   g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS]");
   g_autoptr(GError) error = NULL;
   Format fmt = FORMAT_TABLE;
+  static const struct { const char *name; CallKind kind; } cmds[] = {
+    { "enum", CALL_ENUM }, { "get", CALL_GET }, { "query", CALL_QUERY },
+  };
+  guint command = 0;
+  CallKind kind = CALL_ENUM;
   GOptionEntry entries[] = {
     { "server", 's', 0, G_OPTION_ARG_STRING, &server, "Server address (tcp:HOST:PORT, unix:PATH); "
       "default: a server embedded in this process", "ADDR" },
     { "namespace", 'n', 0, G_OPTION_ARG_STRING, &ns, "Namespace (default root\\cimv2)", "NS" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), json, csv", "FMT" },
-    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines", NULL },
-    { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "WBEM_FLAG_SHALLOW: no subclasses", NULL },
+    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines (embedded server)", NULL },
+    { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "enum: WBEM_FLAG_SHALLOW: no subclasses", NULL },
     { "send-status", 0, 0, G_OPTION_ARG_NONE, &send_status, "WBEM_FLAG_SEND_STATUS: progress", NULL },
-    { "cancel-after", 0, 0, G_OPTION_ARG_INT64, &cancel_after,
+    { "cancel-after", 0, 0, G_OPTION_ARG_STRING, &cancel_text,
       "CancelAsyncCall once N instances have arrived", "N" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
-      "Provider parameter, e.g. sim-sequence:count=100000;size=20", "PROV:K=V" },
-    { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir,
-      "Where the provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
+      "Embedded server: a provider parameter, e.g. sim-sequence:count=100000;size=20", "PROV:K=V" },
+    { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir, "Embedded server: where the "
+      "provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
     { "auth-level", 'a', 0, G_OPTION_ARG_STRING, &auth_level, "Authentication level: default, none, "
       "connect, call, pkt, pktIntegrity, pktPrivacy (default pktPrivacy, as wmic)", "LEVEL" },
     { "impersonation", 'i', 0, G_OPTION_ARG_STRING, &impersonation,
@@ -808,8 +1029,9 @@ main (int argc, char **argv)
       "windows (default) or hardened (nothing below PKT_INTEGRITY)", "POLICY" },
     { "rogue", 0, 0, G_OPTION_ARG_NONE, &cb.rogue, "With --stub: a rogue process sends the stub a "
       "forged Indicate while the call is open", NULL },
-    { "count", 'c', 0, G_OPTION_ARG_INT, &count, "ping: number of pipelined NULL calls", "N" },
-    { "depth", 'd', 0, G_OPTION_ARG_INT, &depth, "ping: calls in flight at once", "N" },
+    { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text, "ping: number of pipelined NULL calls "
+      "(default 10000)", "N" },
+    { "depth", 'd', 0, G_OPTION_ARG_STRING, &depth_text, "ping: calls in flight at once (default 32)", "N" },
     { NULL }
   };
 
@@ -828,6 +1050,20 @@ main (int argc, char **argv)
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
       fprintf (stderr, "wmisim: %s\n", error->message);
+      return 2;
+    }
+  if (argc == 2 && g_str_equal (argv[1], "ping"))
+    command = FOR_PING;
+  for (gsize i = 0; argc == 3 && i < G_N_ELEMENTS (cmds); i++)
+    if (g_str_equal (argv[1], cmds[i].name))
+      {
+        kind = cmds[i].kind;
+        command = 1u << kind;
+      }
+  if (command == 0)
+    {
+      fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
+               "(try --help)\n");
       return 2;
     }
   if (format == NULL || g_str_equal (format, "table"))
@@ -851,26 +1087,87 @@ main (int argc, char **argv)
       fprintf (stderr, "wmisim: --rogue needs --stub (it attacks the stub)\n");
       return 2;
     }
+  if (!parse_count ("--count", count_text, G_MAXUINT, &count)
+      || !parse_count ("--depth", depth_text, 4096, &depth)
+      || !parse_count ("--cancel-after", cancel_text, G_MAXUINT64, &cancel_after))
+    return 2;
+  for (char **p = params; p != NULL && *p != NULL; p++)
+    {
+      const char *colon = strchr (*p, ':');
+
+      if (colon == NULL)
+        {
+          fprintf (stderr, "wmisim: --param wants PROVIDER:key=value, not '%s'\n", *p);
+          return 2;
+        }
+      g_hash_table_insert (pmap, g_strndup (*p, (gsize) (colon - *p)), g_strdup (colon + 1));
+    }
   cb.stub = stub;
   cb.hardened = g_strcmp0 (callbacks, "hardened") == 0;
   if (!security_from_options (&blanket, moniker, auth_level, impersonation, authority, user,
-                              &server, &ns))
+                              &moniker_server, &moniker_ns)
+      || !route_call (&route, server, ns, moniker_server, moniker_ns, command == FOR_GET,
+                      command == FOR_PING ? NULL : argv[2]))
     return 2;
-  if (argc >= 2 && g_str_equal (argv[1], "ping"))
-    return cmd_ping (server, (guint) MAX (count, 0), (guint) CLAMP (depth, 1, 4096));
-  if (argc == 3)
-    {
-      static const struct { const char *name; CallKind kind; } cmds[] = {
-        { "enum", CALL_ENUM }, { "get", CALL_GET }, { "query", CALL_QUERY },
-      };
+  {
+    static const char not_ping[] = "ping makes NULL calls at AUTH_NONE, a transport check";
+    const OptionUse uses[] = {
+      { "--namespace", ns != NULL, FOR_CALLS, FALSE, "it names the namespace of enum, get and query" },
+      { "--format", format != NULL, FOR_CALLS, FALSE, "it formats the instances of enum, get and query" },
+      { "--trace", trace, FOR_CALLS, TRUE, "the trace lives in the server: only the embedded one's can be printed" },
+      { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
+      { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
+      { "--cancel-after", cancel_text != NULL, FOR_CALLS, FALSE, "it cancels an async call" },
+      { "--param", params != NULL, FOR_CALLS, TRUE, "it configures the embedded server's providers "
+        "(another server has its own: wmisimd --param)" },
+      { "--provider-dir", provider_dir != NULL, FOR_CALLS, TRUE, "it says where the embedded server "
+        "loads its providers from" },
+      { "--callbacks", callbacks != NULL, FOR_CALLS, TRUE, "it sets the embedded server's callback "
+        "ladder (another server has its own)" },
+      { "--auth-level", auth_level != NULL, FOR_CALLS, FALSE, not_ping },
+      { "--impersonation", impersonation != NULL, FOR_CALLS, FALSE, not_ping },
+      { "--authority", authority != NULL, FOR_CALLS, FALSE, not_ping },
+      { "--user", user != NULL, FOR_CALLS, FALSE, not_ping },
+      { "--stub", stub != NULL, FOR_CALLS, FALSE, "it is where an async call's results arrive" },
+      { "--count", count_text != NULL, FOR_PING, FALSE, "it is how many NULL calls ping makes" },
+      { "--depth", depth_text != NULL, FOR_PING, FALSE, "it is how many of ping's NULL calls are in flight" },
+    };
 
-      for (gsize i = 0; i < G_N_ELEMENTS (cmds); i++)
-        if (g_str_equal (argv[1], cmds[i].name))
-          return cmd_async (cmds[i].kind, server, ns != NULL ? ns : "root\\cimv2", argv[2], fmt,
-                            trace, shallow, send_status, (guint64) MAX (cancel_after, 0), params,
-                            provider_dir, &blanket, &cb);
+    if (!options_apply (uses, G_N_ELEMENTS (uses), command, command == FOR_PING ? "ping" : argv[1],
+                        server != NULL || route.host != NULL))
+      return 2;
+  }
+  if (route.host != NULL)
+    {
+      /* As a moniker finds winmgmt on another machine. */
+      found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, route.host, &error);
+      if (found == NULL)
+        {
+          fprintf (stderr, "wmisim: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      fprintf (command == FOR_PING || fmt == FORMAT_TABLE ? stdout : stderr,
+               "server: %s, found through rpcbind on %s\n", found, route.host);
     }
-  fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
-           "(try --help)\n");
-  return 2;
+  if (command == FOR_PING)
+    return cmd_ping (found != NULL ? found : server, (guint) count, (guint) depth);
+  {
+    CallRequest req = {
+      .kind = kind,
+      .address = found != NULL ? found : server,
+      .ns = route.ns,
+      .target = route.target != NULL ? route.target : argv[2],
+      .format = fmt,
+      .trace = trace,
+      .shallow = shallow,
+      .send_status = send_status,
+      .cancel_after = cancel_after,
+      .params = pmap,
+      .provider_dir = provider_dir,
+      .blanket = &blanket,
+      .cb = cb,
+    };
+
+    return cmd_async (&req);
+  }
 }

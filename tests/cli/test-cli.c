@@ -1,9 +1,27 @@
-/* test-cli.c: wmisim from the outside: what it prints and how it exits. */
+/* test-cli.c: wmisim from the outside: what it prints and how it exits.
+ *
+ * wmisim runs as a child process, finding the test providers through $WSIM_PROVIDER_DIR.
+ * Servers that misbehave are played by a thread of the test on loopback; the one test that
+ * needs rpcbind moves its Criterion worker into network and mount namespaces of its own
+ * (as tests/daemon does) so that port 111 and /run are private. */
 #include <criterion/criterion.h>
-#include <glib.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "wsim-rpcbind.h"
+#include "wsim-test-util.h"
+#include "wsim_service.h"
+
+#define WAIT_MS 10000
 
 typedef struct {
   char *out;
@@ -11,29 +29,80 @@ typedef struct {
   int   status;   /* exit status */
 } Run;
 
-static Run
-run (const char *first, ...)
+/* The environment wmisim runs in: this one, with the test providers, and @name set to
+ * @value (NULL: removed) unless @name is NULL. */
+static char **
+child_env (const char *name, const char *value)
 {
-  GPtrArray *argv = g_ptr_array_new ();
+  char **env = g_environ_setenv (g_get_environ (), "WSIM_PROVIDER_DIR", WSIM_TEST_PROVIDER_DIR, TRUE);
+
+  if (name != NULL && value != NULL)
+    env = g_environ_setenv (env, name, value, TRUE);
+  else if (name != NULL)
+    env = g_environ_unsetenv (env, name);
+  return env;
+}
+
+/* Runs wmisim with @args (NULL-terminated) in @env (NULL: child_env (NULL, NULL)). */
+static Run
+run_argv (char **env, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) own_env = env == NULL ? child_env (NULL, NULL) : NULL;
   g_autoptr(GError) error = NULL;
   Run r = { 0 };
-  const char *a;
-  va_list ap;
   int wait_status = 0;
 
   g_ptr_array_add (argv, (gpointer) WSIM_WMISIM);
-  g_ptr_array_add (argv, (gpointer) "--provider-dir");
-  g_ptr_array_add (argv, (gpointer) WSIM_TEST_PROVIDER_DIR);
-  va_start (ap, first);
-  for (a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out,
-                           &r.err, &wait_status, &error), "%s", error ? error->message : "");
-  g_ptr_array_free (argv, TRUE);
+  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env != NULL ? env : own_env, G_SPAWN_DEFAULT,
+                           NULL, NULL, &r.out, &r.err, &wait_status, &error),
+             "%s", error ? error->message : "");
   cr_assert (WIFEXITED (wait_status), "wmisim did not exit normally");
   r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+#define RUN_ARGS_MAX 16
+
+static Run
+run_env_valist (char **env, const char *first, va_list ap)
+{
+  const char *args[RUN_ARGS_MAX + 1];
+  gsize n = 0;
+
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    {
+      cr_assert_lt (n, RUN_ARGS_MAX);
+      args[n++] = a;
+    }
+  args[n] = NULL;
+  return run_argv (env, args);
+}
+
+static Run
+run (const char *first, ...)
+{
+  va_list ap;
+  Run r;
+
+  va_start (ap, first);
+  r = run_env_valist (NULL, first, ap);
+  va_end (ap);
+  return r;
+}
+
+static Run
+run_env (char **env, const char *first, ...)
+{
+  va_list ap;
+  Run r;
+
+  va_start (ap, first);
+  r = run_env_valist (env, first, ap);
+  va_end (ap);
   return r;
 }
 
@@ -42,6 +111,34 @@ run_clear (Run *r)
 {
   g_free (r->out);
   g_free (r->err);
+}
+
+/* An NTLM account file for this user (the one the client's default credentials pick), in a
+ * new directory; returns the file, to remove with remove_accounts(). */
+static char *
+make_accounts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wsim-cli-ntlm-XXXXXX", &error);
+  char *file;
+  g_autofree char *line = NULL;
+
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  file = g_build_filename (dir, "ntlm-users", NULL);
+  line = g_strdup_printf ("WMISIM:%s:a-secret\n", g_get_user_name ());
+  cr_assert (g_file_set_contents_full (file, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error),
+             "%s", error ? error->message : "");
+  return file;
+}
+
+static void
+remove_accounts (char *file)
+{
+  g_autofree char *dir = g_path_get_dirname (file);
+
+  g_unlink (file);
+  g_rmdir (dir);
+  g_free (file);
 }
 
 Test (cli, enum_json_lists_this_process, .timeout = 30)
@@ -183,4 +280,378 @@ Test (cli, security_refusals, .timeout = 60)
   run_clear (&authority);
   run_clear (&object);
   run_clear (&nobody);
+}
+
+/* ---- options that do not apply ---------------------------------------------------- */
+
+/* An option given where it does nothing is refused (exit 2) with why, before anything is
+ * started or connected; so are counts of zero or less and parameters no provider takes. */
+Test (cli, options_that_do_not_apply_are_refused, .timeout = 60)
+{
+  static const struct { const char *args[8]; const char *says; } cases[] = {
+    { { "--server", "tcp:127.0.0.1:1", "enum", "X", "-p", "sim-sequence:count=3" },
+      "--param does not apply to another server" },
+    { { "--server", "tcp:127.0.0.1:1", "enum", "X", "--callbacks", "hardened" },
+      "--callbacks does not apply to another server" },
+    { { "--server", "tcp:127.0.0.1:1", "enum", "X", "--trace" }, "--trace does not apply to another server" },
+    { { "enum", "X", "--count", "3" }, "--count does not apply to enum" },
+    { { "query", "SELECT * FROM X", "--depth", "3" }, "--depth does not apply to query" },
+    { { "get", "Win32_Process.Handle=\"1\"", "--shallow" }, "--shallow does not apply to get" },
+    { { "ping", "-f", "json" }, "--format does not apply to ping" },
+    { { "ping", "-p", "sim-sequence:count=3" }, "--param does not apply to ping" },
+    { { "ping", "-c", "0" }, "--count wants a whole number from 1" },
+    { { "ping", "-c", "-5" }, "--count wants a whole number from 1" },
+    { { "ping", "-d", "0" }, "--depth wants a whole number from 1 to 4096" },
+    { { "ping", "-d", "5000" }, "--depth wants a whole number from 1 to 4096" },
+    { { "enum", "X", "--cancel-after", "0" }, "--cancel-after wants a whole number from 1" },
+    { { "enum", "Sim_Sequence", "-p", "sim-sequnce:count=3" },
+      "parameters for provider 'sim-sequnce', but " WSIM_TEST_PROVIDER_DIR " has no "
+      "wsim-provider-sim-sequnce.so (it has: " },
+    { { "ping", "extra" }, "usage" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Run r = run_argv (NULL, cases[i].args);
+
+      cr_assert_eq (r.status, 2, "case %zu: exit %d: %s", i, r.status, r.err);
+      cr_assert (strstr (r.err, cases[i].says) != NULL, "case %zu: %s", i, r.err);
+      cr_assert (strstr (r.err, "Connection refused") == NULL, "case %zu connected: %s", i, r.err);
+      run_clear (&r);
+    }
+}
+
+Test (cli, ping_reports_a_rate_that_is_a_number, .timeout = 30)
+{
+  Run r = run ("ping", "-c", "1", "-d", "1", NULL);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "1 NULL calls, 1 in flight: 1 ok, 0 failed, ") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "nan") == NULL && strstr (r.out, "inf") == NULL, "%s", r.out);
+  run_clear (&r);
+}
+
+/* ---- --cancel-after tells what happened --------------------------------------------- */
+
+static guint
+count_lines_starting (const char *text, char c)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (char **l = lines; *l != NULL; l++)
+    n += **l == c;
+  return n;
+}
+
+/* 75 rows come in the batches of a call that is over before a cancel can act: the final
+ * status is a success, and wmisim says the call had finished, not that it cancelled it. */
+Test (cli, cancel_after_a_finished_call_says_it_had_finished, .timeout = 60)
+{
+  Run r = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "2", "-p",
+               "sim-sequence:count=75", NULL);
+  Run few = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "10", "-p",
+                 "sim-sequence:count=3", NULL);
+
+  cr_assert_eq (r.status, 0, "the call succeeded: %s", r.err);
+  cr_assert_eq (count_lines_starting (r.out, '{'), 75, "every instance is printed");
+  cr_assert (strstr (r.err, "final SetStatus: WBEM_S_NO_ERROR (0x00000000)") != NULL, "%s", r.err);
+  cr_assert (strstr (r.err, "WBEM_E_CALL_CANCELLED (0x80041032)") == NULL, "%s", r.err);
+  cr_assert (strstr (r.err, "wmisim: the call had finished before ") != NULL, "%s", r.err);
+  if (strstr (r.err, "CancelAsyncCall after ") != NULL)
+    {
+      /* Sent between two batches: it says how many it had and what the server answered. */
+      cr_assert (strstr (r.err, "(--cancel-after 2; they arrive a batch at a time)") != NULL, "%s", r.err);
+      cr_assert (strstr (r.err, "before the cancel took effect (final SetStatus WBEM_S_NO_ERROR") != NULL
+                 && strstr (r.err, "CancelAsyncCall answered ") != NULL, "%s", r.err);
+    }
+  else
+    cr_assert (strstr (r.err, "before CancelAsyncCall could be sent: 75 instances arrived") != NULL,
+               "%s", r.err);
+  cr_assert_eq (few.status, 0, "%s", few.err);
+  cr_assert (strstr (few.err, "the call finished after 3 instances, fewer than --cancel-after 10: "
+                     "CancelAsyncCall was not sent") != NULL, "%s", few.err);
+  run_clear (&r);
+  run_clear (&few);
+}
+
+/* ---- errors that tell the truth ------------------------------------------------------ */
+
+typedef enum {
+  FAKE_HOLD,      /* accepts and reads until the client goes */
+  FAKE_CLOSE,     /* accepts and closes at once, as a server out of descriptors does */
+  FAKE_TEXT,      /* answers the first record with text (a web server) */
+  FAKE_NOT_RPC,   /* answers with a well-framed record that is not an ONC RPC reply */
+} FakeMode;
+
+/* A server on loopback that is not one: it serves one connection on its own thread. */
+typedef struct {
+  GSocket  *listener;   /* (owned) */
+  FakeMode  mode;
+  GThread  *thread;     /* (owned) joined by fake_stop() */
+  char     *address;    /* (owned) tcp:127.0.0.1:PORT */
+} Fake;
+
+static gpointer
+fake_serve (gpointer data)
+{
+  Fake *f = data;
+  g_autoptr(GSocket) c = g_socket_accept (f->listener, NULL, NULL);
+  static const char text[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+  static const char body[] = "not an ONC RPC reply at all";
+  char buf[4096];
+
+  if (c == NULL || f->mode == FAKE_CLOSE)
+    return NULL;
+  g_socket_set_timeout (c, WAIT_MS / 1000);
+  if (f->mode == FAKE_TEXT || f->mode == FAKE_NOT_RPC)
+    {
+      guint32 mark = GUINT32_TO_BE (0x80000000u | (guint32) strlen (body));
+
+      if (g_socket_receive (c, buf, sizeof buf, NULL, NULL) <= 0)
+        return NULL;
+      if (f->mode == FAKE_TEXT)
+        g_socket_send (c, text, strlen (text), NULL, NULL);
+      else
+        {
+          g_socket_send (c, (const char *) &mark, sizeof mark, NULL, NULL);
+          g_socket_send (c, body, strlen (body), NULL, NULL);
+        }
+    }
+  /* Until the client gives up (or the timeout: then the test fails on what it printed). */
+  while (g_socket_receive (c, buf, sizeof buf, NULL, NULL) > 0)
+    ;
+  return NULL;
+}
+
+static void
+fake_start (Fake *f, FakeMode mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) any = wsim_test_loopback ();
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  f->mode = mode;
+  f->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  cr_assert_not_null (f->listener, "%s", error ? error->message : "");
+  g_socket_set_timeout (f->listener, WAIT_MS / 1000);
+  cr_assert (g_socket_bind (f->listener, any, TRUE, &error) && g_socket_listen (f->listener, &error),
+             "%s", error ? error->message : "");
+  bound = g_socket_get_local_address (f->listener, &error);
+  f->address = g_strdup_printf ("tcp:127.0.0.1:%u", wsim_test_port (bound));
+  f->thread = g_thread_new ("fake-server", fake_serve, f);
+}
+
+static void
+fake_stop (Fake *f)
+{
+  g_thread_join (f->thread);
+  g_object_unref (f->listener);
+  g_free (f->address);
+}
+
+/* A peer that closes at once or answers garbage during authentication is a transport
+ * failure, with the engine's reason; only a refusal is access denied (security_refusals). */
+Test (cli, a_server_that_breaks_the_protocol_is_a_transport_failure, .timeout = 60)
+{
+  static const struct { FakeMode mode; const char *level; const char *says; } cases[] = {
+    { FAKE_CLOSE, "pktPrivacy", "connection closed by the server" },
+    { FAKE_TEXT, "pktPrivacy", "no security exchange at pktPrivacy with ntlm: record larger than" },
+    { FAKE_NOT_RPC, "pktPrivacy", "no security exchange at pktPrivacy with ntlm: the server sent a "
+      "record of 27 bytes that is not an ONC RPC reply" },
+    { FAKE_NOT_RPC, "default", "the server sent a record of 27 bytes that is not an ONC RPC reply" },
+  };
+  char *accounts = make_accounts ();
+  g_auto (GStrv) env = child_env ("NTLM_USER_FILE", accounts);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Fake f;
+      Run r;
+
+      fake_start (&f, cases[i].mode);
+      r = run_env (env, "--server", f.address, "-a", cases[i].level, "enum", "Win32_Process", NULL);
+      fake_stop (&f);
+      cr_assert_eq (r.status, 1, "case %zu: %s", i, r.err);
+      cr_assert (strstr (r.err, cases[i].says) != NULL, "case %zu: %s", i, r.err);
+      cr_assert (strstr (r.err, "WBEM_E_TRANSPORT_FAILURE (0x80041015)") != NULL, "case %zu: %s", i, r.err);
+      cr_assert (strstr (r.err, "E_ACCESSDENIED") == NULL, "case %zu: %s", i, r.err);
+      run_clear (&r);
+    }
+  remove_accounts (accounts);
+}
+
+Test (cli, a_refused_connection_names_the_address, .timeout = 30)
+{
+  Run r = run ("--server", "tcp:127.0.0.1:1", "enum", "X", NULL);
+
+  cr_assert_eq (r.status, 1);
+  cr_assert (strstr (r.err, "connect failed (tcp:127.0.0.1:1): ") != NULL, "%s", r.err);
+  cr_assert (strstr (r.err, "WBEM_E_TRANSPORT_FAILURE (0x80041015)") != NULL, "%s", r.err);
+  run_clear (&r);
+}
+
+/* NTLMSSP's accounts are a file: with another server and none set up, the error names the
+ * variable and what it must name; the embedded mode makes an account of its own. */
+Test (cli, ntlm_without_an_account_file_names_ntlm_user_file, .timeout = 60)
+{
+  g_auto (GStrv) unset = child_env ("NTLM_USER_FILE", NULL);
+  g_auto (GStrv) missing = child_env ("NTLM_USER_FILE", "/nonexistent/ntlm-users");
+  Fake f;
+  Run a, b, embedded;
+
+  fake_start (&f, FAKE_HOLD);
+  a = run_env (unset, "--server", f.address, "enum", "Win32_Process", NULL);
+  fake_stop (&f);
+  fake_start (&f, FAKE_HOLD);
+  b = run_env (missing, "--server", f.address, "enum", "Win32_Process", NULL);
+  fake_stop (&f);
+  embedded = run_env (unset, "enum", "Win32_OperatingSystem", NULL);
+  cr_assert_eq (a.status, 1);
+  cr_assert (strstr (a.err, "NTLM_USER_FILE is not set (it names gss-ntlmssp's account file, "
+                     "lines of DOMAIN:user:password)") != NULL, "%s", a.err);
+  cr_assert_eq (b.status, 1);
+  cr_assert (strstr (b.err, "NTLM_USER_FILE names /nonexistent/ntlm-users, which does not exist")
+             != NULL, "%s", b.err);
+  cr_assert_eq (embedded.status, 0, "%s", embedded.err);
+  run_clear (&a);
+  run_clear (&b);
+  run_clear (&embedded);
+}
+
+Test (cli, a_name_longer_than_the_wire_carries_is_an_invalid_class, .timeout = 30)
+{
+  g_autofree char *name = g_strnfill (300, 'A');
+  Run r = run ("enum", name, NULL);
+
+  cr_assert_eq (r.status, 1);
+  cr_assert (strstr (r.err, "the class name is 300 bytes long; at most 256 travel on the wire: "
+                     "WBEM_E_INVALID_CLASS (0x80041010)") != NULL, "%s", r.err);
+  cr_assert (strstr (r.out, "final SetStatus") == NULL, "the sink was never called: %s", r.out);
+  run_clear (&r);
+}
+
+/* The provider's own words reach the user: strParam of the final SetStatus. */
+Test (cli, a_provider_s_message_is_printed, .timeout = 30)
+{
+  Run r = run ("enum", "Sim_Faulty", NULL);
+
+  cr_assert_eq (r.status, 1);
+  cr_assert (strstr (r.out, "final SetStatus: WBEM_E_INVALID_PARAMETER (0x80041008): invalid "
+                     "parameter; strParam \"Sim_Faulty: no mode\"; 0 instances") != NULL, "%s", r.out);
+  cr_assert (strstr (r.err, "the call ended with: WBEM_E_INVALID_PARAMETER (0x80041008): invalid "
+                     "parameter: Sim_Faulty: no mode") != NULL, "%s", r.err);
+  run_clear (&r);
+}
+
+/* ---- a GetObject path that names a server ------------------------------------------- */
+
+static void
+private_network (void)
+{
+  struct ifreq ifr = { 0 };
+  int s;
+
+  if (geteuid () != 0)
+    cr_skip_test ("needs root for network and mount namespaces");
+  cr_assert_eq (unshare (CLONE_NEWNET | CLONE_NEWNS), 0, "unshare: %s", g_strerror (errno));
+  cr_assert_eq (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
+  cr_assert_eq (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0, "%s", g_strerror (errno));
+  s = socket (AF_INET, SOCK_DGRAM, 0);
+  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+  cr_assert_eq (ioctl (s, SIOCGIFFLAGS, &ifr), 0);
+  ifr.ifr_flags |= IFF_UP;
+  cr_assert_eq (ioctl (s, SIOCSIFFLAGS, &ifr), 0);
+  close (s);
+}
+
+static gboolean
+rpcbind_answers (gpointer data)
+{
+  g_autofree char *self = wsim_rpcbind_lookup (100000, 4, "127.0.0.1", NULL);
+
+  return self != NULL;
+}
+
+/* \\127.0.0.1\root\cimv2:… goes to the server rpcbind on 127.0.0.1 knows (a daemon with
+ * 50 Sim_Sequence rows), not to the embedded one (10 rows); with --server, the path's
+ * server must be that address. */
+Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
+{
+  static const char path[] = "\\\\127.0.0.1\\root\\cimv2:Sim_Sequence.Id=42";
+  char *rpcbind_argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
+  char *daemon_argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                          (char *) "--param", (char *) "sim-sequence:count=50", (char *) "--listen",
+                          (char *) "tcp:127.0.0.1:0", (char *) "--rpcbind", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listening = NULL;
+  WsimTestChild daemon;
+  char *accounts;
+  g_auto (GStrv) env = NULL;
+  Run none, routed, agrees, disagrees, embedded;
+  GPid rpcbind;
+
+  private_network ();
+  none = run ("get", path, "-f", "json", NULL);
+  cr_assert_eq (none.status, 1, "no rpcbind here yet: %s", none.err);
+  cr_assert (strstr (none.err, "is not registered with rpcbind on 127.0.0.1") != NULL, "%s", none.err);
+
+  rpcbind = wsim_test_spawn_daemon (rpcbind_argv, &error);
+  cr_assert (rpcbind > 0, "rpcbind: %s", error ? error->message : "");
+  cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
+  accounts = make_accounts ();
+  g_setenv ("NTLM_USER_FILE", accounts, TRUE);   /* the daemon's; its clients share it */
+  env = child_env ("NTLM_USER_FILE", accounts);
+  cr_assert (wsim_test_child_spawn (&daemon, daemon_argv, WAIT_MS, &error), "wmisimd: %s",
+             error ? error->message : "");
+  cr_assert (g_str_has_suffix (daemon.first_line, " (registered with rpcbind)"), "%s", daemon.first_line);
+  listening = g_strndup (daemon.first_line + strlen ("listening on "),
+                         strlen (daemon.first_line) - strlen ("listening on ")
+                         - strlen (" (registered with rpcbind)"));
+
+  routed = run_env (env, "get", path, "-f", "json", NULL);
+  agrees = run_env (env, "--server", listening, "get", path, "-f", "json", NULL);
+  disagrees = run_env (env, "--server", listening, "get", "\\\\otherhost\\root\\cimv2:Sim_Sequence.Id=42",
+                       NULL);
+  embedded = run_env (env, "get", "Sim_Sequence.Id=42", NULL);
+  wsim_test_child_stop (&daemon);
+  wsim_test_pid_stop (rpcbind);
+  remove_accounts (accounts);
+
+  cr_assert_eq (routed.status, 0, "%s", routed.err);
+  cr_assert (strstr (routed.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":42,") != NULL, "%s", routed.out);
+  cr_assert (strstr (routed.err, "found through rpcbind on 127.0.0.1") != NULL, "%s", routed.err);
+  cr_assert_eq (agrees.status, 0, "%s", agrees.err);
+  cr_assert (strstr (agrees.out, "\"Id\":42,") != NULL, "%s", agrees.out);
+  cr_assert_eq (disagrees.status, 2, "%s", disagrees.err);
+  cr_assert (strstr (disagrees.err, "the path names server otherhost, but --server is ") != NULL,
+             "%s", disagrees.err);
+  cr_assert_eq (embedded.status, 1, "the embedded server has 10 rows: %s", embedded.err);
+  cr_assert (strstr (embedded.err, "WBEM_E_NOT_FOUND (0x80041002)") != NULL, "%s", embedded.err);
+  run_clear (&none);
+  run_clear (&routed);
+  run_clear (&agrees);
+  run_clear (&disagrees);
+  run_clear (&embedded);
+}
+
+/* Usage errors of a path naming a server need no server to be found. */
+Test (cli, a_path_s_server_or_namespace_that_disagrees_is_a_usage_error, .timeout = 30)
+{
+  Run server = run ("--server", "tcp:127.0.0.1:1", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
+  Run ns = run ("-n", "root/other", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
+  Run mon = run ("-m", "winmgmts:\\\\hosta\\root\\cimv2", "get", "\\\\hostb\\root\\cimv2:X.Id=1", NULL);
+
+  cr_assert_eq (server.status, 2, "%s", server.err);
+  cr_assert (strstr (server.err, "the path names server otherhost, but --server is tcp:127.0.0.1:1")
+             != NULL, "%s", server.err);
+  cr_assert_eq (ns.status, 2, "%s", ns.err);
+  cr_assert (strstr (ns.err, "the path names namespace root\\cimv2, but --namespace is root/other")
+             != NULL, "%s", ns.err);
+  cr_assert_eq (mon.status, 2, "%s", mon.err);
+  cr_assert (strstr (mon.err, "the path names server hostb, but the moniker names hosta") != NULL,
+             "%s", mon.err);
+  run_clear (&server);
+  run_clear (&ns);
+  run_clear (&mon);
 }
