@@ -454,12 +454,14 @@ fake_stop (Fake *f)
  * failure, with the engine's reason; only a refusal is access denied (security_refusals). */
 Test (cli, a_server_that_breaks_the_protocol_is_a_transport_failure, .timeout = 60)
 {
-  static const struct { FakeMode mode; const char *level; const char *says; } cases[] = {
-    { FAKE_CLOSE, "pktPrivacy", "connection closed by the server" },
-    { FAKE_TEXT, "pktPrivacy", "no security exchange at pktPrivacy with ntlm: record larger than" },
+  /* A close reads as an end of stream or, when the client's first record was still unread,
+   * as a reset: either is said. */
+  static const struct { FakeMode mode; const char *level; const char *says, *or_says; } cases[] = {
+    { FAKE_CLOSE, "pktPrivacy", "connection closed by the server", "Connection reset by peer" },
+    { FAKE_TEXT, "pktPrivacy", "no security exchange at pktPrivacy with ntlm: record larger than", NULL },
     { FAKE_NOT_RPC, "pktPrivacy", "no security exchange at pktPrivacy with ntlm: the server sent a "
-      "record of 27 bytes that is not an ONC RPC reply" },
-    { FAKE_NOT_RPC, "default", "the server sent a record of 27 bytes that is not an ONC RPC reply" },
+      "record of 27 bytes that is not an ONC RPC reply", NULL },
+    { FAKE_NOT_RPC, "default", "the server sent a record of 27 bytes that is not an ONC RPC reply", NULL },
   };
   char *accounts = make_accounts ();
   g_auto (GStrv) env = child_env ("NTLM_USER_FILE", accounts);
@@ -473,7 +475,9 @@ Test (cli, a_server_that_breaks_the_protocol_is_a_transport_failure, .timeout = 
       r = run_env (env, "--server", f.address, "-a", cases[i].level, "enum", "Win32_Process", NULL);
       fake_stop (&f);
       cr_assert_eq (r.status, 1, "case %zu: %s", i, r.err);
-      cr_assert (strstr (r.err, cases[i].says) != NULL, "case %zu: %s", i, r.err);
+      cr_assert (strstr (r.err, cases[i].says) != NULL
+                 || (cases[i].or_says != NULL && strstr (r.err, cases[i].or_says) != NULL),
+                 "case %zu: %s", i, r.err);
       cr_assert (strstr (r.err, "WBEM_E_TRANSPORT_FAILURE (0x80041015)") != NULL, "case %zu: %s", i, r.err);
       cr_assert (strstr (r.err, "E_ACCESSDENIED") == NULL, "case %zu: %s", i, r.err);
       run_clear (&r);
