@@ -74,6 +74,24 @@ wsim_address_to_string (GSocketAddress *address)
   return g_strdup ("unknown:");
 }
 
+char *
+wsim_address_to_string_as_reached (GSocketAddress *bound, GSocketAddress *near)
+{
+  GInetSocketAddress *isa;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (bound) || near == NULL || !G_IS_INET_SOCKET_ADDRESS (near))
+    return wsim_address_to_string (bound);
+  isa = G_INET_SOCKET_ADDRESS (bound);
+  if (!g_inet_address_get_is_any (g_inet_socket_address_get_address (isa)))
+    return wsim_address_to_string (bound);
+  {
+    g_autoptr(GSocketAddress) named = g_inet_socket_address_new (
+      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (near)), g_inet_socket_address_get_port (isa));
+
+    return wsim_address_to_string (named);
+  }
+}
+
 /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it carries, so that a
  * dual-stack listener's peers compare with the interfaces' IPv4 addresses. */
 static GInetAddress *

@@ -24,6 +24,17 @@ GSocketAddress *wsim_address_parse (const char *text, GError **error);
 char *wsim_address_to_string (GSocketAddress *address);
 
 /**
+ * wsim_address_to_string_as_reached:
+ * @bound: the address a listener is bound to
+ * @near: (nullable) this side's address of a connection to the peer who will connect
+ * The endpoint to name to that peer: @bound's text, except that a listener on every
+ * interface (0.0.0.0 or ::) is named by @near's IP address with @bound's port, since the
+ * peer already reaches this host there.
+ * Returns: (transfer full) the endpoint text.
+ */
+char *wsim_address_to_string_as_reached (GSocketAddress *bound, GSocketAddress *near);
+
+/**
  * wsim_address_is_this_host:
  * Is @address on this machine, as this process's network namespace sees it? A Unix socket
  * is; an IP address is if it is loopback (127.0.0.0/8, ::1, and their IPv4-mapped forms) or

@@ -75,27 +75,15 @@ sink_listen_address (WsimClient *client, const WsimClientOptions *options, GErro
   }
 }
 
-/* What requests name: the host's bound address, except that a host listening on every
- * interface is named by the address the server already reaches this client at. */
+/* What requests name: the host's bound address, or for a host listening on every interface
+ * the address the server already reaches this client at. */
 static char *
 advertised_endpoint (WsimClient *client)
 {
-  const char *bound = wsim_sink_host_get_endpoint (client->host);
-  g_autoptr(GSocketAddress) addr = wsim_address_parse (bound, NULL);
-  GInetSocketAddress *isa;
+  g_autoptr(GSocketAddress) bound = wsim_address_parse (wsim_sink_host_get_endpoint (client->host), NULL);
 
-  if (addr == NULL || !G_IS_INET_SOCKET_ADDRESS (addr) || !G_IS_INET_SOCKET_ADDRESS (client->near))
-    return g_strdup (bound);
-  isa = G_INET_SOCKET_ADDRESS (addr);
-  if (!g_inet_address_get_is_any (g_inet_socket_address_get_address (isa)))
-    return g_strdup (bound);
-  {
-    g_autoptr(GSocketAddress) named = g_inet_socket_address_new (
-      g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (client->near)),
-      g_inet_socket_address_get_port (isa));
-
-    return wsim_address_to_string (named);
-  }
+  return bound != NULL ? wsim_address_to_string_as_reached (bound, client->near)
+                       : g_strdup (wsim_sink_host_get_endpoint (client->host));
 }
 
 WsimClient *

@@ -12,6 +12,7 @@ struct _WsimHarness {
   char             *address;          /* (owned) */
   WsimHarnessSetup  setup;
   gpointer          setup_data;
+  GSocketAddress   *listen;           /* (owned) */
   GError           *setup_error;      /* (owned) (nullable) */
   GMutex            lock;
   GCond             cond;
@@ -27,8 +28,6 @@ static gpointer
 server_main (gpointer data)
 {
   WsimHarness *h = data;
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
   g_autoptr(GSocketAddress) bound = NULL;
   WsimRepository *repo;
 
@@ -38,7 +37,7 @@ server_main (gpointer data)
   h->server = wsim_server_new (h->server_context, repo);
   h->trace = wsim_trace_ref (wsim_server_get_trace (h->server));
   if ((h->setup == NULL || h->setup (h->server, h->setup_data, &h->setup_error))
-      && wsim_server_listen (h->server, any, &bound, &h->setup_error))
+      && wsim_server_listen (h->server, h->listen, &bound, &h->setup_error))
     h->address = wsim_address_to_string (bound);
 
   g_mutex_lock (&h->lock);
@@ -66,8 +65,31 @@ WsimHarness *
 wsim_harness_new_full (WsimHarnessSetup setup, gpointer data, const WsimBlanket *blanket,
                        GError **error)
 {
+  WsimClientOptions client = { .blanket = blanket };
+  WsimHarnessOptions options = { .setup = setup, .data = data, .client = &client };
+
+  return wsim_harness_new_with_options (&options, error);
+}
+
+WsimHarness *
+wsim_harness_new_with_options (const WsimHarnessOptions *options, GError **error)
+{
+  static const WsimHarnessOptions defaults = { 0 };
+  g_autoptr(GSocketAddress) listen = NULL;
   WsimHarness *h;
 
+  if (options == NULL)
+    options = &defaults;
+  if (options->listen != NULL)
+    listen = wsim_address_parse (options->listen, error);
+  else
+    {
+      g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+      listen = g_inet_socket_address_new (lo, 0);
+    }
+  if (listen == NULL)
+    return NULL;
   /* Before any thread: it may set NTLM_USER_FILE. */
   if (!wsim_local_account_ensure (error))
     return NULL;
@@ -75,8 +97,9 @@ wsim_harness_new_full (WsimHarnessSetup setup, gpointer data, const WsimBlanket 
 
   h->server_context = g_main_context_new ();
   h->context = g_main_context_new ();
-  h->setup = setup;
-  h->setup_data = data;
+  h->setup = options->setup;
+  h->setup_data = options->data;
+  h->listen = g_steal_pointer (&listen);
   g_mutex_init (&h->lock);
   g_cond_init (&h->cond);
   h->thread = g_thread_new ("wsim-server", server_main, h);
@@ -91,7 +114,7 @@ wsim_harness_new_full (WsimHarnessSetup setup, gpointer data, const WsimBlanket 
       wsim_harness_free (h);
       return NULL;
     }
-  h->client = wsim_client_connect_full (h->context, h->address, blanket, error);
+  h->client = wsim_client_new (h->context, h->address, options->client, error);
   if (h->client != NULL)
     h->services = wsim_client_open_namespace (h->client, "root\\cimv2", error);
   if (h->services == NULL)
@@ -124,6 +147,7 @@ wsim_harness_free (WsimHarness *h)
   g_main_context_unref (h->server_context);
   wsim_trace_unref (h->trace);
   g_clear_error (&h->setup_error);
+  g_clear_object (&h->listen);
   g_free (h->address);
   g_mutex_clear (&h->lock);
   g_cond_clear (&h->cond);

@@ -44,6 +44,25 @@ WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **e
 WsimHarness *wsim_harness_new_full (WsimHarnessSetup setup, gpointer data,
                                     const WsimBlanket *blanket, GError **error);
 
+/**
+ * WsimHarnessOptions:
+ * @setup, @data: as for wsim_harness_new()
+ * @listen: (nullable) where the server listens ("tcp:10.0.0.1:0", "unix:PATH"); NULL for
+ *   127.0.0.1 on a free port. The server's thread is started from the calling thread, so it
+ *   lives in that thread's network namespace (a test's "host"), wherever the caller goes next.
+ * @client: (nullable) how the harness's client connects (its blanket, callback address,
+ *   call timeout); NULL for the defaults
+ */
+typedef struct {
+  WsimHarnessSetup         setup;
+  gpointer                 data;
+  const char              *listen;
+  const WsimClientOptions *client;
+} WsimHarnessOptions;
+
+/** wsim_harness_new_with_options: wsim_harness_new() with @options (nullable: the defaults). */
+WsimHarness *wsim_harness_new_with_options (const WsimHarnessOptions *options, GError **error);
+
 /** Stops the client, then the server, joins the thread. NULL is fine. */
 void wsim_harness_free (WsimHarness *h);
 
@@ -55,7 +74,8 @@ WsimClient *wsim_harness_get_client (WsimHarness *h);
 WsimServices *wsim_harness_get_services (WsimHarness *h);
 /** Returns: (transfer none) the server's trace (readable from any thread). */
 WsimTrace *wsim_harness_get_trace (WsimHarness *h);
-/** Returns: (transfer none) the server's address, "tcp:127.0.0.1:PORT". */
+/** Returns: (transfer none) the server's address, "tcp:127.0.0.1:PORT" (or where
+ *  WsimHarnessOptions.listen put it). */
 const char *wsim_harness_get_address (WsimHarness *h);
 
 /** Iterates the client's context until @cond holds or @timeout_ms passes; returns whether it held. */

@@ -547,12 +547,21 @@ app_endpoint_for (WsimUnsecApp *app, GSocketAddress *near, GError **error)
   wsim_listen_res res = { 0 };
   const char *endpoint;
 
-  if (near == NULL || app->fixed)
+  if (near == NULL)
     return app->endpoint;
   key = listener_key (near);
   endpoint = g_hash_table_lookup (app->listeners, key);
   if (endpoint != NULL)
     return endpoint;
+  if (app->fixed)
+    {
+      /* One listener, named to each server as that server reaches this host. */
+      g_autoptr(GSocketAddress) bound = wsim_address_parse (app->endpoint, NULL);
+
+      endpoint = bound != NULL ? wsim_address_to_string_as_reached (bound, near) : g_strdup (app->endpoint);
+      g_hash_table_insert (app->listeners, g_steal_pointer (&key), (char *) endpoint);
+      return endpoint;
+    }
   if (G_IS_INET_SOCKET_ADDRESS (near))
     address = g_strdup (key);
   else

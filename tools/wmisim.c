@@ -300,6 +300,21 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
 
 /* "the call ended with: STATUS" and, when the final SetStatus carried one, its strParam
  * (a failed call's reason). */
+/* The calls the client ended itself (the server could not), for a person. */
+static void
+print_client_finals (WsimClient *client, FILE *out)
+{
+  g_autoptr(GPtrArray) events = wsim_trace_get_events (wsim_client_get_trace (client), 0);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      WsimTraceEvent *e = events->pdata[i];
+
+      if (e->kind == WSIM_TRACE_CLIENT_FINAL)
+        fprintf (out, "client: ended %s\n", e->detail != NULL ? e->detail : "");
+    }
+}
+
 static int
 fail_hr (WsimHResult hr, const char *str_param, const char *what)
 {
@@ -339,6 +354,8 @@ typedef struct {
   GHashTable        *params;        /* provider name -> "K=V;…" */
   const char        *provider_dir;
   const WsimBlanket *blanket;
+  const char        *callback_address;  /* (nullable) where the sink host listens */
+  guint              call_timeout_ms;   /* 0: the client's default */
   CallbackOptions    cb;
 } CallRequest;
 
@@ -419,10 +436,16 @@ cmd_async (const CallRequest *req)
   gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0);
   WsimHResult hr;
   int ret;
+  WsimClientOptions client_options = {
+    .blanket = req->blanket, .callback_listen = req->callback_address,
+    .call_timeout_ms = req->call_timeout_ms,
+  };
 
   if (req->address == NULL)
     {
-      h = wsim_harness_new_full (setup_providers, &es, req->blanket, &error);
+      WsimHarnessOptions ho = { .setup = setup_providers, .data = &es, .client = &client_options };
+
+      h = wsim_harness_new_with_options (&ho, &error);
       if (h == NULL)
         {
           fprintf (stderr, "wmisim: %s\n", error->message);
@@ -438,7 +461,7 @@ cmd_async (const CallRequest *req)
     {
       ctx = g_main_context_new ();
       run_ctx = ctx;
-      client = wsim_client_connect_full (ctx, req->address, req->blanket, &error);
+      client = wsim_client_new (ctx, req->address, &client_options, &error);
       if (client == NULL || (services = wsim_client_open_namespace (client, req->ns, &error)) == NULL)
         {
           ret = fail_connect (error);
@@ -465,11 +488,11 @@ cmd_async (const CallRequest *req)
   if (req->cb.stub != NULL)
     {
       /* The stub owns the recorder from here on; calls and cancels name the stub. */
-      if ((app = wsim_unsecapp_new (run_ctx, NULL, &error)) == NULL
+      WsimUnsecAppOptions ao = { .listen = req->callback_address };
+
+      if ((app = wsim_unsecapp_new (run_ctx, &ao, &error)) == NULL
           || (stub = make_stub (app, sink, req->cb.stub, &error)) == NULL)
         goto fail;
-      fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
-               (int) wsim_unsecapp_get_pid (app), wsim_unsecapp_get_endpoint (app), req->cb.stub);
       g_clear_pointer (&sink, wsim_sink_unref);
       sink = wsim_sink_ref (stub);
     }
@@ -494,6 +517,16 @@ cmd_async (const CallRequest *req)
       ret = EXIT_FAILURE;
       goto out;
     }
+  if (stub != NULL)
+    {
+      const char *endpoint;
+      guint64 stub_id;
+
+      /* Known once the call is begun: the helper listens where this call's server reaches it. */
+      wsim_unsecapp_stub_locate (stub, &endpoint, &stub_id);
+      fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
+               (int) wsim_unsecapp_get_pid (app), endpoint, req->cb.stub);
+    }
   if (req->cb.rogue && stub != NULL)
     run_rogue (run_ctx, stub, wsim_services_get_last_call_id (services), info);
   /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
@@ -514,13 +547,18 @@ cmd_async (const CallRequest *req)
   }
   print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
                    wsim_services_get_last_call_id (services), info);
+  print_client_finals (client != NULL ? client : wsim_harness_get_client (h), info);
   if (req->trace)
     {
       g_autoptr(GString) lines = g_string_new (NULL);
+      guint64 call = wsim_services_get_last_call_id (services);
 
-      /* The server's events, then the stub's: `wmisim trace` orders them by time. */
-      wsim_trace_to_json_lines (wsim_harness_get_trace (h), wsim_services_get_last_call_id (services),
-                                lines);
+      /* The server's events (the embedded one's), the client's own and the stub's: `wmisim
+       * trace` orders them by time. */
+      if (h != NULL)
+        wsim_trace_to_json_lines (wsim_harness_get_trace (h), call, lines);
+      wsim_trace_to_json_lines (wsim_client_get_trace (client != NULL ? client : wsim_harness_get_client (h)),
+                                call, lines);
       if (app != NULL)
         wsim_trace_to_json_lines (wsim_unsecapp_get_trace (app), 0, lines);
       fputs (lines->str, info);
@@ -989,6 +1027,8 @@ main (int argc, char **argv)
   guint64 count = 10000, depth = 32, cancel_after = 0;
   gboolean trace = FALSE, shallow = FALSE, send_status = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
+  g_autofree char *callback_address = NULL, *call_timeout_text = NULL;
+  guint64 call_timeout = 0;
   CallbackOptions cb = { 0 };
   g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS]");
   g_autoptr(GError) error = NULL;
@@ -1003,7 +1043,8 @@ main (int argc, char **argv)
       "default: a server embedded in this process", "ADDR" },
     { "namespace", 'n', 0, G_OPTION_ARG_STRING, &ns, "Namespace (default root\\cimv2)", "NS" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), json, csv", "FMT" },
-    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines (embedded server)", NULL },
+    { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines (the embedded "
+      "server's, the client's own, the stub's)", NULL },
     { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "enum: WBEM_FLAG_SHALLOW: no subclasses", NULL },
     { "send-status", 0, 0, G_OPTION_ARG_NONE, &send_status, "WBEM_FLAG_SEND_STATUS: progress", NULL },
     { "cancel-after", 0, 0, G_OPTION_ARG_STRING, &cancel_text,
@@ -1029,6 +1070,11 @@ main (int argc, char **argv)
       "windows (default) or hardened (nothing below PKT_INTEGRITY)", "POLICY" },
     { "rogue", 0, 0, G_OPTION_ARG_NONE, &cb.rogue, "With --stub: a rogue process sends the stub a "
       "forged Indicate while the call is open", NULL },
+    { "callback-address", 0, 0, G_OPTION_ARG_STRING, &callback_address, "Where this client (and its "
+      "stubs' helper) listens for the server's callbacks: tcp:ADDR:PORT, tcp:[V6]:PORT, unix:PATH "
+      "(default: the local address of the connection to the server, a free port)", "ADDR" },
+    { "call-timeout", 0, 0, G_OPTION_ARG_STRING, &call_timeout_text, "How long a call may go without "
+      "a callback before the client asks the server about it, in ms (default 30000)", "MS" },
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text, "ping: number of pipelined NULL calls "
       "(default 10000)", "N" },
     { "depth", 'd', 0, G_OPTION_ARG_STRING, &depth_text, "ping: calls in flight at once (default 32)", "N" },
@@ -1089,8 +1135,19 @@ main (int argc, char **argv)
     }
   if (!parse_count ("--count", count_text, G_MAXUINT, &count)
       || !parse_count ("--depth", depth_text, 4096, &depth)
-      || !parse_count ("--cancel-after", cancel_text, G_MAXUINT64, &cancel_after))
+      || !parse_count ("--cancel-after", cancel_text, G_MAXUINT64, &cancel_after)
+      || !parse_count ("--call-timeout", call_timeout_text, G_MAXUINT, &call_timeout))
     return 2;
+  if (callback_address != NULL)
+    {
+      g_autoptr(GSocketAddress) a = wsim_address_parse (callback_address, &error);
+
+      if (a == NULL)
+        {
+          fprintf (stderr, "wmisim: --callback-address: %s\n", error->message);
+          return 2;
+        }
+    }
   for (char **p = params; p != NULL && *p != NULL; p++)
     {
       const char *colon = strchr (*p, ':');
@@ -1114,7 +1171,11 @@ main (int argc, char **argv)
     const OptionUse uses[] = {
       { "--namespace", ns != NULL, FOR_CALLS, FALSE, "it names the namespace of enum, get and query" },
       { "--format", format != NULL, FOR_CALLS, FALSE, "it formats the instances of enum, get and query" },
-      { "--trace", trace, FOR_CALLS, TRUE, "the trace lives in the server: only the embedded one's can be printed" },
+      { "--trace", trace, FOR_CALLS, FALSE, "it prints an async call's trace" },
+      { "--callback-address", callback_address != NULL, FOR_CALLS, FALSE, "it is where an async "
+        "call's callbacks arrive" },
+      { "--call-timeout", call_timeout_text != NULL, FOR_CALLS, FALSE, "it bounds how long an async "
+        "call may stay silent before the client asks the server about it" },
       { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
       { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
       { "--cancel-after", cancel_text != NULL, FOR_CALLS, FALSE, "it cancels an async call" },
@@ -1165,6 +1226,8 @@ main (int argc, char **argv)
       .params = pmap,
       .provider_dir = provider_dir,
       .blanket = &blanket,
+      .callback_address = callback_address,
+      .call_timeout_ms = (guint) call_timeout,
       .cb = cb,
     };
 
