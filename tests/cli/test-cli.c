@@ -293,7 +293,10 @@ Test (cli, options_that_do_not_apply_are_refused, .timeout = 60)
       "--param does not apply to another server" },
     { { "--server", "tcp:127.0.0.1:1", "enum", "X", "--callbacks", "hardened" },
       "--callbacks does not apply to another server" },
-    { { "--server", "tcp:127.0.0.1:1", "enum", "X", "--trace" }, "--trace does not apply to another server" },
+    { { "--server", "tcp:127.0.0.1:1", "enum", "X", "--callback-address", "127.0.0.1" },
+      "--callback-address: bad address '127.0.0.1'" },
+    { { "ping", "--call-timeout", "100" }, "--call-timeout does not apply to ping" },
+    { { "enum", "X", "--call-timeout", "0" }, "--call-timeout wants a whole number from 1" },
     { { "enum", "X", "--count", "3" }, "--count does not apply to enum" },
     { { "query", "SELECT * FROM X", "--depth", "3" }, "--depth does not apply to query" },
     { { "get", "Win32_Process.Handle=\"1\"", "--shallow" }, "--shallow does not apply to get" },
@@ -658,4 +661,34 @@ Test (cli, a_path_s_server_or_namespace_that_disagrees_is_a_usage_error, .timeou
   run_clear (&server);
   run_clear (&ns);
   run_clear (&mon);
+}
+
+/* ---- no silent hang ----------------------------------------------------------------- */
+
+/* The issue's hang on one host: an unauthenticated call and a hardened ladder. The server
+ * ends each call before any callback; the client learns it and ends it, for enum, query and
+ * get, with a plain sink and with a stub. */
+Test (cli, an_unauthenticated_call_with_a_hardened_ladder_ends, .timeout = 120)
+{
+  static const char *const calls[][2] = {
+    { "enum", "Win32_OperatingSystem" },
+    { "query", "SELECT Name FROM Win32_OperatingSystem" },
+    { "get", "Win32_OperatingSystem=@" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (calls); i++)
+    for (guint stub = 0; stub < 2; stub++)
+      {
+        const char *args[] = { "-a", "none", "--callbacks", "hardened", calls[i][0], calls[i][1],
+                               stub ? "--stub" : NULL, "check", NULL };
+        Run r = run_argv (NULL, args);
+
+        cr_assert_eq (r.status, 1, "%s %s: exit %d: %s", calls[i][0], stub ? "stub" : "plain", r.status, r.err);
+        cr_assert (strstr (r.out, "final SetStatus: WBEM_E_ACCESS_DENIED (0x80041003)") != NULL,
+                   "%s: %s", calls[i][0], r.out);
+        cr_assert (strstr (r.out, stub ? "stub: ended SetStatus(final) delivered by the client"
+                                       : "client: ended SetStatus(final) delivered by the client") != NULL,
+                   "%s %s: %s", calls[i][0], stub ? "stub" : "plain", r.out);
+        run_clear (&r);
+      }
 }
