@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "wsim-address.h"
 #include "wsim-auth-gss.h"
 #include "wsim-hresult.h"
 #include "wsim-local-account.h"
@@ -280,6 +281,7 @@ wsim_channel_get_address (WsimChannel *ch)
 typedef struct {
   WsimRpcClient         *rpc;    /* (owned) (nullable) */
   GError                *error;  /* (owned) (nullable) a failure known at once */
+  char                  *where;  /* (owned) the server, for messages */
   WsimChannelConnectFunc done;
   gpointer               data;
 } ConnectAsync;
@@ -289,6 +291,7 @@ connect_async_free (ConnectAsync *c)
 {
   g_clear_pointer (&c->rpc, wsim_rpc_client_unref);
   g_clear_error (&c->error);
+  g_free (c->where);
   g_free (c);
 }
 
@@ -304,7 +307,13 @@ on_connect_auth (WsimAuth *auth, const GError *error, gpointer data)
       c->done (g_steal_pointer (&c->rpc), NULL, c->data);
     }
   else
-    c->done (NULL, error, c->data);
+    {
+      /* Say which server could not be reached, as a synchronous connect does. */
+      g_autoptr(GError) named = g_error_copy (error);
+
+      g_prefix_error (&named, "%s: ", c->where);
+      c->done (NULL, named, c->data);
+    }
   connect_async_free (c);
 }
 
@@ -327,6 +336,7 @@ wsim_channel_connect_async (WsimChannel *ch, GMainContext *context, guint timeou
 
   c->done = done;
   c->data = user_data;
+  c->where = wsim_address_to_string (ch->address);
   c->rpc = wsim_rpc_client_new_for_address (context, ch->address, WSIM_SERVICE_PROG, WSIM_SERVICE_V1,
                                             &c->error);
   if (c->rpc == NULL)
