@@ -547,7 +547,8 @@ cmd_async (const CallRequest *req)
   }
   print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
                    wsim_services_get_last_call_id (services), info);
-  print_client_finals (client != NULL ? client : wsim_harness_get_client (h), info);
+  if (app == NULL)   /* a stub's end is on its own line above */
+    print_client_finals (client != NULL ? client : wsim_harness_get_client (h), info);
   if (req->trace)
     {
       g_autoptr(GString) lines = g_string_new (NULL);
