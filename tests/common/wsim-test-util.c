@@ -2,6 +2,7 @@
 #include "wsim-test-util.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -195,22 +196,45 @@ wsim_test_server_thread_stop (WsimTestServerThread *t)
 
 /* ---- helper processes ------------------------------------------------------------- */
 
+typedef struct {
+  GSpawnChildSetupFunc setup;
+  gpointer             data;
+  pid_t                parent;
+} ChildSetup;
+
 /* A helper process dies with the test process that started it, even if that one is
- * killed by a timeout before it could stop its children. */
+ * killed by a timeout before it could stop its children (and if it died before the
+ * child could ask, the child goes at once). PR_SET_PDEATHSIG follows the thread that
+ * forked: spawn from a thread that lives as long as the helper should. */
 static void
 die_with_parent (gpointer data)
 {
+  const ChildSetup *s = data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != s->parent)
+    _exit (127);
+  if (s->setup != NULL)
+    s->setup (s->data);
 }
 
 gboolean
 wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms, GError **error)
 {
+  return wsim_test_child_spawn_full (child, argv, NULL, NULL, NULL, timeout_ms, error);
+}
+
+gboolean
+wsim_test_child_spawn_full (WsimTestChild *child, char **argv, char **envp,
+                            GSpawnChildSetupFunc setup, gpointer setup_data, guint timeout_ms,
+                            GError **error)
+{
   GString *line = g_string_new (NULL);
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  ChildSetup cs = { setup, setup_data, getpid () };
 
   memset (child, 0, sizeof *child);
-  if (!g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
+  if (!g_spawn_async_with_pipes (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, &cs,
                                  &child->pid, NULL, &child->stdout_fd, NULL, error))
     {
       g_string_free (line, TRUE);
@@ -304,9 +328,18 @@ wsim_test_child_stop (WsimTestChild *child)
 GPid
 wsim_test_spawn_daemon (char **argv, GError **error)
 {
+  return wsim_test_spawn_daemon_full (argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, error);
+}
+
+GPid
+wsim_test_spawn_daemon_full (char **argv, char **envp, GSpawnFlags flags,
+                             GSpawnChildSetupFunc setup, gpointer setup_data, GError **error)
+{
+  ChildSetup cs = { setup, setup_data, getpid () };
   GPid pid = 0;
 
-  if (!g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL, &pid, error))
+  if (!g_spawn_async (NULL, argv, envp, flags | G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, &cs, &pid,
+                      error))
     return 0;
   return pid;
 }
@@ -323,6 +356,85 @@ int
 wsim_test_pid_stop (GPid pid)
 {
   return wsim_test_pid_stop_with (pid, SIGTERM);
+}
+
+/* ---- namespaces ----------------------------------------------------------------- */
+
+static gboolean
+step_failed (GError **error, const char *step)
+{
+  int e = errno;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s", step, g_strerror (e));
+  return FALSE;
+}
+
+gboolean
+wsim_test_enter_namespaces (int netns_fd, int mntns_fd, GError **error)
+{
+  if (mntns_fd >= 0)
+    {
+      /* The path, not the directory: setns(CLONE_NEWNS) moves the thread to the new
+       * namespace's root, and the same path there is the same directory unless the
+       * namespace mounted something over it. */
+      g_autofree char *cwd = g_get_current_dir ();
+
+      if (unshare (CLONE_FS) != 0)
+        return step_failed (error, "unshare(CLONE_FS)");
+      if (setns (mntns_fd, CLONE_NEWNS) != 0)
+        return step_failed (error, "setns(CLONE_NEWNS)");
+      if (chdir (cwd) != 0)
+        {
+          int e = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e),
+                       "chdir(%s) in the new mount namespace: %s", cwd, g_strerror (e));
+          return FALSE;
+        }
+    }
+  if (netns_fd >= 0 && setns (netns_fd, CLONE_NEWNET) != 0)
+    return step_failed (error, "setns(CLONE_NEWNET)");
+  return TRUE;
+}
+
+typedef struct {
+  int                netns_fd;
+  int                mntns_fd;
+  WsimTestThreadFunc fn;
+  gpointer           data;
+  GError            *error;
+} InNamespaces;
+
+static gpointer
+in_namespaces_main (gpointer data)
+{
+  InNamespaces *job = data;
+
+  if (!wsim_test_enter_namespaces (job->netns_fd, job->mntns_fd, &job->error))
+    return GINT_TO_POINTER (FALSE);
+  return GINT_TO_POINTER (job->fn (job->data, &job->error));
+}
+
+gboolean
+wsim_test_in_namespaces (int netns_fd, int mntns_fd, WsimTestThreadFunc fn, gpointer data,
+                         GError **error)
+{
+  InNamespaces job = { netns_fd, mntns_fd, fn, data, NULL };
+  gboolean ok;
+
+  /* A thread of its own, because setns is per thread and cannot always be undone (the
+   * thread's private root and cwd): the caller's thread is never touched. */
+  ok = GPOINTER_TO_INT (g_thread_join (g_thread_new ("wsim-test-ns", in_namespaces_main, &job)));
+  if (!ok)
+    {
+      if (job.error != NULL)
+        g_propagate_error (error, job.error);
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the work failed and did not say why");
+    }
+  else
+    g_clear_error (&job.error);
+  return ok;
 }
 
 guint

@@ -2,7 +2,8 @@
  *
  * Waiting is done by iterating a main context until a condition holds, with a deadline,
  * never by sleeping. Helper processes are started with their pid recorded and stopped
- * by it. A server can run on its own thread and context, for tests whose client blocks
+ * by it; a thread or a helper can be put into other namespaces (wsim-test-net.h builds
+ * hosts out of them). A server can run on its own thread and context, for tests whose client blocks
  * (stock libtirpc's clnt_call).
  */
 #pragma once
@@ -70,6 +71,18 @@ typedef struct {
 gboolean wsim_test_child_spawn (WsimTestChild *child, char **argv, guint timeout_ms,
                                 GError **error);
 
+/**
+ * wsim_test_child_spawn_full:
+ * @envp: (nullable) the child's environment; NULL: the caller's
+ * @setup: (nullable) run in the child just before exec, after PR_SET_PDEATHSIG (a GLib
+ *   child setup: async-signal-safe calls only; it may _exit() to refuse)
+ * Like wsim_test_child_spawn(), with an environment and a child setup (to put the child
+ * into namespaces, for instance).
+ */
+gboolean wsim_test_child_spawn_full (WsimTestChild *child, char **argv, char **envp,
+                                     GSpawnChildSetupFunc setup, gpointer setup_data,
+                                     guint timeout_ms, GError **error);
+
 /** Stops the child by its pid (SIGTERM, then SIGKILL after 10 s) and reaps it.
  *  Returns: the wait status. */
 int wsim_test_child_stop (WsimTestChild *child);
@@ -81,11 +94,45 @@ int wsim_test_child_stop (WsimTestChild *child);
  */
 GPid wsim_test_spawn_daemon (char **argv, GError **error);
 
+/** wsim_test_spawn_daemon_full: wsim_test_spawn_daemon() with an environment and a child
+ *  setup, as wsim_test_child_spawn_full(), and more GSpawnFlags (G_SPAWN_STDOUT_TO_DEV_NULL
+ *  …; G_SPAWN_DO_NOT_REAP_CHILD is always given). */
+GPid wsim_test_spawn_daemon_full (char **argv, char **envp, GSpawnFlags flags,
+                                  GSpawnChildSetupFunc setup, gpointer setup_data, GError **error);
+
 /** Stops @pid (SIGTERM, SIGKILL after 10 s) and reaps it. Returns: the wait status. */
 int wsim_test_pid_stop (GPid pid);
 
 /** Like wsim_test_pid_stop(), asking with @sig first (SIGINT for capture tools). */
 int wsim_test_pid_stop_with (GPid pid, int sig);
+
+/* ---- namespaces ----------------------------------------------------------------- */
+
+/**
+ * wsim_test_enter_namespaces:
+ * @netns_fd: a network namespace (/run/netns/NAME, /proc/PID/ns/net), or -1: stay
+ * @mntns_fd: a mount namespace (/proc/PID/ns/mnt), or -1: stay
+ * Moves the calling thread, and only it, into the namespaces (setns); the sockets it makes
+ * afterwards, the threads it starts and the processes it spawns are there too. Entering a
+ * mount namespace first gives the thread a root and working directory of its own
+ * (unshare(CLONE_FS), for good: setns(CLONE_NEWNS) refuses a thread that shares them) and
+ * keeps the working directory's path. Returns: FALSE with a G_IO_ERROR naming the failed
+ * step; the thread may then be in the mount namespace and not the network one.
+ */
+gboolean wsim_test_enter_namespaces (int netns_fd, int mntns_fd, GError **error);
+
+/** Work for wsim_test_in_namespaces(): Returns: FALSE with @error set on failure. */
+typedef gboolean (*WsimTestThreadFunc) (gpointer data, GError **error);
+
+/**
+ * wsim_test_in_namespaces:
+ * Runs @fn (@data, @error) on a new thread that first enters the namespaces as
+ * wsim_test_enter_namespaces() does, waits for it, and returns what it returned. The
+ * calling thread stays where it is. @fn gets no main context of its own: it makes one if
+ * it needs one (the global default belongs to the main thread).
+ */
+gboolean wsim_test_in_namespaces (int netns_fd, int mntns_fd, WsimTestThreadFunc fn,
+                                  gpointer data, GError **error);
 
 /** Raises RLIMIT_NOFILE's soft limit to at least @n (bounded by the hard limit).
  *  Returns: the soft limit now. */
