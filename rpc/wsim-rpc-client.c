@@ -210,6 +210,18 @@ client_set_closed (WsimRpcClient *client, const GError *error)
   client_fail_all (client, client->closed_error);
 }
 
+/* The peer ended the connection, or made it useless: fail what is in flight, then tell the
+ * owner (wsim_rpc_client_set_closed_func()). */
+static void
+client_peer_ended (WsimRpcClient *client, const GError *error)
+{
+  wsim_rpc_client_ref (client);
+  client_set_closed (client, error);
+  if (client->closed_func != NULL)
+    client->closed_func (client, client->closed_error, client->closed_data);
+  wsim_rpc_client_unref (client);
+}
+
 /* ---- replies -------------------------------------------------------------------- */
 
 static void
@@ -285,9 +297,7 @@ on_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data)
                                                "the server sent a record of %" G_GSIZE_FORMAT
                                                " bytes that is not an ONC RPC reply", len);
 
-      wsim_rpc_client_ref (client);
-      client_set_closed (client, garbage);
-      wsim_rpc_client_unref (client);
+      client_peer_ended (client, garbage);
       return;
     }
   xid = GUINT32_FROM_BE (w[0]);
@@ -336,14 +346,10 @@ on_closed (WsimConn *conn, const GError *error, gpointer user_data)
   WsimRpcClient *client = user_data;
   g_autoptr(GError) closed = NULL;
 
-  wsim_rpc_client_ref (client);
   if (error == NULL)
     closed = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                                   "connection closed by the server");
-  client_set_closed (client, error != NULL ? error : closed);
-  if (client->closed_func != NULL)
-    client->closed_func (client, client->closed_error, client->closed_data);
-  wsim_rpc_client_unref (client);
+  client_peer_ended (client, error != NULL ? error : closed);
 }
 
 static const WsimConnCallbacks client_conn_callbacks = {

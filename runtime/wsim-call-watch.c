@@ -19,6 +19,8 @@ typedef struct {
   guint                interval_ms;   /* until the next question while nothing was heard */
   gboolean             asking;        /* a question about it is on its way */
   gboolean             ask_now;       /* its host suggested trouble: ask at the next look */
+  gboolean             suspect;       /* asked in a hurry and still open: ask again soon */
+  gboolean             ended;         /* its host says it is over: forgotten at the next look */
 } Watched;
 
 struct _WsimCallWatch {
@@ -29,6 +31,8 @@ struct _WsimCallWatch {
   WsimCallWatchTimeouts t;
   GHashTable           *calls;        /* call id (guint64*) -> (owned) Watched* */
   GSource              *timer;        /* (owned) its ready time is the next look */
+  gint64                scan_at;      /* when the next look must go through every call */
+  GArray               *ended;        /* (owned) guint64 ids of calls over at their host, to forget */
   WsimRpcClient        *rpc;          /* (owned) (nullable) the watch's own connection */
   gboolean              connecting;
   GQueue                waiting;      /* (owned) Question* waiting for the connection */
@@ -41,6 +45,7 @@ typedef struct {
   WsimCallWatch *watch;    /* (owned) */
   GArray        *ids;      /* (owned) guint64 call ids asked about, in order */
   gboolean       retried;  /* asked again on a new connection once already */
+  gint64         sent_us;  /* when it was asked */
 } Question;
 
 static void watch_send (WsimCallWatch *watch, Question *q);
@@ -75,12 +80,16 @@ watch_ref (WsimCallWatch *watch)
   return watch;
 }
 
+static void watch_unref (WsimCallWatch *watch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimCallWatch, watch_unref)
+
 static void
 watch_unref (WsimCallWatch *watch)
 {
   if (--watch->ref_count > 0)
     return;
   g_hash_table_unref (watch->calls);
+  g_array_unref (watch->ended);
   wsim_trace_unref (watch->trace);
   g_main_context_unref (watch->context);
   g_free (watch);
@@ -92,7 +101,8 @@ watched_free (gpointer p)
   Watched *w = p;
 
   /* The call may outlive the watch (its client is going away): nobody to tell any more. */
-  wsim_sink_host_set_call_attention (w->host, w->local_sink_id, w->call_id, NULL, NULL);
+  if (!w->ended)
+    wsim_sink_host_set_call_watcher (w->host, w->local_sink_id, w->call_id, NULL, NULL);
   if (w->destroy != NULL)
     w->destroy (w->user_data);
   wsim_sink_host_unref (w->host);
@@ -109,16 +119,23 @@ question_free (Question *q)
 }
 
 static void
-watch_look_at (WsimCallWatch *watch, gint64 when)
+watch_wake_at (WsimCallWatch *watch, gint64 when)
 {
+  gint64 current;
+
   if (watch->timer == NULL)
     return;
-  {
-    gint64 current = g_source_get_ready_time (watch->timer);
+  current = g_source_get_ready_time (watch->timer);
+  if (current < 0 || when < current)
+    g_source_set_ready_time (watch->timer, when);
+}
 
-    if (current < 0 || when < current)
-      g_source_set_ready_time (watch->timer, when);
-  }
+/* The next look goes through every call no later than @when. */
+static void
+watch_look_at (WsimCallWatch *watch, gint64 when)
+{
+  watch->scan_at = MIN (watch->scan_at, when);
+  watch_wake_at (watch, when);
 }
 
 /* Ends @w on the client's side and forgets it. */
@@ -133,45 +150,76 @@ watch_conclude (WsimCallWatch *watch, Watched *w, WsimHResult hr, const char *wh
   g_hash_table_remove (watch->calls, &call_id);
 }
 
-/* What the sink is owed when the server could not be asked. */
-static WsimHResult
-status_for_error (WsimCallWatch *watch, const GError *error, char **why)
+/* What the sink is owed when the server could not be asked, if the failure says the server
+ * is out of reach: TRUE with the status and why. A failure that says nothing of the server's
+ * reach (our own credentials, a server that does not know the question) ends nothing: the
+ * calls are asked about again later. */
+static gboolean
+status_for_error (WsimCallWatch *watch, const GError *error, WsimHResult *hr, char **why)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
     {
+      *hr = RPC_S_SERVER_UNAVAILABLE;
       *why = g_strdup_printf ("the server did not answer about the call within %u ms: %s",
                               watch->t.answer_ms, error->message);
-      return RPC_S_SERVER_UNAVAILABLE;
+      return TRUE;
     }
-  *why = g_strdup_printf ("the server is gone: %s", error->message);
-  if (error->domain == WSIM_WBEM_ERROR)
-    return (WsimHResult) error->code;
-  return RPC_E_DISCONNECTED;
+  if (error->domain == G_IO_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      *hr = RPC_E_DISCONNECTED;
+      *why = g_strdup_printf ("the server is gone: %s", error->message);
+      return TRUE;
+    }
+  return FALSE;
 }
 
+/* Ends each call @q asked about (the server is out of reach), or, when @error says nothing of
+ * the server's reach, lets them be asked about again after the inactivity deadline. */
 static void
-question_conclude_all (Question *q, WsimHResult hr, const char *why)
+question_fail (Question *q, const GError *error)
 {
-  for (guint i = 0; i < q->ids->len; i++)
+  g_autofree char *why = NULL;
+  WsimHResult hr = 0;
+  gboolean gone = status_for_error (q->watch, error, &hr, &why);
+  gint64 now = g_get_monotonic_time ();
+
+  if (!gone)
+    g_debug ("wsim-call-watch: could not ask about %u calls, asking later: %s", q->ids->len,
+             error->message);
+  for (guint i = 0; i < q->ids->len && !q->watch->shut; i++)
     {
       Watched *w = g_hash_table_lookup (q->watch->calls, &g_array_index (q->ids, guint64, i));
+      gboolean conclude = gone;
+      gint64 last = 0;
 
-      if (w != NULL)
+      if (w == NULL)
+        continue;
+      w->asking = FALSE;
+      /* A server that called this call back while it kept us waiting is slow, not gone. */
+      if (conclude && hr == RPC_S_SERVER_UNAVAILABLE
+          && wsim_sink_host_get_call_activity (w->host, w->local_sink_id, w->call_id, &last)
+          && last > q->sent_us)
+        conclude = FALSE;
+      if (conclude)
         watch_conclude (q->watch, w, hr, why);
+      else
+        {
+          w->answered_us = now;
+          w->suspect = FALSE;
+        }
     }
 }
 
-/* A lost connection, or a context the server no longer knows: worth one new connection. */
+/* A lost connection, a context the server no longer knows, an answer that does not decode or
+ * unwrap (a protected connection out of step): worth one new connection. Not a timeout,
+ * which is the answer's own verdict. */
 static gboolean
 worth_asking_again (const GError *error)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return FALSE;
-  return error->domain == G_IO_ERROR
-         || g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM)
-         || g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM);
+  return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)
+         && (error->domain == G_IO_ERROR || error->domain == WSIM_RPC_ERROR);
 }
 
 static void
@@ -192,8 +240,14 @@ apply_answer (WsimCallWatch *watch, guint64 call_id, const wsim_query_call_res *
   switch (a->state)
     {
     case WSIM_CALL_OPEN:
+      /* While nothing was heard, or after a question asked in a hurry, the next comes soon,
+       * then less and less soon, up to the inactivity deadline. */
       w->answered_us = now;
       w->interval_ms = MIN (w->interval_ms * 2, watch->t.inactivity_ms);
+      if (w->interval_ms == watch->t.inactivity_ms)
+        w->suspect = FALSE;
+      wsim_trace_add (watch->trace, WSIM_TRACE_CLIENT_ASK, call_id, WBEM_S_NO_ERROR, 0,
+                      "asked the server: the call is open");
       break;
     case WSIM_CALL_REFUSED:
     case WSIM_CALL_ENDED:
@@ -216,7 +270,7 @@ static void
 on_answer (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
   Question *q = data;
-  WsimCallWatch *watch = q->watch;
+  g_autoptr(WsimCallWatch) watch = watch_ref (q->watch);   /* a sink may drop the client */
   wsim_query_calls_res res = { 0 };
   g_autoptr(GError) local = NULL;
 
@@ -227,36 +281,37 @@ on_answer (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpoi
     }
   if (error == NULL && !wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_query_calls_res, &res, &local))
     error = local;
+  if (error != NULL && !q->retried && worth_asking_again (error))
+    {
+      /* Perhaps only this connection is gone (reaped while idle): once more, on a new one. */
+      q->retried = TRUE;
+      if (watch->rpc == client)
+        watch_drop_rpc (watch);
+      watch_send (watch, q);
+      return;
+    }
   if (error != NULL)
     {
-      if (!q->retried && worth_asking_again (error))
-        {
-          /* Perhaps only this connection is gone (reaped while idle): once more, on a new one. */
-          q->retried = TRUE;
-          if (watch->rpc == client)
-            watch_drop_rpc (watch);
-          watch_send (watch, q);
-          return;
-        }
-      {
-        g_autofree char *why = NULL;
-        WsimHResult hr = status_for_error (watch, error, &why);
-
-        question_conclude_all (q, hr, why);
-      }
+      /* Never ask on this connection again: a late answer, dropped unread, would leave a
+       * protected connection's sequence out of step (NTLMSSP's sealing state). */
+      if (watch->rpc == client)
+        watch_drop_rpc (watch);
+      question_fail (q, error);
     }
   else if (WSIM_HRESULT_FAILED (res.hresult))
     {
+      g_autoptr(GError) refused = NULL;
       g_autofree char *status = wsim_hresult_describe (res.hresult);
-      g_autofree char *why = g_strdup_printf ("the server refused to say how the call stands: %s", status);
 
-      question_conclude_all (q, res.hresult, why);
+      refused = g_error_new (WSIM_WBEM_ERROR, (gint) res.hresult,
+                             "the server refused to say how the calls stand: %s", status);
+      question_fail (q, refused);
     }
   else
     {
       gint64 now = g_get_monotonic_time ();
 
-      for (guint i = 0; i < q->ids->len; i++)
+      for (guint i = 0; i < q->ids->len && !watch->shut; i++)
         {
           guint64 id = g_array_index (q->ids, guint64, i);
           Watched *w;
@@ -264,12 +319,17 @@ on_answer (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpoi
           if (i < res.calls.calls_len)
             apply_answer (watch, id, &res.calls.calls_val[i], now);
           else if ((w = g_hash_table_lookup (watch->calls, &id)) != NULL)
-            w->asking = FALSE;   /* a short answer: asked again at the next look */
+            {
+              /* A short answer: asked again at the next deadline, not at once. */
+              w->asking = FALSE;
+              w->answered_us = now;
+            }
         }
     }
   xdr_free ((xdrproc_t) xdr_wsim_query_calls_res, (char *) &res);
   question_free (q);
-  watch_look_at (watch, 0);
+  if (!watch->shut)
+    watch_look_at (watch, 0);
 }
 
 static void
@@ -289,6 +349,7 @@ question_ask (WsimCallWatch *watch, Question *q)
       refs[i].call_id = w->call_id;
     }
   args.calls.calls_len = q->ids->len;
+  q->sent_us = g_get_monotonic_time ();
   wsim_rpc_client_call (watch->rpc, WSIM_QUERY_CALLS, (xdrproc_t) xdr_wsim_query_calls_args, &args,
                         (gint) watch->t.answer_ms, NULL, on_answer, q);
 }
@@ -311,7 +372,7 @@ on_rpc_closed (WsimRpcClient *client, const GError *error, gpointer data)
 static void
 on_connected (WsimRpcClient *client, const GError *error, gpointer data)
 {
-  WsimCallWatch *watch = data;
+  WsimCallWatch *watch = data;   /* the connect's reference, dropped at the end */
 
   watch->connecting = FALSE;
   if (watch->shut)
@@ -326,18 +387,17 @@ on_connected (WsimRpcClient *client, const GError *error, gpointer data)
     }
   else
     {
-      /* The server cannot be reached: what waited for the connection is concluded. */
-      g_autofree char *why = NULL;
-      WsimHResult hr = status_for_error (watch, error, &why);
-
-      while (!g_queue_is_empty (&watch->waiting))
+      /* The server cannot be reached (or would not let us ask): what waited for the
+       * connection is concluded, or asked about again later. */
+      while (!g_queue_is_empty (&watch->waiting) && !watch->shut)
         {
           Question *q = g_queue_pop_head (&watch->waiting);
 
-          question_conclude_all (q, hr, why);
+          question_fail (q, error);
           question_free (q);
         }
-      watch_look_at (watch, 0);
+      if (!watch->shut)
+        watch_look_at (watch, 0);
     }
   watch_unref (watch);
 }
@@ -379,19 +439,31 @@ on_look (gpointer data)
   Question *q = NULL;
 
   g_source_set_ready_time (watch->timer, -1);
+  /* Calls whose host said they are over go now, without a look at the rest. */
+  for (guint i = 0; i < watch->ended->len; i++)
+    g_hash_table_remove (watch->calls, &g_array_index (watch->ended, guint64, i));
+  g_array_set_size (watch->ended, 0);
+  if (now < watch->scan_at)
+    {
+      if (watch->scan_at != G_MAXINT64)
+        watch_wake_at (watch, watch->scan_at);
+      return G_SOURCE_CONTINUE;
+    }
+  watch->scan_at = G_MAXINT64;
   g_hash_table_iter_init (&iter, watch->calls);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &w))
     {
       gint64 last = 0, due;
 
-      if (w->asking)
-        continue;
-      if (!wsim_sink_host_get_call_activity (w->host, w->local_sink_id, w->call_id, &last))
+      if (w->ended || (!w->asking
+                       && !wsim_sink_host_get_call_activity (w->host, w->local_sink_id, w->call_id, &last)))
         {
           g_hash_table_iter_remove (&iter);
           continue;
         }
-      if (last == 0)
+      if (w->asking)
+        continue;
+      if (last == 0 || w->suspect)
         due = MAX (w->added_us, w->answered_us) + (gint64) w->interval_ms * 1000;
       else
         due = MAX (last, w->answered_us) + (gint64) watch->t.inactivity_ms * 1000;
@@ -453,6 +525,8 @@ wsim_call_watch_new (GMainContext *context, WsimChannel *channel, WsimTrace *tra
     watch->t.answer_ms = WSIM_CALL_WATCH_ANSWER_MS;
   watch->t.first_check_ms = MIN (watch->t.first_check_ms, watch->t.inactivity_ms);
   watch->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, watched_free);
+  watch->ended = g_array_new (FALSE, FALSE, sizeof (guint64));
+  watch->scan_at = G_MAXINT64;
   g_queue_init (&watch->waiting);
   watch->timer = g_source_new (&timer_funcs, sizeof (GSource));
   g_source_set_callback (watch->timer, on_look, watch, NULL);
@@ -472,22 +546,47 @@ wsim_call_watch_free (WsimCallWatch *watch)
   while (!g_queue_is_empty (&watch->waiting))
     question_free (g_queue_pop_head (&watch->waiting));
   /* Questions in flight complete now, and see the watch shut. */
+  if (watch->rpc != NULL)
+    wsim_rpc_client_set_closed_func (watch->rpc, NULL, NULL, NULL);
   g_clear_pointer (&watch->rpc, wsim_rpc_client_unref);
   g_hash_table_remove_all (watch->calls);
   watch_unref (watch);
 }
 
+/* The call's host says it looks in trouble, or that it is over. Never inside the host's
+ * work for the call: the entry is only marked, and the next look acts. */
 static void
-on_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id, gpointer data)
+on_call_event (WsimSinkHost *host, guint64 sink_id, guint64 call_id, WsimSinkHostCallEvent event,
+               gpointer data)
 {
   WsimCallWatch *watch = data;
   Watched *w = g_hash_table_lookup (watch->calls, &call_id);
+  gint64 now = g_get_monotonic_time ();
 
-  if (w != NULL)
+  if (w == NULL)
+    return;
+  if (event == WSIM_SINK_HOST_CALL_ENDED)
+    {
+      w->ended = TRUE;
+      g_array_append_val (watch->ended, call_id);
+      watch_wake_at (watch, 0);
+      return;
+    }
+  if (w->asking || w->ask_now
+           || now - w->answered_us < (gint64) watch->t.first_check_ms * 1000)
+    {
+      /* Asked, or just answered: a storm of suspicions (forged ones among them) costs at
+       * most a question now and then. */
+      w->suspect = TRUE;
+      w->interval_ms = watch->t.first_check_ms;
+    }
+  else
     {
       w->ask_now = TRUE;
-      watch_look_at (watch, 0);
+      w->suspect = TRUE;
+      w->interval_ms = watch->t.first_check_ms;
     }
+  watch_look_at (watch, 0);
 }
 
 void
@@ -506,7 +605,7 @@ wsim_call_watch_add (WsimCallWatch *watch, const WsimWatchedCall *call)
   w->added_us = g_get_monotonic_time ();
   w->interval_ms = watch->t.first_check_ms;
   g_hash_table_replace (watch->calls, &w->call_id, w);
-  wsim_sink_host_set_call_attention (w->host, w->local_sink_id, w->call_id, on_attention, watch);
+  wsim_sink_host_set_call_watcher (w->host, w->local_sink_id, w->call_id, on_call_event, watch);
   watch_look_at (watch, w->added_us + (gint64) w->interval_ms * 1000);
   /* Made now, while all is well, so that losing the server is noticed when it happens. */
   watch_connect (watch);

@@ -16,7 +16,8 @@
  * first_check_ms, then after twice as long each time the server answers that it is still
  * open, up to inactivity_ms; a call heard of, inactivity_ms after the last callback. So a
  * healthy call costs nothing on the wire, and a call the server gave up on before any
- * callback ends about a second later.
+ * callback ends within a second or two. A call its host suggests is in trouble (a stub's
+ * helper refused the last level, or died) is asked about at once, then again soon.
  *
  * Statuses given to the sink (docs/architecture.md says why these):
  *   the server ended the call without reaching the sink   what the server recorded

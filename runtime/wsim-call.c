@@ -12,7 +12,7 @@
  * the sink host takes; the call keeps that connection for all its callbacks. A final
  * status decided meanwhile (cancel, shutdown) waits for the ladder. When every rung is
  * refused the call ends with no callback at all: the server remembers it as refused
- * (QUERY_CALL tells the client) and the trace says why.
+ * (QUERY_CALLS tells its client, which ends the call at the sink) and the trace says why.
  *
  * Every ending goes through call_send_final() (a SetStatus reaches the sink) or
  * call_abandon() (the sink host cannot be reached); both set final_sent first, so a call

@@ -65,7 +65,8 @@ sink_listen_address (WsimClient *client, const WsimClientOptions *options, GErro
   {
     g_autofree char *path = NULL;
 
-    /* 0711: the server finds the socket by its path; nobody can list the directory. */
+    /* 0711 and a 0666 socket: the server, whatever its user, connects by path; the sink
+     * host's RPC-level checks, not the directory, decide what it takes. */
     client->sink_dir = g_dir_make_tmp ("wmisim-sink-XXXXXX", error);
     if (client->sink_dir == NULL)
       return NULL;
@@ -508,7 +509,7 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
       const char *endpoint;
 
       /* The same stub that made the call names it; your sink itself names nothing. */
-      wsim_unsecapp_stub_locate (sink, &endpoint, &args.sink.sink_id);
+      wsim_unsecapp_stub_locate (sink, client->near, &endpoint, &args.sink.sink_id);
       args.sink.endpoint = (char *) endpoint;
     }
   else if (sink != NULL)

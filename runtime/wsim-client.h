@@ -26,8 +26,8 @@
  * No silent hang: every call whose *Async returned WBEM_S_NO_ERROR ends with exactly one
  * final SetStatus, whatever the server does or fails to do. The client watches its open
  * calls; when a sink has heard nothing of a call for a while (a second at first, then
- * WsimClientOptions.call_timeout_ms after the last callback), or the client's connection to
- * the server is lost, it asks the server on a connection of its own how the call stands,
+ * WsimClientOptions.call_timeout_ms after the last callback), or the connection of its own
+ * it keeps to the server for this is lost, it asks the server there how the call stands,
  * and ends the call itself if the server ended it without reaching the sink (its status:
  * WBEM_E_ACCESS_DENIED when no callback level was taken, WBEM_E_TRANSPORT_FAILURE when a
  * callback failed), is gone or no longer knows it (RPC_E_DISCONNECTED), or does not answer

@@ -47,6 +47,7 @@ typedef struct {
   char          *error;      /* (owned) (nullable) why it failed */
   WsimHResult    error_hr;   /* E_ACCESSDENIED, or the transport's failure when the host was
                               * not reached */
+  gboolean       unreachable; /* it failed because the host could not be reached */
   GPtrArray     *waiters;    /* (owned) Ladder* (owned refs) waiting for the outcome */
 } Conn;
 
@@ -240,7 +241,6 @@ ladder_attempt_traced (Ladder *l, guint32 level, WsimHResult hr, const char *det
                        "%s", detail);
   if (hr != WBEM_S_NO_ERROR)
     {
-      l->denied |= hr != WBEM_E_TRANSPORT_FAILURE && hr != WBEM_E_TIMED_OUT;
       g_free (l->last_why);
       l->last_why = g_strdup_printf ("%s: %s", wsim_authn_level_word ((WsimAuthnLevel) level), detail);
     }
@@ -259,12 +259,11 @@ ladder_finish (Ladder *l, WsimRpcClient *client, WsimHResult hr, const char *why
  * all (refused, unreachable, silent) is not reached at a lower level either: the ladder
  * stops there, instead of waiting out every rung's timeout behind a firewall. */
 static void
-ladder_refused (Ladder *l, WsimHResult hr, const char *detail)
+ladder_refused (Ladder *l, WsimHResult hr, gboolean unreachable, const char *detail)
 {
   ladder_attempt_traced (l, l->levels[l->rung], hr, detail);
-  l->rung++;
-  if (hr == WBEM_E_TRANSPORT_FAILURE || hr == WBEM_E_TIMED_OUT)
-    l->rung = l->n_levels;
+  l->denied |= !unreachable;
+  l->rung = unreachable ? l->n_levels : l->rung + 1;
   ladder_try (l);
 }
 
@@ -282,14 +281,17 @@ on_query_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
       g_autofree char *why = g_strdup_printf ("refused: %s", error != NULL ? error->message
                                                                           : decode_error->message);
 
-      ladder_refused (l, error != NULL ? wsim_hresult_from_error (error) : WBEM_E_TRANSPORT_FAILURE, why);
+      /* The host not answering is the transport's; a reply that does not decode (or unwrap)
+       * at this level is this rung's refusal. */
+      ladder_refused (l, error != NULL ? wsim_hresult_from_error (error) : WBEM_E_TRANSPORT_FAILURE,
+                      error != NULL && error->domain == G_IO_ERROR, why);
     }
   else if (WSIM_HRESULT_FAILED (res.hresult))
     {
       g_autofree char *status = wsim_hresult_describe (res.hresult);
       g_autofree char *why = g_strdup_printf ("refused by the sink host: %s", status);
 
-      ladder_refused (l, res.hresult, why);
+      ladder_refused (l, res.hresult, FALSE, why);
     }
   else
     {
@@ -331,7 +333,8 @@ on_conn_ready (WsimAuth *auth, const GError *error, gpointer data)
     {
       c->state = CONN_FAILED;
       c->error = g_strdup (error->message);
-      c->error_hr = error->domain == G_IO_ERROR ? wsim_hresult_from_error (error) : E_ACCESSDENIED;
+      c->unreachable = error->domain == G_IO_ERROR;
+      c->error_hr = c->unreachable ? wsim_hresult_from_error (error) : E_ACCESSDENIED;
       /* The next call tries afresh. */
       if (c->server != NULL && g_hash_table_lookup (c->server->callbacks, c->key) == c)
         g_hash_table_remove (c->server->callbacks, c->key);
@@ -348,7 +351,7 @@ on_conn_ready (WsimAuth *auth, const GError *error, gpointer data)
         {
           g_autofree char *why = g_strdup_printf ("no security context: %s", c->error);
 
-          ladder_refused (l, c->error_hr, why);
+          ladder_refused (l, c->error_hr, c->unreachable, why);
         }
     }
   conn_unref (c);
@@ -439,6 +442,7 @@ ladder_try (Ladder *l)
           ladder_attempt_traced (l, level, E_ACCESSDENIED,
                                  "not tried: the call was not authenticated, so there is no "
                                  "mechanism and principal to call back with");
+          l->denied = TRUE;
           l->rung++;
           continue;
         }

@@ -154,7 +154,7 @@ wsim_trace_kind_name (WsimTraceKind kind)
     [WSIM_TRACE_TEARDOWN] = "teardown", [WSIM_TRACE_REFUSED] = "refused",
     [WSIM_TRACE_CALLBACK] = "callback", [WSIM_TRACE_STUB_ACCEPTED] = "stub-accepted",
     [WSIM_TRACE_STUB_REFUSED] = "stub-refused", [WSIM_TRACE_STUB_FINAL] = "stub-final",
-    [WSIM_TRACE_CLIENT_FINAL] = "client-final",
+    [WSIM_TRACE_CLIENT_FINAL] = "client-final", [WSIM_TRACE_CLIENT_ASK] = "client-ask",
   };
 
   return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";

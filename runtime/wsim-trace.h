@@ -41,6 +41,8 @@ typedef enum {
    * without the sink hearing it, or could no longer be asked (its connection lost, no answer
    * in time): the sink's final SetStatus; hr: the status; detail: why. */
   WSIM_TRACE_CLIENT_FINAL,
+  /* The client asked the server how a quiet call stands, and the server said it is open. */
+  WSIM_TRACE_CLIENT_ASK,
 } WsimTraceKind;
 
 /**

@@ -16,8 +16,10 @@ typedef struct {
   char      *mech;           /* (owned) (nullable) */
   guint64    remote_sink_id; /* a forward's: the sink id at the next host */
   gint64     last_activity;  /* monotonic µs of the last callback taken for it; 0: none yet */
-  WsimSinkHostAttentionFunc attention;  /* (nullable) who wants to hear of trouble */
-  gpointer   attention_data;
+  WsimSinkHostCallFunc watcher;   /* (nullable) told of trouble and of the call's end */
+  gpointer   watcher_data;
+  guint64    sink_id;        /* for the watcher */
+  guint64    call_id;
 } HostCall;
 
 typedef struct {
@@ -47,6 +49,9 @@ host_call_free (gpointer p)
 {
   HostCall *c = p;
 
+  /* The call is over here (its final delivered, ended or abandoned, or the host going). */
+  if (c->watcher != NULL)
+    c->watcher (NULL, c->sink_id, c->call_id, WSIM_SINK_HOST_CALL_ENDED, c->watcher_data);
   g_ptr_array_unref (c->classes);
   g_free (c->principal);
   g_free (c->mech);
@@ -527,6 +532,8 @@ export_add_call (Export *e, guint64 call_id, const WsimSinkAccess *access)
 {
   HostCall *c = g_new0 (HostCall, 1);
 
+  c->sink_id = e->id;
+  c->call_id = call_id;
   c->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   if (access != NULL)
     {
@@ -668,15 +675,15 @@ wsim_sink_host_get_call_activity (WsimSinkHost *host, guint64 sink_id, guint64 c
 }
 
 void
-wsim_sink_host_set_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
-                                   WsimSinkHostAttentionFunc func, gpointer user_data)
+wsim_sink_host_set_call_watcher (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                 WsimSinkHostCallFunc func, gpointer user_data)
 {
   HostCall *c = host_find_call (host, sink_id, call_id);
 
   if (c != NULL)
     {
-      c->attention = func;
-      c->attention_data = user_data;
+      c->watcher = func;
+      c->watcher_data = user_data;
     }
 }
 
@@ -685,8 +692,8 @@ wsim_sink_host_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call
 {
   HostCall *c = host_find_call (host, sink_id, call_id);
 
-  if (c != NULL && c->attention != NULL)
-    c->attention (host, sink_id, call_id, c->attention_data);
+  if (c != NULL && c->watcher != NULL)
+    c->watcher (host, sink_id, call_id, WSIM_SINK_HOST_CALL_SUSPECT, c->watcher_data);
 }
 
 void

@@ -188,21 +188,34 @@ gboolean wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 c
 gboolean wsim_sink_host_get_call_activity (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
                                            gint64 *last_activity);
 
-/** WsimSinkHostAttentionFunc: something suggests call @call_id of sink @sink_id is in trouble. */
-typedef void (*WsimSinkHostAttentionFunc) (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
-                                           gpointer user_data);
+/**
+ * WsimSinkHostCallEvent:
+ * @WSIM_SINK_HOST_CALL_SUSPECT: something suggests the call is in trouble
+ *   (wsim_sink_host_call_attention())
+ * @WSIM_SINK_HOST_CALL_ENDED: the call is over at this host (its final delivered, ended or
+ *   abandoned here, or the host going); the watcher is told once, and then never again
+ */
+typedef enum {
+  WSIM_SINK_HOST_CALL_SUSPECT,
+  WSIM_SINK_HOST_CALL_ENDED,
+} WsimSinkHostCallEvent;
+
+/** WsimSinkHostCallFunc: @host is NULL for WSIM_SINK_HOST_CALL_ENDED (it may be going). The
+ *  function must not call back into the host for this call. */
+typedef void (*WsimSinkHostCallFunc) (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                      WsimSinkHostCallEvent event, gpointer user_data);
 
 /**
- * wsim_sink_host_set_call_attention:
- * Whom to tell (@func, NULL for nobody) when wsim_sink_host_call_attention() is called for an
- * open call: the client's watch over its calls, which then asks the server at once. Forgotten
- * with the call.
+ * wsim_sink_host_set_call_watcher:
+ * Whom to tell (@func, NULL for nobody) of an open call's trouble and of its end: the
+ * client's watch over its calls. Nothing happens for a call that is not open.
  */
-void wsim_sink_host_set_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
-                                        WsimSinkHostAttentionFunc func, gpointer user_data);
+void wsim_sink_host_set_call_watcher (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
+                                      WsimSinkHostCallFunc func, gpointer user_data);
 
-/** wsim_sink_host_call_attention: tells whoever set_call_attention() named (a sink stub's
- *  apartment, when its helper refused what the server said was its last callback level). */
+/** wsim_sink_host_call_attention: tells the call's watcher that it looks in trouble (a sink
+ *  stub's apartment, when its helper refused what the server said was its last level, or
+ *  died). */
 void wsim_sink_host_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /** wsim_sink_host_touch_call: records activity for an open call that was seen elsewhere (a

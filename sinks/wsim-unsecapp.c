@@ -9,6 +9,7 @@
  */
 #include "wsim-unsecapp.h"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -570,10 +571,19 @@ app_endpoint_for (WsimUnsecApp *app, GSocketAddress *near, GError **error)
 
       if (app->public_dir == NULL)
         {
-          /* 0711: a server may reach the socket by its path, nobody may list the directory. */
+          /* 0711 and a 0666 socket: a server of any user may connect to it by its path; what
+           * protects the stubs is their RPC-level check, not the directory. */
           app->public_dir = g_dir_make_tmp ("wmisim-stubs-XXXXXX", error);
-          if (app->public_dir == NULL || g_chmod (app->public_dir, 0711) != 0)
+          if (app->public_dir == NULL)
             return NULL;
+          if (g_chmod (app->public_dir, 0711) != 0)
+            {
+              int e = errno;
+
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s", app->public_dir,
+                           g_strerror (e));
+              return NULL;
+            }
         }
       path = g_build_filename (app->public_dir, "stubs", NULL);
       address = g_strconcat ("unix:", path, NULL);
@@ -659,21 +669,30 @@ wsim_unsecapp_stub_end_call (WsimSink *stub_sink, guint64 call_id)
                 (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
 }
 
+static void
+on_end_call_sent (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  wsim_unsecapp_res res = { 0 };
+
+  if (reply != NULL)
+    wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+}
+
 gboolean
 wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, guint64 local_sink_id,
                                 guint64 call_id, WsimHResult hr, const char *why)
 {
   wsim_stub_ref_args args = { .stub_id = stub_id, .call_id = call_id };
-  wsim_unsecapp_res res = { 0 };
 
   if (!wsim_sink_host_end_call (app->host, local_sink_id, call_id, hr, why))
     return FALSE;
   wsim_trace_add (app->trace, WSIM_TRACE_STUB_FINAL, call_id, hr, 0,
                   "SetStatus(final) delivered by the client: %s", why);
-  /* The helper takes nothing more for it (it may be gone: then there is nothing to tell). */
+  /* The helper takes nothing more for it. Not waited for: the helper may be gone or stopped,
+   * and this runs on your sinks' context (the answer is read at the next control call). */
   if (app->control != NULL)
-    control_call (app, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args, &args,
-                  (xdrproc_t) xdr_wsim_unsecapp_res, &res, NULL);
+    wsim_rpc_client_call (app->control, WSIM_UNSECAPP_END_CALL, (xdrproc_t) xdr_wsim_stub_ref_args,
+                          &args, -1, NULL, on_end_call_sent, NULL);
   return TRUE;
 }
 
@@ -684,11 +703,15 @@ wsim_unsecapp_stub_get_apartment (WsimSink *stub_sink)
 }
 
 void
-wsim_unsecapp_stub_locate (WsimSink *stub_sink, const char **endpoint, guint64 *stub_id)
+wsim_unsecapp_stub_locate (WsimSink *stub_sink, GSocketAddress *near, const char **endpoint,
+                           guint64 *stub_id)
 {
   Stub *stub = wsim_sink_get_user_data (stub_sink);
+  const char *there = near != NULL ? app_endpoint_for (stub->app, near, NULL) : NULL;
 
-  *endpoint = stub->endpoint != NULL ? stub->endpoint : stub->app->endpoint;
+  if (there == NULL)
+    there = stub->endpoint != NULL ? stub->endpoint : stub->app->endpoint;
+  *endpoint = there;
   *stub_id = stub->id;
 }
 

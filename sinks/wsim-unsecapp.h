@@ -165,8 +165,15 @@ void wsim_unsecapp_stub_end_call (WsimSink *stub, guint64 call_id);
 gboolean wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, guint64 local_sink_id,
                                          guint64 call_id, WsimHResult hr, const char *why);
 
-/** Names @stub for CancelAsyncCall: the endpoint its last call named, and its id. */
-void wsim_unsecapp_stub_locate (WsimSink *stub, const char **endpoint, guint64 *stub_id);
+/**
+ * wsim_unsecapp_stub_locate:
+ * @near: (nullable) the local address through which the asker reaches its server (a stub may
+ *   serve calls of clients of several servers); NULL: where the stub's last call named it
+ * Names @stub as a request to that server names it (CancelAsyncCall): *@endpoint (transfer
+ * none) and *@stub_id.
+ */
+void wsim_unsecapp_stub_locate (WsimSink *stub, GSocketAddress *near, const char **endpoint,
+                                guint64 *stub_id);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimUnsecApp, wsim_unsecapp_unref)
 

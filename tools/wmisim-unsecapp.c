@@ -116,7 +116,7 @@ h_listen (WsimRpcRequest *req, void *args, gpointer data)
   if (addr != NULL && wsim_sink_host_add_listener (h->host, addr, &endpoint, &error))
     {
       /* A Unix socket is reached by path: servers of any user may connect (the RPC-level
-       * check decides who is taken); the directory's name is the client's secret. */
+       * check decides who is taken, not the path). */
       if (G_IS_UNIX_SOCKET_ADDRESS (addr))
         g_chmod (g_unix_socket_address_get_path (G_UNIX_SOCKET_ADDRESS (addr)), 0666);
       res.endpoint = endpoint;

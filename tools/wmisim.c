@@ -229,7 +229,7 @@ run_rogue (GMainContext *ctx, WsimSink *stub, guint64 call_id, FILE *out)
   const char *endpoint;
   guint64 id;
 
-  wsim_unsecapp_stub_locate (stub, &endpoint, &id);
+  wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &id);
   sink_id = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
   p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, path, endpoint, sink_id, call,
                         "indicate", NULL);
@@ -523,7 +523,7 @@ cmd_async (const CallRequest *req)
       guint64 stub_id;
 
       /* Known once the call is begun: the helper listens where this call's server reaches it. */
-      wsim_unsecapp_stub_locate (stub, &endpoint, &stub_id);
+      wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &stub_id);
       fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
                (int) wsim_unsecapp_get_pid (app), endpoint, req->cb.stub);
     }

@@ -530,6 +530,7 @@ static const StepKind step_kinds[] = {
   { "stub-refused", LANE_STUB, LANE_STUB, LOOK_REFUSED, fill_stub_refused, NULL },
   { "stub-final", LANE_STUB, LANE_SINK, LOOK_PLAIN, fill_local_final, NULL },
   { "client-final", LANE_CLIENT, LANE_SINK, LOOK_PLAIN, fill_local_final, NULL },
+  { "client-ask", LANE_CLIENT, LANE_SERVER, LOOK_PLAIN, NULL, "QueryCalls: open" },
   { "indicate", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_indicate, NULL },
   { "progress", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_progress, NULL },
   { "final", LANE_SERVER, LANE_STUB, LOOK_PLAIN, fill_final, NULL },

@@ -549,7 +549,7 @@ rogue (WsimUnsecApp *app, WsimSink *stub, guint64 call_id, const char *what, con
   const char *endpoint;
   guint64 id;
 
-  wsim_unsecapp_stub_locate (stub, &endpoint, &id);
+  wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &id);
   sink_id = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
   g_ptr_array_add (argv, (gpointer) WSIM_TEST_ROGUE);
   g_ptr_array_add (argv, (gpointer) endpoint);

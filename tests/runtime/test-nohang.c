@@ -186,6 +186,61 @@ Test (nohang, a_slow_provider_is_not_cut_short, .fini = stop_harness, .timeout =
   cr_assert_eq (rec->n_final, 1);
   cr_assert_eq (n_client_finals (wsim_client_get_trace (client), wsim_services_get_last_call_id (services),
                                  &hr), 0, "the server's own final, not the client's");
+  cr_assert_geq (wsim_trace_count (wsim_client_get_trace (client), wsim_services_get_last_call_id (services),
+                                   WSIM_TRACE_CLIENT_ASK), 1, "the quiet call was asked about, and went on");
+}
+
+/* A sink may drop its client inside the final SetStatus the client itself delivers (the
+ * server ended the call before any callback): the client goes in the middle of its watch's
+ * work, and nothing it frees is touched afterwards. */
+typedef struct {
+  WsimClient   *client;     /* (owned) dropped by the sink */
+  WsimServices *services;   /* (owned) dropped by the sink */
+  gboolean      final;
+} Dropper;
+
+static void
+dropper_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+{
+}
+
+static void
+dropper_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str, WsimObject *obj,
+                gpointer data)
+{
+  Dropper *d = data;
+
+  if (flags != WBEM_STATUS_COMPLETE)
+    return;
+  d->final = TRUE;
+  g_clear_pointer (&d->services, wsim_services_unref);
+  g_clear_pointer (&d->client, wsim_client_unref);
+}
+
+static const WsimSinkOps dropper_ops = { .indicate = dropper_indicate, .set_status = dropper_status };
+
+Test (nohang, a_sink_may_drop_its_client_in_the_final_the_client_delivers, .fini = stop_harness,
+      .timeout = 60)
+{
+  Setup s = { .hardened = TRUE };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimSink) sink = NULL;
+  WsimBlanket none = { RPC_C_AUTHN_LEVEL_NONE, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT, NULL, NULL, NULL };
+  WsimClientOptions o = { .blanket = &none };
+  Dropper d = { 0 };
+
+  start_harness (&s, RPC_C_AUTHN_LEVEL_NONE);
+  d.client = wsim_client_new (wsim_harness_get_context (h), wsim_harness_get_address (h), &o, &error);
+  cr_assert_not_null (d.client, "%s", error ? error->message : "");
+  d.services = wsim_client_open_namespace (d.client, "root\\cimv2", &error);
+  cr_assert_not_null (d.services, "%s", error ? error->message : "");
+  sink = wsim_sink_new (&dropper_ops, &d, NULL);
+  cr_assert_eq (wsim_services_create_instance_enum_async (d.services, "Win32_OperatingSystem", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  cr_assert (wsim_harness_run_until (h, wsim_test_flag_is_set, &d.final, WAIT_MS), "no final");
+  cr_assert_null (d.client);
+  /* Let whatever the watch had queued run out. */
+  cr_assert (wsim_harness_run_until (h, no_server_calls, NULL, WAIT_MS));
 }
 
 static gboolean
