@@ -72,6 +72,7 @@ assert_rows (const char *out, const char *needle, const char *line_re, const cha
 #define ROW_CLIENT_TO_SERVER       "^ *\\|-+>\\| +\\| +\\|$"
 #define ROW_STUB_TO_SINK           "^ *\\| +\\| +\\|-+>\\|$"
 #define ROW_STUB_TO_SINK_UNAUTH    "^ *\\| +\\| +\\|~+>\\|$"
+#define ROW_CLIENT_TO_SINK         "^ *\\|-+>\\|$"
 
 Test (trace, ladder_attempts_in_order_with_level_and_outcome, .timeout = 30)
 {
@@ -266,6 +267,21 @@ Test (trace, unknown_kinds_are_notes, .timeout = 30)
   cr_assert (strstr (out, "* unknown event 'frobnicate': new") != NULL, "%s", out);
   cr_assert (strstr (out, "* violation: a second result") != NULL, "%s", out);
   cr_assert (strstr (out, "SetStatus(progress 2/5)") != NULL, "%s", out);
+}
+
+/* The client's own events: a question answered "open" goes to the server; a final it
+ * delivered itself goes to the sink. */
+Test (trace, the_client_s_questions_and_own_finals, .timeout = 30)
+{
+  g_autofree char *out = draw_text (
+    "{\"t_us\":1,\"call\":1,\"event\":\"client-ask\",\"hresult\":\"0x0\",\"n\":0,"
+    "\"detail\":\"asked the server: the call is open\"}\n"
+    "{\"t_us\":2,\"call\":1,\"event\":\"client-final\",\"hresult\":\"0x80010108\","
+    "\"status\":\"RPC_E_DISCONNECTED\",\"n\":0,\"detail\":\"the server is gone\"}\n", 0);
+
+  cr_assert (strstr (out, "unknown event") == NULL, "%s", out);
+  assert_rows (out, "QueryCalls: open", NULL, ROW_CLIENT_TO_SERVER);
+  assert_rows (out, "SetStatus(final RPC_E_DISCONNECTED) (local)", NULL, ROW_CLIENT_TO_SINK);
 }
 
 /* ---- SVG ---- */
