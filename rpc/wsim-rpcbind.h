@@ -1,9 +1,12 @@
-/* wsim-rpcbind.h: registering a served program with the system's rpcbind (RFC 1833).
+/* wsim-rpcbind.h: registering a served program with the system's rpcbind (RFC 1833), and
+ * finding one registered with a host's rpcbind.
  *
- * Thin, blocking wrappers over libtirpc's rpcbind client (rpcb_set, rpcb_unset,
- * rpcb_getaddr), for a daemon's start and stop and for tests. They talk to the local
- * rpcbind (its Unix socket, else loopback port 111) and must not be called from a main
- * loop that serves latency-sensitive traffic.
+ * Blocking, for a daemon's start and stop, for tools and for tests; not for a main loop
+ * that serves latency-sensitive traffic. Registering wraps libtirpc's rpcb_set and
+ * rpcb_unset, which talk to the local rpcbind (its Unix socket, else loopback port 111).
+ * Looking up does not use libtirpc's client (rpcb_getaddr keeps a process-wide cache of
+ * rpcbind addresses by host text, which 1.3.3 frees twice once a cached rpcbind stops
+ * answering): it asks the host's rpcbind itself, each time, with the project's engine.
  */
 #pragma once
 
@@ -26,9 +29,23 @@ gboolean wsim_rpcbind_unset (guint32 prog, guint32 vers, GError **error);
 
 /**
  * wsim_rpcbind_lookup:
- * @host: the host whose rpcbind to ask ("127.0.0.1")
- * Returns: (transfer full) (nullable) the registered TCP address as "tcp:HOST:PORT", or NULL
- *   (with G_IO_ERROR_NOT_FOUND) when @prog / @vers is not registered.
+ * @host: the host whose rpcbind to ask: an IPv4 or IPv6 literal ("127.0.0.1", "::1" or
+ *   "[::1]"); names are not resolved
+ *
+ * Asks rpcbind at @host port 111 over TCP (RPCBPROC_GETADDR, version 4, else 3 if the
+ * rpcbind has no version 4) where @prog / @vers is served over TCP ("tcp", or "tcp6" for an
+ * IPv6 @host). Each call makes its own connection on a private main context, and keeps
+ * nothing: a stopped rpcbind, or a different rpcbind behind the same text in another network
+ * namespace, is simply what the next call meets. Blocks for at most about 20 s (the connect
+ * and the call are bounded at 10 s each).
+ *
+ * Returns: (transfer full) (nullable) the registered address as "tcp:IP:PORT" or
+ *   "tcp:[V6]:PORT", or NULL with @error: G_IO_ERROR_NOT_FOUND ("program 0x… version … is
+ *   not registered with rpcbind on HOST") when rpcbind answered that it has no such
+ *   registration; when rpcbind did not answer, the socket's G_IO_ERROR (refused,
+ *   unreachable, G_IO_ERROR_TIMED_OUT, …) with a message naming HOST:111; G_IO_ERROR_FAILED
+ *   when what answered there refused GETADDR; G_IO_ERROR_INVALID_DATA when its answer is not
+ *   a universal address; G_IO_ERROR_INVALID_ARGUMENT when @host is not an IP literal.
  */
 char *wsim_rpcbind_lookup (guint32 prog, guint32 vers, const char *host, GError **error);
 

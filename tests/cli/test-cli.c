@@ -595,17 +595,21 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
   WsimTestChild daemon;
   char *accounts;
   g_auto (GStrv) env = NULL;
-  Run none, routed, agrees, disagrees, embedded;
+  Run none, unregistered, routed, agrees, disagrees, embedded;
   GPid rpcbind;
 
   private_network ();
   none = run ("get", path, "-f", "json", NULL);
   cr_assert_eq (none.status, 1, "no rpcbind here yet: %s", none.err);
-  cr_assert (strstr (none.err, "is not registered with rpcbind on 127.0.0.1") != NULL, "%s", none.err);
+  cr_assert (strstr (none.err, "rpcbind did not answer on 127.0.0.1:111") != NULL, "%s", none.err);
 
   rpcbind = wsim_test_spawn_daemon (rpcbind_argv, &error);
   cr_assert (rpcbind > 0, "rpcbind: %s", error ? error->message : "");
   cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
+  unregistered = run ("get", path, "-f", "json", NULL);
+  cr_assert_eq (unregistered.status, 1, "no daemon registered yet: %s", unregistered.err);
+  cr_assert (strstr (unregistered.err, "is not registered with rpcbind on 127.0.0.1") != NULL, "%s",
+             unregistered.err);
   accounts = make_accounts ();
   g_setenv ("NTLM_USER_FILE", accounts, TRUE);   /* the daemon's; its clients share it */
   env = child_env ("NTLM_USER_FILE", accounts);
@@ -636,6 +640,7 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
   cr_assert_eq (embedded.status, 1, "the embedded server has 10 rows: %s", embedded.err);
   cr_assert (strstr (embedded.err, "WBEM_E_NOT_FOUND (0x80041002)") != NULL, "%s", embedded.err);
   run_clear (&none);
+  run_clear (&unregistered);
   run_clear (&routed);
   run_clear (&agrees);
   run_clear (&disagrees);
