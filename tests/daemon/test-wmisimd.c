@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wsim-address.h"
 #include "wsim-client.h"
 #include "wsim-krb5-realm.h"
 #include "wsim-rpcbind.h"
@@ -56,7 +57,12 @@ start_rpcbind (void)
 {
   char *argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
   g_autoptr(GError) error = NULL;
-  GPid pid = wsim_test_spawn_daemon (argv, &error);
+  /* rpcbind drops to its own user, which clears PR_SET_PDEATHSIG: if the test crashes,
+   * rpcbind outlives it, and with the test's stdout and stderr would keep the runner
+   * waiting for their end. It logs to syslog. */
+  GPid pid = wsim_test_spawn_daemon_full (argv, NULL,
+                                          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                          NULL, &error);
 
   cr_assert (pid > 0, "rpcbind: %s", error ? error->message : "");
   cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
@@ -155,6 +161,119 @@ Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
   cr_assert_null (after, "still registered after exit: %s", after);
   wsim_test_pid_stop (rpcbind);
   remove_ntlm_accounts (accounts);
+}
+
+/* A listening TCP socket on @family's loopback, port chosen by the kernel, for rpcbind to
+ * give out; NULL when this namespace has no such loopback (no IPv6). */
+static GSocket *
+loopback_listener (GSocketFamily family)
+{
+  g_autoptr(GSocket) s = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+
+  if (s == NULL || !g_socket_bind (s, any, FALSE, NULL) || !g_socket_listen (s, NULL))
+    return NULL;
+  return g_steal_pointer (&s);
+}
+
+static void
+assert_found (const char *host, const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, host, &error);
+
+  cr_assert_not_null (found, "on %s: %s", host, error ? error->message : "");
+  cr_assert_str_eq (found, expected, "rpcbind on %s gives the registered address", host);
+}
+
+static void
+assert_not_registered (guint32 prog, const char *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = wsim_rpcbind_lookup (prog, 1, host, &error);
+  g_autofree char *says = g_strdup_printf ("program 0x%08x version 1 is not registered with rpcbind on %s",
+                                           prog, host);
+
+  cr_assert_null (found, "%s", found);
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND), "%s", error->message);
+  cr_assert_str_eq (error->message, says);
+}
+
+static void
+assert_rpcbind_silent (const char *host, const char *endpoint)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, host, &error);
+  g_autofree char *says = g_strdup_printf ("rpcbind did not answer on %s", endpoint);
+
+  cr_assert_null (found, "%s", found);
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED),
+             "a stopped rpcbind is a refused connection, not a missing registration: %s", error->message);
+  cr_assert (strstr (error->message, says) != NULL, "%s", error->message);
+}
+
+/* Registers @listener (which serves nothing, but is a real TCP endpoint for rpcbind to
+ * hand out). Returns: its address text. */
+static char *
+register_listener (GSocket *listener)
+{
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (listener, NULL);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_not_null (address);
+  cr_assert (wsim_rpcbind_set (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, address, &error), "%s",
+             error ? error->message : "");
+  return wsim_address_to_string (address);
+}
+
+/* A lookup asks the rpcbind that answers now. libtirpc 1.3.3's rpcb_getaddr cached
+ * rpcbind's address by host text, and once that rpcbind was gone freed the stale entry
+ * twice: the first lookup after the stop aborted the process ("free(): double free
+ * detected in tcache 2"). */
+Test (wmisimd, a_lookup_after_rpcbind_stopped_says_so, .timeout = 60)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autofree char *registered = NULL;
+  GPid rpcbind;
+
+  private_network_and_run ();
+  rpcbind = start_rpcbind ();   /* asked for itself at 127.0.0.1 until it answers */
+  listener = loopback_listener (G_SOCKET_FAMILY_IPV4);
+  cr_assert_not_null (listener);
+  registered = register_listener (listener);
+  assert_found ("127.0.0.1", registered);
+  assert_not_registered (WSIM_SERVICE_PROG + 1, "127.0.0.1");
+
+  cr_assert_geq (wsim_test_pid_stop (rpcbind), 0);
+  assert_rpcbind_silent ("127.0.0.1", "127.0.0.1:111");
+  assert_rpcbind_silent ("127.0.0.1", "127.0.0.1:111");
+}
+
+/* The same over IPv6: asked at ::1, rpcbind answers over tcp6 with the tcp6 registration. */
+Test (wmisimd, a_lookup_over_ipv6_and_after_rpcbind_stopped, .timeout = 60)
+{
+  g_autoptr(GSocket) v4 = NULL, v6 = NULL;
+  g_autofree char *v4_text = NULL, *v6_text = NULL;
+  GPid rpcbind;
+
+  private_network_and_run ();
+  v6 = loopback_listener (G_SOCKET_FAMILY_IPV6);
+  if (v6 == NULL)
+    cr_skip_test ("no ::1 in a new network namespace here (IPv6 disabled)");
+  rpcbind = start_rpcbind ();
+  v4 = loopback_listener (G_SOCKET_FAMILY_IPV4);
+  cr_assert_not_null (v4);
+  v4_text = register_listener (v4);
+  v6_text = register_listener (v6);
+  assert_found ("::1", v6_text);
+  assert_found ("[::1]", v6_text);
+  assert_found ("127.0.0.1", v4_text);
+  assert_not_registered (WSIM_SERVICE_PROG + 1, "::1");
+
+  cr_assert_geq (wsim_test_pid_stop (rpcbind), 0);
+  assert_rpcbind_silent ("::1", "[::1]:111");
+  assert_rpcbind_silent ("::1", "[::1]:111");
 }
 
 Test (wmisimd, without_rpcbind_it_says_so_and_exits, .timeout = 60)
