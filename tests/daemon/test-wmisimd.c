@@ -276,6 +276,45 @@ Test (wmisimd, a_lookup_over_ipv6_and_after_rpcbind_stopped, .timeout = 60)
   assert_rpcbind_silent ("::1", "[::1]:111");
 }
 
+/* Registering keeps libtirpc's rpcb_set and rpcb_unset. They reach the local rpcbind by
+ * its Unix socket, and only when that fails by loopback TCP through the same address cache
+ * as rpcb_getaddr, but with no universal address in the entry (the part 1.3.3 frees twice).
+ * Either way, a stopped rpcbind is an error, not a crash, however often asked. */
+Test (wmisimd, registering_after_rpcbind_stopped_says_so, .timeout = 60)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  private_network_and_run ();
+  listener = loopback_listener (G_SOCKET_FAMILY_IPV4);
+  cr_assert_not_null (listener);
+  address = g_socket_get_local_address (listener, NULL);
+  for (int hide_socket = 0; hide_socket < 2; hide_socket++)
+    {
+      GPid rpcbind = start_rpcbind ();
+      g_autoptr(GError) error = NULL;
+
+      if (hide_socket)
+        /* A /run of our own over rpcbind's: its socket is out of sight, TCP is not. */
+        cr_assert_eq (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0, "%s", g_strerror (errno));
+      cr_assert (wsim_rpcbind_set (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, address, &error), "%s",
+                 error ? error->message : "");
+      cr_assert_geq (wsim_test_pid_stop (rpcbind), 0);
+      for (int i = 0; i < 2; i++)
+        {
+          g_autoptr(GError) set_error = NULL, unset_error = NULL;
+
+          cr_assert_not (wsim_rpcbind_unset (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &unset_error));
+          cr_assert (strstr (unset_error->message, "rpcbind did not unregister") != NULL, "%s",
+                     unset_error->message);
+          cr_assert_not (wsim_rpcbind_set (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, address, &set_error));
+          cr_assert (strstr (set_error->message, "is rpcbind running?") != NULL, "%s", set_error->message);
+        }
+      if (hide_socket)
+        cr_assert_eq (umount ("/run"), 0, "%s", g_strerror (errno));
+    }
+}
+
 Test (wmisimd, without_rpcbind_it_says_so_and_exits, .timeout = 60)
 {
   char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
