@@ -191,12 +191,9 @@ int wsim_test_net_child_stop (WsimTestNet *net, WsimTestChild *child);
  * are /dev/null (it logs to syslog): rpcbind changes its uid, which clears
  * PR_SET_PDEATHSIG, so if the test process dies rpcbind survives it until the next fixture
  * is created (which kills what runs in a dead run's namespaces), and must not hold the
- * test runner's pipes meanwhile.
- *
- * libtirpc 1.3.3 caches rpcbind's address per host text, process-wide, whatever namespace
- * asked, and frees twice when a cached rpcbind no longer answers: after a lookup of a host
- * succeeded, do not look that text up again once its rpcbind is stopped or its cable cut,
- * and do not look up the same text ("127.0.0.1") from two nodes in one process.
+ * test runner's pipes meanwhile. (wsim_rpcbind_lookup() keeps nothing between calls: the
+ * same text, "127.0.0.1" among them, may be looked up from any node, and again after its
+ * rpcbind stopped or its cable was cut.)
  * Returns: its pid (recorded as wsim_test_net_spawn_daemon() does), or 0 with @error.
  */
 GPid wsim_test_net_start_rpcbind (WsimTestNet *net, guint node, GError **error);

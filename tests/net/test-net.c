@@ -309,7 +309,7 @@ Test (net, rpcbind_on_host_a_is_found_from_host_b_and_only_there, .timeout = 90)
 {
   const char *a = NULL, *b = NULL;
   g_autofree char *listen = NULL, *bound = NULL, *found = NULL, *b_own = NULL, *b_self = NULL;
-  g_autofree char *machine = NULL, *after = NULL;
+  g_autofree char *machine = NULL, *after = NULL, *b_loopback = NULL;
   g_autoptr(GError) error = NULL;
   WsimTestChild daemon;
   GPid rpcbind_a, rpcbind_b;
@@ -330,14 +330,18 @@ Test (net, rpcbind_on_host_a_is_found_from_host_b_and_only_there, .timeout = 90)
   found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, a, &error);
   cr_assert_not_null (found, "from host 1, at %s: %s", a, error ? error->message : "");
   cr_assert_str_eq (found, bound, "host 0's rpcbind gives the address wmisimd listens on");
-  /* Host 1's own rpcbind answers, and has not heard of it. (By host 1's address, not
-   * 127.0.0.1: libtirpc caches rpcbind addresses by host text, process-wide, and would then
-   * meet the machine's 127.0.0.1 below as a stale entry, which 1.3.3 frees twice.) */
+  /* Host 1's own rpcbind answers, and has not heard of it: by its address, and by
+   * 127.0.0.1, which on host 1 is host 1's (the same text names another rpcbind below). */
   b = wsim_test_net_host_address (net, 1, G_SOCKET_FAMILY_IPV4);
   b_self = wsim_rpcbind_lookup (100000, 4, b, NULL);
   cr_assert_not_null (b_self, "host 1's rpcbind does not answer");
   b_own = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, b, NULL);
   cr_assert_null (b_own, "host 1's rpcbind has host 0's registration: %s", b_own);
+  b_loopback = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", &error);
+  cr_assert_null (b_loopback, "127.0.0.1 on host 1 has host 0's registration: %s", b_loopback);
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND), "host 1's rpcbind answers at "
+             "127.0.0.1: %s", error->message);
+  g_clear_error (&error);
   leave ();
   /* Nor has the machine's rpcbind, if there is one. */
   machine = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL);
@@ -352,6 +356,20 @@ Test (net, rpcbind_on_host_a_is_found_from_host_b_and_only_there, .timeout = 90)
   leave ();
   cr_assert_geq (wsim_test_net_stop (net, rpcbind_b), 0);
   cr_assert_geq (wsim_test_net_stop (net, rpcbind_a), 0);
+
+  /* Host 0's rpcbind, found before, is gone: asked again (twice), it is said not to answer. */
+  enter (1);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) gone = NULL;
+      g_autofree char *none = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, a, &gone);
+      g_autofree char *says = g_strdup_printf ("rpcbind did not answer on %s:111", a);
+
+      cr_assert_null (none, "%s", none);
+      cr_assert (gone->domain == G_IO_ERROR && gone->code != G_IO_ERROR_NOT_FOUND, "%s", gone->message);
+      cr_assert (strstr (gone->message, says) != NULL, "%s", gone->message);
+    }
+  leave ();
 }
 
 /* ---- a cut cable ----------------------------------------------------------------------- */
