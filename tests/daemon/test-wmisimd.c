@@ -15,12 +15,15 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <rpc/rpc.h>
 
 #include "wsim-address.h"
 #include "wsim-client.h"
 #include "wsim-krb5-realm.h"
+#include "wsim-rpc-server.h"
 #include "wsim-rpcbind.h"
 #include "wsim-test-util.h"
+#include "wsim-xdrbuf.h"
 #include "wsim_service.h"
 
 #define WAIT_MS 10000
@@ -274,6 +277,84 @@ Test (wmisimd, a_lookup_over_ipv6_and_after_rpcbind_stopped, .timeout = 60)
   cr_assert_geq (wsim_test_pid_stop (rpcbind), 0);
   assert_rpcbind_silent ("::1", "[::1]:111");
   assert_rpcbind_silent ("::1", "[::1]:111");
+}
+
+/* ---- a stand-in for rpcbind on port 111 ----------------------------------------------
+ * What the machine's rpcbind (version 4) never shows: an rpcbind with version 3 only, one
+ * whose answer is not a universal address, and something at port 111 that is not rpcbind. */
+
+#define BAD_UADDR_PROG (WSIM_SERVICE_PROG + 2)
+
+static void
+h_v3_getaddr (WsimRpcRequest *req, void *args, gpointer user_data)
+{
+  const RPCB *q = args;
+  const char *uaddr = "";
+
+  if (q->r_prog == WSIM_SERVICE_PROG && q->r_vers == WSIM_SERVICE_V1)
+    uaddr = "127.0.0.1.19.137";   /* port 19 * 256 + 137 = 5001 */
+  else if (q->r_prog == BAD_UADDR_PROG)
+    uaddr = "127.0.0.1.19";       /* one number short */
+
+  wsim_rpc_request_reply (req, WSIM_XDRPROC (xdr_wrapstring), &uaddr);
+}
+
+static const WsimRpcProcedure v3_procs[] = {
+  { RPCBPROC_GETADDR, "GETADDR", WSIM_XDRPROC (xdr_rpcb), sizeof (RPCB), h_v3_getaddr },
+};
+
+static const WsimRpcProgram rpcbind_v3 = {
+  RPCBPROG, RPCBVERS, "rpcbind", v3_procs, G_N_ELEMENTS (v3_procs)
+};
+
+/* Listens at 127.0.0.1:111 too; with @data, serves rpcbind version 3 there. */
+static void
+listen_at_111 (WsimRpcServer *server, gpointer data)
+{
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) at = g_inet_socket_address_new (lo, 111);
+  g_autoptr(GError) error = NULL;
+
+  if (data != NULL)
+    wsim_rpc_server_add_program (server, &rpcbind_v3, NULL);
+  /* On the server thread: g_error, as the helper's own listen does, not a Criterion assert. */
+  if (!wsim_rpc_server_listen (server, at, NULL, &error))
+    g_error ("cannot listen at 127.0.0.1:111: %s", error->message);
+}
+
+Test (wmisimd, a_lookup_falls_back_to_rpcbind_version_3_and_says_what_went_wrong, .timeout = 60)
+{
+  WsimTestServerThread *t;
+  g_autofree char *found = NULL, *bad = NULL, *not_rpcbind = NULL;
+  g_autoptr(GError) error = NULL, not_rpcbind_error = NULL;
+
+  private_network_and_run ();
+  t = wsim_test_server_thread_start (listen_at_111, GINT_TO_POINTER (TRUE));
+  /* Version 4 is refused with PROG_MISMATCH; version 3 answers. */
+  found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", &error);
+  cr_assert_str_eq (found, "tcp:127.0.0.1:5001", "%s", error ? error->message : "");
+  assert_not_registered (WSIM_SERVICE_PROG + 1, "127.0.0.1");
+  bad = wsim_rpcbind_lookup (BAD_UADDR_PROG, 1, "127.0.0.1", &error);
+  cr_assert_null (bad, "%s", bad);
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA), "%s", error->message);
+  cr_assert (strstr (error->message, "'127.0.0.1.19'") != NULL, "%s", error->message);
+  wsim_test_server_thread_stop (t);
+
+  /* An ONC RPC server at port 111 that has no rpcbind program (PROG_UNAVAIL). */
+  t = wsim_test_server_thread_start (listen_at_111, NULL);
+  not_rpcbind = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1",
+                                     &not_rpcbind_error);
+  wsim_test_server_thread_stop (t);
+  cr_assert_null (not_rpcbind, "%s", not_rpcbind);
+  cr_assert (g_error_matches (not_rpcbind_error, G_IO_ERROR, G_IO_ERROR_FAILED), "%s",
+             not_rpcbind_error->message);
+  cr_assert (strstr (not_rpcbind_error->message, "rpcbind on 127.0.0.1:111 did not answer GETADDR")
+             != NULL, "%s", not_rpcbind_error->message);
+
+  /* Not an address: nothing is asked. */
+  g_clear_error (&error);
+  cr_assert_null (wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "hosta", &error));
+  cr_assert (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT), "%s", error->message);
 }
 
 /* Registering keeps libtirpc's rpcb_set and rpcb_unset. They reach the local rpcbind by
