@@ -134,13 +134,14 @@ main (int argc, char **argv)
       wsim_server_unref (server);
       goto fail_early;
     }
-  bound_text = wsim_address_to_string (bound);
-  printf ("listening on %s%s\n", bound_text, use_rpcbind ? " (registered with rpcbind)" : "");
-  fflush (stdout);
-
+  /* Before the line that says it is ready: whoever reads it may stop the daemon at once,
+   * and a SIGTERM that came before the handler would kill it registered with rpcbind. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_unix_signal_add (SIGINT, on_signal, loop);
+  bound_text = wsim_address_to_string (bound);
+  printf ("listening on %s%s\n", bound_text, use_rpcbind ? " (registered with rpcbind)" : "");
+  fflush (stdout);
   g_main_loop_run (loop);
 
   wsim_server_shutdown (server);
