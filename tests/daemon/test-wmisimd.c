@@ -23,6 +23,7 @@
 #include "wsim-rpc-server.h"
 #include "wsim-rpcbind.h"
 #include "wsim-test-util.h"
+#include "wsim-unsecapp.h"
 #include "wsim-xdrbuf.h"
 #include "wsim_service.h"
 
@@ -411,6 +412,44 @@ Test (wmisimd, without_rpcbind_it_says_so_and_exits, .timeout = 60)
   cr_assert_str_eq (out, "", "it must not claim to listen");
 }
 
+/* A server reached by a Unix socket calls back on Unix sockets: the client's sink host and a
+ * stub's helper each listen on one of their own, and the calls end as they should. */
+static void
+callbacks_over_unix_sockets (const char *address)
+{
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  WsimBlanket alice = { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT,
+                        (char *) "WSIM", NULL, (char *) "alice" };
+  g_autoptr(WsimClient) client = wsim_client_connect_full (ctx, address, &alice, &error);
+  g_autoptr(WsimServices) services = NULL;
+  g_autoptr(WsimUnsecApp) app = NULL;
+  g_autoptr(WsimSink) sink = NULL;
+  g_autoptr(WsimSink) stub = NULL;
+  const char *endpoint;
+  guint64 stub_id;
+  WsimSinkRecorder *rec;
+
+  cr_assert_not_null (client, "%s", error ? error->message : "");
+  cr_assert (g_str_has_prefix (wsim_client_get_callback_endpoint (client), "unix:"), "%s",
+             wsim_client_get_callback_endpoint (client));
+  services = wsim_client_open_namespace (client, "root\\cimv2", &error);
+  cr_assert_not_null (services, "%s", error ? error->message : "");
+  app = wsim_unsecapp_new (ctx, NULL, &error);
+  cr_assert_not_null (app, "%s", error ? error->message : "");
+  sink = wsim_sink_recorder_new (&rec);
+  stub = wsim_unsecapp_create_sink_stub (app, sink, WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS, &error);
+  cr_assert_not_null (stub, "%s", error ? error->message : "");
+  cr_assert_eq (wsim_services_create_instance_enum_async (services, "Win32_OperatingSystem", 0, stub,
+                                                          &error), WBEM_S_NO_ERROR, "%s",
+                error ? error->message : "");
+  wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &stub_id);
+  cr_assert (g_str_has_prefix (endpoint, "unix:"), "the stub for this server: %s", endpoint);
+  cr_assert (wsim_test_run_until (ctx, wsim_sink_recorder_is_complete, rec, WAIT_MS));
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR, "0x%08x", rec->final_hr);
+  cr_assert_eq (rec->objects->len, 1);
+}
+
 Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
 {
   g_autofree char *dir = g_dir_make_tmp ("wsim-daemon-XXXXXX", NULL);
@@ -424,6 +463,7 @@ Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
   bound = start_daemon (&daemon, listen, FALSE);
   cr_assert_str_eq (bound, listen);
   enumerate_os (bound);
+  callbacks_over_unix_sockets (bound);
   status = wsim_test_child_stop (&daemon);
   cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
   cr_assert_not (g_file_test (path, G_FILE_TEST_EXISTS), "the socket file is removed on exit");
