@@ -45,7 +45,7 @@ typedef struct {
   WsimCallWatch *watch;    /* (owned) */
   GArray        *ids;      /* (owned) guint64 call ids asked about, in order */
   gboolean       retried;  /* asked again on a new connection once already */
-  gint64         sent_us;  /* when it was asked */
+  gint64         sent_us;  /* when it was asked (made: it may wait for a connection first) */
 } Question;
 
 static void watch_send (WsimCallWatch *watch, Question *q);
@@ -349,7 +349,6 @@ question_ask (WsimCallWatch *watch, Question *q)
       refs[i].call_id = w->call_id;
     }
   args.calls.calls_len = q->ids->len;
-  q->sent_us = g_get_monotonic_time ();
   wsim_rpc_client_call (watch->rpc, WSIM_QUERY_CALLS, (xdrproc_t) xdr_wsim_query_calls_args, &args,
                         (gint) watch->t.answer_ms, NULL, on_answer, q);
 }
@@ -481,6 +480,7 @@ on_look (gpointer data)
         {
           q = g_new0 (Question, 1);
           q->watch = watch_ref (watch);
+          q->sent_us = now;
           q->ids = g_array_new (FALSE, FALSE, sizeof (guint64));
         }
       g_array_append_val (q->ids, w->call_id);

@@ -7,11 +7,13 @@
  * a real wmisimd process, stopped by its pid. The same faults across real hosts are in
  * tests/hosts. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
 #include "wsim-client.h"
 #include "wsim-harness.h"
+#include "wsim-krb5-realm.h"
 #include "wsim-repository.h"
 #include "wsim-test-util.h"
 #include "wsim-wbem.h"
@@ -296,20 +298,31 @@ Test (nohang, a_sink_that_gave_up_stops_the_server_call, .fini = stop_harness, .
 typedef struct {
   WsimTestChild  daemon;
   char          *address;
+  char          *accounts;      /* (owned) (nullable) the NTLM account file's directory */
   GMainContext  *ctx;
   WsimClient    *client;
   WsimServices  *services;
 } Daemon;
 
+/* A wmisimd on loopback and a client of it at @level (NTLMSSP, sharing an account file
+ * with the daemon, above NONE). */
 static void
-daemon_start (Daemon *d, const char *params)
+daemon_start_at (Daemon *d, const char *params, WsimAuthnLevel level)
 {
   char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
                    (char *) "--listen", (char *) "tcp:127.0.0.1:0", (char *) "-p", (char *) params, NULL };
   g_autoptr(GError) error = NULL;
-  WsimBlanket none = { RPC_C_AUTHN_LEVEL_NONE, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT, NULL, NULL, NULL };
-  WsimClientOptions o = { .blanket = &none, .call_timeout_ms = 300, .answer_timeout_ms = 700 };
+  WsimBlanket b = { level, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT, (char *) "WSIM", NULL,
+                    level > RPC_C_AUTHN_LEVEL_NONE ? (char *) "alice" : NULL };
+  WsimClientOptions o = { .blanket = &b, .call_timeout_ms = 300, .answer_timeout_ms = 700 };
 
+  if (level > RPC_C_AUTHN_LEVEL_NONE)
+    {
+      g_autofree char *file = NULL;
+
+      d->accounts = g_dir_make_tmp ("wsim-nohang-XXXXXX", NULL);
+      file = wsim_ntlm_creds_setup (d->accounts);
+    }
   cr_assert (wsim_test_child_spawn (&d->daemon, argv, WAIT_MS, &error), "wmisimd: %s",
              error ? error->message : "");
   cr_assert (g_str_has_prefix (d->daemon.first_line, "listening on "), "%s", d->daemon.first_line);
@@ -319,6 +332,12 @@ daemon_start (Daemon *d, const char *params)
   cr_assert_not_null (d->client, "%s", error ? error->message : "");
   d->services = wsim_client_open_namespace (d->client, "root\\cimv2", &error);
   cr_assert_not_null (d->services, "%s", error ? error->message : "");
+}
+
+static void
+daemon_start (Daemon *d, const char *params)
+{
+  daemon_start_at (d, params, RPC_C_AUTHN_LEVEL_NONE);
 }
 
 static void
@@ -333,6 +352,14 @@ daemon_stop (Daemon *d)
     }
   g_clear_pointer (&d->ctx, g_main_context_unref);
   g_free (d->address);
+  if (d->accounts != NULL)
+    {
+      g_autofree char *file = g_build_filename (d->accounts, "ntlm-users", NULL);
+
+      g_unlink (file);
+      g_rmdir (d->accounts);
+      g_free (d->accounts);
+    }
 }
 
 /* Starts a call whose provider waits a minute before its first instance, sends the server
@@ -372,4 +399,27 @@ Test (nohang, server_killed_mid_call, .timeout = 60)
 Test (nohang, server_stopped_mid_call, .timeout = 60)
 {
   signal_server_mid_call (SIGSTOP, RPC_S_SERVER_UNAVAILABLE);
+}
+
+/* The server stops before the client's watch has its own connection (an NTLMSSP handshake
+ * still to make): the question waits for a connection that cannot be made, and the call
+ * still ends, RPC_S_SERVER_UNAVAILABLE. */
+Test (nohang, server_stopped_before_the_watch_connects, .timeout = 60)
+{
+  Daemon d = { 0 };
+  g_autoptr(WsimSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  WsimSinkRecorder *rec;
+
+  daemon_start_at (&d, "sim-sequence:count=3;delay_ms=60000", RPC_C_AUTHN_LEVEL_PKT_INTEGRITY);
+  sink = wsim_sink_recorder_new (&rec);
+  cr_assert_eq (wsim_services_create_instance_enum_async (d.services, "Sim_Sequence", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  /* The sinks' context has not run since: the watch's handshake has not even begun. */
+  cr_assert_eq (kill (d.daemon.pid, SIGSTOP), 0);
+  cr_assert (wsim_test_run_until (d.ctx, wsim_sink_recorder_is_complete, rec, WAIT_MS), "hangs");
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_eq (rec->final_hr, RPC_S_SERVER_UNAVAILABLE, "0x%08x %s", rec->final_hr,
+                rec->final_str_param != NULL ? rec->final_str_param : "");
+  daemon_stop (&d);
 }
