@@ -8,11 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <errno.h>
-#include <net/if.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -553,40 +549,12 @@ Test (cli, a_provider_s_message_is_printed, .timeout = 30)
 
 /* ---- a GetObject path that names a server ------------------------------------------- */
 
-static void
-private_network (void)
-{
-  struct ifreq ifr = { 0 };
-  int s;
-
-  if (geteuid () != 0)
-    cr_skip_test ("needs root for network and mount namespaces");
-  cr_assert_eq (unshare (CLONE_NEWNET | CLONE_NEWNS), 0, "unshare: %s", g_strerror (errno));
-  cr_assert_eq (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
-  cr_assert_eq (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0, "%s", g_strerror (errno));
-  s = socket (AF_INET, SOCK_DGRAM, 0);
-  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
-  cr_assert_eq (ioctl (s, SIOCGIFFLAGS, &ifr), 0);
-  ifr.ifr_flags |= IFF_UP;
-  cr_assert_eq (ioctl (s, SIOCSIFFLAGS, &ifr), 0);
-  close (s);
-}
-
-static gboolean
-rpcbind_answers (gpointer data)
-{
-  g_autofree char *self = wsim_rpcbind_lookup (100000, 4, "127.0.0.1", NULL);
-
-  return self != NULL;
-}
-
 /* \\127.0.0.1\root\cimv2:… goes to the server rpcbind on 127.0.0.1 knows (a daemon with
  * 50 Sim_Sequence rows), not to the embedded one (10 rows); with --server, the path's
  * server must be that address. */
 Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
 {
   static const char path[] = "\\\\127.0.0.1\\root\\cimv2:Sim_Sequence.Id=42";
-  char *rpcbind_argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
   char *daemon_argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
                           (char *) "--param", (char *) "sim-sequence:count=50", (char *) "--listen",
                           (char *) "tcp:127.0.0.1:0", (char *) "--rpcbind", NULL };
@@ -598,14 +566,15 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
   Run none, unregistered, routed, agrees, disagrees, embedded;
   GPid rpcbind;
 
-  private_network ();
+  if (geteuid () != 0)
+    cr_skip_test ("needs root for network and mount namespaces");
+  cr_assert (wsim_test_private_network (&error), "%s", error ? error->message : "");
   none = run ("get", path, "-f", "json", NULL);
   cr_assert_eq (none.status, 1, "no rpcbind here yet: %s", none.err);
   cr_assert (strstr (none.err, "rpcbind did not answer on 127.0.0.1:111") != NULL, "%s", none.err);
 
-  rpcbind = wsim_test_spawn_daemon (rpcbind_argv, &error);
+  rpcbind = wsim_test_start_rpcbind (WAIT_MS, &error);
   cr_assert (rpcbind > 0, "rpcbind: %s", error ? error->message : "");
-  cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
   unregistered = run ("get", path, "-f", "json", NULL);
   cr_assert_eq (unregistered.status, 1, "no daemon registered yet: %s", unregistered.err);
   cr_assert (strstr (unregistered.err, "is not registered with rpcbind on 127.0.0.1") != NULL, "%s",

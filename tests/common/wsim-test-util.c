@@ -2,14 +2,18 @@
 #include "wsim-test-util.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wsim-rpcbind.h"
 #include "wsim-testprog-server.h"
 
 typedef struct {
@@ -451,4 +455,69 @@ wsim_test_raise_fd_limit (guint n)
       getrlimit (RLIMIT_NOFILE, &rl);
     }
   return (guint) rl.rlim_cur;
+}
+
+gboolean
+wsim_test_private_network (GError **error)
+{
+  struct ifreq ifr = { 0 };
+  const char *step = NULL;
+  int s = -1;
+
+  if (unshare (CLONE_NEWNET | CLONE_NEWNS) != 0)
+    step = "unshare(CLONE_NEWNET | CLONE_NEWNS)";
+  else if (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
+    step = "making / private";
+  else if (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755") != 0)
+    step = "a tmpfs on /run";
+  else if ((s = socket (AF_INET, SOCK_DGRAM, 0)) < 0)
+    step = "a socket";
+  else
+    {
+      g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+      if (ioctl (s, SIOCGIFFLAGS, &ifr) != 0)
+        step = "reading lo's flags";
+      else
+        {
+          ifr.ifr_flags |= IFF_UP;
+          if (ioctl (s, SIOCSIFFLAGS, &ifr) != 0)
+            step = "bringing lo up";
+        }
+    }
+  if (step != NULL)
+    {
+      int e = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s", step, g_strerror (e));
+    }
+  if (s >= 0)
+    close (s);
+  return step == NULL;
+}
+
+static gboolean
+rpcbind_answers (gpointer data)
+{
+  g_autofree char *self = wsim_rpcbind_lookup (100000, 4, "127.0.0.1", NULL);
+
+  return self != NULL;
+}
+
+GPid
+wsim_test_start_rpcbind (guint timeout_ms, GError **error)
+{
+  char *argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
+  GPid pid = wsim_test_spawn_daemon_full (argv, NULL,
+                                          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                          NULL, error);
+
+  if (pid <= 0)
+    return 0;
+  if (!wsim_test_run_until (NULL, rpcbind_answers, NULL, timeout_ms))
+    {
+      wsim_test_pid_stop (pid);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "rpcbind never answered at 127.0.0.1");
+      return 0;
+    }
+  return pid;
 }

@@ -138,4 +138,23 @@ gboolean wsim_test_in_namespaces (int netns_fd, int mntns_fd, WsimTestThreadFunc
  *  Returns: the soft limit now. */
 guint wsim_test_raise_fd_limit (guint n);
 
+/**
+ * wsim_test_private_network:
+ * Moves the calling process (a test's Criterion worker: each test has its own) into new
+ * network and mount namespaces: a loopback of its own, up, and a private tmpfs on /run,
+ * where a real rpcbind keeps its socket and lock, so nothing touches the machine's. Needs
+ * root. For one host; wsim-test-net.h makes several. Returns: FALSE with @error (the step).
+ */
+gboolean wsim_test_private_network (GError **error);
+
+/**
+ * wsim_test_start_rpcbind:
+ * Starts /usr/sbin/rpcbind -f where the caller is (after wsim_test_private_network(), its own
+ * loopback and /run) with its output to /dev/null (it drops to its own user, which clears
+ * PR_SET_PDEATHSIG: a survivor of a crashed test must not hold the runner's pipes), and
+ * waits up to @timeout_ms until it answers at 127.0.0.1. Returns: its pid, to stop with
+ * wsim_test_pid_stop(), or 0 with @error.
+ */
+GPid wsim_test_start_rpcbind (guint timeout_ms, GError **error);
+
 G_END_DECLS

@@ -7,10 +7,7 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <errno.h>
-#include <net/if.h>
-#include <sched.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -32,44 +29,20 @@
 static void
 private_network_and_run (void)
 {
-  struct ifreq ifr = { 0 };
-  int s;
+  g_autoptr(GError) error = NULL;
 
   if (geteuid () != 0)
     cr_skip_test ("needs root for network and mount namespaces");
-  cr_assert_eq (unshare (CLONE_NEWNET | CLONE_NEWNS), 0, "unshare: %s", g_strerror (errno));
-  cr_assert_eq (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0);
-  cr_assert_eq (mount ("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0, "%s", g_strerror (errno));
-  s = socket (AF_INET, SOCK_DGRAM, 0);
-  g_strlcpy (ifr.ifr_name, "lo", sizeof ifr.ifr_name);
-  cr_assert_eq (ioctl (s, SIOCGIFFLAGS, &ifr), 0);
-  ifr.ifr_flags |= IFF_UP;
-  cr_assert_eq (ioctl (s, SIOCSIFFLAGS, &ifr), 0);
-  close (s);
-}
-
-static gboolean
-rpcbind_answers (gpointer data)
-{
-  g_autofree char *self = wsim_rpcbind_lookup (100000, 4, "127.0.0.1", NULL);
-
-  return self != NULL;
+  cr_assert (wsim_test_private_network (&error), "%s", error ? error->message : "");
 }
 
 static GPid
 start_rpcbind (void)
 {
-  char *argv[] = { (char *) "/usr/sbin/rpcbind", (char *) "-f", NULL };
   g_autoptr(GError) error = NULL;
-  /* rpcbind drops to its own user, which clears PR_SET_PDEATHSIG: if the test crashes,
-   * rpcbind outlives it, and with the test's stdout and stderr would keep the runner
-   * waiting for their end. It logs to syslog. */
-  GPid pid = wsim_test_spawn_daemon_full (argv, NULL,
-                                          G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                          NULL, &error);
+  GPid pid = wsim_test_start_rpcbind (WAIT_MS, &error);
 
   cr_assert (pid > 0, "rpcbind: %s", error ? error->message : "");
-  cr_assert (wsim_test_run_until (NULL, rpcbind_answers, NULL, WAIT_MS), "rpcbind never answered");
   return pid;
 }
 

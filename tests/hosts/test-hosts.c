@@ -27,6 +27,7 @@
 #include "wsim-registry.h"
 #include "wsim-repository.h"
 #include "wsim-rpcbind.h"
+#include "wsim-test-ladder.h"
 #include "wsim-test-net.h"
 #include "wsim-unsecapp.h"
 #include "wsim-wbem.h"
@@ -188,23 +189,11 @@ some_objects (gpointer data)
   return ((WsimSinkRecorder *) data)->n_objects > 0;
 }
 
-/* The ladder's attempts for @call_id, as "level:ok" or "level:refused", space-separated. */
+/* The ladder's attempts for @call_id, as the server traced them (wsim-test-ladder.h). */
 static char *
 attempts (guint64 call_id)
 {
-  g_autoptr(GPtrArray) events = wsim_trace_get_events (wsim_harness_get_trace (h), call_id);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      WsimTraceEvent *e = events->pdata[i];
-
-      if (e->kind == WSIM_TRACE_CALLBACK)
-        g_string_append_printf (out, "%s%s:%s", out->len ? " " : "",
-                                wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
-                                e->hr == WBEM_S_NO_ERROR ? "ok" : "refused");
-    }
-  return g_string_free (out, FALSE);
+  return wsim_test_ladder_attempts (wsim_harness_get_trace (h), call_id);
 }
 
 static void
@@ -292,33 +281,6 @@ ParameterizedTestParameters (hosts, matrix)
   return cr_make_param_array (Cell, cells, n);
 }
 
-/* As callbacks::matrix (docs/security.md), with the stub on host B and the server on A: the
- * ladder always runs from PKT_PRIVACY, for either mechanism. */
-static char *
-expected_attempts (const Cell *c, gboolean check, WsimHResult *final_hr)
-{
-  static const WsimAuthnLevel ladder[] = {
-    RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_PKT,
-    RPC_C_AUTHN_LEVEL_CONNECT, RPC_C_AUTHN_LEVEL_NONE,
-  };
-  GString *out = g_string_new (NULL);
-
-  *final_hr = WBEM_E_ACCESS_DENIED;
-  for (guint i = 0; i < G_N_ELEMENTS (ladder); i++)
-    {
-      gboolean taken = ladder[i] <= c->max_level && (!check || ladder[i] >= RPC_C_AUTHN_LEVEL_CONNECT);
-
-      g_string_append_printf (out, "%s%s:%s", out->len ? " " : "", wsim_authn_level_word (ladder[i]),
-                              taken ? "ok" : "refused");
-      if (taken)
-        {
-          *final_hr = WBEM_S_NO_ERROR;
-          break;
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
 set_registry (guint32 value)
 {
@@ -367,7 +329,9 @@ ParameterizedTest (Cell *c, hosts, matrix)
         sink = wsim_sink_recorder_new (&rec);
         stub = wsim_unsecapp_create_sink_stub (app, sink, flags[f], &error);
         cr_assert_not_null (stub, "%s", error ? error->message : "");
-        want = expected_attempts (c, check, &want_hr);
+        /* As callbacks::matrix, with the stub on B and the server on A: never the local
+         * shortcut, the ladder always from PKT_PRIVACY, for either mechanism. */
+        want = wsim_test_expected_ladder (FALSE, c->max_level, check, &want_hr);
         enumerate_into (s, "Sim_Sequence", stub);
         cr_assert (wsim_harness_run_until (h, complete, rec, WAIT_MS), "no final SetStatus");
         wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &stub_id);

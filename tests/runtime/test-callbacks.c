@@ -17,6 +17,7 @@
 #include "wsim-harness.h"
 #include "wsim-krb5-realm.h"
 #include "wsim-registry.h"
+#include "wsim-test-ladder.h"
 #include "wsim-unsecapp.h"
 #include "wsim-wbem.h"
 
@@ -154,23 +155,11 @@ enumerate (WsimServices *s, WsimSink *sink, WsimSinkRecorder *rec)
   return wsim_services_get_last_call_id (s);
 }
 
-/* The ladder's attempts for @call_id, as "level:ok" or "level:refused", space-separated. */
+/* The ladder's attempts for @call_id, as the server traced them (wsim-test-ladder.h). */
 static char *
 attempts (guint64 call_id)
 {
-  g_autoptr(GPtrArray) events = wsim_trace_get_events (wsim_harness_get_trace (h), call_id);
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      WsimTraceEvent *e = events->pdata[i];
-
-      if (e->kind == WSIM_TRACE_CALLBACK)
-        g_string_append_printf (out, "%s%s:%s", out->len ? " " : "",
-                                wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
-                                e->hr == WBEM_S_NO_ERROR ? "ok" : "refused");
-    }
-  return g_string_free (out, FALSE);
+  return wsim_test_ladder_attempts (wsim_harness_get_trace (h), call_id);
 }
 
 static gboolean
@@ -707,32 +696,6 @@ ParameterizedTestParameters (callbacks, matrix)
   return cr_make_param_array (Cell, cells, n);
 }
 
-static char *
-expected_attempts (const Cell *c, gboolean check, WsimHResult *final_hr)
-{
-  static const WsimAuthnLevel ladder[] = {
-    RPC_C_AUTHN_LEVEL_PKT_PRIVACY, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_PKT,
-    RPC_C_AUTHN_LEVEL_CONNECT, RPC_C_AUTHN_LEVEL_NONE,
-  };
-  gboolean local_ntlm = c->ntlm;
-  GString *out = g_string_new (NULL);
-
-  *final_hr = WBEM_E_ACCESS_DENIED;
-  for (guint i = local_ntlm ? G_N_ELEMENTS (ladder) - 1 : 0; i < G_N_ELEMENTS (ladder); i++)
-    {
-      gboolean taken = ladder[i] <= c->max_level && (!check || ladder[i] >= RPC_C_AUTHN_LEVEL_CONNECT);
-
-      g_string_append_printf (out, "%s%s:%s", out->len ? " " : "", wsim_authn_level_word (ladder[i]),
-                              taken ? "ok" : "refused");
-      if (taken)
-        {
-          *final_hr = WBEM_S_NO_ERROR;
-          break;
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
 ParameterizedTest (Cell *c, callbacks, matrix, .timeout = 300)
 {
   static const gint32 flags[] = {
@@ -759,7 +722,7 @@ ParameterizedTest (Cell *c, callbacks, matrix, .timeout = 300)
 
         set_registry (reg);
         stub = stub_for (app, flags[f], &rec);
-        want = expected_attempts (c, check, &want_hr);
+        want = wsim_test_expected_ladder (c->ntlm, c->max_level, check, &want_hr);   /* local */
         got = attempts (enumerate (s, stub, rec));
         printf ("matrix %s local host<=%s %s reg=%u: %s -> %s\n", CELL_MECH (c),
                 wsim_authn_level_word (c->max_level), flag_names[f], reg, got,
