@@ -828,7 +828,7 @@ wsim_test_net_start_realm (WsimTestNet *net, WsimKrb5Realm *realm, GError **erro
   g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_free);
   WsimKrb5RealmConfig config = WSIM_KRB5_REALM_CONFIG_INIT;
 
-  /* The names a client gives a host's server: wbem@ADDRESS (runtime/wsim-channel.c). */
+  /* The names a client gives a host's server: wbem@ADDRESS (runtime/client/wsim-channel.c). */
   for (guint i = 0; i < net->n_hosts; i++)
     g_ptr_array_add (services, g_strdup_printf ("wbem/%s", net->nodes[i].ipv4));
   g_ptr_array_add (services, NULL);

@@ -1,7 +1,7 @@
 /* test-nohang.c: every call whose *Async returned WBEM_S_NO_ERROR ends with exactly one final
  * SetStatus, whatever the server does or fails to do, on one machine.
  *
- * The client's watch (runtime/wsim-call-watch.c) is what guarantees it when the server
+ * The client's watch (runtime/client/wsim-call-watch.c) is what guarantees it when the server
  * cannot: a call the server ended before any callback, a server that stops answering, a
  * server killed mid-call. In-process cases use the harness; a server that dies or stops is
  * a real wmisimd process, stopped by its pid. The same faults across real hosts are in
