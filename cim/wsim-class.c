@@ -5,6 +5,7 @@
 
 #include "wsim-hresult.h"
 #include "wsim-value.h"
+#include "wsim_cim.h"
 
 struct _WsimClass {
   gint            ref_count;    /* atomic */

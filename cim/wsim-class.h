@@ -10,9 +10,11 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
-#include "wsim_cim.h"
+#include "wsim-cim-types.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +30,7 @@ typedef struct _WsimObject WsimObject;
  *   an unknown CIM type
  * Returns: (transfer full) (nullable) the class.
  */
+WSIM_EXPORT
 WsimClass *wsim_class_new (const char *name, WsimClass *parent, const wsim_property_def *props,
                            guint n_props, GError **error);
 
@@ -36,30 +39,41 @@ WsimClass *wsim_class_new (const char *name, WsimClass *parent, const wsim_prope
  * Builds a class from a flattened wire definition (a client learns classes this way).
  * Returns: (transfer full) (nullable) the class, NULL with @error for a bad definition.
  */
+WSIM_EXPORT
 WsimClass *wsim_class_new_from_def (const wsim_class_def *def, GError **error);
 
+WSIM_EXPORT
 WsimClass *wsim_class_ref (WsimClass *cls);
+WSIM_EXPORT
 void       wsim_class_unref (WsimClass *cls);
 
 /** Returns: (transfer none) the class name. */
+WSIM_EXPORT
 const char *wsim_class_get_name (WsimClass *cls);
 /** Returns: (transfer none) (nullable) the superclass (NULL for a class learnt from the wire). */
+WSIM_EXPORT
 WsimClass *wsim_class_get_parent (WsimClass *cls);
 /** Returns: (transfer none) the flattened wire definition. */
+WSIM_EXPORT
 const wsim_class_def *wsim_class_get_def (WsimClass *cls);
 /** Returns: the number of properties, inherited included. */
+WSIM_EXPORT
 guint wsim_class_get_n_props (WsimClass *cls);
 /** Returns: (transfer none) property @idx. */
+WSIM_EXPORT
 const wsim_property_def *wsim_class_get_prop (WsimClass *cls, guint idx);
 /** Returns: the index of @name (case-insensitive), or -1. */
+WSIM_EXPORT
 gint wsim_class_find_prop (WsimClass *cls, const char *name);
 /** Returns: TRUE if @cls is @name or derives from it (case-insensitive). */
+WSIM_EXPORT
 gboolean wsim_class_is_a (WsimClass *cls, const char *name);
 
 /**
  * wsim_object_new:
  * Returns: (transfer full) an instance of @cls with every property null.
  */
+WSIM_EXPORT
 WsimObject *wsim_object_new (WsimClass *cls);
 
 /**
@@ -67,16 +81,22 @@ WsimObject *wsim_object_new (WsimClass *cls);
  * @values: (transfer full) wsim_class_get_n_props(@cls) values, g_malloc'ed; the object
  *   takes the array and what it holds.
  */
+WSIM_EXPORT
 WsimObject *wsim_object_new_take_values (WsimClass *cls, wsim_value *values);
 
+WSIM_EXPORT
 WsimObject *wsim_object_ref (WsimObject *obj);
+WSIM_EXPORT
 void        wsim_object_unref (WsimObject *obj);
 
 /** Returns: (transfer none) the object's class. */
+WSIM_EXPORT
 WsimClass *wsim_object_get_class (WsimObject *obj);
 /** Returns: (transfer none) value @idx; the caller may modify it while it owns the object alone. */
+WSIM_EXPORT
 wsim_value *wsim_object_get_value (WsimObject *obj, guint idx);
 /** Returns: (transfer none) (nullable) the value of property @name, NULL if there is no such property. */
+WSIM_EXPORT
 const wsim_value *wsim_object_lookup (WsimObject *obj, const char *name);
 
 /**
@@ -84,6 +104,7 @@ const wsim_value *wsim_object_lookup (WsimObject *obj, const char *name);
  * Moves the values out (for encoding a row without copying); the object is left with
  * every property null. Returns: (transfer full) the array of n_props values.
  */
+WSIM_EXPORT
 wsim_value *wsim_object_steal_values (WsimObject *obj);
 
 /**
@@ -91,9 +112,11 @@ wsim_value *wsim_object_steal_values (WsimObject *obj);
  * Returns: (transfer full) the relative object path, Class.Key="v",K2=5 (Class=@ when the
  *   class has no key).
  */
+WSIM_EXPORT
 char *wsim_object_get_path (WsimObject *obj);
 
 /** Appends the object as one JSON object ({"__CLASS": …, "Prop": value, …}) to @out. */
+WSIM_EXPORT
 void wsim_object_to_json (WsimObject *obj, GString *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimClass, wsim_class_unref)

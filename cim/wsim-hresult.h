@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -62,15 +64,18 @@ enum { WSIM_HRESULT_TABLE (WSIM_HRESULT_ENUM) };
 #define WSIM_WBEM_ERROR (wsim_wbem_error_quark ())
 
 /** wsim_wbem_error_quark: Returns: the domain whose codes are HRESULTs (cast to gint). */
+WSIM_EXPORT
 GQuark wsim_wbem_error_quark (void);
 
 /**
  * wsim_hresult_name:
  * Returns: (transfer none) "WBEM_E_ACCESS_DENIED" etc., or NULL for a code not in the table.
  */
+WSIM_EXPORT
 const char *wsim_hresult_name (WsimHResult hr);
 
 /** wsim_hresult_message: Returns: (transfer none) a short description, or "unknown status". */
+WSIM_EXPORT
 const char *wsim_hresult_message (WsimHResult hr);
 
 /**
@@ -79,12 +84,14 @@ const char *wsim_hresult_message (WsimHResult hr);
  * @out: (out) the value
  * Returns: TRUE if the name is in the table.
  */
+WSIM_EXPORT
 gboolean wsim_hresult_from_name (const char *name, WsimHResult *out);
 
 /**
  * wsim_hresult_describe:
  * Returns: (transfer full) "WBEM_E_ACCESS_DENIED (0x80041003): access denied".
  */
+WSIM_EXPORT
 char *wsim_hresult_describe (WsimHResult hr);
 
 /**
@@ -92,6 +99,7 @@ char *wsim_hresult_describe (WsimHResult hr);
  * Sets @error in WSIM_WBEM_ERROR with @hr as its code; the message is @format's text
  * followed by the status name and value.
  */
+WSIM_EXPORT
 void wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format, ...)
   G_GNUC_PRINTF (3, 4);
 
@@ -100,6 +108,7 @@ void wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format,
  * Returns: the 1-based character (not byte) position of byte @offset in the UTF-8 @text, as
  *   a person reading the text counts; never reads past @offset.
  */
+WSIM_EXPORT
 glong wsim_text_position (const char *text, gsize offset);
 
 /**
@@ -107,6 +116,7 @@ glong wsim_text_position (const char *text, gsize offset);
  * For parsers: sets @error like wsim_set_error_hresult(), the message reading
  * "@subject at position N: …" where N is wsim_text_position (@text, @offset).
  */
+WSIM_EXPORT
 void wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subject,
                                const char *text, gsize offset, const char *format, va_list ap)
   G_GNUC_PRINTF (6, 0);
@@ -118,6 +128,7 @@ void wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subje
  * for an RPC authentication error; WBEM_E_TRANSPORT_FAILURE for other I/O and RPC errors;
  * WBEM_E_FAILED otherwise. WBEM_S_NO_ERROR for NULL.
  */
+WSIM_EXPORT
 WsimHResult wsim_hresult_from_error (const GError *error);
 
 G_END_DECLS

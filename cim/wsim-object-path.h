@@ -18,9 +18,11 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
-#include "wsim_cim.h"
+#include "wsim-cim-types.h"
 #include "wsim-hresult.h"
 
 G_BEGIN_DECLS
@@ -33,12 +35,15 @@ typedef struct _WsimObjectPath WsimObjectPath;
  * Returns: (transfer full) the parsed path, or NULL with @error set
  *   (WBEM_E_INVALID_OBJECT_PATH, "invalid object path at position N: expected …").
  */
+WSIM_EXPORT
 WsimObjectPath *wsim_object_path_parse (const char *text, GError **error);
 
 /** wsim_object_path_free: Frees @path; NULL is allowed. */
+WSIM_EXPORT
 void wsim_object_path_free (WsimObjectPath *path);
 
 /** wsim_object_path_get_server: Returns: (transfer none) (nullable) the server, or NULL for a path without one. */
+WSIM_EXPORT
 const char *wsim_object_path_get_server (const WsimObjectPath *path);
 
 /**
@@ -49,6 +54,7 @@ const char *wsim_object_path_get_server (const WsimObjectPath *path);
  *   case. Other names for it (addresses, aliases, the short form of a fully qualified
  *   name) are not recognised and count as another server.
  */
+WSIM_EXPORT
 gboolean wsim_object_path_server_is_local (const char *server);
 
 /**
@@ -56,24 +62,30 @@ gboolean wsim_object_path_server_is_local (const char *server);
  * Returns: (transfer none) (nullable) the namespace with '\' separators ("root\cimv2"),
  *   or NULL for a relative path.
  */
+WSIM_EXPORT
 const char *wsim_object_path_get_namespace (const WsimObjectPath *path);
 
 /** wsim_object_path_get_class: Returns: (transfer none) the class name. */
+WSIM_EXPORT
 const char *wsim_object_path_get_class (const WsimObjectPath *path);
 
 /** wsim_object_path_is_singleton: Returns: TRUE for "Class=@". */
+WSIM_EXPORT
 gboolean wsim_object_path_is_singleton (const WsimObjectPath *path);
 
 /**
  * wsim_object_path_is_class:
  * Returns: TRUE if the path names a class (no keys, not a singleton).
  */
+WSIM_EXPORT
 gboolean wsim_object_path_is_class (const WsimObjectPath *path);
 
 /** wsim_object_path_get_n_keys: Returns: the number of keys, in the order written. */
+WSIM_EXPORT
 guint wsim_object_path_get_n_keys (const WsimObjectPath *path);
 
 /** wsim_object_path_get_key_name: Returns: (transfer none) the name of key @i (< n_keys). */
+WSIM_EXPORT
 const char *wsim_object_path_get_key_name (const WsimObjectPath *path, guint i);
 
 /**
@@ -81,6 +93,7 @@ const char *wsim_object_path_get_key_name (const WsimObjectPath *path, guint i);
  * Returns: (transfer none) key @i's value as text: a string's contents unescaped, an
  *   integer in decimal, "TRUE" or "FALSE".
  */
+WSIM_EXPORT
 const char *wsim_object_path_get_key_text (const WsimObjectPath *path, guint i);
 
 /**
@@ -88,6 +101,7 @@ const char *wsim_object_path_get_key_text (const WsimObjectPath *path, guint i);
  * Returns: (transfer none) key @i's value: CIM_STRING for a quoted string, CIM_SINT64
  *   for an integer (CIM_UINT64 above G_MAXINT64), CIM_BOOLEAN for TRUE/FALSE.
  */
+WSIM_EXPORT
 const wsim_value *wsim_object_path_get_key_value (const WsimObjectPath *path, guint i);
 
 /**
@@ -95,6 +109,7 @@ const wsim_value *wsim_object_path_get_key_value (const WsimObjectPath *path, gu
  * Returns: (transfer none) (nullable) the value of the key named @name
  *   (case-insensitive), or NULL.
  */
+WSIM_EXPORT
 const wsim_value *wsim_object_path_lookup_key (const WsimObjectPath *path, const char *name);
 
 /**
@@ -105,12 +120,14 @@ const wsim_value *wsim_object_path_lookup_key (const WsimObjectPath *path, const
  * object with keys in a different order print the same.
  * Returns: (transfer full) the path.
  */
+WSIM_EXPORT
 char *wsim_object_path_to_string (const WsimObjectPath *path);
 
 /**
  * wsim_object_path_to_relpath:
  * Returns: (transfer full) the canonical form without server and namespace (__RELPATH).
  */
+WSIM_EXPORT
 char *wsim_object_path_to_relpath (const WsimObjectPath *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimObjectPath, wsim_object_path_free)

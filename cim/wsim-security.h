@@ -14,6 +14,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 #include "wsim-authn-level.h"
@@ -65,10 +67,12 @@ typedef struct {
                             RPC_C_AUTHN_DEFAULT, NULL, NULL, NULL }
 
 /** wsim_blanket_clear: frees the strings of @b and resets it to WSIM_BLANKET_INIT. */
+WSIM_EXPORT
 void wsim_blanket_clear (WsimBlanket *b);
 
 /** wsim_blanket_copy: makes @dst a deep copy of @src; @dst must hold a blanket (at least
  *  WSIM_BLANKET_INIT): its strings are freed first. */
+WSIM_EXPORT
 void wsim_blanket_copy (WsimBlanket *dst, const WsimBlanket *src);
 
 /**
@@ -76,9 +80,11 @@ void wsim_blanket_copy (WsimBlanket *dst, const WsimBlanket *src);
  * Returns: TRUE if every field holds a known value; FALSE with G_IO_ERROR_INVALID_ARGUMENT
  *   naming the bad field.
  */
+WSIM_EXPORT
 gboolean wsim_blanket_check (const WsimBlanket *b, GError **error);
 
 /** Returns: (transfer none) "RPC_C_IMP_LEVEL_IMPERSONATE", or "?". */
+WSIM_EXPORT
 const char *wsim_imp_level_name (WsimImpLevel level);
 
 /**
@@ -86,9 +92,11 @@ const char *wsim_imp_level_name (WsimImpLevel level);
  * Accepts the scripting words (anonymous, identify, impersonate, delegate, default; any
  * case), the RPC_C_IMP_LEVEL_* names and the numbers 0-4.
  */
+WSIM_EXPORT
 gboolean wsim_imp_level_parse (const char *text, WsimImpLevel *out);
 
 /** Returns: (transfer none) "ntlm", "kerberos", "default", or "?". */
+WSIM_EXPORT
 const char *wsim_authn_svc_name (guint32 authn_svc);
 
 /**
@@ -96,10 +104,12 @@ const char *wsim_authn_svc_name (guint32 authn_svc);
  * Sets the process-wide default blanket, once (the CoInitializeSecurity analogue). A second
  * call fails with RPC_E_TOO_LATE (0x80010119) in WSIM_WBEM_ERROR, as COM's does.
  */
+WSIM_EXPORT
 gboolean wsim_security_initialize (const WsimBlanket *blanket, GError **error);
 
 /** wsim_security_get_default: copies the process default into @out, which must hold a
  *  blanket (WSIM_BLANKET_INIT): its strings are freed first. */
+WSIM_EXPORT
 void wsim_security_get_default (WsimBlanket *out);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WsimBlanket, wsim_blanket_clear)

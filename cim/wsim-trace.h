@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 #include "wsim-hresult.h"
@@ -70,15 +72,20 @@ typedef struct {
 
 typedef struct _WsimTrace WsimTrace;
 
+WSIM_EXPORT
 WsimTrace *wsim_trace_new (void);
+WSIM_EXPORT
 WsimTrace *wsim_trace_ref (WsimTrace *trace);
+WSIM_EXPORT
 void       wsim_trace_unref (WsimTrace *trace);
 
 /** Records an event; @format (nullable) gives its detail. Any thread. */
+WSIM_EXPORT
 void wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
                      guint64 n, const char *format, ...) G_GNUC_PRINTF (6, 7);
 
 /** Like wsim_trace_add(), with who made the request (or how a callback went). Any thread. */
+WSIM_EXPORT
 void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
                           guint64 n, const WsimTraceAuth *auth, const char *format, ...)
   G_GNUC_PRINTF (7, 8);
@@ -88,19 +95,24 @@ void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id,
  * @call_id: the call whose events to copy, or 0 for all
  * Returns: (transfer full) (element-type WsimTraceEvent) copies, oldest first.
  */
+WSIM_EXPORT
 GPtrArray *wsim_trace_get_events (WsimTrace *trace, guint64 call_id);
 
 /** Returns: how many events of @kind the call has. */
+WSIM_EXPORT
 guint wsim_trace_count (WsimTrace *trace, guint64 call_id, WsimTraceKind kind);
 
 /** Returns: (transfer none) "start", "indicate", … */
+WSIM_EXPORT
 const char *wsim_trace_kind_name (WsimTraceKind kind);
 
 /** Appends one JSON object per line for the events of @call_id (0: all) to @out. */
+WSIM_EXPORT
 void wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out);
 
 /** wsim_trace_event_free: frees an event copy (one taken out of wsim_trace_get_events()'s
  *  array with g_ptr_array_steal_index()). NULL is fine. */
+WSIM_EXPORT
 void wsim_trace_event_free (WsimTraceEvent *e);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTrace, wsim_trace_unref)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <rpc/rpc.h>
 
+#include "wsim_cim.h"
+
 /* Every array arm, with its field name. String arms are listed separately because
  * their elements own memory too. */
 #define WSIM_VALUE_ARRAYS(X)                          \

@@ -15,9 +15,11 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
-#include "wsim_cim.h"
+#include "wsim-cim-types.h"
 
 G_BEGIN_DECLS
 
@@ -26,27 +28,34 @@ G_BEGIN_DECLS
  * Releases what @v owns (xdr_free) and leaves it null (CIM_EMPTY). @v must be a valid
  * value: zero-filled, set by these helpers, or decoded by XDR.
  */
+WSIM_EXPORT
 void wsim_value_clear (wsim_value *v);
 
 /** wsim_value_set_null: Clears @v; it is then null (CIM_EMPTY). */
+WSIM_EXPORT
 void wsim_value_set_null (wsim_value *v);
 
 /**
  * wsim_value_set_string:
  * Clears @v, then makes it a CIM_STRING holding a copy of @s. A NULL @s sets null.
  */
+WSIM_EXPORT
 void wsim_value_set_string (wsim_value *v, const char *s);
 
 /** wsim_value_set_sint64: Clears @v, then makes it a CIM_SINT64. */
+WSIM_EXPORT
 void wsim_value_set_sint64 (wsim_value *v, gint64 n);
 
 /** wsim_value_set_uint64: Clears @v, then makes it a CIM_UINT64. */
+WSIM_EXPORT
 void wsim_value_set_uint64 (wsim_value *v, guint64 n);
 
 /** wsim_value_set_real64: Clears @v, then makes it a CIM_REAL64. */
+WSIM_EXPORT
 void wsim_value_set_real64 (wsim_value *v, double d);
 
 /** wsim_value_set_boolean: Clears @v, then makes it a CIM_BOOLEAN (any non-zero is TRUE). */
+WSIM_EXPORT
 void wsim_value_set_boolean (wsim_value *v, gboolean b);
 
 /**
@@ -54,6 +63,7 @@ void wsim_value_set_boolean (wsim_value *v, gboolean b);
  * Clears @v, then makes it a CIM_DATETIME holding a copy of @dmtf (a DMTF datetime
  * "yyyymmddHHMMSS.mmmmmmsUUU" or interval; not validated here). NULL sets null.
  */
+WSIM_EXPORT
 void wsim_value_set_datetime (wsim_value *v, const char *dmtf);
 
 /**
@@ -61,6 +71,7 @@ void wsim_value_set_datetime (wsim_value *v, const char *dmtf);
  * Clears @v, then makes it a CIM_REFERENCE holding a copy of the object path @path.
  * NULL sets null.
  */
+WSIM_EXPORT
 void wsim_value_set_reference (wsim_value *v, const char *path);
 
 /**
@@ -68,9 +79,11 @@ void wsim_value_set_reference (wsim_value *v, const char *path);
  * Clears @dest, then makes it a deep copy of @src (strings and arrays duplicated).
  * @src and @dest may not be the same value.
  */
+WSIM_EXPORT
 void wsim_value_copy (const wsim_value *src, wsim_value *dest);
 
 /** wsim_value_is_null: Returns: TRUE if @v is CIM_EMPTY (or @v is NULL). */
+WSIM_EXPORT
 gboolean wsim_value_is_null (const wsim_value *v);
 
 /**
@@ -81,6 +94,7 @@ gboolean wsim_value_is_null (const wsim_value *v);
  * character, arrays as "{a, b}", null as "" (an empty cell).
  * Returns: (transfer full) a newly allocated string.
  */
+WSIM_EXPORT
 char *wsim_value_to_string (const wsim_value *v);
 
 /**
@@ -90,6 +104,7 @@ char *wsim_value_to_string (const wsim_value *v);
  * strings/datetimes/references/CHAR16 as JSON strings with escapes (invalid UTF-8
  * bytes become U+FFFD), arrays as JSON arrays.
  */
+WSIM_EXPORT
 void wsim_value_to_json (const wsim_value *v, GString *out);
 
 /**
@@ -108,6 +123,7 @@ void wsim_value_to_json (const wsim_value *v, GString *out);
  *  - null and arrays are never comparable.
  * Returns: TRUE if the values are comparable (and *@out_cmp is set).
  */
+WSIM_EXPORT
 gboolean wsim_value_compare (const wsim_value *a, const wsim_value *b, int *out_cmp);
 
 /**
@@ -116,6 +132,7 @@ gboolean wsim_value_compare (const wsim_value *a, const wsim_value *b, int *out_
  * Returns: (transfer none) the MOF name: "string", "uint32", "sint64[]", "datetime",
  *   "reference", "object", "empty" for CIM_EMPTY; NULL for an unknown type.
  */
+WSIM_EXPORT
 const char *wsim_cimtype_name (guint32 cimtype);
 
 /**
@@ -125,6 +142,7 @@ const char *wsim_cimtype_name (guint32 cimtype);
  * @out: (out) the CIMTYPE value
  * Returns: TRUE if @name is known.
  */
+WSIM_EXPORT
 gboolean wsim_cimtype_from_name (const char *name, guint32 *out);
 
 G_END_DECLS

@@ -13,6 +13,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -28,9 +30,11 @@ typedef enum {
 } WsimAuthnLevel;
 
 /** Returns: (transfer none) "RPC_C_AUTHN_LEVEL_PKT_PRIVACY", or "?" for an unknown value. */
+WSIM_EXPORT
 const char *wsim_authn_level_name (WsimAuthnLevel level);
 
 /** Returns: (transfer none) the scripting word: "pktPrivacy", "connect", …, or "?". */
+WSIM_EXPORT
 const char *wsim_authn_level_word (WsimAuthnLevel level);
 
 /**
@@ -38,9 +42,11 @@ const char *wsim_authn_level_word (WsimAuthnLevel level);
  * Accepts the scripting word (any case), the full name, the short name ("PKT_PRIVACY") or
  * the number. Returns: FALSE for anything else.
  */
+WSIM_EXPORT
 gboolean wsim_authn_level_parse (const char *text, WsimAuthnLevel *out);
 
 /** Returns: the level a stream transport actually gives @level: CALL becomes PKT (MS-RPCE). */
+WSIM_EXPORT
 WsimAuthnLevel wsim_authn_level_on_stream (WsimAuthnLevel level);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* wsim-sink-host.c: serves the sink program for the client's sinks (see wsim-sink-host.h). */
 #include "wsim-sink-host.h"
+#include "wsim-sink-host-forward.h"
 
 #include <string.h>
 

@@ -14,16 +14,18 @@
  * A call begun with an access check (WsimSinkAccess) takes callbacks only from the account
  * its request authenticated to, at CONNECT or above; the unsecured apartment's stubs
  * (wsim-unsecapp.h) use that. wsim_sink_host_set_max_level() makes a host refuse levels
- * above one, as a host that cannot do them would.
+ * above one, as a host that cannot do them would. Forwards (the unsecured apartment's helper)
+ * are declared in wsim-sink-host-forward.h, which is private.
  *
  * Threading: the context given at creation; the sinks' ops run there.
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <gio/gio.h>
 
 #include "wsim-authn-level.h"
-#include "wsim-rpc-client.h"
 #include "wsim-sink.h"
 
 G_BEGIN_DECLS
@@ -36,15 +38,20 @@ typedef struct _WsimSinkHost WsimSinkHost;
  * @address: (nullable) where to listen; NULL for 127.0.0.1 on a free port
  * Returns: (transfer full) (nullable) the host, listening.
  */
+WSIM_EXPORT
 WsimSinkHost *wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **error);
+WSIM_EXPORT
 WsimSinkHost *wsim_sink_host_ref (WsimSinkHost *host);
+WSIM_EXPORT
 void          wsim_sink_host_unref (WsimSinkHost *host);
 
 /** Returns: (transfer none) the endpoint string the server calls back ("tcp:127.0.0.1:PORT"):
  *  the address the host was created listening on, as bound. */
+WSIM_EXPORT
 const char *wsim_sink_host_get_endpoint (WsimSinkHost *host);
 
 /** Returns: (transfer none) the context the host serves on (where its sinks run). */
+WSIM_EXPORT
 GMainContext *wsim_sink_host_get_context (WsimSinkHost *host);
 
 /**
@@ -53,6 +60,7 @@ GMainContext *wsim_sink_host_get_context (WsimSinkHost *host);
  * different local addresses). Returns: FALSE with @error; else TRUE with *@endpoint
  *   (optional, transfer full) the bound address as an endpoint string.
  */
+WSIM_EXPORT
 gboolean wsim_sink_host_add_listener (WsimSinkHost *host, GSocketAddress *address, char **endpoint,
                                       GError **error);
 
@@ -79,6 +87,7 @@ typedef struct {
  * on @sink. Returns: the sink's id in this host (the same for every call made with the same
  * sink while it has calls open).
  */
+WSIM_EXPORT
 guint64 wsim_sink_host_begin_call (WsimSinkHost *host, WsimSink *sink, guint64 call_id);
 
 /**
@@ -86,6 +95,7 @@ guint64 wsim_sink_host_begin_call (WsimSinkHost *host, WsimSink *sink, guint64 c
  * @access: (nullable) who may call back (copied); NULL: anyone, as wsim_sink_host_begin_call()
  * Returns: as wsim_sink_host_begin_call().
  */
+WSIM_EXPORT
 guint64 wsim_sink_host_begin_call_full (WsimSinkHost *host, WsimSink *sink, guint64 call_id,
                                         const WsimSinkAccess *access);
 
@@ -97,38 +107,16 @@ guint64 wsim_sink_host_begin_call_full (WsimSinkHost *host, WsimSink *sink, guin
  * call back (its client learnt it on its own connection). Returns: FALSE if no such call
  * is open.
  */
+WSIM_EXPORT
 gboolean wsim_sink_host_end_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
                                   WsimHResult hr, const char *message);
-
-/**
- * wsim_sink_host_add_forward:
- * @to: (transfer none) a client of another sink host (the sink program); the host keeps a
- *   reference
- * Exports a forward instead of a sink: callbacks to it that pass the call's access check go
- * on to @to, under the sink id given per call, and @to's answer is the answer. The unsecured
- * apartment's helper makes each stub this way. Returns: the export's id (its "sink id").
- */
-guint64 wsim_sink_host_add_forward (WsimSinkHost *host, WsimRpcClient *to);
-
-/**
- * wsim_sink_host_begin_forward_call:
- * Expects callbacks for @call_id to forward @id, going on as @remote_sink_id.
- * Returns: FALSE if @id is no forward of this host.
- */
-gboolean wsim_sink_host_begin_forward_call (WsimSinkHost *host, guint64 id, guint64 call_id,
-                                            guint64 remote_sink_id, const WsimSinkAccess *access);
-
-/** Removes forward @id and its calls (later callbacks to it are refused). */
-void wsim_sink_host_remove_forward (WsimSinkHost *host, guint64 id);
-
-/** Returns: the calls forward @id has open (0 for no such forward). */
-guint wsim_sink_host_get_n_forward_calls (WsimSinkHost *host, guint64 id);
 
 /**
  * wsim_sink_host_set_max_level:
  * Refuses callbacks (QUERY included) that come above @level with E_ACCESSDENIED, as a host
  * that cannot do higher levels would; RPC_C_AUTHN_LEVEL_PKT_PRIVACY (the default) refuses none.
  */
+WSIM_EXPORT
 void wsim_sink_host_set_max_level (WsimSinkHost *host, WsimAuthnLevel level);
 
 /**
@@ -163,19 +151,23 @@ typedef void (*WsimSinkHostEventFunc) (WsimSinkHost *host, const WsimSinkHostEve
  * Calls @func (on the host's context) for every callback the host takes or refuses; NULL
  * to stop. @destroy frees @user_data when replaced or when the host goes.
  */
+WSIM_EXPORT
 void wsim_sink_host_set_event_func (WsimSinkHost *host, WsimSinkHostEventFunc func,
                                     gpointer user_data, GDestroyNotify destroy);
 
 /** Forgets a call whose *Async request was refused (its sink is never called). */
+WSIM_EXPORT
 void wsim_sink_host_abandon_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /**
  * wsim_sink_host_lookup:
  * Returns: TRUE with *@sink_id set if @sink has calls open in this host.
  */
+WSIM_EXPORT
 gboolean wsim_sink_host_lookup (WsimSinkHost *host, WsimSink *sink, guint64 *sink_id);
 
 /** Returns: TRUE if call @call_id of sink @sink_id is open (its final SetStatus has not come). */
+WSIM_EXPORT
 gboolean wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /**
@@ -185,6 +177,7 @@ gboolean wsim_sink_host_has_call (WsimSinkHost *host, guint64 sink_id, guint64 c
  * Returns: FALSE if the call is not open; else TRUE with *@last_activity the monotonic time
  *   (µs) of the last callback taken for it (or of wsim_sink_host_touch_call()), 0 for none.
  */
+WSIM_EXPORT
 gboolean wsim_sink_host_get_call_activity (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
                                            gint64 *last_activity);
 
@@ -210,24 +203,30 @@ typedef void (*WsimSinkHostCallFunc) (WsimSinkHost *host, guint64 sink_id, guint
  * Whom to tell (@func, NULL for nobody) of an open call's trouble and of its end: the
  * client's watch over its calls. Nothing happens for a call that is not open.
  */
+WSIM_EXPORT
 void wsim_sink_host_set_call_watcher (WsimSinkHost *host, guint64 sink_id, guint64 call_id,
                                       WsimSinkHostCallFunc func, gpointer user_data);
 
 /** wsim_sink_host_call_attention: tells the call's watcher that it looks in trouble (a sink
  *  stub's apartment, when its helper refused what the server said was its last level, or
  *  died). */
+WSIM_EXPORT
 void wsim_sink_host_call_attention (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /** wsim_sink_host_touch_call: records activity for an open call that was seen elsewhere (a
  *  sink stub's helper took the server's QUERY, which it answers itself). */
+WSIM_EXPORT
 void wsim_sink_host_touch_call (WsimSinkHost *host, guint64 sink_id, guint64 call_id);
 
 /** Returns: sinks the host still holds (each has a call whose final SetStatus has not come). */
+WSIM_EXPORT
 guint wsim_sink_host_get_n_sinks (WsimSinkHost *host);
 /** Returns: calls open (begun and not finished). */
+WSIM_EXPORT
 guint wsim_sink_host_get_n_calls (WsimSinkHost *host);
 /** Returns: callbacks refused: naming no open call, failing a call's access check, or above
  *  the host's maximum level. */
+WSIM_EXPORT
 guint64 wsim_sink_host_get_n_refused (WsimSinkHost *host);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimSinkHost, wsim_sink_host_unref)

@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 #include "wsim-class.h"
@@ -39,19 +41,26 @@ typedef struct {
  * @user_data: passed to the ops; freed with @destroy when the last reference goes
  * Returns: (transfer full) a sink with one reference.
  */
+WSIM_EXPORT
 WsimSink *wsim_sink_new (const WsimSinkOps *ops, gpointer user_data, GDestroyNotify destroy);
+WSIM_EXPORT
 WsimSink *wsim_sink_ref (WsimSink *sink);
+WSIM_EXPORT
 void      wsim_sink_unref (WsimSink *sink);
 
 /** Delivers to the sink's ops (the sink host calls these). */
+WSIM_EXPORT
 void wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n);
+WSIM_EXPORT
 void wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
                            WsimObject *obj_param);
 
 /** Returns: (transfer none) the ops table the sink was made with. */
+WSIM_EXPORT
 const WsimSinkOps *wsim_sink_get_ops (WsimSink *sink);
 
 /** Returns: (transfer none) the user data. */
+WSIM_EXPORT
 gpointer wsim_sink_get_user_data (WsimSink *sink);
 
 /* ---- a sink that records what it receives (tests, the CLI) --------------------- */
@@ -93,9 +102,11 @@ struct _WsimSinkRecorder {
  * @out_rec: (out) (transfer none) the recorder, owned by the sink
  * Returns: (transfer full) a sink that records into *@out_rec.
  */
+WSIM_EXPORT
 WsimSink *wsim_sink_recorder_new (WsimSinkRecorder **out_rec);
 
 /** Returns: TRUE once a final SetStatus arrived (a WsimTestCond-shaped predicate). */
+WSIM_EXPORT
 gboolean wsim_sink_recorder_is_complete (gpointer rec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimSink, wsim_sink_unref)

@@ -32,6 +32,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <gio/gio.h>
 
 #include "wsim-authn-level.h"
@@ -74,10 +76,13 @@ typedef struct {
  * Returns: (transfer full) (nullable) the apartment, or NULL with @error (the helper could
  *   not start or did not answer).
  */
+WSIM_EXPORT
 WsimUnsecApp *wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options,
                                  GError **error);
+WSIM_EXPORT
 WsimUnsecApp *wsim_unsecapp_ref (WsimUnsecApp *app);
 /** Drops a reference; the last one stops the helper (by closing its stdin, then by its pid). */
+WSIM_EXPORT
 void          wsim_unsecapp_unref (WsimUnsecApp *app);
 
 /**
@@ -87,24 +92,30 @@ void          wsim_unsecapp_unref (WsimUnsecApp *app);
  *   CancelAsyncCall); it holds @sink. NULL with G_IO_ERROR_INVALID_ARGUMENT for other
  *   flags, or an error from the helper.
  */
+WSIM_EXPORT
 WsimSink *wsim_unsecapp_create_sink_stub (WsimUnsecApp *app, WsimSink *sink, gint32 flags,
                                           GError **error);
 
 /** IUnsecuredApartment::CreateObjectStub: a stub that never checks access. */
+WSIM_EXPORT
 WsimSink *wsim_unsecapp_create_object_stub (WsimUnsecApp *app, WsimSink *sink, GError **error);
 
 /** Returns: (transfer none) the stubs' trace: what they took and refused, and local finals. */
+WSIM_EXPORT
 WsimTrace *wsim_unsecapp_get_trace (WsimUnsecApp *app);
 
 /** Returns: the helper's process id. */
+WSIM_EXPORT
 GPid wsim_unsecapp_get_pid (WsimUnsecApp *app);
 
 /** Returns: (transfer none) the helper's first endpoint ("tcp:127.0.0.1:PORT", or
  *  WsimUnsecAppOptions.listen's); a call through another local address names another
  *  (wsim_unsecapp_stub_locate()). */
+WSIM_EXPORT
 const char *wsim_unsecapp_get_endpoint (WsimUnsecApp *app);
 
 /** Returns: the stubs alive now. */
+WSIM_EXPORT
 guint wsim_unsecapp_get_n_stubs (WsimUnsecApp *app);
 
 /**
@@ -113,14 +124,17 @@ guint wsim_unsecapp_get_n_stubs (WsimUnsecApp *app);
  *   still alive with no call open (each holds its sink: a circular reference if the sink
  *   holds the stub), or NULL when there is none.
  */
+WSIM_EXPORT
 char *wsim_unsecapp_leak_report (WsimUnsecApp *app);
 
 /* ---- for the client library (wsim-client.c) ------------------------------------- */
 
 /** Returns: TRUE if @sink is a stub of an unsecured apartment. */
+WSIM_EXPORT
 gboolean wsim_sink_is_stub (WsimSink *sink);
 
 /** Returns: (transfer none) the apartment @stub belongs to. */
+WSIM_EXPORT
 WsimUnsecApp *wsim_unsecapp_stub_get_apartment (WsimSink *stub);
 
 /**
@@ -147,11 +161,13 @@ typedef struct {
  * Returns: FALSE with @error if the helper is gone or cannot listen there; else TRUE with
  *   @out filled.
  */
+WSIM_EXPORT
 gboolean wsim_unsecapp_stub_begin_call (WsimSink *stub, guint64 call_id, const char *principal,
                                         const char *mech, GSocketAddress *near, WsimStubCall *out,
                                         GError **error);
 
 /** Forgets @call_id (its request was refused). */
+WSIM_EXPORT
 void wsim_unsecapp_stub_end_call (WsimSink *stub, guint64 call_id);
 
 /**
@@ -162,6 +178,7 @@ void wsim_unsecapp_stub_end_call (WsimSink *stub, guint64 call_id);
  * it. For a call the client learnt the server ended without reaching the stub, or can no
  * longer ask about. Returns: FALSE if the call was not open.
  */
+WSIM_EXPORT
 gboolean wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, guint64 local_sink_id,
                                          guint64 call_id, WsimHResult hr, const char *why);
 
@@ -172,6 +189,7 @@ gboolean wsim_unsecapp_end_call_locally (WsimUnsecApp *app, guint64 stub_id, gui
  * Names @stub as a request to that server names it (CancelAsyncCall): *@endpoint (transfer
  * none) and *@stub_id.
  */
+WSIM_EXPORT
 void wsim_unsecapp_stub_locate (WsimSink *stub, GSocketAddress *near, const char **endpoint,
                                 guint64 *stub_id);
 

@@ -24,7 +24,7 @@
 #include "wsim-authn-level.h"
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-server.h"
-#include "wsim-sink-host.h"
+#include "wsim-sink-host-forward.h"
 #include "wsim-wbem.h"
 #include "wsim_sink.h"
 #include "wsim_unsecapp.h"

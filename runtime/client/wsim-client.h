@@ -39,6 +39,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <gio/gio.h>
 
 #include "wsim-hresult.h"
@@ -89,6 +91,7 @@ typedef struct {
  *   G_IO_ERROR_INVALID_ARGUMENT for a bad blanket or address, or a transport error (the sink
  *   host's address in use among them).
  */
+WSIM_EXPORT
 WsimClient *wsim_client_new (GMainContext *context, const char *address,
                              const WsimClientOptions *options, GError **error);
 
@@ -96,6 +99,7 @@ WsimClient *wsim_client_new (GMainContext *context, const char *address,
  * wsim_client_connect:
  * wsim_client_new() with the default options.
  */
+WSIM_EXPORT
 WsimClient *wsim_client_connect (GMainContext *context, const char *address, GError **error);
 
 /**
@@ -103,12 +107,16 @@ WsimClient *wsim_client_connect (GMainContext *context, const char *address, GEr
  * wsim_client_new() with @blanket (nullable: the process default) and the other options'
  * defaults.
  */
+WSIM_EXPORT
 WsimClient *wsim_client_connect_full (GMainContext *context, const char *address,
                                       const WsimBlanket *blanket, GError **error);
 
 /** Returns: the level the client's requests travel at (DEFAULT resolved, CALL raised to PKT). */
+WSIM_EXPORT
 WsimAuthnLevel wsim_client_get_authn_level (WsimClient *client);
+WSIM_EXPORT
 WsimClient *wsim_client_ref (WsimClient *client);
+WSIM_EXPORT
 void        wsim_client_unref (WsimClient *client);
 
 /**
@@ -117,20 +125,25 @@ void        wsim_client_unref (WsimClient *client);
  * Returns: (transfer full) (nullable) the namespace's services, or NULL with
  *   WBEM_E_INVALID_NAMESPACE or a transport error.
  */
+WSIM_EXPORT
 WsimServices *wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error);
 
 /** Returns: (transfer none) the client's sink host (for leak reports). */
+WSIM_EXPORT
 WsimSinkHost *wsim_client_get_sink_host (WsimClient *client);
 
 /** Returns: (transfer none) the endpoint the client's requests name for its sink host
  *  ("tcp:10.0.0.2:40123"): where the server calls it back. */
+WSIM_EXPORT
 const char *wsim_client_get_callback_endpoint (WsimClient *client);
 
 /** Returns: (transfer none) what the client decided on its own: the calls it ended itself
  *  (WSIM_TRACE_CLIENT_FINAL, with the status and why). */
+WSIM_EXPORT
 WsimTrace *wsim_client_get_trace (WsimClient *client);
 
 /** Returns: the calls the client watches (open, or ended and not yet forgotten). */
+WSIM_EXPORT
 guint wsim_client_get_n_watched_calls (WsimClient *client);
 
 /**
@@ -140,17 +153,22 @@ guint wsim_client_get_n_watched_calls (WsimClient *client);
  * open (its handle is the server's). On failure the proxy keeps its previous blanket.
  * Returns: FALSE with @error as for wsim_client_connect_full().
  */
+WSIM_EXPORT
 gboolean wsim_services_set_blanket (WsimServices *services, const WsimBlanket *blanket,
                                     GError **error);
 
 /** wsim_services_get_blanket: copies the blanket @services uses into @out, which must hold
  *  a blanket (WSIM_BLANKET_INIT): its strings are freed first. */
+WSIM_EXPORT
 void wsim_services_get_blanket (WsimServices *services, WsimBlanket *out);
 
 /** Returns: the level @services' requests travel at. */
+WSIM_EXPORT
 WsimAuthnLevel wsim_services_get_authn_level (WsimServices *services);
 
+WSIM_EXPORT
 WsimServices *wsim_services_ref (WsimServices *services);
+WSIM_EXPORT
 void          wsim_services_unref (WsimServices *services);
 
 /**
@@ -165,6 +183,7 @@ void          wsim_services_unref (WsimServices *services);
  * Returns: the immediate HRESULT; WBEM_E_INVALID_CLASS, without a request, for a class name
  *   longer than the wire carries (WSIM_MAX_NAME bytes).
  */
+WSIM_EXPORT
 WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
                                                       const char *class_name, gint32 flags,
                                                       WsimSink *sink, GError **error);
@@ -177,6 +196,7 @@ WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
  * Returns: the immediate HRESULT: WBEM_E_INVALID_OBJECT_PATH (the message gives the
  *   position; without a request for a path over WSIM_MAX_STRING bytes), WBEM_E_INVALID_CLASS, …
  */
+WSIM_EXPORT
 WsimHResult wsim_services_get_object_async (WsimServices *services, const char *object_path,
                                             gint32 flags, WsimSink *sink, GError **error);
 
@@ -192,6 +212,7 @@ WsimHResult wsim_services_get_object_async (WsimServices *services, const char *
  *   WBEM_E_INVALID_CLASS, …; without a request, WBEM_E_INVALID_QUERY_TYPE for a language over
  *   WSIM_MAX_NAME bytes and WBEM_E_INVALID_QUERY for a query over WSIM_MAX_STRING.
  */
+WSIM_EXPORT
 WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *language,
                                             const char *query, gint32 flags, WsimSink *sink,
                                             GError **error);
@@ -203,9 +224,11 @@ WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *
  * rule). Returns: WBEM_S_NO_ERROR, or WBEM_E_INVALID_PARAMETER for a NULL sink or one with
  * no pending call.
  */
+WSIM_EXPORT
 WsimHResult wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink);
 
 /** Returns: the call id the last *Async call used (to find it in a trace). */
+WSIM_EXPORT
 guint64 wsim_services_get_last_call_id (WsimServices *services);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimClient, wsim_client_unref)

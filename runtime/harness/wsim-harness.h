@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include "wsim-client.h"
 #include "wsim-server.h"
 
@@ -34,6 +36,7 @@ typedef gboolean (*WsimHarnessCond) (gpointer data);
  * an environment variable, so create the first harness before starting other threads.
  * Returns: (transfer full) (nullable) the harness, or NULL with @error.
  */
+WSIM_EXPORT
 WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **error);
 
 /**
@@ -41,6 +44,7 @@ WsimHarness *wsim_harness_new (WsimHarnessSetup setup, gpointer data, GError **e
  * @blanket: (nullable) how the harness's client authenticates; NULL for the process default
  * Like wsim_harness_new().
  */
+WSIM_EXPORT
 WsimHarness *wsim_harness_new_full (WsimHarnessSetup setup, gpointer data,
                                     const WsimBlanket *blanket, GError **error);
 
@@ -61,35 +65,46 @@ typedef struct {
 } WsimHarnessOptions;
 
 /** wsim_harness_new_with_options: wsim_harness_new() with @options (nullable: the defaults). */
+WSIM_EXPORT
 WsimHarness *wsim_harness_new_with_options (const WsimHarnessOptions *options, GError **error);
 
 /** Stops the client, then the server, joins the thread. NULL is fine. */
+WSIM_EXPORT
 void wsim_harness_free (WsimHarness *h);
 
 /** Returns: (transfer none) the client's context (where sinks run). */
+WSIM_EXPORT
 GMainContext *wsim_harness_get_context (WsimHarness *h);
 /** Returns: (transfer none) the client. */
+WSIM_EXPORT
 WsimClient *wsim_harness_get_client (WsimHarness *h);
 /** Returns: (transfer none) root\cimv2. */
+WSIM_EXPORT
 WsimServices *wsim_harness_get_services (WsimHarness *h);
 /** Returns: (transfer none) the server's trace (readable from any thread). */
+WSIM_EXPORT
 WsimTrace *wsim_harness_get_trace (WsimHarness *h);
 /** Returns: (transfer none) the server's address, "tcp:127.0.0.1:PORT" (or where
  *  WsimHarnessOptions.listen put it). */
+WSIM_EXPORT
 const char *wsim_harness_get_address (WsimHarness *h);
 
 /** Iterates the client's context until @cond holds or @timeout_ms passes; returns whether it held. */
+WSIM_EXPORT
 gboolean wsim_harness_run_until (WsimHarness *h, WsimHarnessCond cond, gpointer data,
                                  guint timeout_ms);
 
 /** Runs @fn on the server thread and waits for it. */
+WSIM_EXPORT
 void wsim_harness_invoke (WsimHarness *h, WsimHarnessFunc fn, gpointer data);
 
 /** Returns: calls the server has not ended (read on the server thread). */
+WSIM_EXPORT
 guint wsim_harness_get_n_server_calls (WsimHarness *h);
 
 /** Starts shutting the server down (its open calls end with WBEM_E_SHUTTING_DOWN) and returns
  *  at once: iterate the harness's context to receive the final SetStatus calls. */
+WSIM_EXPORT
 void wsim_harness_shutdown_server (WsimHarness *h);
 
 G_END_DECLS

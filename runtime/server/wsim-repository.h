@@ -10,6 +10,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <glib.h>
 
 #include "wsim-class.h"
@@ -21,7 +23,9 @@ typedef struct _WsimRepository WsimRepository;
 typedef struct _WsimProviderReg WsimProviderReg;
 
 /** Returns: (transfer full) a repository holding the namespace "root". */
+WSIM_EXPORT
 WsimRepository *wsim_repository_new (void);
+WSIM_EXPORT
 void            wsim_repository_free (WsimRepository *repo);
 
 /**
@@ -29,6 +33,7 @@ void            wsim_repository_free (WsimRepository *repo);
  * Adds @path (and its missing parents). Adding an existing namespace is fine.
  * Returns: FALSE with WBEM_E_INVALID_NAMESPACE for an empty element or a path not under root.
  */
+WSIM_EXPORT
 gboolean wsim_repository_add_namespace (WsimRepository *repo, const char *path, GError **error);
 
 /**
@@ -36,6 +41,7 @@ gboolean wsim_repository_add_namespace (WsimRepository *repo, const char *path, 
  * Returns: (transfer full) (nullable) the namespace as registered ("root\cimv2") for any
  *   spelling of it ("ROOT/CIMV2"), or NULL with WBEM_E_INVALID_NAMESPACE.
  */
+WSIM_EXPORT
 char *wsim_repository_canonical_namespace (WsimRepository *repo, const char *path, GError **error);
 
 /**
@@ -45,10 +51,12 @@ char *wsim_repository_canonical_namespace (WsimRepository *repo, const char *pat
  * Only that namespace; its children keep their own setting.
  * Returns: FALSE with WBEM_E_INVALID_NAMESPACE if it does not exist.
  */
+WSIM_EXPORT
 gboolean wsim_repository_set_requires_encryption (WsimRepository *repo, const char *path,
                                                   gboolean on, GError **error);
 
 /** Returns: whether @path (any spelling) requires encryption; FALSE if it does not exist. */
+WSIM_EXPORT
 gboolean wsim_repository_get_requires_encryption (WsimRepository *repo, const char *path);
 
 /**
@@ -61,6 +69,7 @@ gboolean wsim_repository_get_requires_encryption (WsimRepository *repo, const ch
  *   WBEM_E_INVALID_PROVIDER_REGISTRATION (a class already served, an unknown superclass,
  *   a bad property).
  */
+WSIM_EXPORT
 gboolean wsim_repository_register_provider (WsimRepository *repo, const char *ns,
                                             const WsimProvider *provider, const char *params,
                                             GError **error);
@@ -71,6 +80,7 @@ gboolean wsim_repository_register_provider (WsimRepository *repo, const char *ns
  * table's ABI version is WSIM_PROVIDER_ABI_VERSION, then registers it as above. A refused
  * module is closed again.
  */
+WSIM_EXPORT
 gboolean wsim_repository_load_module (WsimRepository *repo, const char *ns, const char *path,
                                       const char *params, GError **error);
 
@@ -82,6 +92,7 @@ gboolean wsim_repository_load_module (WsimRepository *repo, const char *ns, cons
  * loads (a misspelt name would otherwise be ignored). Stops at the first module refused, with
  * its error.
  */
+WSIM_EXPORT
 gboolean wsim_repository_load_dir (WsimRepository *repo, const char *ns, const char *dir,
                                    GHashTable *params, GError **error);
 
@@ -90,6 +101,7 @@ gboolean wsim_repository_load_dir (WsimRepository *repo, const char *ns, const c
  * Returns: (transfer none) $WSIM_PROVIDER_DIR if set, else where `meson install` puts the
  *   sample providers.
  */
+WSIM_EXPORT
 const char *wsim_repository_default_provider_dir (void);
 
 /**
@@ -97,6 +109,7 @@ const char *wsim_repository_default_provider_dir (void);
  * Returns: (transfer none) (nullable) the class, or NULL with WBEM_E_INVALID_NAMESPACE or
  *   WBEM_E_INVALID_CLASS.
  */
+WSIM_EXPORT
 WsimClass *wsim_repository_lookup_class (WsimRepository *repo, const char *ns,
                                          const char *class_name, GError **error);
 
@@ -106,18 +119,23 @@ WsimClass *wsim_repository_lookup_class (WsimRepository *repo, const char *ns,
  * Returns: (transfer container) (element-type WsimClass) @cls first, then its subclasses
  *   if @deep; elements are borrowed from the repository.
  */
+WSIM_EXPORT
 GPtrArray *wsim_repository_list_classes (WsimRepository *repo, const char *ns, WsimClass *cls,
                                          gboolean deep);
 
 /** Returns: (transfer none) (nullable) the registration serving @cls in @ns. */
+WSIM_EXPORT
 WsimProviderReg *wsim_repository_get_provider (WsimRepository *repo, const char *ns,
                                                WsimClass *cls);
 
 /** Returns: (transfer none) the provider table of @reg. */
+WSIM_EXPORT
 const WsimProvider *wsim_provider_reg_get_provider (WsimProviderReg *reg);
 /** Returns: (transfer none) the state load() returned. */
+WSIM_EXPORT
 gpointer wsim_provider_reg_get_state (WsimProviderReg *reg);
 /** Returns: (transfer none) (nullable) the value of parameter @name. */
+WSIM_EXPORT
 const char *wsim_provider_reg_get_param (WsimProviderReg *reg, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRepository, wsim_repository_free)

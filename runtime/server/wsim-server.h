@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include "wsim-export.h"
+
 #include <gio/gio.h>
 
 #include "wsim-authn-level.h"
@@ -44,9 +46,12 @@ typedef struct {
  * @repo: (transfer full) the namespaces, classes and providers to serve
  * Returns: (transfer full) the server (not listening yet).
  */
+WSIM_EXPORT
 WsimServer *wsim_server_new (GMainContext *context, WsimRepository *repo);
+WSIM_EXPORT
 WsimServer *wsim_server_ref (WsimServer *server);
 /** The last reference shuts the server down (see wsim_server_shutdown()). NULL is fine. */
+WSIM_EXPORT
 void        wsim_server_unref (WsimServer *server);
 
 /**
@@ -54,6 +59,7 @@ void        wsim_server_unref (WsimServer *server);
  * @address: TCP (port 0 picks one) or Unix-domain address
  * @out_address: (out) (optional) (transfer full) the bound address
  */
+WSIM_EXPORT
 gboolean wsim_server_listen (WsimServer *server, GSocketAddress *address,
                              GSocketAddress **out_address, GError **error);
 
@@ -79,12 +85,14 @@ typedef struct {
 } WsimServerSecurity;
 
 /** wsim_server_get_security: copies the server's security settings into @out. */
+WSIM_EXPORT
 void wsim_server_get_security (WsimServer *server, WsimServerSecurity *out);
 
 /**
  * wsim_server_set_security:
  * Returns: FALSE with G_IO_ERROR_INVALID_ARGUMENT for a level that is not RPC_C_AUTHN_LEVEL_*.
  */
+WSIM_EXPORT
 gboolean wsim_server_set_security (WsimServer *server, const WsimServerSecurity *security,
                                    GError **error);
 
@@ -106,6 +114,7 @@ typedef struct {
 } WsimCallbackPolicy;
 
 /** wsim_server_get_callback_policy: copies the server's ladder policy into @out. */
+WSIM_EXPORT
 void wsim_server_get_callback_policy (WsimServer *server, WsimCallbackPolicy *out);
 
 /**
@@ -113,6 +122,7 @@ void wsim_server_get_callback_policy (WsimServer *server, WsimCallbackPolicy *ou
  * Applies to calls accepted from now on. Returns: FALSE with G_IO_ERROR_INVALID_ARGUMENT
  *   unless NONE <= @floor <= @start <= PKT_PRIVACY.
  */
+WSIM_EXPORT
 gboolean wsim_server_set_callback_policy (WsimServer *server, const WsimCallbackPolicy *policy,
                                           GError **error);
 
@@ -123,9 +133,11 @@ gboolean wsim_server_set_callback_policy (WsimServer *server, const WsimCallback
  *   principal the caller authenticated to
  * @keytab: (nullable) where that principal's key is; NULL for KRB5_KTNAME
  */
+WSIM_EXPORT
 void wsim_server_set_callback_identity (WsimServer *server, const char *user, const char *keytab);
 
 /** Returns: the RPCSEC_GSS contexts the server keeps now (call on the server's thread). */
+WSIM_EXPORT
 guint wsim_server_get_n_security_contexts (WsimServer *server);
 
 /**
@@ -134,22 +146,29 @@ guint wsim_server_get_n_security_contexts (WsimServer *server);
  * client's next request is refused with RPCSEC_GSS_CREDPROBLEM before it runs, and the
  * client library establishes a new context and makes it again. Server's thread only.
  */
+WSIM_EXPORT
 void wsim_server_forget_security_contexts (WsimServer *server);
 
 /** wsim_server_get_limits / set_limits: batching and flow control (see WsimServerLimits). */
+WSIM_EXPORT
 void wsim_server_get_limits (WsimServer *server, WsimServerLimits *out);
+WSIM_EXPORT
 void wsim_server_set_limits (WsimServer *server, const WsimServerLimits *limits);
 
 /** Returns: (transfer none) the repository. */
+WSIM_EXPORT
 WsimRepository *wsim_server_get_repository (WsimServer *server);
 
 /** Returns: (transfer none) the trace of every call. */
+WSIM_EXPORT
 WsimTrace *wsim_server_get_trace (WsimServer *server);
 
 /** Returns: async calls accepted and not yet ended (for leak checks). */
+WSIM_EXPORT
 guint wsim_server_get_n_calls (WsimServer *server);
 
 /** Returns: sinks the server holds (calls not ended, by distinct sink). */
+WSIM_EXPORT
 guint wsim_server_get_n_sinks (WsimServer *server);
 
 /**
@@ -157,6 +176,7 @@ guint wsim_server_get_n_sinks (WsimServer *server);
  * Ends every open call with a final SetStatus(WBEM_E_SHUTTING_DOWN), sent before the
  * connections close; stops listening. Idempotent.
  */
+WSIM_EXPORT
 void wsim_server_shutdown (WsimServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimServer, wsim_server_unref)

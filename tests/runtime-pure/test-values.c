@@ -13,6 +13,7 @@
 #include <rpc/rpc.h>
 
 #include "wsim-value.h"
+#include "wsim_cim.h"
 
 /* ---------------------------------------------------------------- helpers */
 
