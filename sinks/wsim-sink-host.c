@@ -1,6 +1,7 @@
 /* wsim-sink-host.c: serves the sink program for the client's sinks (see wsim-sink-host.h). */
 #include "wsim-sink-host.h"
 #include "wsim-sink-host-forward.h"
+#include "wsim-sink-host-watch.h"
 
 #include <string.h>
 

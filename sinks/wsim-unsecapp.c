@@ -18,6 +18,7 @@
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-server.h"
 #include "wsim-sink-host.h"
+#include "wsim-sink-host-watch.h"
 #include "wsim-wbem.h"
 #include "wsim_unsecapp.h"
 

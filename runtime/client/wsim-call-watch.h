@@ -35,7 +35,7 @@
 
 #include "wsim-channel.h"
 #include "wsim-hresult.h"
-#include "wsim-sink-host.h"
+#include "wsim-sink-host-watch.h"
 #include "wsim-trace.h"
 
 G_BEGIN_DECLS
