@@ -14,15 +14,21 @@
  * refused the call ends with no callback at all: the server remembers it as refused
  * (QUERY_CALLS tells its client, which ends the call at the sink) and the trace says why.
  *
- * Every ending goes through call_send_final() (a SetStatus reaches the sink) or
- * call_abandon() (the sink host cannot be reached); both set final_sent first, so a call
- * ends once, and call_end() never runs inside a provider operation (it is deferred). The contract is enforced here whatever the provider does: a second result,
+ * A call's life is the state machine at WsimCallState: every change of stage goes through
+ * call_set_state(), which refuses a transition the table does not list. Every ending goes
+ * through call_send_final() (a SetStatus reaches the sink) or call_teardown() (the sink
+ * host cannot be reached); both leave the states that deliver first, so a call ends once,
+ * and a call leaves the server's tables only when no provider operation runs (ENDING waits
+ * for it). The contract is enforced here whatever the provider does: a second result,
  * or instances after the result, are traced as violations and dropped; a provider that
  * returns with no result, no timer pending and no BUSY to resume from can never post one,
  * so the call ends with WBEM_E_PROVIDER_FAILURE at once.
  *
  * Threading: the server's thread.
  */
+/* The transitions' debug messages: G_MESSAGES_DEBUG=wsim-call shows them. */
+#define G_LOG_DOMAIN "wsim-call"
+
 #include "wsim-server-private.h"
 
 #include <string.h>
@@ -32,6 +38,69 @@
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
+
+/*
+ * WsimCallState: where a call is in its life. One field, changed only by call_set_state().
+ *
+ *   STARTING ──a level taken──▶ DELIVERING ──status known, rows held──▶ FINISHING
+ *      │                           │                                        │
+ *      │ cancel, shutdown          │ cancel, shutdown,                      │ rows gone,
+ *      ▼                           ▼ status known, no row held              ▼ cancel, shutdown
+ *   FINAL_QUEUED ──a level taken──────────────▶ FINAL_SENT ◀────────────────┘
+ *      │                                           │ its reply, acknowledged or not
+ *      │ no level; torn down (from DELIVERING,     ▼
+ *      └─ FINISHING, FINAL_QUEUED) ─────────▶ ENDING ──no provider operation runs──▶ ENDED
+ *
+ * A call torn down passes through ENDING at once when no provider operation is running;
+ * the final's reply goes straight to ENDED then.
+ *
+ * STARTING: accepted and answered; the ladder looks for the level the sink host takes.
+ * DELIVERING: callbacks flow: the providers run and post, Indicates go. Nothing here counts
+ *   results: a call that delivers indefinitely (an event subscription) stays here until it
+ *   is cancelled, the server shuts down or its sink host is lost.
+ * FINISHING: the call's status is known (hr, reason); the final SetStatus waits only for
+ *   rows the window still holds back. A cancel or a shutdown still replaces the status.
+ * FINAL_QUEUED: the final status was decided (hr, reason) before the ladder found a level;
+ *   it goes when the ladder ends, or never if no level is found.
+ * FINAL_SENT: the final SetStatus is on its way; its reply ends the call.
+ * ENDING: the call is over (no callback follows) but a provider operation is still on the
+ *   stack: it leaves the tables when that returns (finish() must not free state in use).
+ * ENDED: out of the server's tables; nothing more happens.
+ *
+ * From FINAL_QUEUED on a call is final: nothing more is delivered, the provider's posts
+ * are dropped and is_cancelled() is true.
+ */
+typedef enum {
+  WSIM_CALL_STATE_STARTING,
+  WSIM_CALL_STATE_DELIVERING,
+  WSIM_CALL_STATE_FINISHING,
+  WSIM_CALL_STATE_FINAL_QUEUED,
+  WSIM_CALL_STATE_FINAL_SENT,
+  WSIM_CALL_STATE_ENDING,
+  WSIM_CALL_STATE_ENDED,
+} WsimCallState;
+
+#define S(state) (1u << WSIM_CALL_STATE_##state)
+
+/* The transitions call_set_state() allows: from each state, the set it may go to. */
+static const guint call_transitions[] = {
+  [WSIM_CALL_STATE_STARTING]     = S (DELIVERING) | S (FINAL_QUEUED) | S (ENDING),
+  [WSIM_CALL_STATE_DELIVERING]   = S (FINISHING) | S (FINAL_SENT) | S (ENDING),
+  [WSIM_CALL_STATE_FINISHING]    = S (FINAL_SENT) | S (ENDING),
+  [WSIM_CALL_STATE_FINAL_QUEUED] = S (FINAL_SENT) | S (ENDING),
+  [WSIM_CALL_STATE_FINAL_SENT]   = S (ENDING) | S (ENDED),
+  [WSIM_CALL_STATE_ENDING]       = S (ENDED),
+  [WSIM_CALL_STATE_ENDED]        = 0,
+};
+
+#undef S
+
+static const char *const call_state_names[] = {
+  "STARTING", "DELIVERING", "FINISHING", "FINAL_QUEUED", "FINAL_SENT", "ENDING", "ENDED",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (call_transitions) == WSIM_CALL_STATE_ENDED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (call_state_names) == WSIM_CALL_STATE_ENDED + 1);
 
 struct _WsimCall {
   WsimProvContext  pctx;            /* first: the provider's view of the call */
@@ -64,22 +133,17 @@ struct _WsimCall {
   gboolean         provider_paused; /* BUSY was answered; resume() is owed */
   gboolean         resume_queued;
   gboolean         class_result;    /* the current class's provider posted its result */
-  gboolean         have_result;     /* the call's result is known */
-  WsimHResult      hr;
-  char            *reason;          /* (owned) (nullable) why, for the final trace event */
-  gboolean         cancelled;
-  gboolean         final_sent;      /* a final SetStatus went out, or the call was torn down */
+  WsimCallState    state;           /* changed by call_set_state() only */
+  WsimHResult      hr;              /* FINISHING, FINAL_QUEUED: the status the final carries */
+  char            *reason;          /* (owned) (nullable) and why, for the final trace event */
+  gboolean         cancelled;       /* the provider was told (or will never be): posts dropped */
   /* The callback ladder. */
   char            *caller;          /* (owned) (nullable) who made the call: whom to call back */
   char            *acceptor;        /* (owned) (nullable) whom the caller authenticated to */
   const char      *mech;            /* (nullable) static: the caller's mechanism */
   gboolean         local;           /* the caller and its sink host are on this machine */
-  gboolean         ladder_done;
   WsimRpcClient   *cb_client;       /* (owned) (nullable) the sink host, at the level taken */
   guint32          cb_level;
-  gboolean         final_waits;     /* a final status waits for the ladder: hr, reason */
-  gboolean         ended;           /* out of the server's tables */
-  gboolean         end_pending;     /* to end once the provider operation running returns */
 };
 
 static void call_maybe_finish (WsimCall *call);
@@ -149,10 +213,28 @@ wsim_call_get_call_id (WsimCall *call)
   return call->call_id;
 }
 
-gboolean
-wsim_call_is_final (WsimCall *call)
+/* Moves @call to @to if the transition table allows it; otherwise complains and leaves it
+ * where it is (a bug in this file, never something a client or provider can cause). */
+static void
+call_set_state (WsimCall *call, WsimCallState to)
 {
-  return call->final_sent;
+  if ((call_transitions[call->state] & (1u << to)) == 0)
+    {
+      g_critical ("call %" G_GUINT64_FORMAT " (seq %" G_GUINT64_FORMAT "): no transition %s -> %s",
+                  call->call_id, call->seq, call_state_names[call->state], call_state_names[to]);
+      return;
+    }
+  g_debug ("call %" G_GUINT64_FORMAT " (seq %" G_GUINT64_FORMAT "): %s -> %s", call->call_id,
+           call->seq, call_state_names[call->state], call_state_names[to]);
+  call->state = to;
+}
+
+/* Final: nothing more reaches the sink from this call (the final went, waits for the
+ * ladder, or none can be delivered). */
+static gboolean
+call_is_final (WsimCall *call)
+{
+  return call->state >= WSIM_CALL_STATE_FINAL_QUEUED;
 }
 
 static const WsimProvider *
@@ -182,49 +264,49 @@ call_finish_provider (WsimCall *call)
   call->reg = NULL;
 }
 
-/* Out of the tables; the provider told; nothing more will happen. Never while a provider
- * operation runs (finish() would free state the provider is using): then it is deferred
- * to call_maybe_finish(), which every provider entry point calls on its way out. */
+/* Out of the tables; the provider told; nothing more will happen: ENDED. Never while a
+ * provider operation runs (finish() would free state the provider is using): then the call
+ * waits in ENDING for call_maybe_finish(), which every provider entry point calls on its
+ * way out. */
 static void
 call_end (WsimCall *call)
 {
-  if (call->ended)
+  if (call->state == WSIM_CALL_STATE_ENDED)
     return;
   if (call->provider_depth > 0)
     {
-      call->end_pending = TRUE;
+      if (call->state != WSIM_CALL_STATE_ENDING)
+        call_set_state (call, WSIM_CALL_STATE_ENDING);
       return;
     }
-  call->ended = TRUE;
+  call_set_state (call, WSIM_CALL_STATE_ENDED);
   call_finish_provider (call);
   rows_clear (call);
   wsim_server_forget_call (call->server, call);
 }
 
 /* Ends a call whose sink cannot be reached: no SetStatus can be delivered. Used also when
- * the final SetStatus itself could not be sent (so it does not look at final_sent). */
+ * the final SetStatus itself could not be sent (from FINAL_QUEUED, say); a call whose final
+ * went, or that is ending already, is left alone. ENDING first, so nothing the provider
+ * does from now on is delivered. */
 static void
-call_abandon (WsimCall *call, const char *why)
+call_teardown (WsimCall *call, const char *why)
 {
   const WsimProvider *p = call_provider (call);
+  gboolean tell = !call->cancelled && call->provider_depth == 0;
 
-  call->final_sent = TRUE;
+  if (call->state >= WSIM_CALL_STATE_FINAL_SENT)
+    return;
+  call_set_state (call, WSIM_CALL_STATE_ENDING);
   wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, WBEM_E_TRANSPORT_FAILURE,
                   call->n_instances, "%s", why);
   /* The sink never hears it from here: its client asks (QUERY_CALLS) and ends it itself. */
   wsim_server_remember_ended (call->server, call, WSIM_CALL_ENDED, WBEM_E_TRANSPORT_FAILURE, why);
   /* A provider inside one of its operations learns it from DROPPED and is_cancelled(). */
-  if (p != NULL && p->cancel != NULL && !call->cancelled && call->provider_depth == 0)
-    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
   call->cancelled = TRUE;
+  if (p != NULL && p->cancel != NULL && tell)
+    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
   call_end (call);
-}
-
-static void
-call_teardown (WsimCall *call, const char *why)
-{
-  if (!call->final_sent)
-    call_abandon (call, why);
 }
 
 void
@@ -279,7 +361,7 @@ callback_failed (WsimCall *call, WsimRpcReply *reply, const GError *error, const
                         0, "the sink answered %s with a failure", what);
       return FALSE;
     }
-  if (!call->final_sent)
+  if (call->state < WSIM_CALL_STATE_FINAL_SENT)
     {
       g_autofree char *why = g_strdup_printf ("%s to sink host %s failed: %s", what, call->endpoint,
                                               error != NULL ? error->message : decode_error->message);
@@ -314,7 +396,8 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   wsim_call_unref (call);
 }
 
-/* Sends the final SetStatus (the call is marked final already). A failed call's strParam is
+/* Sends the final SetStatus: FINAL_SENT, or torn down if the sink host is out of reach (the
+ * rows were dropped and the timers stopped already). A failed call's strParam is
  * @why, the provider's message or the runtime's reason, so the sink learns what went wrong
  * and not only a status (WMI would also put it in an __ExtendedStatus object); a success's
  * is empty, as WMI's is for enumerations. Cut to the wire's string bound, at a character
@@ -345,24 +428,28 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
   args.str_param = str_param != NULL ? str_param : (char *) "";
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
                       on_final_reply, &unreachable))
-    call_abandon (call, unreachable);
+    call_teardown (call, unreachable);
+  else
+    call_set_state (call, WSIM_CALL_STATE_FINAL_SENT);
 }
 
+/* Ends @call with @hr: the final SetStatus now, or once the ladder has a level (a status
+ * decided before the sink host was reached). Nothing is delivered after it. */
 static void
 call_send_final (WsimCall *call, WsimHResult hr, const char *why)
 {
-  if (call->final_sent)
+  if (call_is_final (call))
     return;
-  call->final_sent = TRUE;
   rows_clear (call);
   call_stop_timers (call);
-  if (!call->ladder_done)
+  if (call->state == WSIM_CALL_STATE_STARTING)
     {
-      /* Decided before the sink host was reached: it goes once the ladder has a level. */
-      call->final_waits = TRUE;
+      char *reason = g_strdup (why);
+
       call->hr = hr;
       g_free (call->reason);
-      call->reason = g_strdup (why);
+      call->reason = reason;
+      call_set_state (call, WSIM_CALL_STATE_FINAL_QUEUED);
       return;
     }
   call_deliver_final (call, hr, why);
@@ -403,7 +490,7 @@ on_resume (gpointer data)
   const WsimProvider *p;
 
   call->resume_queued = FALSE;
-  if (call->final_sent || !call->provider_paused || (p = call_provider (call)) == NULL)
+  if (call_is_final (call) || !call->provider_paused || (p = call_provider (call)) == NULL)
     return G_SOURCE_REMOVE;
   call->provider_paused = FALSE;
   call->provider_depth++;
@@ -477,49 +564,47 @@ call_flush (WsimCall *call)
 {
   WsimServerLimits *l = &call->server->limits;
 
-  if (call->final_sent || call->cancelled)
+  if (call->state != WSIM_CALL_STATE_DELIVERING && call->state != WSIM_CALL_STATE_FINISHING)
     return;
   /* Full batches while the window has room; a partial one when nothing is in flight, or
-   * when no more rows will come (the result is known). */
+   * when no more rows will come (FINISHING: the status is known). */
   while (call->rows->len > 0 && call->in_flight < l->max_indicates_in_flight
-         && (call->in_flight == 0 || call->have_result || call->rows_bytes >= l->batch_bytes
-             || call->rows->len >= l->batch_rows))
+         && (call->in_flight == 0 || call->state == WSIM_CALL_STATE_FINISHING
+             || call->rows_bytes >= l->batch_bytes || call->rows->len >= l->batch_rows))
     {
       call_send_batch (call);
-      if (call->final_sent)
+      if (call_is_final (call))
         return;
     }
 }
 
+/* The call's status is known: FINISHING, the final waits only for the rows held back. */
 static void
 call_set_result (WsimCall *call, WsimHResult hr, const char *why)
 {
-  if (call->have_result)
+  if (call->state != WSIM_CALL_STATE_DELIVERING)
     return;
-  call->have_result = TRUE;
   call->hr = hr;
   call->reason = g_strdup (why);
+  call_set_state (call, WSIM_CALL_STATE_FINISHING);
 }
 
 static void
 call_maybe_finish (WsimCall *call)
 {
-  if (call->end_pending && call->provider_depth == 0)
+  if (call->provider_depth > 0)
+    return;
+  if (call->state == WSIM_CALL_STATE_ENDING)
     {
-      call->end_pending = FALSE;
       call_end (call);
       return;
     }
-  if (call->final_sent || call->provider_depth > 0)
+  if (call->state != WSIM_CALL_STATE_DELIVERING && call->state != WSIM_CALL_STATE_FINISHING)
     return;
-  if (call->cancelled)
-    {
-      call_send_final (call, WBEM_E_CALL_CANCELLED, "cancelled by CancelAsyncCall");
-      return;
-    }
   /* A provider that has returned with no result, nothing to resume and no timer pending
    * can never post one: invent it rather than leave the sink waiting. */
-  if (!call->have_result && !call->class_result && call->reg != NULL && !call->provider_paused
+  if (call->state == WSIM_CALL_STATE_DELIVERING && !call->class_result && call->reg != NULL
+      && !call->provider_paused
       && !call->resume_queued && call->timers->len == 0)
     {
       wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id,
@@ -532,7 +617,7 @@ call_maybe_finish (WsimCall *call)
   /* The final SetStatus follows the last Indicate on the same connection, so the sink
    * host sees them in order: it need not wait for the Indicate replies (one round trip
    * less per call). It waits only for rows still held back by the window. */
-  if (call->have_result && call->rows->len == 0)
+  if (call->state == WSIM_CALL_STATE_FINISHING && call->rows->len == 0)
     call_send_final (call, call->hr, call->reason != NULL ? call->reason : "complete");
 }
 
@@ -804,9 +889,9 @@ ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
   wsim_instance row;
   guint idx;
 
-  if (call->final_sent || call->cancelled || call->class_result)
+  if (call_is_final (call) || call->cancelled || call->class_result)
     {
-      if (call->class_result && !call->final_sent && !call->cancelled)
+      if (call->class_result && !call_is_final (call) && !call->cancelled)
         wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR,
                         0, "instance posted after the result: dropped");
       wsim_object_unref (obj);
@@ -832,7 +917,7 @@ ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
   wsim_object_unref (obj);
 
   call_flush (call);
-  if (call->final_sent)
+  if (call_is_final (call))
     return WSIM_PROV_DROPPED;
   if (call->in_flight >= l->max_indicates_in_flight
       && (call->rows_bytes >= l->batch_bytes || call->rows->len >= l->batch_rows))
@@ -852,7 +937,7 @@ on_next_class (gpointer data)
 {
   WsimCall *call = data;
 
-  if (!call->final_sent)
+  if (!call_is_final (call))
     call_start_class (call);
   return G_SOURCE_REMOVE;
 }
@@ -862,7 +947,7 @@ ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
 {
   WsimCall *call = CALL (ctx);
 
-  if (call->final_sent || call->cancelled)
+  if (call_is_final (call) || call->cancelled)
     return;
   if (call->class_result)
     {
@@ -909,7 +994,7 @@ ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
 static int
 ctx_is_cancelled (WsimProvContext *ctx)
 {
-  return CALL (ctx)->cancelled || CALL (ctx)->final_sent;
+  return CALL (ctx)->cancelled || call_is_final (CALL (ctx));
 }
 
 typedef struct {
@@ -926,7 +1011,7 @@ on_timer (gpointer data)
   WsimCall *call = t->call;
 
   g_ptr_array_remove_fast (call->timers, t->source);
-  if (!call->final_sent && call->reg != NULL)
+  if (!call_is_final (call) && call->reg != NULL)
     {
       call->provider_depth++;
       t->fn (&call->pctx, t->data);
@@ -951,7 +1036,7 @@ ctx_call_later (WsimProvContext *ctx, unsigned ms, WsimProvTimerFunc fn, void *d
   WsimCall *call = CALL (ctx);
   Timer *t;
 
-  if (call->final_sent || fn == NULL)
+  if (call_is_final (call) || fn == NULL)
     return;
   t = g_new0 (Timer, 1);
   t->call = wsim_call_ref (call);
@@ -1035,14 +1120,13 @@ on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char
 {
   WsimCall *call = data;
 
-  call->ladder_done = TRUE;
   if (client == NULL)
     {
       guint32 state = hr == WBEM_E_ACCESS_DENIED ? WSIM_CALL_REFUSED : WSIM_CALL_ENDED;
 
       /* Nothing can reach the sink: the call ends here, and its client learns it by asking
-       * (QUERY_CALLS). */
-      call->final_sent = TRUE;
+       * (QUERY_CALLS). No provider has run. */
+      call_set_state (call, WSIM_CALL_STATE_ENDING);
       wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, hr,
                       0, "%s: no callback can reach the sink; the call ends without one", why);
       wsim_server_remember_ended (call->server, call, state, hr, why);
@@ -1052,10 +1136,13 @@ on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char
     }
   call->cb_client = wsim_rpc_client_ref (client);
   call->cb_level = level;
-  if (call->final_waits)
+  if (call->state == WSIM_CALL_STATE_FINAL_QUEUED)
     call_deliver_final (call, call->hr, call->reason);
-  else if (!call->final_sent)
-    call_start_class (call);
+  else if (call->state == WSIM_CALL_STATE_STARTING)
+    {
+      call_set_state (call, WSIM_CALL_STATE_DELIVERING);
+      call_start_class (call);
+    }
 }
 
 static gboolean
@@ -1133,7 +1220,7 @@ wsim_call_cancel (WsimCall *call)
 {
   const WsimProvider *p = call_provider (call);
 
-  if (call->final_sent || call->cancelled)
+  if (call_is_final (call) || call->cancelled)
     return;
   call->cancelled = TRUE;
   wsim_trace_add (call->server->trace, WSIM_TRACE_CANCEL, call->call_id, WBEM_E_CALL_CANCELLED,
@@ -1142,7 +1229,9 @@ wsim_call_cancel (WsimCall *call)
   call_stop_timers (call);
   if (p != NULL && p->cancel != NULL)
     p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
-  call_maybe_finish (call);
+  /* A cancel comes with a request, never from inside a provider operation: the final goes
+   * now (or, before the ladder has a level, as soon as it has one). */
+  call_send_final (call, WBEM_E_CALL_CANCELLED, "cancelled by CancelAsyncCall");
 }
 
 void
@@ -1150,7 +1239,7 @@ wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason)
 {
   const WsimProvider *p = call_provider (call);
 
-  if (call->final_sent)
+  if (call_is_final (call))
     return;
   if (p != NULL && p->cancel != NULL && !call->cancelled)
     p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);

@@ -97,9 +97,6 @@ void wsim_call_cancel (WsimCall *call);
 /** Ends @call with @hr (shutdown). */
 void wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason);
 
-/** Returns: TRUE once the final SetStatus was sent (or the call was torn down). */
-gboolean wsim_call_is_final (WsimCall *call);
-
 /* ---- wsim-server-callback.c ---- */
 
 /** Sets up the callback connections' table and the default (Windows') ladder policy. */
