@@ -1161,7 +1161,7 @@ on_start (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-WsimCall *
+void
 wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
 {
   WsimCall *call = g_new0 (WsimCall, 1);
@@ -1170,7 +1170,6 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->pctx.ops = &call_ctx_ops;
   call->ref_count = 1;
   call->server = server;
-  call->seq = ++server->next_seq;
   call->call_id = spec->call_id;
   call->endpoint = g_strdup (spec->endpoint);
   call->sink_id = spec->sink_id;
@@ -1192,17 +1191,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->acceptor = g_strdup (spec->acceptor);
   call->local = spec->local;
 
-  g_hash_table_insert (server->calls, &call->seq, call);
-  {
-    GPtrArray *same = g_hash_table_lookup (server->sinks, call->sink_key);
-
-    if (same == NULL)
-      {
-        same = g_ptr_array_new ();
-        g_hash_table_insert (server->sinks, g_strdup (call->sink_key), same);
-      }
-    g_ptr_array_add (same, call);
-  }
+  call->seq = wsim_server_add_call (server, call);
   wsim_trace_add_auth (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
                        spec->caller, "%s (sink %s)", spec->what, call->sink_key);
 
@@ -1212,7 +1201,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   g_source_set_callback (s, on_start, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
   g_source_attach (s, server->context);
   g_source_unref (s);
-  return call;
+  wsim_call_unref (call);   /* the server's tables hold it now */
 }
 
 void

@@ -19,7 +19,10 @@ struct _WsimServer {
   WsimTrace        *trace;          /* (owned) */
   WsimServerLimits  limits;
   GPtrArray        *ns_handles;     /* (owned) char* canonical namespace; handle = index + 1 */
-  GHashTable       *calls;          /* seq -> (owned ref) WsimCall*: calls not yet ended */
+  /* The call tables and next_seq are written by wsim-server.c only (wsim_server_add_call(),
+   * wsim_server_forget_call()); the other files read them. */
+  GHashTable       *calls;          /* (owned) guint64 seq -> (owned ref) WsimCall*: calls not
+                                     * yet ended */
   GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
   GHashTable       *callbacks;      /* "level|mech|self|target|endpoint" -> (owned) connection
                                      * to a sink host (wsim-server-callback.c) */
@@ -29,7 +32,7 @@ struct _WsimServer {
   GHashTable       *ended;          /* "endpoint#sink_id#call_id" -> (owned) EndedCall*: calls
                                      * that ended without their final reaching the sink */
   GQueue            ended_order;    /* their keys (unowned), oldest first, to bound the table */
-  guint64           next_seq;
+  guint64           next_seq;      /* the last seq given (wsim_server_add_call()) */
   gboolean          shutting_down;
   WsimServerSecurity security;
 };
@@ -86,10 +89,11 @@ typedef struct {
 
 /**
  * wsim_call_start:
- * Creates the call, registers it in the server's tables and schedules its start (the
- * *Async request has already been answered).
+ * Creates the call, has the server add it to its tables (wsim_server_add_call(), which
+ * holds it until it ends) and schedules its start (the *Async request has already been
+ * answered).
  */
-WsimCall *wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
+void wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
 
 /** Cancels @call: SetStatus(WBEM_E_CALL_CANCELLED) follows, nothing else. */
 void wsim_call_cancel (WsimCall *call);
@@ -164,7 +168,15 @@ void wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *w
 /** wsim_call_sink_lost: tears @call down if its callbacks travel on @cb. */
 void wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why);
 
-/** Drops @call from the server's tables (the call is over). */
+/**
+ * wsim_server_add_call:
+ * Adds @call to the server's tables (by seq, and by its sink for CancelAsyncCall); the
+ * table takes a reference until wsim_server_forget_call().
+ * Returns: the call's seq, unique in this server.
+ */
+guint64 wsim_server_add_call (WsimServer *server, WsimCall *call);
+
+/** Drops @call from the server's tables (the call is over) and the tables' reference. */
 void wsim_server_forget_call (WsimServer *server, WsimCall *call);
 
 WsimCall *wsim_call_ref (WsimCall *call);

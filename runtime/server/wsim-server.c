@@ -3,8 +3,10 @@
  * Each *Async request is validated completely before it is accepted: flags against the
  * method's allowed set, the sink reference, the namespace handle, the class. An error is
  * the RPC's immediate return and the sink is never called (WMI's rule). An accepted call
- * goes to wsim-call.c, which owns its life; this file keeps the tables that find calls by
- * sink (for CancelAsyncCall, which cancels every call made with that sink); the
+ * goes to wsim-call.c, which owns its life; this file alone writes the tables that find
+ * calls by seq and by sink (for CancelAsyncCall, which cancels every call made with that
+ * sink): wsim-call.c adds and drops its call through wsim_server_add_call() and
+ * wsim_server_forget_call(). The
  * connections to sink hosts and the callback ladder are wsim-server-callback.c's.
  */
 #include "wsim-server-private.h"
@@ -102,6 +104,24 @@ wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why)
     g_ptr_array_add (calls, wsim_call_ref (call));
   for (guint i = 0; i < calls->len; i++)
     wsim_call_sink_lost (calls->pdata[i], cb, why);
+}
+
+guint64
+wsim_server_add_call (WsimServer *server, WsimCall *call)
+{
+  const char *sink_key = wsim_call_get_sink_key (call);
+  GPtrArray *same = g_hash_table_lookup (server->sinks, sink_key);
+  guint64 *seq = g_new (guint64, 1);
+
+  *seq = ++server->next_seq;
+  g_hash_table_insert (server->calls, seq, wsim_call_ref (call));
+  if (same == NULL)
+    {
+      same = g_ptr_array_new ();
+      g_hash_table_insert (server->sinks, g_strdup (sink_key), same);
+    }
+  g_ptr_array_add (same, call);
+  return *seq;
 }
 
 void
@@ -527,7 +547,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
     .callback_timeout_ms = 30000,
   };
   server->ns_handles = g_ptr_array_new_with_free_func (g_free);
-  server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+  server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) wsim_call_unref);
   server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
