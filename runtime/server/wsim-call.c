@@ -8,6 +8,9 @@
  * result is known, so small results are not held back; the final SetStatus then follows on
  * the same connection without waiting for the Indicate replies.
  *
+ * The provider runs in a provider host (runtime/provider-host), which implements the
+ * provider ABI and its contract; the call plugs in what the posts become (call_host_ops).
+ *
  * Before the provider starts, the callback ladder (wsim-server-callback.c) finds the level
  * the sink host takes; the call keeps that connection for all its callbacks. A final
  * status decided meanwhile (cancel, shutdown) waits for the ladder. When every rung is
@@ -19,10 +22,9 @@
  * through call_send_final() (a SetStatus reaches the sink) or call_teardown() (the sink
  * host cannot be reached); both leave the states that deliver first, so a call ends once,
  * and a call leaves the server's tables only when no provider operation runs (ENDING waits
- * for it). The contract is enforced here whatever the provider does: a second result,
- * or instances after the result, are traced as violations and dropped; a provider that
- * returns with no result, no timer pending and no BUSY to resume from can never post one,
- * so the call ends with WBEM_E_PROVIDER_FAILURE at once.
+ * for it). The host enforces the contract whatever the provider does; the call traces each
+ * violation it reports, and a provider that can never post its result ends the call with
+ * WBEM_E_PROVIDER_FAILURE at once.
  *
  * Threading: the server's thread.
  */
@@ -33,6 +35,7 @@
 
 #include <string.h>
 
+#include "wsim-provider-host.h"
 #include "wsim-class.h"
 #include "wsim-object-path.h"
 #include "wsim-value.h"
@@ -103,7 +106,6 @@ G_STATIC_ASSERT (G_N_ELEMENTS (call_transitions) == WSIM_CALL_STATE_ENDED + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (call_state_names) == WSIM_CALL_STATE_ENDED + 1);
 
 struct _WsimCall {
-  WsimProvContext  pctx;            /* first: the provider's view of the call */
   gint             ref_count;       /* server thread only */
   WsimServer      *server;          /* (unowned) the server ends every call before it goes */
   guint64          seq;             /* server-unique */
@@ -128,15 +130,10 @@ struct _WsimCall {
   guint            in_flight;       /* Indicate and progress callbacks awaiting replies */
   guint64          n_instances;
 
-  GPtrArray       *timers;          /* (owned) GSource* of call_later, pending */
-  guint            provider_depth;  /* > 0 while a provider operation runs */
-  gboolean         provider_paused; /* BUSY was answered; resume() is owed */
-  gboolean         resume_queued;
-  gboolean         class_result;    /* the current class's provider posted its result */
+  WsimProvHost    *host;            /* (owned) the provider's side of the call */
   WsimCallState    state;           /* changed by call_set_state() only */
   WsimHResult      hr;              /* FINISHING, FINAL_QUEUED: the status the final carries */
   char            *reason;          /* (owned) (nullable) and why, for the final trace event */
-  gboolean         cancelled;       /* the provider was told (or will never be): posts dropped */
   /* The callback ladder. */
   char            *caller;          /* (owned) (nullable) who made the call: whom to call back */
   char            *acceptor;        /* (owned) (nullable) whom the caller authenticated to */
@@ -176,7 +173,7 @@ wsim_call_unref (WsimCall *call)
   g_ptr_array_unref (call->new_classes);
   g_hash_table_unref (call->class_index);
   g_ptr_array_unref (call->classes);
-  g_ptr_array_unref (call->timers);
+  wsim_prov_host_free (call->host);
   g_clear_pointer (&call->query, wsim_wql_query_free);
   g_clear_pointer (&call->path, wsim_object_path_free);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
@@ -243,24 +240,11 @@ call_provider (WsimCall *call)
   return call->reg != NULL ? wsim_provider_reg_get_provider (call->reg) : NULL;
 }
 
-static void
-call_stop_timers (WsimCall *call)
-{
-  for (guint i = 0; i < call->timers->len; i++)
-    g_source_destroy (call->timers->pdata[i]);
-  g_ptr_array_set_size (call->timers, 0);
-}
-
 /* The provider of the current class is done with this call. */
 static void
 call_finish_provider (WsimCall *call)
 {
-  const WsimProvider *p = call_provider (call);
-
-  call_stop_timers (call);
-  if (p != NULL && p->finish != NULL)
-    p->finish (wsim_provider_reg_get_state (call->reg), &call->pctx);
-  call->pctx.provider_data = NULL;
+  wsim_prov_host_finish (call->host);
   call->reg = NULL;
 }
 
@@ -273,7 +257,7 @@ call_end (WsimCall *call)
 {
   if (call->state == WSIM_CALL_STATE_ENDED)
     return;
-  if (call->provider_depth > 0)
+  if (wsim_prov_host_is_running (call->host))
     {
       if (call->state != WSIM_CALL_STATE_ENDING)
         call_set_state (call, WSIM_CALL_STATE_ENDING);
@@ -292,9 +276,6 @@ call_end (WsimCall *call)
 static void
 call_teardown (WsimCall *call, const char *why)
 {
-  const WsimProvider *p = call_provider (call);
-  gboolean tell = !call->cancelled && call->provider_depth == 0;
-
   if (call->state >= WSIM_CALL_STATE_FINAL_SENT)
     return;
   call_set_state (call, WSIM_CALL_STATE_ENDING);
@@ -303,9 +284,7 @@ call_teardown (WsimCall *call, const char *why)
   /* The sink never hears it from here: its client asks (QUERY_CALLS) and ends it itself. */
   wsim_server_remember_ended (call->server, call, WSIM_CALL_ENDED, WBEM_E_TRANSPORT_FAILURE, why);
   /* A provider inside one of its operations learns it from DROPPED and is_cancelled(). */
-  call->cancelled = TRUE;
-  if (p != NULL && p->cancel != NULL && tell)
-    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  wsim_prov_host_cancel (call->host);
   call_end (call);
 }
 
@@ -397,7 +376,7 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
 }
 
 /* Sends the final SetStatus: FINAL_SENT, or torn down if the sink host is out of reach (the
- * rows were dropped and the timers stopped already). A failed call's strParam is
+ * rows were dropped and the provider stopped already). A failed call's strParam is
  * @why, the provider's message or the runtime's reason, so the sink learns what went wrong
  * and not only a status (WMI would also put it in an __ExtendedStatus object); a success's
  * is empty, as WMI's is for enumerations. Cut to the wire's string bound, at a character
@@ -441,7 +420,7 @@ call_send_final (WsimCall *call, WsimHResult hr, const char *why)
   if (call_is_final (call))
     return;
   rows_clear (call);
-  call_stop_timers (call);
+  wsim_prov_host_stop (call->host);
   if (call->state == WSIM_CALL_STATE_STARTING)
     {
       char *reason = g_strdup (why);
@@ -483,23 +462,6 @@ call_send_progress (WsimCall *call, guint done, guint total)
     call_teardown (call, unreachable);
 }
 
-static gboolean
-on_resume (gpointer data)
-{
-  WsimCall *call = data;
-  const WsimProvider *p;
-
-  call->resume_queued = FALSE;
-  if (call_is_final (call) || !call->provider_paused || (p = call_provider (call)) == NULL)
-    return G_SOURCE_REMOVE;
-  call->provider_paused = FALSE;
-  call->provider_depth++;
-  p->resume (wsim_provider_reg_get_state (call->reg), &call->pctx);
-  call->provider_depth--;
-  call_maybe_finish (call);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_indicate_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
@@ -508,17 +470,9 @@ on_indicate_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *err
   if (!callback_failed (call, reply, error, "Indicate"))
     {
       call_flush (call);
-      /* Room again: let a paused provider go on (from the loop, not from here). */
-      if (call->provider_paused && !call->resume_queued && call->rows_bytes < call->server->limits.batch_bytes
-          && call_provider (call) != NULL && call_provider (call)->resume != NULL)
-        {
-          GSource *s = g_idle_source_new ();
-
-          call->resume_queued = TRUE;
-          g_source_set_callback (s, on_resume, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
-          g_source_attach (s, call->server->context);
-          g_source_unref (s);
-        }
+      /* Room again: let a paused provider go on. */
+      if (call->rows_bytes < call->server->limits.batch_bytes)
+        wsim_prov_host_resume_later (call->host);
       call_maybe_finish (call);
     }
   wsim_call_unref (call);
@@ -592,7 +546,7 @@ call_set_result (WsimCall *call, WsimHResult hr, const char *why)
 static void
 call_maybe_finish (WsimCall *call)
 {
-  if (call->provider_depth > 0)
+  if (wsim_prov_host_is_running (call->host))
     return;
   if (call->state == WSIM_CALL_STATE_ENDING)
     {
@@ -601,18 +555,6 @@ call_maybe_finish (WsimCall *call)
     }
   if (call->state != WSIM_CALL_STATE_DELIVERING && call->state != WSIM_CALL_STATE_FINISHING)
     return;
-  /* A provider that has returned with no result, nothing to resume and no timer pending
-   * can never post one: invent it rather than leave the sink waiting. */
-  if (call->state == WSIM_CALL_STATE_DELIVERING && !call->class_result && call->reg != NULL
-      && !call->provider_paused
-      && !call->resume_queued && call->timers->len == 0)
-    {
-      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id,
-                      WBEM_E_PROVIDER_FAILURE, 0, "provider %s returned without a result",
-                      call_provider (call)->name);
-      call->class_result = TRUE;
-      call_set_result (call, WBEM_E_PROVIDER_FAILURE, "the provider posted no result");
-    }
   call_flush (call);
   /* The final SetStatus follows the last Indicate on the same connection, so the sink
    * host sees them in order: it need not wait for the Indicate replies (one round trip
@@ -621,199 +563,7 @@ call_maybe_finish (WsimCall *call)
     call_send_final (call, call->hr, call->reason != NULL ? call->reason : "complete");
 }
 
-/* ---- the provider's context ----------------------------------------------------- */
-
-#define CALL(ctx) ((WsimCall *) (ctx))
-#define OBJ(inst) ((WsimObject *) (inst))
-
-static WsimProvInstance *
-ctx_new_instance (WsimProvContext *ctx, const char *class_name)
-{
-  WsimCall *call = CALL (ctx);
-  WsimClass *cls = wsim_repository_lookup_class (call->server->repo, call->ns, class_name, NULL);
-
-  return cls != NULL ? (WsimProvInstance *) wsim_object_new (cls) : NULL;
-}
-
-static void
-ctx_free_instance (WsimProvInstance *inst)
-{
-  wsim_object_unref (OBJ (inst));
-}
-
-/* The slot of @prop and its declared type; NULL for an unknown property. */
-static wsim_value *
-prop_slot (WsimProvInstance *inst, gint idx, guint32 *type)
-{
-  WsimClass *cls = wsim_object_get_class (OBJ (inst));
-
-  if (idx < 0 || (guint) idx >= wsim_class_get_n_props (cls))
-    return NULL;
-  *type = wsim_class_get_prop (cls, (guint) idx)->cimtype;
-  return wsim_object_get_value (OBJ (inst), (guint) idx);
-}
-
-static gint
-prop_index (WsimProvInstance *inst, const char *prop)
-{
-  return wsim_class_find_prop (wsim_object_get_class (OBJ (inst)), prop);
-}
-
-/* Stores an integer in the arm of the property's declared type, range-checked. */
-static int
-store_int (WsimProvInstance *inst, gint idx, gboolean is_signed, gint64 s, guint64 u)
-{
-  guint32 type;
-  wsim_value *v = prop_slot (inst, idx, &type);
-  gint64 lo;
-  guint64 hi;
-
-  if (v == NULL)
-    return -1;
-  switch (type)
-    {
-    case CIM_SINT8: lo = G_MININT8; hi = G_MAXINT8; break;
-    case CIM_UINT8: lo = 0; hi = G_MAXUINT8; break;
-    case CIM_SINT16: lo = G_MININT16; hi = G_MAXINT16; break;
-    case CIM_UINT16: case CIM_CHAR16: lo = 0; hi = G_MAXUINT16; break;
-    case CIM_SINT32: lo = G_MININT32; hi = G_MAXINT32; break;
-    case CIM_UINT32: lo = 0; hi = G_MAXUINT32; break;
-    case CIM_SINT64: lo = G_MININT64; hi = G_MAXINT64; break;
-    case CIM_UINT64: lo = 0; hi = G_MAXUINT64; break;
-    case CIM_REAL32: case CIM_REAL64:
-      wsim_value_clear (v);
-      v->type = type;
-      if (type == CIM_REAL32)
-        v->wsim_value_u.v_real32 = is_signed ? (float) s : (float) u;
-      else
-        v->wsim_value_u.v_real64 = is_signed ? (double) s : (double) u;
-      return 0;
-    default:
-      return -1;
-    }
-  if (is_signed ? (s < lo || (s > 0 && (guint64) s > hi)) : u > hi)
-    return -1;
-  if (!is_signed)
-    s = (gint64) u;
-  wsim_value_clear (v);
-  v->type = type;
-  switch (type)
-    {
-    case CIM_SINT8: v->wsim_value_u.v_sint8 = (int) s; break;
-    case CIM_UINT8: v->wsim_value_u.v_uint8 = (u_int) s; break;
-    case CIM_SINT16: v->wsim_value_u.v_sint16 = (int) s; break;
-    case CIM_UINT16: v->wsim_value_u.v_uint16 = (u_int) s; break;
-    case CIM_CHAR16: v->wsim_value_u.v_char16 = (u_int) s; break;
-    case CIM_SINT32: v->wsim_value_u.v_sint32 = (int) s; break;
-    case CIM_UINT32: v->wsim_value_u.v_uint32 = (u_int) s; break;
-    case CIM_SINT64: v->wsim_value_u.v_sint64 = s; break;
-    default: v->wsim_value_u.v_uint64 = is_signed ? (guint64) s : u; break;
-    }
-  return 0;
-}
-
-static int
-store_text (WsimProvInstance *inst, gint idx, const char *text, gboolean datetime)
-{
-  guint32 type;
-  wsim_value *v = prop_slot (inst, idx, &type);
-
-  if (v == NULL || text == NULL)
-    return v == NULL ? -1 : (wsim_value_clear (v), 0);
-  switch (type)
-    {
-    case CIM_STRING:
-      if (datetime)
-        return -1;
-      wsim_value_set_string (v, text);
-      return 0;
-    case CIM_REFERENCE:
-      wsim_value_set_reference (v, text);
-      return 0;
-    case CIM_DATETIME:
-      wsim_value_set_datetime (v, text);
-      return 0;
-    default:
-      return -1;
-    }
-}
-
-static int
-ctx_set_string (WsimProvInstance *inst, const char *prop, const char *value)
-{
-  return store_text (inst, prop_index (inst, prop), value, FALSE);
-}
-
-static int
-ctx_set_datetime (WsimProvInstance *inst, const char *prop, const char *value)
-{
-  return store_text (inst, prop_index (inst, prop), value, TRUE);
-}
-
-static int
-ctx_set_sint64 (WsimProvInstance *inst, const char *prop, int64_t value)
-{
-  return store_int (inst, prop_index (inst, prop), TRUE, value, 0);
-}
-
-static int
-ctx_set_uint64 (WsimProvInstance *inst, const char *prop, uint64_t value)
-{
-  return store_int (inst, prop_index (inst, prop), FALSE, 0, value);
-}
-
-static int
-ctx_set_real64 (WsimProvInstance *inst, const char *prop, double value)
-{
-  guint32 type;
-  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
-
-  if (v == NULL || (type != CIM_REAL64 && type != CIM_REAL32))
-    return -1;
-  wsim_value_clear (v);
-  v->type = type;
-  if (type == CIM_REAL32)
-    v->wsim_value_u.v_real32 = (float) value;
-  else
-    v->wsim_value_u.v_real64 = value;
-  return 0;
-}
-
-static int
-ctx_set_boolean (WsimProvInstance *inst, const char *prop, int value)
-{
-  guint32 type;
-  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
-
-  if (v == NULL || type != CIM_BOOLEAN)
-    return -1;
-  wsim_value_set_boolean (v, value != 0);
-  return 0;
-}
-
-static int
-ctx_set_null (WsimProvInstance *inst, const char *prop)
-{
-  guint32 type;
-  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
-
-  if (v == NULL)
-    return -1;
-  wsim_value_clear (v);
-  return 0;
-}
-
-static int
-ctx_set_string_at (WsimProvInstance *inst, unsigned idx, const char *value)
-{
-  return store_text (inst, (gint) idx, value, FALSE);
-}
-
-static int
-ctx_set_uint64_at (WsimProvInstance *inst, unsigned idx, uint64_t value)
-{
-  return store_int (inst, (gint) idx, FALSE, 0, value);
-}
+/* ---- what the provider's posts become (the host's owner ops) -------------------- */
 
 static gsize
 row_bytes (const wsim_value *values, guint n)
@@ -879,24 +629,32 @@ call_wants (WsimCall *call, WsimObject *obj)
   return TRUE;
 }
 
-static WsimProvStatus
-ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
+static WsimClass *
+call_lookup_class (WsimProvHost *host, const char *class_name, gpointer owner)
 {
-  WsimCall *call = CALL (ctx);
-  WsimObject *obj = OBJ (inst);
+  WsimCall *call = owner;
+
+  return wsim_repository_lookup_class (call->server->repo, call->ns, class_name, NULL);
+}
+
+static const char *
+call_get_param (WsimProvHost *host, const char *name, gpointer owner)
+{
+  WsimCall *call = owner;
+
+  return call->reg != NULL ? wsim_provider_reg_get_param (call->reg, name) : NULL;
+}
+
+/* An instance becomes a row; a full batch with the window full answers BUSY. */
+static WsimProvStatus
+call_take_instance (WsimProvHost *host, WsimObject *obj, gpointer owner)
+{
+  WsimCall *call = owner;
   WsimClass *cls = wsim_object_get_class (obj);
   WsimServerLimits *l = &call->server->limits;
   wsim_instance row;
   guint idx;
 
-  if (call_is_final (call) || call->cancelled || call->class_result)
-    {
-      if (call->class_result && !call_is_final (call) && !call->cancelled)
-        wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR,
-                        0, "instance posted after the result: dropped");
-      wsim_object_unref (obj);
-      return WSIM_PROV_DROPPED;
-    }
   if (!call_wants (call, obj))
     {
       wsim_object_unref (obj);
@@ -921,14 +679,7 @@ ctx_post_instance (WsimProvContext *ctx, WsimProvInstance *inst)
     return WSIM_PROV_DROPPED;
   if (call->in_flight >= l->max_indicates_in_flight
       && (call->rows_bytes >= l->batch_bytes || call->rows->len >= l->batch_rows))
-    {
-      const WsimProvider *p = call_provider (call);
-
-      /* Without resume() a provider cannot be slowed; it is told, and memory is its fault. */
-      if (p != NULL && p->resume != NULL)
-        call->provider_paused = TRUE;
-      return WSIM_PROV_BUSY;
-    }
+    return WSIM_PROV_BUSY;
   return WSIM_PROV_OK;
 }
 
@@ -942,21 +693,12 @@ on_next_class (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The current class's provider posted its result: the call's, or on to the next class. */
 static void
-ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
+call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, gpointer owner)
 {
-  WsimCall *call = CALL (ctx);
+  WsimCall *call = owner;
 
-  if (call_is_final (call) || call->cancelled)
-    return;
-  if (call->class_result)
-    {
-      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, hresult, 0,
-                      "second result ignored%s%s", message ? ": " : "", message ? message : "");
-      return;
-    }
-  call->class_result = TRUE;
-  call->provider_paused = FALSE;
   /* GetObjectAsync: the instance was found, or a provider said it is not there. */
   if (call->path != NULL && (call->n_matched > 0 || hresult == WBEM_E_NOT_FOUND))
     {
@@ -984,95 +726,37 @@ ctx_post_result (WsimProvContext *ctx, uint32_t hresult, const char *message)
     if (call->flags & WBEM_FLAG_SEND_STATUS)
       call_send_progress (call, call->class_idx + 1, call->classes->len);
     call->class_idx++;
-    call->resume_queued = TRUE;
     g_source_set_callback (s, on_next_class, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
     g_source_attach (s, call->server->context);
     g_source_unref (s);
   }
 }
 
-static int
-ctx_is_cancelled (WsimProvContext *ctx)
+static void
+call_violation (WsimProvHost *host, WsimProvHostViolation what, WsimHResult hr,
+                const char *message, WsimObject *obj, gpointer owner)
 {
-  return CALL (ctx)->cancelled || call_is_final (CALL (ctx));
-}
+  WsimCall *call = owner;
 
-typedef struct {
-  WsimCall          *call;   /* (owned ref) */
-  WsimProvTimerFunc  fn;
-  void              *data;
-  GSource           *source; /* (unowned) */
-} Timer;
-
-static gboolean
-on_timer (gpointer data)
-{
-  Timer *t = data;
-  WsimCall *call = t->call;
-
-  g_ptr_array_remove_fast (call->timers, t->source);
-  if (!call_is_final (call) && call->reg != NULL)
-    {
-      call->provider_depth++;
-      t->fn (&call->pctx, t->data);
-      call->provider_depth--;
-      call_maybe_finish (call);
-    }
-  return G_SOURCE_REMOVE;
+  wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, hr, 0, "%s", message);
+  /* Such a provider can never post its result: invent it rather than leave the sink waiting. */
+  if (what == WSIM_PROV_HOST_NO_RESULT)
+    call_set_result (call, WBEM_E_PROVIDER_FAILURE, "the provider posted no result");
 }
 
 static void
-timer_free (gpointer data)
+call_returned (WsimProvHost *host, WsimProvHostRun run, gpointer owner)
 {
-  Timer *t = data;
-
-  wsim_call_unref (t->call);
-  g_free (t);
+  call_maybe_finish (owner);
 }
 
-static void
-ctx_call_later (WsimProvContext *ctx, unsigned ms, WsimProvTimerFunc fn, void *data)
-{
-  WsimCall *call = CALL (ctx);
-  Timer *t;
-
-  if (call_is_final (call) || fn == NULL)
-    return;
-  t = g_new0 (Timer, 1);
-  t->call = wsim_call_ref (call);
-  t->fn = fn;
-  t->data = data;
-  t->source = ms == 0 ? g_idle_source_new () : g_timeout_source_new (ms);
-  g_source_set_callback (t->source, on_timer, t, timer_free);
-  g_ptr_array_add (call->timers, t->source);   /* the array holds the reference */
-  g_source_attach (t->source, call->server->context);
-}
-
-static const char *
-ctx_get_param (WsimProvContext *ctx, const char *name)
-{
-  WsimCall *call = CALL (ctx);
-
-  return call->reg != NULL ? wsim_provider_reg_get_param (call->reg, name) : NULL;
-}
-
-static const WsimProvContextOps call_ctx_ops = {
-  .new_instance = ctx_new_instance,
-  .free_instance = ctx_free_instance,
-  .set_string = ctx_set_string,
-  .set_sint64 = ctx_set_sint64,
-  .set_uint64 = ctx_set_uint64,
-  .set_real64 = ctx_set_real64,
-  .set_boolean = ctx_set_boolean,
-  .set_datetime = ctx_set_datetime,
-  .set_null = ctx_set_null,
-  .set_string_at = ctx_set_string_at,
-  .set_uint64_at = ctx_set_uint64_at,
-  .post_instance = ctx_post_instance,
-  .post_result = ctx_post_result,
-  .is_cancelled = ctx_is_cancelled,
-  .call_later = ctx_call_later,
-  .get_param = ctx_get_param,
+static const WsimProvHostOps call_host_ops = {
+  .lookup_class = call_lookup_class,
+  .get_param = call_get_param,
+  .instance = call_take_instance,
+  .result = call_take_result,
+  .violation = call_violation,
+  .returned = call_returned,
 };
 
 /* ---- starting, cancelling, aborting --------------------------------------------- */
@@ -1083,11 +767,7 @@ call_start_class (WsimCall *call)
   WsimClass *cls = call->classes->pdata[call->class_idx];
   const WsimProvider *p;
 
-  call->resume_queued = FALSE;
-  if (call->reg != NULL)
-    call_finish_provider (call);
-  call->class_result = FALSE;
-  call->provider_paused = FALSE;
+  call_finish_provider (call);
   call->reg = wsim_repository_get_provider (call->server->repo, call->ns, cls);
   p = call_provider (call);
   if (p == NULL)
@@ -1096,7 +776,6 @@ call_start_class (WsimCall *call)
       call_maybe_finish (call);
       return;
     }
-  call->provider_depth++;
   if (call->path != NULL && p->get != NULL)
     {
       guint n = wsim_object_path_get_n_keys (call->path);
@@ -1107,12 +786,12 @@ call_start_class (WsimCall *call)
           keys[k].name = wsim_object_path_get_key_name (call->path, k);
           keys[k].value = wsim_object_path_get_key_text (call->path, k);
         }
-      p->get (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls), keys, n);
+      wsim_prov_host_get (call->host, p, wsim_provider_reg_get_state (call->reg),
+                          wsim_class_get_name (cls), keys, n);
     }
   else
-    p->enumerate (wsim_provider_reg_get_state (call->reg), &call->pctx, wsim_class_get_name (cls));
-  call->provider_depth--;
-  call_maybe_finish (call);
+    wsim_prov_host_enumerate (call->host, p, wsim_provider_reg_get_state (call->reg),
+                              wsim_class_get_name (cls));
 }
 
 static void
@@ -1130,7 +809,6 @@ on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char
       wsim_trace_add (call->server->trace, WSIM_TRACE_TEARDOWN, call->call_id, hr,
                       0, "%s: no callback can reach the sink; the call ends without one", why);
       wsim_server_remember_ended (call->server, call, state, hr, why);
-      call->cancelled = TRUE;
       call_end (call);
       return;
     }
@@ -1155,7 +833,6 @@ on_start (gpointer data)
     .local = call->local,
   };
 
-  call->resume_queued = FALSE;
   wsim_server_run_ladder (call->server, &spec, on_ladder_done, wsim_call_ref (call),
                           (GDestroyNotify) wsim_call_unref);
   return G_SOURCE_REMOVE;
@@ -1167,7 +844,6 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   WsimCall *call = g_new0 (WsimCall, 1);
   GSource *s;
 
-  call->pctx.ops = &call_ctx_ops;
   call->ref_count = 1;
   call->server = server;
   call->call_id = spec->call_id;
@@ -1185,7 +861,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->new_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   call->class_index = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                              (GDestroyNotify) wsim_class_unref, NULL);
-  call->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  call->host = wsim_prov_host_new (&call_host_ops, call, server->context);
   call->caller = g_strdup (spec->caller->principal);
   call->mech = spec->caller->mech;
   call->acceptor = g_strdup (spec->acceptor);
@@ -1196,7 +872,6 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
                        spec->caller, "%s (sink %s)", spec->what, call->sink_key);
 
   /* The *Async call returns before the ladder and the provider run. */
-  call->resume_queued = TRUE;
   s = g_idle_source_new ();
   g_source_set_callback (s, on_start, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
   g_source_attach (s, server->context);
@@ -1207,17 +882,12 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
 void
 wsim_call_cancel (WsimCall *call)
 {
-  const WsimProvider *p = call_provider (call);
-
-  if (call_is_final (call) || call->cancelled)
+  if (call_is_final (call))
     return;
-  call->cancelled = TRUE;
   wsim_trace_add (call->server->trace, WSIM_TRACE_CANCEL, call->call_id, WBEM_E_CALL_CANCELLED,
                   call->n_instances, NULL);
   rows_clear (call);
-  call_stop_timers (call);
-  if (p != NULL && p->cancel != NULL)
-    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
+  wsim_prov_host_cancel (call->host);
   /* A cancel comes with a request, never from inside a provider operation: the final goes
    * now (or, before the ladder has a level, as soon as it has one). */
   call_send_final (call, WBEM_E_CALL_CANCELLED, "cancelled by CancelAsyncCall");
@@ -1226,12 +896,8 @@ wsim_call_cancel (WsimCall *call)
 void
 wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason)
 {
-  const WsimProvider *p = call_provider (call);
-
   if (call_is_final (call))
     return;
-  if (p != NULL && p->cancel != NULL && !call->cancelled)
-    p->cancel (wsim_provider_reg_get_state (call->reg), &call->pctx);
-  call->cancelled = TRUE;
+  wsim_prov_host_cancel (call->host);
   call_send_final (call, hr, reason);
 }

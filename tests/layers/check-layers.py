@@ -28,9 +28,11 @@ LAYERS = {
     'rpc/proto': [],
     'cim': ['rpc', 'rpc/proto'],
     'sinks': ['cim', 'rpc', 'rpc/proto'],
-    'runtime/server': ['cim', 'rpc', 'rpc/proto', 'providers'],
+    'runtime/provider-host': ['cim', 'rpc/proto', 'providers'],
+    'runtime/server': ['runtime/provider-host', 'cim', 'rpc', 'rpc/proto', 'providers'],
     'runtime/client': ['sinks', 'cim', 'rpc', 'rpc/proto'],
-    'runtime/harness': ['runtime/client', 'runtime/server', 'sinks', 'cim', 'rpc', 'rpc/proto'],
+    'runtime/harness': ['runtime/client', 'runtime/server', 'runtime/provider-host', 'sinks', 'cim',
+                        'rpc', 'rpc/proto'],
 }
 # Providers see the provider ABI header and their own folder's files, nothing else.
 PROVIDER_ABI = 'wsim-provider.h'
