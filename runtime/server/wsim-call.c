@@ -51,8 +51,8 @@
  *      ▼                           ▼ status known, no row held              ▼ cancel, shutdown
  *   FINAL_QUEUED ──a level taken──────────────▶ FINAL_SENT ◀────────────────┘
  *      │                                           │ its reply, acknowledged or not
- *      │ no level; torn down (from DELIVERING,     ▼
- *      └─ FINISHING, FINAL_QUEUED) ─────────▶ ENDING ──no provider operation runs──▶ ENDED
+ *      │ no level (from STARTING too), or torn     ▼
+ *      └─ down before FINAL_SENT ───────────▶ ENDING ──no provider operation runs──▶ ENDED
  *
  * A call torn down passes through ENDING at once when no provider operation is running;
  * the final's reply goes straight to ENDED then.
