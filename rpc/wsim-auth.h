@@ -4,8 +4,8 @@
  * WsimSvcAuthOps for the side that serves them. The engine never looks inside a flavor;
  * it asks the flavor to write the credential and verifier of a call, to wrap the
  * arguments, to check the reply verifier and to unwrap the results (and the mirror
- * operations on the server). AUTH_NONE and AUTH_SYS live in wsim-auth-none.c and
- * wsim-auth-sys.c; RPCSEC_GSS plugs into the same tables.
+ * operations on the server). Each flavor's sides live in wsim-auth-<flavor>-client.c and
+ * wsim-auth-<flavor>-server.c (none, sys, gss); RPCSEC_GSS plugs into the same tables.
  *
  * Threading: a WsimAuth is used by one client on that client's main context; the ops
  * are called on that thread only. Its refcount is atomic so it may be shared by

@@ -1,4 +1,4 @@
-/* wsim-auth-gss.c: RPCSEC_GSS, the client side (see wsim-auth-gss.h).
+/* wsim-auth-gss-client.c: RPCSEC_GSS, the client side (see wsim-auth-gss.h).
  *
  * Establishment uses a control flavor whose credential says INIT or CONTINUE_INIT and whose
  * reply verifier is kept: when the context completes, it must be the server's MIC over the

@@ -1,4 +1,4 @@
-/* wsim-svc-auth-gss.c: RPCSEC_GSS, the server side (see wsim-auth-gss.h).
+/* wsim-auth-gss-server.c: RPCSEC_GSS, the server side (see wsim-auth-gss.h).
  *
  * Contexts live in a table per connection (the engine frees it with the connection, so a
  * client that disconnects without DESTROY leaves nothing for the next one to trip on). A
