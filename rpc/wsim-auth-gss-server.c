@@ -258,17 +258,18 @@ control_init (WsimRpcRequest *req, const Cred *cred)
 }
 
 static WsimSvcAuthResult
-svc_gss_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *record,
-               gsize cred_end, guint32 *auth_stat)
+svc_gss_check (WsimRpcRequest *req, guint32 *auth_stat)
 {
-  const struct opaque_auth *verf = &msg->rm_call.cb_verf;
+  const struct opaque_auth *verf = wsim_rpc_request_get_verifier (req);
   Cred cred = { 0 };
   ConnContexts *cc;
   SvcCtx *c;
   ReqData *rd;
+  const guint8 *record;
+  gsize header_len;
   g_autoptr(GBytes) header = NULL, mic = NULL;
 
-  if (!read_cred (&msg->rm_call.cb_cred, &cred) || cred.version != RPCSEC_GSS_VERSION
+  if (!read_cred (wsim_rpc_request_get_credential (req), &cred) || cred.version != RPCSEC_GSS_VERSION
       || cred.service < WSIM_GSS_SVC_NONE || cred.service > WSIM_GSS_SVC_PRIVACY)
     {
       *auth_stat = AUTH_BADCRED;
@@ -290,7 +291,8 @@ svc_gss_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *rec
       return WSIM_SVC_AUTH_DENIED;
     }
   /* The verifier is a MIC over the header, XID through credential. */
-  header = g_bytes_new_static (record, cred_end);
+  record = wsim_rpc_request_get_header (req, &header_len);
+  header = g_bytes_new_static (record, header_len);
   mic = g_bytes_new (verf->oa_base, verf->oa_length);
   if (verf->oa_flavor != WSIM_RPCSEC_GSS || !wsim_gss_verify_mic (c->gss, header, mic, NULL))
     {

@@ -1,13 +1,11 @@
 /* wsim-auth-none-server.c: AUTH_NONE (RFC 5531), the server side: nothing to check. */
-#include "wsim-auth.h"
+#include "wsim-svc-auth.h"
 
 #include "wsim-auth-gss.h"
 #include "wsim-authn-level.h"
-#include "wsim-rpc-server.h"
 
 static WsimSvcAuthResult
-svc_none_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *record,
-                gsize cred_end, guint32 *auth_stat)
+svc_none_check (WsimRpcRequest *req, guint32 *auth_stat)
 {
   /* RPC_C_AUTHN_LEVEL_CONNECT: no call is protected, but the peer proved who it is when it
    * connected (an RPCSEC_GSS context completed on this connection). */

@@ -3,16 +3,14 @@
  * Decodes the credential with libtirpc's xdr_authunix_parms and records "uid:gid@machine" as
  * the caller. AUTH_SYS proves nothing: it is a claim, trusted as RFC 5531 does.
  */
-#include "wsim-auth.h"
+#include "wsim-svc-auth.h"
 
 #include "wsim-authn-level.h"
-#include "wsim-rpc-server.h"
 
 static WsimSvcAuthResult
-svc_sys_check (WsimRpcRequest *req, const struct rpc_msg *msg, const guint8 *record,
-               gsize cred_end, guint32 *auth_stat)
+svc_sys_check (WsimRpcRequest *req, guint32 *auth_stat)
 {
-  const struct opaque_auth *cred = &msg->rm_call.cb_cred;
+  const struct opaque_auth *cred = wsim_rpc_request_get_credential (req);
   char machine[256];
   gid_t gids[NGRPS];
   struct authunix_parms parms = { .aup_machname = machine, .aup_gids = gids };

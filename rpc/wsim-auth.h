@@ -1,11 +1,11 @@
-/* wsim-auth.h: RPC authentication flavors as plug-in ops tables, client and server side.
+/* wsim-auth.h: RPC authentication flavors as plug-in ops tables, the client side.
  *
- * A flavor is two static const tables: WsimAuthOps for the side that makes calls and
- * WsimSvcAuthOps for the side that serves them. The engine never looks inside a flavor;
- * it asks the flavor to write the credential and verifier of a call, to wrap the
- * arguments, to check the reply verifier and to unwrap the results (and the mirror
- * operations on the server). Each flavor's sides live in wsim-auth-<flavor>-client.c and
- * wsim-auth-<flavor>-server.c (none, sys, gss); RPCSEC_GSS plugs into the same tables.
+ * A flavor is two static const tables: WsimAuthOps (here) for the side that makes calls and
+ * WsimSvcAuthOps (wsim-svc-auth.h) for the side that serves them. The engine never looks
+ * inside a flavor; it asks the flavor to write the credential and verifier of a call, to
+ * wrap the arguments, to check the reply verifier and to unwrap the results. Each flavor's
+ * sides live in wsim-auth-<flavor>-client.c and wsim-auth-<flavor>-server.c (none, sys,
+ * gss); RPCSEC_GSS plugs into the same tables.
  *
  * Threading: a WsimAuth is used by one client on that client's main context; the ops
  * are called on that thread only. Its refcount is atomic so it may be shared by
@@ -22,7 +22,6 @@
 G_BEGIN_DECLS
 
 typedef struct _WsimAuth WsimAuth;
-typedef struct _WsimRpcRequest WsimRpcRequest;
 
 /**
  * WsimAuthOps: the client side of a flavor.
@@ -89,51 +88,6 @@ WsimAuth *wsim_auth_sys_new (const char *machine, guint32 uid, guint32 gid, guin
  *   and supplementary groups, like libtirpc's authunix_create_default().
  */
 WsimAuth *wsim_auth_sys_new_default (void);
-
-/* ---- server side ---------------------------------------------------------------- */
-
-/**
- * WsimSvcAuthResult: what a server flavor decided about one call.
- * @WSIM_SVC_AUTH_OK: authenticated; dispatch to the program.
- * @WSIM_SVC_AUTH_DENIED: reply MSG_DENIED / AUTH_ERROR with the auth_stat set by @check.
- * @WSIM_SVC_AUTH_REPLIED: the flavor answered the call itself (context control calls).
- * @WSIM_SVC_AUTH_DROP: discard silently (RFC 2203 requires it for sequence numbers
- *   outside the window).
- */
-typedef enum {
-  WSIM_SVC_AUTH_OK,
-  WSIM_SVC_AUTH_DENIED,
-  WSIM_SVC_AUTH_REPLIED,
-  WSIM_SVC_AUTH_DROP,
-} WsimSvcAuthResult;
-
-/**
- * WsimSvcAuthOps: the server side of a flavor.
- * @check: authenticates @msg (its cred and verf already decoded). @record holds the raw
- *   call record and @cred_end the offset just past the credential, for flavors that
- *   verify a MIC over the header. Sets the caller's identity on @req
- *   (wsim_rpc_request_set_identity()) and, on denial, *@auth_stat.
- * @unwrap: decodes the arguments; NULL means plain XDR decoding.
- * @wrap: appends the results; NULL means plain XDR encoding.
- * @reply_verf: fills the reply verifier; NULL means an AUTH_NONE verifier. Any body it
- *   points to must stay valid until the request is freed (keep it in request data).
- */
-typedef struct {
-  guint32     flavor;
-  const char *name;
-  WsimSvcAuthResult (*check)      (WsimRpcRequest *req, const struct rpc_msg *msg,
-                                   const guint8 *record, gsize cred_end, guint32 *auth_stat);
-  gboolean          (*unwrap)     (WsimRpcRequest *req, XDR *xdrs, xdrproc_t xargs, void *args);
-  gboolean          (*wrap)       (WsimRpcRequest *req, WsimXdrBuf *out, xdrproc_t xres,
-                                   const void *res);
-  void              (*reply_verf) (WsimRpcRequest *req, struct opaque_auth *verf);
-} WsimSvcAuthOps;
-
-/** wsim_svc_auth_none: Returns: the server side of AUTH_NONE. */
-const WsimSvcAuthOps *wsim_svc_auth_none (void);
-
-/** wsim_svc_auth_sys: Returns: the server side of AUTH_SYS (trusts what the client says, as RFC 5531 does). */
-const WsimSvcAuthOps *wsim_svc_auth_sys (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimAuth, wsim_auth_unref)
 

@@ -7,8 +7,8 @@
  *
  * Dispatch decodes the call header (by hand: it is the hot path) into stack buffers, asks
  * the flavor to authenticate, finds the program, version and procedure, decodes the
- * arguments (through the flavor) and calls the handler. Replies are encoded in place
- * after the record mark, header by hand, results by the program's XDR routine.
+ * arguments (through the flavor) and calls the handler. The requests and their replies
+ * are in wsim-rpc-request.c.
  */
 #include "wsim-rpc-server.h"
 
@@ -24,40 +24,10 @@
 
 #include "wsim-conn.h"
 #include "wsim-rpc-error.h"
+#include "wsim-rpc-server-private.h"
 
 #define ACCEPTS_PER_WAKE 64
 #define MAX_FLAVORS      8
-
-typedef struct _ServerConn ServerConn;
-
-struct _ServerConn {
-  gint           ref_count;      /* requests hold references; single thread */
-  WsimRpcServer *server;         /* (unowned) (nullable) NULL once closed */
-  WsimConn      *conn;           /* (owned) */
-  guint64        id;
-  GList          link;           /* in server->conns, data = this */
-  guint          n_in_progress;
-  gboolean       closed;
-  GHashTable    *auth_state;     /* (owned) (nullable) flavor -> (owned) state of that flavor */
-  GSocketAddress *peer;          /* (owned) (nullable) who connected, read at accept */
-  GSocketAddress *local;         /* (owned) (nullable) the address it connected to */
-};
-
-struct _WsimRpcRequest {
-  gint                   ref_count;   /* single thread: the server's */
-  ServerConn            *sconn;       /* (owned) */
-  guint32                xid, prog, vers, proc;
-  const WsimSvcAuthOps  *auth;        /* (unowned) static */
-  WsimRpcIdentity        identity;    /* principal and acceptor point into the two below */
-  char                  *principal;   /* (owned) (nullable) */
-  char                  *acceptor;    /* (owned) (nullable) */
-  gpointer               auth_data;   /* (owned) freed with @auth_data_destroy */
-  GDestroyNotify         auth_data_destroy;
-  const guint8          *raw_args;    /* (unowned) (nullable) during check() only */
-  gsize                  raw_args_len;
-  gboolean               replied;
-  gboolean               counted;     /* counts in n_in_progress */
-};
 
 typedef struct {
   guint64               key;          /* prog << 32 | vers */
@@ -78,7 +48,7 @@ struct _WsimRpcServer {
   WsimRpcServerLimits  limits;
   WsimRpcServerStats   stats;
   GPtrArray           *listeners;     /* (owned) Listener* */
-  GQueue               conns;         /* ServerConn* (owned), least recently active first */
+  GQueue               conns;         /* WsimRpcServerConn* (owned), least recently active first */
   GHashTable          *programs;      /* guint64 key -> (owned) ProgramEntry* */
   struct {
     guint32               flavor;
@@ -92,20 +62,20 @@ struct _WsimRpcServer {
   gpointer             conn_closed_data;
 };
 
-static void server_close_conn (ServerConn *sconn);
+static void server_close_conn (WsimRpcServerConn *sconn);
 static void server_arm_reaper (WsimRpcServer *server);
 
 /* ---- connections ---------------------------------------------------------------- */
 
-static ServerConn *
-sconn_ref (ServerConn *sconn)
+WsimRpcServerConn *
+wsim_rpc_server_conn_ref (WsimRpcServerConn *sconn)
 {
   sconn->ref_count++;
   return sconn;
 }
 
-static void
-sconn_unref (ServerConn *sconn)
+void
+wsim_rpc_server_conn_unref (WsimRpcServerConn *sconn)
 {
   if (--sconn->ref_count > 0)
     return;
@@ -117,15 +87,35 @@ sconn_unref (ServerConn *sconn)
 }
 
 static void
-sconn_update_paused (ServerConn *sconn)
+sconn_update_paused (WsimRpcServerConn *sconn)
 {
   if (sconn->server != NULL)
     wsim_conn_set_read_paused (sconn->conn,
                                sconn->n_in_progress >= sconn->server->limits.max_in_progress);
 }
 
+void
+wsim_rpc_server_conn_request_started (WsimRpcServerConn *sconn)
+{
+  sconn->n_in_progress++;
+  sconn->server->stats.n_in_progress++;
+  sconn_update_paused (sconn);
+}
+
+void
+wsim_rpc_server_conn_request_done (WsimRpcServerConn *sconn)
+{
+  sconn->n_in_progress--;
+  /* A closed connection's requests left the server's count when it closed. */
+  if (sconn->server != NULL)
+    {
+      sconn->server->stats.n_in_progress--;
+      sconn_update_paused (sconn);
+    }
+}
+
 static void
-server_close_conn (ServerConn *sconn)
+server_close_conn (WsimRpcServerConn *sconn)
 {
   WsimRpcServer *server = sconn->server;
 
@@ -143,253 +133,10 @@ server_close_conn (ServerConn *sconn)
   sconn->server = NULL;
   if (server->conn_closed != NULL && !server->shut_down)
     server->conn_closed (server, sconn->id, server->conn_closed_data);
-  sconn_unref (sconn);
+  wsim_rpc_server_conn_unref (sconn);
 }
 
-/* ---- replies -------------------------------------------------------------------- */
-
-static WsimXdrBuf *
-reply_start (WsimRpcRequest *req, guint32 reply_stat)
-{
-  WsimXdrBuf *buf = wsim_xdrbuf_new (4, 256);
-  guint32 w[3] = { GUINT32_TO_BE (req->xid), GUINT32_TO_BE (REPLY), GUINT32_TO_BE (reply_stat) };
-
-  wsim_xdrbuf_append (buf, w, sizeof w);
-  return buf;
-}
-
-static void
-request_finish (WsimRpcRequest *req, WsimXdrBuf *buf)
-{
-  ServerConn *sconn = req->sconn;
-
-  req->replied = TRUE;
-  if (req->counted)
-    {
-      req->counted = FALSE;
-      sconn->n_in_progress--;
-      if (sconn->server != NULL)
-        {
-          sconn->server->stats.n_in_progress--;
-          sconn_update_paused (sconn);
-        }
-    }
-  if (buf == NULL)
-    return;
-  if (sconn->closed)
-    wsim_xdrbuf_free (buf);
-  else
-    wsim_conn_send (sconn->conn, buf);
-}
-
-/* Appends the verifier and accept_stat of an accepted reply. */
-static void
-put_accepted_header (WsimRpcRequest *req, WsimXdrBuf *buf, guint32 accept_stat)
-{
-  struct opaque_auth verf = { .oa_flavor = AUTH_NONE, .oa_base = NULL, .oa_length = 0 };
-  guint32 w[2];
-
-  if (req->auth != NULL && req->auth->reply_verf != NULL)
-    req->auth->reply_verf (req, &verf);
-  w[0] = GUINT32_TO_BE (verf.oa_flavor);
-  w[1] = GUINT32_TO_BE (verf.oa_length);
-  wsim_xdrbuf_append (buf, w, sizeof w);
-  if (verf.oa_length > 0)
-    {
-      static const guint8 zeros[4];
-
-      wsim_xdrbuf_append (buf, verf.oa_base, verf.oa_length);
-      wsim_xdrbuf_append (buf, zeros, RNDUP (verf.oa_length) - verf.oa_length);
-    }
-  w[0] = GUINT32_TO_BE (accept_stat);
-  wsim_xdrbuf_append (buf, w, 4);
-}
-
-gboolean
-wsim_rpc_request_reply (WsimRpcRequest *req, xdrproc_t xres, const void *res)
-{
-  WsimXdrBuf *buf;
-  gsize mark;
-  gboolean ok;
-
-  g_return_val_if_fail (req != NULL && !req->replied, FALSE);
-  if (req->sconn->closed)
-    {
-      request_finish (req, NULL);
-      return TRUE;
-    }
-  buf = reply_start (req, MSG_ACCEPTED);
-  mark = buf->len;
-  put_accepted_header (req, buf, SUCCESS);
-  ok = req->auth != NULL && req->auth->wrap != NULL ? req->auth->wrap (req, buf, xres, res)
-                                                     : wsim_xdrbuf_encode (buf, xres, res);
-  if (!ok)
-    {
-      g_warning ("wsim-rpc: results of procedure %u (xid %08x) do not encode; "
-                 "answering SYSTEM_ERR", req->proc, req->xid);
-      buf->len = mark;
-      put_accepted_header (req, buf, SYSTEM_ERR);
-    }
-  request_finish (req, buf);
-  return ok;
-}
-
-void
-wsim_rpc_request_reply_error (WsimRpcRequest *req, enum accept_stat accept_stat)
-{
-  WsimXdrBuf *buf;
-
-  g_return_if_fail (req != NULL && !req->replied);
-  g_return_if_fail (accept_stat == PROC_UNAVAIL || accept_stat == GARBAGE_ARGS
-                    || accept_stat == SYSTEM_ERR || accept_stat == PROG_UNAVAIL);
-  buf = reply_start (req, MSG_ACCEPTED);
-  put_accepted_header (req, buf, accept_stat);
-  request_finish (req, buf);
-}
-
-static void
-reply_prog_mismatch (WsimRpcRequest *req, guint32 low, guint32 high)
-{
-  WsimXdrBuf *buf = reply_start (req, MSG_ACCEPTED);
-  guint32 w[2] = { GUINT32_TO_BE (low), GUINT32_TO_BE (high) };
-
-  put_accepted_header (req, buf, PROG_MISMATCH);
-  wsim_xdrbuf_append (buf, w, sizeof w);
-  request_finish (req, buf);
-}
-
-static void
-reply_denied (WsimRpcRequest *req, guint32 reject_stat, guint32 a, guint32 b)
-{
-  WsimXdrBuf *buf = reply_start (req, MSG_DENIED);
-  guint32 w[3] = { GUINT32_TO_BE (reject_stat), GUINT32_TO_BE (a), GUINT32_TO_BE (b) };
-
-  /* RPC_MISMATCH carries low and high; AUTH_ERROR carries the auth_stat only. */
-  wsim_xdrbuf_append (buf, w, reject_stat == RPC_MISMATCH ? 12 : 8);
-  request_finish (req, buf);
-}
-
-/* ---- requests ------------------------------------------------------------------- */
-
-WsimRpcRequest *
-wsim_rpc_request_ref (WsimRpcRequest *req)
-{
-  g_return_val_if_fail (req != NULL, NULL);
-  req->ref_count++;
-  return req;
-}
-
-void
-wsim_rpc_request_unref (WsimRpcRequest *req)
-{
-  if (req == NULL || --req->ref_count > 0)
-    return;
-  if (!req->replied)
-    {
-      /* Nothing accepted is lost in silence: a forgotten request still gets an answer
-       * (and a warning, unless its connection is gone and nobody waits for it). */
-      if (!req->sconn->closed)
-        g_warning ("wsim-rpc: procedure %u (xid %08x) dropped without a reply; "
-                   "answering SYSTEM_ERR", req->proc, req->xid);
-      wsim_rpc_request_reply_error (req, SYSTEM_ERR);
-    }
-  if (req->auth_data_destroy != NULL)
-    req->auth_data_destroy (req->auth_data);
-  g_free (req->principal);
-  g_free (req->acceptor);
-  sconn_unref (req->sconn);
-  g_free (req);
-}
-
-guint32
-wsim_rpc_request_get_xid (WsimRpcRequest *req)
-{
-  return req->xid;
-}
-
-guint32
-wsim_rpc_request_get_proc (WsimRpcRequest *req)
-{
-  return req->proc;
-}
-
-const WsimRpcIdentity *
-wsim_rpc_request_get_identity (WsimRpcRequest *req)
-{
-  return &req->identity;
-}
-
-guint64
-wsim_rpc_request_get_connection_id (WsimRpcRequest *req)
-{
-  return req->sconn->id;
-}
-
-GMainContext *
-wsim_rpc_request_get_context (WsimRpcRequest *req)
-{
-  return wsim_conn_get_context (req->sconn->conn);
-}
-
-GSocketAddress *
-wsim_rpc_request_get_peer_address (WsimRpcRequest *req)
-{
-  return req->sconn->peer;
-}
-
-GSocketAddress *
-wsim_rpc_request_get_local_address (WsimRpcRequest *req)
-{
-  return req->sconn->local;
-}
-
-gboolean
-wsim_rpc_request_is_connected (WsimRpcRequest *req)
-{
-  return !req->sconn->closed;
-}
-
-void
-wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
-                               guint32 uid, guint32 gid, guint32 level)
-{
-  g_free (req->principal);
-  req->principal = g_strdup (principal);
-  req->identity.flavor = flavor;
-  req->identity.principal = req->principal;
-  req->identity.uid = uid;
-  req->identity.gid = gid;
-  req->identity.level = level;
-}
-
-void
-wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech)
-{
-  req->identity.mech = mech;
-}
-
-void
-wsim_rpc_request_set_acceptor (WsimRpcRequest *req, const char *acceptor)
-{
-  g_free (req->acceptor);
-  req->acceptor = g_strdup (acceptor);
-  req->identity.acceptor = req->acceptor;
-}
-
-void
-wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestroyNotify destroy)
-{
-  if (req->auth_data_destroy != NULL)
-    req->auth_data_destroy (req->auth_data);
-  req->auth_data = data;
-  req->auth_data_destroy = destroy;
-}
-
-gpointer
-wsim_rpc_request_get_auth_data (WsimRpcRequest *req)
-{
-  return req->auth_data;
-}
+/* ---- flavor state kept per connection ------------------------------------------ */
 
 typedef struct {
   gpointer       state;
@@ -407,30 +154,30 @@ conn_state_free (gpointer p)
 }
 
 gpointer
-wsim_rpc_request_get_conn_state (WsimRpcRequest *req, guint32 flavor)
+wsim_rpc_server_conn_get_auth_state (WsimRpcServerConn *sconn, guint32 flavor)
 {
-  ConnState *cs = req->sconn->auth_state != NULL
-                  ? g_hash_table_lookup (req->sconn->auth_state, GUINT_TO_POINTER (flavor)) : NULL;
+  ConnState *cs = sconn->auth_state != NULL
+                  ? g_hash_table_lookup (sconn->auth_state, GUINT_TO_POINTER (flavor)) : NULL;
 
   return cs != NULL ? cs->state : NULL;
 }
 
 void
-wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpointer state,
-                                 GDestroyNotify destroy)
+wsim_rpc_server_conn_set_auth_state (WsimRpcServerConn *sconn, guint32 flavor, gpointer state,
+                                     GDestroyNotify destroy)
 {
   ConnState *cs = g_new0 (ConnState, 1);
 
   cs->state = state;
   cs->destroy = destroy;
-  if (req->sconn->closed)
+  if (sconn->closed)
     {
       conn_state_free (cs);
       return;
     }
-  if (req->sconn->auth_state == NULL)
-    req->sconn->auth_state = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, conn_state_free);
-  g_hash_table_replace (req->sconn->auth_state, GUINT_TO_POINTER (flavor), cs);
+  if (sconn->auth_state == NULL)
+    sconn->auth_state = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, conn_state_free);
+  g_hash_table_replace (sconn->auth_state, GUINT_TO_POINTER (flavor), cs);
 }
 
 void
@@ -440,20 +187,11 @@ wsim_rpc_server_foreach_conn_state (WsimRpcServer *server, guint32 flavor, GFunc
   g_return_if_fail (server != NULL && func != NULL);
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
-      ServerConn *s = l->data;
-      ConnState *cs = s->auth_state != NULL
-                      ? g_hash_table_lookup (s->auth_state, GUINT_TO_POINTER (flavor)) : NULL;
+      gpointer state = wsim_rpc_server_conn_get_auth_state (l->data, flavor);
 
-      if (cs != NULL)
-        func (cs->state, user_data);
+      if (state != NULL)
+        func (state, user_data);
     }
-}
-
-const guint8 *
-wsim_rpc_request_get_raw_args (WsimRpcRequest *req, gsize *len)
-{
-  *len = req->raw_args_len;
-  return req->raw_args;
 }
 
 /* ---- dispatch ------------------------------------------------------------------- */
@@ -494,7 +232,7 @@ reply_unknown_program (WsimRpcServer *server, WsimRpcRequest *req)
   if (low == G_MAXUINT32)
     wsim_rpc_request_reply_error (req, PROG_UNAVAIL);
   else
-    reply_prog_mismatch (req, low, high);
+    wsim_rpc_request_reply_prog_mismatch (req, low, high);
 }
 
 /* Reads one opaque_auth (flavor, length, body) at *pos into @oa, whose oa_base has
@@ -540,7 +278,7 @@ decode_call_header (const guint8 *rec, gsize len, struct rpc_msg *msg, gsize *po
 }
 
 static void
-server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
+server_dispatch (WsimRpcServerConn *sconn, const guint8 *rec, gsize len)
 {
   WsimRpcServer *server = sconn->server;
   guint8 cred_body[MAX_AUTH_BYTES], verf_body[MAX_AUTH_BYTES];
@@ -567,20 +305,11 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
       return;
     }
 
-  req = g_new0 (WsimRpcRequest, 1);
-  req->ref_count = 1;
-  req->sconn = sconn_ref (sconn);
-  req->xid = GUINT32_FROM_BE (w[0]);
-  req->identity.uid = req->identity.gid = G_MAXUINT32;
-  req->identity.level = 1;   /* RPC_C_AUTHN_LEVEL_NONE until a flavor says otherwise */
-  req->counted = TRUE;
-  sconn->n_in_progress++;
-  server->stats.n_in_progress++;
-  sconn_update_paused (sconn);
+  req = wsim_rpc_request_new (sconn, GUINT32_FROM_BE (w[0]));
 
   if (GUINT32_FROM_BE (w[2]) != RPC_MSG_VERSION)
     {
-      reply_denied (req, RPC_MISMATCH, RPC_MSG_VERSION, RPC_MSG_VERSION);
+      wsim_rpc_request_reply_denied (req, RPC_MISMATCH, RPC_MSG_VERSION, RPC_MSG_VERSION);
       wsim_rpc_request_unref (req);
       return;
     }
@@ -607,29 +336,31 @@ server_dispatch (ServerConn *sconn, const guint8 *rec, gsize len)
   req->auth = server_find_auth (server, msg.rm_call.cb_cred.oa_flavor);
   if (req->auth == NULL)
     {
-      reply_denied (req, AUTH_ERROR, AUTH_REJECTEDCRED, 0);
+      wsim_rpc_request_reply_denied (req, AUTH_ERROR, AUTH_REJECTEDCRED, 0);
       goto out;
     }
+  /* The call as it came, lent to the flavor for check() only: it lives in this frame. */
+  req->cred = &msg.rm_call.cb_cred;
+  req->verf = &msg.rm_call.cb_verf;
+  req->header = rec;
+  req->header_len = 32 + RNDUP (msg.rm_call.cb_cred.oa_length);
   req->raw_args = rec + body;
   req->raw_args_len = len - body;
-  auth_result = req->auth->check (req, &msg, rec, 32 + RNDUP (msg.rm_call.cb_cred.oa_length),
-                                  &auth_stat);
-  req->raw_args = NULL;
-  req->raw_args_len = 0;
+  auth_result = req->auth->check (req, &auth_stat);
+  req->cred = req->verf = NULL;
+  req->header = req->raw_args = NULL;
+  req->header_len = req->raw_args_len = 0;
   switch (auth_result)
     {
     case WSIM_SVC_AUTH_OK:
       break;
     case WSIM_SVC_AUTH_DENIED:
       req->auth = NULL;   /* its verifier belongs to a call it refused */
-      reply_denied (req, AUTH_ERROR, auth_stat, 0);
+      wsim_rpc_request_reply_denied (req, AUTH_ERROR, auth_stat, 0);
       goto out;
     case WSIM_SVC_AUTH_REPLIED:
-      if (!req->replied)
-        request_finish (req, NULL);
-      goto out;
     case WSIM_SVC_AUTH_DROP:
-      request_finish (req, NULL);
+      wsim_rpc_request_finish_silently (req);
       goto out;
     }
 
@@ -684,7 +415,7 @@ out:
 static void
 on_conn_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data)
 {
-  ServerConn *sconn = user_data;
+  WsimRpcServerConn *sconn = user_data;
   WsimRpcServer *server = sconn->server;
 
   if (server == NULL)
@@ -692,15 +423,15 @@ on_conn_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data
   /* Most recently active goes last: the reaper and the evictor start at the head. */
   g_queue_unlink (&server->conns, &sconn->link);
   g_queue_push_tail_link (&server->conns, &sconn->link);
-  sconn_ref (sconn);
+  wsim_rpc_server_conn_ref (sconn);
   server_dispatch (sconn, rec, len);
-  sconn_unref (sconn);
+  wsim_rpc_server_conn_unref (sconn);
 }
 
 static void
 on_conn_closed (WsimConn *conn, const GError *error, gpointer user_data)
 {
-  ServerConn *sconn = user_data;
+  WsimRpcServerConn *sconn = user_data;
 
   if (sconn->server == NULL)
     return;
@@ -719,13 +450,13 @@ static const WsimConnCallbacks server_conn_callbacks = {
 static gboolean
 server_evict_one (WsimRpcServer *server)
 {
-  ServerConn *victim = NULL;
+  WsimRpcServerConn *victim = NULL;
 
   /* The least recently active connection with nothing in progress, else the least
    * recently active one. */
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
-      ServerConn *s = l->data;
+      WsimRpcServerConn *s = l->data;
 
       if (s->n_in_progress == 0)
         {
@@ -747,7 +478,7 @@ server_add_conn (WsimRpcServer *server, int fd)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
-  ServerConn *sconn;
+  WsimRpcServerConn *sconn;
 
   if (socket == NULL)
     {
@@ -761,7 +492,7 @@ server_add_conn (WsimRpcServer *server, int fd)
          && server_evict_one (server))
     ;
 
-  sconn = g_new0 (ServerConn, 1);
+  sconn = g_new0 (WsimRpcServerConn, 1);
   sconn->ref_count = 1;
   sconn->server = server;
   sconn->id = ++server->next_conn_id;
@@ -818,7 +549,7 @@ on_reap (gpointer data)
 
   while (l != NULL)
     {
-      ServerConn *s = l->data;
+      WsimRpcServerConn *s = l->data;
 
       l = l->next;
       if (s->n_in_progress == 0 && now - wsim_conn_get_last_activity (s->conn) >= limit)
@@ -944,7 +675,7 @@ wsim_rpc_server_set_limits (WsimRpcServer *server, const WsimRpcServerLimits *li
   server->limits = *limits;
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
-      ServerConn *s = l->data;
+      WsimRpcServerConn *s = l->data;
 
       wsim_conn_set_out_high_watermark (s->conn, limits->out_high_watermark);
       sconn_update_paused (s);
@@ -960,7 +691,7 @@ wsim_rpc_server_get_stats (WsimRpcServer *server, WsimRpcServerStats *out)
   out->queued_bytes = 0;
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
-      ServerConn *s = l->data;
+      WsimRpcServerConn *s = l->data;
 
       out->queued_bytes += wsim_conn_get_queued_bytes (s->conn);
       out->max_queued_bytes = MAX (out->max_queued_bytes,

@@ -2,8 +2,8 @@
  *
  * A server listens on any number of TCP or Unix-domain stream sockets and serves the
  * programs registered on it. Nothing is process-global: two servers in one process
- * are independent. Dispatch never blocks the loop: a handler gets a WsimRpcRequest and
- * replies at once or later (keep a reference), exactly once.
+ * are independent. Dispatch never blocks the loop: a handler gets a WsimRpcRequest
+ * (wsim-rpc-request.h) and replies at once or later (keep a reference), exactly once.
  *
  * Defences (all in WsimRpcServerLimits): a maximum record size (a larger record closes
  * that connection cleanly, nothing is allocated for it); back-pressure (a connection
@@ -21,7 +21,8 @@
 #include <gio/gio.h>
 #include <rpc/rpc.h>
 
-#include "wsim-auth.h"
+#include "wsim-rpc-request.h"
+#include "wsim-svc-auth.h"
 #include "wsim-xdrbuf.h"
 
 G_BEGIN_DECLS
@@ -113,33 +114,6 @@ typedef struct {
 } WsimRpcServerStats;
 
 /**
- * WsimRpcIdentity: who made a call, as the flavor established it.
- * @flavor: AUTH_NONE (0), AUTH_SYS (1), RPCSEC_GSS (6), …
- * @principal: (nullable) a printable name: "uid:gid@machine" for AUTH_SYS, the GSS
- *   principal for RPCSEC_GSS, NULL for AUTH_NONE
- * @mech: (nullable) the GSS mechanism that authenticated the caller ("kerberos", "ntlm"),
- *   also at CONNECT; NULL for AUTH_NONE and AUTH_SYS. A static string.
- * @acceptor: (nullable) the name the caller's context was accepted under, also at CONNECT
- *   (that of the connection's first context): for Kerberos the service principal the
- *   caller's ticket was for ("wbem/localhost@WSIM.TEST"), which tells which key of the keytab
- *   accepted it. NULL for AUTH_NONE and AUTH_SYS, and for NTLMSSP, whose acceptor has no
- *   name of its own (wsim_gss_context_get_self()).
- * @uid, @gid: AUTH_SYS ids, G_MAXUINT32 otherwise
- * @level: the RPC_C_AUTHN_LEVEL_* the call came at (wsim-authn-level.h): NONE for AUTH_NONE
- *   and AUTH_SYS (a claim is not authentication), CONNECT for AUTH_NONE on a connection
- *   whose peer proved itself at connect, PKT / PKT_INTEGRITY / PKT_PRIVACY for RPCSEC_GSS
- */
-typedef struct {
-  guint32     flavor;
-  const char *principal;
-  const char *mech;
-  const char *acceptor;
-  guint32     uid;
-  guint32     gid;
-  guint32     level;
-} WsimRpcIdentity;
-
-/**
  * wsim_rpc_server_new:
  * @context: (nullable) the main context to serve on; NULL for the thread default
  * Returns: (transfer full) a server with default limits, AUTH_NONE and AUTH_SYS accepted.
@@ -211,105 +185,6 @@ void wsim_rpc_server_shutdown (WsimRpcServer *server);
 /** wsim_rpc_server_get_context: Returns: (transfer none) the server's main context. */
 GMainContext *wsim_rpc_server_get_context (WsimRpcServer *server);
 
-/* ---- requests ------------------------------------------------------------------- */
-
-/** wsim_rpc_request_ref: Returns: @req with one more reference. */
-WsimRpcRequest *wsim_rpc_request_ref (WsimRpcRequest *req);
-
-/** wsim_rpc_request_unref: drops a reference (see WsimRpcHandler for the last one). */
-void wsim_rpc_request_unref (WsimRpcRequest *req);
-
-/**
- * wsim_rpc_request_reply:
- * Sends the SUCCESS reply with @res encoded by @xres (through the call's flavor).
- * A reply to a request whose connection has closed is dropped quietly.
- * Returns: FALSE if @xres refused to encode @res (SYSTEM_ERR is sent instead).
- */
-gboolean wsim_rpc_request_reply (WsimRpcRequest *req, xdrproc_t xres, const void *res);
-
-/**
- * wsim_rpc_request_reply_error:
- * @accept_stat: PROC_UNAVAIL, GARBAGE_ARGS or SYSTEM_ERR
- * Sends an accepted-but-failed reply.
- */
-void wsim_rpc_request_reply_error (WsimRpcRequest *req, enum accept_stat accept_stat);
-
-/** wsim_rpc_request_get_xid: Returns: the call's XID. */
-guint32 wsim_rpc_request_get_xid (WsimRpcRequest *req);
-
-/** wsim_rpc_request_get_proc: Returns: the procedure number. */
-guint32 wsim_rpc_request_get_proc (WsimRpcRequest *req);
-
-/** wsim_rpc_request_get_identity: Returns: (transfer none) who made the call. */
-const WsimRpcIdentity *wsim_rpc_request_get_identity (WsimRpcRequest *req);
-
-/** wsim_rpc_request_get_connection_id: Returns: a number naming the request's connection,
- *  unique within the server's life (to tell callers apart). */
-guint64 wsim_rpc_request_get_connection_id (WsimRpcRequest *req);
-
-/** wsim_rpc_request_get_context: Returns: (transfer none) the main context the request
- *  belongs to (for handlers that reply later from a timer or another source). */
-GMainContext *wsim_rpc_request_get_context (WsimRpcRequest *req);
-
-/**
- * wsim_rpc_request_get_peer_address:
- * Returns: (transfer none) (nullable) the address of the peer that made the request's
- *   connection (a GInetSocketAddress, or a GUnixSocketAddress, often unnamed), as read when
- *   the connection was accepted; NULL if the socket could not say.
- */
-GSocketAddress *wsim_rpc_request_get_peer_address (WsimRpcRequest *req);
-
-/** wsim_rpc_request_get_local_address: Returns: (transfer none) (nullable) the address the
- *  request's connection was made to (this server's side of it). */
-GSocketAddress *wsim_rpc_request_get_local_address (WsimRpcRequest *req);
-
-/** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
-gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
-
-/**
- * wsim_rpc_request_set_identity:
- * For server flavors: records who made the call, and at which authentication level;
- * @principal is copied.
- */
-void wsim_rpc_request_set_identity (WsimRpcRequest *req, guint32 flavor, const char *principal,
-                                    guint32 uid, guint32 gid, guint32 level);
-
-/**
- * wsim_rpc_request_set_mechanism:
- * For server flavors: names the GSS mechanism behind the identity; @mech is a static string.
- */
-void wsim_rpc_request_set_mechanism (WsimRpcRequest *req, const char *mech);
-
-/**
- * wsim_rpc_request_set_acceptor:
- * For server flavors: names what the caller authenticated to (WsimRpcIdentity.acceptor);
- * @acceptor (nullable) is copied.
- */
-void wsim_rpc_request_set_acceptor (WsimRpcRequest *req, const char *acceptor);
-
-/**
- * wsim_rpc_request_set_auth_data:
- * For server flavors: per-request data (freed with @destroy with the request).
- */
-void wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestroyNotify destroy);
-
-/** wsim_rpc_request_get_auth_data: Returns: (transfer none) what set_auth_data stored. */
-gpointer wsim_rpc_request_get_auth_data (WsimRpcRequest *req);
-
-/**
- * wsim_rpc_request_get_conn_state:
- * For server flavors: state kept per connection and flavor (security contexts), freed with
- * the connection when it closes.
- * Returns: (transfer none) (nullable) what set_conn_state stored for @flavor on the request's
- *   connection.
- */
-gpointer wsim_rpc_request_get_conn_state (WsimRpcRequest *req, guint32 flavor);
-
-/** wsim_rpc_request_set_conn_state: stores @state (freed with @destroy when the connection
- *  closes or the state is replaced). */
-void wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpointer state,
-                                      GDestroyNotify destroy);
-
 /**
  * wsim_rpc_server_foreach_conn_state:
  * For server flavors: calls @func (state, @user_data) for what @flavor stored with
@@ -319,15 +194,6 @@ void wsim_rpc_request_set_conn_state (WsimRpcRequest *req, guint32 flavor, gpoin
 void wsim_rpc_server_foreach_conn_state (WsimRpcServer *server, guint32 flavor, GFunc func,
                                          gpointer user_data);
 
-/**
- * wsim_rpc_request_get_raw_args:
- * For flavors that answer control calls themselves: the encoded arguments of the call, valid
- * only while the flavor's check() runs.
- * Returns: (transfer none) (nullable) the bytes, with their length in *@len.
- */
-const guint8 *wsim_rpc_request_get_raw_args (WsimRpcRequest *req, gsize *len);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcServer, wsim_rpc_server_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRpcRequest, wsim_rpc_request_unref)
 
 G_END_DECLS
