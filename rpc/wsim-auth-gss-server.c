@@ -26,9 +26,6 @@ typedef struct {
 typedef struct {
   GHashTable *by_handle;       /* handle -> (owned ref) SvcCtx* */
   guint32     next_handle;
-  char       *connected_as;    /* (owned) (nullable) the first principal established here */
-  const WsimGssMech *connected_mech;  /* (nullable) … its mechanism */
-  char       *connected_to;    /* (owned) (nullable) … and the name it was accepted under */
 } ConnContexts;
 
 /* What a request remembers for its reply. */
@@ -61,8 +58,6 @@ conn_contexts_free (gpointer p)
   ConnContexts *cc = p;
 
   g_hash_table_unref (cc->by_handle);
-  g_free (cc->connected_as);
-  g_free (cc->connected_to);
   g_free (cc);
 }
 
@@ -242,12 +237,13 @@ control_init (WsimRpcRequest *req, const Cred *cred)
     }
   if (wsim_gss_context_is_established (c->gss))
     {
-      if (cc->connected_as == NULL)
-        {
-          cc->connected_as = g_strdup (wsim_gss_context_get_peer (c->gss));
-          cc->connected_mech = wsim_gss_context_get_mech (c->gss);
-          cc->connected_to = g_strdup (wsim_gss_context_get_self (c->gss));
-        }
+      const WsimGssMech *mech = wsim_gss_context_get_mech (c->gss);
+
+      /* The peer proved who it is: the engine keeps it for the connection's AUTH_NONE calls
+       * (CONNECT), past this context's DESTROY; the first context's identity wins. */
+      wsim_rpc_request_set_connection_identity (req, wsim_gss_context_get_peer (c->gss),
+                                                mech != NULL ? wsim_gss_mech_get_name (mech) : NULL,
+                                                wsim_gss_context_get_self (c->gss));
       /* Proof of the context: a MIC over the window, as the reply verifier. */
       g_autoptr(GBytes) win = wsim_gss_seq_bytes (WSIM_GSS_SEQ_WINDOW);
 
@@ -372,30 +368,6 @@ svc_gss_reply_verf (WsimRpcRequest *req, struct opaque_auth *verf)
   verf->oa_flavor = WSIM_RPCSEC_GSS;
   verf->oa_base = (caddr_t) g_bytes_get_data (rd->verf, NULL);
   verf->oa_length = (u_int) g_bytes_get_size (rd->verf);
-}
-
-const char *
-wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req)
-{
-  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
-
-  return cc != NULL ? cc->connected_as : NULL;
-}
-
-const char *
-wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req)
-{
-  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
-
-  return cc != NULL && cc->connected_mech != NULL ? wsim_gss_mech_get_name (cc->connected_mech) : NULL;
-}
-
-const char *
-wsim_svc_auth_gss_connection_acceptor (WsimRpcRequest *req)
-{
-  ConnContexts *cc = wsim_rpc_request_get_conn_state (req, WSIM_RPCSEC_GSS);
-
-  return cc != NULL ? cc->connected_to : NULL;
 }
 
 static void

@@ -166,20 +166,6 @@ guint wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server);
 void wsim_svc_auth_gss_forget_contexts (WsimRpcServer *server);
 
 /**
- * wsim_svc_auth_gss_connection_principal:
- * Returns: (transfer none) (nullable) who established a context on the request's connection
- *   first (what RPC_C_AUTHN_LEVEL_CONNECT knows of a caller), NULL if nobody did.
- */
-const char *wsim_svc_auth_gss_connection_principal (WsimRpcRequest *req);
-
-/** Returns: (nullable) the mechanism's name ("kerberos", "ntlm") of that first context. */
-const char *wsim_svc_auth_gss_connection_mech (WsimRpcRequest *req);
-
-/** Returns: (transfer none) (nullable) the name that first context was accepted under
- *  (WsimRpcIdentity.acceptor). */
-const char *wsim_svc_auth_gss_connection_acceptor (WsimRpcRequest *req);
-
-/**
  * wsim_auth_for_level_async:
  * @client, @mech, @target, @opts, @done, @user_data: as for wsim_auth_gss_establish_async()
  * @level: an RPC_C_AUTHN_LEVEL_* (wsim-authn-level.h)

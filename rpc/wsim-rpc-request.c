@@ -272,6 +272,40 @@ wsim_rpc_request_get_auth_data (WsimRpcRequest *req)
   return req->auth_data;
 }
 
+void
+wsim_rpc_request_set_connection_identity (WsimRpcRequest *req, const char *principal,
+                                          const char *mech, const char *acceptor)
+{
+  WsimRpcServerConn *sconn = req->sconn;
+
+  /* The first identity proved stays (a later context on the same connection does not
+   * change who connected); a closed connection keeps none. */
+  if (sconn->peer_principal != NULL || sconn->closed)
+    return;
+  sconn->peer_principal = g_strdup (principal);
+  sconn->peer_mech = mech;
+  g_free (sconn->peer_acceptor);
+  sconn->peer_acceptor = g_strdup (acceptor);
+}
+
+const char *
+wsim_rpc_request_get_connection_principal (WsimRpcRequest *req)
+{
+  return req->sconn->peer_principal;
+}
+
+const char *
+wsim_rpc_request_get_connection_mech (WsimRpcRequest *req)
+{
+  return req->sconn->peer_mech;
+}
+
+const char *
+wsim_rpc_request_get_connection_acceptor (WsimRpcRequest *req)
+{
+  return req->sconn->peer_acceptor;
+}
+
 gpointer
 wsim_rpc_request_get_conn_state (WsimRpcRequest *req, guint32 flavor)
 {

@@ -168,6 +168,36 @@ void wsim_rpc_request_set_auth_data (WsimRpcRequest *req, gpointer data, GDestro
 gpointer wsim_rpc_request_get_auth_data (WsimRpcRequest *req);
 
 /**
+ * wsim_rpc_request_set_connection_identity:
+ * @principal: (nullable) who the peer proved it is; copied
+ * @mech: (nullable) the GSS mechanism's name ("kerberos", "ntlm"); a static string
+ * @acceptor: (nullable) the name the peer was accepted under; copied
+ *
+ * For the flavor that authenticated the peer of the request's connection itself (a
+ * security context completed on it): records who connected, for calls on the connection
+ * that carry no proof of their own (RPC_C_AUTHN_LEVEL_CONNECT). The engine keeps it with
+ * the connection, until it closes. Only the first identity is kept: once a principal is
+ * recorded, later calls change nothing. Nothing is kept on a closed connection.
+ */
+void wsim_rpc_request_set_connection_identity (WsimRpcRequest *req, const char *principal,
+                                               const char *mech, const char *acceptor);
+
+/**
+ * wsim_rpc_request_get_connection_principal:
+ * Returns: (transfer none) (nullable) who proved itself on the request's connection first
+ *   (wsim_rpc_request_set_connection_identity()), NULL if nobody did.
+ */
+const char *wsim_rpc_request_get_connection_principal (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_connection_mech: Returns: (nullable) the mechanism's name of that
+ *  first identity, a static string. */
+const char *wsim_rpc_request_get_connection_mech (WsimRpcRequest *req);
+
+/** wsim_rpc_request_get_connection_acceptor: Returns: (transfer none) (nullable) the name
+ *  that first identity was accepted under (WsimRpcIdentity.acceptor). */
+const char *wsim_rpc_request_get_connection_acceptor (WsimRpcRequest *req);
+
+/**
  * wsim_rpc_request_get_conn_state:
  * For server flavors: state kept per connection and flavor (security contexts), freed with
  * the connection when it closes. Each flavor keeps its own; none reads another's.

@@ -80,6 +80,8 @@ wsim_rpc_server_conn_unref (WsimRpcServerConn *sconn)
   if (--sconn->ref_count > 0)
     return;
   g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
+  g_free (sconn->peer_principal);
+  g_free (sconn->peer_acceptor);
   g_clear_object (&sconn->peer);
   g_clear_object (&sconn->local);
   wsim_conn_unref (sconn->conn);
@@ -128,6 +130,10 @@ server_close_conn (WsimRpcServerConn *sconn)
   /* Security contexts die with their connection (libtirpc keeps them and poisons the next
    * connection that reuses the address). Requests still running hold what they need. */
   g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
+  /* … and so does what the first of them proved. */
+  g_clear_pointer (&sconn->peer_principal, g_free);
+  sconn->peer_mech = NULL;
+  g_clear_pointer (&sconn->peer_acceptor, g_free);
   g_queue_unlink (&server->conns, &sconn->link);
   server->stats.n_in_progress -= sconn->n_in_progress;
   sconn->server = NULL;
