@@ -56,6 +56,7 @@
 #include <rpc/auth_gss.h>
 
 #include "bench-util.h"
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-authn-level.h"
 #include "wsim-rpc-client.h"

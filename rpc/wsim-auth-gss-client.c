@@ -9,7 +9,6 @@
 #include <rpc/auth_gss.h>
 #include <string.h>
 
-#include "wsim-authn-level.h"
 #include "wsim-gss-body.h"
 #include "wsim-rpc-error.h"
 
@@ -210,55 +209,6 @@ static const WsimAuthOps auth_gss_destroy_ops = {
   .free_data = destroy_data_free,
 };
 
-/* ---- handing a result over ---------------------------------------------------------- */
-
-typedef struct {
-  WsimAuthReadyFunc done;
-  gpointer          user_data;
-  WsimAuth         *auth;    /* (owned) (nullable) */
-  GError           *error;   /* (owned) (nullable) */
-} Ready;
-
-static gboolean
-ready_dispatch (gpointer data)
-{
-  Ready *r = data;
-
-  r->done (g_steal_pointer (&r->auth), r->error, r->user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-ready_free (gpointer data)
-{
-  Ready *r = data;
-
-  wsim_auth_unref (r->auth);
-  g_clear_error (&r->error);
-  g_free (r);
-}
-
-/* Hands @auth or @error (both taken) to @done from an idle source on @client's context: for
- * results known inside an *_async call, which must not call back from inside itself. */
-static void
-ready_later (WsimRpcClient *client, WsimAuth *auth, GError *error, WsimAuthReadyFunc done,
-             gpointer user_data)
-{
-  Ready *r = g_new0 (Ready, 1);
-  GSource *source = g_idle_source_new ();
-
-  r->done = done;
-  r->user_data = user_data;
-  r->auth = auth;
-  r->error = error;
-  /* As soon as any reply would be: an idle priority could wait behind a busy loop. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, ready_dispatch, r, ready_free);
-  g_source_set_static_name (source, "wsim-auth-ready");
-  g_source_attach (source, wsim_rpc_client_get_context (client));
-  g_source_unref (source);
-}
-
 /* ---- establishment ---------------------------------------------------------------- */
 
 /* Bounded: the mechanisms here need one to three legs. */
@@ -429,7 +379,7 @@ wsim_auth_gss_establish_async (WsimRpcClient *client, const WsimGssMech *mech, c
   if (d->gss == NULL)
     {
       gss_data_free (d);
-      ready_later (client, NULL, error, done, user_data);
+      wsim_auth_ready_later (wsim_rpc_client_get_context (client), NULL, error, done, user_data);
       return;
     }
   d->service = service;
@@ -442,38 +392,9 @@ wsim_auth_gss_establish_async (WsimRpcClient *client, const WsimGssMech *mech, c
     {
       /* Known at once (credentials, a target the KDC does not know): nothing was sent. A
        * first step never ends in a flavor, which needs the window only a reply brings. */
-      ready_later (client, NULL, error, done, user_data);
+      wsim_auth_ready_later (wsim_rpc_client_get_context (client), NULL, error, done, user_data);
       exchange_free (x);
     }
-}
-
-/* Waiting for an *_async result on the client's context. */
-typedef struct {
-  gboolean  done;
-  WsimAuth *auth;    /* (owned) (nullable) */
-  GError   *error;   /* (owned) (nullable) */
-} Wait;
-
-static void
-on_wait_ready (WsimAuth *auth, const GError *error, gpointer data)
-{
-  Wait *w = data;
-
-  w->done = TRUE;
-  w->auth = auth;
-  if (error != NULL)
-    w->error = g_error_copy (error);
-}
-
-static WsimAuth *
-wait_ready (WsimRpcClient *client, Wait *w, GError **error)
-{
-  /* Bounded: every leg has a timeout, and a result known at once comes from an idle. */
-  while (!w->done)
-    g_main_context_iteration (wsim_rpc_client_get_context (client), TRUE);
-  if (w->error != NULL)
-    g_propagate_error (error, w->error);
-  return w->auth;
 }
 
 WsimAuth *
@@ -481,10 +402,10 @@ wsim_auth_gss_establish (WsimRpcClient *client, const WsimGssMech *mech, const c
                          const char *user, WsimGssService service, GError **error)
 {
   WsimGssInitiatorOptions opts = { .user = user };
-  Wait w = { 0 };
+  WsimAuthWait w = { 0 };
 
-  wsim_auth_gss_establish_async (client, mech, target, &opts, service, on_wait_ready, &w);
-  return wait_ready (client, &w, error);
+  wsim_auth_gss_establish_async (client, mech, target, &opts, service, wsim_auth_wait_ready, &w);
+  return wsim_auth_wait (wsim_rpc_client_get_context (client), &w, error);
 }
 
 gboolean
@@ -543,72 +464,4 @@ wsim_auth_gss_destroy (WsimRpcClient *client, WsimAuth *auth, guint timeout_ms, 
                                   NULL, error);
   wsim_rpc_client_set_auth (client, saved);
   return ok;
-}
-
-/* CONNECT: the proof, once made, is dropped (the server keeps who connected with the
- * connection) and calls go as AUTH_NONE. */
-typedef struct {
-  WsimAuthReadyFunc done;
-  gpointer          user_data;
-} Connect;
-
-static void
-on_connect_proof (WsimAuth *proof, const GError *error, gpointer data)
-{
-  Connect *c = data;
-
-  c->done (proof != NULL ? wsim_auth_none_new () : NULL, error, c->user_data);
-  wsim_auth_unref (proof);
-  g_free (c);
-}
-
-void
-wsim_auth_for_level_async (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
-                           const char *target, const WsimGssInitiatorOptions *opts,
-                           WsimAuthReadyFunc done, gpointer user_data)
-{
-  WsimGssService svc;
-  Connect *c;
-
-  switch (wsim_authn_level_on_stream ((WsimAuthnLevel) level))
-    {
-    case RPC_C_AUTHN_LEVEL_NONE:
-      ready_later (client, wsim_auth_none_new (), NULL, done, user_data);
-      return;
-    case RPC_C_AUTHN_LEVEL_CONNECT:
-      c = g_new (Connect, 1);
-      c->done = done;
-      c->user_data = user_data;
-      wsim_auth_gss_establish_async (client, mech, target, opts, WSIM_GSS_SVC_NONE,
-                                     on_connect_proof, c);
-      return;
-    case RPC_C_AUTHN_LEVEL_PKT:
-      svc = WSIM_GSS_SVC_NONE;
-      break;
-    case RPC_C_AUTHN_LEVEL_PKT_INTEGRITY:
-      svc = WSIM_GSS_SVC_INTEGRITY;
-      break;
-    case RPC_C_AUTHN_LEVEL_PKT_PRIVACY:
-      svc = WSIM_GSS_SVC_PRIVACY;
-      break;
-    default:
-      ready_later (client, NULL,
-                   g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                "authentication level %u has no fixed wire form (DEFAULT is negotiated)",
-                                level),
-                   done, user_data);
-      return;
-    }
-  wsim_auth_gss_establish_async (client, mech, target, opts, svc, done, user_data);
-}
-
-WsimAuth *
-wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
-                     const char *target, const char *user, GError **error)
-{
-  WsimGssInitiatorOptions opts = { .user = user };
-  Wait w = { 0 };
-
-  wsim_auth_for_level_async (client, level, mech, target, &opts, on_wait_ready, &w);
-  return wait_ready (client, &w, error);
 }

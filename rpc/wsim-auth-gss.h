@@ -38,19 +38,6 @@ typedef enum {
 #define WSIM_GSS_SEQ_WINDOW 128
 
 /**
- * WsimAuthReadyFunc:
- * @auth: (transfer full) (nullable) the flavor, NULL when @error is set
- * @error: (nullable) why there is none: a WSIM_GSS_ERROR for the mechanism (credentials, a
- *   token refused by either side, the server's proof that does not verify), a WSIM_RPC_ERROR
- *   or G_IO_ERROR for the exchange (G_IO_ERROR_TIMED_OUT for a server that does not answer,
- *   G_IO_ERROR_CLOSED for a client closed or released meanwhile), G_IO_ERROR_INVALID_ARGUMENT
- *   for a level with no wire form
- * @user_data: the data given with the function
- * What an asynchronous establishment hands over, exactly once.
- */
-typedef void (*WsimAuthReadyFunc) (WsimAuth *auth, const GError *error, gpointer user_data);
-
-/**
  * wsim_auth_gss_establish_async:
  * @client: the connection to establish the context on
  * @mech: the mechanism
@@ -164,29 +151,5 @@ guint wsim_svc_auth_gss_get_n_contexts (WsimRpcServer *server);
  * itself on a connection (CONNECT) is kept. Call it on the server's thread.
  */
 void wsim_svc_auth_gss_forget_contexts (WsimRpcServer *server);
-
-/**
- * wsim_auth_for_level_async:
- * @client, @mech, @target, @opts, @done, @user_data: as for wsim_auth_gss_establish_async()
- * @level: an RPC_C_AUTHN_LEVEL_* (wsim-authn-level.h)
- *
- * Makes the flavor that gives @level on the wire: AUTH_NONE for NONE; for CONNECT a context
- * is established (service none) and the flavor is then AUTH_NONE; CALL and PKT give
- * RPCSEC_GSS service none, PKT_INTEGRITY integrity, PKT_PRIVACY privacy. DEFAULT (or any
- * other value) is refused with G_IO_ERROR_INVALID_ARGUMENT: the runtime negotiates it with
- * the server. Results known at once (NONE, a refused level) come from an idle source too.
- */
-void wsim_auth_for_level_async (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
-                                const char *target, const WsimGssInitiatorOptions *opts,
-                                WsimAuthReadyFunc done, gpointer user_data);
-
-/**
- * wsim_auth_for_level:
- * wsim_auth_for_level_async() for a host-based @target and @user's credentials (NULL: the
- * default ones), waited for as wsim_auth_gss_establish() waits.
- * Returns: (transfer full) (nullable) the flavor to set on @client, or NULL with @error.
- */
-WsimAuth *wsim_auth_for_level (WsimRpcClient *client, guint32 level, const WsimGssMech *mech,
-                               const char *target, const char *user, GError **error);
 
 G_END_DECLS

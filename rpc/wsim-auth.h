@@ -69,6 +69,52 @@ const WsimAuthOps *wsim_auth_get_ops (WsimAuth *auth);
 /** wsim_auth_get_data: Returns: (transfer none) the flavor's data. */
 gpointer wsim_auth_get_data (WsimAuth *auth);
 
+/**
+ * WsimAuthReadyFunc:
+ * @auth: (transfer full) (nullable) the flavor, NULL when @error is set
+ * @error: (nullable) why there is none: a WSIM_GSS_ERROR for the mechanism (credentials, a
+ *   token refused by either side, the server's proof that does not verify), a WSIM_RPC_ERROR
+ *   or G_IO_ERROR for the exchange (G_IO_ERROR_TIMED_OUT for a server that does not answer,
+ *   G_IO_ERROR_CLOSED for a client closed or released meanwhile), G_IO_ERROR_INVALID_ARGUMENT
+ *   for a level with no wire form
+ * @user_data: the data given with the function
+ * What an asynchronous establishment hands over, exactly once.
+ */
+typedef void (*WsimAuthReadyFunc) (WsimAuth *auth, const GError *error, gpointer user_data);
+
+/**
+ * wsim_auth_ready_later:
+ * @context: the main context @done is to run on (the client's)
+ * @auth: (transfer full) (nullable) the flavor
+ * @error: (transfer full) (nullable) why there is none
+ * Hands @auth or @error to @done from an idle source on @context: for results known inside
+ * an *_async call, which must not call back from inside itself.
+ */
+void wsim_auth_ready_later (GMainContext *context, WsimAuth *auth, GError *error,
+                            WsimAuthReadyFunc done, gpointer user_data);
+
+/**
+ * WsimAuthWait:
+ * What wsim_auth_wait_ready() keeps for wsim_auth_wait(): the synchronous forms of the
+ * *_async calls pass it as the user data. Zero-initialise it.
+ */
+typedef struct {
+  gboolean  done;
+  WsimAuth *auth;    /* (owned) (nullable) */
+  GError   *error;   /* (owned) (nullable) */
+} WsimAuthWait;
+
+/** wsim_auth_wait_ready: a WsimAuthReadyFunc that stores its result in the WsimAuthWait
+ *  @user_data. */
+void wsim_auth_wait_ready (WsimAuth *auth, const GError *error, gpointer user_data);
+
+/**
+ * wsim_auth_wait:
+ * Iterates @context (the client's, on its thread) until @w has a result.
+ * Returns: (transfer full) (nullable) the flavor, or NULL with @error.
+ */
+WsimAuth *wsim_auth_wait (GMainContext *context, WsimAuthWait *w, GError **error);
+
 /** wsim_auth_none_new: Returns: (transfer full) an AUTH_NONE handle. */
 WsimAuth *wsim_auth_none_new (void);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "wsim-address.h"
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-authn-level.h"
 #include "wsim-rpc-client.h"

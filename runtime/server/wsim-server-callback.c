@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "wsim-address.h"
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-local-account.h"
 #include "wsim-wbem.h"

@@ -11,6 +11,7 @@
 #include <krb5.h>
 #include <string.h>
 
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-authn-level.h"
 #include "wsim-test-gss.h"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-rpc-error.h"
 #include "wsim-test-gss.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wsim-auth-for-level.h"
 #include "wsim-auth-gss.h"
 #include "wsim-address.h"
 #include "wsim-authn-level.h"
