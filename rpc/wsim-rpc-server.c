@@ -22,6 +22,7 @@
 
 #include <gio/gunixsocketaddress.h>
 
+#include "wsim-auth-gss.h"
 #include "wsim-conn.h"
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server-private.h"
@@ -588,6 +589,20 @@ server_arm_reaper (WsimRpcServer *server)
 
 /* ---- the server ----------------------------------------------------------------- */
 
+/* The server flavors of every server the library makes, in one place, so that no user of
+ * the engine installs a flavor's ops itself. The GSS ones wait for
+ * wsim_rpc_server_set_accept_gss(): a server that never asks refuses RPCSEC_GSS
+ * (AUTH_REJECTEDCRED): only servers that authenticate their callers take GSS contexts. */
+static const struct {
+  guint32                 flavor;
+  const WsimSvcAuthOps *(*ops) (void);
+  gboolean                gss;
+} default_flavors[] = {
+  { AUTH_NONE, wsim_svc_auth_none, FALSE },
+  { AUTH_SYS, wsim_svc_auth_sys, FALSE },
+  { WSIM_RPCSEC_GSS, wsim_svc_auth_gss, TRUE },
+};
+
 WsimRpcServer *
 wsim_rpc_server_new (GMainContext *context)
 {
@@ -606,8 +621,9 @@ wsim_rpc_server_new (GMainContext *context)
   server->listeners = g_ptr_array_new ();
   g_queue_init (&server->conns);
   server->programs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  wsim_rpc_server_set_auth (server, AUTH_NONE, wsim_svc_auth_none ());
-  wsim_rpc_server_set_auth (server, AUTH_SYS, wsim_svc_auth_sys ());
+  for (guint i = 0; i < G_N_ELEMENTS (default_flavors); i++)
+    if (!default_flavors[i].gss)
+      wsim_rpc_server_set_auth (server, default_flavors[i].flavor, default_flavors[i].ops ());
   server_arm_reaper (server);
   return server;
 }
@@ -718,6 +734,16 @@ wsim_rpc_server_add_program (WsimRpcServer *server, const WsimRpcProgram *progra
   e->user_data = user_data;
   g_return_if_fail (!g_hash_table_contains (server->programs, &e->key));
   g_hash_table_insert (server->programs, &e->key, e);
+}
+
+void
+wsim_rpc_server_set_accept_gss (WsimRpcServer *server, gboolean accept)
+{
+  g_return_if_fail (server != NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (default_flavors); i++)
+    if (default_flavors[i].gss)
+      wsim_rpc_server_set_auth (server, default_flavors[i].flavor,
+                                accept ? default_flavors[i].ops () : NULL);
 }
 
 void

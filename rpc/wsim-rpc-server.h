@@ -146,6 +146,15 @@ void wsim_rpc_server_add_program (WsimRpcServer *server, const WsimRpcProgram *p
                                   gpointer user_data);
 
 /**
+ * wsim_rpc_server_set_accept_gss:
+ * @accept: TRUE to accept RPCSEC_GSS (wsim_svc_auth_gss(): any mechanism the machine has),
+ *   FALSE to refuse it again
+ * A new server accepts AUTH_NONE and AUTH_SYS only (the engine's table of default flavors);
+ * this is how a server that authenticates its callers turns RPCSEC_GSS on.
+ */
+void wsim_rpc_server_set_accept_gss (WsimRpcServer *server, gboolean accept);
+
+/**
  * wsim_rpc_server_set_auth:
  * @flavor: the flavor number
  * @ops: (nullable) its server side; NULL refuses the flavor (AUTH_REJECTEDCRED)

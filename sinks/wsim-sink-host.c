@@ -446,7 +446,7 @@ wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **err
   host->rpc = wsim_rpc_server_new (host->context);
   wsim_rpc_server_add_program (host->rpc, &sink_program, host);
   /* The server's callback ladder starts at PKT_PRIVACY: a host must be able to take it. */
-  wsim_rpc_server_set_auth (host->rpc, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+  wsim_rpc_server_set_accept_gss (host->rpc, TRUE);
   {
     /* A server's callback connection may stay quiet for as long as a provider waits; the
      * host must not reap it under an open call. */

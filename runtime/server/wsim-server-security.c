@@ -131,5 +131,5 @@ wsim_server_security_init (WsimServer *server)
     .min_level = RPC_C_AUTHN_LEVEL_NONE,
     .hardening = FALSE,
   };
-  wsim_rpc_server_set_auth (server->rpc, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+  wsim_rpc_server_set_accept_gss (server->rpc, TRUE);
 }

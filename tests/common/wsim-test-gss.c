@@ -7,7 +7,7 @@
 static void
 enable_gss (WsimRpcServer *server, gpointer data)
 {
-  wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+  wsim_rpc_server_set_accept_gss (server, TRUE);
 }
 
 gboolean

@@ -588,7 +588,7 @@ static const WsimRpcProgram identity_prog = {
 static void
 serve_identities (WsimRpcServer *server, gpointer data)
 {
-  wsim_rpc_server_set_auth (server, WSIM_RPCSEC_GSS, wsim_svc_auth_gss ());
+  wsim_rpc_server_set_accept_gss (server, TRUE);
   wsim_rpc_server_add_program (server, &identity_prog, NULL);
 }
 
