@@ -17,7 +17,7 @@
  */
 #pragma once
 
-#include "wsim-auth.h"
+#include "wsim-auth-client.h"
 #include "wsim-rpc-server.h"
 #include "wsim-gss.h"
 #include "wsim-rpc-client.h"

@@ -1,5 +1,5 @@
 /* wsim-auth-none-client.c: AUTH_NONE (RFC 5531), the client side: nothing to prove. */
-#include "wsim-auth.h"
+#include "wsim-auth-client.h"
 
 static const guint32 none_cred_verf[4] = { 0, 0, 0, 0 };   /* flavor 0, length 0, twice */
 

@@ -1,5 +1,5 @@
 /* wsim-auth-none-server.c: AUTH_NONE (RFC 5531), the server side: nothing to check. */
-#include "wsim-svc-auth.h"
+#include "wsim-auth-server.h"
 
 #include "wsim-authn-level.h"
 

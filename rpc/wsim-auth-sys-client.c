@@ -3,7 +3,7 @@
  * The credential is encoded once, at creation; every call appends the same bytes. AUTH_SYS
  * proves nothing: it is a claim (the server side is wsim-auth-sys-server.c).
  */
-#include "wsim-auth.h"
+#include "wsim-auth-client.h"
 
 #include <unistd.h>
 

@@ -3,7 +3,7 @@
  * Decodes the credential with libtirpc's xdr_authunix_parms and records "uid:gid@machine" as
  * the caller. AUTH_SYS proves nothing: it is a claim, trusted as RFC 5531 does.
  */
-#include "wsim-svc-auth.h"
+#include "wsim-auth-server.h"
 
 #include "wsim-authn-level.h"
 

@@ -1,5 +1,5 @@
-/* wsim-auth.c: the refcounted handle that carries a client-side flavor (see wsim-auth.h). */
-#include "wsim-auth.h"
+/* wsim-auth.c: the refcounted handle that carries a client-side flavor (see wsim-auth-client.h). */
+#include "wsim-auth-client.h"
 
 struct _WsimAuth {
   gint               ref_count;  /* atomic */

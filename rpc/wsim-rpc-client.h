@@ -18,7 +18,7 @@
 #include <gio/gio.h>
 #include <rpc/rpc.h>
 
-#include "wsim-auth.h"
+#include "wsim-auth-client.h"
 
 G_BEGIN_DECLS
 

@@ -1,7 +1,7 @@
 /* wsim-rpc-request.h: one call a WsimRpcServer received, as its handler and its flavor see it.
  *
  * A request is made by the server's dispatch for each call record and handed first to the
- * call's server flavor (wsim-svc-auth.h), then to the program's handler. Both see the call
+ * call's server flavor (wsim-auth-server.h), then to the program's handler. Both see the call
  * only through this interface: the handler reads who called and replies; the flavor reads
  * the credential and verifier, keeps its per-call and per-connection state here, and says
  * who authenticated.
@@ -103,7 +103,7 @@ GSocketAddress *wsim_rpc_request_get_local_address (WsimRpcRequest *req);
 /** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
 gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
 
-/* ---- for server flavors (wsim-svc-auth.h) --------------------------------------- */
+/* ---- for server flavors (wsim-auth-server.h) ----------------------------------- */
 
 /**
  * wsim_rpc_request_get_credential:

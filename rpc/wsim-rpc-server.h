@@ -22,7 +22,7 @@
 #include <rpc/rpc.h>
 
 #include "wsim-rpc-request.h"
-#include "wsim-svc-auth.h"
+#include "wsim-auth-server.h"
 #include "wsim-xdrbuf.h"
 
 G_BEGIN_DECLS

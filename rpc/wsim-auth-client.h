@@ -1,7 +1,7 @@
-/* wsim-auth.h: RPC authentication flavors as plug-in ops tables, the client side.
+/* wsim-auth-client.h: RPC authentication flavors as plug-in ops tables, the client side.
  *
  * A flavor is two static const tables: WsimAuthOps (here) for the side that makes calls and
- * WsimSvcAuthOps (wsim-svc-auth.h) for the side that serves them. The engine never looks
+ * WsimSvcAuthOps (wsim-auth-server.h) for the side that serves them. The engine never looks
  * inside a flavor; it asks the flavor to write the credential and verifier of a call, to
  * wrap the arguments, to check the reply verifier and to unwrap the results. Each flavor's
  * sides live in wsim-auth-<flavor>-client.c and wsim-auth-<flavor>-server.c (none, sys,

@@ -1,4 +1,4 @@
-/* wsim-svc-auth.h: RPC authentication flavors as plug-in ops tables, the server side.
+/* wsim-auth-server.h: RPC authentication flavors as plug-in ops tables, the server side.
  *
  * A server flavor is one static const WsimSvcAuthOps, installed on a server per flavor
  * number (wsim_rpc_server_set_auth()). Dispatch finds the table by the call's credential
@@ -6,7 +6,7 @@
  * results and to fill the reply verifier. A flavor sees the call only through the request
  * interface (wsim-rpc-request.h): the credential, verifier and header bytes, its own
  * per-call and per-connection state, and the connection's identity; it never calls another
- * flavor. The client side of each flavor is in wsim-auth.h.
+ * flavor. The client side of each flavor is in wsim-auth-client.h.
  *
  * Threading: the ops run on the server's thread, from dispatch or from a reply.
  */
