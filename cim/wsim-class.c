@@ -8,14 +8,14 @@
 #include "wsim_cim.h"
 
 struct _WsimClass {
-  gint            ref_count;    /* atomic */
+  gatomicrefcount ref_count;    /* atomic */
   wsim_class_def  def;          /* (owned) flattened: inherited properties first */
   WsimClass      *parent;       /* (owned) (nullable) */
   GHashTable     *index;        /* (owned) name (in def, case-insensitive) -> index + 1 */
 };
 
 struct _WsimObject {
-  gint        ref_count;        /* atomic */
+  gatomicrefcount ref_count;        /* atomic */
   WsimClass  *cls;              /* (owned) */
   wsim_value *values;           /* (owned) n_props values */
 };
@@ -67,7 +67,7 @@ class_build (const char *name, const char *superclass, WsimClass *parent,
       return NULL;
     }
   cls = g_new0 (WsimClass, 1);
-  cls->ref_count = 1;
+  g_atomic_ref_count_init (&cls->ref_count);
   cls->parent = parent != NULL ? wsim_class_ref (parent) : NULL;
   cls->def.name = g_strdup (name);
   cls->def.superclass = g_strdup (superclass != NULL ? superclass : "");
@@ -121,14 +121,14 @@ wsim_class_new_from_def (const wsim_class_def *def, GError **error)
 WsimClass *
 wsim_class_ref (WsimClass *cls)
 {
-  g_atomic_int_inc (&cls->ref_count);
+  g_atomic_ref_count_inc (&cls->ref_count);
   return cls;
 }
 
 void
 wsim_class_unref (WsimClass *cls)
 {
-  if (cls == NULL || !g_atomic_int_dec_and_test (&cls->ref_count))
+  if (cls == NULL || !g_atomic_ref_count_dec (&cls->ref_count))
     return;
   /* The definition's strings and array are g_malloc'ed: malloc on this platform, so
    * xdr_free's free() releases them (see wsim-value.h). */
@@ -197,7 +197,7 @@ wsim_object_new_take_values (WsimClass *cls, wsim_value *values)
 {
   WsimObject *obj = g_new (WsimObject, 1);
 
-  obj->ref_count = 1;
+  g_atomic_ref_count_init (&obj->ref_count);
   obj->cls = wsim_class_ref (cls);
   obj->values = values;
   return obj;
@@ -206,7 +206,7 @@ wsim_object_new_take_values (WsimClass *cls, wsim_value *values)
 WsimObject *
 wsim_object_ref (WsimObject *obj)
 {
-  g_atomic_int_inc (&obj->ref_count);
+  g_atomic_ref_count_inc (&obj->ref_count);
   return obj;
 }
 
@@ -222,7 +222,7 @@ values_free (wsim_value *values, guint n)
 void
 wsim_object_unref (WsimObject *obj)
 {
-  if (obj == NULL || !g_atomic_int_dec_and_test (&obj->ref_count))
+  if (obj == NULL || !g_atomic_ref_count_dec (&obj->ref_count))
     return;
   values_free (obj->values, wsim_class_get_n_props (obj->cls));
   wsim_class_unref (obj->cls);

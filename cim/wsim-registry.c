@@ -13,7 +13,7 @@
 #define DWORD_PREFIX "dword:"
 
 struct _WsimRegistry {
-  gint  ref_count;   /* atomic */
+  gatomicrefcount ref_count;   /* atomic */
   char *path;        /* (owned) absolute; never changes, so any thread reads it */
 };
 
@@ -60,7 +60,7 @@ wsim_registry_open (const char *path, GError **error)
       return NULL;
     }
   reg = g_new0 (WsimRegistry, 1);
-  reg->ref_count = 1;
+  g_atomic_ref_count_init (&reg->ref_count);
   reg->path = g_canonicalize_filename (path, NULL);
   return reg;
 }
@@ -70,14 +70,14 @@ wsim_registry_ref (WsimRegistry *reg)
 {
   g_return_val_if_fail (reg != NULL, NULL);
 
-  g_atomic_int_inc (&reg->ref_count);
+  g_atomic_ref_count_inc (&reg->ref_count);
   return reg;
 }
 
 void
 wsim_registry_unref (WsimRegistry *reg)
 {
-  if (reg == NULL || !g_atomic_int_dec_and_test (&reg->ref_count))
+  if (reg == NULL || !g_atomic_ref_count_dec (&reg->ref_count))
     return;
   g_free (reg->path);
   g_free (reg);

@@ -4,7 +4,7 @@
 #include "wsim-authn-level.h"
 
 struct _WsimTrace {
-  gint       ref_count;     /* atomic */
+  gatomicrefcount ref_count;     /* atomic */
   GMutex     lock;
   GQueue     events;        /* (owned) WsimTraceEvent*, oldest first; guarded by @lock */
   guint64    n_dropped;     /* guarded by @lock */
@@ -36,7 +36,7 @@ wsim_trace_new (void)
 {
   WsimTrace *t = g_new0 (WsimTrace, 1);
 
-  t->ref_count = 1;
+  g_atomic_ref_count_init (&t->ref_count);
   g_mutex_init (&t->lock);
   g_queue_init (&t->events);
   return t;
@@ -45,14 +45,14 @@ wsim_trace_new (void)
 WsimTrace *
 wsim_trace_ref (WsimTrace *trace)
 {
-  g_atomic_int_inc (&trace->ref_count);
+  g_atomic_ref_count_inc (&trace->ref_count);
   return trace;
 }
 
 void
 wsim_trace_unref (WsimTrace *trace)
 {
-  if (trace == NULL || !g_atomic_int_dec_and_test (&trace->ref_count))
+  if (trace == NULL || !g_atomic_ref_count_dec (&trace->ref_count))
     return;
   g_queue_clear_full (&trace->events, (GDestroyNotify) wsim_trace_event_free);
   g_mutex_clear (&trace->lock);

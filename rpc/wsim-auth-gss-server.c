@@ -15,7 +15,7 @@
 #include "wsim-rpc-server.h"
 
 typedef struct {
-  gint            ref_count;   /* the server's thread only */
+  grefcount ref_count;   /* the server's thread only */
   guint32         handle;
   WsimGssContext *gss;         /* (owned) */
   guint32         seq_max;     /* highest sequence number seen */
@@ -39,14 +39,14 @@ typedef struct {
 static SvcCtx *
 svc_ctx_ref (SvcCtx *c)
 {
-  c->ref_count++;
+  g_ref_count_inc (&c->ref_count);
   return c;
 }
 
 static void
 svc_ctx_unref (SvcCtx *c)
 {
-  if (c == NULL || --c->ref_count > 0)
+  if (c == NULL || !g_ref_count_dec (&c->ref_count))
     return;
   wsim_gss_context_free (c->gss);
   g_free (c);
@@ -201,7 +201,7 @@ control_init (WsimRpcRequest *req, const Cred *cred)
   else if (cred->proc == RPCSEC_GSS_INIT)
     {
       c = g_new0 (SvcCtx, 1);
-      c->ref_count = 1;
+      g_ref_count_init (&c->ref_count);
       c->handle = ++cc->next_handle;
       c->gss = wsim_gss_context_new_acceptor (NULL, NULL, &error);
       if (c->gss != NULL)

@@ -2,7 +2,7 @@
 #include "wsim-auth-client.h"
 
 struct _WsimAuth {
-  gint               ref_count;  /* atomic */
+  gatomicrefcount ref_count;  /* atomic */
   const WsimAuthOps *ops;        /* (unowned) static */
   gpointer           data;       /* (owned) freed by ops->free_data */
 };
@@ -14,7 +14,7 @@ wsim_auth_new (const WsimAuthOps *ops, gpointer data)
 
   g_return_val_if_fail (ops != NULL && ops->marshal != NULL, NULL);
   auth = g_new0 (WsimAuth, 1);
-  auth->ref_count = 1;
+  g_atomic_ref_count_init (&auth->ref_count);
   auth->ops = ops;
   auth->data = data;
   return auth;
@@ -24,14 +24,14 @@ WsimAuth *
 wsim_auth_ref (WsimAuth *auth)
 {
   g_return_val_if_fail (auth != NULL, NULL);
-  g_atomic_int_inc (&auth->ref_count);
+  g_atomic_ref_count_inc (&auth->ref_count);
   return auth;
 }
 
 void
 wsim_auth_unref (WsimAuth *auth)
 {
-  if (auth == NULL || !g_atomic_int_dec_and_test (&auth->ref_count))
+  if (auth == NULL || !g_atomic_ref_count_dec (&auth->ref_count))
     return;
   if (auth->ops->free_data != NULL)
     auth->ops->free_data (auth->data);

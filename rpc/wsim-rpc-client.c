@@ -48,7 +48,7 @@ struct _WsimRpcReply {
 };
 
 struct _WsimRpcClient {
-  gint           ref_count;          /* atomic */
+  gatomicrefcount ref_count;          /* atomic */
   GMainContext  *context;            /* (owned) */
   WsimConn      *conn;               /* (owned) (nullable after close) */
   guint32        prog, vers;
@@ -528,7 +528,7 @@ wsim_rpc_client_new_for_socket (GMainContext *context, GSocket *socket, guint32 
 
   g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
   client = g_new0 (WsimRpcClient, 1);
-  client->ref_count = 1;
+  g_atomic_ref_count_init (&client->ref_count);
   client->context = context != NULL ? g_main_context_ref (context)
                                     : g_main_context_ref_thread_default ();
   client->prog = prog;
@@ -635,7 +635,7 @@ WsimRpcClient *
 wsim_rpc_client_ref (WsimRpcClient *client)
 {
   g_return_val_if_fail (client != NULL, NULL);
-  g_atomic_int_inc (&client->ref_count);
+  g_atomic_ref_count_inc (&client->ref_count);
   return client;
 }
 
@@ -654,16 +654,16 @@ wsim_rpc_client_close (WsimRpcClient *client)
 void
 wsim_rpc_client_unref (WsimRpcClient *client)
 {
-  if (client == NULL || !g_atomic_int_dec_and_test (&client->ref_count))
+  if (client == NULL || !g_atomic_ref_count_dec (&client->ref_count))
     return;
 
   /* Keep the client alive while the callbacks below run: they may take and drop
    * references of their own. */
-  g_atomic_int_set (&client->ref_count, 1);
+  g_atomic_ref_count_init (&client->ref_count);
   wsim_rpc_client_close (client);
   client_run_deferred (client);
   g_assert (g_hash_table_size (client->pending) == 0);
-  if (!g_atomic_int_dec_and_test (&client->ref_count))
+  if (!g_atomic_ref_count_dec (&client->ref_count))
     return;   /* a callback kept a reference; the last unref finishes the job */
 
   g_source_destroy (client->deferred_source);

@@ -32,7 +32,7 @@ typedef struct {
 } Export;
 
 struct _WsimSinkHost {
-  gint           ref_count;  /* atomic */
+  gatomicrefcount ref_count;  /* atomic */
   GMainContext  *context;    /* (owned) */
   WsimRpcServer *rpc;        /* (owned) */
   char          *endpoint;   /* (owned) */
@@ -437,7 +437,7 @@ wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **err
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GSocketAddress) lo = NULL;
 
-  host->ref_count = 1;
+  g_atomic_ref_count_init (&host->ref_count);
   host->context = context != NULL ? g_main_context_ref (context)
                                   : g_main_context_ref_thread_default ();
   host->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, export_free);
@@ -487,14 +487,14 @@ wsim_sink_host_add_listener (WsimSinkHost *host, GSocketAddress *address, char *
 WsimSinkHost *
 wsim_sink_host_ref (WsimSinkHost *host)
 {
-  g_atomic_int_inc (&host->ref_count);
+  g_atomic_ref_count_inc (&host->ref_count);
   return host;
 }
 
 void
 wsim_sink_host_unref (WsimSinkHost *host)
 {
-  if (host == NULL || !g_atomic_int_dec_and_test (&host->ref_count))
+  if (host == NULL || !g_atomic_ref_count_dec (&host->ref_count))
     return;
   wsim_rpc_server_unref (host->rpc);
   if (host->event_destroy != NULL)

@@ -4,7 +4,7 @@
 #include "wsim-wbem.h"
 
 struct _WsimSink {
-  gint               ref_count;   /* atomic */
+  gatomicrefcount ref_count;   /* atomic */
   const WsimSinkOps *ops;         /* (unowned) static */
   gpointer           user_data;   /* (owned) freed with @destroy */
   GDestroyNotify     destroy;
@@ -17,7 +17,7 @@ wsim_sink_new (const WsimSinkOps *ops, gpointer user_data, GDestroyNotify destro
 
   g_return_val_if_fail (ops != NULL, NULL);
   sink = g_new0 (WsimSink, 1);
-  sink->ref_count = 1;
+  g_atomic_ref_count_init (&sink->ref_count);
   sink->ops = ops;
   sink->user_data = user_data;
   sink->destroy = destroy;
@@ -28,14 +28,14 @@ WsimSink *
 wsim_sink_ref (WsimSink *sink)
 {
   g_return_val_if_fail (sink != NULL, NULL);
-  g_atomic_int_inc (&sink->ref_count);
+  g_atomic_ref_count_inc (&sink->ref_count);
   return sink;
 }
 
 void
 wsim_sink_unref (WsimSink *sink)
 {
-  if (sink == NULL || !g_atomic_int_dec_and_test (&sink->ref_count))
+  if (sink == NULL || !g_atomic_ref_count_dec (&sink->ref_count))
     return;
   if (sink->destroy != NULL)
     sink->destroy (sink->user_data);

@@ -33,7 +33,7 @@ set_flag (gpointer data)
 }
 
 struct _WsimUnsecApp {
-  gint           ref_count;   /* atomic */
+  gatomicrefcount ref_count;   /* atomic */
   GMainContext  *context;     /* (owned) */
   char          *dir;         /* (owned) the private directory */
   WsimSinkHost  *host;        /* (owned) takes the forwarded callbacks */
@@ -261,7 +261,7 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
 
   if (options == NULL)
     options = &defaults;
-  app->ref_count = 1;
+  g_atomic_ref_count_init (&app->ref_count);
   app->context = context != NULL ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
   app->trace = wsim_trace_new ();
   app->registry = g_strdup (options->registry);
@@ -381,7 +381,7 @@ helper_stop (GSubprocess *helper)
 WsimUnsecApp *
 wsim_unsecapp_ref (WsimUnsecApp *app)
 {
-  g_atomic_int_inc (&app->ref_count);
+  g_atomic_ref_count_inc (&app->ref_count);
   return app;
 }
 
@@ -396,7 +396,7 @@ remove_socket (const char *dir, const char *name)
 void
 wsim_unsecapp_unref (WsimUnsecApp *app)
 {
-  if (app == NULL || !g_atomic_int_dec_and_test (&app->ref_count))
+  if (app == NULL || !g_atomic_ref_count_dec (&app->ref_count))
     return;
   if (app->reports != NULL)
     wsim_rpc_server_set_conn_closed_func (app->reports, NULL, NULL);   /* its going is ours */

@@ -24,7 +24,7 @@ typedef struct {
 } Watched;
 
 struct _WsimCallWatch {
-  gint                  ref_count;    /* the owner's, plus one per question and connect under way */
+  grefcount ref_count;    /* the owner's, plus one per question and connect under way */
   GMainContext         *context;      /* (owned) */
   WsimChannel          *channel;      /* (unowned) outlives the watch's owner reference */
   WsimTrace            *trace;        /* (owned) */
@@ -76,7 +76,7 @@ watch_drop_rpc (WsimCallWatch *watch)
 static WsimCallWatch *
 watch_ref (WsimCallWatch *watch)
 {
-  watch->ref_count++;
+  g_ref_count_inc (&watch->ref_count);
   return watch;
 }
 
@@ -86,7 +86,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimCallWatch, watch_unref)
 static void
 watch_unref (WsimCallWatch *watch)
 {
-  if (--watch->ref_count > 0)
+  if (!g_ref_count_dec (&watch->ref_count))
     return;
   g_hash_table_unref (watch->calls);
   g_array_unref (watch->ended);
@@ -511,7 +511,7 @@ wsim_call_watch_new (GMainContext *context, WsimChannel *channel, WsimTrace *tra
 {
   WsimCallWatch *watch = g_new0 (WsimCallWatch, 1);
 
-  watch->ref_count = 1;
+  g_ref_count_init (&watch->ref_count);
   watch->context = g_main_context_ref (context);
   watch->channel = channel;
   watch->trace = wsim_trace_ref (trace);

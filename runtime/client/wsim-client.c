@@ -11,7 +11,7 @@
 #include "wsim_service.h"
 
 struct _WsimClient {
-  gint           ref_count;   /* atomic */
+  gatomicrefcount ref_count;   /* atomic */
   GMainContext  *rpc_context; /* (owned) private: drives the channels' calls only */
   GSocketAddress *address;    /* (owned) the server */
   WsimChannel   *channel;     /* (owned) the service connection, at the client's blanket */
@@ -28,7 +28,7 @@ struct _WsimClient {
 static gsize next_call_id = 1;   /* atomic (g_atomic_pointer_add: a pointer-sized value) */
 
 struct _WsimServices {
-  gint         ref_count;     /* atomic */
+  gatomicrefcount ref_count;     /* atomic */
   WsimClient  *client;        /* (owned) */
   WsimChannel *own;           /* (owned) (nullable) its own blanket's connection, else the client's */
   guint64      ns_handle;
@@ -111,7 +111,7 @@ wsim_client_new (GMainContext *context, const char *address, const WsimClientOpt
       blanket = &process;
     }
   client = g_new0 (WsimClient, 1);
-  client->ref_count = 1;
+  g_atomic_ref_count_init (&client->ref_count);
   client->rpc_context = g_main_context_new ();
   client->address = g_object_ref (addr);
   client->trace = wsim_trace_new ();
@@ -136,14 +136,14 @@ wsim_client_new (GMainContext *context, const char *address, const WsimClientOpt
 WsimClient *
 wsim_client_ref (WsimClient *client)
 {
-  g_atomic_int_inc (&client->ref_count);
+  g_atomic_ref_count_inc (&client->ref_count);
   return client;
 }
 
 void
 wsim_client_unref (WsimClient *client)
 {
-  if (client == NULL || !g_atomic_int_dec_and_test (&client->ref_count))
+  if (client == NULL || !g_atomic_ref_count_dec (&client->ref_count))
     return;
   g_clear_pointer (&client->watch, wsim_call_watch_free);
   g_clear_pointer (&client->host, wsim_sink_host_unref);
@@ -228,7 +228,7 @@ wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error)
       return NULL;
     }
   services = g_new0 (WsimServices, 1);
-  services->ref_count = 1;
+  g_atomic_ref_count_init (&services->ref_count);
   services->client = wsim_client_ref (client);
   services->ns_handle = res.ns_handle;
   services->ns = g_strdup (ns);
@@ -238,14 +238,14 @@ wsim_client_open_namespace (WsimClient *client, const char *ns, GError **error)
 WsimServices *
 wsim_services_ref (WsimServices *services)
 {
-  g_atomic_int_inc (&services->ref_count);
+  g_atomic_ref_count_inc (&services->ref_count);
   return services;
 }
 
 void
 wsim_services_unref (WsimServices *services)
 {
-  if (services == NULL || !g_atomic_int_dec_and_test (&services->ref_count))
+  if (services == NULL || !g_atomic_ref_count_dec (&services->ref_count))
     return;
   wsim_channel_free (services->own);
   wsim_client_unref (services->client);
