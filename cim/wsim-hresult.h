@@ -126,7 +126,8 @@ void wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subje
  * The HRESULT a GError stands for: its code in WSIM_WBEM_ERROR; WBEM_E_TIMED_OUT for
  * G_IO_ERROR_TIMED_OUT; WBEM_E_CALL_CANCELLED for G_IO_ERROR_CANCELLED; WBEM_E_ACCESS_DENIED
  * for an RPC authentication error; WBEM_E_TRANSPORT_FAILURE for other I/O and RPC errors;
- * WBEM_E_FAILED otherwise. WBEM_S_NO_ERROR for NULL.
+ * WBEM_E_FAILED otherwise (a WSIM_GSS_ERROR among them). WBEM_S_NO_ERROR for NULL. One
+ * table in wsim-hresult.c (WSIM_ERROR_HRESULT_TABLE) says it.
  */
 WSIM_EXPORT
 WsimHResult wsim_hresult_from_error (const GError *error);

@@ -8,7 +8,29 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wsim-code-table.h"
+
 G_DEFINE_QUARK (wsim-gss-error-quark, wsim_gss_error)
+
+static const WsimCodeInfo gss_error_table[] = {
+  WSIM_GSS_ERROR_TABLE (WSIM_CODE_ROW)
+};
+
+const char *
+wsim_gss_error_name (WsimGssErrorCode code)
+{
+  const WsimCodeInfo *i = WSIM_CODE_TABLE_LOOKUP (gss_error_table, code);
+
+  return i != NULL ? i->name : NULL;
+}
+
+const char *
+wsim_gss_error_message (WsimGssErrorCode code)
+{
+  const WsimCodeInfo *i = WSIM_CODE_TABLE_LOOKUP (gss_error_table, code);
+
+  return i != NULL ? i->message : "unknown GSS-API error";
+}
 
 struct _WsimGssMech {
   const char    *name;

@@ -19,16 +19,33 @@ G_BEGIN_DECLS
 
 #define WSIM_GSS_ERROR (wsim_gss_error_quark ())
 
-/** WsimGssErrorCode: what failed; the message carries GSS-API's own text. */
+/**
+ * WSIM_GSS_ERROR_TABLE:
+ * Every WSIM_GSS_ERROR code once: the code, its value, and what failed. An error's own
+ * message adds GSS-API's text (gss_display_status()) to this. The enum, the names and
+ * the messages are made from it.
+ */
+#define WSIM_GSS_ERROR_TABLE(X)                                                                 \
+  X (WSIM_GSS_ERROR_NO_CREDENTIALS, 0, "acquiring credentials failed")                         \
+  X (WSIM_GSS_ERROR_CONTEXT,        1, "establishing the context failed (bad token, wrong peer)") \
+  X (WSIM_GSS_ERROR_FLAGS,          2, "the context lacks integrity or confidentiality")       \
+  X (WSIM_GSS_ERROR_INTEGRITY,      3, "a MIC or a wrapped token did not verify")              \
+  X (WSIM_GSS_ERROR_NOT_READY,      4, "the context is not established yet")
+
+/** WsimGssErrorCode: the codes of WSIM_GSS_ERROR (WSIM_GSS_ERROR_TABLE). */
 typedef enum {
-  WSIM_GSS_ERROR_NO_CREDENTIALS,   /* acquiring credentials failed */
-  WSIM_GSS_ERROR_CONTEXT,          /* establishing the context failed (bad token, wrong peer) */
-  WSIM_GSS_ERROR_FLAGS,            /* the context lacks integrity or confidentiality */
-  WSIM_GSS_ERROR_INTEGRITY,        /* a MIC or a wrapped token did not verify */
-  WSIM_GSS_ERROR_NOT_READY,        /* the context is not established yet */
+#define WSIM_GSS_ERROR_ENUM_(code, value, message) code = value,
+  WSIM_GSS_ERROR_TABLE (WSIM_GSS_ERROR_ENUM_)
+#undef WSIM_GSS_ERROR_ENUM_
 } WsimGssErrorCode;
 
 GQuark wsim_gss_error_quark (void);
+
+/** Returns: (transfer none) (nullable) the code's name ("WSIM_GSS_ERROR_CONTEXT"), NULL for a
+ *  value that is no code. */
+const char *wsim_gss_error_name (WsimGssErrorCode code);
+/** Returns: (transfer none) what failed, "unknown GSS-API error" for a value that is no code. */
+const char *wsim_gss_error_message (WsimGssErrorCode code);
 
 typedef struct _WsimGssMech WsimGssMech;
 typedef struct _WsimGssContext WsimGssContext;

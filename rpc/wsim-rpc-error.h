@@ -16,29 +16,37 @@ G_BEGIN_DECLS
 #define WSIM_RPC_ERROR (wsim_rpc_error_quark ())
 
 /**
- * WsimRpcErrorCode:
- * Reply statuses of RFC 5531 (accept_stat, reject_stat, auth_stat) and RFC 2203, plus the
- * local failures of the engine that are not transport errors.
+ * WSIM_RPC_ERROR_TABLE:
+ * Every WSIM_RPC_ERROR code once: the code, its value, and the message that says what it
+ * means. Reply statuses of RFC 5531 (accept_stat, reject_stat, auth_stat) and RFC 2203,
+ * then the engine's local failures that are not transport errors. The enum, the names and
+ * the messages are all made from it, so they cannot drift apart.
  */
+#define WSIM_RPC_ERROR_TABLE(X)                                                                \
+  X (WSIM_RPC_ERROR_PROG_UNAVAIL,           1, "the server does not serve this program")        \
+  X (WSIM_RPC_ERROR_PROG_MISMATCH,          2, "the server does not serve this program version") \
+  X (WSIM_RPC_ERROR_PROC_UNAVAIL,           3, "the program has no such procedure")             \
+  X (WSIM_RPC_ERROR_GARBAGE_ARGS,           4, "the server could not decode the arguments")     \
+  X (WSIM_RPC_ERROR_SYSTEM_ERR,             5, "the server failed (system error)")              \
+  X (WSIM_RPC_ERROR_RPC_MISMATCH,           6, "the server does not speak RPC version 2")       \
+  X (WSIM_RPC_ERROR_AUTH_BADCRED,           7, "the credential was malformed")                  \
+  X (WSIM_RPC_ERROR_AUTH_REJECTEDCRED,      8, "the credential was refused")                    \
+  X (WSIM_RPC_ERROR_AUTH_BADVERF,           9, "the verifier was malformed")                    \
+  X (WSIM_RPC_ERROR_AUTH_REJECTEDVERF,     10, "the verifier was refused")                      \
+  X (WSIM_RPC_ERROR_AUTH_TOOWEAK,          11, "the authentication is too weak")                \
+  X (WSIM_RPC_ERROR_AUTH_INVALIDRESP,      12, "the server's verifier is invalid")              \
+  X (WSIM_RPC_ERROR_AUTH_FAILED,           13, "authentication failed")                         \
+  X (WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM, 14, "the server has no RPCSEC_GSS context for it")  \
+  X (WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM, 15, "the RPCSEC_GSS context is expired or bad")      \
+  X (WSIM_RPC_ERROR_DECODE,                16, "a reply or result did not decode")              \
+  X (WSIM_RPC_ERROR_ENCODE,                17, "the arguments could not be encoded")            \
+  X (WSIM_RPC_ERROR_RECORD_TOO_LARGE,      18, "a record exceeds the connection's maximum")
+
+/** WsimRpcErrorCode: the codes of WSIM_RPC_ERROR (WSIM_RPC_ERROR_TABLE). */
 typedef enum {
-  WSIM_RPC_ERROR_PROG_UNAVAIL = 1,   /* accept_stat PROG_UNAVAIL */
-  WSIM_RPC_ERROR_PROG_MISMATCH,      /* accept_stat PROG_MISMATCH */
-  WSIM_RPC_ERROR_PROC_UNAVAIL,       /* accept_stat PROC_UNAVAIL */
-  WSIM_RPC_ERROR_GARBAGE_ARGS,       /* accept_stat GARBAGE_ARGS */
-  WSIM_RPC_ERROR_SYSTEM_ERR,         /* accept_stat SYSTEM_ERR */
-  WSIM_RPC_ERROR_RPC_MISMATCH,       /* reject_stat RPC_MISMATCH */
-  WSIM_RPC_ERROR_AUTH_BADCRED,       /* reject_stat AUTH_ERROR, auth_stat AUTH_BADCRED */
-  WSIM_RPC_ERROR_AUTH_REJECTEDCRED,
-  WSIM_RPC_ERROR_AUTH_BADVERF,
-  WSIM_RPC_ERROR_AUTH_REJECTEDVERF,
-  WSIM_RPC_ERROR_AUTH_TOOWEAK,
-  WSIM_RPC_ERROR_AUTH_INVALIDRESP,
-  WSIM_RPC_ERROR_AUTH_FAILED,
-  WSIM_RPC_ERROR_RPCSEC_GSS_CREDPROBLEM,
-  WSIM_RPC_ERROR_RPCSEC_GSS_CTXPROBLEM,
-  WSIM_RPC_ERROR_DECODE,             /* a reply or result that does not decode */
-  WSIM_RPC_ERROR_ENCODE,             /* arguments that the XDR routine refused to encode */
-  WSIM_RPC_ERROR_RECORD_TOO_LARGE,   /* a record over the connection's maximum */
+#define WSIM_RPC_ERROR_ENUM_(code, value, message) code = value,
+  WSIM_RPC_ERROR_TABLE (WSIM_RPC_ERROR_ENUM_)
+#undef WSIM_RPC_ERROR_ENUM_
 } WsimRpcErrorCode;
 
 /**
@@ -53,5 +61,19 @@ GQuark wsim_rpc_error_quark (void);
  * Returns: the matching WsimRpcErrorCode; AUTH_FAILED for unknown values.
  */
 WsimRpcErrorCode wsim_rpc_error_from_auth_stat (guint32 auth_stat);
+
+/**
+ * wsim_rpc_error_name:
+ * Returns: (transfer none) (nullable) the code's name ("WSIM_RPC_ERROR_AUTH_TOOWEAK"), NULL
+ *   for a value that is no code
+ */
+const char *wsim_rpc_error_name (WsimRpcErrorCode code);
+
+/**
+ * wsim_rpc_error_message:
+ * Returns: (transfer none) what the code means, "unknown RPC error" for a value that is no
+ *   code
+ */
+const char *wsim_rpc_error_message (WsimRpcErrorCode code);
 
 G_END_DECLS
