@@ -19,7 +19,7 @@ typedef struct {
 } ConnSource;
 
 struct _WsimConn {
-  gint            ref_count;          /* atomic */
+  gatomicrefcount ref_count;          /* atomic */
   GMainContext   *context;            /* (owned) */
   GSocket        *socket;             /* (owned) (nullable after close) */
   int             fd;
@@ -343,7 +343,7 @@ wsim_conn_new (GMainContext *context, GSocket *socket, guint32 max_record,
   WsimConn *conn = g_new0 (WsimConn, 1);
   ConnSource *src;
 
-  conn->ref_count = 1;
+  g_atomic_ref_count_init (&conn->ref_count);
   conn->context = g_main_context_ref (context);
   conn->socket = g_object_ref (socket);
   conn->fd = g_socket_get_fd (socket);
@@ -369,14 +369,14 @@ wsim_conn_new (GMainContext *context, GSocket *socket, guint32 max_record,
 WsimConn *
 wsim_conn_ref (WsimConn *conn)
 {
-  g_atomic_int_inc (&conn->ref_count);
+  g_atomic_ref_count_inc (&conn->ref_count);
   return conn;
 }
 
 void
 wsim_conn_unref (WsimConn *conn)
 {
-  if (conn == NULL || !g_atomic_int_dec_and_test (&conn->ref_count))
+  if (conn == NULL || !g_atomic_ref_count_dec (&conn->ref_count))
     return;
   wsim_conn_close (conn);
   g_clear_error (&conn->pending_error);

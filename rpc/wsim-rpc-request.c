@@ -142,7 +142,7 @@ wsim_rpc_request_new (WsimRpcServerConn *sconn, guint32 xid)
 {
   WsimRpcRequest *req = g_new0 (WsimRpcRequest, 1);
 
-  req->ref_count = 1;
+  g_ref_count_init (&req->ref_count);
   req->sconn = wsim_rpc_server_conn_ref (sconn);
   req->xid = xid;
   req->identity.uid = req->identity.gid = G_MAXUINT32;
@@ -156,14 +156,14 @@ WsimRpcRequest *
 wsim_rpc_request_ref (WsimRpcRequest *req)
 {
   g_return_val_if_fail (req != NULL, NULL);
-  req->ref_count++;
+  g_ref_count_inc (&req->ref_count);
   return req;
 }
 
 void
 wsim_rpc_request_unref (WsimRpcRequest *req)
 {
-  if (req == NULL || --req->ref_count > 0)
+  if (req == NULL || !g_ref_count_dec (&req->ref_count))
     return;
   if (!req->replied)
     {

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 typedef struct _WsimRpcServerConn WsimRpcServerConn;
 
 struct _WsimRpcServerConn {
-  gint            ref_count;      /* requests hold references */
+  grefcount       ref_count;      /* requests hold references */
   WsimRpcServer  *server;         /* (unowned) (nullable) NULL once closed */
   WsimConn       *conn;           /* (owned) */
   guint64         id;
@@ -35,7 +35,7 @@ struct _WsimRpcServerConn {
 };
 
 struct _WsimRpcRequest {
-  gint                   ref_count;   /* the server's thread only */
+  grefcount              ref_count;   /* the server's thread only */
   WsimRpcServerConn     *sconn;       /* (owned) */
   guint32                xid, prog, vers, proc;
   const WsimSvcAuthOps  *auth;        /* (unowned) (nullable) static; NULL until found, or

@@ -44,7 +44,7 @@ typedef struct {
 } Listener;
 
 struct _WsimRpcServer {
-  gint                 ref_count;     /* atomic */
+  gatomicrefcount      ref_count;     /* atomic */
   GMainContext        *context;       /* (owned) */
   WsimRpcServerLimits  limits;
   WsimRpcServerStats   stats;
@@ -71,14 +71,14 @@ static void server_arm_reaper (WsimRpcServer *server);
 WsimRpcServerConn *
 wsim_rpc_server_conn_ref (WsimRpcServerConn *sconn)
 {
-  sconn->ref_count++;
+  g_ref_count_inc (&sconn->ref_count);
   return sconn;
 }
 
 void
 wsim_rpc_server_conn_unref (WsimRpcServerConn *sconn)
 {
-  if (--sconn->ref_count > 0)
+  if (!g_ref_count_dec (&sconn->ref_count))
     return;
   g_clear_pointer (&sconn->auth_state, g_hash_table_unref);
   g_free (sconn->peer_principal);
@@ -500,7 +500,7 @@ server_add_conn (WsimRpcServer *server, int fd)
     ;
 
   sconn = g_new0 (WsimRpcServerConn, 1);
-  sconn->ref_count = 1;
+  g_ref_count_init (&sconn->ref_count);
   sconn->server = server;
   sconn->id = ++server->next_conn_id;
   sconn->link.data = sconn;
@@ -608,7 +608,7 @@ wsim_rpc_server_new (GMainContext *context)
 {
   WsimRpcServer *server = g_new0 (WsimRpcServer, 1);
 
-  server->ref_count = 1;
+  g_atomic_ref_count_init (&server->ref_count);
   server->context = context != NULL ? g_main_context_ref (context)
                                     : g_main_context_ref_thread_default ();
   server->limits = (WsimRpcServerLimits) {
@@ -632,14 +632,14 @@ WsimRpcServer *
 wsim_rpc_server_ref (WsimRpcServer *server)
 {
   g_return_val_if_fail (server != NULL, NULL);
-  g_atomic_int_inc (&server->ref_count);
+  g_atomic_ref_count_inc (&server->ref_count);
   return server;
 }
 
 void
 wsim_rpc_server_unref (WsimRpcServer *server)
 {
-  if (server == NULL || !g_atomic_int_dec_and_test (&server->ref_count))
+  if (server == NULL || !g_atomic_ref_count_dec (&server->ref_count))
     return;
   wsim_rpc_server_shutdown (server);
   g_ptr_array_unref (server->listeners);

@@ -106,7 +106,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (call_transitions) == WSIM_CALL_STATE_ENDED + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (call_state_names) == WSIM_CALL_STATE_ENDED + 1);
 
 struct _WsimCall {
-  gint             ref_count;       /* server thread only */
+  grefcount        ref_count;       /* server thread only */
   WsimServer      *server;          /* (unowned) the server ends every call before it goes */
   guint64          seq;             /* server-unique */
   guint64          call_id;         /* the client's */
@@ -150,7 +150,7 @@ static void call_start_class (WsimCall *call);
 WsimCall *
 wsim_call_ref (WsimCall *call)
 {
-  call->ref_count++;
+  g_ref_count_inc (&call->ref_count);
   return call;
 }
 
@@ -166,7 +166,7 @@ rows_clear (WsimCall *call)
 void
 wsim_call_unref (WsimCall *call)
 {
-  if (call == NULL || --call->ref_count > 0)
+  if (call == NULL || !g_ref_count_dec (&call->ref_count))
     return;
   rows_clear (call);
   g_array_unref (call->rows);
@@ -844,7 +844,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   WsimCall *call = g_new0 (WsimCall, 1);
   GSource *s;
 
-  call->ref_count = 1;
+  g_ref_count_init (&call->ref_count);
   call->server = server;
   call->call_id = spec->call_id;
   call->endpoint = g_strdup (spec->endpoint);

@@ -40,7 +40,7 @@ typedef enum {
 
 /* One connection to a sink host at one level. */
 typedef struct {
-  gint           ref_count;  /* server thread only */
+  grefcount      ref_count;  /* server thread only */
   WsimServer    *server;     /* (unowned) (nullable) NULL once out of the server's table */
   char          *key;        /* (owned) its key in server->callbacks */
   WsimRpcClient *rpc;        /* (owned) */
@@ -53,7 +53,7 @@ typedef struct {
 } Conn;
 
 struct _Ladder {
-  gint            ref_count;
+  grefcount       ref_count;
   WsimServer     *server;     /* (unowned) */
   char           *endpoint;   /* (owned) */
   guint64         sink_id;
@@ -153,14 +153,14 @@ ladder_levels (WsimServer *server, const WsimLadderSpec *spec, guint32 *levels)
 static Conn *
 conn_ref (Conn *c)
 {
-  c->ref_count++;
+  g_ref_count_inc (&c->ref_count);
   return c;
 }
 
 static void
 conn_unref (Conn *c)
 {
-  if (c == NULL || --c->ref_count > 0)
+  if (c == NULL || !g_ref_count_dec (&c->ref_count))
     return;
   g_ptr_array_unref (c->waiters);
   wsim_rpc_client_unref (c->rpc);
@@ -199,14 +199,14 @@ on_conn_closed (WsimRpcClient *client, const GError *error, gpointer data)
 static Ladder *
 ladder_ref (Ladder *l)
 {
-  l->ref_count++;
+  g_ref_count_inc (&l->ref_count);
   return l;
 }
 
 static void
 ladder_unref (Ladder *l)
 {
-  if (l == NULL || --l->ref_count > 0)
+  if (l == NULL || !g_ref_count_dec (&l->ref_count))
     return;
   if (l->destroy != NULL)
     l->destroy (l->data);
@@ -380,7 +380,7 @@ conn_get (Ladder *l, guint32 level, GError **error)
   if (addr == NULL)
     return NULL;
   c = g_new0 (Conn, 1);
-  c->ref_count = 1;
+  g_ref_count_init (&c->ref_count);
   c->server = server;
   c->key = g_strdup (key);
   c->state = CONN_ESTABLISHING;
@@ -470,7 +470,7 @@ wsim_server_run_ladder (WsimServer *server, const WsimLadderSpec *spec, WsimLadd
 {
   Ladder *l = g_new0 (Ladder, 1);
 
-  l->ref_count = 1;
+  g_ref_count_init (&l->ref_count);
   l->server = server;
   l->endpoint = g_strdup (spec->endpoint);
   l->sink_id = spec->sink_id;

@@ -12,7 +12,7 @@
 typedef struct _WsimCall WsimCall;
 
 struct _WsimServer {
-  gint              ref_count;      /* atomic */
+  gatomicrefcount   ref_count;      /* atomic */
   GMainContext     *context;        /* (owned) */
   WsimRepository   *repo;           /* (owned) */
   WsimRpcServer    *rpc;            /* (owned) serves the service program */

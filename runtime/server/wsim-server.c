@@ -535,7 +535,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
 {
   WsimServer *server = g_new0 (WsimServer, 1);
 
-  server->ref_count = 1;
+  g_atomic_ref_count_init (&server->ref_count);
   server->context = context != NULL ? g_main_context_ref (context)
                                     : g_main_context_ref_thread_default ();
   server->repo = repo;
@@ -563,7 +563,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
 WsimServer *
 wsim_server_ref (WsimServer *server)
 {
-  g_atomic_int_inc (&server->ref_count);
+  g_atomic_ref_count_inc (&server->ref_count);
   return server;
 }
 
@@ -614,7 +614,7 @@ wsim_server_shutdown (WsimServer *server)
 void
 wsim_server_unref (WsimServer *server)
 {
-  if (server == NULL || !g_atomic_int_dec_and_test (&server->ref_count))
+  if (server == NULL || !g_atomic_ref_count_dec (&server->ref_count))
     return;
   wsim_server_shutdown (server);
   wsim_rpc_server_unref (server->rpc);
