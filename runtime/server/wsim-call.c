@@ -867,7 +867,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->acceptor = g_strdup (spec->acceptor);
   call->local = spec->local;
 
-  call->seq = wsim_server_add_call (server, call);
+  wsim_server_add_call (server, call, &call->seq);
   wsim_trace_add_auth (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,
                        spec->caller, "%s (sink %s)", spec->what, call->sink_key);
 

@@ -21,7 +21,7 @@ struct _WsimServer {
   GPtrArray        *ns_handles;     /* (owned) char* canonical namespace; handle = index + 1 */
   /* The call tables and next_seq are written by wsim-server.c only (wsim_server_add_call(),
    * wsim_server_forget_call()); the other files read them. */
-  GHashTable       *calls;          /* (owned) guint64 seq -> (owned ref) WsimCall*: calls not
+  GHashTable       *calls;          /* (owned) &call->seq -> (owned ref) WsimCall*: calls not
                                      * yet ended */
   GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
   GHashTable       *callbacks;      /* "level|mech|self|target|endpoint" -> (owned) connection
@@ -170,11 +170,12 @@ void wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why);
 
 /**
  * wsim_server_add_call:
+ * @seq: the call's own seq field: set to a seq unique in this server, and the calls table's
+ *   key (so it must live in @call)
  * Adds @call to the server's tables (by seq, and by its sink for CancelAsyncCall); the
  * table takes a reference until wsim_server_forget_call().
- * Returns: the call's seq, unique in this server.
  */
-guint64 wsim_server_add_call (WsimServer *server, WsimCall *call);
+void wsim_server_add_call (WsimServer *server, WsimCall *call, guint64 *seq);
 
 /** Drops @call from the server's tables (the call is over) and the tables' reference. */
 void wsim_server_forget_call (WsimServer *server, WsimCall *call);

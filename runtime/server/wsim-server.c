@@ -106,13 +106,14 @@ wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why)
     wsim_call_sink_lost (calls->pdata[i], cb, why);
 }
 
-guint64
-wsim_server_add_call (WsimServer *server, WsimCall *call)
+void
+wsim_server_add_call (WsimServer *server, WsimCall *call, guint64 *seq)
 {
   const char *sink_key = wsim_call_get_sink_key (call);
   GPtrArray *same = g_hash_table_lookup (server->sinks, sink_key);
-  guint64 *seq = g_new (guint64, 1);
 
+  /* The key is the call's own field: no allocation per call, and it lives as long as the
+   * table's reference to the call. */
   *seq = ++server->next_seq;
   g_hash_table_insert (server->calls, seq, wsim_call_ref (call));
   if (same == NULL)
@@ -121,7 +122,6 @@ wsim_server_add_call (WsimServer *server, WsimCall *call)
       g_hash_table_insert (server->sinks, g_strdup (sink_key), same);
     }
   g_ptr_array_add (same, call);
-  return *seq;
 }
 
 void
@@ -547,7 +547,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
     .callback_timeout_ms = 30000,
   };
   server->ns_handles = g_ptr_array_new_with_free_func (g_free);
-  server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+  server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                          (GDestroyNotify) wsim_call_unref);
   server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
