@@ -34,6 +34,7 @@
 #include "wsim-client.h"
 #include "wsim-unsecapp.h"
 #include "wsim-harness.h"
+#include "wmisim-mofcomp.h"
 #include "wsim-moniker.h"
 #include "wsim-object-path.h"
 #include "wsim-registry.h"
@@ -151,6 +152,7 @@ typedef struct {
   const char *dir;
   gboolean    hardened;        /* --callbacks hardened */
   gboolean    params_refused;  /* out: a --param named a provider the directory lacks */
+  char      **mof_files;       /* (nullable) --mof: loaded after the providers */
 } EnumSetup;
 
 static gboolean
@@ -167,7 +169,12 @@ setup_providers (WsimServer *server, gpointer data, GError **error)
     }
   if (wsim_repository_load_dir (wsim_server_get_repository (server), "root\\cimv2", es->dir,
                                 es->params, error))
-    return TRUE;
+    {
+      for (char **m = es->mof_files; m != NULL && *m != NULL; m++)
+        if (!wsim_repository_load_mof (wsim_server_get_repository (server), *m, error))
+          return FALSE;
+      return TRUE;
+    }
   /* load_dir's only WBEM_E_INVALID_PARAMETER: parameters no provider there takes, which the
    * user wrote (a usage error); a module it cannot load is a failure. */
   es->params_refused = g_error_matches (*error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER);
@@ -353,6 +360,7 @@ typedef struct {
   guint64            cancel_after;  /* 0: never */
   GHashTable        *params;        /* provider name -> "K=V;…" */
   const char        *provider_dir;
+  char             **mof_files;     /* (nullable) --mof */
   const WsimBlanket *blanket;
   const char        *callback_address;  /* (nullable) where the sink host listens */
   guint              call_timeout_ms;   /* 0: the client's default */
@@ -420,7 +428,7 @@ cmd_async (const CallRequest *req)
   g_autoptr(GError) error = NULL;
   EnumSetup es = { req->params, req->provider_dir != NULL ? req->provider_dir
                                                           : wsim_repository_default_provider_dir (),
-                   req->cb.hardened, FALSE };
+                   req->cb.hardened, FALSE, req->mof_files };
   g_autoptr(WsimUnsecApp) app = NULL;
   g_autoptr(WsimSink) stub = NULL;
   FILE *info = req->format == FORMAT_TABLE ? stdout : stderr;
@@ -1017,6 +1025,7 @@ int
 main (int argc, char **argv)
 {
   g_autofree char *server = NULL, *ns = NULL, *format = NULL, *provider_dir = NULL;
+  g_auto(GStrv) mof_files = NULL;
   g_autofree char *auth_level = NULL, *impersonation = NULL, *authority = NULL, *user = NULL;
   g_autofree char *moniker = NULL, *moniker_server = NULL, *moniker_ns = NULL;
   g_autofree char *count_text = NULL, *depth_text = NULL, *cancel_text = NULL;
@@ -1054,6 +1063,8 @@ main (int argc, char **argv)
       "Embedded server: a provider parameter, e.g. sim-sequence:count=100000;size=20", "PROV:K=V" },
     { "provider-dir", 0, 0, G_OPTION_ARG_FILENAME, &provider_dir, "Embedded server: where the "
       "provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
+    { "mof", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mof_files, "Embedded server: load the classes "
+      "and instances of a MOF file (docs/mof.md); repeatable", "FILE" },
     { "auth-level", 'a', 0, G_OPTION_ARG_STRING, &auth_level, "Authentication level: default, none, "
       "connect, call, pkt, pktIntegrity, pktPrivacy (default pktPrivacy, as wmic)", "LEVEL" },
     { "impersonation", 'i', 0, G_OPTION_ARG_STRING, &impersonation,
@@ -1089,11 +1100,14 @@ main (int argc, char **argv)
                                 "  query WQL    a WQL query (ExecQueryAsync)\n"
                                 "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
                                 "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
+                                "  mofcomp FILE compile and check a MOF file (docs/mof.md)\n"
                                 "  ping         NULL calls through the RPC engine");
   if (argc >= 2 && g_str_equal (argv[1], "reg"))
     return cmd_reg (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "trace"))
     return cmd_trace (argc, argv);
+  if (argc >= 2 && g_str_equal (argv[1], "mofcomp"))
+    return wsim_cli_mofcomp (argc, argv);
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
       fprintf (stderr, "wmisim: %s\n", error->message);
@@ -1184,6 +1198,8 @@ main (int argc, char **argv)
         "(another server has its own: wmisimd --param)" },
       { "--provider-dir", provider_dir != NULL, FOR_CALLS, TRUE, "it says where the embedded server "
         "loads its providers from" },
+      { "--mof", mof_files != NULL, FOR_CALLS, TRUE, "it loads MOF into the embedded server "
+        "(another server has its own: wmisimd --mof)" },
       { "--callbacks", callbacks != NULL, FOR_CALLS, TRUE, "it sets the embedded server's callback "
         "ladder (another server has its own)" },
       { "--auth-level", auth_level != NULL, FOR_CALLS, FALSE, not_ping },
@@ -1226,6 +1242,7 @@ main (int argc, char **argv)
       .cancel_after = cancel_after,
       .params = pmap,
       .provider_dir = provider_dir,
+      .mof_files = mof_files,
       .blanket = &blanket,
       .callback_address = callback_address,
       .call_timeout_ms = (guint) call_timeout,

@@ -38,6 +38,7 @@ main (int argc, char **argv)
   gboolean use_rpcbind = FALSE, hardening = FALSE;
   g_autofree char *default_level = NULL, *min_level = NULL;
   g_auto (GStrv) encrypted = NULL;
+  g_auto (GStrv) mof_files = NULL;
   WsimServerSecurity security = { RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_NONE, FALSE };
   g_autoptr(GOptionContext) oc = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -64,6 +65,8 @@ main (int argc, char **argv)
       "DCOM hardening: refuse requests below pktIntegrity with E_ACCESSDENIED", NULL },
     { "requires-encryption", 0, 0, G_OPTION_ARG_STRING_ARRAY, &encrypted,
       "Mark namespace NS RequiresEncryption (below pktPrivacy: WBEM_E_ENCRYPTED_CONNECTION_REQUIRED)", "NS" },
+    { "mof", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mof_files,
+      "Load the classes and instances of a MOF file (docs/mof.md), after the providers; repeatable", "FILE" },
     { NULL }
   };
 
@@ -112,6 +115,12 @@ main (int argc, char **argv)
       wsim_repository_free (repo);
       goto fail_early;
     }
+  for (char **m = mof_files; m != NULL && *m != NULL; m++)
+    if (!wsim_repository_load_mof (repo, *m, &error))
+      {
+        wsim_repository_free (repo);
+        goto fail_early;
+      }
   for (char **ns = encrypted; ns != NULL && *ns != NULL; ns++)
     if (!wsim_repository_set_requires_encryption (repo, *ns, TRUE, &error))
       {

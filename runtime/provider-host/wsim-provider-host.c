@@ -524,3 +524,9 @@ wsim_prov_host_get_context (WsimProvHost *host)
 {
   return &host->pctx;
 }
+
+WsimObject *
+wsim_prov_host_instance_object (WsimProvInstance *inst)
+{
+  return OBJ (inst);
+}

@@ -157,4 +157,13 @@ guint wsim_prov_host_get_n_timers (WsimProvHost *host);
  */
 WsimProvContext *wsim_prov_host_get_context (WsimProvHost *host);
 
+/**
+ * wsim_prov_host_instance_object:
+ * @inst: an instance the context's new_instance() made
+ * For providers built into the runtime (the static provider) that set values the ABI has
+ * no setter for (arrays, references, char16): the object behind @inst.
+ * Returns: (transfer none) the object; owned by @inst.
+ */
+WsimObject *wsim_prov_host_instance_object (WsimProvInstance *inst);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "wsim-hresult.h"
+#include "wsim-static-provider.h"
 
 struct _WsimProviderReg {
   const WsimProvider *provider;    /* (unowned) static table, in @module if set */
@@ -218,6 +219,8 @@ find_parent (Namespace *ns, GPtrArray *built, const char *name)
   return NULL;
 }
 
+static void add_entries (Namespace *ns, GPtrArray *built, WsimProviderReg *reg);
+
 static gboolean
 register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GError **error)
 {
@@ -263,6 +266,14 @@ register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GEr
       g_ptr_array_add (built, cls);
     }
 
+  add_entries (ns, built, reg);
+  return TRUE;
+}
+
+/* Adds @built (classes whose parents are in @ns or earlier in @built) to @ns, served by @reg. */
+static void
+add_entries (Namespace *ns, GPtrArray *built, WsimProviderReg *reg)
+{
   for (guint i = 0; i < built->len; i++)
     {
       WsimClass *cls = built->pdata[i];
@@ -281,7 +292,6 @@ register_classes (WsimRepository *repo, Namespace *ns, WsimProviderReg *reg, GEr
           g_ptr_array_add (pe->children, e);
         }
     }
-  return TRUE;
 }
 
 static gboolean
@@ -337,6 +347,50 @@ wsim_repository_register_provider (WsimRepository *repo, const char *ns,
 
   reg->provider = provider;
   return register_reg (repo, ns, reg, params, error);
+}
+
+gboolean
+wsim_repository_register_static (WsimRepository *repo, const char *ns_path,
+                                 WsimClass *const *classes, guint n_classes,
+                                 GPtrArray *instances, GError **error)
+{
+  g_autoptr(GPtrArray) built = g_ptr_array_new ();
+  WsimProviderReg *reg;
+  Namespace *ns;
+
+  if (!wsim_repository_add_namespace (repo, ns_path, error)
+      || (ns = ns_lookup (repo, ns_path, error)) == NULL)
+    return FALSE;
+  /* Check everything before adding anything, as register_classes does. */
+  for (guint i = 0; i < n_classes; i++)
+    {
+      WsimClass *cls = classes[i];
+      WsimClass *parent = wsim_class_get_parent (cls);
+
+      if (find_parent (ns, built, wsim_class_get_name (cls)) != NULL)
+        {
+          wsim_set_error_hresult (error, WBEM_E_INVALID_PROVIDER_REGISTRATION,
+                                  "class %s is already served in %s", wsim_class_get_name (cls),
+                                  ns->name);
+          return FALSE;
+        }
+      if (parent != NULL && find_parent (ns, built, wsim_class_get_name (parent)) != parent)
+        {
+          wsim_set_error_hresult (error, WBEM_E_INVALID_SUPERCLASS,
+                                  "class %s derives from %s, which is not that class of %s",
+                                  wsim_class_get_name (cls), wsim_class_get_name (parent),
+                                  ns->name);
+          return FALSE;
+        }
+      g_ptr_array_add (built, cls);
+    }
+  reg = g_new0 (WsimProviderReg, 1);
+  reg->provider = &wsim_static_provider;
+  reg->state = wsim_static_provider_state_new (instances);
+  reg->params = params_parse (NULL);
+  g_ptr_array_add (repo->regs, reg);
+  add_entries (ns, built, reg);
+  return TRUE;
 }
 
 gboolean

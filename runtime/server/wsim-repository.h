@@ -105,6 +105,36 @@ WSIM_EXPORT
 const char *wsim_repository_default_provider_dir (void);
 
 /**
+ * wsim_repository_register_static:
+ * @ns: the namespace the classes go into (created if missing)
+ * @classes: (array length=n_classes) built classes, in declaration order; a class's parent
+ *   must be the class of that name already in @ns or one earlier in @classes (the same
+ *   object, as wsim_repository_lookup_class() returns it)
+ * @instances: (nullable) (element-type WsimObject) their instances; each is served when its
+ *   own class is enumerated (the repository takes a reference to each)
+ * Registers classes that no provider computes (classes from MOF): a built-in provider
+ * serves @instances read-only, so enumeration, GetObject and WQL reach them as any other.
+ * All of @classes are added or none.
+ * Returns: FALSE with WBEM_E_INVALID_PROVIDER_REGISTRATION (a class already in @ns) or
+ *   WBEM_E_INVALID_SUPERCLASS (a parent not in @ns), WBEM_E_INVALID_NAMESPACE for a bad @ns.
+ */
+WSIM_EXPORT
+gboolean wsim_repository_register_static (WsimRepository *repo, const char *ns,
+                                          WsimClass *const *classes, guint n_classes,
+                                          GPtrArray *instances, GError **error);
+
+/**
+ * wsim_repository_load_mof:
+ * Compiles the MOF file at @path (docs/mof.md) and registers, namespace by namespace, its
+ * classes and instances with wsim_repository_register_static(). A superclass the file does
+ * not declare is looked for in the repository (a provider's class works as a parent).
+ * Returns: FALSE with the compiler's WBEMMOF_E_* error ("FILE:LINE:COLUMN: …") or the
+ *   registration's; namespaces registered before a failing one stay.
+ */
+WSIM_EXPORT
+gboolean wsim_repository_load_mof (WsimRepository *repo, const char *path, GError **error);
+
+/**
  * wsim_repository_lookup_class:
  * Returns: (transfer none) (nullable) the class, or NULL with WBEM_E_INVALID_NAMESPACE or
  *   WBEM_E_INVALID_CLASS.
