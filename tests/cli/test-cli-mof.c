@@ -1,0 +1,189 @@
+/* test-cli-mof.c: MOF-defined classes served for real: wmisim's embedded server and
+ * wmisimd loaded with --mof, and wmisim mofcomp.
+ *
+ * wmisim and wmisimd run as child processes; the classes and instances come from
+ * docs/examples/sim-test.mof (and small files written here for the errors). */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+typedef struct {
+  char *out;
+  char *err;
+  int   status;   /* exit status */
+} Run;
+
+/* Runs @prog with @args (NULL-terminated), the test providers on $WSIM_PROVIDER_DIR. */
+static Run
+run_prog (const char *prog, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "WSIM_PROVIDER_DIR",
+                                         WSIM_TEST_PROVIDER_DIR, TRUE);
+  g_autoptr(GError) error = NULL;
+  Run r = { 0 };
+  int wait_status = 0;
+
+  g_ptr_array_add (argv, (gpointer) prog);
+  for (const char *const *a = args; *a != NULL; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                           &r.out, &r.err, &wait_status, &error), "%s", error ? error->message : "");
+  cr_assert (WIFEXITED (wait_status), "%s did not exit normally", prog);
+  r.status = WEXITSTATUS (wait_status);
+  return r;
+}
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* A MOF file holding @text in a new directory; remove with drop_file(). */
+static char *
+write_mof (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wsim-mof-XXXXXX", &error);
+  char *path;
+
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  path = g_build_filename (dir, "bad.mof", NULL);
+  cr_assert (g_file_set_contents (path, text, -1, &error), "%s", error ? error->message : "");
+  return path;
+}
+
+static void
+drop_file (char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  g_free (path);
+}
+
+TestSuite (cli_mof, .timeout = 30);
+
+Test (cli_mof, enum_mof_class)
+{
+  const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "json", "enum",
+                         "Sim_Thing", NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  /* Enumerating the abstract base reaches the subclass's instances, each whole. */
+  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Widget\",\"Name\":\"alpha\",\"Count\":3,"
+                     "\"Enabled\":true,\"Weight\":1.5,\"Offset\":-2,"
+                     "\"Serial\":18446744073709551615,\"Grade\":\"A\","
+                     "\"Made\":\"20240101120000.000000+000\",\"Tags\":[\"red\",\"small\"],"
+                     "\"Levels\":[1,2,3],\"Owner\":null}") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "\"Name\":\"beta \\\"quoted\\\"\",\"Count\":1,\"Enabled\":false")
+             != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "\"Owner\":\"Sim_Widget.Name=\\\"alpha\\\"\"") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "\"Name\":\"gamma\",\"Count\":7") != NULL, "%s", r.out);
+  cr_assert (strstr (r.err, "3 instances") != NULL, "%s", r.err);
+}
+
+Test (cli_mof, query_and_get)
+{
+  const char *q[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "csv", "query",
+                      "SELECT Name FROM Sim_Widget WHERE Count > 2 AND Enabled = TRUE", NULL };
+  const char *g[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "json", "get",
+                      "Sim_Widget.Name=\"gamma\"", NULL };
+  const char *missing[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get",
+                            "Sim_Widget.Name=\"delta\"", NULL };
+  g_auto (Run) rq = run_prog (WSIM_WMISIM, q);
+  g_auto (Run) rg = run_prog (WSIM_WMISIM, g);
+  g_auto (Run) rm = run_prog (WSIM_WMISIM, missing);
+
+  cr_assert_eq (rq.status, 0, "%s", rq.err);
+  cr_assert (strstr (rq.out, "\nalpha,") != NULL, "%s", rq.out);
+  cr_assert (strstr (rq.out, "\ngamma,") != NULL, "%s", rq.out);
+  cr_assert (strstr (rq.out, "beta") == NULL, "%s", rq.out);
+  cr_assert_eq (rg.status, 0, "%s", rg.err);
+  cr_assert (strstr (rg.out, "\"Name\":\"gamma\",\"Count\":7,\"Enabled\":true") != NULL, "%s",
+             rg.out);
+  cr_assert_neq (rm.status, 0);
+  cr_assert (strstr (rm.out, "WBEM_E_NOT_FOUND") != NULL || strstr (rm.err, "WBEM_E_NOT_FOUND") != NULL,
+             "%s%s", rm.out, rm.err);
+}
+
+/* A MOF class deriving from a provider's class: both are served, each by its own. */
+Test (cli_mof, derives_from_provider_class)
+{
+  char *path = write_mof ("class Sim_Special : Sim_Sequence { string Note; };\n"
+                          "instance of Sim_Special { Id = 1000; Note = \"from MOF\"; };\n"
+                          "#pragma namespace(\"root\\\\cimv2\")\n"
+                          "class Sim_Special : Sim_Sequence { string Note; };\n"
+                          "instance of Sim_Special { Id = 1000; Note = \"from MOF\"; };\n");
+  const char *args[] = { "--mof", path, "-p", "sim-sequence:count=2", "-f", "json", "enum",
+                         "Sim_Sequence", NULL };
+  g_auto (Run) r = { 0 };
+
+  /* In root\default (no pragma yet) there is no Sim_Sequence: refused where it is named. */
+  r = run_prog (WSIM_WMISIM, args);
+  cr_assert_eq (r.status, 1, "%s", r.out);
+  cr_assert (strstr (r.err, ":1:21: superclass Sim_Sequence of Sim_Special is not declared")
+             != NULL, "%s", r.err);
+  cr_assert (strstr (r.err, "WBEMMOF_E_INVALID_CLASS_DECLARATION") != NULL, "%s", r.err);
+  run_clear (&r);
+  g_assert_true (g_file_set_contents (path,
+                 "#pragma namespace(\"root\\\\cimv2\")\n"
+                 "class Sim_Special : Sim_Sequence { string Note; };\n"
+                 "instance of Sim_Special { Id = 1000; Note = \"from MOF\"; };\n", -1, NULL));
+  r = run_prog (WSIM_WMISIM, args);
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":1,") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Special\",\"Id\":1000,") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "\"Note\":\"from MOF\"") != NULL, "%s", r.out);
+  drop_file (path);
+}
+
+Test (cli_mof, start_up_error)
+{
+  char *path = write_mof ("class A {\n  [key] string K;\n};\ninstance of A { K = 5; };\n");
+  const char *cli[] = { "--mof", path, "enum", "A", NULL };
+  const char *daemon[] = { "--listen", "tcp:127.0.0.1:0", "--mof", path, NULL };
+  g_autofree char *where = g_strdup_printf ("%s:4:21: ", path);
+  g_auto (Run) rc = run_prog (WSIM_WMISIM, cli);
+  g_auto (Run) rd = run_prog (WSIM_WMISIMD, daemon);
+
+  cr_assert_eq (rc.status, 1);
+  cr_assert (strstr (rc.err, where) != NULL, "%s", rc.err);
+  cr_assert (strstr (rc.err, "WBEMMOF_E_TYPE_MISMATCH") != NULL, "%s", rc.err);
+  cr_assert_eq (rd.status, 1);
+  cr_assert (strstr (rd.err, where) != NULL, "%s", rd.err);
+  drop_file (path);
+}
+
+Test (cli_mof, mofcomp)
+{
+  const char *ok[] = { "mofcomp", WSIM_MOF_EXAMPLE, NULL };
+  char *path = write_mof ("#pragma namespace(\"root\\\\x\")\nclass B : Nowhere { };\n");
+  const char *bad[] = { "mofcomp", path, NULL };
+  const char *none[] = { "mofcomp", NULL };
+  g_autofree char *where = g_strdup_printf ("%s:2:11: ", path);
+  g_auto (Run) r = run_prog (WSIM_WMISIM, ok);
+  g_auto (Run) rb = run_prog (WSIM_WMISIM, bad);
+  g_auto (Run) rn = run_prog (WSIM_WMISIM, none);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, ": 1 namespace, 2 classes, 3 instances\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "namespace root\\test\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "  class Sim_Widget : Sim_Thing: 11 properties (9 own), 1 method, "
+                     "3 instances\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "  instance Sim_Widget.Name=\"gamma\"\n") != NULL, "%s", r.out);
+  cr_assert_eq (rb.status, 1);
+  cr_assert (strstr (rb.err, where) != NULL, "%s", rb.err);
+  cr_assert (strstr (rb.err, "Nowhere") != NULL, "%s", rb.err);
+  cr_assert_eq (rn.status, 2);
+  drop_file (path);
+}
