@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "wsim-test-mof-file.h"
+
 typedef struct {
   char *out;
   char *err;
@@ -45,30 +47,6 @@ run_clear (Run *r)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* A MOF file holding @text in a new directory; remove with drop_file(). */
-static char *
-write_mof (const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("wsim-mof-XXXXXX", &error);
-  char *path;
-
-  cr_assert_not_null (dir, "%s", error ? error->message : "");
-  path = g_build_filename (dir, "bad.mof", NULL);
-  cr_assert (g_file_set_contents (path, text, -1, &error), "%s", error ? error->message : "");
-  return path;
-}
-
-static void
-drop_file (char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_unlink (path);
-  g_rmdir (dir);
-  g_free (path);
-}
 
 TestSuite (cli_mof, .timeout = 30);
 
@@ -119,7 +97,7 @@ Test (cli_mof, query_and_get)
 /* A MOF class deriving from a provider's class: both are served, each by its own. */
 Test (cli_mof, derives_from_provider_class)
 {
-  char *path = write_mof ("class Sim_Special : Sim_Sequence { string Note; };\n"
+  char *path = wsim_test_mof_write ("class Sim_Special : Sim_Sequence { string Note; };\n"
                           "instance of Sim_Special { Id = 1000; Note = \"from MOF\"; };\n"
                           "#pragma namespace(\"root\\\\cimv2\")\n"
                           "class Sim_Special : Sim_Sequence { string Note; };\n"
@@ -144,12 +122,12 @@ Test (cli_mof, derives_from_provider_class)
   cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":1,") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Special\",\"Id\":1000,") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "\"Note\":\"from MOF\"") != NULL, "%s", r.out);
-  drop_file (path);
+  wsim_test_mof_drop (path);
 }
 
 Test (cli_mof, start_up_error)
 {
-  char *path = write_mof ("class A {\n  [key] string K;\n};\ninstance of A { K = 5; };\n");
+  char *path = wsim_test_mof_write ("class A {\n  [key] string K;\n};\ninstance of A { K = 5; };\n");
   const char *cli[] = { "--mof", path, "enum", "A", NULL };
   const char *daemon[] = { "--listen", "tcp:127.0.0.1:0", "--mof", path, NULL };
   g_autofree char *where = g_strdup_printf ("%s:4:21: ", path);
@@ -161,13 +139,13 @@ Test (cli_mof, start_up_error)
   cr_assert (strstr (rc.err, "WBEMMOF_E_TYPE_MISMATCH") != NULL, "%s", rc.err);
   cr_assert_eq (rd.status, 1);
   cr_assert (strstr (rd.err, where) != NULL, "%s", rd.err);
-  drop_file (path);
+  wsim_test_mof_drop (path);
 }
 
 Test (cli_mof, mofcomp)
 {
   const char *ok[] = { "mofcomp", WSIM_MOF_EXAMPLE, NULL };
-  char *path = write_mof ("#pragma namespace(\"root\\\\x\")\nclass B : Nowhere { };\n");
+  char *path = wsim_test_mof_write ("#pragma namespace(\"root\\\\x\")\nclass B : Nowhere { };\n");
   const char *bad[] = { "mofcomp", path, NULL };
   const char *none[] = { "mofcomp", NULL };
   g_autofree char *where = g_strdup_printf ("%s:2:11: ", path);
@@ -185,5 +163,5 @@ Test (cli_mof, mofcomp)
   cr_assert (strstr (rb.err, where) != NULL, "%s", rb.err);
   cr_assert (strstr (rb.err, "Nowhere") != NULL, "%s", rb.err);
   cr_assert_eq (rn.status, 2);
-  drop_file (path);
+  wsim_test_mof_drop (path);
 }
