@@ -261,9 +261,15 @@ lex_number (Parser *p)
     {
       p->tok.kind = TOK_INT;
       p->tok.uval = g_ascii_strtoull (p->tok.text, &end, 0);
-      if (errno == ERANGE || (p->tok.text[0] == '0' && p->tok.text[1] != '\0'
-                              && g_ascii_isdigit (p->tok.text[1])
-                              && strspn (p->tok.text, "01234567") != strlen (p->tok.text)))
+      /* A leading 0 makes an octal number, as in DMTF MOF (and C). */
+      if (p->tok.text[0] == '0' && g_ascii_isdigit (p->tok.text[1])
+          && strspn (p->tok.text, "01234567") != strlen (p->tok.text))
+        {
+          fail_at (p, start, WBEMMOF_E_ILLEGAL_CONSTANT_VALUE,
+                   "malformed octal number (a leading 0 makes the number octal)");
+          return FALSE;
+        }
+      if (errno == ERANGE)
         {
           fail_at (p, start, WBEMMOF_E_OUT_OF_RANGE, "number out of range (at most 64 bits)");
           return FALSE;

@@ -126,7 +126,7 @@ Test (mof, every_type_and_literal)
     "instance of T { a = -128; b = 255; c = -0x10; d = 0xffff; e = -2147483648;\n"
     "  f = 4294967295; g = -9223372036854775808; h = 18446744073709551615; i = 2.5e-1;\n"
     "  j = -1e-3; k = true; l = \"tab\\there\" \" and \\x263A\"; m = \"00000001020304.000005:000\";\n"
-    "  n = 65; o = {1, -2}; p = {1, 2.5}; q = {TRUE, FALSE}; r = {'x', 'y'};\n"
+    "  n = 65; o = {1, -010}; p = {1, 2.5}; q = {TRUE, FALSE}; r = {'x', 'y'};\n"
     "  s = {\"20240101120000.000000-060\"}; };\n"
     "#pragma namespace(\"sub\")\n"
     "class U { string x = \"d\"; };\n"
@@ -154,7 +154,7 @@ Test (mof, every_type_and_literal)
   assert_prop (o, "l", "tab\there and \xe2\x98\xba");
   assert_prop (o, "m", "00000001020304.000005:000");
   assert_prop (o, "n", "A");
-  assert_prop (o, "o", "{1, -2}");
+  assert_prop (o, "o", "{1, -8}");
   assert_prop (o, "p", "{1, 2.5}");
   assert_prop (o, "q", "{TRUE, FALSE}");
   assert_prop (o, "r", "{x, y}");
@@ -302,6 +302,7 @@ Test (mof, error_syntax)
   assert_error ("class A { string x = ; };", WBEMMOF_E_ILLEGAL_CONSTANT_VALUE, "1:22", "value");
   assert_error ("class A { uint32 x = 12ab; };", WBEMMOF_E_ILLEGAL_CONSTANT_VALUE, "1:22",
                 "number");
+  assert_error ("class A { uint32 x = 09; };", WBEMMOF_E_ILLEGAL_CONSTANT_VALUE, "1:22", "octal");
   assert_error ("\n  qualifier Q : boolean;", WBEMMOF_E_UNRECOGNIZED_TOKEN, "2:3", "qualifier");
   assert_error ("/* never closed", WBEMMOF_E_UNRECOGNIZED_TOKEN, "1:1", "*/");
   assert_error ("class A { string x = \"open; };", WBEMMOF_E_UNRECOGNIZED_TOKEN, "1:22",
