@@ -431,8 +431,7 @@ expect_ident (Parser *p, WsimHResult hr, const char *what)
       fail_at (p, p->tok.offset, hr, "expected %s, found %s", what, tok_describe (&p->tok));
       return NULL;
     }
-  s = g_steal_pointer (&p->tok.text);
-  p->tok.text = g_strdup (s);
+  s = g_strdup (p->tok.text);
   if (!next (p))
     {
       g_free (s);
@@ -442,8 +441,6 @@ expect_ident (Parser *p, WsimHResult hr, const char *what)
 }
 
 /* ---- literals --------------------------------------------------------------------- */
-
-static Lit *parse_literal (Parser *p, gboolean allow_array);
 
 static Lit *
 parse_literal (Parser *p, gboolean allow_array)
