@@ -142,6 +142,17 @@ Test (cli_mof, start_up_error)
   wsim_test_mof_drop (path);
 }
 
+/* --mof configures the embedded server: with another one it is a usage error. */
+Test (cli_mof, not_with_another_server)
+{
+  const char *args[] = { "--server", "tcp:127.0.0.1:1", "--mof", WSIM_MOF_EXAMPLE, "enum", "A",
+                         NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+
+  cr_assert_eq (r.status, 2);
+  cr_assert (strstr (r.err, "--mof does not apply to another server") != NULL, "%s", r.err);
+}
+
 Test (cli_mof, mofcomp)
 {
   const char *ok[] = { "mofcomp", WSIM_MOF_EXAMPLE, NULL };
