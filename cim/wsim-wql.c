@@ -1051,6 +1051,12 @@ wsim_wql_query_get_properties (const WsimWqlQuery *q)
   return q->props != NULL ? (const char *const *) q->props->pdata : NULL;
 }
 
+const char *
+wsim_wql_query_get_text (const WsimWqlQuery *q)
+{
+  return q->text;
+}
+
 gboolean
 wsim_wql_query_selects_all (const WsimWqlQuery *q)
 {

@@ -79,6 +79,9 @@ WsimWqlQuery *wsim_wql_parse (const char *text, GError **error);
 /** wsim_wql_query_free: Frees @q; NULL is allowed. */
 void wsim_wql_query_free (WsimWqlQuery *q);
 
+/** wsim_wql_query_get_text: Returns: (transfer none) the query as it was parsed. */
+const char *wsim_wql_query_get_text (const WsimWqlQuery *q);
+
 /** wsim_wql_query_get_class: Returns: (transfer none) the class after FROM, as written. */
 const char *wsim_wql_query_get_class (const WsimWqlQuery *q);
 

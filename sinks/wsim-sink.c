@@ -104,6 +104,8 @@ rec_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_pa
   rec->final_hr = hr;
   g_free (rec->final_str_param);
   rec->final_str_param = g_strdup (str_param);
+  g_clear_pointer (&rec->final_error, wsim_object_unref);
+  rec->final_error = obj_param != NULL ? wsim_object_ref (obj_param) : NULL;
   if (rec->on_final != NULL)
     rec->on_final (rec, rec->data);
 }
@@ -116,6 +118,7 @@ rec_free (gpointer data)
   g_ptr_array_unref (rec->objects);
   g_array_unref (rec->progress);
   g_free (rec->final_str_param);
+  g_clear_pointer (&rec->final_error, wsim_object_unref);
   g_free (rec);
 }
 

@@ -80,6 +80,8 @@ typedef struct _WsimSinkRecorder WsimSinkRecorder;
  * @events_after_final: Indicate or SetStatus calls received after a final one
  * @keep_objects: FALSE to count objects without keeping them (benchmarks)
  * @n_objects: objects received
+ * @final_error: (owned) (nullable) the final SetStatus's pObjParam, the error object (an
+ *   __ExtendedStatus, see wsim_extended_status_describe()); NULL when it had none (a success)
  */
 struct _WsimSinkRecorder {
   GPtrArray *objects;
@@ -95,6 +97,7 @@ struct _WsimSinkRecorder {
   void     (*on_objects) (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer data);
   void     (*on_final)   (WsimSinkRecorder *rec, gpointer data);
   gpointer   data;
+  WsimObject *final_error;
 };
 
 /**

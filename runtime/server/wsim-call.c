@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "wsim-provider-host.h"
+#include "wsim-call-error.h"
 #include "wsim-class.h"
 #include "wsim-object-path.h"
 #include "wsim-value.h"
@@ -114,6 +115,7 @@ struct _WsimCall {
   guint64          sink_id;
   char            *sink_key;        /* (owned) endpoint#sink_id */
   char            *ns;              /* (owned) canonical namespace */
+  char            *operation;       /* (owned) the IWbemServices method, for the error object */
   gint32           flags;
   GPtrArray       *classes;         /* (owned) WsimClass* (owned refs): what to enumerate */
   guint            class_idx;       /* the class being enumerated */
@@ -182,6 +184,7 @@ wsim_call_unref (WsimCall *call)
   g_free (call->endpoint);
   g_free (call->sink_key);
   g_free (call->ns);
+  g_free (call->operation);
   g_free (call->reason);
   g_free (call);
 }
@@ -375,18 +378,48 @@ on_final_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   wsim_call_unref (call);
 }
 
+/* @cls's index in the call's class table; the first time, it joins new_classes (the next
+ * callback introduces it). */
+static guint
+call_class_idx (WsimCall *call, WsimClass *cls)
+{
+  guint idx = GPOINTER_TO_UINT (g_hash_table_lookup (call->class_index, cls));
+
+  if (idx == 0)
+    {
+      idx = g_hash_table_size (call->class_index) + 1;
+      g_hash_table_insert (call->class_index, wsim_class_ref (cls), GUINT_TO_POINTER (idx));
+      g_ptr_array_add (call->new_classes, wsim_class_ref (cls));
+    }
+  return idx - 1;
+}
+
+/* Shallow copies of the definitions of new_classes (the classes own the strings). */
+static wsim_class_def *
+call_new_class_defs (WsimCall *call)
+{
+  wsim_class_def *defs = g_new (wsim_class_def, MAX (call->new_classes->len, 1));
+
+  for (guint i = 0; i < call->new_classes->len; i++)
+    defs[i] = *wsim_class_get_def (call->new_classes->pdata[i]);
+  return defs;
+}
+
 /* Sends the final SetStatus: FINAL_SENT, or torn down if the sink host is out of reach (the
  * rows were dropped and the provider stopped already). A failed call's strParam is
  * @why, the provider's message or the runtime's reason, so the sink learns what went wrong
- * and not only a status (WMI would also put it in an __ExtendedStatus object); a success's
- * is empty, as WMI's is for enumerations. Cut to the wire's string bound, at a character
- * boundary, so that the final SetStatus always encodes. */
+ * and not only a status, and its pObjParam an __ExtendedStatus saying the same with the
+ * method, the parameter and the provider (wsim-call-error.h; docs/wire.md, "Error
+ * objects"); a success's are empty, as WMI's are for enumerations. Cut to the wire's string
+ * bound, at a character boundary, so that the final SetStatus always encodes. */
 static void
 call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
 {
   wsim_set_status_args args = { 0 };
   g_autofree char *unreachable = NULL;
   g_autofree char *str_param = NULL;
+  g_autofree wsim_class_def *defs = NULL;
+  wsim_instance err_row = { 0 };
 
   if (why == NULL)
     why = "";
@@ -405,11 +438,29 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
   args.flags = WBEM_STATUS_COMPLETE;
   args.hresult = hr;
   args.str_param = str_param != NULL ? str_param : (char *) "";
+  if (wsim_call_error_wanted (hr))
+    {
+      WsimCallAbout about = {
+        .operation = call->operation, .query = call->query, .path = call->path,
+        .cls = call->classes->len > 0 ? call->classes->pdata[0] : NULL,
+        .provider = call_provider (call),
+      };
+      g_autoptr(WsimObject) err = wsim_call_error_new (hr, args.str_param, &about);
+
+      err_row.class_idx = call_class_idx (call, wsim_object_get_class (err));
+      err_row.values.values_len = wsim_class_get_n_props (wsim_object_get_class (err));
+      err_row.values.values_val = wsim_object_steal_values (err);
+      defs = call_new_class_defs (call);
+      args.new_classes.new_classes_len = call->new_classes->len;
+      args.new_classes.new_classes_val = defs;
+      args.obj_param = &err_row;
+    }
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
                       on_final_reply, &unreachable))
     call_teardown (call, unreachable);
   else
     call_set_state (call, WSIM_CALL_STATE_FINAL_SENT);
+  xdr_free ((xdrproc_t) xdr_wsim_instance, (char *) &err_row);
 }
 
 /* Ends @call with @hr: the final SetStatus now, or once the ladder has a level (a status
@@ -491,10 +542,7 @@ call_send_batch (WsimCall *call)
   args.batch_seq = call->batch_seq++;
   if (call->new_classes->len > 0)
     {
-      /* Shallow copies: the classes own the strings. */
-      defs = g_new (wsim_class_def, call->new_classes->len);
-      for (guint i = 0; i < call->new_classes->len; i++)
-        defs[i] = *wsim_class_get_def (call->new_classes->pdata[i]);
+      defs = call_new_class_defs (call);
       args.new_classes.new_classes_len = call->new_classes->len;
       args.new_classes.new_classes_val = defs;
     }
@@ -653,21 +701,13 @@ call_take_instance (WsimProvHost *host, WsimObject *obj, gpointer owner)
   WsimClass *cls = wsim_object_get_class (obj);
   WsimServerLimits *l = &call->server->limits;
   wsim_instance row;
-  guint idx;
 
   if (!call_wants (call, obj))
     {
       wsim_object_unref (obj);
       return WSIM_PROV_OK;
     }
-  idx = GPOINTER_TO_UINT (g_hash_table_lookup (call->class_index, cls));
-  if (idx == 0)
-    {
-      idx = g_hash_table_size (call->class_index) + 1;
-      g_hash_table_insert (call->class_index, wsim_class_ref (cls), GUINT_TO_POINTER (idx));
-      g_ptr_array_add (call->new_classes, wsim_class_ref (cls));
-    }
-  row.class_idx = idx - 1;
+  row.class_idx = call_class_idx (call, cls);
   row.values.values_len = wsim_class_get_n_props (cls);
   row.values.values_val = wsim_object_steal_values (obj);
   call->rows_bytes += row_bytes (row.values.values_val, row.values.values_len);
@@ -851,6 +891,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->sink_id = spec->sink_id;
   call->sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, spec->endpoint, spec->sink_id);
   call->ns = g_strdup (spec->ns);
+  call->operation = g_strndup (spec->what, strcspn (spec->what, " "));
   call->flags = spec->flags;
   call->query = spec->query;
   call->path = spec->path;

@@ -1,0 +1,26 @@
+/* wsim-call-error.c: the __ExtendedStatus a failed call's final SetStatus carries. */
+#include "wsim-call-error.h"
+
+#include "wsim-extended-status.h"
+
+/* What WMI puts in ProviderName when no provider is involved (Microsoft, __ExtendedStatus). */
+#define WSIM_NO_PROVIDER_NAME "Windows Management"
+
+gboolean
+wsim_call_error_wanted (WsimHResult hr)
+{
+  return WSIM_HRESULT_FAILED (hr) && hr != WBEM_E_CALL_CANCELLED;
+}
+
+WsimObject *
+wsim_call_error_new (WsimHResult hr, const char *why, const WsimCallAbout *about)
+{
+  g_autofree char *path = about->path != NULL ? wsim_object_path_to_string (about->path) : NULL;
+  const char *param = about->query != NULL ? wsim_wql_query_get_text (about->query)
+                      : path != NULL ? path
+                      : about->cls != NULL ? wsim_class_get_name (about->cls) : NULL;
+  const char *provider = about->provider != NULL && about->provider->name != NULL
+                         ? about->provider->name : WSIM_NO_PROVIDER_NAME;
+
+  return wsim_extended_status_new (hr, why, about->operation, param, provider);
+}
