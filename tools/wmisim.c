@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "wsim-client.h"
+#include "wsim-extended-status.h"
 #include "wsim-unsecapp.h"
 #include "wsim-harness.h"
 #include "wmisim-mofcomp.h"
@@ -332,6 +333,17 @@ fail_hr (WsimHResult hr, const char *str_param, const char *what)
   return EXIT_FAILURE;
 }
 
+/* A failed call's error object (the __ExtendedStatus of its final SetStatus), on the line
+ * after the status: which method, about what, in which provider, and why. */
+static void
+print_error_object (WsimObject *err)
+{
+  g_autofree char *line = wsim_extended_status_describe (err);
+
+  if (line != NULL)
+    fprintf (stderr, "wmisim: error object: %s\n", line);
+}
+
 /* A failure to reach or open the server: its message, and the status ConnectServer would
  * have returned when the message does not name one already (a transport error). */
 static int
@@ -575,7 +587,10 @@ cmd_async (const CallRequest *req)
   if (report_cancel (&cancel, rec))
     ret = EXIT_SUCCESS;   /* cancelled, as asked */
   else if (WSIM_HRESULT_FAILED (rec->final_hr))
-    ret = fail_hr (rec->final_hr, rec->final_str_param, "the call ended with");
+    {
+      ret = fail_hr (rec->final_hr, rec->final_str_param, "the call ended with");
+      print_error_object (rec->final_error);
+    }
   else
     ret = EXIT_SUCCESS;
   goto out;

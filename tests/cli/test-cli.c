@@ -544,6 +544,10 @@ Test (cli, a_provider_s_message_is_printed, .timeout = 30)
                      "parameter; strParam \"Sim_Faulty: no mode\"; 0 instances") != NULL, "%s", r.out);
   cr_assert (strstr (r.err, "the call ended with: WBEM_E_INVALID_PARAMETER (0x80041008): invalid "
                      "parameter: Sim_Faulty: no mode") != NULL, "%s", r.err);
+  cr_assert (strstr (r.err, "parameter: Sim_Faulty: no mode\nwmisim: error object: Operation "
+                     "CreateInstanceEnumAsync; ParameterInfo \"Sim_Faulty\"; ProviderName sim-faulty; "
+                     "Description \"Sim_Faulty: no mode\"\n") != NULL,
+             "the error object follows the status line: %s", r.err);
   run_clear (&r);
 }
 
