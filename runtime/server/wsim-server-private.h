@@ -67,7 +67,8 @@ void wsim_server_handle_negotiate (WsimRpcRequest *req, void *args, gpointer dat
  * @query: (nullable) (transfer full) ExecQueryAsync: keep only matching instances, and only
  *   the selected properties (and keys)
  * @path: (nullable) (transfer full) GetObjectAsync: the one instance with these keys
- * @what: a line for the trace
+ * @what: a line for the trace; its first word is the IWbemServices method ("ExecQueryAsync"),
+ *   which a failed call's error object gives as its Operation
  * @caller: who made the request (for the trace, and whom the callbacks go to)
  * @acceptor: (nullable) whom the caller authenticated to (the server's callback identity)
  * @local: the sink host and the caller are on this machine (decided when the request came)
