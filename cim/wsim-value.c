@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <rpc/rpc.h>
 
@@ -122,6 +123,206 @@ wsim_value_set_boolean (wsim_value *v, gboolean b)
   wsim_value_clear (v);
   v->type = CIM_BOOLEAN;
   v->wsim_value_u.v_boolean = b ? TRUE : FALSE;
+}
+
+/* Stores @d in the arm of @type (CIM_REAL32 or CIM_REAL64) of a cleared @v. */
+static void
+set_real (wsim_value *v, guint32 type, double d)
+{
+  v->type = type;
+  if (type == CIM_REAL32)
+    v->wsim_value_u.v_real32 = (float) d;
+  else
+    v->wsim_value_u.v_real64 = d;
+}
+
+gboolean
+wsim_value_set_integer (wsim_value *v, guint32 type, gboolean is_signed, gint64 s, guint64 u)
+{
+  gint64 lo;
+  guint64 hi;
+
+  switch (type)
+    {
+    case CIM_SINT8: lo = G_MININT8; hi = G_MAXINT8; break;
+    case CIM_UINT8: lo = 0; hi = G_MAXUINT8; break;
+    case CIM_SINT16: lo = G_MININT16; hi = G_MAXINT16; break;
+    case CIM_UINT16: case CIM_CHAR16: lo = 0; hi = G_MAXUINT16; break;
+    case CIM_SINT32: lo = G_MININT32; hi = G_MAXINT32; break;
+    case CIM_UINT32: lo = 0; hi = G_MAXUINT32; break;
+    case CIM_SINT64: lo = G_MININT64; hi = G_MAXINT64; break;
+    case CIM_UINT64: lo = 0; hi = G_MAXUINT64; break;
+    case CIM_REAL32: case CIM_REAL64:
+      wsim_value_clear (v);
+      set_real (v, type, is_signed ? (double) s : (double) u);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  if (is_signed ? (s < lo || (s > 0 && (guint64) s > hi)) : u > hi)
+    return FALSE;
+  if (!is_signed)
+    s = (gint64) u;
+  wsim_value_clear (v);
+  v->type = type;
+  switch (type)
+    {
+    case CIM_SINT8: v->wsim_value_u.v_sint8 = (int) s; break;
+    case CIM_UINT8: v->wsim_value_u.v_uint8 = (u_int) s; break;
+    case CIM_SINT16: v->wsim_value_u.v_sint16 = (int) s; break;
+    case CIM_UINT16: v->wsim_value_u.v_uint16 = (u_int) s; break;
+    case CIM_CHAR16: v->wsim_value_u.v_char16 = (u_int) s; break;
+    case CIM_SINT32: v->wsim_value_u.v_sint32 = (int) s; break;
+    case CIM_UINT32: v->wsim_value_u.v_uint32 = (u_int) s; break;
+    case CIM_SINT64: v->wsim_value_u.v_sint64 = s; break;
+    default: v->wsim_value_u.v_uint64 = is_signed ? (guint64) s : u; break;
+    }
+  return TRUE;
+}
+
+/* The integer @v holds (booleans as 0 and 1): FALSE if it holds none. */
+static gboolean
+value_get_integer (const wsim_value *v, gboolean *is_signed, gint64 *s, guint64 *u)
+{
+  *is_signed = TRUE;
+  switch (v->type)
+    {
+    case CIM_SINT8: *s = v->wsim_value_u.v_sint8; return TRUE;
+    case CIM_SINT16: *s = v->wsim_value_u.v_sint16; return TRUE;
+    case CIM_SINT32: *s = v->wsim_value_u.v_sint32; return TRUE;
+    case CIM_SINT64: *s = v->wsim_value_u.v_sint64; return TRUE;
+    case CIM_BOOLEAN: *s = v->wsim_value_u.v_boolean ? 1 : 0; return TRUE;
+    default: break;
+    }
+  *is_signed = FALSE;
+  switch (v->type)
+    {
+    case CIM_UINT8: *u = v->wsim_value_u.v_uint8; return TRUE;
+    case CIM_UINT16: *u = v->wsim_value_u.v_uint16; return TRUE;
+    case CIM_CHAR16: *u = v->wsim_value_u.v_char16; return TRUE;
+    case CIM_UINT32: *u = v->wsim_value_u.v_uint32; return TRUE;
+    case CIM_UINT64: *u = v->wsim_value_u.v_uint64; return TRUE;
+    default: return FALSE;
+    }
+}
+
+static gboolean
+is_text_type (guint32 type)
+{
+  return type == CIM_STRING || type == CIM_DATETIME || type == CIM_REFERENCE;
+}
+
+/* A string that is wholly an integer: decimal with an optional sign, or 0x hex. */
+static gboolean
+parse_integer (const char *text, gboolean *is_signed, gint64 *s, guint64 *u)
+{
+  const char *p = text;
+  char *end = NULL;
+  int base = 10;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+    base = 16;
+  errno = 0;
+  if (*p == '-')
+    {
+      *is_signed = TRUE;
+      *s = g_ascii_strtoll (p, &end, base);
+    }
+  else
+    {
+      *is_signed = FALSE;
+      *u = g_ascii_strtoull (p, &end, base);
+    }
+  if (end == p || errno != 0)
+    return FALSE;
+  while (g_ascii_isspace (*end))
+    end++;
+  return *end == '\0';
+}
+
+gboolean
+wsim_value_convert (const wsim_value *src, guint32 type, wsim_value *dest)
+{
+  gboolean is_signed;
+  gint64 s = 0;
+  guint64 u = 0;
+
+  wsim_value_clear (dest);
+  if (wsim_value_is_null (src))
+    return TRUE;
+  if (src->type == type)
+    {
+      wsim_value_copy (src, dest);
+      return TRUE;
+    }
+  if ((type & CIM_FLAG_ARRAY) || (src->type & CIM_FLAG_ARRAY))
+    return FALSE;
+  if (is_text_type (src->type))
+    {
+      const char *text = src->wsim_value_u.v_string;   /* the string arms share layout */
+      char *end = NULL;
+      double d;
+
+      if (is_text_type (type))
+        {
+          if (type == CIM_STRING)
+            wsim_value_set_string (dest, text);
+          else if (type == CIM_DATETIME)
+            wsim_value_set_datetime (dest, text);
+          else
+            wsim_value_set_reference (dest, text);
+          return TRUE;
+        }
+      if (type == CIM_BOOLEAN)
+        {
+          if (g_ascii_strcasecmp (text, "TRUE") == 0 || g_str_equal (text, "1"))
+            wsim_value_set_boolean (dest, TRUE);
+          else if (g_ascii_strcasecmp (text, "FALSE") == 0 || g_str_equal (text, "0"))
+            wsim_value_set_boolean (dest, FALSE);
+          else
+            return FALSE;
+          return TRUE;
+        }
+      if (type == CIM_REAL32 || type == CIM_REAL64)
+        {
+          errno = 0;
+          d = g_ascii_strtod (text, &end);
+          if (end == text || *end != '\0' || errno != 0)
+            return FALSE;
+          set_real (dest, type, d);
+          return TRUE;
+        }
+      return parse_integer (text, &is_signed, &s, &u)
+             && wsim_value_set_integer (dest, type, is_signed, s, u);
+    }
+  if (!value_get_integer (src, &is_signed, &s, &u))
+    {
+      if ((src->type == CIM_REAL32 || src->type == CIM_REAL64) && (type == CIM_REAL32 || type == CIM_REAL64))
+        {
+          set_real (dest, type, src->type == CIM_REAL32 ? src->wsim_value_u.v_real32
+                                                        : src->wsim_value_u.v_real64);
+          return TRUE;
+        }
+      return FALSE;
+    }
+  if (type == CIM_STRING)
+    {
+      g_autofree char *text = is_signed ? g_strdup_printf ("%" G_GINT64_FORMAT, s)
+                                        : g_strdup_printf ("%" G_GUINT64_FORMAT, u);
+
+      wsim_value_set_string (dest, text);
+      return TRUE;
+    }
+  if (type == CIM_BOOLEAN)
+    {
+      if (is_signed ? (s != 0 && s != 1) : u > 1)
+        return FALSE;
+      wsim_value_set_boolean (dest, is_signed ? s == 1 : u == 1);
+      return TRUE;
+    }
+  return wsim_value_set_integer (dest, type, is_signed, s, u);
 }
 
 gboolean

@@ -127,6 +127,32 @@ WSIM_EXPORT
 gboolean wsim_value_compare (const wsim_value *a, const wsim_value *b, int *out_cmp);
 
 /**
+ * wsim_value_set_integer:
+ * @type: the CIMTYPE to store as: an integer type, CHAR16, REAL32 or REAL64
+ * @is_signed: whether the integer is @s (TRUE) or @u (FALSE)
+ * Stores the integer in @v as @type, range-checked against @type (uint8 takes 0..255, and
+ * so on; reals take any integer). @v is untouched on failure.
+ * Returns: FALSE if @type is not numeric or cannot hold the value.
+ */
+WSIM_EXPORT
+gboolean wsim_value_set_integer (wsim_value *v, guint32 type, gboolean is_signed, gint64 s,
+                                 guint64 u);
+
+/**
+ * wsim_value_convert:
+ * @type: a scalar CIMTYPE
+ * Converts @src to @type into @dest (cleared first), as WMI coerces a VARIANT to a declared
+ * type: null stays null; integers convert to any integer or real type they fit
+ * (range-checked) and to string; booleans to and from integers 0 and 1; a string converts
+ * to a number if all of it is one in range ("42", "-1", "0x10" for integers), to boolean
+ * from "TRUE"/"FALSE"/"1"/"0" (any case), and is taken as is by string, datetime and
+ * reference. @src and @dest may not be the same value.
+ * Returns: FALSE (and @dest null) when @src has no value of @type.
+ */
+WSIM_EXPORT
+gboolean wsim_value_convert (const wsim_value *src, guint32 type, wsim_value *dest);
+
+/**
  * wsim_cimtype_name:
  * @cimtype: a CIMTYPE value, possibly with CIM_FLAG_ARRAY
  * Returns: (transfer none) the MOF name: "string", "uint32", "sint64[]", "datetime",

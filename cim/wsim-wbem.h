@@ -33,3 +33,6 @@
    | WBEM_FLAG_PROTOTYPE | WBEM_FLAG_DIRECT_READ)
 #define WSIM_GET_OBJECT_FLAGS                                                                \
   (WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_SEND_STATUS | WBEM_FLAG_DIRECT_READ)
+
+/* ExecMethodAsync: WBEM_FLAG_SEND_STATUS only (MS-WMI 3.1.4.3.23). */
+#define WSIM_EXEC_METHOD_FLAGS           WBEM_FLAG_SEND_STATUS

@@ -1,4 +1,4 @@
-/* wsim-provider.h: the provider ABI, version 1. A provider includes this header and
+/* wsim-provider.h: the provider ABI, version 2 (version 1 tables still load). A provider includes this header and
  * nothing else of wmisim, and links against nothing of it.
  *
  * A provider is a shared module (loaded with GModule from a directory) or a table
@@ -36,7 +36,11 @@
 extern "C" {
 #endif
 
-#define WSIM_PROVIDER_ABI_VERSION 1u
+#define WSIM_PROVIDER_ABI_VERSION 2u
+
+/* ABI version 1: a table of that version ends at the field v1_end marks (exec_method and
+ * the method table came with version 2). The runtime reads no further into such a table. */
+#define WSIM_PROVIDER_ABI_VERSION_1 1u
 
 /** The symbol a provider module exports, of type WsimProviderEntryFunc. */
 #define WSIM_PROVIDER_ENTRY_SYMBOL "wsim_provider_entry"
@@ -75,6 +79,31 @@ typedef struct {
   size_t                  n_props;
 } WsimProvClass;
 
+/** One parameter of a method: its name and CIM type (ABI version 2). */
+typedef struct {
+  const char *name;
+  uint32_t    cimtype;
+} WsimProvParam;
+
+/**
+ * WsimProvMethod: a method of a class the provider serves (ABI version 2).
+ * @class_name: the class that declares it (one of the provider's classes)
+ * @is_static: 1 for a static method (called on the class path), 0 for an instance method
+ *   (called on an instance path; the runtime refuses a class path for it)
+ * @in_params: the [in] parameters; a call must give every one of them and no other
+ * @out_params: the [out] parameters, ReturnValue among them with its type; the provider
+ *   builds them as an instance of class "__PARAMETERS" (new_instance ("__PARAMETERS"))
+ */
+typedef struct {
+  const char          *class_name;
+  const char          *name;
+  int                  is_static;
+  const WsimProvParam *in_params;
+  size_t               n_in_params;
+  const WsimProvParam *out_params;
+  size_t               n_out_params;
+} WsimProvMethod;
+
 /** A key of an object path, as text: Handle="42" gives { "Handle", "42" }. */
 typedef struct {
   const char *name;
@@ -112,6 +141,18 @@ typedef struct {
   void (*call_later)    (WsimProvContext *ctx, unsigned ms, WsimProvTimerFunc fn, void *data);
   /* A parameter of this provider's registration ("count" for count=100), or NULL. */
   const char *(*get_param) (WsimProvContext *ctx, const char *name);
+
+  /* ABI version 2 (appended: the runtime owns this table, so it may grow). Getters read a
+   * property of an instance, e.g. exec_method()'s in-parameters. They return 0 and set *out,
+   * 1 when the property is null (*out untouched), or -1 for an unknown property or one whose
+   * type is not the getter's (get_sint64/get_uint64 take any integer type the value fits,
+   * get_string takes strings, datetimes and references). A string stays valid while @inst
+   * lives. */
+  int  (*get_string)    (const WsimProvInstance *inst, const char *prop, const char **out);
+  int  (*get_sint64)    (const WsimProvInstance *inst, const char *prop, int64_t *out);
+  int  (*get_uint64)    (const WsimProvInstance *inst, const char *prop, uint64_t *out);
+  int  (*get_real64)    (const WsimProvInstance *inst, const char *prop, double *out);
+  int  (*get_boolean)   (const WsimProvInstance *inst, const char *prop, int *out);
 } WsimProvContextOps;
 
 /**
@@ -139,6 +180,17 @@ struct WsimProvContext {
  * @query: (optional) serves a WQL query; without it the runtime enumerates and filters.
  * @cancel: (optional) the call was cancelled.
  * @finish: (optional) the call is over; free ctx->provider_data.
+ *
+ * ABI version 2 appends (a version 1 table ends before them; the runtime copies such a table
+ * into a full one with these NULL, reading none of them):
+ * @methods, @n_methods: the methods the provider's classes declare
+ * @exec_method: (optional) runs method @method_name of @class_name: @keys are the
+ *   instance's (NULL and 0 for a static method called on the class path), @in_params
+ *   (never NULL) holds the [in] parameters already converted to their declared types (read
+ *   them with the ops' getters; it belongs to the runtime and lives until finish()). The
+ *   provider posts one instance of "__PARAMETERS" (the [out] parameters, ReturnValue set),
+ *   then its result. Without it a declared method is refused with
+ *   WBEM_E_PROVIDER_NOT_CAPABLE.
  */
 typedef struct {
   uint32_t             abi_version;
@@ -154,7 +206,16 @@ typedef struct {
   void (*query)     (void *state, WsimProvContext *ctx, const char *class_name, const char *wql);
   void (*cancel)    (void *state, WsimProvContext *ctx);
   void (*finish)    (void *state, WsimProvContext *ctx);
+  /* ABI version 2 */
+  const WsimProvMethod *methods;
+  size_t                n_methods;
+  void (*exec_method) (void *state, WsimProvContext *ctx, const char *class_name,
+                       const char *method_name, const WsimProvKey *keys, size_t n_keys,
+                       const WsimProvInstance *in_params);
 } WsimProvider;
+
+/** The size of a version 1 table: the runtime reads no more of one. */
+#define WSIM_PROVIDER_V1_SIZE offsetof (WsimProvider, methods)
 
 /** The entry point: returns the provider's table for a runtime of @runtime_abi_version. */
 typedef const WsimProvider *(*WsimProviderEntryFunc) (uint32_t runtime_abi_version);

@@ -121,7 +121,7 @@ faulty_finish (void *state, WsimProvContext *ctx)
 }
 
 static const WsimProvider faulty_provider = {
-  .abi_version = WSIM_PROVIDER_ABI_VERSION,
+  .abi_version = WSIM_PROVIDER_ABI_VERSION_1,   /* kept at version 1: proves v1 tables load */
   .name = "sim-faulty",
   .classes = faulty_classes,
   .n_classes = sizeof faulty_classes / sizeof faulty_classes[0],

@@ -495,6 +495,45 @@ wsim_services_exec_query_async (WsimServices *services, const char *language, co
 }
 
 WsimHResult
+wsim_services_exec_method_async (WsimServices *services, const char *object_path,
+                                 const char *method, WsimObject *in_params, gint32 flags,
+                                 WsimSink *sink, GError **error)
+{
+  wsim_exec_method_async_args args = { 0 };
+  g_autofree wsim_value *values = NULL;
+  wsim_instance row = { 0 };
+  WsimHResult hr;
+
+  if (!arg_fits (object_path, WSIM_MAX_STRING, WBEM_E_INVALID_OBJECT_PATH, "object path", &hr,
+                 error)
+      || !arg_fits (method, WSIM_MAX_NAME, WBEM_E_INVALID_METHOD, "method name", &hr, error))
+    return hr;
+  args.ns_handle = services->ns_handle;
+  args.object_path = (char *) (object_path != NULL ? object_path : "");
+  args.method_name = (char *) (method != NULL ? method : "");
+  args.flags = flags;
+  args.in_params_class.name = (char *) "__PARAMETERS";
+  args.in_params_class.superclass = (char *) "";
+  if (in_params != NULL)
+    {
+      WsimClass *cls = wsim_object_get_class (in_params);
+      guint n = wsim_class_get_n_props (cls);
+
+      /* Shallow copies: the object owns the strings, and outlives the request. */
+      args.in_params_class = *wsim_class_get_def (cls);
+      values = g_new0 (wsim_value, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        values[i] = *wsim_object_get_value (in_params, i);
+      row.values.values_len = n;
+      row.values.values_val = values;
+      args.in_params = &row;
+    }
+  return services_async (services, WSIM_EXEC_METHOD_ASYNC,
+                         (xdrproc_t) xdr_wsim_exec_method_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
 wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
 {
   WsimClient *client = services->client;

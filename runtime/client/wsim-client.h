@@ -218,6 +218,28 @@ WsimHResult wsim_services_exec_query_async (WsimServices *services, const char *
                                             GError **error);
 
 /**
+ * wsim_services_exec_method_async:
+ * @object_path: Class (a static method) or Class.Key="value"[,…] (an instance method)
+ * @method: the method's name
+ * @in_params: (nullable) (transfer none) the [in] parameters as the properties of an object
+ *   (conventionally of a class "__PARAMETERS"); NULL when the method takes none. Values may
+ *   be of another type than declared (a string "42" for a uint32): the server converts them
+ *   as WMI coerces a VARIANT
+ * @flags: WBEM_FLAG_SEND_STATUS or 0
+ * The sink receives one object of class __PARAMETERS with the [out] parameters (ReturnValue
+ * among them), then SetStatus with the method's status.
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_PARAMETER (flags), WBEM_E_INVALID_CLASS,
+ *   WBEM_E_INVALID_METHOD, WBEM_E_INVALID_METHOD_PARAMETERS (a missing or undeclared [in]
+ *   parameter), WBEM_E_TYPE_MISMATCH (a value its type cannot take),
+ *   WBEM_E_INVALID_OBJECT_PATH (also: an instance method on a class path),
+ *   WBEM_E_PROVIDER_NOT_CAPABLE (the provider cannot run methods), …
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_exec_method_async (WsimServices *services, const char *object_path,
+                                             const char *method, WsimObject *in_params,
+                                             gint32 flags, WsimSink *sink, GError **error);
+
+/**
  * wsim_services_cancel_async_call:
  * Cancels every pending call made with @sink: each gets SetStatus(WBEM_E_CALL_CANCELLED)
  * and nothing after. Pass the stub a call was made with, not the sink it holds (the seed's

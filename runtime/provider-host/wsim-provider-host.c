@@ -72,51 +72,8 @@ store_int (WsimProvInstance *inst, gint idx, gboolean is_signed, gint64 s, guint
 {
   guint32 type;
   wsim_value *v = prop_slot (inst, idx, &type);
-  gint64 lo;
-  guint64 hi;
 
-  if (v == NULL)
-    return -1;
-  switch (type)
-    {
-    case CIM_SINT8: lo = G_MININT8; hi = G_MAXINT8; break;
-    case CIM_UINT8: lo = 0; hi = G_MAXUINT8; break;
-    case CIM_SINT16: lo = G_MININT16; hi = G_MAXINT16; break;
-    case CIM_UINT16: case CIM_CHAR16: lo = 0; hi = G_MAXUINT16; break;
-    case CIM_SINT32: lo = G_MININT32; hi = G_MAXINT32; break;
-    case CIM_UINT32: lo = 0; hi = G_MAXUINT32; break;
-    case CIM_SINT64: lo = G_MININT64; hi = G_MAXINT64; break;
-    case CIM_UINT64: lo = 0; hi = G_MAXUINT64; break;
-    case CIM_REAL32: case CIM_REAL64:
-      wsim_value_clear (v);
-      v->type = type;
-      if (type == CIM_REAL32)
-        v->wsim_value_u.v_real32 = is_signed ? (float) s : (float) u;
-      else
-        v->wsim_value_u.v_real64 = is_signed ? (double) s : (double) u;
-      return 0;
-    default:
-      return -1;
-    }
-  if (is_signed ? (s < lo || (s > 0 && (guint64) s > hi)) : u > hi)
-    return -1;
-  if (!is_signed)
-    s = (gint64) u;
-  wsim_value_clear (v);
-  v->type = type;
-  switch (type)
-    {
-    case CIM_SINT8: v->wsim_value_u.v_sint8 = (int) s; break;
-    case CIM_UINT8: v->wsim_value_u.v_uint8 = (u_int) s; break;
-    case CIM_SINT16: v->wsim_value_u.v_sint16 = (int) s; break;
-    case CIM_UINT16: v->wsim_value_u.v_uint16 = (u_int) s; break;
-    case CIM_CHAR16: v->wsim_value_u.v_char16 = (u_int) s; break;
-    case CIM_SINT32: v->wsim_value_u.v_sint32 = (int) s; break;
-    case CIM_UINT32: v->wsim_value_u.v_uint32 = (u_int) s; break;
-    case CIM_SINT64: v->wsim_value_u.v_sint64 = s; break;
-    default: v->wsim_value_u.v_uint64 = is_signed ? (guint64) s : u; break;
-    }
-  return 0;
+  return v != NULL && wsim_value_set_integer (v, type, is_signed, s, u) ? 0 : -1;
 }
 
 static int
@@ -220,6 +177,101 @@ static int
 ctx_set_uint64_at (WsimProvInstance *inst, unsigned idx, uint64_t value)
 {
   return store_int (inst, (gint) idx, FALSE, 0, value);
+}
+
+/* ---- getters (ABI version 2) ---------------------------------------------------- */
+
+/* The non-null value of @prop, or NULL with *rc set: 1 for null, -1 for unknown. */
+static const wsim_value *
+get_value (const WsimProvInstance *inst, const char *prop, int *rc)
+{
+  const wsim_value *v = wsim_object_lookup ((WsimObject *) inst, prop);
+
+  *rc = v == NULL ? -1 : 1;
+  return wsim_value_is_null (v) ? NULL : v;
+}
+
+static int
+ctx_get_string (const WsimProvInstance *inst, const char *prop, const char **out)
+{
+  int rc;
+  const wsim_value *v = get_value (inst, prop, &rc);
+
+  if (v == NULL)
+    return rc;
+  if (v->type != CIM_STRING && v->type != CIM_DATETIME && v->type != CIM_REFERENCE)
+    return -1;
+  *out = v->wsim_value_u.v_string;   /* the string arms share layout */
+  return 0;
+}
+
+/* An integer getter: the value converted to @type (range-checked) in @tmp. */
+static const wsim_value *
+get_integer (const WsimProvInstance *inst, const char *prop, guint32 type, wsim_value *tmp, int *rc)
+{
+  const wsim_value *v = get_value (inst, prop, rc);
+
+  if (v == NULL)
+    return NULL;
+  if (v->type == CIM_STRING || v->type == CIM_BOOLEAN || v->type == CIM_REAL32
+      || v->type == CIM_REAL64 || !wsim_value_convert (v, type, tmp))
+    {
+      *rc = -1;
+      return NULL;
+    }
+  return tmp;
+}
+
+static int
+ctx_get_sint64 (const WsimProvInstance *inst, const char *prop, int64_t *out)
+{
+  wsim_value tmp = { 0 };
+  int rc;
+
+  if (get_integer (inst, prop, CIM_SINT64, &tmp, &rc) == NULL)
+    return rc;
+  *out = tmp.wsim_value_u.v_sint64;
+  return 0;
+}
+
+static int
+ctx_get_uint64 (const WsimProvInstance *inst, const char *prop, uint64_t *out)
+{
+  wsim_value tmp = { 0 };
+  int rc;
+
+  if (get_integer (inst, prop, CIM_UINT64, &tmp, &rc) == NULL)
+    return rc;
+  *out = tmp.wsim_value_u.v_uint64;
+  return 0;
+}
+
+static int
+ctx_get_real64 (const WsimProvInstance *inst, const char *prop, double *out)
+{
+  int rc;
+  const wsim_value *v = get_value (inst, prop, &rc);
+
+  if (v == NULL)
+    return rc;
+  if (v->type != CIM_REAL32 && v->type != CIM_REAL64)
+    return -1;
+  *out = v->type == CIM_REAL32 ? v->wsim_value_u.v_real32 : v->wsim_value_u.v_real64;
+  return 0;
+}
+
+static int
+ctx_get_boolean (const WsimProvInstance *inst, const char *prop, int *out)
+{
+  int rc;
+  const wsim_value *v = get_value (inst, prop, &rc);
+
+  if (v == NULL)
+    return rc;
+  if (v->type != CIM_BOOLEAN)
+    return -1;
+  *out = v->wsim_value_u.v_boolean ? 1 : 0;
+  return 0;
 }
 
 /* ---- running the provider's code ------------------------------------------------ */
@@ -380,6 +432,11 @@ static const WsimProvContextOps host_ctx_ops = {
   .is_cancelled = ctx_is_cancelled,
   .call_later = ctx_call_later,
   .get_param = ctx_get_param,
+  .get_string = ctx_get_string,
+  .get_sint64 = ctx_get_sint64,
+  .get_uint64 = ctx_get_uint64,
+  .get_real64 = ctx_get_real64,
+  .get_boolean = ctx_get_boolean,
 };
 
 /* ---- the owner's side ----------------------------------------------------------- */
@@ -437,6 +494,18 @@ wsim_prov_host_get (WsimProvHost *host, const WsimProvider *provider, gpointer s
   host_attach (host, provider, state);
   host_enter (host);
   provider->get (state, &host->pctx, class_name, keys, n_keys);
+  host_leave (host, WSIM_PROV_HOST_RAN_START);
+}
+
+void
+wsim_prov_host_exec_method (WsimProvHost *host, const WsimProvider *provider, gpointer state,
+                            const char *class_name, const char *method_name,
+                            const WsimProvKey *keys, gsize n_keys, WsimObject *in_params)
+{
+  host_attach (host, provider, state);
+  host_enter (host);
+  provider->exec_method (state, &host->pctx, class_name, method_name, keys, n_keys,
+                         (const WsimProvInstance *) in_params);
   host_leave (host, WSIM_PROV_HOST_RAN_START);
 }
 

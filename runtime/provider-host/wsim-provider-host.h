@@ -46,7 +46,7 @@ typedef enum {
 
 /** WsimProvHostRun: which provider operation has just returned. */
 typedef enum {
-  WSIM_PROV_HOST_RAN_START,    /* enumerate() or get() */
+  WSIM_PROV_HOST_RAN_START,    /* enumerate(), get() or exec_method() */
   WSIM_PROV_HOST_RAN_RESUME,   /* resume(), after a BUSY answer */
   WSIM_PROV_HOST_RAN_TIMER,    /* a call_later() function */
 } WsimProvHostRun;
@@ -111,6 +111,18 @@ void wsim_prov_host_enumerate (WsimProvHost *host, const WsimProvider *provider,
  */
 void wsim_prov_host_get (WsimProvHost *host, const WsimProvider *provider, gpointer state,
                          const char *class_name, const WsimProvKey *keys, gsize n_keys);
+
+/**
+ * wsim_prov_host_exec_method:
+ * @keys: (nullable) the instance's keys; NULL (and 0) for a static method on a class path
+ * @in_params: (transfer none) (not nullable) the [in] parameters, of their declared types;
+ *   the caller keeps it alive until wsim_prov_host_finish()
+ * As wsim_prov_host_enumerate(), with @provider's exec_method() (which must be set) for
+ * method @method_name of @class_name.
+ */
+void wsim_prov_host_exec_method (WsimProvHost *host, const WsimProvider *provider, gpointer state,
+                                 const char *class_name, const char *method_name,
+                                 const WsimProvKey *keys, gsize n_keys, WsimObject *in_params);
 
 /**
  * wsim_prov_host_cancel:

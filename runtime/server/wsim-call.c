@@ -123,6 +123,11 @@ struct _WsimCall {
   WsimWqlQuery    *query;           /* (owned) (nullable) ExecQueryAsync's filter */
   WsimObjectPath  *path;            /* (owned) (nullable) GetObjectAsync's keys */
   guint64          n_matched;       /* instances that passed the filter or matched the keys */
+  /* ExecMethodAsync: a method call instead of an enumeration (all NULL otherwise). */
+  char            *method;          /* (owned) (nullable) the method's name */
+  WsimObjectPath  *method_path;     /* (owned) (nullable) its class or instance path */
+  WsimObject      *in_params;       /* (owned) (nullable) what exec_method() reads */
+  WsimClass       *out_class;       /* (owned) (nullable) __PARAMETERS, the [out] ones */
 
   GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
   gsize            rows_bytes;
@@ -178,6 +183,10 @@ wsim_call_unref (WsimCall *call)
   wsim_prov_host_free (call->host);
   g_clear_pointer (&call->query, wsim_wql_query_free);
   g_clear_pointer (&call->path, wsim_object_path_free);
+  g_clear_pointer (&call->method_path, wsim_object_path_free);
+  g_clear_pointer (&call->in_params, wsim_object_unref);
+  g_clear_pointer (&call->out_class, wsim_class_unref);
+  g_free (call->method);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
   g_free (call->caller);
   g_free (call->acceptor);
@@ -640,6 +649,14 @@ object_get (gpointer row, const char *property)
 static gboolean
 call_wants (WsimCall *call, WsimObject *obj)
 {
+  /* ExecMethodAsync: one object, of the [out] parameters' class (anything else is the
+   * provider's mistake, traced and dropped). */
+  if (call->method != NULL && (wsim_object_get_class (obj) != call->out_class || call->n_matched > 0))
+    {
+      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR, 0,
+                      "%s: only one __PARAMETERS object is posted: dropped", call->method);
+      return FALSE;
+    }
   if (call->query != NULL)
     {
       const char *const *props = wsim_wql_query_get_properties (call->query);
@@ -682,6 +699,8 @@ call_lookup_class (WsimProvHost *host, const char *class_name, gpointer owner)
 {
   WsimCall *call = owner;
 
+  if (call->out_class != NULL && g_ascii_strcasecmp (class_name, "__PARAMETERS") == 0)
+    return call->out_class;
   return wsim_repository_lookup_class (call->server->repo, call->ns, class_name, NULL);
 }
 
@@ -801,6 +820,21 @@ static const WsimProvHostOps call_host_ops = {
 
 /* ---- starting, cancelling, aborting --------------------------------------------- */
 
+/* The keys of @path as the provider takes them (they point into @path). */
+static WsimProvKey *
+path_keys (WsimObjectPath *path)
+{
+  guint n = wsim_object_path_get_n_keys (path);
+  WsimProvKey *keys = g_new0 (WsimProvKey, MAX (n, 1));
+
+  for (guint k = 0; k < n; k++)
+    {
+      keys[k].name = wsim_object_path_get_key_name (path, k);
+      keys[k].value = wsim_object_path_get_key_text (path, k);
+    }
+  return keys;
+}
+
 static void
 call_start_class (WsimCall *call)
 {
@@ -816,16 +850,21 @@ call_start_class (WsimCall *call)
       call_maybe_finish (call);
       return;
     }
-  if (call->path != NULL && p->get != NULL)
+  if (call->method != NULL)
+    {
+      /* The server checked that the provider declares the method and has exec_method(). */
+      guint n = wsim_object_path_get_n_keys (call->method_path);
+      g_autofree WsimProvKey *keys = path_keys (call->method_path);
+
+      wsim_prov_host_exec_method (call->host, p, wsim_provider_reg_get_state (call->reg),
+                                  wsim_class_get_name (cls), call->method, n > 0 ? keys : NULL,
+                                  n, call->in_params);
+    }
+  else if (call->path != NULL && p->get != NULL)
     {
       guint n = wsim_object_path_get_n_keys (call->path);
-      g_autofree WsimProvKey *keys = g_new0 (WsimProvKey, MAX (n, 1));
+      g_autofree WsimProvKey *keys = path_keys (call->path);
 
-      for (guint k = 0; k < n; k++)
-        {
-          keys[k].name = wsim_object_path_get_key_name (call->path, k);
-          keys[k].value = wsim_object_path_get_key_text (call->path, k);
-        }
       wsim_prov_host_get (call->host, p, wsim_provider_reg_get_state (call->reg),
                           wsim_class_get_name (cls), keys, n);
     }
@@ -895,6 +934,10 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->flags = spec->flags;
   call->query = spec->query;
   call->path = spec->path;
+  call->method = g_strdup (spec->method);
+  call->method_path = spec->method_path;
+  call->in_params = spec->in_params;
+  call->out_class = spec->out_class != NULL ? wsim_class_ref (spec->out_class) : NULL;
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   for (guint i = 0; i < spec->classes->len; i++)
     g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));

@@ -9,7 +9,8 @@
 #include "wsim-static-provider.h"
 
 struct _WsimProviderReg {
-  const WsimProvider *provider;    /* (unowned) static table, in @module if set */
+  const WsimProvider *provider;    /* (unowned) &table, or the provider's static table */
+  WsimProvider        table;       /* a version 1 table's v1 fields, the v2 ones NULL */
   gpointer            state;       /* (owned by the provider) freed by unload() */
   GModule            *module;      /* (owned) (nullable) */
   GHashTable         *params;      /* (owned) name -> value */
@@ -303,10 +304,18 @@ register_reg (WsimRepository *repo, const char *ns_path, WsimProviderReg *reg, c
   char *load_error = NULL;
 
   reg->params = params_parse (params);
-  if (p->abi_version != WSIM_PROVIDER_ABI_VERSION || p->enumerate == NULL || p->name == NULL)
+  /* A version 1 table is as long as version 1 made it: only its v1 fields are read, into a
+   * full table whose later fields stay NULL. */
+  if (p->abi_version == WSIM_PROVIDER_ABI_VERSION_1)
+    {
+      memcpy (&reg->table, p, WSIM_PROVIDER_V1_SIZE);
+      reg->provider = p = &reg->table;
+    }
+  if ((p->abi_version != WSIM_PROVIDER_ABI_VERSION && p->abi_version != WSIM_PROVIDER_ABI_VERSION_1)
+      || p->enumerate == NULL || p->name == NULL)
     {
       wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE,
-                              "provider %s: ABI version %u, this runtime speaks %u",
+                              "provider %s: ABI version %u, this runtime speaks 1 and %u",
                               p->name != NULL ? p->name : "(unnamed)", p->abi_version,
                               WSIM_PROVIDER_ABI_VERSION);
       goto refuse;
@@ -416,6 +425,10 @@ wsim_repository_load_module (WsimRepository *repo, const char *ns, const char *p
       return FALSE;
     }
   provider = entry (WSIM_PROVIDER_ABI_VERSION);
+  /* A version 1 module may accept only the version it was built for (the documented entry
+   * did): it is asked again for that one. */
+  if (provider == NULL)
+    provider = entry (WSIM_PROVIDER_ABI_VERSION_1);
   if (provider == NULL)
     {
       wsim_set_error_hresult (error, WBEM_E_PROVIDER_LOAD_FAILURE,

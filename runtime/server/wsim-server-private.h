@@ -86,6 +86,11 @@ typedef struct {
   const WsimTraceAuth  *caller;
   const char           *acceptor;
   gboolean              local;
+  /* ExecMethodAsync (wsim-server-method.c); all NULL for the other calls. */
+  const char           *method;          /* the method's name */
+  struct _WsimObjectPath *method_path;   /* (transfer full) the class or instance path */
+  struct _WsimObject   *in_params;       /* (transfer full) of their declared types */
+  struct _WsimClass    *out_class;       /* (transfer none) __PARAMETERS: the [out] ones */
 } WsimCallSpec;
 
 /**
@@ -95,6 +100,37 @@ typedef struct {
  * answered).
  */
 void wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
+
+/* ---- wsim-server.c, for the other request handlers ---- */
+
+/**
+ * wsim_server_check_async:
+ * What every *Async request carries (caller, flags against @allowed, sink, namespace handle).
+ * Returns: (transfer none) the namespace, or NULL with the refusal in WSIM_WBEM_ERROR.
+ */
+const char *wsim_server_check_async (WsimServer *server, WsimRpcRequest *req, const char *method,
+                                     guint64 ns_handle, gint32 flags, gint32 allowed,
+                                     const wsim_sink_locator *sink, guint64 call_id,
+                                     GError **error);
+
+/** Answers @req with the immediate HRESULT @hr and @message (nullable; the status named). */
+void wsim_server_reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message);
+
+/**
+ * wsim_server_resolve_path:
+ * Parses @object_path and finds its class in @ns: the path must name this server, no other
+ * namespace, and only keys of its class.
+ * Returns: (transfer none) the class and (transfer full) *@out_path; or NULL, @req answered
+ *   with the refusal.
+ */
+struct _WsimClass *wsim_server_resolve_path (WsimServer *server, WsimRpcRequest *req,
+                                             const char *ns, const char *object_path,
+                                             struct _WsimObjectPath **out_path);
+
+/* ---- wsim-server-method.c ---- */
+
+/** The EXEC_METHOD_ASYNC procedure (@data is the server). */
+void wsim_server_handle_exec_method (WsimRpcRequest *req, void *args, gpointer data);
 
 /** Cancels @call: SetStatus(WBEM_E_CALL_CANCELLED) follows, nothing else. */
 void wsim_call_cancel (WsimCall *call);

@@ -168,6 +168,12 @@ reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message)
   wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_async_res, &res);
 }
 
+void
+wsim_server_reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message)
+{
+  reply_hresult_msg (req, hr, message);
+}
+
 static void
 reply_hresult (WsimRpcRequest *req, WsimHResult hr)
 {
@@ -248,6 +254,14 @@ check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint6
   return wsim_server_check_namespace (server, req, ns, call_id, method, error) ? ns : NULL;
 }
 
+const char *
+wsim_server_check_async (WsimServer *server, WsimRpcRequest *req, const char *method,
+                         guint64 ns_handle, gint32 flags, gint32 allowed,
+                         const wsim_sink_locator *sink, guint64 call_id, GError **error)
+{
+  return check_async (server, req, method, ns_handle, flags, allowed, sink, call_id, error);
+}
+
 /* Accepts the call described by @spec: answers the request, then starts the call. */
 static void
 accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass *cls,
@@ -297,30 +311,23 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
                a->call_id, NULL, NULL, what);
 }
 
-static void
-h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
+/* Parses @object_path of a request on @ns and finds its class: the path must name this
+ * server, @ns (if a namespace at all) and keys of its class. Returns: (transfer none) the
+ * class, with (transfer full) *@out_path; or NULL, the request answered with the refusal. */
+WsimClass *
+wsim_server_resolve_path (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                          const char *object_path, WsimObjectPath **out_path)
 {
-  WsimServer *server = data;
-  const wsim_get_object_async_args *a = args;
   g_autoptr(GError) error = NULL;
-  const char *ns = check_async (server, req, "GetObjectAsync", a->ns_handle, a->flags,
-                                WSIM_GET_OBJECT_FLAGS, &a->sink,
-                                a->call_id, &error);
   g_autoptr(WsimObjectPath) path = NULL;
   g_autofree char *path_ns = NULL;
-  g_autofree char *what = NULL;
   WsimClass *cls;
 
-  if (ns == NULL)
-    {
-      reply_error (req, error);
-      return;
-    }
-  path = wsim_object_path_parse (a->object_path, &error);
+  path = wsim_object_path_parse (object_path, &error);
   if (path == NULL)
     {
       reply_error (req, error);
-      return;
+      return NULL;
     }
   /* Served here means served by this machine: a path naming another server is refused,
    * not answered with this machine's objects (reaching that server is the caller's). */
@@ -331,7 +338,7 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
                                             wsim_object_path_get_server (path), g_get_host_name ());
 
       reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
-      return;
+      return NULL;
     }
   /* Objects come only from the namespace the services were opened on (MS-WMI, GetObject).
    * Another one is refused alike whether it exists or not, so the answer does not tell
@@ -348,19 +355,14 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
                                                 wsim_object_path_get_namespace (path), ns);
 
           reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
-          return;
+          return NULL;
         }
     }
   cls = wsim_repository_lookup_class (server->repo, ns, wsim_object_path_get_class (path), &error);
   if (cls == NULL)
     {
       reply_error (req, error);
-      return;
-    }
-  if (wsim_object_path_is_class (path))
-    {
-      reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED, "class objects are not served, only instances");
-      return;
+      return NULL;
     }
   for (guint k = 0; k < wsim_object_path_get_n_keys (path); k++)
     {
@@ -372,8 +374,38 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
           g_autofree char *m = g_strdup_printf ("%s is not a key of %s", key, wsim_class_get_name (cls));
 
           reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, m);
-          return;
+          return NULL;
         }
+    }
+  *out_path = g_steal_pointer (&path);
+  return cls;
+}
+
+static void
+h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_get_object_async_args *a = args;
+  g_autoptr(GError) error = NULL;
+  const char *ns = check_async (server, req, "GetObjectAsync", a->ns_handle, a->flags,
+                                WSIM_GET_OBJECT_FLAGS, &a->sink,
+                                a->call_id, &error);
+  g_autoptr(WsimObjectPath) path = NULL;
+  g_autofree char *what = NULL;
+  WsimClass *cls;
+
+  if (ns == NULL)
+    {
+      reply_error (req, error);
+      return;
+    }
+  cls = wsim_server_resolve_path (server, req, ns, a->object_path, &path);
+  if (cls == NULL)
+    return;
+  if (wsim_object_path_is_class (path))
+    {
+      reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED, "class objects are not served, only instances");
+      return;
     }
   what = g_strdup_printf ("GetObjectAsync %s:%s", ns, a->object_path);
   accept_call (server, req, ns, cls, a->flags, TRUE, &a->sink, a->call_id, NULL,
@@ -514,6 +546,8 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_create_instance_enum_async_args), h_create_instance_enum_async },
   { WSIM_EXEC_QUERY_ASYNC, "ExecQueryAsync", (xdrproc_t) xdr_wsim_exec_query_async_args,
     sizeof (wsim_exec_query_async_args), h_exec_query_async },
+  { WSIM_EXEC_METHOD_ASYNC, "ExecMethodAsync", (xdrproc_t) xdr_wsim_exec_method_async_args,
+    sizeof (wsim_exec_method_async_args), wsim_server_handle_exec_method },
   { WSIM_NEGOTIATE_SECURITY, "NegotiateSecurity", WSIM_XDRPROC (xdr_void), 0,
     wsim_server_handle_negotiate },
   { WSIM_QUERY_CALLS, "QueryCalls", (xdrproc_t) xdr_wsim_query_calls_args,

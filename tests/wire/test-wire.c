@@ -464,6 +464,22 @@ check_wsim_exec_query_async_args (const wsim_exec_query_async_args *e,
 }
 
 static void
+check_wsim_exec_method_async_args (const wsim_exec_method_async_args *e,
+                                   const wsim_exec_method_async_args *g, const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  cr_assert_str_eq (g->object_path, e->object_path, "%s: object_path", where);
+  cr_assert_str_eq (g->method_name, e->method_name, "%s: method_name", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_class_def (&e->in_params_class, &g->in_params_class, where);
+  cr_assert_eq (g->in_params != NULL, e->in_params != NULL, "%s: in_params present", where);
+  if (e->in_params != NULL)
+    check_wsim_instance (e->in_params, g->in_params, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
+static void
 check_wsim_security_info (const wsim_security_info *e, const wsim_security_info *g,
                           const char *where)
 {
@@ -795,6 +811,52 @@ DEFINE_VECTOR (exec_query_async_args, wsim_exec_query_async_args,
   o->flags = 0;
   fill_sink_locator (&o->sink);
   o->call_id = 44;
+}
+
+DEFINE_VECTOR (exec_method_async_args, wsim_exec_method_async_args,
+               "EXEC_METHOD_ASYNC (25) args: Sim_Methods Add, in-parameters A=40 B=2 (uint32), "
+               "flags WBEM_FLAG_SEND_STATUS (0x80), call 45")
+{
+  static wsim_property_def props[] = {
+    { S ("A"), 19 /* CIM_UINT32 */, FALSE },
+    { S ("B"), 19, FALSE },
+  };
+  static wsim_value values[2];
+  static wsim_instance row;
+
+  values[0].type = CIM_UINT32;
+  values[0].wsim_value_u.v_uint32 = 40;
+  values[1].type = CIM_UINT32;
+  values[1].wsim_value_u.v_uint32 = 2;
+  row.class_idx = 0;
+  row.values.values_len = 2;
+  row.values.values_val = values;
+  o->ns_handle = 0x0000000100000002ULL;
+  o->object_path = S ("Sim_Methods");
+  o->method_name = S ("Add");
+  o->flags = 0x80;
+  o->in_params_class.name = S ("__PARAMETERS");
+  o->in_params_class.superclass = S ("");
+  o->in_params_class.props.props_len = N_ELEMENTS (props);
+  o->in_params_class.props.props_val = props;
+  o->in_params = &row;
+  fill_sink_locator (&o->sink);
+  o->call_id = 45;
+}
+
+DEFINE_VECTOR (exec_method_async_args_no_params, wsim_exec_method_async_args,
+               "EXEC_METHOD_ASYNC (25) args: Sim_Methods.Name=\"a\" Frobnicate, no in-parameters "
+               "(an empty class, no row), flags 0, call 46")
+{
+  o->ns_handle = 0x0000000100000002ULL;
+  o->object_path = S ("Sim_Methods.Name=\"a\"");
+  o->method_name = S ("Frobnicate");
+  o->flags = 0;
+  o->in_params_class.name = S ("__PARAMETERS");
+  o->in_params_class.superclass = S ("");
+  o->in_params = NULL;
+  fill_sink_locator (&o->sink);
+  o->call_id = 46;
 }
 
 DEFINE_VECTOR (security_info, wsim_security_info,
