@@ -357,7 +357,7 @@ fail_connect (const GError *error)
   return EXIT_FAILURE;
 }
 
-typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY } CallKind;
+typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY, CALL_METHOD } CallKind;
 
 /* What main() settled for one async call. */
 typedef struct {
@@ -365,6 +365,8 @@ typedef struct {
   const char        *address;       /* (nullable) the server; NULL: embedded */
   const char        *ns;
   const char        *target;        /* the class, path or query, as the server gets it */
+  const char        *method;        /* call: the method's name */
+  char             **in_args;       /* call: NAME=VALUE…, NULL-terminated (nullable) */
   Format             format;
   gboolean           trace;
   gboolean           shallow;
@@ -432,6 +434,70 @@ report_cancel (const Cancel *c, const WsimSinkRecorder *rec)
              "--cancel-after %" G_GUINT64_FORMAT ": CancelAsyncCall was not sent\n",
              rec->n_objects, c->after);
   return FALSE;
+}
+
+/* ---- wmisim call -------------------------------------------------------------------- */
+
+/* The [in] parameters NAME=VALUE… as an object of string properties (the server converts
+ * them to the declared types, as WMI coerces a VARIANT); NULL with @error for a bad one. */
+static WsimObject *
+method_in_params (char **args, GError **error)
+{
+  guint n = args != NULL ? g_strv_length (args) : 0;
+  g_autofree wsim_property_def *defs = g_new0 (wsim_property_def, MAX (n, 1));
+  g_auto (GStrv) names = g_new0 (char *, n + 1);
+  g_autoptr(WsimClass) cls = NULL;
+  WsimObject *obj;
+
+  if (n == 0)
+    return NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *eq = strchr (args[i], '=');
+
+      if (eq == NULL || eq == args[i])
+        {
+          g_set_error (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER,
+                       "an [in] parameter is NAME=VALUE, not '%s'", args[i]);
+          return NULL;
+        }
+      names[i] = g_strndup (args[i], (gsize) (eq - args[i]));
+      defs[i].name = names[i];
+      defs[i].cimtype = CIM_STRING;
+    }
+  cls = wsim_class_new ("__PARAMETERS", NULL, defs, n, error);
+  if (cls == NULL)
+    return NULL;
+  obj = wsim_object_new (cls);
+  for (guint i = 0; i < n; i++)
+    wsim_value_set_string (wsim_object_get_value (obj, i), strchr (args[i], '=') + 1);
+  return obj;
+}
+
+/* As wmic's "call" prints them: the out-parameters as a MOF instance. */
+static void
+print_out_params (WsimSinkRecorder *rec, const CallRequest *req)
+{
+  printf ("Executing (%s)->%s()\nMethod execution successful.\n", req->target, req->method);
+  for (guint i = 0; i < rec->objects->len; i++)
+    {
+      WsimObject *o = rec->objects->pdata[i];
+      WsimClass *cls = wsim_object_get_class (o);
+
+      printf ("Out Parameters:\ninstance of %s\n{\n", wsim_class_get_name (cls));
+      for (guint p = 0; p < wsim_class_get_n_props (cls); p++)
+        {
+          const wsim_value *v = wsim_object_get_value (o, p);
+          g_autofree char *text = wsim_value_to_string (v);
+          gboolean quote = v->type == CIM_STRING || v->type == CIM_DATETIME || v->type == CIM_REFERENCE;
+
+          if (wsim_value_is_null (v))
+            continue;
+          printf ("\t%s = %s%s%s;\n", wsim_class_get_prop (cls, p)->name, quote ? "\"" : "", text,
+                  quote ? "\"" : "");
+        }
+      printf ("};\n");
+    }
 }
 
 static int
@@ -518,8 +584,22 @@ cmd_async (const CallRequest *req)
     }
   pr.progress = isatty (STDERR_FILENO);
 
+  if (req->kind == CALL_METHOD)
+    {
+      rec->keep_objects = TRUE;
+      rec->on_objects = NULL;
+    }
   switch (req->kind)
     {
+    case CALL_METHOD:
+      {
+        g_autoptr(WsimObject) in = method_in_params (req->in_args, &error);
+
+        hr = in == NULL && req->in_args != NULL && req->in_args[0] != NULL ? WBEM_E_INVALID_PARAMETER
+             : wsim_services_exec_method_async (services, req->target, req->method, in, flags,
+                                                sink, &error);
+      }
+      break;
     case CALL_ENUM:
       hr = wsim_services_create_instance_enum_async (services, req->target, flags, sink, &error);
       break;
@@ -557,6 +637,8 @@ cmd_async (const CallRequest *req)
     }
   if (pr.progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r");
+  if (req->kind == CALL_METHOD && !WSIM_HRESULT_FAILED (rec->final_hr))
+    print_out_params (rec, req);
   {
     g_autofree char *d = wsim_hresult_describe (rec->final_hr);
     g_autofree char *param = rec->final_str_param != NULL
@@ -990,8 +1072,9 @@ enum {
   FOR_ENUM = 1 << CALL_ENUM,
   FOR_GET = 1 << CALL_GET,
   FOR_QUERY = 1 << CALL_QUERY,
-  FOR_PING = 1 << 3,
-  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY,
+  FOR_METHOD = 1 << CALL_METHOD,
+  FOR_PING = 1 << 4,
+  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY | FOR_METHOD,
 };
 
 /* An option given where it does nothing is refused rather than ignored: the user meant
@@ -1113,6 +1196,7 @@ main (int argc, char **argv)
                                 "  enum CLASS   enumerate a class asynchronously (CreateInstanceEnumAsync)\n"
                                 "  get PATH     one instance by its object path (GetObjectAsync)\n"
                                 "  query WQL    a WQL query (ExecQueryAsync)\n"
+                                "  call PATH METHOD [NAME=VALUE…]  run a method (ExecMethodAsync)\n"
                                 "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
                                 "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
                                 "  mofcomp FILE compile and check a MOF file (docs/mof.md)\n"
@@ -1136,9 +1220,15 @@ main (int argc, char **argv)
         kind = cmds[i].kind;
         command = 1u << kind;
       }
+  if (argc >= 4 && g_str_equal (argv[1], "call"))
+    {
+      kind = CALL_METHOD;
+      command = FOR_METHOD;
+    }
   if (command == 0)
     {
-      fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | ping "
+      fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | "
+               "call PATH METHOD [NAME=VALUE…] | ping "
                "(try --help)\n");
       return 2;
     }
@@ -1250,6 +1340,8 @@ main (int argc, char **argv)
       .address = found != NULL ? found : server,
       .ns = route.ns,
       .target = route.target != NULL ? route.target : argv[2],
+      .method = kind == CALL_METHOD ? argv[3] : NULL,
+      .in_args = kind == CALL_METHOD ? argv + 4 : NULL,
       .format = fmt,
       .trace = trace,
       .shallow = shallow,

@@ -670,3 +670,27 @@ Test (cli, an_unauthenticated_call_with_a_hardened_ladder_ends, .timeout = 120)
         run_clear (&r);
       }
 }
+
+/* wmisim call: the out-parameters as wmic prints them; a refusal exits 1 with its status. */
+Test (cli, call_runs_a_method_and_prints_the_out_parameters, .timeout = 30)
+{
+  Run ok = run ("call", "Sim_Methods", "Add", "A=40", "B=2", NULL);
+  Run inst = run ("call", "Sim_Methods.Name=\"a\"", "Describe", "Prefix=name: ", NULL);
+  Run bad = run ("call", "Sim_Methods", "Add", "A=forty", "B=2", NULL);
+  Run missing = run ("call", "Sim_Methods", "Add", "A=1", NULL);
+
+  cr_assert_eq (ok.status, 0, "%s", ok.err);
+  cr_assert (strstr (ok.out, "Method execution successful.\nOut Parameters:\ninstance of __PARAMETERS\n"
+                     "{\n\tReturnValue = 42;\n};\n") != NULL, "%s", ok.out);
+  cr_assert_eq (inst.status, 0, "%s", inst.err);
+  cr_assert (strstr (inst.out, "\tText = \"name: a\";\n") != NULL, "%s", inst.out);
+  cr_assert_eq (bad.status, 1);
+  cr_assert (strstr (bad.err, "WBEM_E_TYPE_MISMATCH (0x80041005)") != NULL, "%s", bad.err);
+  cr_assert_eq (missing.status, 1);
+  cr_assert (strstr (missing.err, "WBEM_E_INVALID_METHOD_PARAMETERS (0x8004102F)") != NULL, "%s",
+             missing.err);
+  run_clear (&ok);
+  run_clear (&inst);
+  run_clear (&bad);
+  run_clear (&missing);
+}
