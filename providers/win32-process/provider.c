@@ -12,6 +12,7 @@
  */
 #include "wsim-provider.h"
 #include "procfs.h"
+#include "methods.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -464,6 +465,9 @@ static const WsimProvider process_provider = {
   .resume = process_resume,
   .get = process_get,
   .finish = process_finish,
+  .methods = wsim_process_methods,
+  .n_methods = WSIM_PROCESS_N_METHODS,
+  .exec_method = wsim_process_exec_method,
 };
 
 WSIM_PROVIDER_EXPORT const WsimProvider *wsim_provider_entry (uint32_t runtime_abi_version);

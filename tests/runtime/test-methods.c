@@ -7,6 +7,8 @@
  * Each refusal is asserted with WMI's exact HRESULT and no callback; an accepted call ends
  * with exactly one object (the out-parameters) and exactly one final SetStatus. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "wsim-harness.h"
@@ -198,7 +200,8 @@ Test (methods, static_add_returns_one_out_params_object_then_one_final)
   cr_assert_eq (rv->wsim_value_u.v_uint32, 42);
 }
 
-Test (methods, strings_convert_to_the_declared_types_and_send_status_is_taken)
+/* In-parameters converted to the declared types; an instance method with its keys. */
+Test (methods, conversions_send_status_and_an_instance_method)
 {
   /* Given as strings and as another integer type: the server converts (VARIANT coercion). */
   g_autoptr(WsimObject) in = in_params ("a", CIM_STRING, "0x10", "b", CIM_SINT64, "1", NULL);
@@ -209,21 +212,21 @@ Test (methods, strings_convert_to_the_declared_types_and_send_status_is_taken)
   cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
   cr_assert_eq (rec->objects->len, 1);
   cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 17);
-}
 
-Test (methods, instance_method_gets_the_keys)
-{
-  g_autoptr(WsimObject) in = in_params ("Prefix", CIM_STRING, "name: ", NULL);
-  g_autoptr(WsimSink) sink = NULL;
-  WsimSinkRecorder *rec = exec (wsim_harness_get_services (h), "Sim_Methods.Name=\"b\"", "Describe",
-                                in, 0, WBEM_S_NO_ERROR, &sink);
-  g_autofree char *text = NULL;
+  /* An instance method gets the instance's keys. */
+  {
+    g_autoptr(WsimObject) in2 = in_params ("Prefix", CIM_STRING, "name: ", NULL);
+    g_autoptr(WsimSink) sink2 = NULL;
+    WsimSinkRecorder *rec2 = exec (wsim_harness_get_services (h), "Sim_Methods.Name=\"b\"", "Describe",
+                                  in2, 0, WBEM_S_NO_ERROR, &sink2);
+    g_autofree char *text = NULL;
 
-  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
-  cr_assert_eq (rec->objects->len, 1);
-  text = wsim_value_to_string (wsim_object_lookup (rec->objects->pdata[0], "Text"));
-  cr_assert_str_eq (text, "name: b");
-  cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 0);
+    cr_assert_eq (rec2->final_hr, WBEM_S_NO_ERROR);
+    cr_assert_eq (rec2->objects->len, 1);
+    text = wsim_value_to_string (wsim_object_lookup (rec2->objects->pdata[0], "Text"));
+    cr_assert_str_eq (text, "name: b");
+    cr_assert_eq (wsim_object_lookup (rec2->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 0);
+  }
 }
 
 Test (methods, provider_errors_end_with_one_final_and_no_object)
@@ -293,15 +296,6 @@ Test (methods, values_the_declared_type_cannot_take_are_type_mismatch)
   refused (s, "Sim_Methods", "Describe", describe, 0, WBEM_E_INVALID_OBJECT_PATH);
 }
 
-Test (methods, a_provider_without_exec_method_is_not_capable)
-{
-  g_autoptr(WsimServices) s = test_ns ();
-
-  refused (s, "Test_Incapable", "Ping", NULL, 0, WBEM_E_PROVIDER_NOT_CAPABLE);
-  /* A version 1 provider declares no methods at all. */
-  refused (s, "Test_Old", "Ping", NULL, 0, WBEM_E_INVALID_METHOD);
-}
-
 /* ---- ABI version 1 still loads ------------------------------------------------------- */
 
 static WsimSinkRecorder *
@@ -315,7 +309,7 @@ enumerate (WsimServices *s, const char *cls, WsimSink **out_sink)
   return rec;
 }
 
-Test (methods, version_1_tables_load_and_serve)
+Test (methods, version_1_tables_load_and_a_provider_without_exec_method_is_not_capable)
 {
   g_autoptr(WsimServices) s = test_ns ();
   g_autoptr(WsimSink) sink = NULL;
@@ -328,4 +322,59 @@ Test (methods, version_1_tables_load_and_serve)
   rec = enumerate (wsim_harness_get_services (h), "Sim_Faulty", &faulty);
   cr_assert_eq (rec->n_final, 1);
   cr_assert_eq (rec->final_hr, WBEM_E_INVALID_PARAMETER);
+
+  /* A provider that declares a method but has no exec_method(); a version 1 provider
+   * declares no methods at all. */
+  refused (s, "Test_Incapable", "Ping", NULL, 0, WBEM_E_PROVIDER_NOT_CAPABLE);
+  refused (s, "Test_Old", "Ping", NULL, 0, WBEM_E_INVALID_METHOD);
+}
+
+/* ---- Win32_Process.Create and Terminate, really done --------------------------------- */
+
+/* Create spawns, Terminate ends it; then Create's ReturnValues for what it cannot do. */
+Test (methods, win32_process_create_and_terminate)
+{
+  g_autoptr(WsimObject) create = in_params ("CommandLine", CIM_STRING, "sleep 30",
+                                            "CurrentDirectory", CIM_STRING, "/", NULL);
+  g_autoptr(WsimObject) terminate = in_params ("Reason", CIM_UINT32, "0", NULL);
+  g_autoptr(WsimSink) s1 = NULL, s2 = NULL;
+  WsimServices *s = wsim_harness_get_services (h);
+  WsimSinkRecorder *rec = exec (s, "Win32_Process", "Create", create, 0, WBEM_S_NO_ERROR, &s1);
+  g_autofree char *path = NULL;
+  guint32 pid;
+
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 1);
+  cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 0);
+  pid = wsim_object_lookup (rec->objects->pdata[0], "ProcessId")->wsim_value_u.v_uint32;
+  cr_assert_gt (pid, 0);
+  cr_assert_eq (kill ((pid_t) pid, 0), 0, "process %u is not there", pid);
+
+  path = g_strdup_printf ("Win32_Process.Handle=\"%u\"", pid);
+  rec = exec (s, path, "Terminate", terminate, 0, WBEM_S_NO_ERROR, &s2);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 0);
+  /* Killed and reaped (it was this process's child): gone. */
+  cr_assert_eq (kill ((pid_t) pid, 0), -1);
+  cr_assert_eq (errno, ESRCH);
+
+  {
+    g_autoptr(WsimObject) no_program = in_params ("CommandLine", CIM_STRING, "/no/such/program",
+                                                  "CurrentDirectory", CIM_STRING, "", NULL);
+    g_autoptr(WsimObject) no_dir = in_params ("CommandLine", CIM_STRING, "true",
+                                              "CurrentDirectory", CIM_STRING, "/no/such/dir", NULL);
+    g_autoptr(WsimObject) empty = in_params ("CommandLine", CIM_STRING, "  ",
+                                             "CurrentDirectory", CIM_STRING, NULL, NULL);
+    g_autoptr(WsimSink) s3 = NULL, s4 = NULL, s5 = NULL;
+
+    /* Microsoft's codes: 9 path not found, 21 invalid parameter; the call itself succeeds. */
+    rec = exec (s, "Win32_Process", "Create", no_program, 0, WBEM_S_NO_ERROR, &s3);
+    cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+    cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 9);
+    cr_assert (wsim_value_is_null (wsim_object_lookup (rec->objects->pdata[0], "ProcessId")));
+    rec = exec (s, "Win32_Process", "Create", no_dir, 0, WBEM_S_NO_ERROR, &s4);
+    cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 9);
+    rec = exec (s, "Win32_Process", "Create", empty, 0, WBEM_S_NO_ERROR, &s5);
+    cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 21);
+  }
 }

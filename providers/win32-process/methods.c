@@ -1,0 +1,224 @@
+/* methods.c: Win32_Process.Create and Win32_Process.Terminate, really done.
+ *
+ * Create (static): uint32 Create ([in] string CommandLine, [in] string CurrentDirectory,
+ * [out] uint32 ProcessId) spawns CommandLine (split at blanks, "double quotes" group; the
+ * program found on PATH, as Windows searches for it) in CurrentDirectory ("" or null: the
+ * server's own). Terminate (instance): uint32 Terminate ([in] uint32 Reason) ends the process
+ * unconditionally (SIGKILL, as TerminateProcess does) and reaps it when it is the server's
+ * child, so it does not linger as a zombie. ProcessStartupInformation is not taken.
+ *
+ * ReturnValue as Microsoft documents both methods (cimwin32prov, "Create method of the
+ * Win32_Process class", "Terminate method of the Win32_Process class"): 0 successful
+ * completion, 2 access denied, 3 insufficient privilege, 8 unknown failure, 9 path not found,
+ * 21 invalid parameter. The call's own status is WBEM_S_NO_ERROR whenever ReturnValue says
+ * what happened; a Terminate of a pid that does not exist ends with WBEM_E_NOT_FOUND.
+ *
+ * Both run within exec_method() (spawning and killing return at once); no state is kept.
+ */
+#include "methods.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+enum {
+  RV_SUCCESS = 0, RV_ACCESS_DENIED = 2, RV_INSUFFICIENT_PRIVILEGE = 3, RV_UNKNOWN_FAILURE = 8,
+  RV_PATH_NOT_FOUND = 9, RV_INVALID_PARAMETER = 21,
+};
+
+#define MAX_ARGS 256
+
+static const WsimProvParam create_in[] = {
+  { "CommandLine", WSIM_PROV_STRING }, { "CurrentDirectory", WSIM_PROV_STRING },
+};
+static const WsimProvParam create_out[] = {
+  { "ProcessId", WSIM_PROV_UINT32 }, { "ReturnValue", WSIM_PROV_UINT32 },
+};
+static const WsimProvParam terminate_in[] = { { "Reason", WSIM_PROV_UINT32 } };
+static const WsimProvParam terminate_out[] = { { "ReturnValue", WSIM_PROV_UINT32 } };
+
+const WsimProvMethod wsim_process_methods[WSIM_PROCESS_N_METHODS] = {
+  { "Win32_Process", "Create", 1, create_in, 2, create_out, 2 },
+  { "Win32_Process", "Terminate", 0, terminate_in, 1, terminate_out, 1 },
+};
+
+/* Splits @line (modified) into at most MAX_ARGS words in @argv, NULL-terminated. */
+static int
+split_command_line (char *line, char **argv)
+{
+  int n = 0;
+  char *p = line;
+
+  while (*p != '\0' && n < MAX_ARGS)
+    {
+      char *out;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      argv[n++] = out = p;
+      for (int quoted = 0; *p != '\0' && (quoted || (*p != ' ' && *p != '\t')); p++)
+        if (*p == '"')
+          quoted = !quoted;
+        else
+          *out++ = *p;
+      if (*p != '\0')
+        p++;
+      *out = '\0';
+    }
+  argv[n] = NULL;
+  return n;
+}
+
+/* Finds @name as execvp() would (a name with a slash as it is, otherwise on PATH) into @buf:
+ * 0, or ENOENT (nowhere) or EACCES (there, not executable). Found before spawning, so a
+ * program that is not there is answered without a child that fails to exec. */
+static int
+find_program (const char *name, char *buf, size_t size)
+{
+  const char *path = getenv ("PATH");
+  int err = ENOENT;
+
+  if (strchr (name, '/') != NULL)
+    {
+      if ((size_t) snprintf (buf, size, "%s", name) >= size)
+        return ENOENT;
+      return access (buf, X_OK) == 0 ? 0 : errno == EACCES ? EACCES : ENOENT;
+    }
+  for (const char *p = path != NULL ? path : "/usr/local/bin:/usr/bin:/bin"; ; )
+    {
+      const char *colon = strchr (p, ':');
+      size_t len = colon != NULL ? (size_t) (colon - p) : strlen (p);
+      struct stat st;
+
+      if ((size_t) snprintf (buf, size, "%.*s/%s", (int) len, len > 0 ? p : ".", name) < size
+          && stat (buf, &st) == 0 && S_ISREG (st.st_mode))
+        {
+          if (access (buf, X_OK) == 0)
+            return 0;
+          err = EACCES;
+        }
+      if (colon == NULL)
+        return err;
+      p = colon + 1;
+    }
+}
+
+static uint32_t
+errno_to_return_value (int err)
+{
+  switch (err)
+    {
+    case ENOENT: case ENOTDIR: return RV_PATH_NOT_FOUND;
+    case EACCES: return RV_ACCESS_DENIED;
+    case EPERM: return RV_INSUFFICIENT_PRIVILEGE;
+    default: return RV_UNKNOWN_FAILURE;
+    }
+}
+
+/* Posts the out-parameters (ProcessId only when @pid > 0) and the success result. */
+static void
+post_out (WsimProvContext *ctx, uint32_t rv, pid_t pid, int with_pid)
+{
+  const WsimProvContextOps *ops = ctx->ops;
+  WsimProvInstance *out = ops->new_instance (ctx, "__PARAMETERS");
+
+  if (out == NULL)
+    {
+      ops->post_result (ctx, WSIM_PROV_E_FAILED, "no __PARAMETERS class");
+      return;
+    }
+  ops->set_uint64 (out, "ReturnValue", rv);
+  if (with_pid && pid > 0)
+    ops->set_uint64 (out, "ProcessId", (uint64_t) pid);
+  ops->post_instance (ctx, out);
+  ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
+}
+
+static void
+exec_create (WsimProvContext *ctx, const WsimProvInstance *in)
+{
+  const char *command = NULL, *dir = NULL;
+  char *line, *argv[MAX_ARGS + 1], program[4096];
+  posix_spawn_file_actions_t actions;
+  struct stat st;
+  pid_t pid = 0;
+  int err;
+
+  ctx->ops->get_string (in, "CommandLine", &command);
+  ctx->ops->get_string (in, "CurrentDirectory", &dir);
+  if (dir != NULL && dir[0] != '\0' && (stat (dir, &st) != 0 || !S_ISDIR (st.st_mode)))
+    {
+      post_out (ctx, RV_PATH_NOT_FOUND, 0, 1);
+      return;
+    }
+  line = command != NULL ? strdup (command) : NULL;
+  if (line == NULL || split_command_line (line, argv) == 0)
+    {
+      free (line);
+      post_out (ctx, RV_INVALID_PARAMETER, 0, 1);
+      return;
+    }
+  err = find_program (argv[0], program, sizeof program);
+  if (err == 0)
+    {
+      posix_spawn_file_actions_init (&actions);
+      if (dir != NULL && dir[0] != '\0')
+        posix_spawn_file_actions_addchdir_np (&actions, dir);
+      err = posix_spawn (&pid, program, &actions, NULL, argv, environ);
+      posix_spawn_file_actions_destroy (&actions);
+    }
+  free (line);
+  post_out (ctx, err == 0 ? RV_SUCCESS : errno_to_return_value (err), err == 0 ? pid : 0, 1);
+}
+
+static void
+exec_terminate (WsimProvContext *ctx, const WsimProvKey *keys, size_t n_keys)
+{
+  char *end = NULL;
+  long pid = -1;
+
+  for (size_t i = 0; i < n_keys; i++)
+    if (strcasecmp (keys[i].name, "Handle") == 0)
+      pid = strtol (keys[i].value, &end, 10);
+  if (pid <= 0 || end == NULL || *end != '\0')
+    {
+      ctx->ops->post_result (ctx, WSIM_PROV_E_NOT_FOUND, "no Win32_Process has this Handle");
+      return;
+    }
+  if (kill ((pid_t) pid, SIGKILL) != 0)
+    {
+      if (errno == ESRCH)
+        ctx->ops->post_result (ctx, WSIM_PROV_E_NOT_FOUND, "no Win32_Process has this Handle");
+      else
+        post_out (ctx, errno == EPERM ? RV_ACCESS_DENIED : RV_UNKNOWN_FAILURE, 0, 0);
+      return;
+    }
+  /* The server's own child is reaped (SIGKILL cannot be ignored, so this is short); another
+   * process's is its parent's to reap (ECHILD). */
+  while (waitpid ((pid_t) pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  post_out (ctx, RV_SUCCESS, 0, 0);
+}
+
+void
+wsim_process_exec_method (void *state, WsimProvContext *ctx, const char *class_name,
+                          const char *method_name, const WsimProvKey *keys, size_t n_keys,
+                          const WsimProvInstance *in_params)
+{
+  if (strcasecmp (method_name, "Create") == 0)
+    exec_create (ctx, in_params);
+  else
+    exec_terminate (ctx, keys, n_keys);
+}
