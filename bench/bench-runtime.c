@@ -5,7 +5,8 @@
  *    instances/s, MB/s of values, and the server's peak RSS for two instance counts (it
  *    must not grow with the count: flow control holds the provider to the sink's pace).
  * 2. Latency: a 1-instance CreateInstanceEnumAsync (call -> final SetStatus), median over
- *    many calls, next to a NULL call round trip on the same server and connection style.
+ *    many calls, next to a NULL call round trip on the same server and connection style;
+ *    and an ExecMethodAsync round trip (Sim_Methods.Add: one out-parameters object) next to it.
  * 3. Memory per open call: 10,000 calls held open by a waiting provider; the server's RSS
  *    growth divided by the number of calls.
  *
@@ -37,6 +38,7 @@
 #include "wsim-address.h"
 #include "wsim-client.h"
 #include "wsim-rpc-client.h"
+#include "wsim-value.h"
 #include "wsim_service.h"
 
 /* Sim_Sequence's shape in every measurement: 10 properties of 20 bytes. */
@@ -214,6 +216,19 @@ cmp_i64 (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* Sim_Methods.Add's [in] parameters, A=40 and B=2 (as uint32). */
+static WsimObject *
+add_in_params (void)
+{
+  const wsim_property_def defs[] = { { (char *) "A", CIM_UINT32, FALSE }, { (char *) "B", CIM_UINT32, FALSE } };
+  g_autoptr(WsimClass) cls = wsim_class_new ("__PARAMETERS", NULL, defs, 2, NULL);
+  WsimObject *obj = wsim_object_new (cls);
+
+  wsim_value_set_integer (wsim_object_get_value (obj, 0), CIM_UINT32, FALSE, 0, 40);
+  wsim_value_set_integer (wsim_object_get_value (obj, 1), CIM_UINT32, FALSE, 0, 2);
+  return obj;
+}
+
 static void
 bench_latency (const char *wmisimd, const char *dir)
 {
@@ -225,7 +240,8 @@ bench_latency (const char *wmisimd, const char *dir)
   g_autoptr(WsimServices) s = wsim_client_open_namespace (client, "root\\cimv2", &error);
   g_autoptr(GSocketAddress) addr = wsim_address_parse (d.address, NULL);
   g_autoptr(WsimRpcClient) raw = wsim_rpc_client_connect (ctx, addr, WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &error);
-  static gint64 call_us[N], null_us[N];
+  static gint64 call_us[N], null_us[N], method_us[N];
+  g_autoptr(WsimObject) in = add_in_params ();
 
   for (int i = 0; i < N; i++)
     {
@@ -243,6 +259,17 @@ bench_latency (const char *wmisimd, const char *dir)
                                       NULL, -1, NULL, &error))
         g_error ("NULL call: %s", error->message);
       null_us[i] = g_get_monotonic_time () - t0;
+
+      {
+        WsimSinkRecorder *mrec;
+        g_autoptr(WsimSink) msink = wsim_sink_recorder_new (&mrec);
+
+        t0 = g_get_monotonic_time ();
+        if (wsim_services_exec_method_async (s, "Sim_Methods", "Add", in, 0, msink, NULL) != WBEM_S_NO_ERROR
+            || !run_until_complete (ctx, mrec) || mrec->n_objects != 1)
+          g_error ("ExecMethodAsync Sim_Methods.Add failed");
+        method_us[i] = g_get_monotonic_time () - t0;
+      }
     }
   qsort (call_us, N, sizeof call_us[0], cmp_i64);
   qsort (null_us, N, sizeof null_us[0], cmp_i64);
@@ -251,6 +278,11 @@ bench_latency (const char *wmisimd, const char *dir)
           " / %" G_GINT64_FORMAT " us)\n", N, call_us[N / 2], null_us[N / 2],
           (double) call_us[N / 2] / (double) MAX (null_us[N / 2], 1), call_us[N * 9 / 10],
           null_us[N * 9 / 10]);
+  qsort (method_us, N, sizeof method_us[0], cmp_i64);
+  printf ("latency, median of %d: ExecMethodAsync Sim_Methods.Add -> out-parameters and final SetStatus %"
+          G_GINT64_FORMAT " us; ratio to the NULL call %.2f (p90 %" G_GINT64_FORMAT " us)\n", N,
+          method_us[N / 2], (double) method_us[N / 2] / (double) MAX (null_us[N / 2], 1),
+          method_us[N * 9 / 10]);
   g_clear_pointer (&raw, wsim_rpc_client_unref);
   g_clear_pointer (&s, wsim_services_unref);
   g_clear_pointer (&client, wsim_client_unref);
