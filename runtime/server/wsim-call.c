@@ -39,6 +39,7 @@
 #include "wsim-call-error.h"
 #include "wsim-class.h"
 #include "wsim-object-path.h"
+#include "wsim-system-props.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
@@ -637,10 +638,23 @@ row_bytes (const wsim_value *values, guint n)
   return bytes;
 }
 
+/* The WHERE clause's row: the object, where it lives (for __PATH, __NAMESPACE, __SERVER)
+ * and room for one computed system property (the WQL getter's value need only live until
+ * the next lookup). */
+typedef struct {
+  WsimObject *obj;
+  const char *ns;
+  wsim_value  scratch;
+} CallRow;
+
 static const wsim_value *
 object_get (gpointer row, const char *property)
 {
-  return wsim_object_lookup (row, property);
+  CallRow *r = row;
+
+  if (wsim_object_get_system_property (r->obj, property, r->ns, g_get_host_name (), &r->scratch))
+    return &r->scratch;
+  return wsim_object_lookup (r->obj, property);
 }
 
 /* Does @obj belong in the results? ExecQueryAsync keeps what matches the WHERE clause and
@@ -662,7 +676,11 @@ call_wants (WsimCall *call, WsimObject *obj)
       const char *const *props = wsim_wql_query_get_properties (call->query);
       WsimClass *cls = wsim_object_get_class (obj);
 
-      if (!wsim_wql_query_matches (call->query, object_get, obj))
+      CallRow row = { .obj = obj, .ns = call->ns };
+      gboolean matches = wsim_wql_query_matches (call->query, object_get, &row);
+
+      wsim_value_clear (&row.scratch);
+      if (!matches)
         return FALSE;
       if (props != NULL)
         for (guint i = 0; i < wsim_class_get_n_props (cls); i++)

@@ -16,6 +16,7 @@
 #include "wsim-address.h"
 #include "wsim-class.h"
 #include "wsim-object-path.h"
+#include "wsim-system-props.h"
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
 
@@ -415,7 +416,8 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
 static gboolean
 class_has_prop (gpointer cls, const char *prop)
 {
-  return wsim_class_find_prop (cls, prop) >= 0;
+  /* System properties (__CLASS, …) are computed for the WHERE clause (wsim-call.c). */
+  return wsim_class_find_prop (cls, prop) >= 0 || wsim_is_system_property (prop);
 }
 
 static void
