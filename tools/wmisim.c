@@ -40,6 +40,7 @@
 #include "wsim-object-path.h"
 #include "wsim-registry.h"
 #include "wsim-rpcbind.h"
+#include "wsim-system-props.h"
 #include "wsim-trace-diagram.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -66,7 +67,19 @@ typedef struct {
   Format      format;
   WsimClass  *header_class;   /* (unowned) the class whose header was printed last */
   gboolean    progress;       /* stderr is a terminal */
+  gboolean    sysprops;       /* --system-properties: WMI's __GENUS … __PATH first */
+  const char *ns;             /* for __NAMESPACE and __PATH */
+  const char *server;         /* for __SERVER and __PATH */
 } Printer;
+
+static void
+print_header_cell (Printer *pr, gboolean first, const char *name)
+{
+  if (pr->format == FORMAT_CSV)
+    printf ("%s%s", first ? "" : ",", name);
+  else
+    printf ("%s%-*.*s", first ? "" : " ", 18, 18, name);
+}
 
 static void
 print_header (Printer *pr, WsimClass *cls)
@@ -78,15 +91,10 @@ print_header (Printer *pr, WsimClass *cls)
     return;
   if (pr->format == FORMAT_TABLE)
     printf ("\n%s\n", wsim_class_get_name (cls));
+  for (guint i = 0; pr->sysprops && wsim_system_property_names ()[i] != NULL; i++)
+    print_header_cell (pr, i == 0, wsim_system_property_names ()[i]);
   for (guint i = 0; i < n; i++)
-    {
-      const wsim_property_def *p = wsim_class_get_prop (cls, i);
-
-      if (pr->format == FORMAT_CSV)
-        printf ("%s%s", i ? "," : "", p->name);
-      else
-        printf ("%s%-*.*s", i ? " " : "", 18, 18, p->name);
-    }
+    print_header_cell (pr, i == 0 && !pr->sysprops, wsim_class_get_prop (cls, i)->name);
   printf ("\n");
 }
 
@@ -109,6 +117,44 @@ print_csv_field (const char *text)
 }
 
 static void
+print_cell (Printer *pr, gboolean first, const wsim_value *v)
+{
+  g_autofree char *text = wsim_value_is_null (v) ? g_strdup ("") : wsim_value_to_string (v);
+
+  if (pr->format == FORMAT_CSV)
+    {
+      if (!first)
+        putchar (',');
+      print_csv_field (text);
+    }
+  else
+    printf ("%s%-*.*s", first ? "" : " ", 18, 18, text);
+}
+
+/* --system-properties: WMI's system properties, computed here (the server sends none, see
+ * docs/wire.md), in WMI tools' order before the object's own properties. */
+static void
+print_system_props (Printer *pr, WsimObject *obj, GString *json)
+{
+  const char *const *names = wsim_system_property_names ();
+
+  for (guint i = 0; pr->sysprops && names[i] != NULL; i++)
+    {
+      wsim_value v = { 0 };
+
+      wsim_object_get_system_property (obj, names[i], pr->ns, pr->server, &v);
+      if (json != NULL)
+        {
+          g_string_append_printf (json, "%s\"%s\":", i ? "," : "{", names[i]);
+          wsim_value_to_json (&v, json);
+        }
+      else
+        print_cell (pr, i == 0, &v);
+      wsim_value_clear (&v);
+    }
+}
+
+static void
 on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer data)
 {
   Printer *pr = data;
@@ -123,29 +169,41 @@ on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer
           g_autoptr(GString) line = g_string_new (NULL);
 
           wsim_object_to_json (obj, line);
+          if (pr->sysprops)
+            {
+              /* The system properties (__CLASS among them) replace the object's opening
+               * {"__CLASS":"Name" (wsim_object_to_json's documented form). */
+              g_autoptr(GString) sys = g_string_new (NULL);
+
+              print_system_props (pr, obj, sys);
+              g_string_erase (line, 0, (gssize) (strlen ("{\"__CLASS\":\"\"")
+                                                 + strlen (wsim_class_get_name (cls))));
+              g_string_prepend (line, sys->str);
+            }
           printf ("%s\n", line->str);
           continue;
         }
       if (cls != pr->header_class)
         print_header (pr, cls);
+      print_system_props (pr, obj, NULL);
       for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
-        {
-          const wsim_value *v = wsim_object_get_value (obj, i);
-          g_autofree char *text = wsim_value_is_null (v) ? g_strdup ("") : wsim_value_to_string (v);
-
-          if (pr->format == FORMAT_CSV)
-            {
-              if (i)
-                putchar (',');
-              print_csv_field (text);
-            }
-          else
-            printf ("%s%-*.*s", i ? " " : "", 18, 18, text);
-        }
+        print_cell (pr, i == 0 && !pr->sysprops, wsim_object_get_value (obj, i));
       printf ("\n");
     }
   if (pr->progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r%" G_GUINT64_FORMAT " instances...", rec->n_objects);
+}
+
+/* The server's name for __SERVER and __PATH: HOST of a tcp:HOST:PORT address, else
+ * (embedded server, unix: socket) this machine's, as the server itself reports it. */
+static char *
+address_host (const char *address)
+{
+  const char *colon;
+
+  if (address == NULL || !g_str_has_prefix (address, "tcp:") || (colon = strrchr (address, ':')) == address + 3)
+    return g_strdup (g_get_host_name ());
+  return g_strndup (address + 4, (gsize) (colon - address - 4));
 }
 
 typedef struct {
@@ -276,23 +334,18 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
     {
       g_autoptr(GPtrArray) events = wsim_trace_get_events (server_trace, call_id);
 
-      /* "none (taken)", not "none taken": the level's word must not read as "no callback". */
-      g_autoptr(GString) line = g_string_new ("callback levels tried:");
-      gboolean any = FALSE;
+      g_autoptr(GString) line = g_string_new ("callbacks tried:");
 
       for (guint i = 0; i < events->len; i++)
         {
           WsimTraceEvent *e = events->pdata[i];
 
           if (e->kind == WSIM_TRACE_CALLBACK)
-            {
-              g_string_append_printf (line, "%s %s (%s)", any ? "," : "",
-                                      wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
-                                      e->hr == WBEM_S_NO_ERROR ? "taken" : "refused");
-              any = TRUE;
-            }
+            g_string_append_printf (line, "%s %s %s", line->str[line->len - 1] == ':' ? "" : ",",
+                                    wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
+                                    e->hr == WBEM_S_NO_ERROR ? "taken" : "refused");
         }
-      fprintf (out, "%s%s\n", line->str, any ? "" : " no callback was attempted");
+      fprintf (out, "%s\n", line->str);
     }
   if (app != NULL)
     {
@@ -373,6 +426,7 @@ typedef struct {
   const char        *method;        /* call: the method's name */
   char             **in_args;       /* call: NAME=VALUE…, NULL-terminated (nullable) */
   Format             format;
+  gboolean           sysprops;      /* --system-properties */
   gboolean           trace;
   gboolean           shallow;
   gboolean           send_status;
@@ -521,7 +575,9 @@ cmd_async (const CallRequest *req)
   g_autoptr(WsimServices) services = NULL;
   g_autoptr(WsimSink) sink = NULL;
   WsimSinkRecorder *rec;
-  Printer pr = { .format = req->format };
+  g_autofree char *server_name = address_host (req->address);
+  Printer pr = { .format = req->format, .sysprops = req->sysprops, .ns = req->ns,
+                 .server = server_name };
   Cancel cancel = { .after = req->cancel_after };
   GMainContext *run_ctx;
   gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0);
@@ -1138,7 +1194,7 @@ main (int argc, char **argv)
   g_auto (GStrv) params = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint64 count = 10000, depth = 32, cancel_after = 0;
-  gboolean trace = FALSE, shallow = FALSE, send_status = FALSE;
+  gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
   g_autofree char *callback_address = NULL, *call_timeout_text = NULL;
   guint64 call_timeout = 0;
@@ -1156,6 +1212,8 @@ main (int argc, char **argv)
       "default: a server embedded in this process", "ADDR" },
     { "namespace", 'n', 0, G_OPTION_ARG_STRING, &ns, "Namespace (default root\\cimv2)", "NS" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), json, csv", "FMT" },
+    { "system-properties", 0, 0, G_OPTION_ARG_NONE, &sysprops, "Show WMI's system properties "
+      "(__GENUS … __PATH) before the properties", NULL },
     { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines (the embedded "
       "server's, the client's own, the stub's)", NULL },
     { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "enum: WBEM_FLAG_SHALLOW: no subclasses", NULL },
@@ -1297,6 +1355,7 @@ main (int argc, char **argv)
       { "--namespace", ns != NULL, FOR_CALLS, FALSE, "it names the namespace of enum, get and query" },
       { "--format", format != NULL, FOR_CALLS, FALSE, "it formats the instances of enum, get and query" },
       { "--trace", trace, FOR_CALLS, FALSE, "it prints an async call's trace" },
+      { "--system-properties", sysprops, FOR_CALLS, FALSE, "it shows the instances' system properties" },
       { "--callback-address", callback_address != NULL, FOR_CALLS, FALSE, "it is where an async "
         "call's callbacks arrive" },
       { "--call-timeout", call_timeout_text != NULL, FOR_CALLS, FALSE, "it bounds how long an async "
@@ -1348,6 +1407,7 @@ main (int argc, char **argv)
       .method = kind == CALL_METHOD ? argv[3] : NULL,
       .in_args = kind == CALL_METHOD ? argv + 4 : NULL,
       .format = fmt,
+      .sysprops = sysprops,
       .trace = trace,
       .shallow = shallow,
       .send_status = send_status,
