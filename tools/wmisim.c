@@ -334,18 +334,23 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
     {
       g_autoptr(GPtrArray) events = wsim_trace_get_events (server_trace, call_id);
 
-      g_autoptr(GString) line = g_string_new ("callbacks tried:");
+      /* "none (taken)", not "none taken": the level's word must not read as "no callback". */
+      g_autoptr(GString) line = g_string_new ("callback levels tried:");
+      gboolean any = FALSE;
 
       for (guint i = 0; i < events->len; i++)
         {
           WsimTraceEvent *e = events->pdata[i];
 
           if (e->kind == WSIM_TRACE_CALLBACK)
-            g_string_append_printf (line, "%s %s %s", line->str[line->len - 1] == ':' ? "" : ",",
-                                    wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
-                                    e->hr == WBEM_S_NO_ERROR ? "taken" : "refused");
+            {
+              g_string_append_printf (line, "%s %s (%s)", any ? "," : "",
+                                      wsim_authn_level_word ((WsimAuthnLevel) e->auth.level),
+                                      e->hr == WBEM_S_NO_ERROR ? "taken" : "refused");
+              any = TRUE;
+            }
         }
-      fprintf (out, "%s\n", line->str);
+      fprintf (out, "%s%s\n", line->str, any ? "" : " no callback was attempted");
     }
   if (app != NULL)
     {
