@@ -153,6 +153,15 @@ typedef struct {
   int  (*get_uint64)    (const WsimProvInstance *inst, const char *prop, uint64_t *out);
   int  (*get_real64)    (const WsimProvInstance *inst, const char *prop, double *out);
   int  (*get_boolean)   (const WsimProvInstance *inst, const char *prop, int *out);
+  /* ABI version 2, last: how far the call is, @done of @total steps (instances, say; @total
+   * 0 if unknown). A call made with WBEM_FLAG_SEND_STATUS turns it into
+   * SetStatus(WBEM_STATUS_PROGRESS, MAKELONG(done, total)) at the sink; without the flag,
+   * after the result, or once the call is cancelled or final, it is ignored. LOWORD and HIWORD
+   * hold 16 bits: a @total above 0xFFFF scales both to a total of 0xFFFF (the proportion
+   * stays), @done is clamped to @total (to 0xFFFF when @total is 0). Cheap to call on every
+   * instance: at most one progress callback per call is in flight, and a report made while
+   * one is replaces any report still waiting (the sink sees the newest, never a flood). */
+  void (*report_progress) (WsimProvContext *ctx, uint32_t done, uint32_t total);
 } WsimProvContextOps;
 
 /**

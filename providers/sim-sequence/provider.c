@@ -6,7 +6,9 @@
  * delay_ms (wait this long before posting anything, default 0: holds many calls open at
  * the cost of a timer and a SeqCall each), batch (post at most this many instances per
  * step, then yield with call_later(0) even when the sink is not BUSY; default 0: post until
- * BUSY). A bad value ends the call with WBEM_E_INVALID_PARAMETER.
+ * BUSY), progress (report_progress (Ids posted, count) after every this many instances;
+ * default 0: never; a count above 2^32-1 reports UINT32_MAX as its total). A bad value ends
+ * the call with WBEM_E_INVALID_PARAMETER.
  *
  * Instance i (Id = i, 0 <= i < count) has Pk (1 <= k <= props) set to the decimal number
  * i*100 + k zero-padded on the left to exactly `size` characters (its last `size` digits
@@ -57,6 +59,7 @@ typedef struct {
   uint64_t end;         /* one past the last Id */
   uint32_t size;        /* bytes per string value */
   uint32_t batch;       /* instances per step; 0: until BUSY */
+  uint32_t progress;    /* report progress every this many instances; 0: never */
   uint8_t  props;       /* P1..Pprops are set */
   uint8_t  phase;       /* SeqPhase */
   uint8_t  not_found;   /* a get() of an Id out of range */
@@ -182,14 +185,17 @@ seq_step (WsimProvContext *ctx)
       c->next++;
       posted++;
       WsimProvStatus st = ops->post_instance (ctx, inst);
-      if (st == WSIM_PROV_BUSY)
-        {
-          c->phase = SEQ_WAIT_RESUME;
-          goto out;
-        }
       if (st == WSIM_PROV_DROPPED)
         {
           c->phase = SEQ_DONE;
+          goto out;
+        }
+      if (c->progress != 0 && c->next % c->progress == 0)
+        ops->report_progress (ctx, c->next > UINT32_MAX ? UINT32_MAX : (uint32_t) c->next,
+                              c->end > UINT32_MAX ? UINT32_MAX : (uint32_t) c->end);
+      if (st == WSIM_PROV_BUSY)
+        {
+          c->phase = SEQ_WAIT_RESUME;
           goto out;
         }
     }
@@ -212,7 +218,7 @@ out:
 static SeqCall *
 seq_call_new (WsimProvContext *ctx, uint64_t *delay_ms)
 {
-  uint64_t count, props, size, batch;
+  uint64_t count, props, size, batch, progress;
   const char *bad = NULL;
 
   if (param_u64 (ctx, "count", 10, UINT64_MAX, &count) < 0)
@@ -225,6 +231,8 @@ seq_call_new (WsimProvContext *ctx, uint64_t *delay_ms)
     bad = "Sim_Sequence: delay_ms must be 0..86400000";
   else if (param_u64 (ctx, "batch", 0, UINT32_MAX, &batch) < 0)
     bad = "Sim_Sequence: batch must be 0..4294967295";
+  else if (param_u64 (ctx, "progress", 0, UINT32_MAX, &progress) < 0)
+    bad = "Sim_Sequence: progress must be 0..4294967295";
   if (bad != NULL)
     {
       ctx->ops->post_result (ctx, WSIM_PROV_E_INVALID_PARAMETER, bad);
@@ -240,6 +248,7 @@ seq_call_new (WsimProvContext *ctx, uint64_t *delay_ms)
   c->end = count;
   c->size = (uint32_t) size;
   c->batch = (uint32_t) batch;
+  c->progress = (uint32_t) progress;
   c->props = (uint8_t) props;
   c->phase = SEQ_RUNNING;
   return c;

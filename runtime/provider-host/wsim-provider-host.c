@@ -415,6 +415,33 @@ ctx_get_param (WsimProvContext *ctx, const char *name)
   return host->ops->get_param (host, name, host->owner);
 }
 
+void
+wsim_prov_host_progress_words (guint32 done, guint32 total, guint16 *out_done, guint16 *out_total)
+{
+  if (total != 0 && done > total)
+    done = total;
+  if (total > 0xFFFFu)
+    {
+      done = (guint32) ((guint64) done * 0xFFFFu / total);
+      total = 0xFFFFu;
+    }
+  *out_done = (guint16) MIN (done, 0xFFFFu);
+  *out_total = (guint16) total;
+}
+
+/* Only while posts are taken: a report after the result or the call's end says nothing. */
+static void
+ctx_report_progress (WsimProvContext *ctx, uint32_t done, uint32_t total)
+{
+  WsimProvHost *host = HOST (ctx);
+  guint16 d, t;
+
+  if (host->stopped || host->result || host->provider == NULL)
+    return;
+  wsim_prov_host_progress_words (done, total, &d, &t);
+  host->ops->progress (host, d, t, host->owner);
+}
+
 static const WsimProvContextOps host_ctx_ops = {
   .new_instance = ctx_new_instance,
   .free_instance = ctx_free_instance,
@@ -437,6 +464,7 @@ static const WsimProvContextOps host_ctx_ops = {
   .get_uint64 = ctx_get_uint64,
   .get_real64 = ctx_get_real64,
   .get_boolean = ctx_get_boolean,
+  .report_progress = ctx_report_progress,
 };
 
 /* ---- the owner's side ----------------------------------------------------------- */

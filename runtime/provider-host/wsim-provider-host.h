@@ -65,6 +65,9 @@ typedef enum {
  *   trace); @obj (transfer none) (nullable) is the late instance
  * @returned: the provider operation @run has returned (and its violations were reported):
  *   the place to move the call on. Not called for an operation the host skipped.
+ * @progress: the provider reported progress while the call takes posts (before the result,
+ *   not cancelled or stopped), already fitted to 16 bits each (wsim_prov_host_progress_words());
+ *   whether it reaches the sink, and how often, is the owner's business.
  */
 typedef struct {
   WsimClass     *(*lookup_class) (WsimProvHost *host, const char *class_name, gpointer owner);
@@ -75,6 +78,7 @@ typedef struct {
   void           (*violation)    (WsimProvHost *host, WsimProvHostViolation what, WsimHResult hr,
                                   const char *message, WsimObject *obj, gpointer owner);
   void           (*returned)     (WsimProvHost *host, WsimProvHostRun run, gpointer owner);
+  void           (*progress)     (WsimProvHost *host, guint16 done, guint16 total, gpointer owner);
 } WsimProvHostOps;
 
 /**
@@ -177,5 +181,19 @@ WsimProvContext *wsim_prov_host_get_context (WsimProvHost *host);
  * Returns: (transfer none) the object; owned by @inst.
  */
 WsimObject *wsim_prov_host_instance_object (WsimProvInstance *inst);
+
+/**
+ * wsim_prov_host_progress_words:
+ * @done: steps done, as the provider reported them
+ * @total: steps in all; 0 for unknown
+ * @out_done: (out) LOWORD of the PROGRESS status
+ * @out_total: (out) HIWORD of the PROGRESS status
+ * Fits a report into the 16 bits each half of MAKELONG(done, total) has: a @total above
+ * 0xFFFF scales both to a total of 0xFFFF (done * 0xFFFF / total, rounded down, so the
+ * proportion stays and 100% is reached only when done), @done is clamped to @total, or to
+ * 0xFFFF when @total is 0.
+ */
+void wsim_prov_host_progress_words (guint32 done, guint32 total, guint16 *out_done,
+                                    guint16 *out_total);
 
 G_END_DECLS

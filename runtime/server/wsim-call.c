@@ -136,6 +136,11 @@ struct _WsimCall {
   GHashTable      *class_index;     /* WsimClass* -> index + 1 in the call's class table */
   guint            batch_seq;
   guint            in_flight;       /* Indicate and progress callbacks awaiting replies */
+  /* The provider's progress (SEND_STATUS only): one PROGRESS in flight at a time, the newest
+   * report waits for its reply and replaces any older one waiting. */
+  guint            n_progress;      /* PROGRESS callbacks awaiting replies */
+  gboolean         progress_pending;
+  guint16          pending_done, pending_total;
   guint64          n_instances;
 
   WsimProvHost    *host;            /* (owned) the provider's side of the call */
@@ -495,14 +500,31 @@ call_send_final (WsimCall *call, WsimHResult hr, const char *why)
   call_deliver_final (call, hr, why);
 }
 
+static void call_send_pending_progress (WsimCall *call);
+
 static void
 on_progress_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
   WsimCall *call = data;
 
-  callback_failed (call, reply, error, "progress SetStatus");
+  call->n_progress--;
+  if (!callback_failed (call, reply, error, "progress SetStatus"))
+    call_send_pending_progress (call);
   call_maybe_finish (call);
   wsim_call_unref (call);
+}
+
+static void call_send_progress (WsimCall *call, guint done, guint total);
+
+/* A provider's report waiting for the previous PROGRESS's reply goes now, unless the
+ * provider's result came meanwhile (progress after it says nothing) or the call is over. */
+static void
+call_send_pending_progress (WsimCall *call)
+{
+  if (!call->progress_pending || call->n_progress > 0 || call->state != WSIM_CALL_STATE_DELIVERING)
+    return;
+  call->progress_pending = FALSE;
+  call_send_progress (call, call->pending_done, call->pending_total);
 }
 
 static void
@@ -521,6 +543,8 @@ call_send_progress (WsimCall *call, guint done, guint total)
   if (!call_callback (call, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &args,
                       on_progress_reply, &unreachable))
     call_teardown (call, unreachable);
+  else
+    call->n_progress++;
 }
 
 static void
@@ -776,6 +800,8 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
 {
   WsimCall *call = owner;
 
+  /* A report still waiting was this provider's, made before its result: it is stale now. */
+  call->progress_pending = FALSE;
   /* GetObjectAsync: the instance was found, or a provider said it is not there. */
   if (call->path != NULL && (call->n_matched > 0 || hresult == WBEM_E_NOT_FOUND))
     {
@@ -827,6 +853,20 @@ call_returned (WsimProvHost *host, WsimProvHostRun run, gpointer owner)
   call_maybe_finish (owner);
 }
 
+/* The provider's progress: to the sink only for WBEM_FLAG_SEND_STATUS, coalesced. */
+static void
+call_take_progress (WsimProvHost *host, guint16 done, guint16 total, gpointer owner)
+{
+  WsimCall *call = owner;
+
+  if (!(call->flags & WBEM_FLAG_SEND_STATUS) || call->state != WSIM_CALL_STATE_DELIVERING)
+    return;
+  call->pending_done = done;
+  call->pending_total = total;
+  call->progress_pending = TRUE;
+  call_send_pending_progress (call);
+}
+
 static const WsimProvHostOps call_host_ops = {
   .lookup_class = call_lookup_class,
   .get_param = call_get_param,
@@ -834,6 +874,7 @@ static const WsimProvHostOps call_host_ops = {
   .result = call_take_result,
   .violation = call_violation,
   .returned = call_returned,
+  .progress = call_take_progress,
 };
 
 /* ---- starting, cancelling, aborting --------------------------------------------- */

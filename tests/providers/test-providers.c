@@ -43,6 +43,7 @@ typedef struct {
 typedef enum {
   REC_EVENT_INSTANCE,
   REC_EVENT_RESULT,
+  REC_EVENT_PROGRESS,
 } RecEventKind;
 
 /** One post, in the order the provider made them. */
@@ -51,7 +52,7 @@ typedef struct {
   char        *class_name;    /* (owned) instances */
   GHashTable  *values;        /* (owned) instances: property name (schema spelling) ->
                                * (owned, nullable) value text; a NULL value is a NULL */
-  guint32      hresult;       /* results */
+  guint32      hresult;       /* results; progress: MAKELONG(done, total) as the host fitted it */
   char        *message;       /* (owned, nullable) results */
 } RecEvent;
 
@@ -228,6 +229,17 @@ rec_violation (WsimProvHost *host, WsimProvHostViolation what, WsimHResult hr,
 }
 
 static void
+rec_progress (WsimProvHost *host, guint16 done, guint16 total, gpointer owner)
+{
+  RecCall *call = owner;
+  RecEvent *ev = g_new0 (RecEvent, 1);
+
+  ev->kind = REC_EVENT_PROGRESS;
+  ev->hresult = ((guint32) total << 16) | done;
+  g_ptr_array_add (call->events, ev);
+}
+
+static void
 rec_returned (WsimProvHost *host, WsimProvHostRun run, gpointer owner)
 {
   RecCall *call = owner;
@@ -243,6 +255,7 @@ static const WsimProvHostOps rec_host_ops = {
   .result = rec_result,
   .violation = rec_violation,
   .returned = rec_returned,
+  .progress = rec_progress,
 };
 
 /* ---- the checking layer between the provider and the host ---------------------------- */
@@ -411,6 +424,13 @@ chk_get_param (WsimProvContext *ctx, const char *name)
   return host_ops->get_param (ctx, name);
 }
 
+static void
+chk_report_progress (WsimProvContext *ctx, uint32_t done, uint32_t total)
+{
+  owner_of (ctx);
+  host_ops->report_progress (ctx, done, total);
+}
+
 static const WsimProvContextOps checking_ops = {
   .new_instance = chk_new_instance,
   .free_instance = chk_free_instance,
@@ -428,6 +448,7 @@ static const WsimProvContextOps checking_ops = {
   .is_cancelled = chk_is_cancelled,
   .call_later = chk_call_later,
   .get_param = chk_get_param,
+  .report_progress = chk_report_progress,
 };
 
 /* ---- calls ------------------------------------------------------------------------ */
@@ -569,7 +590,10 @@ rec_call_sequence (RecCall *call)
       const RecEvent *ev = g_ptr_array_index (call->events, i);
       if (i > 0)
         g_string_append_c (s, ',');
-      g_string_append (s, ev->kind == REC_EVENT_INSTANCE ? "instance" : "result");
+      if (ev->kind == REC_EVENT_PROGRESS)
+        g_string_append_printf (s, "progress %u/%u", ev->hresult & 0xFFFFu, ev->hresult >> 16);
+      else
+        g_string_append (s, ev->kind == REC_EVENT_INSTANCE ? "instance" : "result");
     }
   return g_string_free (s, FALSE);
 }
@@ -1229,7 +1253,8 @@ Test (sim_sequence, defaults_and_sizes)
 Test (sim_sequence, bad_params)
 {
   const char *params[] = { "props=33", "count=-1", "count=abc", "size=10x", "delay_ms=99999999999",
-                           "batch=4294967296", "count=18446744073709551616" };
+                           "batch=4294967296", "count=18446744073709551616", "progress=4294967296",
+                           "progress=x" };
   for (size_t i = 0; i < G_N_ELEMENTS (params); i++)
     {
       RecModule *mod = open_module (MODULE_SIM_SEQUENCE, params[i]);
@@ -1462,6 +1487,96 @@ Test (sim_faulty, slow_until_cancelled)
   cr_assert (rec_call_run_until_instances (call, 1, TIMEOUT_MS));
   rec_call_free (call);
   rec_module_close (mod);
+}
+
+/* ---- progress (report_progress) ------------------------------------------------------ */
+
+/* Every report reaches the owner, in order among the posts, while the call takes posts. */
+Test (progress, sim_sequence_reports)
+{
+  RecModule *mod = open_module (MODULE_SIM_SEQUENCE, "count=10;progress=3;props=0");
+  RecCall *call = run_sequence (mod, 0);
+  assert_sequence (call, "instance,instance,instance,progress 3/10,instance,instance,instance,"
+                         "progress 6/10,instance,instance,instance,progress 9/10,instance,result");
+  rec_call_free (call);
+
+  /* Through BUSY and resume(), reports keep their place. */
+  call = run_sequence (mod, 2);
+  assert_sequence (call, "instance,instance,instance,progress 3/10,instance,instance,instance,"
+                         "progress 6/10,instance,instance,instance,progress 9/10,instance,result");
+  cr_assert_eq (call->n_resumes, 5);
+  rec_call_free (call);
+  rec_module_close (mod);
+}
+
+static guint
+n_progress_events (RecCall *call)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < call->events->len; i++)
+    n += ((const RecEvent *) g_ptr_array_index (call->events, i))->kind == REC_EVENT_PROGRESS;
+  return n;
+}
+
+/* After the result, after cancellation and once stopped, a report says nothing. */
+Test (progress, ignored_after_result_or_end)
+{
+  RecModule *mod = open_module (MODULE_SIM_SEQUENCE, "count=2;props=0");
+  RecCall *call = run_sequence (mod, 0);
+  WsimProvContext *ctx = wsim_prov_host_get_context (call->host);
+
+  ctx->ops->report_progress (ctx, 1, 2);
+  assert_sequence (call, "instance,instance,result");
+  rec_call_free (call);
+
+  /* Cancelled mid-call (waiting for resume()): ignored. */
+  call = rec_call_new (mod);
+  call->busy_every = 1;
+  rec_call_enumerate (call, "Sim_Sequence");
+  ctx = wsim_prov_host_get_context (call->host);
+  ctx->ops->report_progress (ctx, 1, 2);
+  cr_assert_eq (n_progress_events (call), 1, "taken before the end");
+  rec_call_cancel (call);
+  ctx->ops->report_progress (ctx, 2, 2);
+  cr_assert_eq (n_progress_events (call), 1, "ignored after the cancel");
+  rec_call_free (call);
+
+  call = rec_call_new (mod);
+  call->busy_every = 1;
+  rec_call_enumerate (call, "Sim_Sequence");
+  wsim_prov_host_stop (call->host);
+  ctx = wsim_prov_host_get_context (call->host);
+  ctx->ops->report_progress (ctx, 2, 2);
+  cr_assert_eq (n_progress_events (call), 0, "ignored once the call is final");
+  rec_call_free (call);
+  rec_module_close (mod);
+}
+
+/* LOWORD and HIWORD: 16 bits each; a bigger total scales, done never passes total. */
+Test (progress, words)
+{
+  const struct { guint32 done, total; guint16 want_done, want_total; } cases[] = {
+    { 5, 10, 5, 10 },
+    { 0, 0, 0, 0 },
+    { 65535, 65535, 65535, 65535 },
+    { 70000, 0, 65535, 0 },                  /* unknown total: done clamped */
+    { 12, 10, 10, 10 },                      /* done past total: clamped to it */
+    { 100000, 200000, 32767, 65535 },        /* scaled, rounded down */
+    { 199999, 200000, 65534, 65535 },        /* 100% only when done */
+    { 200000, 200000, 65535, 65535 },
+    { 1, G_MAXUINT32, 0, 65535 },
+    { G_MAXUINT32, G_MAXUINT32, 65535, 65535 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint16 d = 1, t = 1;
+
+      wsim_prov_host_progress_words (cases[i].done, cases[i].total, &d, &t);
+      cr_assert_eq (d, cases[i].want_done, "case %zu: done %u", i, d);
+      cr_assert_eq (t, cases[i].want_total, "case %zu: total %u", i, t);
+    }
 }
 
 /* ---- broken modules --------------------------------------------------------------- */
