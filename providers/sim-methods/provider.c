@@ -8,6 +8,8 @@
  *            (WBEM_E_NOT_FOUND for a Name it does not have)
  *   static   Frobnicate () -> uint32 ReturnValue: declared, never implemented: its calls end
  *            with WBEM_E_METHOD_NOT_IMPLEMENTED
+ *   static   Forget () -> uint32 ReturnValue: succeeds without posting its out-parameters (a
+ *            provider's mistake: the runtime must end the call with WBEM_E_PROVIDER_FAILURE)
  * Keeps no state; everything is posted from exec_method() itself.
  */
 #include "wsim-provider.h"
@@ -45,6 +47,7 @@ static const WsimProvMethod methods_methods[] = {
   { CLASS_NAME, "Add", 1, add_in, 2, add_out, 1 },
   { CLASS_NAME, "Describe", 0, describe_in, 1, describe_out, 2 },
   { CLASS_NAME, "Frobnicate", 1, NULL, 0, frobnicate_out, 1 },
+  { CLASS_NAME, "Forget", 1, NULL, 0, frobnicate_out, 1 },
 };
 
 static const struct { const char *name; uint32_t value; } methods_rows[] = {
@@ -150,6 +153,8 @@ methods_exec_method (void *state, WsimProvContext *ctx, const char *class_name,
     exec_add (ctx, in_params);
   else if (strcasecmp (method_name, "Describe") == 0)
     exec_describe (ctx, keys, n_keys, in_params);
+  else if (strcasecmp (method_name, "Forget") == 0)
+    ctx->ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
   else
     ctx->ops->post_result (ctx, WBEM_E_NOT_IMPLEMENTED_METHOD, "Frobnicate is declared, not implemented");
 }

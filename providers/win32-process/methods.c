@@ -197,6 +197,12 @@ exec_terminate (WsimProvContext *ctx, const WsimProvKey *keys, size_t n_keys)
       ctx->ops->post_result (ctx, WSIM_PROV_E_NOT_FOUND, "no Win32_Process has this Handle");
       return;
     }
+  /* The server's own process is not the caller's to end (it would end every call). */
+  if ((pid_t) pid == getpid ())
+    {
+      post_out (ctx, RV_ACCESS_DENIED, 0, 0);
+      return;
+    }
   if (kill ((pid_t) pid, SIGKILL) != 0)
     {
       if (errno == ESRCH)

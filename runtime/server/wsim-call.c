@@ -456,7 +456,8 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
   if (wsim_call_error_wanted (hr))
     {
       WsimCallAbout about = {
-        .operation = call->operation, .query = call->query, .path = call->path,
+        .operation = call->operation, .query = call->query,
+        .path = call->path != NULL ? call->path : call->method_path,
         .cls = call->classes->len > 0 ? call->classes->pdata[0] : NULL,
         .provider = call_provider (call),
       };
@@ -813,6 +814,14 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
   if (!WSIM_HRESULT_FAILED (hresult) && call->path != NULL && call->class_idx + 1 >= call->classes->len)
     {
       call_set_result (call, WBEM_E_NOT_FOUND, "no instance has these keys");
+      call_maybe_finish (call);
+      return;
+    }
+  /* ExecMethodAsync: a success owes the sink its one out-parameters object (ReturnValue). */
+  if (call->method != NULL && !WSIM_HRESULT_FAILED (hresult) && call->n_matched == 0)
+    {
+      call_set_result (call, WBEM_E_PROVIDER_FAILURE,
+                       "the provider's method succeeded without posting its __PARAMETERS object");
       call_maybe_finish (call);
       return;
     }

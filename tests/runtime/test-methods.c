@@ -246,6 +246,15 @@ Test (methods, provider_errors_end_with_one_final_and_no_object)
   rec = exec (s, "Sim_Methods", "Add", big, 0, WBEM_S_NO_ERROR, &s3);
   cr_assert_eq (rec->final_hr, WBEM_E_INVALID_PARAMETER);
   cr_assert_eq (rec->objects->len, 0);
+  /* A success without the out-parameters object is the provider's failure, not a success
+   * with no ReturnValue. */
+  {
+    g_autoptr(WsimSink) s4 = NULL;
+
+    rec = exec (s, "Sim_Methods", "Forget", NULL, 0, WBEM_S_NO_ERROR, &s4);
+    cr_assert_eq (rec->final_hr, WBEM_E_PROVIDER_FAILURE);
+    cr_assert_eq (rec->objects->len, 0);
+  }
 }
 
 /* ---- refusals: the immediate return, no callback ------------------------------------- */
@@ -357,6 +366,16 @@ Test (methods, win32_process_create_and_terminate)
   /* Killed and reaped (it was this process's child): gone. */
   cr_assert_eq (kill ((pid_t) pid, 0), -1);
   cr_assert_eq (errno, ESRCH);
+
+  /* The server itself (this process: the harness serves in it) is refused: 2, access denied. */
+  {
+    g_autofree char *self = g_strdup_printf ("Win32_Process.Handle=\"%d\"", (int) getpid ());
+    g_autoptr(WsimSink) s6 = NULL;
+
+    rec = exec (s, self, "Terminate", terminate, 0, WBEM_S_NO_ERROR, &s6);
+    cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+    cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 2);
+  }
 
   {
     g_autoptr(WsimObject) no_program = in_params ("CommandLine", CIM_STRING, "/no/such/program",
