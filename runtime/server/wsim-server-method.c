@@ -108,10 +108,9 @@ wsim_server_handle_exec_method (WsimRpcRequest *req, void *args, gpointer data)
 {
   WsimServer *server = data;
   const wsim_exec_method_async_args *a = args;
-  g_autoptr(GError) error = NULL;
-  const char *ns = wsim_server_check_async (server, req, "ExecMethodAsync", a->ns_handle,
+  const char *ns = wsim_server_begin_async (server, req, "ExecMethodAsync", a->ns_handle,
                                             a->flags, WSIM_EXEC_METHOD_FLAGS, &a->sink,
-                                            a->call_id, &error);
+                                            a->call_id);
   g_autoptr(WsimObjectPath) path = NULL;
   g_autoptr(WsimClass) in_class = NULL;
   g_autoptr(WsimClass) out_class = NULL;
@@ -124,13 +123,9 @@ wsim_server_handle_exec_method (WsimRpcRequest *req, void *args, gpointer data)
   WsimProviderReg *reg;
   WsimObject *in_params;
   WsimClass *cls;
-  WsimTraceAuth caller;
 
   if (ns == NULL)
-    {
-      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
-      return;
-    }
+    return;
   cls = wsim_server_resolve_path (server, req, ns, a->object_path, &path);
   if (cls == NULL)
     return;
@@ -176,17 +171,11 @@ wsim_server_handle_exec_method (WsimRpcRequest *req, void *args, gpointer data)
   what = g_strdup_printf ("ExecMethodAsync %s:%s %s", ns, a->object_path, m->name);
   {
     WsimCallSpec spec = {
-      .caller = &caller, .call_id = a->call_id, .ns = ns, .classes = classes, .flags = a->flags,
-      .endpoint = a->sink.endpoint, .sink_id = a->sink.sink_id, .what = what,
-      .acceptor = wsim_rpc_request_get_identity (req)->acceptor,
-      .local = wsim_server_callback_is_local (a->sink.endpoint,
-                                              wsim_rpc_request_get_peer_address (req)),
+      .call_id = a->call_id, .ns = ns, .classes = classes, .flags = a->flags, .what = what,
       .method = m->name, .method_path = g_steal_pointer (&path), .in_params = in_params,
       .out_class = out_class,
     };
 
-    wsim_server_request_auth (req, &caller);
-    wsim_server_reply_hresult_msg (req, WBEM_S_NO_ERROR, NULL);
-    wsim_call_start (server, &spec);
+    wsim_server_accept_call (server, req, &a->sink, &spec);
   }
 }

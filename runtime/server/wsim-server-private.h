@@ -104,14 +104,22 @@ void wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
 /* ---- wsim-server.c, for the other request handlers ---- */
 
 /**
- * wsim_server_check_async:
+ * wsim_server_begin_async:
  * What every *Async request carries (caller, flags against @allowed, sink, namespace handle).
- * Returns: (transfer none) the namespace, or NULL with the refusal in WSIM_WBEM_ERROR.
+ * Returns: (transfer none) the namespace, or NULL with @req answered with the refusal.
  */
-const char *wsim_server_check_async (WsimServer *server, WsimRpcRequest *req, const char *method,
+const char *wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *method,
                                      guint64 ns_handle, gint32 flags, gint32 allowed,
-                                     const wsim_sink_locator *sink, guint64 call_id,
-                                     GError **error);
+                                     const wsim_sink_locator *sink, guint64 call_id);
+
+/**
+ * wsim_server_accept_call:
+ * Accepts the call @spec describes, with its callbacks to @sink: fills in who asked and
+ * where the sink is (caller, endpoint, sink_id, acceptor, local), answers @req with
+ * WBEM_S_NO_ERROR, then starts the call (wsim_call_start()).
+ */
+void wsim_server_accept_call (WsimServer *server, WsimRpcRequest *req,
+                              const wsim_sink_locator *sink, WsimCallSpec *spec);
 
 /** Answers @req with the immediate HRESULT @hr and @message (nullable; the status named). */
 void wsim_server_reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message);

@@ -218,18 +218,20 @@ h_open_namespace (WsimRpcRequest *req, void *args, gpointer data)
   wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_open_namespace_res, &res);
 }
 
-/* Checks what every *Async call carries; returns its namespace or NULL with *hr set. */
-static const char *
-check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint64 ns_handle,
-             gint32 flags, gint32 allowed, const wsim_sink_locator *sink, guint64 call_id,
-             GError **error)
+/* Checks what every *Async call carries; returns its namespace, or NULL with the request
+ * answered with the refusal. */
+const char *
+wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *method,
+                         guint64 ns_handle, gint32 flags, gint32 allowed,
+                         const wsim_sink_locator *sink, guint64 call_id)
 {
-  const char *ns;
+  g_autoptr(GError) error = NULL;
+  const char *ns = NULL;
   WsimHResult hr;
 
   /* Hardening and the minimum first: a caller they refuse learns nothing else. */
-  if (!wsim_server_check_caller (server, req, call_id, method, error))
-    return NULL;
+  if (!wsim_server_check_caller (server, req, call_id, method, &error))
+    goto refused;
   if (server->shutting_down)
     hr = WBEM_E_SHUTTING_DOWN;
   else if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
@@ -243,45 +245,52 @@ check_async (WsimServer *server, WsimRpcRequest *req, const char *method, guint6
     }
   if (hr != WBEM_S_NO_ERROR)
     {
-      wsim_set_error_hresult (error, hr, "%s refused", method);
-      return NULL;
+      wsim_set_error_hresult (&error, hr, "%s refused", method);
+      goto refused;
     }
   ns = ns_from_handle (server, ns_handle);
   if (ns == NULL)
     {
-      wsim_set_error_hresult (error, WBEM_E_INVALID_NAMESPACE, "unknown namespace handle");
-      return NULL;
+      wsim_set_error_hresult (&error, WBEM_E_INVALID_NAMESPACE, "unknown namespace handle");
+      goto refused;
     }
-  return wsim_server_check_namespace (server, req, ns, call_id, method, error) ? ns : NULL;
+  if (wsim_server_check_namespace (server, req, ns, call_id, method, &error))
+    return ns;
+refused:
+  reply_error (req, error);
+  return NULL;
 }
 
-const char *
-wsim_server_check_async (WsimServer *server, WsimRpcRequest *req, const char *method,
-                         guint64 ns_handle, gint32 flags, gint32 allowed,
-                         const wsim_sink_locator *sink, guint64 call_id, GError **error)
+void
+wsim_server_accept_call (WsimServer *server, WsimRpcRequest *req,
+                         const wsim_sink_locator *sink, WsimCallSpec *spec)
 {
-  return check_async (server, req, method, ns_handle, flags, allowed, sink, call_id, error);
+  WsimTraceAuth caller;
+
+  wsim_server_request_auth (req, &caller);
+  spec->caller = &caller;
+  spec->endpoint = sink->endpoint;
+  spec->sink_id = sink->sink_id;
+  spec->acceptor = wsim_rpc_request_get_identity (req)->acceptor;
+  spec->local = wsim_server_callback_is_local (sink->endpoint,
+                                               wsim_rpc_request_get_peer_address (req));
+  reply_hresult (req, WBEM_S_NO_ERROR);
+  wsim_call_start (server, spec);
 }
 
-/* Accepts the call described by @spec: answers the request, then starts the call. */
+/* Accepts an enumeration, query or get of @cls (and its subclasses when @deep). */
 static void
 accept_call (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimClass *cls,
              gint32 flags, gboolean deep, const wsim_sink_locator *sink, guint64 call_id,
              WsimWqlQuery *query, WsimObjectPath *path, const char *what)
 {
   g_autoptr(GPtrArray) classes = wsim_repository_list_classes (server->repo, ns, cls, deep);
-  WsimTraceAuth caller;
   WsimCallSpec spec = {
-    .caller = &caller,
     .call_id = call_id, .ns = ns, .classes = classes, .flags = flags,
-    .endpoint = sink->endpoint, .sink_id = sink->sink_id, .query = query, .path = path,
-    .what = what, .acceptor = wsim_rpc_request_get_identity (req)->acceptor,
-    .local = wsim_server_callback_is_local (sink->endpoint, wsim_rpc_request_get_peer_address (req)),
+    .query = query, .path = path, .what = what,
   };
 
-  wsim_server_request_auth (req, &caller);
-  reply_hresult (req, WBEM_S_NO_ERROR);
-  wsim_call_start (server, &spec);
+  wsim_server_accept_call (server, req, sink, &spec);
 }
 
 static void
@@ -290,17 +299,13 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
   WsimServer *server = data;
   const wsim_create_instance_enum_async_args *a = args;
   g_autoptr(GError) error = NULL;
-  const char *ns = check_async (server, req, "CreateInstanceEnumAsync", a->ns_handle, a->flags,
-                                WSIM_CREATE_INSTANCE_ENUM_FLAGS,
-                                &a->sink, a->call_id, &error);
+  const char *ns = wsim_server_begin_async (server, req, "CreateInstanceEnumAsync", a->ns_handle, a->flags,
+                                            WSIM_CREATE_INSTANCE_ENUM_FLAGS, &a->sink, a->call_id);
   g_autofree char *what = NULL;
   WsimClass *cls;
 
   if (ns == NULL)
-    {
-      reply_error (req, error);
-      return;
-    }
+    return;
   cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, &error);
   if (cls == NULL)
     {
@@ -388,18 +393,14 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
   WsimServer *server = data;
   const wsim_get_object_async_args *a = args;
   g_autoptr(GError) error = NULL;
-  const char *ns = check_async (server, req, "GetObjectAsync", a->ns_handle, a->flags,
-                                WSIM_GET_OBJECT_FLAGS, &a->sink,
-                                a->call_id, &error);
+  const char *ns = wsim_server_begin_async (server, req, "GetObjectAsync", a->ns_handle, a->flags,
+                                            WSIM_GET_OBJECT_FLAGS, &a->sink, a->call_id);
   g_autoptr(WsimObjectPath) path = NULL;
   g_autofree char *what = NULL;
   WsimClass *cls;
 
   if (ns == NULL)
-    {
-      reply_error (req, error);
-      return;
-    }
+    return;
   cls = wsim_server_resolve_path (server, req, ns, a->object_path, &path);
   if (cls == NULL)
     return;
@@ -426,18 +427,14 @@ h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
   WsimServer *server = data;
   const wsim_exec_query_async_args *a = args;
   g_autoptr(GError) error = NULL;
-  const char *ns = check_async (server, req, "ExecQueryAsync", a->ns_handle, a->flags,
-                                WSIM_EXEC_QUERY_FLAGS, &a->sink,
-                                a->call_id, &error);
+  const char *ns = wsim_server_begin_async (server, req, "ExecQueryAsync", a->ns_handle, a->flags,
+                                            WSIM_EXEC_QUERY_FLAGS, &a->sink, a->call_id);
   g_autoptr(WsimWqlQuery) query = NULL;
   g_autofree char *what = NULL;
   WsimClass *cls;
 
   if (ns == NULL)
-    {
-      reply_error (req, error);
-      return;
-    }
+    return;
   if (!wsim_wql_check_language (a->query_language, &error)
       || (query = wsim_wql_parse (a->query, &error)) == NULL)
     {
