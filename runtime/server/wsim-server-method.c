@@ -76,6 +76,15 @@ convert_in_params (const wsim_exec_method_async_args *a, const WsimProvMethod *m
           *why = g_strdup_printf ("%s has no [in] parameter %s", m->name, name);
           return NULL;
         }
+      /* A __PARAMETERS object cannot hold one name twice; a request that does is refused,
+       * not read as "the last value wins". */
+      for (guint j = 0; j < i; j++)
+        if (g_ascii_strcasecmp (def->props.props_val[j].name, name) == 0)
+          {
+            *hr = WBEM_E_INVALID_DUPLICATE_PARAMETER;
+            *why = g_strdup_printf ("%s: the [in] parameter %s is given twice", m->name, name);
+            return NULL;
+          }
       if (!wsim_value_convert (&row->values.values_val[i], m->in_params[idx].cimtype,
                                wsim_object_get_value (obj, (guint) idx)))
         {

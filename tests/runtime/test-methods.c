@@ -11,9 +11,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include "wsim-address.h"
 #include "wsim-harness.h"
+#include "wsim-rpc-client.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
+#include "wsim_service.h"
 
 #define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
 
@@ -286,6 +289,47 @@ Test (methods, missing_and_extra_in_parameters)
   refused (s, "Sim_Methods", "Add", NULL, 0, WBEM_E_INVALID_METHOD_PARAMETERS);
   refused (s, "Sim_Methods", "Add", extra, 0, WBEM_E_INVALID_METHOD_PARAMETERS);
   refused (s, "Sim_Methods", "Frobnicate", none_wanted, 0, WBEM_E_INVALID_METHOD_PARAMETERS);
+}
+
+/* A parameter named twice can only come from a hand-made request (a __PARAMETERS class
+ * cannot hold one name twice): refused, not read as "the last value wins". */
+Test (methods, an_in_parameter_given_twice_is_refused)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) addr = wsim_address_parse (wsim_harness_get_address (h), NULL);
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(WsimRpcClient) raw = wsim_rpc_client_connect (ctx, addr, WSIM_SERVICE_PROG,
+                                                          WSIM_SERVICE_V1, &error);
+  wsim_open_namespace_args oa = { .namespace_path = (char *) "root\\cimv2" };
+  wsim_open_namespace_res ores = { 0 };
+  wsim_property_def props[] = { { .name = (char *) "A", .cimtype = CIM_UINT32 },
+                                { .name = (char *) "B", .cimtype = CIM_UINT32 },
+                                { .name = (char *) "a", .cimtype = CIM_UINT32 } };
+  wsim_value values[3] = { { .type = CIM_UINT32 }, { .type = CIM_UINT32 }, { .type = CIM_UINT32 } };
+  wsim_instance row = { .values = { 3, values } };
+  wsim_exec_method_async_args a = {
+    .object_path = (char *) "Sim_Methods", .method_name = (char *) "Add",
+    .in_params_class = { .name = (char *) "__PARAMETERS", .superclass = (char *) "",
+                         .props = { 3, props } },
+    .in_params = &row, .sink = { .endpoint = (char *) "tcp:127.0.0.1:1", .sink_id = 1 },
+    .call_id = 99,
+  };
+  wsim_async_res res = { 0 };
+
+  cr_assert_not_null (raw, "%s", error ? error->message : "");
+  cr_assert (wsim_rpc_client_call_sync (raw, WSIM_OPEN_NAMESPACE,
+                                        (xdrproc_t) xdr_wsim_open_namespace_args, &oa,
+                                        (xdrproc_t) xdr_wsim_open_namespace_res, &ores, 5000,
+                                        NULL, &error));
+  a.ns_handle = ores.ns_handle;
+  cr_assert (wsim_rpc_client_call_sync (raw, WSIM_EXEC_METHOD_ASYNC,
+                                        (xdrproc_t) xdr_wsim_exec_method_async_args, &a,
+                                        (xdrproc_t) xdr_wsim_async_res, &res, 5000, NULL, &error),
+             "%s", error ? error->message : "");
+  cr_assert_eq (res.hresult, WBEM_E_INVALID_DUPLICATE_PARAMETER, "0x%08x", res.hresult);
+  cr_assert (strstr (res.message, "given twice") != NULL, "%s", res.message);
+  xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
+  cr_assert_eq (wsim_harness_get_n_server_calls (h), 0);
 }
 
 Test (methods, values_the_declared_type_cannot_take_are_type_mismatch)
