@@ -1,7 +1,10 @@
 /* wsim-call-error.c: the __ExtendedStatus a failed call's final SetStatus carries. */
 #include "wsim-call-error.h"
 
+#include <string.h>
+
 #include "wsim-extended-status.h"
+#include "wsim_cim.h"
 
 /* What WMI puts in ProviderName when no provider is involved (Microsoft, __ExtendedStatus). */
 #define WSIM_NO_PROVIDER_NAME "Windows Management"
@@ -22,5 +25,19 @@ wsim_call_error_new (WsimHResult hr, const char *why, const WsimCallAbout *about
   const char *provider = about->provider != NULL && about->provider->name != NULL
                          ? about->provider->name : WSIM_NO_PROVIDER_NAME;
 
-  return wsim_extended_status_new (hr, why, about->operation, param, provider);
+  g_autofree char *param_cut = param != NULL ? wsim_call_error_cut (param) : NULL;
+
+  /* A path's text can be longer than the request's (wsim_object_path_to_string() quotes
+   * what a single-quoted key did not), so ParameterInfo is cut as strParam is. */
+  return wsim_extended_status_new (hr, why, about->operation, param_cut, provider);
+}
+
+char *
+wsim_call_error_cut (const char *text)
+{
+  gsize n = MIN (strlen (text), (gsize) WSIM_MAX_STRING);
+
+  while (n > 0 && text[n] != '\0' && (text[n] & 0xC0) == 0x80)
+    n--;
+  return g_strndup (text, n);
 }

@@ -41,3 +41,12 @@ gboolean wsim_call_error_wanted (WsimHResult hr);
  *   "Windows Management" when no provider was involved, as WMI names itself).
  */
 WsimObject *wsim_call_error_new (WsimHResult hr, const char *why, const WsimCallAbout *about);
+
+/**
+ * wsim_call_error_cut:
+ * @text: UTF-8
+ * Returns: (transfer full) @text cut to the wire's string bound (WSIM_MAX_STRING bytes), at a
+ *   character boundary: what a final SetStatus carries must always encode, or the call would
+ *   end with no final at all.
+ */
+char *wsim_call_error_cut (const char *text);

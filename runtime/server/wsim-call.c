@@ -441,13 +441,7 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
   wsim_trace_add (call->server->trace, WSIM_TRACE_FINAL, call->call_id, hr, call->n_instances,
                   "%s", why);
   if (WSIM_HRESULT_FAILED (hr))
-    {
-      gsize n = MIN (strlen (why), (gsize) WSIM_MAX_STRING);
-
-      while (n > 0 && why[n] != '\0' && (why[n] & 0xC0) == 0x80)
-        n--;
-      str_param = g_strndup (why, n);
-    }
+    str_param = wsim_call_error_cut (why);
   args.sink_id = call->sink_id;
   args.call_id = call->call_id;
   args.flags = WBEM_STATUS_COMPLETE;

@@ -139,6 +139,31 @@ Test (errobj, get_object_not_found_carries_the_runtime_s_reason_and_the_path)
   assert_error_object (rec, "no instance has these keys", "GetObjectAsync", path, "win32-process");
 }
 
+/* The path's text in ParameterInfo can be longer than the request's: a single-quoted key
+ * full of double quotes is written back with each one escaped. Over the wire's string bound
+ * it is cut, and the final SetStatus still arrives (it used to fail to encode, and the call
+ * ended with no final at all). */
+Test (errobj, a_path_longer_than_the_wire_s_bound_is_cut_in_parameter_info)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  GString *path = g_string_new ("Win32_Process.Handle='");
+  g_autofree char *text = NULL;
+  const char *param;
+
+  for (guint i = 0; i < 700 * 1024; i++)
+    g_string_append_c (path, '"');
+  g_string_append_c (path, '\'');
+  text = g_string_free (path, FALSE);
+  cr_assert_eq (wsim_services_get_object_async (wsim_harness_get_services (h), text, 0, sink, NULL),
+                WBEM_S_NO_ERROR);
+  wait_final (rec, WBEM_E_NOT_FOUND);
+  param = prop (rec->final_error, "ParameterInfo");
+  cr_assert (strlen (param) > strlen (text), "the written path is the longer one");
+  cr_assert_leq (strlen (param), 1048640, "cut to WSIM_MAX_STRING");
+  cr_assert (g_str_has_prefix (param, "Win32_Process.Handle=\"\\\""), "%.40s", param);
+}
+
 Test (errobj, a_success_carries_no_error_object)
 {
   WsimSinkRecorder *rec;
