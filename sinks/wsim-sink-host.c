@@ -394,8 +394,15 @@ h_set_status (WsimRpcRequest *req, void *args, gpointer data)
   if (!learn_classes (c, a->new_classes.new_classes_val, a->new_classes.new_classes_len)
       || (a->obj_param != NULL && (obj = row_to_object (c, a->obj_param)) == NULL))
     {
-      reply (req, WBEM_E_INVALID_PARAMETER);
-      return;
+      /* A final whose error object does not fit is still the call's end: the sink gets its
+       * status without the object. Refusing it would lose the final altogether (the server
+       * would tear the call down, the sink would wait for the watch's verdict). */
+      if (a->flags != WBEM_STATUS_COMPLETE)
+        {
+          reply (req, WBEM_E_INVALID_PARAMETER);
+          return;
+        }
+      g_clear_pointer (&obj, wsim_object_unref);
     }
   if (a->flags == WBEM_STATUS_COMPLETE)
     {

@@ -4,7 +4,8 @@
  *   wmisim-rogue ENDPOINT SINK_ID CALL_ID WHAT [LEVEL MECH USER TARGET]
  *
  * WHAT: "query" (the ladder's QUERY), "indicate" (one Rogue_Injected instance), "final"
- * (SetStatus(WBEM_STATUS_COMPLETE, WBEM_S_NO_ERROR)), "replay" (the same Indicate twice).
+ * (SetStatus(WBEM_STATUS_COMPLETE, WBEM_S_NO_ERROR)), "replay" (the same Indicate twice),
+ * "bad-final" (a final SetStatus(WBEM_E_FAILED) whose error object names no class).
  * LEVEL (default "none"): the level to call at; MECH, USER and TARGET: who to be and whom to
  * authenticate to above NONE (TARGET a principal, as the server's callbacks name the
  * client). Prints the stub's answer to each callback as "0xHRESULT" on its own line; exits
@@ -126,6 +127,15 @@ main (int argc, char **argv)
     {
       wsim_set_status_args a = { .sink_id = sink_id, .call_id = call_id, .flags = WBEM_STATUS_COMPLETE,
                                  .hresult = WBEM_S_NO_ERROR, .str_param = (char *) "" };
+
+      ok = send_one (client, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &a);
+    }
+  else if (g_str_equal (argv[4], "bad-final"))
+    {
+      wsim_instance bad = { .class_idx = 99 };
+      wsim_set_status_args a = { .sink_id = sink_id, .call_id = call_id, .flags = WBEM_STATUS_COMPLETE,
+                                 .hresult = WBEM_E_FAILED, .str_param = (char *) "rogue",
+                                 .obj_param = &bad };
 
       ok = send_one (client, WSIM_SINK_SET_STATUS, (xdrproc_t) xdr_wsim_set_status_args, &a);
     }

@@ -665,6 +665,31 @@ Test (callbacks, a_rogue_gets_through_when_access_is_not_checked)
   rogue_run (FALSE);
 }
 
+/* A final SetStatus whose error object does not fit the call's classes still ends the call
+ * at the sink, with its status and no object: refusing it would lose the final. */
+Test (callbacks, a_final_with_a_broken_error_object_still_ends_the_call)
+{
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(WsimUnsecApp) app = NULL;
+  g_autoptr(WsimSink) stub = NULL;
+  g_autofree char *answers = NULL;
+  WsimSinkRecorder *rec;
+  Setup slow = { .sequence = "count=3;delay_ms=60000" };
+
+  start (&slow);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
+  stub = stub_for (app, WBEM_FLAG_UNSECAPP_DONT_CHECK_ACCESS, &rec);
+  s = open_as ("kerberos");
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, stub, NULL), WBEM_S_NO_ERROR);
+  answers = rogue (app, stub, wsim_services_get_last_call_id (s), "bad-final", NULL);
+  cr_assert_str_eq (g_strstrip (answers), "0x00000000", "the final was taken");
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, WAIT));
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_eq (rec->final_hr, WBEM_E_FAILED);
+  cr_assert_str_eq (rec->final_str_param, "rogue");
+  cr_assert_null (rec->final_error, "the object that did not fit was dropped");
+}
+
 /* ---- the matrix ----------------------------------------------------------------- */
 
 /* The local half of the matrix (docs/security.md; the remote half runs across real hosts in
