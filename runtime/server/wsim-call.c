@@ -542,6 +542,19 @@ call_send_progress (WsimCall *call, guint done, guint total)
     call->n_progress++;
 }
 
+/* Progress to the sink, for WBEM_FLAG_SEND_STATUS only: one PROGRESS in flight at a time,
+ * a newer report replacing one still waiting (the provider's and the runtime's alike). */
+static void
+call_queue_progress (WsimCall *call, guint done, guint total)
+{
+  if (!(call->flags & WBEM_FLAG_SEND_STATUS) || call->state != WSIM_CALL_STATE_DELIVERING)
+    return;
+  call->pending_done = done;
+  call->pending_total = total;
+  call->progress_pending = TRUE;
+  call_send_pending_progress (call);
+}
+
 static void
 on_indicate_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
@@ -829,8 +842,7 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
   {
     GSource *s = g_idle_source_new ();
 
-    if (call->flags & WBEM_FLAG_SEND_STATUS)
-      call_send_progress (call, call->class_idx + 1, call->classes->len);
+    call_queue_progress (call, call->class_idx + 1, call->classes->len);
     call->class_idx++;
     g_source_set_callback (s, on_next_class, wsim_call_ref (call), (GDestroyNotify) wsim_call_unref);
     g_source_attach (s, call->server->context);
@@ -856,18 +868,10 @@ call_returned (WsimProvHost *host, WsimProvHostRun run, gpointer owner)
   call_maybe_finish (owner);
 }
 
-/* The provider's progress: to the sink only for WBEM_FLAG_SEND_STATUS, coalesced. */
 static void
 call_take_progress (WsimProvHost *host, guint16 done, guint16 total, gpointer owner)
 {
-  WsimCall *call = owner;
-
-  if (!(call->flags & WBEM_FLAG_SEND_STATUS) || call->state != WSIM_CALL_STATE_DELIVERING)
-    return;
-  call->pending_done = done;
-  call->pending_total = total;
-  call->progress_pending = TRUE;
-  call_send_pending_progress (call);
+  call_queue_progress (owner, done, total);
 }
 
 static const WsimProvHostOps call_host_ops = {
