@@ -2,6 +2,7 @@
  * for the memory rule: GLib allocations, released by xdr_free's free()). */
 #include "wsim-value.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <errno.h>
@@ -126,14 +127,31 @@ wsim_value_set_boolean (wsim_value *v, gboolean b)
 }
 
 /* Stores @d in the arm of @type (CIM_REAL32 or CIM_REAL64) of a cleared @v. */
-static void
+/* Sets @v to @d as @type; FALSE for a finite @d that a real32 cannot hold (it would become
+ * an infinity). */
+static gboolean
 set_real (wsim_value *v, guint32 type, double d)
 {
+  if (type == CIM_REAL32 && isfinite (d) && fabs (d) > FLT_MAX)
+    return FALSE;
   v->type = type;
   if (type == CIM_REAL32)
     v->wsim_value_u.v_real32 = (float) d;
   else
     v->wsim_value_u.v_real64 = d;
+  return TRUE;
+}
+
+/* A real that is a whole number converts to an integer type it fits; a fraction does not
+ * (coercing it would round the caller's value away). */
+static gboolean
+real_to_integer (double d, guint32 type, wsim_value *dest)
+{
+  if (!isfinite (d) || d != floor (d) || d < -9223372036854775808.0 || d >= 18446744073709551616.0)
+    return FALSE;
+  if (d < 0)
+    return wsim_value_set_integer (dest, type, TRUE, (gint64) d, 0);
+  return wsim_value_set_integer (dest, type, FALSE, 0, (guint64) d);
 }
 
 gboolean
@@ -222,7 +240,8 @@ parse_integer (const char *text, gboolean *is_signed, gint64 *s, guint64 *u)
 
   while (g_ascii_isspace (*p))
     p++;
-  if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+  /* The sign comes before a hex prefix ("-0x10"); strtoll takes both in that order. */
+  if (p[*p == '-'] == '0' && (p[(*p == '-') + 1] == 'x' || p[(*p == '-') + 1] == 'X'))
     base = 16;
   errno = 0;
   if (*p == '-')
@@ -291,21 +310,21 @@ wsim_value_convert (const wsim_value *src, guint32 type, wsim_value *dest)
           d = g_ascii_strtod (text, &end);
           if (end == text || *end != '\0' || errno != 0)
             return FALSE;
-          set_real (dest, type, d);
-          return TRUE;
+          return set_real (dest, type, d);
         }
       return parse_integer (text, &is_signed, &s, &u)
              && wsim_value_set_integer (dest, type, is_signed, s, u);
     }
   if (!value_get_integer (src, &is_signed, &s, &u))
     {
-      if ((src->type == CIM_REAL32 || src->type == CIM_REAL64) && (type == CIM_REAL32 || type == CIM_REAL64))
-        {
-          set_real (dest, type, src->type == CIM_REAL32 ? src->wsim_value_u.v_real32
-                                                        : src->wsim_value_u.v_real64);
-          return TRUE;
-        }
-      return FALSE;
+      double d;
+
+      if (src->type != CIM_REAL32 && src->type != CIM_REAL64)
+        return FALSE;
+      d = src->type == CIM_REAL32 ? src->wsim_value_u.v_real32 : src->wsim_value_u.v_real64;
+      if (type == CIM_REAL32 || type == CIM_REAL64)
+        return set_real (dest, type, d);
+      return real_to_integer (d, type, dest);
     }
   if (type == CIM_STRING)
     {

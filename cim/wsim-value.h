@@ -143,8 +143,10 @@ gboolean wsim_value_set_integer (wsim_value *v, guint32 type, gboolean is_signed
  * @type: a scalar CIMTYPE
  * Converts @src to @type into @dest (cleared first), as WMI coerces a VARIANT to a declared
  * type: null stays null; integers convert to any integer or real type they fit
- * (range-checked) and to string; booleans to and from integers 0 and 1; a string converts
- * to a number if all of it is one in range ("42", "-1", "0x10" for integers), to boolean
+ * (range-checked) and to string; reals to the other real type (a real32 only in its range)
+ * and to an integer type only when whole and in range (1.5 is no integer: rounding would
+ * change the caller's value); booleans to and from integers 0 and 1; a string converts
+ * to a number if all of it is one in range ("42", "-1", "0x10", "-0x10" for integers), to boolean
  * from "TRUE"/"FALSE"/"1"/"0" (any case), and is taken as is by string, datetime and
  * reference. @src and @dest may not be the same value.
  * Returns: FALSE (and @dest null) when @src has no value of @type.

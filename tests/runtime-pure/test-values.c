@@ -538,3 +538,55 @@ Test (values, cimtype_names)
   cr_assert_not (wsim_cimtype_from_name ("string[", &t));
   cr_assert_not (wsim_cimtype_from_name ("", &t));
 }
+
+/* VARIANT-style coercion to a declared type (ExecMethodAsync's [in] parameters). */
+Test (values, convert_text_reals_and_ranges)
+{
+  wsim_value src = { 0 }, dst = { 0 };
+
+  /* A sign before the hex prefix. */
+  wsim_value_set_string (&src, "-0x10");
+  cr_assert (wsim_value_convert (&src, CIM_SINT32, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_sint32, -16);
+  cr_assert_not (wsim_value_convert (&src, CIM_UINT32, &dst), "negative into unsigned");
+  cr_assert (wsim_value_is_null (&dst));
+  wsim_value_set_string (&src, "0x10");
+  cr_assert (wsim_value_convert (&src, CIM_UINT8, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_uint8, 16);
+  wsim_value_set_string (&src, "-0x");
+  cr_assert_not (wsim_value_convert (&src, CIM_SINT32, &dst));
+
+  /* A real32 only in its range; a real64 takes it. */
+  wsim_value_set_string (&src, "1e40");
+  cr_assert_not (wsim_value_convert (&src, CIM_REAL32, &dst));
+  cr_assert (wsim_value_convert (&src, CIM_REAL64, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_real64, 1e40);
+  wsim_value_set_string (&src, "-3.5");
+  cr_assert (wsim_value_convert (&src, CIM_REAL32, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_real32, -3.5f);
+
+  /* Whole reals to integers they fit; fractions and out-of-range reals refused. */
+  wsim_value_clear (&src);
+  src.type = CIM_REAL64;
+  src.wsim_value_u.v_real64 = 2.0;
+  cr_assert (wsim_value_convert (&src, CIM_UINT32, &dst));
+  cr_assert_eq (dst.type, CIM_UINT32);
+  cr_assert_eq (dst.wsim_value_u.v_uint32, 2);
+  src.wsim_value_u.v_real64 = -7.0;
+  cr_assert (wsim_value_convert (&src, CIM_SINT8, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_sint8, -7);
+  src.wsim_value_u.v_real64 = 1.5;
+  cr_assert_not (wsim_value_convert (&src, CIM_UINT32, &dst));
+  src.wsim_value_u.v_real64 = 300.0;
+  cr_assert_not (wsim_value_convert (&src, CIM_UINT8, &dst));
+  src.wsim_value_u.v_real64 = 1e300;
+  cr_assert_not (wsim_value_convert (&src, CIM_UINT64, &dst));
+  cr_assert_not (wsim_value_convert (&src, CIM_REAL32, &dst));
+  src.wsim_value_u.v_real64 = NAN;
+  cr_assert_not (wsim_value_convert (&src, CIM_SINT64, &dst));
+  src.type = CIM_REAL32;
+  src.wsim_value_u.v_real32 = 4.0f;
+  cr_assert (wsim_value_convert (&src, CIM_SINT16, &dst));
+  cr_assert_eq (dst.wsim_value_u.v_sint16, 4);
+  wsim_value_clear (&dst);
+}
