@@ -10,10 +10,11 @@
 #include <unistd.h>
 
 #include "wsim-harness.h"
+#include "wsim-test-harness.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
-#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+#define LONG_WAIT WSIM_TEST_LONG_WAIT
 
 static const char *faulty_modes[] = { "no_result", "two_results", "post_after_result", "error", "slow" };
 
@@ -79,10 +80,7 @@ static WsimHarness *h;
 static void
 start (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  h = wsim_harness_new (setup, NULL, &error);
-  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+  h = wsim_test_harness_start (setup, NULL);
 }
 
 static void
@@ -94,17 +92,12 @@ start_with_sequence (const char *params)
   cr_assert_not_null (h, "harness: %s", error ? error->message : "");
 }
 
-static gboolean
-server_idle (gpointer data)
-{
-  return wsim_harness_get_n_server_calls (data) == 0;
-}
 
 /* Nothing may be left: no call on the server, no sink or call in the sink host. */
 static void
 assert_nothing_left (WsimClient *client)
 {
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "server calls left");
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT), "server calls left");
   cr_assert_eq (wsim_sink_host_get_n_calls (wsim_client_get_sink_host (client)), 0);
   cr_assert_eq (wsim_sink_host_get_n_sinks (wsim_client_get_sink_host (client)), 0);
 }
@@ -112,23 +105,13 @@ assert_nothing_left (WsimClient *client)
 static void
 stop (void)
 {
-  wsim_harness_free (h);
-  h = NULL;
+  wsim_test_harness_stop (&h);
 }
 
 TestSuite (async, .fini = stop, .timeout = 120);
 TestSuite (query, .fini = stop, .timeout = 120);
 TestSuite (review, .fini = stop, .timeout = 120);
 
-static WsimServices *
-open_ns (const char *ns)
-{
-  g_autoptr(GError) error = NULL;
-  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error);
-
-  cr_assert_not_null (s, "%s: %s", ns, error ? error->message : "");
-  return s;
-}
 
 static WsimSinkRecorder *
 run_enum (WsimServices *services, const char *cls, gint32 flags, WsimSink **out_sink)
@@ -269,7 +252,7 @@ count_class (WsimSinkRecorder *rec, const char *cls)
 
 Test (async, deep_shallow_and_progress, .init = start)
 {
-  g_autoptr(WsimServices) s = open_ns ("root/test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root/test");
   g_autoptr(WsimSink) s1 = NULL, s2 = NULL;
   WsimSinkRecorder *deep = run_enum (s, "Test_Base", WBEM_FLAG_SEND_STATUS, &s1);
   WsimSinkRecorder *shallow = run_enum (s, "test_base", WBEM_FLAG_SHALLOW, &s2);
@@ -315,7 +298,7 @@ has_objects (gpointer data)
 
 Test (async, cancel_with_the_same_sink_ends_every_call_made_with_it, .init = start)
 {
-  g_autoptr(WsimServices) s = open_ns ("root\\faulty\\slow");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\faulty\\slow");
   WsimSinkRecorder *rec, *other;
   g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
   g_autoptr(WsimSink) stranger = wsim_sink_recorder_new (&other);
@@ -331,7 +314,7 @@ Test (async, cancel_with_the_same_sink_ends_every_call_made_with_it, .init = sta
   cr_assert_eq (wsim_services_cancel_async_call (s, NULL), WBEM_E_INVALID_PARAMETER);
   cr_assert_eq (wsim_services_cancel_async_call (s, sink), WBEM_S_NO_ERROR);
   before = rec->n_objects;
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
   cr_assert_eq (rec->n_final, 2, "each call ends once");
   cr_assert_eq (rec->final_hr, WBEM_E_CALL_CANCELLED);
   /* Instances in flight before the cancel may still land; none after both finals. */
@@ -347,12 +330,12 @@ static WsimSinkRecorder *
 faulty (const char *mode, WsimSink **sink, WsimServices **out)
 {
   g_autofree char *ns = g_strdup_printf ("root\\faulty\\%s", mode);
-  WsimServices *s = open_ns (ns);
+  WsimServices *s = wsim_test_open_ns (h, ns);
   WsimSinkRecorder *rec = run_enum (s, "Sim_Faulty", 0, sink);
 
   *out = s;
   cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT), "%s", mode);
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
   cr_assert_eq (rec->n_final, 1, "%s: one final SetStatus", mode);
   cr_assert_eq (rec->events_after_final, 0, "%s: nothing after it", mode);
   return rec;
@@ -420,7 +403,7 @@ Test (async, a_failed_call_s_final_status_carries_the_reason_in_str_param, .init
 
 Test (async, shutdown_ends_open_calls_with_shutting_down, .init = start)
 {
-  g_autoptr(WsimServices) s = open_ns ("root\\faulty\\slow");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\faulty\\slow");
   g_autoptr(WsimSink) s1 = NULL, s2 = NULL;
   WsimSinkRecorder *r1 = run_enum (s, "Sim_Faulty", 0, &s1);
   WsimSinkRecorder *r2 = run_enum (s, "Sim_Faulty", 0, &s2);
@@ -435,7 +418,7 @@ Test (async, shutdown_ends_open_calls_with_shutting_down, .init = start)
   cr_assert_eq (r1->n_final + r2->n_final, 2);
   g_clear_pointer (&s1, wsim_sink_unref);
   g_clear_pointer (&s2, wsim_sink_unref);
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
   cr_assert_eq (wsim_sink_host_get_n_sinks (wsim_client_get_sink_host (wsim_harness_get_client (h))), 0);
 }
 
@@ -471,7 +454,7 @@ Test (async, a_vanished_sink_host_tears_the_call_down, .init = start)
   wsim_services_unref (s);
   wsim_client_unref (client);
   cr_assert (wsim_harness_run_until (h, trace_has, &teardown, LONG_WAIT));
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "the call is torn down");
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT), "the call is torn down");
   cr_assert_eq (rec->n_final, 0);
 }
 
@@ -605,7 +588,7 @@ prop_text (WsimObject *o, const char *name)
 Test (query, get_object_by_path, .init = start)
 {
   WsimServices *s = wsim_harness_get_services (h);
-  g_autoptr(WsimServices) tree = open_ns ("root\\test");
+  g_autoptr(WsimServices) tree = wsim_test_open_ns (h, "root\\test");
   WsimSinkRecorder *found, *missing, *derived;
   g_autoptr(WsimSink) a = wsim_sink_recorder_new (&found);
   g_autoptr(WsimSink) b = wsim_sink_recorder_new (&missing);
@@ -699,7 +682,7 @@ Test (query, where_filters_and_select_projects)
       cr_assert_str_eq (p2, "(null)", "not selected");
     }
 
-  tree = open_ns ("root\\test");
+  tree = wsim_test_open_ns (h, "root\\test");
   tree_sink = wsim_sink_recorder_new (&deep);
   cr_assert_eq (wsim_services_exec_query_async (tree, "WQL", "SELECT * FROM Test_Base WHERE Id = 1", 0,
                                                 tree_sink, NULL), WBEM_S_NO_ERROR);
@@ -801,7 +784,7 @@ Test (review, a_sink_nobody_can_call_is_refused_or_torn_down, .init = start)
    * fails; the call must still end and leave the table (ASan and valgrind watch it). */
   cr_assert_eq (raw_enum ("tcp:127.0.0.1:1", "Win32_Process", 8), WBEM_S_NO_ERROR);
   cr_assert (wsim_harness_run_until (h, trace_has, &teardown, LONG_WAIT));
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "the call never left the table");
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT), "the call never left the table");
   events = wsim_trace_get_events (wsim_harness_get_trace (h), 8);
   cr_assert_eq (((WsimTraceEvent *) events->pdata[events->len - 1])->kind, WSIM_TRACE_TEARDOWN);
   /* The callbacks waited for a connect that failed: the trace ends with why. */
@@ -1028,7 +1011,7 @@ Test (query, get_object_refuses_a_path_naming_another_server, .init = start)
 Test (query, get_object_serves_only_the_namespace_of_its_services, .init = start)
 {
   WsimServices *s = wsim_harness_get_services (h);
-  g_autoptr(WsimServices) tree = open_ns ("root\\test");
+  g_autoptr(WsimServices) tree = wsim_test_open_ns (h, "root\\test");
   WsimSinkRecorder *rec;
   g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
   const char *same[] = { "root\\cimv2", "ROOT/CimV2", "\\\\.\\Root\\CIMV2", "//localhost/root/cimv2" };

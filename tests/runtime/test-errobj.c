@@ -9,10 +9,11 @@
 
 #include "wsim-extended-status.h"
 #include "wsim-harness.h"
+#include "wsim-test-harness.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
-#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+#define LONG_WAIT WSIM_TEST_LONG_WAIT
 
 static gboolean
 setup (WsimServer *server, gpointer data, GError **error)
@@ -30,41 +31,18 @@ static WsimHarness *h;
 static void
 start (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  h = wsim_harness_new (setup, NULL, &error);
-  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+  h = wsim_test_harness_start (setup, NULL);
 }
 
 static void
 stop (void)
 {
-  wsim_harness_free (h);
-  h = NULL;
+  wsim_test_harness_stop (&h);
 }
 
 TestSuite (errobj, .init = start, .fini = stop, .timeout = 60);
 
-/* Waits for the final SetStatus and checks the contract: exactly one, nothing after it,
- * with status @want. */
-static void
-wait_final (WsimSinkRecorder *rec, WsimHResult want)
-{
-  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
-  cr_assert_eq (rec->n_final, 1, "one final SetStatus");
-  cr_assert_eq (rec->events_after_final, 0, "nothing after it");
-  cr_assert_eq (rec->final_hr, want, "final 0x%08X, not 0x%08X", rec->final_hr, want);
-}
 
-static WsimServices *
-open_ns (const char *ns)
-{
-  g_autoptr(GError) error = NULL;
-  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error);
-
-  cr_assert_not_null (s, "%s: %s", ns, error ? error->message : "");
-  return s;
-}
 
 static const char *
 prop (WsimObject *obj, const char *name)
@@ -98,14 +76,14 @@ assert_error_object (WsimSinkRecorder *rec, const char *description, const char 
 
 Test (errobj, a_provider_failure_names_the_provider_and_its_message)
 {
-  g_autoptr(WsimServices) s = open_ns ("root\\faulty");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\faulty");
   WsimSinkRecorder *rec;
   g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
   g_autofree char *line = NULL;
 
   cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, sink, NULL),
                 WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_E_FAILED);
+  wsim_test_wait_final (h, rec, WBEM_E_FAILED);
   cr_assert_str_eq (rec->final_str_param, "simulated failure", "strParam as before");
   assert_error_object (rec, "simulated failure", "CreateInstanceEnumAsync", "Sim_Faulty",
                        "sim-faulty");
@@ -116,13 +94,13 @@ Test (errobj, a_provider_failure_names_the_provider_and_its_message)
 
 Test (errobj, a_failed_query_gives_its_text_as_parameter_info)
 {
-  g_autoptr(WsimServices) s = open_ns ("root\\faulty");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\faulty");
   WsimSinkRecorder *rec;
   g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
   const char *q = "SELECT * FROM Sim_Faulty";
 
   cr_assert_eq (wsim_services_exec_query_async (s, "WQL", q, 0, sink, NULL), WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_E_FAILED);
+  wsim_test_wait_final (h, rec, WBEM_E_FAILED);
   assert_error_object (rec, "simulated failure", "ExecQueryAsync", q, "sim-faulty");
 }
 
@@ -135,7 +113,7 @@ Test (errobj, get_object_not_found_carries_the_runtime_s_reason_and_the_path)
 
   cr_assert_eq (wsim_services_get_object_async (wsim_harness_get_services (h), path, 0, sink, NULL),
                 WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_E_NOT_FOUND);
+  wsim_test_wait_final (h, rec, WBEM_E_NOT_FOUND);
   assert_error_object (rec, "no instance has these keys", "GetObjectAsync", path, "win32-process");
 }
 
@@ -157,7 +135,7 @@ Test (errobj, a_path_longer_than_the_wire_s_bound_is_cut_in_parameter_info)
   text = g_string_free (path, FALSE);
   cr_assert_eq (wsim_services_get_object_async (wsim_harness_get_services (h), text, 0, sink, NULL),
                 WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_E_NOT_FOUND);
+  wsim_test_wait_final (h, rec, WBEM_E_NOT_FOUND);
   param = prop (rec->final_error, "ParameterInfo");
   cr_assert (strlen (param) > strlen (text), "the written path is the longer one");
   cr_assert_leq (strlen (param), 1048640, "cut to WSIM_MAX_STRING");
@@ -172,7 +150,7 @@ Test (errobj, a_success_carries_no_error_object)
   cr_assert_eq (wsim_services_create_instance_enum_async (wsim_harness_get_services (h),
                                                           "Win32_OperatingSystem", 0, sink, NULL),
                 WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_S_NO_ERROR);
+  wsim_test_wait_final (h, rec, WBEM_S_NO_ERROR);
   cr_assert_null (rec->final_error, "a success has no error object");
   cr_assert_null (wsim_extended_status_describe (rec->final_error));
 }
@@ -186,7 +164,7 @@ has_objects (gpointer data)
 /* The client asked for this end: WBEM_E_CALL_CANCELLED has nothing to describe. */
 Test (errobj, a_cancelled_call_carries_no_error_object)
 {
-  g_autoptr(WsimServices) s = open_ns ("root\\slow");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\slow");
   WsimSinkRecorder *rec;
   g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
 
@@ -194,7 +172,7 @@ Test (errobj, a_cancelled_call_carries_no_error_object)
                 WBEM_S_NO_ERROR);
   cr_assert (wsim_harness_run_until (h, has_objects, rec, LONG_WAIT));
   cr_assert_eq (wsim_services_cancel_async_call (s, sink), WBEM_S_NO_ERROR);
-  wait_final (rec, WBEM_E_CALL_CANCELLED);
+  wsim_test_wait_final (h, rec, WBEM_E_CALL_CANCELLED);
   cr_assert_null (rec->final_error);
 }
 

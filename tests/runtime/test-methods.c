@@ -13,12 +13,13 @@
 
 #include "wsim-address.h"
 #include "wsim-harness.h"
+#include "wsim-test-harness.h"
 #include "wsim-rpc-client.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 #include "wsim_service.h"
 
-#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+#define LONG_WAIT WSIM_TEST_LONG_WAIT
 
 /* ---- in-test providers --------------------------------------------------------------- */
 
@@ -74,24 +75,16 @@ static WsimHarness *h;
 static void
 start (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  h = wsim_harness_new (setup, NULL, &error);
-  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+  h = wsim_test_harness_start (setup, NULL);
 }
 
-static gboolean
-server_idle (gpointer data)
-{
-  return wsim_harness_get_n_server_calls (data) == 0;
-}
 
 static void
 stop (void)
 {
   if (h != NULL)
     {
-      cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "server calls left");
+      cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT), "server calls left");
       wsim_harness_free (h);
     }
   h = NULL;

@@ -7,9 +7,10 @@
 #include <criterion/criterion.h>
 
 #include "wsim-harness.h"
+#include "wsim-test-harness.h"
 #include "wsim-wbem.h"
 
-#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+#define LONG_WAIT WSIM_TEST_LONG_WAIT
 
 /* Namespace -> Sim_Sequence's parameters. */
 static const char *const sequences[][2] = {
@@ -34,26 +35,17 @@ static WsimHarness *h;
 static void
 start (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  h = wsim_harness_new (setup, NULL, &error);
-  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+  h = wsim_test_harness_start (setup, NULL);
 }
 
 static void
 stop (void)
 {
-  wsim_harness_free (h);
-  h = NULL;
+  wsim_test_harness_stop (&h);
 }
 
 TestSuite (progress, .init = start, .fini = stop, .timeout = 60);
 
-static gboolean
-server_idle (gpointer data)
-{
-  return wsim_harness_get_n_server_calls (data) == 0;
-}
 
 /* Enumerates Sim_Sequence in @ns with @flags to the end; the recorder is the sink's. */
 static WsimSinkRecorder *
@@ -103,7 +95,7 @@ Test (progress, send_status_stepwise)
   /* Nothing was in flight for the first report: it goes as it was made. */
   cr_assert_eq (g_array_index (rec->progress, guint32, 0), (50u << 16) | 1u);
   g_clear_pointer (&sink, wsim_sink_unref);
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
 }
 
 /* A report on every instance does not flood the sink host: one in flight, the newest waits. */
@@ -117,7 +109,7 @@ Test (progress, coalesced)
   cr_assert_lt (rec->progress->len, 1000, "%u PROGRESS calls for 1000 reports", rec->progress->len);
   cr_log_info ("coalesced: %u PROGRESS calls for 1000 reports", rec->progress->len);
   g_clear_pointer (&sink, wsim_sink_unref);
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
 }
 
 Test (progress, none_without_send_status)
@@ -131,5 +123,5 @@ Test (progress, none_without_send_status)
   cr_assert_eq (stepwise->progress->len + burst->progress->len, 0);
   g_clear_pointer (&s1, wsim_sink_unref);
   g_clear_pointer (&s2, wsim_sink_unref);
-  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
 }
