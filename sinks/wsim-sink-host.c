@@ -1,5 +1,6 @@
 /* wsim-sink-host.c: serves the sink program for the client's sinks (see wsim-sink-host.h). */
 #include "wsim-sink-host.h"
+#include "wsim-sink-flow.h"
 #include "wsim-sink-host-forward.h"
 #include "wsim-sink-host-watch.h"
 
@@ -340,9 +341,11 @@ h_indicate (WsimRpcRequest *req, void *args, gpointer data)
     WsimSink *sink = wsim_sink_ref (e->sink);
 
     wsim_sink_indicate (sink, (WsimObject *const *) objects->pdata, objects->len);
+    /* A held sink (wsim-sink-flow.h) answers later: the server's window holds the provider. */
+    if (!wsim_sink_flow_take_reply (sink, req))
+      reply (req, WBEM_S_NO_ERROR);
     wsim_sink_unref (sink);
   }
-  reply (req, WBEM_S_NO_ERROR);
 }
 
 /* Delivers call @call_id's final SetStatus to @e's sink. The call is forgotten before the

@@ -1,13 +1,18 @@
 /* wsim-sink.c: sinks and the recording sink (see wsim-sink.h). */
 #include "wsim-sink.h"
 
+#include "wsim-sink-flow.h"
 #include "wsim-wbem.h"
+#include "wsim_sink.h"
 
 struct _WsimSink {
   gatomicrefcount ref_count;   /* atomic */
   const WsimSinkOps *ops;         /* (unowned) static */
   gpointer           user_data;   /* (owned) freed with @destroy */
   GDestroyNotify     destroy;
+  /* Flow control (wsim-sink-flow.h), on the sink host's context. */
+  gboolean           held;        /* Indicate answers wait */
+  GQueue             held_replies; /* (owned) WsimRpcRequest*, oldest first */
 };
 
 WsimSink *
@@ -37,6 +42,8 @@ wsim_sink_unref (WsimSink *sink)
 {
   if (sink == NULL || !g_atomic_ref_count_dec (&sink->ref_count))
     return;
+  /* A held answer still owed goes now: the server must not wait for a sink that is gone. */
+  wsim_sink_flow_set_held (sink, FALSE);
   if (sink->destroy != NULL)
     sink->destroy (sink->user_data);
   g_free (sink);
@@ -67,6 +74,46 @@ gpointer
 wsim_sink_get_user_data (WsimSink *sink)
 {
   return sink->user_data;
+}
+
+/* ---- flow control (wsim-sink-flow.h) -------------------------------------------- */
+
+void
+wsim_sink_flow_set_held (WsimSink *sink, gboolean held)
+{
+  WsimRpcRequest *req;
+
+  sink->held = held;
+  if (held)
+    return;
+  while ((req = g_queue_pop_head (&sink->held_replies)) != NULL)
+    {
+      wsim_sink_res res = { .hresult = WBEM_S_NO_ERROR };
+
+      wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_sink_res, &res);
+      wsim_rpc_request_unref (req);
+    }
+}
+
+gboolean
+wsim_sink_flow_is_held (WsimSink *sink)
+{
+  return sink->held;
+}
+
+gboolean
+wsim_sink_flow_take_reply (WsimSink *sink, WsimRpcRequest *req)
+{
+  if (!sink->held)
+    return FALSE;
+  g_queue_push_tail (&sink->held_replies, wsim_rpc_request_ref (req));
+  return TRUE;
+}
+
+guint
+wsim_sink_flow_get_n_held (WsimSink *sink)
+{
+  return g_queue_get_length (&sink->held_replies);
 }
 
 /* ---- the recorder --------------------------------------------------------------- */

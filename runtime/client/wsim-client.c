@@ -564,3 +564,9 @@ wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink)
   xdr_free ((xdrproc_t) xdr_wsim_async_res, (char *) &res);
   return res.hresult;
 }
+
+WsimClient *
+wsim_services_get_client (WsimServices *services)
+{
+  return services->client;
+}

@@ -249,6 +249,11 @@ WsimHResult wsim_services_exec_method_async (WsimServices *services, const char 
 WSIM_EXPORT
 WsimHResult wsim_services_cancel_async_call (WsimServices *services, WsimSink *sink);
 
+/** Returns: (transfer none) the client @services belongs to (its sink host's context is
+ *  where the calls' sinks run; the semisynchronous and synchronous calls wait there). */
+WSIM_EXPORT
+WsimClient *wsim_services_get_client (WsimServices *services);
+
 /** Returns: the call id the last *Async call used (to find it in a trace). */
 WSIM_EXPORT
 guint64 wsim_services_get_last_call_id (WsimServices *services);
