@@ -36,6 +36,7 @@
 #include "wsim-unsecapp.h"
 #include "wsim-harness.h"
 #include "wmisim-mofcomp.h"
+#include "wmisim-semisync.h"
 #include "wsim-moniker.h"
 #include "wsim-object-path.h"
 #include "wsim-registry.h"
@@ -435,6 +436,7 @@ typedef struct {
   gboolean           trace;
   gboolean           shallow;
   gboolean           send_status;
+  gboolean           semisync;      /* --semisync: enum and query through an enumerator */
   guint64            cancel_after;  /* 0: never */
   GHashTable        *params;        /* provider name -> "K=V;…" */
   const char        *provider_dir;
@@ -667,13 +669,15 @@ cmd_async (const CallRequest *req)
       }
       break;
     case CALL_ENUM:
-      hr = wsim_services_create_instance_enum_async (services, req->target, flags, sink, &error);
+      hr = req->semisync ? wsim_cli_semisync (services, req->target, NULL, flags, sink, &error)
+           : wsim_services_create_instance_enum_async (services, req->target, flags, sink, &error);
       break;
     case CALL_GET:
       hr = wsim_services_get_object_async (services, req->target, flags, sink, &error);
       break;
     default:
-      hr = wsim_services_exec_query_async (services, "WQL", req->target, flags, sink, &error);
+      hr = req->semisync ? wsim_cli_semisync (services, NULL, req->target, flags, sink, &error)
+           : wsim_services_exec_query_async (services, "WQL", req->target, flags, sink, &error);
       break;
     }
   if (WSIM_HRESULT_FAILED (hr))
@@ -1199,7 +1203,7 @@ main (int argc, char **argv)
   g_auto (GStrv) params = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint64 count = 10000, depth = 32, cancel_after = 0;
-  gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE;
+  gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE, semisync = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
   g_autofree char *callback_address = NULL, *call_timeout_text = NULL;
   guint64 call_timeout = 0;
@@ -1223,6 +1227,8 @@ main (int argc, char **argv)
       "server's, the client's own, the stub's)", NULL },
     { "shallow", 0, 0, G_OPTION_ARG_NONE, &shallow, "enum: WBEM_FLAG_SHALLOW: no subclasses", NULL },
     { "send-status", 0, 0, G_OPTION_ARG_NONE, &send_status, "WBEM_FLAG_SEND_STATUS: progress", NULL },
+    { "semisync", 0, 0, G_OPTION_ARG_NONE, &semisync, "enum, query: semisynchronously "
+      "(RETURN_IMMEDIATELY | FORWARD_ONLY, Next of 100 at a time; docs/semisync.md)", NULL },
     { "cancel-after", 0, 0, G_OPTION_ARG_STRING, &cancel_text,
       "CancelAsyncCall once N instances have arrived", "N" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
@@ -1366,6 +1372,7 @@ main (int argc, char **argv)
       { "--call-timeout", call_timeout_text != NULL, FOR_CALLS, FALSE, "it bounds how long an async "
         "call may stay silent before the client asks the server about it" },
       { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
+      { "--semisync", semisync, FOR_ENUM | FOR_QUERY, FALSE, "only enum and query have an enumerator" },
       { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
       { "--cancel-after", cancel_text != NULL, FOR_CALLS, FALSE, "it cancels an async call" },
       { "--param", params != NULL, FOR_CALLS, TRUE, "it configures the embedded server's providers "
@@ -1388,6 +1395,12 @@ main (int argc, char **argv)
     if (!options_apply (uses, G_N_ELEMENTS (uses), command, command == FOR_PING ? "ping" : argv[1],
                         server != NULL || route.host != NULL))
       return 2;
+    if (semisync && (stub != NULL || cancel_text != NULL))
+      {
+        /* The enumerator is the call's sink and ends it itself when closed. */
+        fprintf (stderr, "wmisim: --semisync takes neither --stub nor --cancel-after\n");
+        return 2;
+      }
   }
   if (route.host != NULL)
     {
@@ -1416,6 +1429,7 @@ main (int argc, char **argv)
       .trace = trace,
       .shallow = shallow,
       .send_status = send_status,
+      .semisync = semisync,
       .cancel_after = cancel_after,
       .params = pmap,
       .provider_dir = provider_dir,

@@ -665,6 +665,12 @@ wsim_enumerator_get_error_object (WsimEnumerator *e)
   return e->store->final_error;
 }
 
+const char *
+wsim_enumerator_get_str_param (WsimEnumerator *e)
+{
+  return e->store->final_msg;
+}
+
 void
 wsim_enumerator_set_max_buffered (WsimEnumerator *e, guint max_buffered)
 {

@@ -180,6 +180,11 @@ WsimHResult wsim_enumerator_clone (WsimEnumerator *e, WsimEnumerator **out_clone
 WSIM_EXPORT
 WsimObject *wsim_enumerator_get_error_object (WsimEnumerator *e);
 
+/** Returns: (transfer none) (nullable) the final SetStatus's strParam (a failure's reason)
+ *  once the call ended with one; NULL otherwise. */
+WSIM_EXPORT
+const char *wsim_enumerator_get_str_param (WsimEnumerator *e);
+
 /** Sets how many unread objects @e buffers before it holds the server back (0: the
  *  default, WSIM_ENUMERATOR_DEFAULT_MAX_BUFFERED); applies from the next delivery. */
 WSIM_EXPORT
