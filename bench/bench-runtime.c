@@ -4,6 +4,9 @@
  *    ~200 bytes of values each) into an in-process counting sink over loopback TCP:
  *    instances/s, MB/s of values, and the server's peak RSS for two instance counts (it
  *    must not grow with the count: flow control holds the provider to the sink's pace).
+ *    Then semisync against async on one daemon and client: CreateInstanceEnum with
+ *    RETURN_IMMEDIATELY | FORWARD_ONLY read by Next(WBEM_INFINITE, 100), the same 200,000
+ *    Sim_Sequence instances, best of 3 alternating rounds each (bench-semisync.c).
  * 2. Latency: a 1-instance CreateInstanceEnumAsync (call -> final SetStatus), median over
  *    many calls, next to a NULL call round trip on the same server and connection style;
  *    and an ExecMethodAsync round trip (Sim_Methods.Add: one out-parameters object) next to it.
@@ -34,6 +37,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bench-semisync.h"
 #include "bench-util.h"
 #include "wsim-address.h"
 #include "wsim-client.h"
@@ -430,6 +434,13 @@ main (int argc, char **argv)
     g_error ("cannot set the process security");
   bench_enumerate (argv[1], argv[2], 100000);
   bench_enumerate (argv[1], argv[2], 400000);
+  {
+    /* Semisync Next(…, 100) next to async: one daemon, one client, alternating rounds. */
+    Daemon d = daemon_start (argv[1], argv[2], "count=200000;props=10;size=20");
+
+    bench_semisync_vs_async (d.address, 200000, 3);
+    daemon_stop (&d);
+  }
   bench_latency (argv[1], argv[2]);
   bench_open_calls (argv[1], argv[2]);
   return 0;
