@@ -156,7 +156,9 @@ cursor_serve (WsimEnumerator *e)
   Store *s = e->store;
   AsyncReq *r;
 
-  while ((r = g_queue_peek_head (&e->pending)) != NULL)
+  /* Each request leaves the queue while its sink runs: the sink may close @e, which ends
+   * what is queued. */
+  while ((r = g_queue_pop_head (&e->pending)) != NULL)
     {
       g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
       gboolean complete;
@@ -175,10 +177,14 @@ cursor_serve (WsimEnumerator *e)
       if (batch->len > 0)
         wsim_sink_indicate (r->sink, (WsimObject *const *) batch->pdata, batch->len);
       r->delivered += batch->len;
-      if (r->delivered < r->count && !complete)
-        break;   /* waits for more */
-      g_queue_pop_head (&e->pending);
-      if (r->delivered == r->count)
+      if (r->delivered < r->count && !complete && e->closed)
+        async_req_finish (r, WBEM_E_CALL_CANCELLED, NULL, NULL);
+      else if (r->delivered < r->count && !complete)
+        {
+          g_queue_push_head (&e->pending, r);
+          break;   /* waits for more */
+        }
+      else if (r->delivered == r->count)
         async_req_finish (r, WBEM_S_NO_ERROR, NULL, NULL);
       else if (WSIM_HRESULT_FAILED (s->final_hr))
         async_req_finish (r, s->final_hr, s->final_msg, s->final_error);

@@ -282,6 +282,55 @@ Test (semisync, closing_answers_pending_next_async_with_cancelled)
   cr_assert_eq (r->final_hr, WBEM_E_CALL_CANCELLED);
 }
 
+/* A NextAsync sink that closes its enumerator from its first Indicate. */
+typedef struct {
+  WsimEnumerator *e;
+  guint           n_indicate;
+  guint           n_final;
+  WsimHResult     hr;
+} Closer;
+
+static void
+closer_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+{
+  Closer *c = data;
+
+  c->n_indicate++;
+  wsim_enumerator_close (c->e);
+}
+
+static void
+closer_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+                   WsimObject *obj_param, gpointer data)
+{
+  Closer *c = data;
+
+  c->n_final++;
+  c->hr = hr;
+}
+
+static const WsimSinkOps closer_ops = { closer_indicate, closer_set_status };
+
+static gboolean
+closer_done (gpointer data)
+{
+  return ((Closer *) data)->n_final > 0;
+}
+
+Test (semisync, a_next_async_sink_may_close_its_enumerator)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\slow");
+  g_autoptr(WsimEnumerator) e = enum_ok (s, "Sim_Faulty", SEMI);
+  Closer c = { .e = e };
+  g_autoptr(WsimSink) sink = wsim_sink_new (&closer_ops, &c, NULL);
+
+  cr_assert_eq (wsim_enumerator_next_async (e, 1000, sink), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, closer_done, &c, LONG_WAIT));
+  cr_assert_eq (c.n_indicate, 1);
+  cr_assert_eq (c.n_final, 1);
+  cr_assert_eq (c.hr, WBEM_E_CALL_CANCELLED);
+}
+
 /* ---- bad input ---------------------------------------------------------------------------- */
 
 Test (semisync, bad_input_has_clear_statuses)
