@@ -67,6 +67,19 @@ set_sint32 (wsim_value *out, gint32 n)
   out->wsim_value_u.v_sint32 = n;
 }
 
+/* A partial instance without its keys (a projection without WBEM_FLAG_ENSURE_LOCATABLE)
+ * cannot be located: WMI gives it no __RELPATH and no __PATH. */
+static gboolean
+keys_present (WsimObject *obj)
+{
+  WsimClass *cls = wsim_object_get_class (obj);
+
+  for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
+    if (wsim_class_get_prop (cls, i)->is_key && wsim_value_is_null (wsim_object_get_value (obj, i)))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 wsim_object_get_system_property (WsimObject *obj, const char *name, const char *ns,
                                  const char *server, wsim_value *out)
@@ -103,13 +116,13 @@ wsim_object_get_system_property (WsimObject *obj, const char *name, const char *
     set_sint32 (out, (gint32) wsim_class_get_n_props (cls));
   else if (g_ascii_strcasecmp (name, "__RELPATH") == 0)
     {
-      g_autofree char *rel = wsim_object_get_path (obj);
+      g_autofree char *rel = keys_present (obj) ? wsim_object_get_path (obj) : NULL;
 
       wsim_value_set_string (out, rel);
     }
   else if (g_ascii_strcasecmp (name, "__PATH") == 0)
     {
-      if (ns != NULL && server != NULL)
+      if (ns != NULL && server != NULL && keys_present (obj))
         {
           g_autofree char *rel = wsim_object_get_path (obj);
           g_autofree char *full = g_strdup_printf ("\\\\%s\\%s:%s", server, ns, rel);

@@ -44,7 +44,9 @@ const char *const *wsim_system_property_names (void);
  * @server: (nullable) the server's name; NULL if unknown
  * @out: (out caller-allocates) the value: cleared first, then set (CIM_EMPTY when the
  *   property does not apply or is unknown: __SUPERCLASS of a root class, __NAMESPACE
- *   without @ns, __SERVER without @server, __PATH without both). The caller clears it.
+ *   without @ns, __SERVER without @server, __PATH without both; __RELPATH and __PATH of
+ *   an instance with a null key, such as a projection's partial instance without
+ *   WBEM_FLAG_ENSURE_LOCATABLE). The caller clears it.
  *
  * __DYNASTY and __DERIVATION walk wsim_class_get_parent(); where the chain stops at a
  * class learnt from the wire (no parent object) but naming a superclass, that name is

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "wsim-object-path.h"
 #include "wsim-value.h"
 
 /* ---------------------------------------------------------------- tree */
@@ -70,6 +71,7 @@ typedef enum
   NODE_CMP,      /* op, lhs, rhs */
   NODE_IS_NULL,  /* lhs, negated */
   NODE_LIKE,     /* lhs, pattern, negated */
+  NODE_ISA,      /* lhs (a property or __THIS), rhs (the class name, a string) */
 } NodeKind;
 
 typedef struct Node Node;
@@ -85,9 +87,18 @@ struct Node
   Pattern    pattern;
 };
 
+/* The valued keywords of an association query's WHERE, in the order of WsimWqlAssocValue. */
+#define N_ASSOC_VALUES 6
+
 struct _WsimWqlQuery
 {
-  char      *class_name;   /* (owned) */
+  WsimWqlKind kind;
+  char      *class_name;   /* (owned) the FROM class; the source path's class otherwise */
+  /* ASSOCIATORS OF / REFERENCES OF */
+  WsimObjectPath *source;  /* (owned) (nullable) the path between the braces */
+  guint32    features;     /* WMIQ_ASSOCQ_* */
+  char      *assoc_values[N_ASSOC_VALUES];  /* (owned) (nullable) */
+  gsize      assoc_pos[N_ASSOC_VALUES];     /* byte offsets of the values */
   GPtrArray *props;        /* (owned) char*, NULL-terminated; NULL for SELECT * */
   GArray    *prop_pos;     /* (owned) gsize byte offsets of props */
   Node      *where;        /* (owned) (nullable) */
@@ -135,6 +146,9 @@ wsim_wql_query_free (WsimWqlQuery *q)
   if (q == NULL)
     return;
   g_free (q->class_name);
+  g_clear_pointer (&q->source, wsim_object_path_free);
+  for (guint i = 0; i < N_ASSOC_VALUES; i++)
+    g_free (q->assoc_values[i]);
   if (q->props != NULL)
     g_ptr_array_unref (q->props);
   if (q->prop_pos != NULL)
@@ -217,19 +231,6 @@ fail_at (Parser *p, gsize offset, const char *format, ...)
 
   va_start (ap, format);
   fail_valist (p, WBEM_E_INVALID_QUERY, "syntax error", offset, format, ap);
-  va_end (ap);
-}
-
-/* Valid WQL that the runtime does not serve. WBEM_E_NOT_SUPPORTED ("feature or operation
- * is not supported"), not WBEM_E_INVALID_QUERY: the text is not wrong, and a caller must
- * be able to tell the two apart. */
-static void G_GNUC_PRINTF (3, 4)
-fail_unsupported (Parser *p, gsize offset, const char *format, ...)
-{
-  va_list ap;
-
-  va_start (ap, format);
-  fail_valist (p, WBEM_E_NOT_SUPPORTED, "unsupported query", offset, format, ap);
   va_end (ap);
 }
 
@@ -819,9 +820,29 @@ parse_comparison (Parser *p)
 
     default:
       if (tok_is_word (p, "ISA"))
-        fail_unsupported (p, p->tok.start, "the ISA operator is not supported yet");
-      else
-        fail_at (p, p->tok.start, "expected comparison operator, IS or LIKE");
+        {
+          /* property ISA 'Class': the embedded object in the property, or the object
+           * itself for __THIS, is of the class or derives from it. */
+          if (n->lhs.prop == NULL)
+            {
+              fail_at (p, n->lhs.pos, "expected a property name or __THIS: ISA tests an object");
+              goto fail;
+            }
+          n->kind = NODE_ISA;
+          if (!next (p))
+            goto fail;
+          if (p->tok.kind != TOK_STRING || p->tok.text[0] == '\0')
+            {
+              fail_at (p, p->tok.start, "expected a class name in quotes after ISA");
+              goto fail;
+            }
+          n->rhs.pos = p->tok.start;
+          wsim_value_set_string (&n->rhs.lit, p->tok.text);
+          if (!next (p))
+            goto fail;
+          return n;
+        }
+      fail_at (p, p->tok.start, "expected comparison operator, IS, LIKE or ISA");
       goto fail;
     }
 
@@ -911,20 +932,205 @@ parse_or (Parser *p)
   return parse_chain (p, TOK_OR, NODE_OR, parse_and);
 }
 
+/* The keywords of an association query's WHERE ("ASSOCIATORS OF Statement", "REFERENCES
+ * OF Statement", "Schema Associations"): each at most once, in any order, not separated by
+ * commas; the valued ones take "= Name". */
+static const struct
+{
+  const char *word;
+  guint32     feature;     /* WMIQ_ASSOCQ_* */
+  gint        value;       /* WsimWqlAssocValue, or -1 for a flag */
+  gboolean    references;  /* valid in REFERENCES OF too */
+} assoc_keywords[] = {
+  { "AssocClass",             WMIQ_ASSOCQ_ASSOCCLASS,             WSIM_WQL_ASSOC_CLASS,     FALSE },
+  { "ResultClass",            WMIQ_ASSOCQ_RESULTCLASS,            WSIM_WQL_RESULT_CLASS,    TRUE },
+  { "Role",                   WMIQ_ASSOCQ_ROLE,                   WSIM_WQL_ROLE,            TRUE },
+  { "ResultRole",             WMIQ_ASSOCQ_RESULTROLE,             WSIM_WQL_RESULT_ROLE,     FALSE },
+  { "RequiredQualifier",      WMIQ_ASSOCQ_REQUIREDQUALIFIER,      WSIM_WQL_REQUIRED_QUALIFIER, TRUE },
+  { "RequiredAssocQualifier", WMIQ_ASSOCQ_REQUIREDASSOCQUALIFIER, WSIM_WQL_REQUIRED_ASSOC_QUALIFIER, FALSE },
+  { "ClassDefsOnly",          WMIQ_ASSOCQ_CLASSDEFSONLY,          -1,                       TRUE },
+  { "KeysOnly",               WMIQ_ASSOCQ_KEYSONLY,               -1,                       TRUE },
+  { "SchemaOnly",             WMIQ_ASSOCQ_SCHEMAONLY,             -1,                       TRUE },
+};
+
+G_STATIC_ASSERT (WSIM_WQL_REQUIRED_ASSOC_QUALIFIER + 1 == N_ASSOC_VALUES);
+
+/* {ObjectPath}: read raw (the lexer knows no braces and a path is not made of WQL
+ * tokens), to the first '}' outside quotes; "the tokens within the object path cannot
+ * contain any white space", which the path parser enforces. */
+static gboolean
+parse_source_path (Parser *p, WsimWqlQuery *q)
+{
+  const char *t = p->text;
+  gsize i = p->pos, start;
+  char quote = 0;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) path_error = NULL;
+
+  while (g_ascii_isspace (t[i]))
+    i++;
+  if (t[i] != '{')
+    {
+      fail_at (p, i, "expected { and an object path");
+      return FALSE;
+    }
+  start = ++i;
+  for (; t[i] != '\0' && (quote != 0 || t[i] != '}'); i++)
+    {
+      if (quote != 0 && t[i] == '\\' && t[i + 1] != '\0')
+        i++;
+      else if (t[i] == quote)
+        quote = 0;
+      else if (quote == 0 && (t[i] == '"' || t[i] == '\''))
+        quote = t[i];
+    }
+  if (t[i] != '}')
+    {
+      fail_at (p, start - 1, "unterminated {: expected } after the object path");
+      return FALSE;
+    }
+  /* Blanks around the path are allowed, not inside it. */
+  while (start < i && g_ascii_isspace (t[start]))
+    start++;
+  text = g_strndup (t + start, i - start);
+  g_strchomp (text);
+  if (text[0] == '\0')
+    {
+      fail_at (p, start, "expected an object path between the braces");
+      return FALSE;
+    }
+  q->source = wsim_object_path_parse (text, &path_error);
+  if (q->source == NULL)
+    {
+      /* The path's own message, without its status: the query's is WBEM_E_INVALID_QUERY. */
+      const char *status = strstr (path_error->message, ": WBEM_E_");
+      int len = status != NULL ? (int) (status - path_error->message) : (int) strlen (path_error->message);
+
+      fail_at (p, start, "the object path is not valid (%.*s)", len, path_error->message);
+      return FALSE;
+    }
+  q->class_name = g_strdup (wsim_object_path_get_class (q->source));
+  p->pos = i + 1;
+  return TRUE;
+}
+
+/* ASSOCIATORS OF {path} [WHERE keyword…] | REFERENCES OF {path} [WHERE keyword…] */
+static gboolean
+parse_assoc_query (Parser *p, WsimWqlQuery *q)
+{
+  const char *statement;
+
+  q->kind = tok_is_word (p, "ASSOCIATORS") ? WSIM_WQL_ASSOCIATORS : WSIM_WQL_REFERENCES;
+  statement = q->kind == WSIM_WQL_ASSOCIATORS ? "ASSOCIATORS OF" : "REFERENCES OF";
+  q->features = q->kind == WSIM_WQL_ASSOCIATORS ? WMIQ_ASSOCQ_ASSOCIATORS : WMIQ_ASSOCQ_REFERENCES;
+  /* OF is read raw too: the lexer would stop at the brace after it. */
+  {
+    gsize i = p->pos;
+
+    while (g_ascii_isspace (p->text[i]))
+      i++;
+    if (g_ascii_strncasecmp (p->text + i, "OF", 2) != 0 || is_ident_char (p->text[i + 2]))
+      {
+        fail_at (p, i, "expected OF");
+        return FALSE;
+      }
+    p->pos = i + 2;
+  }
+  if (!parse_source_path (p, q) || !next (p))
+    return FALSE;
+  if (p->tok.kind == TOK_END)
+    return TRUE;
+  if (p->tok.kind != TOK_WHERE)
+    {
+      fail_at (p, p->tok.start, "expected WHERE or end of query");
+      return FALSE;
+    }
+  if (!next (p))
+    return FALSE;
+  do
+    {
+      guint k;
+      gsize at = p->tok.start;
+
+      for (k = 0; k < G_N_ELEMENTS (assoc_keywords); k++)
+        if (tok_is_word (p, assoc_keywords[k].word))
+          break;
+      if (k == G_N_ELEMENTS (assoc_keywords))
+        {
+          fail_at (p, at, q->kind == WSIM_WQL_ASSOCIATORS
+                            ? "expected AssocClass, ClassDefsOnly, KeysOnly, RequiredAssocQualifier, "
+                              "RequiredQualifier, ResultClass, ResultRole, Role or SchemaOnly"
+                            : "expected ClassDefsOnly, KeysOnly, RequiredQualifier, ResultClass, "
+                              "Role or SchemaOnly");
+          return FALSE;
+        }
+      if (q->kind == WSIM_WQL_REFERENCES && !assoc_keywords[k].references)
+        {
+          fail_at (p, at, "%s is not valid in REFERENCES OF", assoc_keywords[k].word);
+          return FALSE;
+        }
+      if (q->features & assoc_keywords[k].feature)
+        {
+          fail_at (p, at, "%s given twice", assoc_keywords[k].word);
+          return FALSE;
+        }
+      q->features |= assoc_keywords[k].feature;
+      if (!next (p))
+        return FALSE;
+      if (assoc_keywords[k].value >= 0)
+        {
+          gint v = assoc_keywords[k].value;
+
+          if (p->tok.kind != TOK_OP || p->tok.op != OP_EQ)
+            {
+              fail_at (p, p->tok.start, "expected = after %s", assoc_keywords[k].word);
+              return FALSE;
+            }
+          if (!next (p))
+            return FALSE;
+          if (p->tok.kind != TOK_IDENT)
+            {
+              fail_at (p, p->tok.start, "expected a %s name after %s =",
+                       v == WSIM_WQL_ROLE || v == WSIM_WQL_RESULT_ROLE ? "property"
+                       : v == WSIM_WQL_ASSOC_CLASS || v == WSIM_WQL_RESULT_CLASS ? "class"
+                                                                                  : "qualifier",
+                       assoc_keywords[k].word);
+              return FALSE;
+            }
+          q->assoc_values[v] = g_steal_pointer (&p->tok.text);
+          q->assoc_pos[v] = p->tok.start;
+          if (!next (p))
+            return FALSE;
+        }
+    }
+  while (p->tok.kind != TOK_END);
+  /* "ClassDefsOnly and ResultClass keywords are mutually exclusive. Using them together
+   * causes an invalid query error." (ASSOCIATORS OF Statement) */
+  if ((q->features & WMIQ_ASSOCQ_CLASSDEFSONLY) && (q->features & WMIQ_ASSOCQ_RESULTCLASS))
+    {
+      fail_at (p, q->assoc_pos[WSIM_WQL_RESULT_CLASS],
+               "ClassDefsOnly and ResultClass cannot be used together in %s", statement);
+      return FALSE;
+    }
+  /* "The ClassDefsOnly keyword is not valid" in a schema query (Schema Associations). */
+  if ((q->features & WMIQ_ASSOCQ_CLASSDEFSONLY) && (q->features & WMIQ_ASSOCQ_SCHEMAONLY))
+    {
+      fail_at (p, p->tok.start, "ClassDefsOnly is not valid with SchemaOnly");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_query (Parser *p, WsimWqlQuery *q)
 {
   if (!next (p))
     return FALSE;
   if (tok_is_word (p, "ASSOCIATORS") || tok_is_word (p, "REFERENCES"))
-    {
-      fail_unsupported (p, p->tok.start, "%s OF queries are not supported yet (only SELECT)",
-                        tok_is_word (p, "ASSOCIATORS") ? "ASSOCIATORS" : "REFERENCES");
-      return FALSE;
-    }
+    return parse_assoc_query (p, q);
   if (p->tok.kind != TOK_SELECT)
     {
-      fail_at (p, p->tok.start, "expected SELECT");
+      fail_at (p, p->tok.start, "expected SELECT, ASSOCIATORS or REFERENCES");
       return FALSE;
     }
   if (!next (p))
@@ -1051,6 +1257,38 @@ wsim_wql_query_get_properties (const WsimWqlQuery *q)
   return q->props != NULL ? (const char *const *) q->props->pdata : NULL;
 }
 
+WsimWqlKind
+wsim_wql_query_get_kind (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, WSIM_WQL_SELECT);
+  return q->kind;
+}
+
+const WsimObjectPath *
+wsim_wql_query_get_source (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  return q->source;
+}
+
+guint32
+wsim_wql_query_get_features (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, 0);
+  return q->features;
+}
+
+const char *
+wsim_wql_query_get_assoc_value (const WsimWqlQuery *q, WsimWqlAssocValue which, glong *position)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  g_return_val_if_fail ((guint) which < N_ASSOC_VALUES, NULL);
+
+  if (position != NULL)
+    *position = q->assoc_values[which] != NULL ? wsim_text_position (q->text, q->assoc_pos[which]) : 0;
+  return q->assoc_values[which];
+}
+
 const char *
 wsim_wql_query_get_text (const WsimWqlQuery *q)
 {
@@ -1083,6 +1321,7 @@ typedef enum
 typedef struct
 {
   WsimWqlGetFunc get;
+  WsimWqlIsaFunc isa;   /* (nullable) */
   gpointer       row;
 } Row;
 
@@ -1169,15 +1408,26 @@ eval (const Row *r, const Node *n)
       }
     case NODE_LIKE:
       return eval_like (r, n);
+    case NODE_ISA:
+      if (r->isa == NULL)
+        return TV_UNKNOWN;
+      switch (r->isa (r->row, wsim_wql_is_this (n->lhs.prop) ? NULL : n->lhs.prop,
+                      n->rhs.lit.wsim_value_u.v_string))
+        {
+        case WSIM_WQL_TRUE:  return TV_TRUE;
+        case WSIM_WQL_FALSE: return TV_FALSE;
+        default:             return TV_UNKNOWN;
+        }
     default:
       return TV_UNKNOWN;
     }
 }
 
 gboolean
-wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row)
+wsim_wql_query_matches_isa (const WsimWqlQuery *q, WsimWqlGetFunc get, WsimWqlIsaFunc isa,
+                            gpointer row)
 {
-  Row r = { get, row };
+  Row r = { get, isa, row };
 
   g_return_val_if_fail (q != NULL, FALSE);
   g_return_val_if_fail (get != NULL, FALSE);
@@ -1185,6 +1435,18 @@ wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row)
   if (q->where == NULL)
     return TRUE;
   return eval (&r, q->where) == TV_TRUE;
+}
+
+gboolean
+wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row)
+{
+  return wsim_wql_query_matches_isa (q, get, NULL, row);
+}
+
+gboolean
+wsim_wql_is_this (const char *property)
+{
+  return property != NULL && g_ascii_strcasecmp (property, "__THIS") == 0;
 }
 
 /* ---------------------------------------------------------------- property check */
@@ -1205,6 +1467,9 @@ find_unknown (const Node *n, WsimWqlHasFunc has, gpointer cls)
     case NODE_NOT:
       return find_unknown (n->child, has, cls);
     default:
+      /* __THIS is the object itself, not one of its properties. */
+      if (n->kind == NODE_ISA && wsim_wql_is_this (n->lhs.prop))
+        return NULL;
       if (n->lhs.prop != NULL && !has (cls, n->lhs.prop))
         return &n->lhs;
       if (n->kind == NODE_CMP && n->rhs.prop != NULL && !has (cls, n->rhs.prop))

@@ -1,10 +1,16 @@
 /* wsim-wql.h: WQL data queries, parsed and evaluated against rows of wsim_value.
  *
- * Owns the query language of ExecQueryAsync: SELECT * | p1, p2 FROM Class [WHERE cond].
+ * Owns the query language of ExecQueryAsync: SELECT * | p1, p2 FROM Class [WHERE cond],
+ * ASSOCIATORS OF {ObjectPath} [WHERE AssocClass = A ResultClass = R Role = P ResultRole = Q
+ * RequiredAssocQualifier = X RequiredQualifier = Y ClassDefsOnly KeysOnly SchemaOnly] and
+ * REFERENCES OF {ObjectPath} [WHERE ResultClass = R Role = P RequiredQualifier = Y
+ * ClassDefsOnly KeysOnly SchemaOnly] (docs/wql.md). The parser only reads an association
+ * query; the server walks the associations (runtime/server/wsim-call-assoc.c).
  * Keywords are case-insensitive. Conditions: =, <>, !=, <, >, <=, >= between a property
  * and a literal, in either order (two properties or two literals are refused, as WMI
  * refuses them); property [NOT] LIKE with %, _, [abc], [a-z] and [^a-z]; property
- * IS [NOT] NULL; AND, OR, NOT and parentheses, with NOT binding tighter than AND, and AND
+ * IS [NOT] NULL; property ISA 'Class' and __THIS ISA 'Class' (asked of the caller through a
+ * WsimWqlIsaFunc); AND, OR, NOT and parentheses, with NOT binding tighter than AND, and AND
  * tighter than OR.
  * Literals: '…' or "…" strings (escapes \' \" \\ only), integers (decimal, negative,
  * hex 0x1F), reals (2.5, -1e3), TRUE, FALSE, NULL.
@@ -24,9 +30,8 @@
  *
  * Errors are in WSIM_WBEM_ERROR: WBEM_E_INVALID_QUERY for the text, with the 1-based
  * character position and what was expected ("syntax error at position 23: expected
- * FROM"); WBEM_E_NOT_SUPPORTED, with the position and what was asked, for valid WQL this
- * runtime does not serve yet (ASSOCIATORS OF, REFERENCES OF, the ISA operator);
- * WBEM_E_INVALID_QUERY_TYPE for a language other than WQL.
+ * FROM"); WBEM_E_INVALID_QUERY_TYPE for a language other than WQL. What the runtime does
+ * not serve of a valid query (ClassDefsOnly, …) is the server's to refuse.
  */
 #pragma once
 
@@ -41,6 +46,61 @@ G_BEGIN_DECLS
 #define WSIM_WQL_MAX_NESTING 255
 
 typedef struct _WsimWqlQuery WsimWqlQuery;
+struct _WsimObjectPath;
+
+/**
+ * WsimWqlKind:
+ * @WSIM_WQL_SELECT: SELECT … FROM … [WHERE …]
+ * @WSIM_WQL_ASSOCIATORS: ASSOCIATORS OF {path} [WHERE …]: the endpoints
+ * @WSIM_WQL_REFERENCES: REFERENCES OF {path} [WHERE …]: the association instances
+ */
+typedef enum
+{
+  WSIM_WQL_SELECT,
+  WSIM_WQL_ASSOCIATORS,
+  WSIM_WQL_REFERENCES,
+} WsimWqlKind;
+
+/**
+ * WMIQ_ASSOCQ_FLAGS: what an association query contains, Microsoft's names and values
+ * (wmiutils.h, "WMIQ_ASSOCQ_FLAGS enumeration"); wsim_wql_query_get_features() returns
+ * them or-ed.
+ */
+enum
+{
+  WMIQ_ASSOCQ_ASSOCIATORS            = 0x1,
+  WMIQ_ASSOCQ_REFERENCES             = 0x2,
+  WMIQ_ASSOCQ_RESULTCLASS            = 0x4,
+  WMIQ_ASSOCQ_ASSOCCLASS             = 0x8,
+  WMIQ_ASSOCQ_ROLE                   = 0x10,
+  WMIQ_ASSOCQ_RESULTROLE             = 0x20,
+  WMIQ_ASSOCQ_REQUIREDQUALIFIER      = 0x40,
+  WMIQ_ASSOCQ_REQUIREDASSOCQUALIFIER = 0x80,
+  WMIQ_ASSOCQ_CLASSDEFSONLY          = 0x100,
+  WMIQ_ASSOCQ_KEYSONLY               = 0x200,
+  WMIQ_ASSOCQ_SCHEMAONLY             = 0x400,
+};
+
+/**
+ * WsimWqlAssocValue: the valued keywords of an association query's WHERE.
+ */
+typedef enum
+{
+  WSIM_WQL_ASSOC_CLASS,
+  WSIM_WQL_RESULT_CLASS,
+  WSIM_WQL_ROLE,
+  WSIM_WQL_RESULT_ROLE,
+  WSIM_WQL_REQUIRED_QUALIFIER,
+  WSIM_WQL_REQUIRED_ASSOC_QUALIFIER,
+} WsimWqlAssocValue;
+
+/** WsimWqlTruth: what a WsimWqlIsaFunc answers (WQL's three values). */
+typedef enum
+{
+  WSIM_WQL_FALSE,
+  WSIM_WQL_TRUE,
+  WSIM_WQL_UNKNOWN,
+} WsimWqlTruth;
 
 /**
  * WsimWqlGetFunc:
@@ -52,6 +112,20 @@ typedef struct _WsimWqlQuery WsimWqlQuery;
  *   or wsim_wql_query_matches returns.
  */
 typedef const wsim_value *(*WsimWqlGetFunc) (gpointer row, const char *property);
+
+/**
+ * WsimWqlIsaFunc:
+ * @row: the caller's row
+ * @property: (nullable) the property whose embedded object is tested, as written; NULL for
+ *   __THIS, the row's object itself (schema queries: SELECT * FROM meta_class WHERE
+ *   __THIS ISA 'Class')
+ * @class_name: the class after ISA, as written (compare case-insensitively)
+ * Returns: WSIM_WQL_TRUE if the object is of @class_name or derives from it,
+ *   WSIM_WQL_FALSE if not, WSIM_WQL_UNKNOWN if there is no object (a null property, or
+ *   one that holds no embedded object).
+ */
+typedef WsimWqlTruth (*WsimWqlIsaFunc) (gpointer row, const char *property,
+                                        const char *class_name);
 
 /**
  * WsimWqlHasFunc:
@@ -82,8 +156,40 @@ void wsim_wql_query_free (WsimWqlQuery *q);
 /** wsim_wql_query_get_text: Returns: (transfer none) the query as it was parsed. */
 const char *wsim_wql_query_get_text (const WsimWqlQuery *q);
 
-/** wsim_wql_query_get_class: Returns: (transfer none) the class after FROM, as written. */
+/**
+ * wsim_wql_query_get_class:
+ * Returns: (transfer none) the class after FROM, as written; for ASSOCIATORS OF and
+ *   REFERENCES OF the source path's class.
+ */
 const char *wsim_wql_query_get_class (const WsimWqlQuery *q);
+
+/** wsim_wql_query_get_kind: Returns: what kind of statement @q is. */
+WsimWqlKind wsim_wql_query_get_kind (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_get_source:
+ * Returns: (transfer none) (nullable) the object path between the braces of ASSOCIATORS
+ *   OF / REFERENCES OF (valid as long as @q); NULL for SELECT.
+ */
+const struct _WsimObjectPath *wsim_wql_query_get_source (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_get_features:
+ * Returns: the WMIQ_ASSOCQ_* bits of an association query (ASSOCIATORS or REFERENCES, and
+ *   one for each keyword its WHERE gives); 0 for SELECT.
+ */
+guint32 wsim_wql_query_get_features (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_get_assoc_value:
+ * @which: the keyword
+ * @position: (out) (optional) the 1-based character position of the value (0 if absent),
+ *   for the server's error messages
+ * Returns: (transfer none) (nullable) the name given after "@which =", as written; NULL
+ *   if the query does not give it.
+ */
+const char *wsim_wql_query_get_assoc_value (const WsimWqlQuery *q, WsimWqlAssocValue which,
+                                            glong *position);
 
 /**
  * wsim_wql_query_get_properties:
@@ -107,10 +213,27 @@ gboolean wsim_wql_query_has_where (const WsimWqlQuery *q);
 gboolean wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row);
 
 /**
+ * wsim_wql_query_matches_isa:
+ * @isa: (nullable) answers the ISA conditions; NULL makes each UNKNOWN
+ * As wsim_wql_query_matches(), for a WHERE that may use ISA.
+ * Returns: TRUE only if the condition is TRUE.
+ */
+gboolean wsim_wql_query_matches_isa (const WsimWqlQuery *q, WsimWqlGetFunc get,
+                                     WsimWqlIsaFunc isa, gpointer row);
+
+/**
+ * wsim_wql_is_this:
+ * Returns: TRUE if @property is __THIS (any case), WQL's name for the object itself on the
+ *   left of ISA.
+ */
+gboolean wsim_wql_is_this (const char *property);
+
+/**
  * wsim_wql_query_check_properties:
  * @has: tells whether the class @cls has a property
  * Checks every property the query names (the SELECT list, then the WHERE clause in
- * order), as WMI does when it executes a query.
+ * order), as WMI does when it executes a query; __THIS before ISA is not a property and
+ * is not checked. An association query names none.
  * Returns: TRUE if all exist; otherwise FALSE with WBEM_E_INVALID_QUERY naming the
  *   first unknown property and its position.
  */

@@ -43,6 +43,7 @@
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
+#include "wsim-call-assoc.h"
 
 /*
  * WsimCallState: where a call is in its life. One field, changed only by call_set_state().
@@ -123,6 +124,7 @@ struct _WsimCall {
   WsimProviderReg *reg;             /* (unowned) its provider */
   WsimWqlQuery    *query;           /* (owned) (nullable) ExecQueryAsync's filter */
   WsimObjectPath  *path;            /* (owned) (nullable) GetObjectAsync's keys */
+  WsimAssocWalk   *assoc;           /* (owned) (nullable) ASSOCIATORS OF / REFERENCES OF's steps */
   guint64          n_matched;       /* instances that passed the filter or matched the keys */
   /* ExecMethodAsync: a method call instead of an enumeration (all NULL otherwise). */
   char            *method;          /* (owned) (nullable) the method's name */
@@ -189,6 +191,7 @@ wsim_call_unref (WsimCall *call)
   wsim_prov_host_free (call->host);
   g_clear_pointer (&call->query, wsim_wql_query_free);
   g_clear_pointer (&call->path, wsim_object_path_free);
+  g_clear_pointer (&call->assoc, wsim_assoc_walk_free);
   g_clear_pointer (&call->method_path, wsim_object_path_free);
   g_clear_pointer (&call->in_params, wsim_object_unref);
   g_clear_pointer (&call->out_class, wsim_class_unref);
@@ -689,8 +692,20 @@ object_get (gpointer row, const char *property)
   return wsim_object_lookup (r->obj, property);
 }
 
+/* ISA for the WHERE clause: __THIS is the object (its class or a superclass); a property
+ * would hold an embedded object, which the wire does not carry (CIM_OBJECT): UNKNOWN. */
+static WsimWqlTruth
+object_isa (gpointer row, const char *property, const char *class_name)
+{
+  CallRow *r = row;
+
+  if (property != NULL)
+    return WSIM_WQL_UNKNOWN;
+  return wsim_class_is_a (wsim_object_get_class (r->obj), class_name) ? WSIM_WQL_TRUE : WSIM_WQL_FALSE;
+}
+
 /* Does @obj belong in the results? ExecQueryAsync keeps what matches the WHERE clause and
- * nulls the properties it did not select (keys stay: the object remains locatable);
+ * nulls the properties it did not select (keys stay with WBEM_FLAG_ENSURE_LOCATABLE);
  * GetObjectAsync keeps the first instance whose keys are the path's. */
 static gboolean
 call_wants (WsimCall *call, WsimObject *obj)
@@ -709,7 +724,11 @@ call_wants (WsimCall *call, WsimObject *obj)
       WsimClass *cls = wsim_object_get_class (obj);
 
       CallRow row = { .obj = obj, .ns = call->ns };
-      gboolean matches = wsim_wql_query_matches (call->query, object_get, &row);
+      gboolean matches = wsim_wql_query_matches_isa (call->query, object_get, object_isa, &row);
+      /* A projection is WMI's partial instance: only what was selected; the keys too only
+       * under WBEM_FLAG_ENSURE_LOCATABLE, so that __PATH and __RELPATH can be given
+       * (docs/wql.md). */
+      gboolean locatable = (call->flags & WBEM_FLAG_ENSURE_LOCATABLE) != 0;
 
       wsim_value_clear (&row.scratch);
       if (!matches)
@@ -718,7 +737,7 @@ call_wants (WsimCall *call, WsimObject *obj)
         for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
           {
             const wsim_property_def *def = wsim_class_get_prop (cls, i);
-            gboolean keep = def->is_key;
+            gboolean keep = locatable && def->is_key;
 
             for (guint k = 0; props[k] != NULL && !keep; k++)
               keep = g_ascii_strcasecmp (props[k], def->name) == 0;
@@ -771,13 +790,28 @@ call_take_instance (WsimProvHost *host, WsimObject *obj, gpointer owner)
   WsimServerLimits *l = &call->server->limits;
   wsim_instance row;
 
-  if (!call_wants (call, obj))
+  /* An association query's walk says how many times (an endpoint comes once for each
+   * association that names it). */
+  guint times = call->assoc != NULL ? wsim_assoc_walk_take (call->assoc, obj)
+                                    : call_wants (call, obj) ? 1 : 0;
+
+  if (times == 0)
     {
       wsim_object_unref (obj);
       return WSIM_PROV_OK;
     }
   row.class_idx = call_class_idx (call, cls);
   row.values.values_len = wsim_class_get_n_props (cls);
+  for (guint t = 1; t < times; t++)
+    {
+      wsim_instance copy = row;
+
+      copy.values.values_val = g_new0 (wsim_value, row.values.values_len);
+      for (guint i = 0; i < row.values.values_len; i++)
+        wsim_value_copy (wsim_object_get_value (obj, i), &copy.values.values_val[i]);
+      call->rows_bytes += row_bytes (copy.values.values_val, copy.values.values_len);
+      g_array_append_val (call->rows, copy);
+    }
   row.values.values_val = wsim_object_steal_values (obj);
   call->rows_bytes += row_bytes (row.values.values_val, row.values.values_len);
   g_array_append_val (call->rows, row);
@@ -831,6 +865,20 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
                        "the provider's method succeeded without posting its __PARAMETERS object");
       call_maybe_finish (call);
       return;
+    }
+  /* An association query's step is done: the walk appends the next step's classes, or
+   * says how the call ends. */
+  if (call->assoc != NULL && !WSIM_HRESULT_FAILED (hresult) && call->class_idx + 1 >= call->classes->len)
+    {
+      const char *why = NULL;
+      WsimHResult hr = wsim_assoc_walk_next (call->assoc, call->classes, &why);
+
+      if (call->class_idx + 1 >= call->classes->len)
+        {
+          call_set_result (call, hr, why);
+          call_maybe_finish (call);
+          return;
+        }
     }
   if (WSIM_HRESULT_FAILED (hresult) || call->class_idx + 1 >= call->classes->len)
     {
@@ -1000,6 +1048,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->flags = spec->flags;
   call->query = spec->query;
   call->path = spec->path;
+  call->assoc = spec->assoc;
   call->method = g_strdup (spec->method);
   call->method_path = spec->method_path;
   call->in_params = spec->in_params;

@@ -1,5 +1,6 @@
 /* wsim-repository.c: namespaces, classes, provider registrations (see wsim-repository.h). */
 #include "wsim-repository.h"
+#include "wsim-repository-private.h"
 
 #include <gmodule.h>
 #include <stdlib.h>
@@ -567,6 +568,30 @@ wsim_repository_list_classes (WsimRepository *repo, const char *ns, WsimClass *c
     collect (e, out);
   else
     g_ptr_array_add (out, e->cls);
+  return out;
+}
+
+static gint
+compare_class_names (gconstpointer a, gconstpointer b)
+{
+  return g_ascii_strcasecmp (wsim_class_get_name (*(WsimClass *const *) a),
+                             wsim_class_get_name (*(WsimClass *const *) b));
+}
+
+GPtrArray *
+wsim_repository_list_all_classes (WsimRepository *repo, const char *ns_path)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, NULL);
+  GPtrArray *out = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer value;
+
+  if (ns == NULL)
+    return out;
+  g_hash_table_iter_init (&it, ns->classes);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    g_ptr_array_add (out, ((ClassEntry *) value)->cls);
+  g_ptr_array_sort (out, compare_class_names);
   return out;
 }
 

@@ -91,6 +91,8 @@ typedef struct {
   struct _WsimObjectPath *method_path;   /* (transfer full) the class or instance path */
   struct _WsimObject   *in_params;       /* (transfer full) of their declared types */
   struct _WsimClass    *out_class;       /* (transfer none) __PARAMETERS: the [out] ones */
+  /* ASSOCIATORS OF / REFERENCES OF (wsim-server-assoc.c): the steps; NULL otherwise. */
+  struct _WsimAssocWalk *assoc;          /* (transfer full) */
 } WsimCallSpec;
 
 /**
@@ -134,6 +136,18 @@ void wsim_server_reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const c
 struct _WsimClass *wsim_server_resolve_path (WsimServer *server, WsimRpcRequest *req,
                                              const char *ns, const char *object_path,
                                              struct _WsimObjectPath **out_path);
+
+/* ---- wsim-server-assoc.c ---- */
+
+/**
+ * wsim_server_exec_assoc_query:
+ * @query: (transfer full) a parsed ASSOCIATORS OF or REFERENCES OF
+ * ExecQueryAsync of an association query: checked (what is not served, the source path,
+ * the classes named), then accepted as a walk (wsim-call-assoc.h), or @req answered with
+ * the refusal.
+ */
+void wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                   const wsim_exec_query_async_args *a, struct _WsimWqlQuery *query);
 
 /* ---- wsim-server-method.c ---- */
 

@@ -313,7 +313,10 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
       return;
     }
   what = g_strdup_printf ("CreateInstanceEnumAsync %s:%s flags 0x%x", ns, a->class_name, a->flags);
-  accept_call (server, req, ns, cls, a->flags, (a->flags & WBEM_FLAG_SHALLOW) == 0, &a->sink,
+  /* WBEM_FLAG_DIRECT_READ: "direct access to the provider for the class specified without
+   * any regard to its parent class or subclasses" (docs/wql.md). */
+  accept_call (server, req, ns, cls, a->flags,
+               (a->flags & (WBEM_FLAG_SHALLOW | WBEM_FLAG_DIRECT_READ)) == 0, &a->sink,
                a->call_id, NULL, NULL, what);
 }
 
@@ -441,6 +444,11 @@ h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
       reply_error (req, error);
       return;
     }
+  if (wsim_wql_query_get_kind (query) != WSIM_WQL_SELECT)
+    {
+      wsim_server_exec_assoc_query (server, req, ns, a, g_steal_pointer (&query));
+      return;
+    }
   cls = wsim_repository_lookup_class (server->repo, ns, wsim_wql_query_get_class (query), &error);
   if (cls == NULL || !wsim_wql_query_check_properties (query, class_has_prop, cls, &error))
     {
@@ -449,8 +457,9 @@ h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
     }
   /* The trace keeps the start of a long query only. */
   what = g_strdup_printf ("ExecQueryAsync %s: %.200s%s", ns, a->query, strlen (a->query) > 200 ? "…" : "");
-  accept_call (server, req, ns, cls, a->flags, TRUE, &a->sink, a->call_id,
-               g_steal_pointer (&query), NULL, what);
+  /* WBEM_FLAG_DIRECT_READ: the server "MUST disregard any derived class" (MS-WMI). */
+  accept_call (server, req, ns, cls, a->flags, (a->flags & WBEM_FLAG_DIRECT_READ) == 0, &a->sink,
+               a->call_id, g_steal_pointer (&query), NULL, what);
 }
 
 static void

@@ -1,0 +1,99 @@
+/* wsim-call-assoc.h: ASSOCIATORS OF and REFERENCES OF, walked over the call machinery.
+ *
+ * Owns what an association query is as a sequence of ordinary enumerations (wsim-call.c
+ * runs each class through its provider, as for any query, so associations and endpoints
+ * may come from any provider):
+ *
+ *   1. the source's class: is the source instance there? (WBEM_E_NOT_FOUND if not);
+ *   2. every association class of the namespace (a class with a reference property; CIM
+ *      lets only associations have them), narrowed by AssocClass (ASSOCIATORS) or
+ *      ResultClass (REFERENCES) and Role: the instances whose reference (the Role one, if
+ *      given) names the source. REFERENCES OF delivers those and ends here; ASSOCIATORS OF
+ *      notes the objects their other references name (ResultRole, ResultClass), once per
+ *      association;
+ *   3. ASSOCIATORS OF: each endpoint's class: the instances noted, each delivered as many
+ *      times as associations name it ("ASSOCIATORS OF Statement").
+ *
+ * KeysOnly leaves only the key properties of what is delivered. Paths are compared by
+ * class (either may be the other's superclass) and key values (strings case-insensitively,
+ * as WMI compares keys); a reference's server and namespace are not compared.
+ *
+ * Threading: the server's thread, as the call that holds the walk.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-class.h"
+#include "wsim-hresult.h"
+#include "wsim-object-path.h"
+#include "wsim-repository.h"
+#include "wsim-wql.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimAssocWalk WsimAssocWalk;
+
+/**
+ * WsimAssocWalkSpec: what the server checked before accepting the query.
+ * @kind: WSIM_WQL_ASSOCIATORS or WSIM_WQL_REFERENCES
+ * @source: the source instance's path (copied)
+ * @source_cls: its class (borrowed from the repository, which outlives the call)
+ * @assoc_class: (nullable) AssocClass (ASSOCIATORS) or ResultClass (REFERENCES): the
+ *   association instances must be of it or derive from it
+ * @result_class: (nullable) ASSOCIATORS' ResultClass: the endpoints' class
+ * @role: (nullable) the reference property that must name the source
+ * @result_role: (nullable) ASSOCIATORS' ResultRole: the reference property naming the endpoint
+ * @keys_only: KeysOnly
+ */
+typedef struct {
+  WsimWqlKind           kind;
+  const WsimObjectPath *source;
+  WsimClass            *source_cls;
+  WsimClass            *assoc_class;
+  WsimClass            *result_class;
+  const char           *role;
+  const char           *result_role;
+  gboolean              keys_only;
+} WsimAssocWalkSpec;
+
+/**
+ * wsim_assoc_walk_new:
+ * @repo: (transfer none) the server's repository (it outlives every call)
+ * Returns: (transfer full) the walk, at step 1; the call's class list starts with
+ *   @spec->source_cls alone.
+ */
+WsimAssocWalk *wsim_assoc_walk_new (WsimRepository *repo, const char *ns,
+                                    const WsimAssocWalkSpec *spec);
+
+/** wsim_assoc_walk_free: Frees @walk; NULL is allowed. */
+void wsim_assoc_walk_free (WsimAssocWalk *walk);
+
+/**
+ * wsim_assoc_walk_take:
+ * @obj: an instance a provider posted for the current step (the caller owns it alone, so
+ *   KeysOnly may clear its other properties)
+ * Returns: how many times the call delivers @obj: 0 drops it.
+ */
+guint wsim_assoc_walk_take (WsimAssocWalk *walk, WsimObject *obj);
+
+/**
+ * wsim_assoc_walk_next:
+ * @classes: the call's class list; the next step's classes are appended (refs taken)
+ * @why: (out) the final's reason when nothing was appended
+ * Called when the last class of a step is done. Returns: WBEM_S_NO_ERROR, with classes
+ *   appended for the next step or none if the walk is over; WBEM_E_NOT_FOUND after step 1
+ *   if the source is not there.
+ */
+WsimHResult wsim_assoc_walk_next (WsimAssocWalk *walk, GPtrArray *classes, const char **why);
+
+/**
+ * wsim_class_is_association:
+ * Returns: TRUE if @cls has a reference property: "only associations can have references"
+ *   (CIM), and a class declared [Association] in MOF is how one gets them (docs/wql.md).
+ */
+gboolean wsim_class_is_association (WsimClass *cls);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimAssocWalk, wsim_assoc_walk_free)
+
+G_END_DECLS

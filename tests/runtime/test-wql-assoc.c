@@ -1,0 +1,356 @@
+/* test-wql-assoc.c: ASSOCIATORS OF, REFERENCES OF, ISA, projections and DIRECT_READ through
+ * a server (suite wql-assoc).
+ *
+ * Owns the proof that association queries walk the association classes of a namespace
+ * whoever provides them (the MOF's static classes of docs/examples/sim-assoc.mof and a C
+ * provider's Sim_Wears), narrowed by AssocClass, ResultClass, Role and ResultRole, with
+ * KeysOnly; that an endpoint comes once per association; that what is not served is
+ * refused with WMI's statuses; that a projection is a partial instance (keys and __PATH
+ * only under WBEM_FLAG_ENSURE_LOCATABLE); and that DIRECT_READ leaves out subclasses.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "wsim-harness.h"
+#include "wsim-system-props.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
+
+#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+
+/* A C provider's association in the MOF's namespace: Ann wears badge B1. */
+static const WsimProvProperty badge_props[] = { { "Id", WSIM_PROV_STRING, 1 } };
+static const WsimProvProperty wears_props[] = {
+  { "Owner", WSIM_PROV_REFERENCE, 1 }, { "Badge", WSIM_PROV_REFERENCE, 1 },
+};
+static const WsimProvClass badge_classes[] = {
+  { "Sim_Badge", NULL, badge_props, 1 },
+  { "Sim_Wears", NULL, wears_props, 2 },
+};
+
+static void
+badge_enumerate (void *state, WsimProvContext *ctx, const char *class_name)
+{
+  const WsimProvContextOps *ops = ctx->ops;
+  WsimProvInstance *inst = ops->new_instance (ctx, class_name);
+
+  if (strcmp (class_name, "Sim_Badge") == 0)
+    ops->set_string (inst, "Id", "B1");
+  else
+    {
+      ops->set_string (inst, "Owner", "Sim_Person.Name='Ann'");
+      ops->set_string (inst, "Badge", "Sim_Badge.Id=\"B1\"");
+    }
+  ops->post_instance (ctx, inst);
+  ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
+}
+
+static const WsimProvider badge_provider = {
+  .abi_version = WSIM_PROVIDER_ABI_VERSION,
+  .name = "test-badges",
+  .classes = badge_classes,
+  .n_classes = G_N_ELEMENTS (badge_classes),
+  .enumerate = badge_enumerate,
+};
+
+static gboolean
+setup (WsimServer *server, gpointer data, GError **error)
+{
+  WsimRepository *repo = wsim_server_get_repository (server);
+
+  return wsim_repository_load_mof (repo, WSIM_MOF_ASSOC, error)
+         && wsim_repository_register_provider (repo, "root\\assoc", &badge_provider, NULL, error);
+}
+
+static WsimHarness *h;
+static WsimServices *ns;
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  h = wsim_harness_new (setup, NULL, &error);
+  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+  ns = wsim_client_open_namespace (wsim_harness_get_client (h), "root\\assoc", &error);
+  cr_assert_not_null (ns, "root\\assoc: %s", error ? error->message : "");
+}
+
+static void
+stop (void)
+{
+  g_clear_pointer (&ns, wsim_services_unref);
+  wsim_harness_free (h);
+  h = NULL;
+}
+
+TestSuite (wql_assoc, .init = start, .fini = stop, .timeout = 60);
+
+static gint
+cmp_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Runs @q with @flags to its end; the recorder, or NULL with *@hr the immediate refusal. */
+static WsimSinkRecorder *
+run (const char *q, gint32 flags, WsimHResult *hr, WsimSink **sink_out)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+
+  *hr = wsim_services_exec_query_async (ns, "WQL", q, flags, sink, NULL);
+  if (*hr != WBEM_S_NO_ERROR)
+    {
+      wsim_sink_unref (sink);
+      return NULL;
+    }
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT), "%s", q);
+  cr_assert_eq (rec->n_final, 1);
+  *hr = rec->final_hr;
+  *sink_out = sink;
+  return rec;
+}
+
+/* The objects' relative paths, sorted and joined by " "; NULL with *@hr on a failure. */
+static char *
+paths_of (const char *q, gint32 flags, WsimHResult *hr)
+{
+  WsimSink *sink = NULL;
+  WsimSinkRecorder *rec = run (q, flags, hr, &sink);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  if (rec == NULL)
+    return NULL;
+  if (*hr == WBEM_S_NO_ERROR)
+    for (guint i = 0; i < rec->objects->len; i++)
+      g_ptr_array_add (paths, wsim_object_get_path (rec->objects->pdata[i]));
+  wsim_sink_unref (sink);
+  if (*hr != WBEM_S_NO_ERROR)
+    return NULL;
+  g_ptr_array_sort (paths, cmp_strings);
+  g_ptr_array_add (paths, NULL);
+  return g_strjoinv (" ", (char **) paths->pdata);
+}
+
+static void
+assert_paths (const char *q, const char *want)
+{
+  WsimHResult hr;
+  g_autofree char *got = paths_of (q, 0, &hr);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "%s: 0x%08X", q, hr);
+  cr_assert_str_eq (got, want, "%s", q);
+}
+
+/* @q is refused at once with @want, its message containing @what. */
+static void
+assert_refused (const char *q, WsimHResult want, const char *what)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_exec_query_async (ns, "WQL", q, 0, sink, &error);
+
+  cr_assert_eq (hr, want, "%s: 0x%08X, wanted 0x%08X", q, hr, want);
+  cr_assert_not_null (error, "%s", q);
+  cr_assert (strstr (error->message, what) != NULL, "%s: wanted '%s' in: %s", q, what, error->message);
+  cr_assert_eq (rec->n_final, 0, "a refused call has no callback");
+}
+
+#define ANN "Sim_Person.Name=\"Ann\""
+#define BOB "Sim_Person.Name=\"Bob\""
+#define CID "Sim_Person.Name=\"Cid\""
+#define RED "Sim_Team.Name=\"Red\""
+#define BLUE "Sim_Team.Name=\"Blue\""
+#define B1 "Sim_Badge.Id=\"B1\""
+
+Test (wql_assoc, associators_of_walks_every_association_from_any_provider)
+{
+  /* Teams by Sim_Member and Sim_Leads (Red twice: two associations), people by Sim_Mentor
+   * at either end, and the C provider's badge. */
+  assert_paths ("ASSOCIATORS OF {" ANN "}", B1 " " BOB " " CID " " BLUE " " RED " " RED);
+  assert_paths ("associators of {Sim_Team.Name='Red'}", ANN " " ANN " " BOB);
+  assert_paths ("ASSOCIATORS OF {" BLUE "}", ANN " " CID);
+  assert_paths ("ASSOCIATORS OF {Sim_Person.Name=\"Dee\"}", "");
+  assert_paths ("ASSOCIATORS OF {" B1 "}", ANN);
+}
+
+Test (wql_assoc, associators_of_narrowed_by_assoc_class_result_class_and_roles)
+{
+  /* AssocClass takes the class and its subclasses (Sim_Leads is a Sim_Member). */
+  assert_paths ("ASSOCIATORS OF {" BLUE "} WHERE AssocClass = Sim_Member", ANN " " CID);
+  assert_paths ("ASSOCIATORS OF {" BLUE "} WHERE AssocClass = Sim_Leads", CID);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE ResultClass = Sim_Team", BLUE " " RED " " RED);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE resultclass = sim_person assocclass = sim_mentor",
+                BOB " " CID);
+  /* Role: the source's end; ResultRole: the endpoint's. */
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE Role = Mentor", BOB);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE ResultRole = Mentor", CID);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE Role = Member ResultRole = Team AssocClass = Sim_Leads", RED);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE Role = Nope", "");
+}
+
+Test (wql_assoc, references_of_gives_the_associations)
+{
+  assert_paths ("REFERENCES OF {" ANN "}",
+                "Sim_Leads.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
+                "Sim_Member.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Blue\\\"\" "
+                "Sim_Member.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
+                "Sim_Mentor.Mentor=\"Sim_Person.Name=\\\"Ann\\\"\",Mentee=\"Sim_Person.Name=\\\"Bob\\\"\" "
+                "Sim_Mentor.Mentor=\"Sim_Person.Name=\\\"Cid\\\"\",Mentee=\"Sim_Person.Name=\\\"Ann\\\"\" "
+                "Sim_Wears.Owner=\"Sim_Person.Name='Ann'\",Badge=\"Sim_Badge.Id=\\\"B1\\\"\"");
+  assert_paths ("REFERENCES OF {" ANN "} WHERE ResultClass = Sim_Mentor Role = Mentee",
+                "Sim_Mentor.Mentor=\"Sim_Person.Name=\\\"Cid\\\"\",Mentee=\"Sim_Person.Name=\\\"Ann\\\"\"");
+  assert_paths ("REFERENCES OF {" RED "} WHERE ResultClass = Sim_Leads",
+                "Sim_Leads.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\"");
+  assert_paths ("REFERENCES OF {Sim_Person.Name=\"Dee\"}", "");
+}
+
+/* Every delivered object, with @prop null (KeysOnly) or not. */
+static void
+assert_prop_null (const char *q, const char *prop, gboolean null, guint count)
+{
+  WsimHResult hr;
+  WsimSink *sink = NULL;
+  WsimSinkRecorder *rec = run (q, 0, &hr, &sink);
+
+  cr_assert_not_null (rec, "%s: 0x%08X", q, hr);
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "%s: 0x%08X", q, hr);
+  cr_assert_eq (rec->objects->len, count, "%s: %u objects", q, rec->objects->len);
+  for (guint i = 0; i < rec->objects->len; i++)
+    {
+      const wsim_value *v = wsim_object_lookup (rec->objects->pdata[i], prop);
+
+      cr_assert_not_null (v, "%s: no %s", q, prop);
+      cr_assert_eq (wsim_value_is_null (v), null, "%s: %s", q, prop);
+    }
+  wsim_sink_unref (sink);
+}
+
+Test (wql_assoc, keys_only_leaves_the_keys)
+{
+  assert_prop_null ("ASSOCIATORS OF {" RED "} WHERE KeysOnly", "Age", TRUE, 3);
+  assert_prop_null ("ASSOCIATORS OF {" RED "} WHERE KeysOnly", "Name", FALSE, 3);
+  assert_prop_null ("ASSOCIATORS OF {" RED "}", "Age", FALSE, 3);
+  assert_prop_null ("REFERENCES OF {" BLUE "} WHERE KeysOnly ResultClass = Sim_Member", "Since", TRUE, 2);
+  assert_prop_null ("REFERENCES OF {" BLUE "} WHERE ResultClass = Sim_Member KeysOnly", "Team", FALSE, 2);
+}
+
+Test (wql_assoc, refusals_and_missing_sources)
+{
+  WsimHResult hr;
+  g_autofree char *none = paths_of ("ASSOCIATORS OF {Sim_Person.Name=\"Zed\"}", 0, &hr);
+
+  /* The source must exist: the call is accepted and ends with WBEM_E_NOT_FOUND. */
+  cr_assert_null (none);
+  cr_assert_eq (hr, WBEM_E_NOT_FOUND, "0x%08X", hr);
+  g_free (paths_of ("REFERENCES OF {" BOB "x}", 0, &hr));
+  cr_assert_eq (hr, WBEM_E_INVALID_QUERY, "0x%08X", hr);
+
+  assert_refused ("ASSOCIATORS OF {Nope.Name=\"x\"}", WBEM_E_INVALID_CLASS, "Nope");
+  assert_refused ("ASSOCIATORS OF {Sim_Person.Nope=\"x\"}", WBEM_E_INVALID_OBJECT_PATH, "Nope");
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE AssocClass = Sim_Nope", WBEM_E_INVALID_CLASS,
+                  "unknown class 'Sim_Nope' at position 59 (AssocClass)");
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE Role = X ResultClass = Sim_Nope",
+                  WBEM_E_INVALID_CLASS, "unknown class 'Sim_Nope' at position 69 (ResultClass)");
+  assert_refused ("REFERENCES OF {" ANN "} WHERE ResultClass = Nope", WBEM_E_INVALID_CLASS,
+                  "at position 59 (ResultClass)");
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly", WBEM_E_NOT_SUPPORTED, "ClassDefsOnly");
+  assert_refused ("REFERENCES OF {" ANN "} WHERE ClassDefsOnly", WBEM_E_NOT_SUPPORTED, "ClassDefsOnly");
+  assert_refused ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly", WBEM_E_NOT_SUPPORTED, "SchemaOnly");
+  assert_refused ("ASSOCIATORS OF {Sim_Person}", WBEM_E_NOT_SUPPORTED, "the source is a class");
+  assert_refused ("REFERENCES OF {" ANN "} WHERE RequiredQualifier = Key", WBEM_E_NOT_SUPPORTED,
+                  "RequiredQualifier");
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE RequiredAssocQualifier = Key", WBEM_E_NOT_SUPPORTED,
+                  "RequiredAssocQualifier");
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly ResultClass = Sim_Team",
+                  WBEM_E_INVALID_QUERY, "syntax error at position 74: ClassDefsOnly and ResultClass cannot be used together");
+  assert_refused ("ASSOCIATORS {" ANN "}", WBEM_E_INVALID_QUERY, "position 13: expected OF");
+  assert_refused ("REFERENCES OF {" ANN "} WHERE AssocClass = Sim_Member", WBEM_E_INVALID_QUERY,
+                  "position 45: AssocClass is not valid in REFERENCES OF");
+}
+
+Test (wql_assoc, isa_this_in_a_data_query)
+{
+  assert_paths ("SELECT * FROM Sim_Member WHERE __THIS ISA 'Sim_Leads'",
+                "Sim_Leads.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
+                "Sim_Leads.Member=\"Sim_Person.Name=\\\"Cid\\\"\",Team=\"Sim_Team.Name=\\\"Blue\\\"\"");
+  assert_paths ("SELECT * FROM Sim_Person WHERE NOT __this isa \"Sim_Person\"", "");
+  assert_paths ("SELECT * FROM Sim_Team WHERE __THIS ISA 'Sim_Team' AND Name = 'Red'", RED);
+  /* An ISA on a property asks for an embedded object, which the wire does not carry:
+   * UNKNOWN, so nothing matches (and NOT UNKNOWN neither). */
+  assert_paths ("SELECT * FROM Sim_Team WHERE Motto ISA 'Sim_Team'", "");
+  assert_paths ("SELECT * FROM Sim_Team WHERE NOT Motto ISA 'Sim_Team'", "");
+  assert_refused ("SELECT * FROM Sim_Team WHERE Nope ISA 'Sim_Team'", WBEM_E_INVALID_QUERY,
+                  "unknown property 'Nope' at position 30");
+}
+
+/* @q's first object: @prop's value as text, "NULL" for null; __RELPATH computed. */
+static char *
+first_value (const char *q, gint32 flags, const char *prop)
+{
+  WsimHResult hr;
+  WsimSink *sink = NULL;
+  WsimSinkRecorder *rec = run (q, flags, &hr, &sink);
+  wsim_value v = { 0 };
+  char *out;
+
+  cr_assert_not_null (rec, "%s: 0x%08X", q, hr);
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "%s: 0x%08X", q, hr);
+  cr_assert_eq (rec->objects->len, 1, "%s", q);
+  if (!wsim_object_get_system_property (rec->objects->pdata[0], prop, "root\\assoc", "here", &v))
+    wsim_value_copy (wsim_object_lookup (rec->objects->pdata[0], prop), &v);
+  out = wsim_value_is_null (&v) ? g_strdup ("NULL") : wsim_value_to_string (&v);
+  wsim_value_clear (&v);
+  wsim_sink_unref (sink);
+  return out;
+}
+
+#define EXPECT(q, flags, prop, want)                                          \
+  do {                                                                        \
+    g_autofree char *got_ = first_value (q, flags, prop);                     \
+    cr_assert_str_eq (got_, want, "%s (flags 0x%x): %s", q, flags, prop);     \
+  } while (0)
+
+Test (wql_assoc, a_projection_is_a_partial_instance)
+{
+  const char *q = "SELECT Age FROM Sim_Person WHERE Name = 'Ann'";
+
+  /* Only what was selected: no key, so no __RELPATH or __PATH. */
+  EXPECT (q, 0, "Age", "30");
+  EXPECT (q, 0, "Name", "NULL");
+  EXPECT (q, 0, "__RELPATH", "NULL");
+  EXPECT (q, 0, "__PATH", "NULL");
+  EXPECT (q, 0, "__CLASS", "Sim_Person");
+  /* ENSURE_LOCATABLE: the keys come too, and the paths with them. */
+  EXPECT (q, WBEM_FLAG_ENSURE_LOCATABLE, "Name", "Ann");
+  EXPECT (q, WBEM_FLAG_ENSURE_LOCATABLE, "Age", "30");
+  EXPECT (q, WBEM_FLAG_ENSURE_LOCATABLE, "__RELPATH", ANN);
+  EXPECT (q, WBEM_FLAG_ENSURE_LOCATABLE, "__PATH", "\\\\here\\root\\assoc:" ANN);
+  EXPECT ("SELECT * FROM Sim_Person WHERE Name = 'Ann'", 0, "__RELPATH", ANN);
+  EXPECT ("SELECT Name FROM Sim_Person WHERE Age = 30", 0, "__RELPATH", ANN);
+  /* A key of two parts needs both. */
+  EXPECT ("SELECT Member, Since FROM Sim_Leads WHERE Term = 2", 0, "__RELPATH", "NULL");
+  EXPECT ("SELECT Since FROM Sim_Leads WHERE Term = 2", WBEM_FLAG_ENSURE_LOCATABLE, "Team", BLUE);
+}
+
+Test (wql_assoc, direct_read_leaves_out_subclasses)
+{
+  WsimHResult hr;
+  g_autofree char *deep = paths_of ("SELECT * FROM Sim_Member", 0, &hr);
+  g_autofree char *direct = paths_of ("SELECT * FROM Sim_Member", WBEM_FLAG_DIRECT_READ, &hr);
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR);
+  cr_assert (strstr (deep, "Sim_Leads.") != NULL, "%s", deep);
+  cr_assert (strstr (direct, "Sim_Leads.") == NULL, "%s", direct);
+  cr_assert (strstr (direct, "Sim_Member.") != NULL, "%s", direct);
+
+  cr_assert_eq (wsim_services_create_instance_enum_async (ns, "Sim_Member", WBEM_FLAG_DIRECT_READ,
+                                                          sink, NULL), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 3, "the three Sim_Member instances, not the Sim_Leads ones");
+}
