@@ -437,6 +437,7 @@ typedef struct {
   gboolean           shallow;
   gboolean           send_status;
   gboolean           semisync;      /* --semisync: enum and query through an enumerator */
+  gint32             query_flags;   /* WBEM_FLAG_ENSURE_LOCATABLE, WBEM_FLAG_DIRECT_READ */
   guint64            cancel_after;  /* 0: never */
   GHashTable        *params;        /* provider name -> "K=V;…" */
   const char        *provider_dir;
@@ -587,7 +588,8 @@ cmd_async (const CallRequest *req)
                  .server = server_name };
   Cancel cancel = { .after = req->cancel_after };
   GMainContext *run_ctx;
-  gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0);
+  gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0)
+                 | req->query_flags;
   WsimHResult hr;
   int ret;
   WsimClientOptions client_options = {
@@ -1204,6 +1206,7 @@ main (int argc, char **argv)
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint64 count = 10000, depth = 32, cancel_after = 0;
   gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE, semisync = FALSE;
+  gboolean ensure_locatable = FALSE, direct_read = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
   g_autofree char *callback_address = NULL, *call_timeout_text = NULL;
   guint64 call_timeout = 0;
@@ -1229,6 +1232,10 @@ main (int argc, char **argv)
     { "send-status", 0, 0, G_OPTION_ARG_NONE, &send_status, "WBEM_FLAG_SEND_STATUS: progress", NULL },
     { "semisync", 0, 0, G_OPTION_ARG_NONE, &semisync, "enum, query: semisynchronously "
       "(RETURN_IMMEDIATELY | FORWARD_ONLY, Next of 100 at a time; docs/semisync.md)", NULL },
+    { "ensure-locatable", 0, 0, G_OPTION_ARG_NONE, &ensure_locatable,
+      "query: WBEM_FLAG_ENSURE_LOCATABLE: a projection keeps the keys and __PATH", NULL },
+    { "direct-read", 0, 0, G_OPTION_ARG_NONE, &direct_read,
+      "enum, query: WBEM_FLAG_DIRECT_READ: the class's own provider, no subclasses", NULL },
     { "cancel-after", 0, 0, G_OPTION_ARG_STRING, &cancel_text,
       "CancelAsyncCall once N instances have arrived", "N" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
@@ -1374,6 +1381,10 @@ main (int argc, char **argv)
       { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
       { "--semisync", semisync, FOR_ENUM | FOR_QUERY, FALSE, "only enum and query have an enumerator" },
       { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
+      { "--ensure-locatable", ensure_locatable, FOR_QUERY, FALSE, "WBEM_FLAG_ENSURE_LOCATABLE is a "
+        "flag of ExecQueryAsync only" },
+      { "--direct-read", direct_read, FOR_ENUM | FOR_QUERY, FALSE, "WBEM_FLAG_DIRECT_READ is a flag "
+        "of CreateInstanceEnumAsync and ExecQueryAsync" },
       { "--cancel-after", cancel_text != NULL, FOR_CALLS, FALSE, "it cancels an async call" },
       { "--param", params != NULL, FOR_CALLS, TRUE, "it configures the embedded server's providers "
         "(another server has its own: wmisimd --param)" },
@@ -1430,6 +1441,8 @@ main (int argc, char **argv)
       .shallow = shallow,
       .send_status = send_status,
       .semisync = semisync,
+      .query_flags = (ensure_locatable ? WBEM_FLAG_ENSURE_LOCATABLE : 0)
+                     | (direct_read ? WBEM_FLAG_DIRECT_READ : 0),
       .cancel_after = cancel_after,
       .params = pmap,
       .provider_dir = provider_dir,

@@ -203,11 +203,13 @@ WsimHResult wsim_services_get_object_async (WsimServices *services, const char *
 /**
  * wsim_services_exec_query_async:
  * @language: "WQL" (anything else is WBEM_E_INVALID_QUERY_TYPE)
- * @query: SELECT * | p1, p2 FROM Class [WHERE …]
+ * @query: SELECT * | p1, p2 FROM Class [WHERE …], ASSOCIATORS OF {path} [WHERE …],
+ *   REFERENCES OF {path} [WHERE …] (docs/wql.md)
  * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_ENSURE_LOCATABLE, WBEM_FLAG_PROTOTYPE,
  *   WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS
- * The sink receives the matching instances (of the class and its subclasses), with only the
- * selected properties and the keys set.
+ * The sink receives the matching instances (of the class and its subclasses; the class alone
+ * with WBEM_FLAG_DIRECT_READ), with only the selected properties set, and the keys too with
+ * WBEM_FLAG_ENSURE_LOCATABLE.
  * Returns: the immediate HRESULT: WBEM_E_INVALID_QUERY (the message names the position),
  *   WBEM_E_INVALID_CLASS, …; without a request, WBEM_E_INVALID_QUERY_TYPE for a language over
  *   WSIM_MAX_NAME bytes and WBEM_E_INVALID_QUERY for a query over WSIM_MAX_STRING.
