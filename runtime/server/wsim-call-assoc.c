@@ -17,6 +17,7 @@ struct _WsimAssocWalk {
   WsimWqlKind     kind;
   WsimClass      *source_cls;    /* (unowned) the repository's */
   char           *source_keys;   /* (owned) canonical key values of the source */
+  WsimObjectPath *source;        /* (owned) its path, for a get() */
   WsimClass      *assoc_class;   /* (unowned) (nullable) */
   WsimClass      *result_class;  /* (unowned) (nullable) */
   char           *role;          /* (owned) (nullable) */
@@ -29,6 +30,12 @@ struct _WsimAssocWalk {
   GHashTable     *endpoints;
   GPtrArray      *endpoint_classes;
 };
+
+const WsimObjectPath *
+wsim_assoc_walk_get_source (WsimAssocWalk *w)
+{
+  return w->step == STEP_SOURCE ? w->source : NULL;
+}
 
 gboolean
 wsim_class_is_association (WsimClass *cls)
@@ -106,12 +113,15 @@ WsimAssocWalk *
 wsim_assoc_walk_new (WsimRepository *repo, const char *ns, const WsimAssocWalkSpec *spec)
 {
   WsimAssocWalk *w = g_new0 (WsimAssocWalk, 1);
+  g_autofree char *source_text = wsim_object_path_to_string (spec->source);
 
   w->repo = repo;
   w->ns = g_strdup (ns);
   w->kind = spec->kind;
   w->source_cls = spec->source_cls;
   w->source_keys = path_keys_text (spec->source);
+  /* A copy (the spec's is the server's): the path printed is one the parser reads back. */
+  w->source = wsim_object_path_parse (source_text, NULL);
   w->assoc_class = spec->assoc_class;
   w->result_class = spec->result_class;
   w->role = g_strdup (spec->role);
@@ -130,6 +140,7 @@ wsim_assoc_walk_free (WsimAssocWalk *w)
     return;
   g_free (w->ns);
   g_free (w->source_keys);
+  g_clear_pointer (&w->source, wsim_object_path_free);
   g_free (w->role);
   g_free (w->result_role);
   g_hash_table_unref (w->endpoints);

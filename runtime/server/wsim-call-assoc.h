@@ -4,7 +4,8 @@
  * runs each class through its provider, as for any query, so associations and endpoints
  * may come from any provider):
  *
- *   1. the source's class: is the source instance there? (WBEM_E_NOT_FOUND if not);
+ *   1. the source's class: is the source instance there? (its provider's get() when it
+ *      has one, else an enumeration; WBEM_E_NOT_FOUND if not);
  *   2. every association class of the namespace (a class with a reference property; CIM
  *      lets only associations have them), narrowed by AssocClass (ASSOCIATORS) or
  *      ResultClass (REFERENCES) and Role: the instances whose reference (the Role one, if
@@ -86,6 +87,13 @@ guint wsim_assoc_walk_take (WsimAssocWalk *walk, WsimObject *obj);
  *   if the source is not there.
  */
 WsimHResult wsim_assoc_walk_next (WsimAssocWalk *walk, GPtrArray *classes, const char **why);
+
+/**
+ * wsim_assoc_walk_get_source:
+ * Returns: (transfer none) (nullable) during step 1 the source's path, which the call may
+ *   ask the source class's provider to get() rather than enumerate; NULL after it.
+ */
+const WsimObjectPath *wsim_assoc_walk_get_source (WsimAssocWalk *walk);
 
 /**
  * wsim_class_is_association:

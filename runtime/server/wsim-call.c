@@ -974,10 +974,15 @@ call_start_class (WsimCall *call)
                                   wsim_class_get_name (cls), call->method, n > 0 ? keys : NULL,
                                   n, call->in_params);
     }
-  else if (call->path != NULL && p->get != NULL)
+  else if ((call->path != NULL
+            || (call->assoc != NULL && wsim_assoc_walk_get_source (call->assoc) != NULL))
+           && p->get != NULL)
     {
-      guint n = wsim_object_path_get_n_keys (call->path);
-      g_autofree WsimProvKey *keys = path_keys (call->path);
+      /* GetObjectAsync, or an association query looking for its source. */
+      WsimObjectPath *path = call->path != NULL ? call->path
+                                                : (WsimObjectPath *) wsim_assoc_walk_get_source (call->assoc);
+      guint n = wsim_object_path_get_n_keys (path);
+      g_autofree WsimProvKey *keys = path_keys (path);
 
       wsim_prov_host_get (call->host, p, wsim_provider_reg_get_state (call->reg),
                           wsim_class_get_name (cls), keys, n);

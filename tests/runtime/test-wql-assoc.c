@@ -45,12 +45,32 @@ badge_enumerate (void *state, WsimProvContext *ctx, const char *class_name)
   ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
 }
 
+/* get(): the association query asks it for its source (Sim_Badge.Id="B1" only). */
+static void
+badge_get (void *state, WsimProvContext *ctx, const char *class_name, const WsimProvKey *keys,
+           size_t n_keys)
+{
+  const WsimProvContextOps *ops = ctx->ops;
+
+  if (strcmp (class_name, "Sim_Badge") == 0 && n_keys == 1 && strcmp (keys[0].value, "B1") == 0)
+    {
+      WsimProvInstance *inst = ops->new_instance (ctx, class_name);
+
+      ops->set_string (inst, "Id", "B1");
+      ops->post_instance (ctx, inst);
+      ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
+      return;
+    }
+  ops->post_result (ctx, WSIM_PROV_E_NOT_FOUND, "test-badges: no such badge");
+}
+
 static const WsimProvider badge_provider = {
   .abi_version = WSIM_PROVIDER_ABI_VERSION,
   .name = "test-badges",
   .classes = badge_classes,
   .n_classes = G_N_ELEMENTS (badge_classes),
   .enumerate = badge_enumerate,
+  .get = badge_get,
 };
 
 static gboolean
@@ -176,6 +196,22 @@ Test (wql_assoc, associators_of_walks_every_association_from_any_provider)
   assert_paths ("ASSOCIATORS OF {" B1 "}", ANN);
 }
 
+/* A provider with get() is asked for the source rather than enumerated; its "not found"
+ * ends the call. */
+static void
+source_got (void)
+{
+  WsimHResult hr;
+  WsimSink *sink = NULL;
+  WsimSinkRecorder *rec = run ("REFERENCES OF {Sim_Badge.Id=\"B2\"}", 0, &hr, &sink);
+
+  assert_paths ("REFERENCES OF {" B1 "}", "Sim_Wears.Owner=\"Sim_Person.Name='Ann'\",Badge=\"Sim_Badge.Id=\\\"B1\\\"\"");
+  cr_assert_not_null (rec);
+  cr_assert_eq (hr, WBEM_E_NOT_FOUND, "0x%08X", hr);
+  cr_assert_str_eq (rec->final_str_param, "test-badges: no such badge", "the provider's get() said so");
+  wsim_sink_unref (sink);
+}
+
 static void associators_narrowed (void);
 static void keys_only (void);
 static void isa_this (void);
@@ -205,8 +241,11 @@ associators_narrowed (void)
   assert_paths ("ASSOCIATORS OF {" ANN "} WHERE Role = Nope", "");
 }
 
-Test (wql_assoc, references_of_gives_the_associations)
+static void source_got (void);
+
+Test (wql_assoc, references_of_gives_the_associations_and_the_source_is_got_if_it_can_be)
 {
+  source_got ();
   assert_paths ("REFERENCES OF {" ANN "}",
                 "Sim_Leads.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
                 "Sim_Member.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Blue\\\"\" "
