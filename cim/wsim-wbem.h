@@ -36,3 +36,16 @@
 
 /* ExecMethodAsync: WBEM_FLAG_SEND_STATUS only (MS-WMI 3.1.4.3.23). */
 #define WSIM_EXEC_METHOD_FLAGS           WBEM_FLAG_SEND_STATUS
+
+/* WBEM_CHANGE_FLAG_TYPE (wbemcli.h): what PutInstanceAsync may do. UPDATE_ONLY and
+ * CREATE_ONLY together are not a valid combination. */
+#define WBEM_FLAG_CREATE_OR_UPDATE       0x0
+#define WBEM_FLAG_UPDATE_ONLY            0x1
+#define WBEM_FLAG_CREATE_ONLY            0x2
+
+/* PutInstanceAsync (MS-WMI 3.1.4.3.13): the change flags, SEND_STATUS, USE_AMENDED_QUALIFIERS.
+ * DeleteInstanceAsync (MS-WMI 3.1.4.3.15): SEND_STATUS only. */
+#define WSIM_PUT_INSTANCE_FLAGS                                                              \
+  (WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_SEND_STATUS                     \
+   | WBEM_FLAG_USE_AMENDED_QUALIFIERS)
+#define WSIM_DELETE_INSTANCE_FLAGS       WBEM_FLAG_SEND_STATUS

@@ -480,6 +480,29 @@ check_wsim_exec_method_async_args (const wsim_exec_method_async_args *e,
 }
 
 static void
+check_wsim_put_instance_async_args (const wsim_put_instance_async_args *e,
+                                    const wsim_put_instance_async_args *g, const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_class_def (&e->inst_class, &g->inst_class, where);
+  check_wsim_instance (&e->inst, &g->inst, where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
+static void
+check_wsim_delete_instance_async_args (const wsim_delete_instance_async_args *e,
+                                       const wsim_delete_instance_async_args *g, const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  cr_assert_str_eq (g->object_path, e->object_path, "%s: object_path", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
+static void
 check_wsim_security_info (const wsim_security_info *e, const wsim_security_info *g,
                           const char *where)
 {
@@ -859,6 +882,43 @@ DEFINE_VECTOR (exec_method_async_args_no_params, wsim_exec_method_async_args,
   o->call_id = 46;
 }
 
+DEFINE_VECTOR (put_instance_async_args, wsim_put_instance_async_args,
+               "PUT_INSTANCE_ASYNC (15) args: Sim_Stored Name=\"a\" (key, string) Size=7 "
+               "(uint32), flags WBEM_FLAG_CREATE_ONLY (2), call 47")
+{
+  static wsim_property_def props[] = {
+    { S ("Name"), 8 /* CIM_STRING */, TRUE },
+    { S ("Size"), 19 /* CIM_UINT32 */, FALSE },
+  };
+  static wsim_value values[2];
+
+  values[0].type = CIM_STRING;
+  values[0].wsim_value_u.v_string = S ("a");
+  values[1].type = CIM_UINT32;
+  values[1].wsim_value_u.v_uint32 = 7;
+  o->ns_handle = 0x0000000100000002ULL;
+  o->flags = 2;
+  o->inst_class.name = S ("Sim_Stored");
+  o->inst_class.superclass = S ("");
+  o->inst_class.props.props_len = N_ELEMENTS (props);
+  o->inst_class.props.props_val = props;
+  o->inst.class_idx = 0;
+  o->inst.values.values_len = 2;
+  o->inst.values.values_val = values;
+  fill_sink_locator (&o->sink);
+  o->call_id = 47;
+}
+
+DEFINE_VECTOR (delete_instance_async_args, wsim_delete_instance_async_args,
+               "DELETE_INSTANCE_ASYNC (17) args: Sim_Stored.Name=\"a\", flags 0, call 48")
+{
+  o->ns_handle = 0x0000000100000002ULL;
+  o->object_path = S ("Sim_Stored.Name=\"a\"");
+  o->flags = 0;
+  fill_sink_locator (&o->sink);
+  o->call_id = 48;
+}
+
 DEFINE_VECTOR (security_info, wsim_security_info,
                "NEGOTIATE_SECURITY (64) result: default PKT_INTEGRITY, minimum CONNECT, hardened")
 {
@@ -1125,6 +1185,8 @@ Test (wire, program_and_procedure_numbers, .timeout = 10)
   cr_assert_eq (WSIM_GET_OBJECT_ASYNC, 7);
   cr_assert_eq (WSIM_CREATE_INSTANCE_ENUM_ASYNC, 19);
   cr_assert_eq (WSIM_EXEC_QUERY_ASYNC, 21);
+  cr_assert_eq (WSIM_PUT_INSTANCE_ASYNC, 15);
+  cr_assert_eq (WSIM_DELETE_INSTANCE_ASYNC, 17);
   cr_assert_eq (WSIM_SINK_PROG, 0x20574D4A);
   cr_assert_eq (WSIM_SINK_V1, 1);
   cr_assert_eq (WSIM_SINK_NULL, 0);
