@@ -200,6 +200,20 @@ struct WsimProvContext {
  *   provider posts one instance of "__PARAMETERS" (the [out] parameters, ReturnValue set),
  *   then its result. Without it a declared method is refused with
  *   WBEM_E_PROVIDER_NOT_CAPABLE.
+ *
+ * ABI version 2, writes (appended after exec_method; see docs/writes.md):
+ * @put_instance: (optional) creates or updates the instance @inst of @class_name (the
+ *   runtime checked the class, that every key is set, and converted the values to their
+ *   declared types; @inst belongs to the runtime and lives until finish()). @flags is
+ *   WBEM_FLAG_CREATE_OR_UPDATE (0), WBEM_FLAG_UPDATE_ONLY (1) or WBEM_FLAG_CREATE_ONLY (2).
+ *   The provider posts no instance, only its result: WBEM_S_NO_ERROR,
+ *   WSIM_PROV_E_ALREADY_EXISTS (CREATE_ONLY, the keys are taken), WSIM_PROV_E_NOT_FOUND
+ *   (UPDATE_ONLY, no such instance), WSIM_PROV_E_PROVIDER_NOT_CAPABLE (a flag it does not
+ *   support), ... The runtime gives the sink the instance's path on success. Without it (a
+ *   version 1 table included) a put is refused with WBEM_E_PROVIDER_NOT_CAPABLE.
+ * @delete_instance: (optional) deletes the instance of @class_name with these @keys (never
+ *   empty: the runtime refuses a class path), posting WBEM_S_NO_ERROR or
+ *   WSIM_PROV_E_NOT_FOUND. Without it a delete is refused with WBEM_E_PROVIDER_NOT_CAPABLE.
  */
 typedef struct {
   uint32_t             abi_version;
@@ -221,6 +235,11 @@ typedef struct {
   void (*exec_method) (void *state, WsimProvContext *ctx, const char *class_name,
                        const char *method_name, const WsimProvKey *keys, size_t n_keys,
                        const WsimProvInstance *in_params);
+  /* ABI version 2, writes (appended) */
+  void (*put_instance)    (void *state, WsimProvContext *ctx, const char *class_name,
+                           const WsimProvInstance *inst, uint32_t flags);
+  void (*delete_instance) (void *state, WsimProvContext *ctx, const char *class_name,
+                           const WsimProvKey *keys, size_t n_keys);
 } WsimProvider;
 
 /** The size of a version 1 table: the runtime reads no more of one. */
@@ -237,6 +256,8 @@ typedef const WsimProvider *(*WsimProviderEntryFunc) (uint32_t runtime_abi_versi
 #define WSIM_PROV_E_PROVIDER_FAILURE  0x80041004u
 #define WSIM_PROV_E_INVALID_PARAMETER 0x80041008u
 #define WSIM_PROV_E_NOT_SUPPORTED     0x8004100Cu
+#define WSIM_PROV_E_ALREADY_EXISTS    0x80041019u
+#define WSIM_PROV_E_PROVIDER_NOT_CAPABLE 0x80041024u
 
 #ifdef __cplusplus
 }

@@ -39,6 +39,7 @@ main (int argc, char **argv)
   g_autofree char *default_level = NULL, *min_level = NULL;
   g_auto (GStrv) encrypted = NULL;
   g_auto (GStrv) mof_files = NULL;
+  g_autofree char *repository_dir = NULL;
   WsimServerSecurity security = { RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_AUTHN_LEVEL_NONE, FALSE };
   g_autoptr(GOptionContext) oc = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
@@ -67,6 +68,8 @@ main (int argc, char **argv)
       "Mark namespace NS RequiresEncryption (below pktPrivacy: WBEM_E_ENCRYPTED_CONNECTION_REQUIRED)", "NS" },
     { "mof", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mof_files,
       "Load the classes and instances of a MOF file (docs/mof.md), after the providers; repeatable", "FILE" },
+    { "repository", 0, 0, G_OPTION_ARG_FILENAME, &repository_dir,
+      "Keep the repository's instances in DIR, crash-safe, across restarts (docs/writes.md)", "DIR" },
     { NULL }
   };
 
@@ -121,6 +124,11 @@ main (int argc, char **argv)
         wsim_repository_free (repo);
         goto fail_early;
       }
+  if (repository_dir != NULL && !wsim_repository_open_store (repo, repository_dir, &error))
+    {
+      wsim_repository_free (repo);
+      goto fail_early;
+    }
   for (char **ns = encrypted; ns != NULL && *ns != NULL; ns++)
     if (!wsim_repository_set_requires_encryption (repo, *ns, TRUE, &error))
       {

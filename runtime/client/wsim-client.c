@@ -494,6 +494,24 @@ wsim_services_exec_query_async (WsimServices *services, const char *language, co
                          &args.call_id, sink, error);
 }
 
+/* @obj as a class definition and one row, shallow copies (the object owns the strings and
+ * outlives the request). Returns: (transfer full) the values array the row points to. */
+static wsim_value *
+object_row (WsimObject *obj, wsim_class_def *def, wsim_instance *row)
+{
+  WsimClass *cls = wsim_object_get_class (obj);
+  guint n = wsim_class_get_n_props (cls);
+  wsim_value *values = g_new0 (wsim_value, MAX (n, 1));
+
+  *def = *wsim_class_get_def (cls);
+  for (guint i = 0; i < n; i++)
+    values[i] = *wsim_object_get_value (obj, i);
+  row->class_idx = 0;
+  row->values.values_len = n;
+  row->values.values_val = values;
+  return values;
+}
+
 WsimHResult
 wsim_services_exec_method_async (WsimServices *services, const char *object_path,
                                  const char *method, WsimObject *in_params, gint32 flags,
@@ -516,20 +534,49 @@ wsim_services_exec_method_async (WsimServices *services, const char *object_path
   args.in_params_class.superclass = (char *) "";
   if (in_params != NULL)
     {
-      WsimClass *cls = wsim_object_get_class (in_params);
-      guint n = wsim_class_get_n_props (cls);
-
-      /* Shallow copies: the object owns the strings, and outlives the request. */
-      args.in_params_class = *wsim_class_get_def (cls);
-      values = g_new0 (wsim_value, MAX (n, 1));
-      for (guint i = 0; i < n; i++)
-        values[i] = *wsim_object_get_value (in_params, i);
-      row.values.values_len = n;
-      row.values.values_val = values;
+      values = object_row (in_params, &args.in_params_class, &row);
       args.in_params = &row;
     }
   return services_async (services, WSIM_EXEC_METHOD_ASYNC,
                          (xdrproc_t) xdr_wsim_exec_method_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
+wsim_services_put_instance_async (WsimServices *services, WsimObject *inst, gint32 flags,
+                                  WsimSink *sink, GError **error)
+{
+  wsim_put_instance_async_args args = { 0 };
+  g_autofree wsim_value *values = NULL;
+
+  if (inst == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER, "no instance to put");
+      return WBEM_E_INVALID_PARAMETER;
+    }
+  args.ns_handle = services->ns_handle;
+  args.flags = flags;
+  values = object_row (inst, &args.inst_class, &args.inst);
+  return services_async (services, WSIM_PUT_INSTANCE_ASYNC,
+                         (xdrproc_t) xdr_wsim_put_instance_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
+wsim_services_delete_instance_async (WsimServices *services, const char *object_path,
+                                     gint32 flags, WsimSink *sink, GError **error)
+{
+  wsim_delete_instance_async_args args = { 0 };
+  WsimHResult hr;
+
+  if (!arg_fits (object_path, WSIM_MAX_STRING, WBEM_E_INVALID_OBJECT_PATH, "object path", &hr,
+                 error))
+    return hr;
+  args.ns_handle = services->ns_handle;
+  args.object_path = (char *) (object_path != NULL ? object_path : "");
+  args.flags = flags;
+  return services_async (services, WSIM_DELETE_INSTANCE_ASYNC,
+                         (xdrproc_t) xdr_wsim_delete_instance_async_args, &args, &args.sink,
                          &args.call_id, sink, error);
 }
 

@@ -242,6 +242,40 @@ WsimHResult wsim_services_exec_method_async (WsimServices *services, const char 
                                              gint32 flags, WsimSink *sink, GError **error);
 
 /**
+ * wsim_services_put_instance_async:
+ * @inst: (transfer none) the instance: its class names the class to write, its properties
+ *   (all of them, null ones included) are the instance as it is to be stored (a full-instance
+ *   update, as WMI's with no context). Values may be of another type than declared: the
+ *   server converts them as ExecMethodAsync's in-parameters
+ * @flags: WBEM_FLAG_CREATE_OR_UPDATE (0), WBEM_FLAG_UPDATE_ONLY or WBEM_FLAG_CREATE_ONLY, with
+ *   WBEM_FLAG_SEND_STATUS
+ * The sink receives no object, only SetStatus: on success its strParam is the instance's
+ * relative path (Class.Key="v"); WBEM_E_ALREADY_EXISTS (CREATE_ONLY) or WBEM_E_NOT_FOUND
+ * (UPDATE_ONLY) otherwise. A repository instance's success comes once it is on disk.
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_PARAMETER (flags, a property the class
+ *   lacks), WBEM_E_INVALID_CLASS, WBEM_E_TYPE_MISMATCH, WBEM_E_ILLEGAL_NULL (a key without a
+ *   value), WBEM_E_PROVIDER_NOT_CAPABLE (the class's provider cannot write), ...
+ *   docs/writes.md lists them with their sources.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_put_instance_async (WsimServices *services, WsimObject *inst,
+                                              gint32 flags, WsimSink *sink, GError **error);
+
+/**
+ * wsim_services_delete_instance_async:
+ * @object_path: Class.Key="value"[,…], every key given
+ * @flags: WBEM_FLAG_SEND_STATUS or 0
+ * The sink receives only SetStatus: WBEM_S_NO_ERROR, or WBEM_E_NOT_FOUND for no such
+ * instance.
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_PARAMETER (flags), WBEM_E_INVALID_CLASS,
+ *   WBEM_E_INVALID_OBJECT_PATH (also: a class path, a missing key),
+ *   WBEM_E_PROVIDER_NOT_CAPABLE, ...
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_delete_instance_async (WsimServices *services, const char *object_path,
+                                                 gint32 flags, WsimSink *sink, GError **error);
+
+/**
  * wsim_services_cancel_async_call:
  * Cancels every pending call made with @sink: each gets SetStatus(WBEM_E_CALL_CANCELLED)
  * and nothing after. Pass the stub a call was made with, not the sink it holds (the seed's

@@ -538,6 +538,26 @@ wsim_prov_host_exec_method (WsimProvHost *host, const WsimProvider *provider, gp
 }
 
 void
+wsim_prov_host_put_instance (WsimProvHost *host, const WsimProvider *provider, gpointer state,
+                             const char *class_name, WsimObject *inst, guint32 flags)
+{
+  host_attach (host, provider, state);
+  host_enter (host);
+  provider->put_instance (state, &host->pctx, class_name, (const WsimProvInstance *) inst, flags);
+  host_leave (host, WSIM_PROV_HOST_RAN_START);
+}
+
+void
+wsim_prov_host_delete_instance (WsimProvHost *host, const WsimProvider *provider, gpointer state,
+                                const char *class_name, const WsimProvKey *keys, gsize n_keys)
+{
+  host_attach (host, provider, state);
+  host_enter (host);
+  provider->delete_instance (state, &host->pctx, class_name, keys, n_keys);
+  host_leave (host, WSIM_PROV_HOST_RAN_START);
+}
+
+void
 wsim_prov_host_stop (WsimProvHost *host)
 {
   host->stopped = TRUE;

@@ -46,7 +46,7 @@ typedef enum {
 
 /** WsimProvHostRun: which provider operation has just returned. */
 typedef enum {
-  WSIM_PROV_HOST_RAN_START,    /* enumerate(), get() or exec_method() */
+  WSIM_PROV_HOST_RAN_START,    /* enumerate(), get(), exec_method() or a write */
   WSIM_PROV_HOST_RAN_RESUME,   /* resume(), after a BUSY answer */
   WSIM_PROV_HOST_RAN_TIMER,    /* a call_later() function */
 } WsimProvHostRun;
@@ -127,6 +127,25 @@ void wsim_prov_host_get (WsimProvHost *host, const WsimProvider *provider, gpoin
 void wsim_prov_host_exec_method (WsimProvHost *host, const WsimProvider *provider, gpointer state,
                                  const char *class_name, const char *method_name,
                                  const WsimProvKey *keys, gsize n_keys, WsimObject *in_params);
+
+/**
+ * wsim_prov_host_put_instance:
+ * @inst: (transfer none) the instance to write, of its class's declared types; the caller
+ *   keeps it alive until wsim_prov_host_finish()
+ * @flags: WBEM_FLAG_CREATE_OR_UPDATE, WBEM_FLAG_UPDATE_ONLY or WBEM_FLAG_CREATE_ONLY
+ * As wsim_prov_host_enumerate(), with @provider's put_instance() (which must be set).
+ */
+void wsim_prov_host_put_instance (WsimProvHost *host, const WsimProvider *provider, gpointer state,
+                                  const char *class_name, WsimObject *inst, guint32 flags);
+
+/**
+ * wsim_prov_host_delete_instance:
+ * As wsim_prov_host_enumerate(), with @provider's delete_instance() (which must be set) for
+ * the instance whose keys are @keys.
+ */
+void wsim_prov_host_delete_instance (WsimProvHost *host, const WsimProvider *provider,
+                                     gpointer state, const char *class_name,
+                                     const WsimProvKey *keys, gsize n_keys);
 
 /**
  * wsim_prov_host_cancel:

@@ -37,6 +37,7 @@
 
 #include "wsim-provider-host.h"
 #include "wsim-call-error.h"
+#include "wsim-repository-store.h"
 #include "wsim-class.h"
 #include "wsim-object-path.h"
 #include "wsim-system-props.h"
@@ -131,6 +132,12 @@ struct _WsimCall {
   WsimObjectPath  *method_path;     /* (owned) (nullable) its class or instance path */
   WsimObject      *in_params;       /* (owned) (nullable) what exec_method() reads */
   WsimClass       *out_class;       /* (owned) (nullable) __PARAMETERS, the [out] ones */
+  /* PutInstanceAsync, DeleteInstanceAsync: a write (both NULL otherwise). A success waits
+   * for the repository's store (await_store) and a put's carries the path (result_path). */
+  WsimObject      *put_inst;        /* (owned) (nullable) what put_instance() writes */
+  WsimObjectPath  *delete_path;     /* (owned) (nullable) what delete_instance() deletes */
+  char            *result_path;     /* (owned) (nullable) a put's success strParam */
+  gboolean         await_store;     /* FINISHING: the final waits until the change is durable */
 
   GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
   gsize            rows_bytes;
@@ -195,6 +202,9 @@ wsim_call_unref (WsimCall *call)
   g_clear_pointer (&call->method_path, wsim_object_path_free);
   g_clear_pointer (&call->in_params, wsim_object_unref);
   g_clear_pointer (&call->out_class, wsim_class_unref);
+  g_clear_pointer (&call->put_inst, wsim_object_unref);
+  g_clear_pointer (&call->delete_path, wsim_object_path_free);
+  g_free (call->result_path);
   g_free (call->method);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
   g_free (call->caller);
@@ -445,6 +455,8 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
                   "%s", why);
   if (WSIM_HRESULT_FAILED (hr))
     str_param = wsim_call_error_cut (why);
+  else if (call->result_path != NULL)
+    str_param = g_strdup (call->result_path);   /* PutInstanceAsync: the instance's path */
   args.sink_id = call->sink_id;
   args.call_id = call->call_id;
   args.flags = WBEM_STATUS_COMPLETE;
@@ -454,7 +466,8 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
     {
       WsimCallAbout about = {
         .operation = call->operation, .query = call->query,
-        .path = call->path != NULL ? call->path : call->method_path,
+        .path = call->path != NULL ? call->path
+                : call->method_path != NULL ? call->method_path : call->delete_path,
         .cls = call->classes->len > 0 ? call->classes->pdata[0] : NULL,
         .provider = call_provider (call),
       };
@@ -649,6 +662,8 @@ call_maybe_finish (WsimCall *call)
   if (call->state != WSIM_CALL_STATE_DELIVERING && call->state != WSIM_CALL_STATE_FINISHING)
     return;
   call_flush (call);
+  if (call->await_store)
+    return;
   /* The final SetStatus follows the last Indicate on the same connection, so the sink
    * host sees them in order: it need not wait for the Indicate replies (one round trip
    * less per call). It waits only for rows still held back by the window. */
@@ -716,6 +731,12 @@ call_wants (WsimCall *call, WsimObject *obj)
     {
       wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR, 0,
                       "%s: only one __PARAMETERS object is posted: dropped", call->method);
+      return FALSE;
+    }
+  if (call->put_inst != NULL || call->delete_path != NULL)
+    {
+      wsim_trace_add (call->server->trace, WSIM_TRACE_VIOLATION, call->call_id, WBEM_S_NO_ERROR, 0,
+                      "%s: a write posts no instance: dropped", call->operation);
       return FALSE;
     }
   if (call->query != NULL)
@@ -836,6 +857,27 @@ on_next_class (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The store has the write on disk (or could not write it: then the call fails). */
+static void
+on_store_durable (gboolean ok, const char *why, gpointer data)
+{
+  WsimCall *call = data;
+
+  if (!call->await_store)
+    return;
+  call->await_store = FALSE;
+  if (call->state != WSIM_CALL_STATE_FINISHING)
+    return;
+  if (!ok)
+    {
+      call->hr = WBEM_E_FAILED;
+      g_free (call->reason);
+      call->reason = g_strdup (why);
+      g_clear_pointer (&call->result_path, g_free);
+    }
+  call_maybe_finish (call);
+}
+
 /* The current class's provider posted its result: the call's, or on to the next class. */
 static void
 call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, gpointer owner)
@@ -855,6 +897,22 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
   if (!WSIM_HRESULT_FAILED (hresult) && call->path != NULL && call->class_idx + 1 >= call->classes->len)
     {
       call_set_result (call, WBEM_E_NOT_FOUND, "no instance has these keys");
+      call_maybe_finish (call);
+      return;
+    }
+  /* A write's success reaches the sink once the repository's store has it on disk. */
+  if ((call->put_inst != NULL || call->delete_path != NULL) && !WSIM_HRESULT_FAILED (hresult))
+    {
+      if (call->put_inst != NULL)
+        call->result_path = wsim_object_get_path (call->put_inst);
+      call_set_result (call, hresult, message != NULL ? message : "complete");
+      if (call->state == WSIM_CALL_STATE_FINISHING)
+        {
+          call->await_store = TRUE;
+          wsim_repository_store_when_durable (call->server->repo, call->server->context,
+                                              on_store_durable, wsim_call_ref (call),
+                                              (GDestroyNotify) wsim_call_unref);
+        }
       call_maybe_finish (call);
       return;
     }
@@ -974,6 +1032,19 @@ call_start_class (WsimCall *call)
                                   wsim_class_get_name (cls), call->method, n > 0 ? keys : NULL,
                                   n, call->in_params);
     }
+  else if (call->put_inst != NULL)
+    /* The server checked that the provider has put_instance(). */
+    wsim_prov_host_put_instance (call->host, p, wsim_provider_reg_get_state (call->reg),
+                                 wsim_class_get_name (cls), call->put_inst,
+                                 (guint32) call->flags & (WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY));
+  else if (call->delete_path != NULL)
+    {
+      guint n = wsim_object_path_get_n_keys (call->delete_path);
+      g_autofree WsimProvKey *keys = path_keys (call->delete_path);
+
+      wsim_prov_host_delete_instance (call->host, p, wsim_provider_reg_get_state (call->reg),
+                                      wsim_class_get_name (cls), keys, n);
+    }
   else if ((call->path != NULL
             || (call->assoc != NULL && wsim_assoc_walk_get_source (call->assoc) != NULL))
            && p->get != NULL)
@@ -1058,6 +1129,8 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->method_path = spec->method_path;
   call->in_params = spec->in_params;
   call->out_class = spec->out_class != NULL ? wsim_class_ref (spec->out_class) : NULL;
+  call->put_inst = spec->put_inst;
+  call->delete_path = spec->delete_path;
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   for (guint i = 0; i < spec->classes->len; i++)
     g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));

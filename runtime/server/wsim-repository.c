@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wsim-hresult.h"
+#include "wsim-repository-store.h"
 #include "wsim-static-provider.h"
 
 struct _WsimProviderReg {
@@ -33,6 +34,7 @@ typedef struct {
 struct _WsimRepository {
   GHashTable *namespaces;          /* (owned) casefolded canonical path -> (owned) Namespace* */
   GPtrArray  *regs;                /* (owned) WsimProviderReg*, in load order */
+  WsimRepoStore *store;            /* (owned) (nullable) the instances on disk */
 };
 
 static void
@@ -84,6 +86,8 @@ wsim_repository_free (WsimRepository *repo)
 {
   if (repo == NULL)
     return;
+  /* The store first (a write in flight reads nothing of ours, but its waiters are calls). */
+  g_clear_pointer (&repo->store, wsim_repo_store_free);
   /* Classes first (they may be the only users of a module's strings), then providers. */
   g_hash_table_unref (repo->namespaces);
   g_ptr_array_unref (repo->regs);
@@ -396,7 +400,7 @@ wsim_repository_register_static (WsimRepository *repo, const char *ns_path,
     }
   reg = g_new0 (WsimProviderReg, 1);
   reg->provider = &wsim_static_provider;
-  reg->state = wsim_static_provider_state_new (instances);
+  reg->state = wsim_static_provider_state_new (repo, ns->name, instances);
   reg->params = params_parse (NULL);
   g_ptr_array_add (repo->regs, reg);
   add_entries (ns, built, reg);
@@ -619,4 +623,32 @@ const char *
 wsim_provider_reg_get_param (WsimProviderReg *reg, const char *name)
 {
   return g_hash_table_lookup (reg->params, name);
+}
+
+WsimRepoStore *
+wsim_repository_get_store (WsimRepository *repo)
+{
+  return repo->store;
+}
+
+void
+wsim_repository_set_store (WsimRepository *repo, WsimRepoStore *store)
+{
+  g_clear_pointer (&repo->store, wsim_repo_store_free);
+  repo->store = store;
+}
+
+GPtrArray *
+wsim_repository_static_states (WsimRepository *repo)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < repo->regs->len; i++)
+    {
+      WsimProviderReg *reg = repo->regs->pdata[i];
+
+      if (reg->provider == &wsim_static_provider)
+        g_ptr_array_add (out, reg->state);
+    }
+  return out;
 }

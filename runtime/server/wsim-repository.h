@@ -135,6 +135,31 @@ WSIM_EXPORT
 gboolean wsim_repository_load_mof (WsimRepository *repo, const char *path, GError **error);
 
 /**
+ * wsim_repository_open_store:
+ * @dir: the directory that keeps the repository's instances (created if missing)
+ * Makes the instances of the static classes persistent (wmisimd --repository DIR;
+ * docs/writes.md): if @dir holds a saved store, it replaces the instances of every static
+ * class of each namespace it names (the MOF files load first, then the store: what was put
+ * and deleted since wins); from then on PutInstanceAsync and DeleteInstanceAsync succeed
+ * only once their change is on disk. Call it once, after loading the MOF files.
+ * Returns: FALSE with WBEM_E_FAILED (an unreadable, corrupt or unknown-version file, a
+ *   directory that cannot be created) or WBEM_E_INVALID_CLASS (an instance of a class that is
+ *   not a static class of the repository any more); nothing changes then.
+ */
+WSIM_EXPORT
+gboolean wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **error);
+
+/**
+ * wsim_repository_store_save:
+ * Writes the static instances to the store now and waits until they are durable (for an
+ * embedder that changes them itself, or a schema change that must be kept). A write in
+ * flight is waited for first. Without a store, does nothing.
+ * Returns: FALSE with WBEM_E_FAILED when the file cannot be written (the old one stays).
+ */
+WSIM_EXPORT
+gboolean wsim_repository_store_save (WsimRepository *repo, GError **error);
+
+/**
  * wsim_repository_lookup_class:
  * Returns: (transfer none) (nullable) the class, or NULL with WBEM_E_INVALID_NAMESPACE or
  *   WBEM_E_INVALID_CLASS.

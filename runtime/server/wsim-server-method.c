@@ -55,47 +55,14 @@ convert_in_params (const wsim_exec_method_async_args *a, const WsimProvMethod *m
 {
   const wsim_class_def *def = &a->in_params_class;
   const wsim_instance *row = a->in_params;
-  g_autoptr(WsimObject) obj = wsim_object_new (cls);
+  g_autoptr(WsimObject) obj = wsim_server_row_object (def, row, cls, "the [in] parameters",
+                                                      m->name, "[in] parameter",
+                                                      WBEM_E_INVALID_METHOD_PARAMETERS,
+                                                      WBEM_E_INVALID_DUPLICATE_PARAMETER, hr, why);
   guint n_given = row != NULL ? def->props.props_len : 0;
 
-  if (row != NULL && row->values.values_len != def->props.props_len)
-    {
-      *hr = WBEM_E_INVALID_PARAMETER;
-      *why = g_strdup_printf ("the [in] parameters have %u values for %u properties",
-                              row->values.values_len, def->props.props_len);
-      return NULL;
-    }
-  for (guint i = 0; i < n_given; i++)
-    {
-      const char *name = def->props.props_val[i].name;
-      gint idx = wsim_class_find_prop (cls, name);
-
-      if (idx < 0)
-        {
-          *hr = WBEM_E_INVALID_METHOD_PARAMETERS;
-          *why = g_strdup_printf ("%s has no [in] parameter %s", m->name, name);
-          return NULL;
-        }
-      /* A __PARAMETERS object cannot hold one name twice; a request that does is refused,
-       * not read as "the last value wins". */
-      for (guint j = 0; j < i; j++)
-        if (g_ascii_strcasecmp (def->props.props_val[j].name, name) == 0)
-          {
-            *hr = WBEM_E_INVALID_DUPLICATE_PARAMETER;
-            *why = g_strdup_printf ("%s: the [in] parameter %s is given twice", m->name, name);
-            return NULL;
-          }
-      if (!wsim_value_convert (&row->values.values_val[i], m->in_params[idx].cimtype,
-                               wsim_object_get_value (obj, (guint) idx)))
-        {
-          g_autofree char *text = wsim_value_to_string (&row->values.values_val[i]);
-
-          *hr = WBEM_E_TYPE_MISMATCH;
-          *why = g_strdup_printf ("%s: '%s' is no %s", name, text,
-                                  wsim_cimtype_name (m->in_params[idx].cimtype));
-          return NULL;
-        }
-    }
+  if (obj == NULL)
+    return NULL;
   for (size_t k = 0; k < m->n_in_params; k++)
     {
       gboolean given = FALSE;

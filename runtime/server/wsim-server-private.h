@@ -93,6 +93,9 @@ typedef struct {
   struct _WsimClass    *out_class;       /* (transfer none) __PARAMETERS: the [out] ones */
   /* ASSOCIATORS OF / REFERENCES OF (wsim-server-assoc.c): the steps; NULL otherwise. */
   struct _WsimAssocWalk *assoc;          /* (transfer full) */
+  /* PutInstanceAsync, DeleteInstanceAsync (wsim-server-write.c); NULL for the other calls. */
+  struct _WsimObject   *put_inst;        /* (transfer full) the instance to write */
+  struct _WsimObjectPath *delete_path;   /* (transfer full) the instance to delete */
 } WsimCallSpec;
 
 /**
@@ -153,6 +156,33 @@ void wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, cons
 
 /** The EXEC_METHOD_ASYNC procedure (@data is the server). */
 void wsim_server_handle_exec_method (WsimRpcRequest *req, void *args, gpointer data);
+
+/* ---- wsim-server-write.c ---- */
+
+/**
+ * wsim_server_row_object:
+ * @row: (nullable) one row of class definition @def (NULL: no values)
+ * @what: the row, for a message ("the [in] parameters")
+ * @owner, @noun: for an unknown property's message: "@owner has no @noun NAME"
+ * @unknown_hr: the refusal of a property @cls does not have
+ * @duplicate_hr: the refusal of a property given twice ("@owner: the @noun NAME is given twice")
+ * The values of @row as an object of @cls, matched by name and converted to @cls's types
+ * (WMI's VARIANT coercion, wsim_value_convert()); the properties not given are null.
+ * Returns: (transfer full) the object; or NULL with *@hr and *@why (transfer full): a row that
+ *   does not fit @def (WBEM_E_INVALID_PARAMETER), an unknown property (@unknown_hr), one given
+ *   twice (@duplicate_hr), a value its type cannot take (WBEM_E_TYPE_MISMATCH).
+ */
+struct _WsimObject *wsim_server_row_object (const wsim_class_def *def, const wsim_instance *row,
+                                            struct _WsimClass *cls, const char *what,
+                                            const char *owner, const char *noun,
+                                            WsimHResult unknown_hr, WsimHResult duplicate_hr,
+                                            WsimHResult *hr, char **why);
+
+/** The PUT_INSTANCE_ASYNC procedure (@data is the server). */
+void wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data);
+
+/** The DELETE_INSTANCE_ASYNC procedure (@data is the server). */
+void wsim_server_handle_delete_instance (WsimRpcRequest *req, void *args, gpointer data);
 
 /** Cancels @call: SetStatus(WBEM_E_CALL_CANCELLED) follows, nothing else. */
 void wsim_call_cancel (WsimCall *call);

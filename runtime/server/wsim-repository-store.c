@@ -1,0 +1,567 @@
+/* wsim-repository-store.c: the static instances on disk, crash-safe, with group commit
+ * (see wsim-repository-store.h; the file format is docs/writes.md). */
+#include "wsim-repository-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wsim-class.h"
+#include "wsim-hresult.h"
+#include "wsim-static-provider.h"
+#include "wsim-value.h"
+#include "wsim_cim.h"
+
+#define STORE_FILE  "repository.dat"
+#define STORE_TMP   "repository.dat.tmp"
+#define STORE_MAGIC "WSIMREP1"        /* 8 bytes; the 1 is the format's version */
+#define STORE_SUM   32                /* SHA-256 of everything before it */
+
+typedef struct {
+  guint64        gen;                 /* durable once durable_gen reaches it */
+  GMainContext  *context;             /* (owned) (nullable) */
+  WsimStoreDone  done;
+  gpointer       data;
+  GDestroyNotify destroy;
+} Waiter;
+
+struct _WsimRepoStore {
+  WsimRepository *repo;               /* (unowned) it owns the store */
+  char           *dir;                /* (owned) */
+  guint64         gen;                /* changes counted */
+  guint64         durable_gen;        /* changes on disk */
+  guint64         writing_gen;        /* what the write in flight takes (0: none in flight) */
+  GThread        *worker;             /* (owned) (nullable) the write in flight */
+  GSource        *done_source;        /* (owned) (nullable) the worker attaches it when done */
+  GMainContext   *context;            /* (owned) (nullable) where done_source runs */
+  GBytes         *bytes;              /* (owned) what the worker writes */
+  GError         *write_error;        /* (owned) (nullable) set by the worker */
+  GList          *waiters;            /* (owned) Waiter*, in arrival order */
+};
+
+static void
+waiter_free (Waiter *w)
+{
+  if (w->destroy != NULL)
+    w->destroy (w->data);
+  if (w->context != NULL)
+    g_main_context_unref (w->context);
+  g_free (w);
+}
+
+/* ---- encoding -------------------------------------------------------------------- */
+
+/* @obj's values as a row (a shallow view: the object keeps them). */
+static wsim_instance
+obj_row (WsimObject *obj)
+{
+  guint n = wsim_class_get_n_props (wsim_object_get_class (obj));
+  wsim_instance row = { 0 };
+
+  row.values.values_len = n;
+  row.values.values_val = n > 0 ? wsim_object_get_value (obj, 0) : NULL;
+  return row;
+}
+
+/* The namespaces and their instances, in the repository's order: one XDR stream
+ * (namespace count; per namespace its name, instance count and per instance its class
+ * definition and row), then the magic before it and the checksum after it. */
+static GBytes *
+store_encode (WsimRepository *repo)
+{
+  g_autoptr(GPtrArray) states = wsim_repository_static_states (repo);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();           /* char* (unowned), distinct */
+  g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[STORE_SUM];
+  gsize digest_len = sizeof digest;
+  u_int size = 4;
+  guint8 *buf;
+  XDR xdr;
+
+  for (guint i = 0; i < states->len; i++)
+    {
+      const char *ns = wsim_static_state_get_ns (states->pdata[i]);
+      GPtrArray *insts = wsim_static_state_get_instances (states->pdata[i]);
+      guint n;
+
+      for (n = 0; n < names->len; n++)
+        if (g_ascii_strcasecmp (names->pdata[n], ns) == 0)
+          break;
+      if (n == names->len)
+        {
+          g_ptr_array_add (names, (gpointer) ns);
+          g_ptr_array_add (lists, g_ptr_array_new ());
+        }
+      for (guint k = 0; k < insts->len; k++)
+        g_ptr_array_add (lists->pdata[n], insts->pdata[k]);
+    }
+  /* Two passes: sizes, then the bytes. The rows are shallow views of the objects. */
+  for (guint n = 0; n < names->len; n++)
+    {
+      GPtrArray *insts = lists->pdata[n];
+      char *name = names->pdata[n];
+
+      size += xdr_sizeof ((xdrproc_t) xdr_wsim_path, &name) + 4;
+      for (guint k = 0; k < insts->len; k++)
+        {
+          WsimObject *obj = insts->pdata[k];
+          WsimClass *cls = wsim_object_get_class (obj);
+          wsim_instance row = obj_row (obj);
+
+          size += xdr_sizeof ((xdrproc_t) xdr_wsim_class_def, (void *) wsim_class_get_def (cls));
+          size += xdr_sizeof ((xdrproc_t) xdr_wsim_instance, &row);
+        }
+    }
+  buf = g_malloc (8 + size + STORE_SUM);
+  memcpy (buf, STORE_MAGIC, 8);
+  xdrmem_create (&xdr, (char *) buf + 8, size, XDR_ENCODE);
+  {
+    u_int n_ns = names->len;
+    gboolean ok = xdr_u_int (&xdr, &n_ns);
+
+    for (guint n = 0; ok && n < names->len; n++)
+      {
+        GPtrArray *insts = lists->pdata[n];
+        char *name = names->pdata[n];
+        u_int n_inst = insts->len;
+
+        ok = xdr_wsim_path (&xdr, &name) && xdr_u_int (&xdr, &n_inst);
+        for (guint k = 0; ok && k < insts->len; k++)
+          {
+            WsimObject *obj = insts->pdata[k];
+            WsimClass *cls = wsim_object_get_class (obj);
+            wsim_instance row = obj_row (obj);
+
+            ok = xdr_wsim_class_def (&xdr, (wsim_class_def *) wsim_class_get_def (cls))
+                 && xdr_wsim_instance (&xdr, &row);
+          }
+      }
+    /* The sizes were computed from the same values: a failure here is a bug. */
+    g_assert (ok && xdr_getpos (&xdr) == size);
+  }
+  xdr_destroy (&xdr);
+  g_checksum_update (sum, buf, 8 + size);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  memcpy (buf + 8 + size, digest, STORE_SUM);
+  return g_bytes_new_take (buf, 8 + size + STORE_SUM);
+}
+
+/* ---- writing (the worker thread) ------------------------------------------------- */
+
+static gboolean
+set_errno_error (GError **error, const char *what, const char *path)
+{
+  int e = errno;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s %s: %s", what, path,
+               g_strerror (e));
+  return FALSE;
+}
+
+/* New file, fsync, rename over the old one, fsync the directory: after a crash the name
+ * holds the old content or the new one, whole. */
+static gboolean
+store_write_file (const char *dir, GBytes *bytes, GError **error)
+{
+  g_autofree char *tmp = g_build_filename (dir, STORE_TMP, NULL);
+  g_autofree char *path = g_build_filename (dir, STORE_FILE, NULL);
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len);
+  int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return set_errno_error (error, "cannot create", tmp);
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_errno_error (error, "cannot write", tmp);
+          close (fd);
+          return FALSE;
+        }
+      p += n;
+      len -= (gsize) n;
+    }
+  if (fsync (fd) != 0)
+    {
+      set_errno_error (error, "cannot fsync", tmp);
+      close (fd);
+      return FALSE;
+    }
+  if (close (fd) != 0)
+    return set_errno_error (error, "cannot close", tmp);
+  if (rename (tmp, path) != 0)
+    return set_errno_error (error, "cannot rename over", path);
+  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return set_errno_error (error, "cannot open", dir);
+  if (fsync (fd) != 0)
+    {
+      set_errno_error (error, "cannot fsync", dir);
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gpointer
+store_worker (gpointer data)
+{
+  WsimRepoStore *store = data;
+
+  store_write_file (store->dir, store->bytes, &store->write_error);
+  /* The main context learns it from this source; the store joins the thread there. */
+  g_source_attach (store->done_source, store->context);
+  return NULL;
+}
+
+static void store_start_write (WsimRepoStore *store, GMainContext *context);
+
+/* Tells the waiters whose generation is durable (or, on failure, those the failed write
+ * was to take), then starts the next write if anyone waits for more. */
+static void
+store_settle (WsimRepoStore *store, guint64 gen, const GError *error)
+{
+  GList *due = NULL;
+  GMainContext *next_context = NULL;
+
+  if (error == NULL)
+    store->durable_gen = MAX (store->durable_gen, gen);
+  for (GList *l = store->waiters; l != NULL;)
+    {
+      Waiter *w = l->data;
+      GList *n = l->next;
+
+      if (w->gen <= gen)
+        {
+          store->waiters = g_list_remove_link (store->waiters, l);
+          due = g_list_concat (due, l);
+        }
+      else if (next_context == NULL)
+        next_context = w->context != NULL ? w->context : g_main_context_default ();
+      l = n;
+    }
+  if (next_context != NULL)
+    store_start_write (store, next_context);
+  for (GList *l = due; l != NULL; l = l->next)
+    {
+      Waiter *w = l->data;
+
+      w->done (error == NULL, error != NULL ? error->message : NULL, w->data);
+      waiter_free (w);
+    }
+  g_list_free (due);
+}
+
+static gboolean
+on_write_done (gpointer data)
+{
+  WsimRepoStore *store = data;
+  guint64 gen = store->writing_gen;
+  g_autoptr(GError) error = g_steal_pointer (&store->write_error);
+
+  g_thread_join (store->worker);
+  store->worker = NULL;
+  g_clear_pointer (&store->done_source, g_source_unref);
+  g_clear_pointer (&store->context, g_main_context_unref);
+  g_clear_pointer (&store->bytes, g_bytes_unref);
+  store->writing_gen = 0;
+  if (error != NULL)
+    g_prefix_error (&error, "the repository's store was not saved: ");
+  store_settle (store, gen, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* Snapshots every change so far and hands the bytes to a worker (none in flight). */
+static void
+store_start_write (WsimRepoStore *store, GMainContext *context)
+{
+  if (store->worker != NULL)
+    return;
+  store->writing_gen = store->gen;
+  store->bytes = store_encode (store->repo);
+  store->context = context != NULL ? g_main_context_ref (context) : NULL;
+  store->done_source = g_idle_source_new ();
+  g_source_set_callback (store->done_source, on_write_done, store, NULL);
+  store->worker = g_thread_new ("wsim-store", store_worker, store);
+}
+
+/* Waits for the write in flight, on this thread, and settles it. */
+static void
+store_drain (WsimRepoStore *store)
+{
+  if (store->worker == NULL)
+    return;
+  g_thread_join (store->worker);
+  store->worker = NULL;
+  /* The worker attached the source before returning: it must not run after this. */
+  g_source_destroy (store->done_source);
+  {
+    guint64 gen = store->writing_gen;
+    g_autoptr(GError) error = g_steal_pointer (&store->write_error);
+
+    g_clear_pointer (&store->done_source, g_source_unref);
+    g_clear_pointer (&store->context, g_main_context_unref);
+    g_clear_pointer (&store->bytes, g_bytes_unref);
+    store->writing_gen = 0;
+    store_settle (store, gen, error);
+  }
+}
+
+void
+wsim_repo_store_free (WsimRepoStore *store)
+{
+  if (store == NULL)
+    return;
+  if (store->worker != NULL)
+    {
+      g_thread_join (store->worker);
+      g_source_destroy (store->done_source);
+      g_source_unref (store->done_source);
+      g_clear_pointer (&store->context, g_main_context_unref);
+      g_bytes_unref (store->bytes);
+      g_clear_error (&store->write_error);
+    }
+  g_list_free_full (store->waiters, (GDestroyNotify) waiter_free);
+  g_free (store->dir);
+  g_free (store);
+}
+
+void
+wsim_repository_store_changed (WsimRepository *repo)
+{
+  WsimRepoStore *store = wsim_repository_get_store (repo);
+
+  if (store != NULL)
+    store->gen++;
+}
+
+static gboolean
+on_durable_now (gpointer data)
+{
+  Waiter *w = data;
+
+  w->done (TRUE, NULL, w->data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+wsim_repository_store_when_durable (WsimRepository *repo, GMainContext *context,
+                                    WsimStoreDone done, gpointer data, GDestroyNotify destroy)
+{
+  WsimRepoStore *store = wsim_repository_get_store (repo);
+  Waiter *w = g_new0 (Waiter, 1);
+
+  w->context = context != NULL ? g_main_context_ref (context) : NULL;
+  w->done = done;
+  w->data = data;
+  w->destroy = destroy;
+  if (store == NULL || store->durable_gen >= store->gen)
+    {
+      GSource *s = g_idle_source_new ();
+
+      g_source_set_callback (s, on_durable_now, w, (GDestroyNotify) waiter_free);
+      g_source_attach (s, context);
+      g_source_unref (s);
+      return;
+    }
+  w->gen = store->gen;
+  store->waiters = g_list_append (store->waiters, w);
+  /* A write in flight took less than this change: the next one starts when it ends. */
+  store_start_write (store, context);
+}
+
+gboolean
+wsim_repository_store_save (WsimRepository *repo, GError **error)
+{
+  WsimRepoStore *store = wsim_repository_get_store (repo);
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 gen;
+
+  if (store == NULL)
+    return TRUE;
+  store_drain (store);
+  gen = store->gen;
+  bytes = store_encode (repo);
+  if (!store_write_file (store->dir, bytes, error))
+    {
+      g_autofree char *msg = (*error)->message != NULL ? g_strdup ((*error)->message) : NULL;
+
+      g_clear_error (error);
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "the repository's store was not saved: %s",
+                              msg);
+      return FALSE;
+    }
+  store_settle (store, gen, NULL);
+  return TRUE;
+}
+
+/* ---- loading ----------------------------------------------------------------------- */
+
+/* Decodes @data (checked: magic, checksum, the XDR stream to its last byte) into per
+ * namespace lists of objects of the repository's classes. */
+static gboolean
+store_decode (WsimRepository *repo, const guint8 *data, gsize len, GHashTable *by_ns,
+              GError **error)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[STORE_SUM];
+  gsize digest_len = sizeof digest;
+  gboolean ok = TRUE;
+  u_int n_ns = 0;
+  XDR xdr;
+
+  if (len < 8 + 4 + STORE_SUM || memcmp (data, STORE_MAGIC, 8) != 0)
+    {
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "not a wmisim store of format %s",
+                              STORE_MAGIC);
+      return FALSE;
+    }
+  g_checksum_update (sum, data, len - STORE_SUM);
+  g_checksum_get_digest (sum, digest, &digest_len);
+  if (memcmp (digest, data + len - STORE_SUM, STORE_SUM) != 0)
+    {
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "the store's checksum does not match");
+      return FALSE;
+    }
+  xdrmem_create (&xdr, (char *) data + 8, (u_int) (len - 8 - STORE_SUM), XDR_DECODE);
+  ok = xdr_u_int (&xdr, &n_ns);
+  for (u_int n = 0; ok && n < n_ns; n++)
+    {
+      char *name = NULL;
+      u_int n_inst = 0;
+      GPtrArray *list;
+
+      if (!xdr_wsim_path (&xdr, &name) || !xdr_u_int (&xdr, &n_inst))
+        {
+          xdr_free ((xdrproc_t) xdr_wsim_path, (char *) &name);
+          ok = FALSE;
+          break;
+        }
+      list = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+      g_hash_table_replace (by_ns, g_strdup (name), list);
+      for (u_int k = 0; ok && k < n_inst; k++)
+        {
+          wsim_class_def def = { 0 };
+          wsim_instance row = { 0 };
+          WsimClass *cls = NULL;
+
+          ok = xdr_wsim_class_def (&xdr, &def) && xdr_wsim_instance (&xdr, &row)
+               && row.values.values_len == def.props.props_len;
+          if (ok)
+            cls = wsim_repository_lookup_class (repo, name, def.name, NULL);
+          if (ok && (cls == NULL || wsim_repository_get_provider (repo, name, cls) == NULL
+                     || wsim_provider_reg_get_provider (wsim_repository_get_provider (repo, name, cls))
+                        != &wsim_static_provider))
+            {
+              wsim_set_error_hresult (error, WBEM_E_INVALID_CLASS, "the store holds an instance "
+                                      "of %s:%s, which is no static class of the repository",
+                                      name, def.name);
+              ok = FALSE;
+            }
+          if (ok)
+            {
+              WsimObject *obj = wsim_object_new (cls);
+
+              /* By name, so the class may have gained or reordered properties meanwhile. */
+              for (u_int i = 0; ok && i < def.props.props_len; i++)
+                {
+                  gint idx = wsim_class_find_prop (cls, def.props.props_val[i].name);
+
+                  if (idx >= 0 && !wsim_value_convert (&row.values.values_val[i],
+                                                       wsim_class_get_prop (cls, (guint) idx)->cimtype,
+                                                       wsim_object_get_value (obj, (guint) idx)))
+                    {
+                      wsim_set_error_hresult (error, WBEM_E_INVALID_CLASS, "the store's %s.%s "
+                                              "no longer fits the class's type", def.name,
+                                              def.props.props_val[i].name);
+                      ok = FALSE;
+                    }
+                }
+              g_ptr_array_add (list, obj);
+            }
+          xdr_free ((xdrproc_t) xdr_wsim_class_def, (char *) &def);
+          xdr_free ((xdrproc_t) xdr_wsim_instance, (char *) &row);
+        }
+      xdr_free ((xdrproc_t) xdr_wsim_path, (char *) &name);
+    }
+  if (ok && xdr_getpos (&xdr) != len - 8 - STORE_SUM)
+    ok = FALSE;
+  xdr_destroy (&xdr);
+  if (!ok && (error == NULL || *error == NULL))
+    wsim_set_error_hresult (error, WBEM_E_FAILED, "the store does not decode");
+  return ok;
+}
+
+gboolean
+wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, STORE_FILE, NULL);
+  g_autoptr(GHashTable) by_ns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  WsimRepoStore *store;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int e = errno;
+
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "cannot create %s: %s", dir, g_strerror (e));
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          wsim_set_error_hresult (error, WBEM_E_FAILED, "%s", local->message);
+          return FALSE;
+        }
+    }
+  else if (!store_decode (repo, (const guint8 *) data, len, by_ns, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  /* Everything decoded: the namespaces the file names take its instances, state by state
+   * (an instance goes to the state that serves its class). */
+  {
+    g_autoptr(GPtrArray) states = wsim_repository_static_states (repo);
+    GHashTableIter it;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&it, by_ns);
+    while (g_hash_table_iter_next (&it, &key, &value))
+      {
+        GPtrArray *list = value;
+
+        for (guint i = 0; i < states->len; i++)
+          if (g_ascii_strcasecmp (wsim_static_state_get_ns (states->pdata[i]), key) == 0)
+            g_ptr_array_set_size (wsim_static_state_get_instances (states->pdata[i]), 0);
+        for (guint k = 0; k < list->len; k++)
+          {
+            WsimObject *obj = list->pdata[k];
+            WsimProviderReg *reg = wsim_repository_get_provider (repo, key,
+                                                                 wsim_object_get_class (obj));
+
+            g_ptr_array_add (wsim_static_state_get_instances (wsim_provider_reg_get_state (reg)),
+                             wsim_object_ref (obj));
+          }
+      }
+  }
+  store = g_new0 (WsimRepoStore, 1);
+  store->repo = repo;
+  store->dir = g_strdup (dir);
+  wsim_repository_set_store (repo, store);
+  return TRUE;
+}

@@ -1,0 +1,64 @@
+/* wsim-repository-store.h: the repository's instances on disk (wmisimd --repository DIR).
+ *
+ * Internal. The store keeps the instances of the static classes (the ones the built-in
+ * static provider serves, wsim-static-provider.h) in one file, DIR/repository.dat, replaced
+ * whole on each save: the new content goes to DIR/repository.dat.tmp, is fsync'ed, renamed
+ * over the old file, and the directory is fsync'ed, so a crash at any point leaves either
+ * the old file or the new one, never a mix. docs/writes.md describes the format and why.
+ *
+ * Changes are counted (generations). wsim_repository_store_changed() counts one; a caller
+ * that must not report success before its change is durable asks to be told when the
+ * generation it saw is on disk (wsim_repository_store_when_durable()). Writes run on a
+ * worker thread one at a time, and a write takes every change made before it started: the
+ * changes that arrive while one is in flight share the next write (group commit).
+ *
+ * Threading: every function on the thread that uses the repository; the worker thread
+ * touches only the bytes it was given.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "wsim-repository.h"
+
+G_BEGIN_DECLS
+
+typedef struct _WsimRepoStore WsimRepoStore;
+
+/**
+ * WsimStoreDone:
+ * @ok: the change is durable; FALSE: the write failed (@why says how) or the store went
+ * Called once, on the main context given to wsim_repository_store_when_durable().
+ */
+typedef void (*WsimStoreDone) (gboolean ok, const char *why, gpointer data);
+
+/**
+ * wsim_repository_store_changed:
+ * Counts a change to the static instances (no-op without a store).
+ */
+void wsim_repository_store_changed (WsimRepository *repo);
+
+/**
+ * wsim_repository_store_when_durable:
+ * @context: (nullable) where @done runs (NULL: the thread default)
+ * Calls @done once every change counted so far is on disk: at once (from an idle on
+ * @context) without a store or with nothing pending, else after the write that takes them.
+ * @destroy frees @data after @done, or unused if the repository goes first.
+ */
+void wsim_repository_store_when_durable (WsimRepository *repo, GMainContext *context,
+                                         WsimStoreDone done, gpointer data,
+                                         GDestroyNotify destroy);
+
+/* ---- wsim-repository.c, for the store ---- */
+
+/** Returns: (transfer none) (nullable) @repo's store. */
+WsimRepoStore *wsim_repository_get_store (WsimRepository *repo);
+/** Sets @repo's store (transfer full; the repository frees it first when it goes). */
+void wsim_repository_set_store (WsimRepository *repo, WsimRepoStore *store);
+/** Returns: (transfer container) the states of @repo's static registrations, in load order. */
+GPtrArray *wsim_repository_static_states (WsimRepository *repo);
+
+/** Frees @store after waiting for a write in flight; pending waiters are dropped unused. */
+void wsim_repo_store_free (WsimRepoStore *store);
+
+G_END_DECLS

@@ -1,0 +1,223 @@
+/* wsim-server-write.c: PUT_INSTANCE_ASYNC (MS-WMI opnum 15) and DELETE_INSTANCE_ASYNC (17),
+ * checked before they are accepted.
+ *
+ * A put is refused, with the immediate HRESULT and no callback, for (in this order): flags
+ * outside WSIM_PUT_INSTANCE_FLAGS or UPDATE_ONLY with CREATE_ONLY (WBEM_E_INVALID_PARAMETER),
+ * an unknown class (WBEM_E_INVALID_CLASS), a row that does not fit its class definition or a
+ * property the class does not have (WBEM_E_INVALID_PARAMETER), a value its declared type
+ * cannot take (WBEM_E_TYPE_MISMATCH), a key property left null (WBEM_E_ILLEGAL_NULL) and a
+ * provider with no put_instance() (WBEM_E_PROVIDER_NOT_CAPABLE). A delete is refused for
+ * flags other than SEND_STATUS (WBEM_E_INVALID_PARAMETER), a bad path
+ * (WBEM_E_INVALID_OBJECT_PATH) or class (WBEM_E_INVALID_CLASS), a path that does not give
+ * every key (WBEM_E_INVALID_OBJECT_PATH) and a provider with no delete_instance()
+ * (WBEM_E_PROVIDER_NOT_CAPABLE). What only the provider knows (ALREADY_EXISTS, NOT_FOUND)
+ * comes in the final SetStatus. docs/writes.md has each rule's source.
+ *
+ * Threading: the server's thread.
+ */
+#include "wsim-server-private.h"
+
+#include <string.h>
+
+#include "wsim-class.h"
+#include "wsim-object-path.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
+
+/* The provider serving @cls in @ns, or NULL. */
+static const WsimProvider *
+class_provider (WsimServer *server, const char *ns, WsimClass *cls)
+{
+  WsimProviderReg *reg = wsim_repository_get_provider (server->repo, ns, cls);
+
+  return reg != NULL ? wsim_provider_reg_get_provider (reg) : NULL;
+}
+
+WsimObject *
+wsim_server_row_object (const wsim_class_def *def, const wsim_instance *row, WsimClass *cls,
+                        const char *what, const char *owner, const char *noun,
+                        WsimHResult unknown_hr, WsimHResult duplicate_hr, WsimHResult *hr,
+                        char **why)
+{
+  g_autoptr(WsimObject) obj = wsim_object_new (cls);
+  guint n_given = row != NULL ? def->props.props_len : 0;
+
+  if (row != NULL && row->values.values_len != def->props.props_len)
+    {
+      *hr = WBEM_E_INVALID_PARAMETER;
+      *why = g_strdup_printf ("%s have %u values for %u properties", what,
+                              row->values.values_len, def->props.props_len);
+      return NULL;
+    }
+  for (guint i = 0; i < n_given; i++)
+    {
+      const char *name = def->props.props_val[i].name;
+      gint idx = wsim_class_find_prop (cls, name);
+      guint32 type;
+
+      if (idx < 0)
+        {
+          *hr = unknown_hr;
+          *why = g_strdup_printf ("%s has no %s %s", owner, noun, name);
+          return NULL;
+        }
+      /* An object cannot hold one name twice; a request that does is refused, not read as
+       * "the last value wins". */
+      for (guint j = 0; j < i; j++)
+        if (g_ascii_strcasecmp (def->props.props_val[j].name, name) == 0)
+          {
+            *hr = duplicate_hr;
+            *why = g_strdup_printf ("%s: the %s %s is given twice", owner, noun, name);
+            return NULL;
+          }
+      type = wsim_class_get_prop (cls, (guint) idx)->cimtype;
+      if (!wsim_value_convert (&row->values.values_val[i], type,
+                               wsim_object_get_value (obj, (guint) idx)))
+        {
+          g_autofree char *text = wsim_value_to_string (&row->values.values_val[i]);
+
+          *hr = WBEM_E_TYPE_MISMATCH;
+          *why = g_strdup_printf ("%s: '%s' is no %s", name, text, wsim_cimtype_name (type));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&obj);
+}
+
+/* The instance @a carries, as an object of @cls with the declared types; NULL with *@hr and
+ * *@why for a row that does not fit, an unknown property, a mistyped value or a null key. */
+static WsimObject *
+put_object (const wsim_put_instance_async_args *a, WsimClass *cls, WsimHResult *hr, char **why)
+{
+  g_autofree char *owner = g_strdup_printf ("class %s", wsim_class_get_name (cls));
+  g_autoptr(WsimObject) obj = wsim_server_row_object (&a->inst_class, &a->inst, cls,
+                                                      "the instance's properties", owner,
+                                                      "property", WBEM_E_INVALID_PARAMETER,
+                                                      WBEM_E_INVALID_PARAMETER, hr, why);
+
+  if (obj == NULL)
+    return NULL;
+  for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
+    if (wsim_class_get_prop (cls, i)->is_key && wsim_value_is_null (wsim_object_get_value (obj, i)))
+      {
+        *hr = WBEM_E_ILLEGAL_NULL;
+        *why = g_strdup_printf ("the key property %s of %s has no value",
+                                wsim_class_get_prop (cls, i)->name, wsim_class_get_name (cls));
+        return NULL;
+      }
+  return g_steal_pointer (&obj);
+}
+
+void
+wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_put_instance_async_args *a = args;
+  const char *ns = wsim_server_begin_async (server, req, "PutInstanceAsync", a->ns_handle,
+                                            a->flags, WSIM_PUT_INSTANCE_FLAGS, &a->sink,
+                                            a->call_id);
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *what = NULL;
+  g_autofree char *path = NULL;
+  WsimHResult hr = WBEM_S_NO_ERROR;
+  const WsimProvider *p;
+  WsimObject *obj;
+  WsimClass *cls;
+
+  if (ns == NULL)
+    return;
+  if ((a->flags & WBEM_FLAG_UPDATE_ONLY) && (a->flags & WBEM_FLAG_CREATE_ONLY))
+    {
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_PARAMETER,
+                                     "WBEM_FLAG_UPDATE_ONLY and WBEM_FLAG_CREATE_ONLY exclude each other");
+      return;
+    }
+  cls = wsim_repository_lookup_class (server->repo, ns, a->inst_class.name, NULL);
+  if (cls == NULL)
+    {
+      why = g_strdup_printf ("no class %s in %s", a->inst_class.name, ns);
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_CLASS, why);
+      return;
+    }
+  obj = put_object (a, cls, &hr, &why);
+  if (obj == NULL)
+    {
+      wsim_server_reply_hresult_msg (req, hr, why);
+      return;
+    }
+  p = class_provider (server, ns, cls);
+  if (p == NULL || p->put_instance == NULL)
+    {
+      why = g_strdup_printf ("the provider of %s cannot write instances", wsim_class_get_name (cls));
+      wsim_server_reply_hresult_msg (req, WBEM_E_PROVIDER_NOT_CAPABLE, why);
+      wsim_object_unref (obj);
+      return;
+    }
+  classes = g_ptr_array_new ();
+  g_ptr_array_add (classes, cls);
+  path = wsim_object_get_path (obj);
+  what = g_strdup_printf ("PutInstanceAsync %s:%s", ns, path);
+  {
+    WsimCallSpec spec = {
+      .call_id = a->call_id, .ns = ns, .classes = classes, .flags = a->flags, .what = what,
+      .put_inst = obj,
+    };
+
+    wsim_server_accept_call (server, req, &a->sink, &spec);
+  }
+}
+
+void
+wsim_server_handle_delete_instance (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_delete_instance_async_args *a = args;
+  const char *ns = wsim_server_begin_async (server, req, "DeleteInstanceAsync", a->ns_handle,
+                                            a->flags, WSIM_DELETE_INSTANCE_FLAGS, &a->sink,
+                                            a->call_id);
+  g_autoptr(WsimObjectPath) path = NULL;
+  g_autoptr(GPtrArray) classes = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *what = NULL;
+  const WsimProvider *p;
+  WsimClass *cls;
+
+  if (ns == NULL)
+    return;
+  cls = wsim_server_resolve_path (server, req, ns, a->object_path, &path);
+  if (cls == NULL)
+    return;
+  /* MS-WMI 3.1.4.3.15: the path carries the class name and the key values. */
+  for (guint i = 0; i < wsim_class_get_n_props (cls) && why == NULL; i++)
+    if (wsim_class_get_prop (cls, i)->is_key
+        && wsim_object_path_lookup_key (path, wsim_class_get_prop (cls, i)->name) == NULL)
+      why = g_strdup_printf ("the path gives no value for the key %s of %s",
+                             wsim_class_get_prop (cls, i)->name, wsim_class_get_name (cls));
+  if (why == NULL && wsim_object_path_is_class (path) && !wsim_object_path_is_singleton (path))
+    why = g_strdup_printf ("%s is a class path: DeleteInstanceAsync needs an instance's",
+                           a->object_path);
+  if (why != NULL)
+    {
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, why);
+      return;
+    }
+  p = class_provider (server, ns, cls);
+  if (p == NULL || p->delete_instance == NULL)
+    {
+      why = g_strdup_printf ("the provider of %s cannot delete instances", wsim_class_get_name (cls));
+      wsim_server_reply_hresult_msg (req, WBEM_E_PROVIDER_NOT_CAPABLE, why);
+      return;
+    }
+  classes = g_ptr_array_new ();
+  g_ptr_array_add (classes, cls);
+  what = g_strdup_printf ("DeleteInstanceAsync %s:%s", ns, a->object_path);
+  {
+    WsimCallSpec spec = {
+      .call_id = a->call_id, .ns = ns, .classes = classes, .flags = a->flags, .what = what,
+      .delete_path = g_steal_pointer (&path),
+    };
+
+    wsim_server_accept_call (server, req, &a->sink, &spec);
+  }
+}

@@ -1,0 +1,523 @@
+/* test-writes.c: PutInstanceAsync and DeleteInstanceAsync (MS-WMI opnums 15 and 17) end to
+ * end, and the repository's store (docs/writes.md).
+ *
+ * A harness whose root\test holds static classes (Sim_Stored with one instance, Sim_Counter)
+ * kept in a temporary directory, the sample providers in root\cimv2 (Win32_OperatingSystem
+ * cannot write) and a version 1 provider in root\old. Each refusal is asserted with WMI's
+ * exact HRESULT and no callback; each accepted call with no object and exactly one final
+ * SetStatus. The store outlives the server (restart tests), and a writer killed with
+ * SIGKILL at varied points leaves exactly one of its committed states. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wsim-test-writes.h"
+#include "wsim-test-payload.h"
+
+/* ---- fixture ----------------------------------------------------------------------- */
+
+static const WsimProvProperty old_props[] = { { "Id", WSIM_PROV_UINT32, 1 } };
+static const WsimProvClass old_classes[] = { { "Test_Old", NULL, old_props, 1 } };
+
+static void
+old_enumerate (void *state, WsimProvContext *ctx, const char *class_name)
+{
+  ctx->ops->post_result (ctx, WSIM_PROV_S_NO_ERROR, NULL);
+}
+
+static WsimProvider *old_table;   /* WSIM_PROVIDER_V1_SIZE bytes: a version 1 table */
+static char *dir;                 /* the store's directory */
+static WsimHarness *h;
+
+static gboolean
+setup (WsimServer *server, gpointer data, GError **error)
+{
+  const WsimProvider v1 = {
+    .abi_version = WSIM_PROVIDER_ABI_VERSION_1, .name = "test-old", .classes = old_classes,
+    .n_classes = 1, .enumerate = old_enumerate,
+  };
+
+  if (old_table == NULL)
+    old_table = g_malloc (WSIM_PROVIDER_V1_SIZE);
+  memcpy (old_table, &v1, WSIM_PROVIDER_V1_SIZE);
+  return wsim_repository_register_provider (wsim_server_get_repository (server), "root\\old",
+                                            old_table, NULL, error)
+         && writes_setup (server, data, error);
+}
+
+static gboolean
+server_idle (gpointer data)
+{
+  return wsim_harness_get_n_server_calls (data) == 0;
+}
+
+static WsimHarness *
+harness_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  WsimHarness *harness = wsim_harness_new (setup, dir, &error);
+
+  cr_assert_not_null (harness, "harness: %s", error ? error->message : "");
+  return harness;
+}
+
+static void
+harness_stop (WsimHarness *harness)
+{
+  cr_assert (wsim_harness_run_until (harness, server_idle, harness, WRITES_WAIT),
+             "server calls left");
+  wsim_harness_free (harness);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  dir = g_dir_make_tmp ("wsim-writes-XXXXXX", &error);
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  h = harness_start ();
+}
+
+static void
+stop (void)
+{
+  if (h != NULL)
+    harness_stop (h);
+  h = NULL;
+  if (dir != NULL)
+    remove_dir (dir);
+  g_clear_pointer (&dir, g_free);
+  g_clear_pointer (&old_table, g_free);
+}
+
+TestSuite (writes, .init = start, .fini = stop, .timeout = 60);
+
+static WsimServices *
+open_ns (WsimHarness *harness, const char *ns)
+{
+  g_autoptr(GError) error = NULL;
+  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (harness), ns, &error);
+
+  cr_assert_not_null (s, "%s", error ? error->message : "");
+  return s;
+}
+
+/* ---- calls ------------------------------------------------------------------------- */
+
+/* Checks an *Async call's immediate return @hr against @want; a refusal must not have
+ * called the sink; an accepted call is waited for: one final, no object, nothing after. */
+static WsimHResult
+finish (WsimHarness *harness, WsimHResult hr, GError *error, WsimSink *sink,
+        WsimSinkRecorder *rec, WsimHResult want, const char *what, char **out_str_param)
+{
+  cr_assert_eq (hr, want, "%s: 0x%08X (%s), want 0x%08X", what, hr, error ? error->message : "",
+                want);
+  if (WSIM_HRESULT_FAILED (hr))
+    {
+      /* The refusal says why, and never calls the sink. */
+      cr_assert_not_null (error);
+      cr_assert_eq (error->code, (gint) want);
+      cr_assert (wsim_harness_run_until (harness, server_idle, harness, WRITES_WAIT));
+      cr_assert_eq (rec->n_indicate, 0);
+      cr_assert_eq (rec->n_final, 0);
+      wsim_sink_unref (sink);
+      return hr;
+    }
+  cr_assert (wsim_harness_run_until (harness, wsim_sink_recorder_is_complete, rec, WRITES_WAIT),
+             "%s: no final", what);
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_eq (rec->n_indicate, 0, "%s: a write indicates nothing", what);
+  cr_assert_eq (rec->events_after_final, 0);
+  hr = rec->final_hr;
+  if (out_str_param != NULL)
+    *out_str_param = g_strdup (rec->final_str_param);
+  wsim_sink_unref (sink);
+  return hr;
+}
+
+/* PutInstanceAsync of @obj: the immediate HRESULT must be @want; returns the final status
+ * (or the refusal), the final's strParam in *@out_path. */
+static WsimHResult
+put_in (WsimHarness *harness, WsimServices *s, WsimObject *obj, gint32 flags, WsimHResult want,
+        char **out_path)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_put_instance_async (s, obj, flags, sink, &error);
+
+  return finish (harness, hr, error, sink, rec, want, "put", out_path);
+}
+
+static WsimHResult
+put (WsimObject *obj, gint32 flags, WsimHResult want, char **out_path)
+{
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+
+  return put_in (h, s, obj, flags, want, out_path);
+}
+
+static WsimHResult
+del_in (WsimHarness *harness, WsimServices *s, const char *path, gint32 flags, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_delete_instance_async (s, path, flags, sink, &error);
+
+  return finish (harness, hr, error, sink, rec, want, path, NULL);
+}
+
+/* GetObjectAsync of @path: the one object (transfer full), or NULL for WBEM_E_NOT_FOUND. */
+static WsimObject *
+get_in (WsimHarness *harness, WsimServices *s, const char *path)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_get_object_async (s, path, 0, sink, &error);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "get %s: %s", path, error ? error->message : "");
+  cr_assert (wsim_harness_run_until (harness, wsim_sink_recorder_is_complete, rec, WRITES_WAIT));
+  if (rec->final_hr == WBEM_E_NOT_FOUND)
+    {
+      cr_assert_eq (rec->objects->len, 0);
+      return NULL;
+    }
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR, "get %s: 0x%08X", path, rec->final_hr);
+  cr_assert_eq (rec->objects->len, 1);
+  return wsim_object_ref (rec->objects->pdata[0]);
+}
+
+static guint32
+get_size (WsimHarness *harness, WsimServices *s, const char *path)
+{
+  g_autoptr(WsimObject) obj = get_in (harness, s, path);
+
+  cr_assert_not_null (obj, "%s: not found", path);
+  cr_assert_eq (wsim_object_lookup (obj, "Size")->type, CIM_UINT32);
+  return wsim_object_lookup (obj, "Size")->wsim_value_u.v_uint32;
+}
+
+/* ---- the happy paths ----------------------------------------------------------------- */
+
+Test (writes, create_update_delete_with_the_new_path)
+{
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimObject) a = writes_text_object ("Sim_Stored", "Name", "a", "Size", "7", NULL);
+  g_autoptr(WsimObject) a2 = writes_text_object ("Sim_Stored", "Name", "A", "Size", "8", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *path2 = NULL;
+
+  /* The final's strParam is the new instance's path (IWbemObjectSink::SetStatus). */
+  cr_assert_eq (put_in (h, s, a, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, &path), WBEM_S_NO_ERROR);
+  cr_assert_str_eq (path, "Sim_Stored.Name=\"a\"");
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 7);
+  /* Keys compare as WMI's do, without case: "A" is the same instance. */
+  cr_assert_eq (put_in (h, s, a2, WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_SEND_STATUS, WBEM_S_NO_ERROR,
+                        &path2), WBEM_S_NO_ERROR);
+  cr_assert_str_eq (path2, "Sim_Stored.Name=\"A\"");
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 8);
+  /* CREATE_OR_UPDATE both ways. */
+  cr_assert_eq (put_in (h, s, a, WBEM_FLAG_CREATE_OR_UPDATE, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 7);
+  cr_assert_eq (del_in (h, s, "Sim_Stored.Name=\"a\"", 0, WBEM_S_NO_ERROR), WBEM_S_NO_ERROR);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"a\""));
+  cr_assert_eq (put_in (h, s, a, WBEM_FLAG_CREATE_OR_UPDATE, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 7);
+  /* The MOF-style seed instance is deletable as any other. */
+  cr_assert_eq (del_in (h, s, "Sim_Stored.Name=\"seed\"", WBEM_FLAG_SEND_STATUS, WBEM_S_NO_ERROR),
+                WBEM_S_NO_ERROR);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"seed\""));
+}
+
+/* ---- what only the provider knows: the final SetStatus ----------------------------- */
+
+Test (writes, exists_and_missing_end_in_the_final_status)
+{
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimObject) seed = writes_text_object ("Sim_Stored", "Name", "seed", "Size", "5", NULL);
+  g_autoptr(WsimObject) ghost = writes_text_object ("Sim_Stored", "Name", "ghost", NULL);
+  g_autofree char *why = NULL;
+
+  cr_assert_eq (put_in (h, s, seed, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, &why),
+                WBEM_E_ALREADY_EXISTS);
+  cr_assert_not_null (why);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"seed\""), 1, "a refused put changed nothing");
+  cr_assert_eq (put_in (h, s, ghost, WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_E_NOT_FOUND);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"ghost\""));
+  cr_assert_eq (del_in (h, s, "Sim_Stored.Name=\"ghost\"", 0, WBEM_S_NO_ERROR), WBEM_E_NOT_FOUND);
+}
+
+/* ---- refusals: the immediate HRESULT, no callback ---------------------------------- */
+
+Test (writes, bad_puts_are_refused_with_wmi_statuses)
+{
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) cimv2 = open_ns (h, "root\\cimv2");
+  g_autoptr(WsimServices) old = open_ns (h, "root\\old");
+  g_autoptr(WsimObject) nokey = writes_text_object ("Sim_Stored", "Size", "3", NULL);
+  g_autoptr(WsimObject) nullkey = writes_text_object ("Sim_Stored", "Name", NULL, NULL);
+  g_autoptr(WsimObject) unknown = writes_text_object ("Sim_Nothing", "Name", "x", NULL);
+  g_autoptr(WsimObject) extra = writes_text_object ("Sim_Stored", "Name", "x", "Colour", "red", NULL);
+  g_autoptr(WsimObject) mistyped = writes_text_object ("Sim_Stored", "Name", "x", "Size", "big", NULL);
+  g_autoptr(WsimObject) good = writes_text_object ("Sim_Stored", "Name", "x", NULL);
+  g_autoptr(WsimObject) os = writes_text_object ("Win32_OperatingSystem", "Name", "x", NULL);
+  g_autoptr(WsimObject) v1 = writes_text_object ("Test_Old", "Id", "1", NULL);
+
+  put_in (h, s, nokey, 0, WBEM_E_ILLEGAL_NULL, NULL);
+  put_in (h, s, nullkey, 0, WBEM_E_ILLEGAL_NULL, NULL);
+  put_in (h, s, unknown, 0, WBEM_E_INVALID_CLASS, NULL);
+  put_in (h, s, extra, 0, WBEM_E_INVALID_PARAMETER, NULL);
+  put_in (h, s, mistyped, 0, WBEM_E_TYPE_MISMATCH, NULL);
+  /* UPDATE_ONLY with CREATE_ONLY; a flag PutInstanceAsync does not take. */
+  put_in (h, s, good, WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY, WBEM_E_INVALID_PARAMETER, NULL);
+  put_in (h, s, good, WBEM_FLAG_RETURN_IMMEDIATELY, WBEM_E_INVALID_PARAMETER, NULL);
+  put_in (h, s, good, WBEM_FLAG_DIRECT_READ, WBEM_E_INVALID_PARAMETER, NULL);
+  /* A provider that cannot write: one of version 2 without put_instance, one of version 1. */
+  put_in (h, cimv2, os, 0, WBEM_E_PROVIDER_NOT_CAPABLE, NULL);
+  put_in (h, old, v1, 0, WBEM_E_PROVIDER_NOT_CAPABLE, NULL);
+  /* None of them wrote anything. */
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"x\""));
+  /* A NULL instance is refused before any request. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    cr_assert_eq (wsim_services_put_instance_async (s, NULL, 0, NULL, &error),
+                  WBEM_E_INVALID_PARAMETER);
+  }
+}
+
+Test (writes, bad_deletes_are_refused_with_wmi_statuses)
+{
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) cimv2 = open_ns (h, "root\\cimv2");
+  g_autoptr(WsimServices) old = open_ns (h, "root\\old");
+
+  del_in (h, s, "Sim_Nothing.Name=\"x\"", 0, WBEM_E_INVALID_CLASS);
+  del_in (h, s, "Sim_Stored", 0, WBEM_E_INVALID_OBJECT_PATH);
+  del_in (h, s, "Sim_Stored.Colour=\"red\"", 0, WBEM_E_INVALID_OBJECT_PATH);
+  del_in (h, s, "Sim_Stored.Name=", 0, WBEM_E_INVALID_OBJECT_PATH);
+  del_in (h, s, "Sim_Stored.Name=\"seed\"", WBEM_FLAG_USE_AMENDED_QUALIFIERS,
+          WBEM_E_INVALID_PARAMETER);
+  del_in (h, s, "Sim_Stored.Name=\"seed\"", WBEM_FLAG_CREATE_ONLY, WBEM_E_INVALID_PARAMETER);
+  del_in (h, cimv2, "Win32_OperatingSystem.Name=\"x\"", 0, WBEM_E_PROVIDER_NOT_CAPABLE);
+  del_in (h, old, "Test_Old.Id=1", 0, WBEM_E_PROVIDER_NOT_CAPABLE);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"seed\""), 1, "nothing was deleted");
+}
+
+/* ---- the store ---------------------------------------------------------------------- */
+
+/* A server restarted on the same directory serves what the last one committed: puts,
+ * updates and deletes (the deleted seed does not come back from the classes' own list). */
+Test (writes, the_store_outlives_the_server)
+{
+  g_autoptr(WsimObject) b = writes_text_object ("Sim_Stored", "Name", "b", "Size", "2",
+                                                "Note", "kept \"quoted\" é", NULL);
+  g_autoptr(WsimObject) c = writes_text_object ("Sim_Stored", "Name", "c", "Size", "3", NULL);
+  g_autofree char *file = g_build_filename (dir, "repository.dat", NULL);
+
+  put (b, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  put (c, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  {
+    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+
+    del_in (h, s, "Sim_Stored.Name=\"seed\"", 0, WBEM_S_NO_ERROR);
+  }
+  cr_assert (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  harness_stop (h);
+  h = harness_start ();
+  {
+    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+    g_autoptr(WsimObject) got = get_in (h, s, "Sim_Stored.Name=\"b\"");
+    g_autofree char *note = NULL;
+
+    cr_assert_not_null (got);
+    note = wsim_value_to_string (wsim_object_lookup (got, "Note"));
+    cr_assert_str_eq (note, "kept \"quoted\" é");
+    cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"c\""), 3);
+    cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"seed\""));
+    /* And on: a change after the restart survives the next one. */
+    del_in (h, s, "Sim_Stored.Name=\"c\"", 0, WBEM_S_NO_ERROR);
+  }
+  harness_stop (h);
+  h = harness_start ();
+  {
+    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+
+    cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"c\""));
+    cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"b\""), 2);
+  }
+}
+
+/* Many puts in flight at once: every one succeeds (some share a write), all are there
+ * after a restart. */
+Test (writes, puts_in_flight_share_writes_and_all_last)
+{
+  enum { N = 40 };
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  WsimSinkRecorder *recs[N];
+  WsimSink *sinks[N];
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("n%u", i);
+      g_autofree char *size = g_strdup_printf ("%u", i * 10);
+      g_autoptr(WsimObject) obj = writes_text_object ("Sim_Stored", "Name", name, "Size", size, NULL);
+      g_autoptr(GError) error = NULL;
+
+      sinks[i] = wsim_sink_recorder_new (&recs[i]);
+      cr_assert_eq (wsim_services_put_instance_async (s, obj, WBEM_FLAG_CREATE_ONLY, sinks[i],
+                                                      &error), WBEM_S_NO_ERROR);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, recs[i], WRITES_WAIT));
+      cr_assert_eq (recs[i]->final_hr, WBEM_S_NO_ERROR);
+      cr_assert_eq (recs[i]->n_final, 1);
+      cr_assert_eq (recs[i]->n_indicate, 0);
+      wsim_sink_unref (sinks[i]);
+    }
+  g_clear_pointer (&s, wsim_services_unref);
+  harness_stop (h);
+  h = harness_start ();
+  s = open_ns (h, "root\\test");
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("Sim_Stored.Name=\"n%u\"", i);
+
+      cr_assert_eq (get_size (h, s, path), i * 10);
+    }
+}
+
+/* A damaged file is refused, not taken for an empty repository. */
+Test (writes, a_corrupt_store_is_refused)
+{
+  g_autofree char *file = g_build_filename (dir, "repository.dat", NULL);
+  g_autoptr(WsimObject) b = writes_text_object ("Sim_Stored", "Name", "b", NULL);
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(WsimClass) stored = writes_stored_class ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  put (b, 0, WBEM_S_NO_ERROR, NULL);
+  cr_assert (g_file_get_contents (file, &data, &len, NULL));
+  data[len / 2] ^= 0x01;
+  cr_assert (g_file_set_contents (file, data, (gssize) len, NULL));
+  cr_assert (wsim_repository_register_static (repo, "root\\test", &stored, 1, NULL, NULL));
+  cr_assert_not (wsim_repository_open_store (repo, dir, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_FAILED), "%s",
+             error ? error->message : "");
+  cr_assert (strstr (error->message, "checksum") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  /* An instance of a class the repository no longer has as a static class. */
+  {
+    g_autoptr(WsimRepository) bare = wsim_repository_new ();
+
+    g_clear_pointer (&data, g_free);
+    cr_assert (g_file_get_contents (file, &data, &len, NULL));
+    data[len / 2] ^= 0x01;
+    cr_assert (g_file_set_contents (file, data, (gssize) len, NULL));
+    cr_assert_not (wsim_repository_open_store (bare, dir, &error));
+    cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_CLASS), "%s",
+               error ? error->message : "");
+  }
+}
+
+/* ---- kill the writer ------------------------------------------------------------------ */
+
+/* The Counter the store in dir holds (0: none), its Payload checked against it. */
+static guint
+stored_counter (void)
+{
+  WsimHarness *reader = harness_start ();
+  g_autoptr(WsimServices) s = open_ns (reader, "root\\test");
+  g_autoptr(WsimObject) obj = get_in (reader, s, "Sim_Counter.Name=\"k\"");
+  guint counter = 0;
+
+  if (obj != NULL)
+    {
+      g_autofree char *want = NULL;
+      const wsim_value *payload = wsim_object_lookup (obj, "Payload");
+
+      counter = wsim_object_lookup (obj, "Counter")->wsim_value_u.v_uint32;
+      want = payload_for (counter);
+      cr_assert_eq (payload->type, CIM_STRING);
+      cr_assert_str_eq (payload->wsim_value_u.v_string, want, "Payload of another state");
+    }
+  g_clear_pointer (&s, wsim_services_unref);
+  harness_stop (reader);
+  return counter;
+}
+
+/* The writer (store-writer), a separate process, puts Counter = base+1, base+2, ... and
+ * says each one it committed; after reading @k of those lines the test kills it with
+ * SIGKILL. The store must then hold exactly a committed state: the last one reported, or
+ * the one that was being committed (written and renamed, not yet reported). */
+static guint
+kill_writer_after (guint base, guint k, guint count)
+{
+  g_autofree char *sbase = g_strdup_printf ("%u", base);
+  g_autofree char *scount = g_strdup_printf ("%u", count);
+  char *argv[] = { (char *) WSIM_TEST_STORE_WRITER, dir, sbase, scount, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+  gint out_fd;
+  FILE *out;
+  guint last = base;
+  char line[64];
+  int status;
+
+  cr_assert (g_spawn_async_with_pipes (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                       &pid, NULL, &out_fd, NULL, &error),
+             "%s", error ? error->message : "");
+  out = fdopen (out_fd, "r");
+  for (guint i = 0; i < k && fgets (line, sizeof line, out) != NULL; i++)
+    last = (guint) strtoul (line, NULL, 10);
+  cr_assert_eq (kill (pid, SIGKILL), 0, "%s", g_strerror (errno));
+  cr_assert_eq (waitpid (pid, &status, 0), pid);
+  /* It died of the signal, or had finished every put (k = count). */
+  cr_assert (WIFSIGNALED (status) || (WIFEXITED (status) && WEXITSTATUS (status) == 0));
+  fclose (out);
+  g_spawn_close_pid (pid);
+  {
+    guint now = stored_counter ();
+
+    cr_assert (now == last || now == last + 1, "killed after %u: the store holds %u", last, now);
+    return now;
+  }
+}
+
+Test (writes, kill_the_writer, .timeout = 120)
+{
+  /* Kill points: before anything was reported (possibly before the first write), after
+   * one, then at spread counts; each round starts from the state the last one left. */
+  static const guint ks[] = { 0, 1, 2, 5, 3, 8, 1, 13 };
+  guint base = 0;
+
+  /* The suite's own server holds the directory too: only the writer and the readers may. */
+  harness_stop (h);
+  h = NULL;
+  for (guint r = 0; r < G_N_ELEMENTS (ks); r++)
+    base = kill_writer_after (base, ks[r], ks[r] + 20);
+}
