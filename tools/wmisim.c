@@ -3,6 +3,7 @@
  *   wmisim enum CLASS   CreateInstanceEnumAsync into a sink that prints each instance
  *   wmisim get PATH     GetObjectAsync
  *   wmisim query WQL    ExecQueryAsync
+ *   wmisim put CLASS NAME=VALUE…  PutInstanceAsync; wmisim delete PATH  DeleteInstanceAsync
  *   wmisim ping         NULL calls through the RPC engine (a transport check)
  *
  * By default the server is embedded in this process (wsim-harness.h: its own thread,
@@ -37,6 +38,7 @@
 #include "wsim-harness.h"
 #include "wmisim-mofcomp.h"
 #include "wmisim-semisync.h"
+#include "wmisim-write.h"
 #include "wsim-moniker.h"
 #include "wsim-object-path.h"
 #include "wsim-registry.h"
@@ -213,6 +215,7 @@ typedef struct {
   gboolean    hardened;        /* --callbacks hardened */
   gboolean    params_refused;  /* out: a --param named a provider the directory lacks */
   char      **mof_files;       /* (nullable) --mof: loaded after the providers */
+  const char *repository;      /* (nullable) --repository: the store, opened after the MOF */
 } EnumSetup;
 
 static gboolean
@@ -233,7 +236,9 @@ setup_providers (WsimServer *server, gpointer data, GError **error)
       for (char **m = es->mof_files; m != NULL && *m != NULL; m++)
         if (!wsim_repository_load_mof (wsim_server_get_repository (server), *m, error))
           return FALSE;
-      return TRUE;
+      return es->repository == NULL
+             || wsim_repository_open_store (wsim_server_get_repository (server), es->repository,
+                                            error);
     }
   /* load_dir's only WBEM_E_INVALID_PARAMETER: parameters no provider there takes, which the
    * user wrote (a usage error); a module it cannot load is a failure. */
@@ -421,7 +426,7 @@ fail_connect (const GError *error)
   return EXIT_FAILURE;
 }
 
-typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY, CALL_METHOD } CallKind;
+typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY, CALL_METHOD, CALL_PUT, CALL_DELETE } CallKind;
 
 /* What main() settled for one async call. */
 typedef struct {
@@ -430,7 +435,8 @@ typedef struct {
   const char        *ns;
   const char        *target;        /* the class, path or query, as the server gets it */
   const char        *method;        /* call: the method's name */
-  char             **in_args;       /* call: NAME=VALUE…, NULL-terminated (nullable) */
+  char             **in_args;       /* call, put: NAME=VALUE…, NULL-terminated (nullable) */
+  gint32             change;        /* put: WBEM_FLAG_CREATE_OR_UPDATE, _UPDATE_ONLY, _CREATE_ONLY */
   Format             format;
   gboolean           sysprops;      /* --system-properties */
   gboolean           trace;
@@ -442,6 +448,7 @@ typedef struct {
   GHashTable        *params;        /* provider name -> "K=V;…" */
   const char        *provider_dir;
   char             **mof_files;     /* (nullable) --mof */
+  const char        *repository;    /* (nullable) --repository */
   const WsimBlanket *blanket;
   const char        *callback_address;  /* (nullable) where the sink host listens */
   guint              call_timeout_ms;   /* 0: the client's default */
@@ -505,10 +512,11 @@ report_cancel (const Cancel *c, const WsimSinkRecorder *rec)
 
 /* ---- wmisim call -------------------------------------------------------------------- */
 
-/* The [in] parameters NAME=VALUE… as an object of string properties (the server converts
- * them to the declared types, as WMI coerces a VARIANT); NULL with @error for a bad one. */
+/* The [in] parameters (or, for put, the properties) NAME=VALUE… as an object of class
+ * @class_name with string properties (the server converts them to the declared types, as
+ * WMI coerces a VARIANT); NULL with @error for a bad one. */
 static WsimObject *
-method_in_params (char **args, GError **error)
+method_in_params (const char *class_name, char **args, GError **error)
 {
   guint n = args != NULL ? g_strv_length (args) : 0;
   g_autofree wsim_property_def *defs = g_new0 (wsim_property_def, MAX (n, 1));
@@ -525,14 +533,14 @@ method_in_params (char **args, GError **error)
       if (eq == NULL || eq == args[i])
         {
           g_set_error (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER,
-                       "an [in] parameter is NAME=VALUE, not '%s'", args[i]);
+                       "an [in] parameter or a property is NAME=VALUE, not '%s'", args[i]);
           return NULL;
         }
       names[i] = g_strndup (args[i], (gsize) (eq - args[i]));
       defs[i].name = names[i];
       defs[i].cimtype = CIM_STRING;
     }
-  cls = wsim_class_new ("__PARAMETERS", NULL, defs, n, error);
+  cls = wsim_class_new (class_name, NULL, defs, n, error);
   if (cls == NULL)
     return NULL;
   obj = wsim_object_new (cls);
@@ -573,7 +581,7 @@ cmd_async (const CallRequest *req)
   g_autoptr(GError) error = NULL;
   EnumSetup es = { req->params, req->provider_dir != NULL ? req->provider_dir
                                                           : wsim_repository_default_provider_dir (),
-                   req->cb.hardened, FALSE, req->mof_files };
+                   req->cb.hardened, FALSE, req->mof_files, req->repository };
   g_autoptr(WsimUnsecApp) app = NULL;
   g_autoptr(WsimSink) stub = NULL;
   FILE *info = req->format == FORMAT_TABLE ? stdout : stderr;
@@ -663,12 +671,23 @@ cmd_async (const CallRequest *req)
     {
     case CALL_METHOD:
       {
-        g_autoptr(WsimObject) in = method_in_params (req->in_args, &error);
+        g_autoptr(WsimObject) in = method_in_params ("__PARAMETERS", req->in_args, &error);
 
         hr = in == NULL && req->in_args != NULL && req->in_args[0] != NULL ? WBEM_E_INVALID_PARAMETER
              : wsim_services_exec_method_async (services, req->target, req->method, in, flags,
                                                 sink, &error);
       }
+      break;
+    case CALL_PUT:
+      {
+        g_autoptr(WsimObject) inst = method_in_params (req->target, req->in_args, &error);
+
+        hr = inst == NULL ? WBEM_E_INVALID_PARAMETER
+             : wsim_services_put_instance_async (services, inst, flags | req->change, sink, &error);
+      }
+      break;
+    case CALL_DELETE:
+      hr = wsim_services_delete_instance_async (services, req->target, flags, sink, &error);
       break;
     case CALL_ENUM:
       hr = req->semisync ? wsim_cli_semisync (services, req->target, NULL, flags, sink, &error)
@@ -711,6 +730,8 @@ cmd_async (const CallRequest *req)
     fprintf (stderr, "\r");
   if (req->kind == CALL_METHOD && !WSIM_HRESULT_FAILED (rec->final_hr))
     print_out_params (rec, req);
+  if ((req->kind == CALL_PUT || req->kind == CALL_DELETE) && !WSIM_HRESULT_FAILED (rec->final_hr))
+    wsim_cli_write_report (req->kind == CALL_DELETE, req->target, rec);
   {
     g_autofree char *d = wsim_hresult_describe (rec->final_hr);
     g_autofree char *param = rec->final_str_param != NULL
@@ -1145,8 +1166,10 @@ enum {
   FOR_GET = 1 << CALL_GET,
   FOR_QUERY = 1 << CALL_QUERY,
   FOR_METHOD = 1 << CALL_METHOD,
-  FOR_PING = 1 << 4,
-  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY | FOR_METHOD,
+  FOR_PUT = 1 << CALL_PUT,
+  FOR_DELETE = 1 << CALL_DELETE,
+  FOR_PING = 1 << 8,
+  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY | FOR_METHOD | FOR_PUT | FOR_DELETE,
 };
 
 /* An option given where it does nothing is refused rather than ignored: the user meant
@@ -1196,6 +1219,9 @@ main (int argc, char **argv)
 {
   g_autofree char *server = NULL, *ns = NULL, *format = NULL, *provider_dir = NULL;
   g_auto(GStrv) mof_files = NULL;
+  g_autofree char *repository = NULL;
+  gboolean create_only = FALSE, update_only = FALSE;
+  gint32 change = 0;
   g_autofree char *auth_level = NULL, *impersonation = NULL, *authority = NULL, *user = NULL;
   g_autofree char *moniker = NULL, *moniker_server = NULL, *moniker_ns = NULL;
   g_autofree char *count_text = NULL, *depth_text = NULL, *cancel_text = NULL;
@@ -1216,6 +1242,7 @@ main (int argc, char **argv)
   Format fmt = FORMAT_TABLE;
   static const struct { const char *name; CallKind kind; } cmds[] = {
     { "enum", CALL_ENUM }, { "get", CALL_GET }, { "query", CALL_QUERY },
+    { "delete", CALL_DELETE },
   };
   guint command = 0;
   CallKind kind = CALL_ENUM;
@@ -1244,6 +1271,10 @@ main (int argc, char **argv)
       "provider modules are (default $WSIM_PROVIDER_DIR or the installed ones)", "DIR" },
     { "mof", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &mof_files, "Embedded server: load the classes "
       "and instances of a MOF file (docs/mof.md); repeatable", "FILE" },
+    { "repository", 0, 0, G_OPTION_ARG_FILENAME, &repository, "Embedded server: keep the "
+      "repository's instances in DIR across runs (docs/writes.md)", "DIR" },
+    { "create-only", 0, 0, G_OPTION_ARG_NONE, &create_only, "put: WBEM_FLAG_CREATE_ONLY", NULL },
+    { "update-only", 0, 0, G_OPTION_ARG_NONE, &update_only, "put: WBEM_FLAG_UPDATE_ONLY", NULL },
     { "auth-level", 'a', 0, G_OPTION_ARG_STRING, &auth_level, "Authentication level: default, none, "
       "connect, call, pkt, pktIntegrity, pktPrivacy (default pktPrivacy, as wmic)", "LEVEL" },
     { "impersonation", 'i', 0, G_OPTION_ARG_STRING, &impersonation,
@@ -1278,6 +1309,8 @@ main (int argc, char **argv)
                                 "  get PATH     one instance by its object path (GetObjectAsync)\n"
                                 "  query WQL    a WQL query (ExecQueryAsync)\n"
                                 "  call PATH METHOD [NAME=VALUE…]  run a method (ExecMethodAsync)\n"
+                                "  put CLASS NAME=VALUE…  create or update an instance (PutInstanceAsync)\n"
+                                "  delete PATH  delete an instance (DeleteInstanceAsync)\n"
                                 "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
                                 "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
                                 "  mofcomp FILE compile and check a MOF file (docs/mof.md)\n"
@@ -1306,10 +1339,15 @@ main (int argc, char **argv)
       kind = CALL_METHOD;
       command = FOR_METHOD;
     }
+  if (argc >= 4 && g_str_equal (argv[1], "put"))
+    {
+      kind = CALL_PUT;
+      command = FOR_PUT;
+    }
   if (command == 0)
     {
       fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | "
-               "call PATH METHOD [NAME=VALUE…] | ping "
+               "call PATH METHOD [NAME=VALUE…] | put CLASS NAME=VALUE… | delete PATH | ping "
                "(try --help)\n");
       return 2;
     }
@@ -1364,7 +1402,9 @@ main (int argc, char **argv)
   cb.hardened = g_strcmp0 (callbacks, "hardened") == 0;
   if (!security_from_options (&blanket, moniker, auth_level, impersonation, authority, user,
                               &moniker_server, &moniker_ns)
-      || !route_call (&route, server, ns, moniker_server, moniker_ns, command == FOR_GET,
+      || (change = wsim_cli_write_flags (create_only, update_only)) < 0
+      || !route_call (&route, server, ns, moniker_server, moniker_ns,
+                      command == FOR_GET || command == FOR_DELETE,
                       command == FOR_PING ? NULL : argv[2]))
     return 2;
   {
@@ -1392,6 +1432,10 @@ main (int argc, char **argv)
         "loads its providers from" },
       { "--mof", mof_files != NULL, FOR_CALLS, TRUE, "it loads MOF into the embedded server "
         "(another server has its own: wmisimd --mof)" },
+      { "--repository", repository != NULL, FOR_CALLS, TRUE, "it keeps the embedded server's "
+        "instances (another server has its own: wmisimd --repository)" },
+      { "--create-only", create_only, FOR_PUT, FALSE, "WBEM_FLAG_CREATE_ONLY is a flag of PutInstanceAsync" },
+      { "--update-only", update_only, FOR_PUT, FALSE, "WBEM_FLAG_UPDATE_ONLY is a flag of PutInstanceAsync" },
       { "--callbacks", callbacks != NULL, FOR_CALLS, TRUE, "it sets the embedded server's callback "
         "ladder (another server has its own)" },
       { "--auth-level", auth_level != NULL, FOR_CALLS, FALSE, not_ping },
@@ -1434,7 +1478,8 @@ main (int argc, char **argv)
       .ns = route.ns,
       .target = route.target != NULL ? route.target : argv[2],
       .method = kind == CALL_METHOD ? argv[3] : NULL,
-      .in_args = kind == CALL_METHOD ? argv + 4 : NULL,
+      .in_args = kind == CALL_METHOD ? argv + 4 : kind == CALL_PUT ? argv + 3 : NULL,
+      .change = change,
       .format = fmt,
       .sysprops = sysprops,
       .trace = trace,
@@ -1447,6 +1492,7 @@ main (int argc, char **argv)
       .params = pmap,
       .provider_dir = provider_dir,
       .mof_files = mof_files,
+      .repository = repository,
       .blanket = &blanket,
       .callback_address = callback_address,
       .call_timeout_ms = (guint) call_timeout,

@@ -176,3 +176,58 @@ Test (cli_mof, mofcomp)
   cr_assert_eq (rn.status, 2);
   wsim_test_mof_drop (path);
 }
+
+/* Runs wmisim with @args, which must fail with exit @status saying @text on stderr. */
+static void
+refused (const char *const *args, int status, const char *text)
+{
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+
+  cr_assert_eq (r.status, status, "%s", r.err);
+  cr_assert (strstr (r.err, text) != NULL, "%s", r.err);
+}
+
+/* wmisim put and delete on a MOF class, each run a process of its own sharing one
+ * --repository: what one run wrote the next one reads (docs/writes.md). Three embedded
+ * servers: a longer timeout, for valgrind. */
+Test (cli_mof, put_and_delete_persist_across_runs, .timeout = 90)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wsim-cli-repo-XXXXXX", &error);
+  g_autofree char *repo = g_build_filename (dir, "repo", NULL);
+  g_autofree char *file = g_build_filename (repo, "repository.dat", NULL);
+  const char *put[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
+                        "put", "Sim_Widget", "Name=delta", "Count=4", "Weight=2.5",
+                        "--create-only", NULL };
+  const char *del[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
+                        "delete", "Sim_Widget.Name=\"delta\"", NULL };
+  const char *both[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "put", "Sim_Widget",
+                         "Name=e", "--create-only", "--update-only", NULL };
+  const char *elsewhere[] = { "--server", "tcp:127.0.0.1:1", "--repository", repo, "delete",
+                              "Sim_Widget.Name=\"delta\"", NULL };
+
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  {
+    g_auto (Run) r = run_prog (WSIM_WMISIM, put);
+
+    cr_assert_eq (r.status, 0, "%s", r.err);
+    /* The new path alone on its line, from the final SetStatus's strParam. */
+    cr_assert (strstr (r.out, "Instance put successful; its path:\nSim_Widget.Name=\"delta\"\n")
+               != NULL, "%s", r.out);
+  }
+  /* Another process, the same directory: the instance is there. */
+  refused (put, 1, "WBEM_E_ALREADY_EXISTS (0x80041019)");
+  {
+    g_auto (Run) r = run_prog (WSIM_WMISIM, del);
+
+    cr_assert_eq (r.status, 0, "%s", r.err);
+    cr_assert (strstr (r.out, "Instance deletion successful.") != NULL, "%s", r.out);
+  }
+  /* The other refusals (NOT_FOUND, PROVIDER_NOT_CAPABLE, …) are tests/writes'; the CLI's
+   * own usage errors: */
+  refused (both, 2, "exclude each other");
+  refused (elsewhere, 2, "--repository does not apply to another server");
+  g_unlink (file);
+  g_rmdir (repo);
+  g_rmdir (dir);
+}

@@ -223,7 +223,8 @@ get_size (WsimHarness *harness, WsimServices *s, const char *path)
 Test (writes, create_update_delete_with_the_new_path)
 {
   g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-  g_autoptr(WsimObject) a = writes_text_object ("Sim_Stored", "Name", "a", "Size", "7", NULL);
+  g_autoptr(WsimObject) a = writes_text_object ("Sim_Stored", "Name", "a", "Size", "7",
+                                                "Note", "n", NULL);
   g_autoptr(WsimObject) a2 = writes_text_object ("Sim_Stored", "Name", "A", "Size", "8", NULL);
   g_autofree char *path = NULL;
   g_autofree char *path2 = NULL;
@@ -237,6 +238,12 @@ Test (writes, create_update_delete_with_the_new_path)
                         &path2), WBEM_S_NO_ERROR);
   cr_assert_str_eq (path2, "Sim_Stored.Name=\"A\"");
   cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 8);
+  /* A full-instance update: Note, not given, is null now. */
+  {
+    g_autoptr(WsimObject) got = get_in (h, s, "Sim_Stored.Name=\"a\"");
+
+    cr_assert (wsim_value_is_null (wsim_object_lookup (got, "Note")));
+  }
   /* CREATE_OR_UPDATE both ways. */
   cr_assert_eq (put_in (h, s, a, WBEM_FLAG_CREATE_OR_UPDATE, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
   cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 7);
