@@ -12,6 +12,10 @@
  *    and an ExecMethodAsync round trip (Sim_Methods.Add: one out-parameters object) next to it.
  * 3. Memory per open call: 10,000 calls held open by a waiting provider; the server's RSS
  *    growth divided by the number of calls.
+ * 4. Writes into the repository (wmisimd --repository, a MOF class): PutInstanceAsync and
+ *    DeleteInstanceAsync per second, one at a time (each success waits for its own fsync)
+ *    and many in flight (their changes share fsyncs: group commit), next to the NULL call
+ *    round trip on the same server.
  *
  * Usage:
  *   bench-runtime [--server-cpu N] WMISIMD PROVIDER_DIR
@@ -28,6 +32,7 @@
  * A benchmark, not a test: it reports.
  */
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +48,7 @@
 #include "wsim-client.h"
 #include "wsim-rpc-client.h"
 #include "wsim-value.h"
+#include "wsim-wbem.h"
 #include "wsim_service.h"
 
 /* Sim_Sequence's shape in every measurement: 10 properties of 20 bytes. */
@@ -78,11 +84,10 @@ wsim_daemon_child_setup (gpointer data)
     }
 }
 
+/* Starts wmisimd with @argv (NULL-terminated, argv[0] the program) and reads where it listens. */
 static Daemon
-daemon_start (const char *wmisimd, const char *dir, const char *params)
+daemon_start_argv (char **argv)
 {
-  g_autofree char *p = g_strconcat ("sim-sequence:", params, NULL);
-  char *argv[] = { (char *) wmisimd, (char *) "--provider-dir", (char *) dir, (char *) "--param", p, NULL };
   Daemon d = { 0 };
   int out = -1;
   char line[256];
@@ -101,6 +106,15 @@ daemon_start (const char *wmisimd, const char *dir, const char *params)
     g_error ("wmisimd said: %s", line);
   d.address = g_strdup (line + strlen ("listening on "));
   return d;
+}
+
+static Daemon
+daemon_start (const char *wmisimd, const char *dir, const char *params)
+{
+  g_autofree char *p = g_strconcat ("sim-sequence:", params, NULL);
+  char *argv[] = { (char *) wmisimd, (char *) "--provider-dir", (char *) dir, (char *) "--param", p, NULL };
+
+  return daemon_start_argv (argv);
 }
 
 static void
@@ -393,6 +407,135 @@ bench_enumerate_at_level (const char *wmisimd, const char *dir, guint count, con
   return 0;
 }
 
+/* ---- 4. writes into the repository ---------------------------------------------------- */
+
+#define WRITES_MOF "#pragma namespace(\"root\\\\bench\")\n" \
+                   "class Bench_Item { [key] uint32 Id; string Text; };\n"
+
+/* Bench_Item Id=@id (delete: its path, in *@path) with a short Text. */
+static WsimObject *
+bench_item (WsimClass *cls, guint id)
+{
+  WsimObject *obj = wsim_object_new (cls);
+
+  wsim_value_set_integer (wsim_object_get_value (obj, 0), CIM_UINT32, FALSE, 0, id);
+  wsim_value_set_string (wsim_object_get_value (obj, 1), "a benchmark's instance");
+  return obj;
+}
+
+/* @n puts (or deletes) of Id base … base+n-1, at most @depth in flight; every one must
+ * succeed. Returns: operations per second. */
+static double
+bench_write_ops (GMainContext *ctx, WsimServices *s, WsimClass *cls, gboolean del, guint n,
+                 guint depth)
+{
+  g_autofree WsimSinkRecorder **recs = g_new0 (WsimSinkRecorder *, n);
+  g_autofree WsimSink **sinks = g_new0 (WsimSink *, n);
+  guint issued = 0, done = 0, first_open = 0;
+  gint64 t0 = g_get_monotonic_time ();
+
+  while (done < n)
+    {
+      while (issued < n && issued - done < depth)
+        {
+          g_autoptr(GError) error = NULL;
+          WsimHResult hr;
+
+          sinks[issued] = wsim_sink_recorder_new (&recs[issued]);
+          if (del)
+            {
+              g_autofree char *path = g_strdup_printf ("Bench_Item.Id=%u", issued);
+
+              hr = wsim_services_delete_instance_async (s, path, 0, sinks[issued], &error);
+            }
+          else
+            {
+              g_autoptr(WsimObject) obj = bench_item (cls, issued);
+
+              hr = wsim_services_put_instance_async (s, obj, WBEM_FLAG_CREATE_ONLY, sinks[issued],
+                                                     &error);
+            }
+          if (hr != WBEM_S_NO_ERROR)
+            g_error ("%s %u: %s", del ? "delete" : "put", issued, error->message);
+          issued++;
+        }
+      g_main_context_iteration (ctx, TRUE);
+      for (guint i = first_open; i < issued; i++)
+        if (sinks[i] != NULL && wsim_sink_recorder_is_complete (recs[i]))
+          {
+            if (recs[i]->final_hr != WBEM_S_NO_ERROR)
+              g_error ("%s %u ended with 0x%08X", del ? "delete" : "put", i, recs[i]->final_hr);
+            g_clear_pointer (&sinks[i], wsim_sink_unref);
+            done++;
+          }
+      while (first_open < issued && sinks[first_open] == NULL)
+        first_open++;
+    }
+  return n / ((g_get_monotonic_time () - t0) / 1e6);
+}
+
+static void
+bench_writes (const char *wmisimd, const char *dir)
+{
+  enum { N_ONE = 300, N_BATCH = 3000, DEPTH = 64, N_NULL = 500 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("wsim-bench-repo-XXXXXX", &error);
+  g_autofree char *mof = g_build_filename (tmp, "bench.mof", NULL);
+  g_autofree char *repo = g_build_filename (tmp, "repo", NULL);
+  g_autofree char *file = g_build_filename (repo, "repository.dat", NULL);
+  char *argv[] = { (char *) wmisimd, (char *) "--provider-dir", (char *) dir, (char *) "--mof", mof,
+                   (char *) "--repository", repo, NULL };
+  Daemon d;
+  g_autoptr(GMainContext) ctx = g_main_context_new ();
+  g_autoptr(WsimClient) client = NULL;
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(WsimRpcClient) raw = NULL;
+  const wsim_property_def defs[] = { { (char *) "Id", CIM_UINT32, TRUE }, { (char *) "Text", CIM_STRING, FALSE } };
+  g_autoptr(WsimClass) cls = wsim_class_new ("Bench_Item", NULL, defs, 2, NULL);
+  static gint64 null_us[N_NULL];
+  double put1, del1, putn, deln;
+
+  if (tmp == NULL || !g_file_set_contents (mof, WRITES_MOF, -1, &error))
+    g_error ("bench-runtime: %s", error->message);
+  d = daemon_start_argv (argv);
+  client = wsim_client_connect (ctx, d.address, &error);
+  s = client != NULL ? wsim_client_open_namespace (client, "root\\bench", &error) : NULL;
+  addr = wsim_address_parse (d.address, NULL);
+  raw = wsim_rpc_client_connect (ctx, addr, WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &error);
+  if (s == NULL || raw == NULL)
+    g_error ("bench-runtime: %s", error->message);
+  for (int i = 0; i < N_NULL; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+
+      if (!wsim_rpc_client_call_sync (raw, NULLPROC, WSIM_XDRPROC (xdr_void), NULL, WSIM_XDRPROC (xdr_void),
+                                      NULL, -1, NULL, &error))
+        g_error ("NULL call: %s", error->message);
+      null_us[i] = g_get_monotonic_time () - t0;
+    }
+  qsort (null_us, N_NULL, sizeof null_us[0], cmp_i64);
+  put1 = bench_write_ops (ctx, s, cls, FALSE, N_ONE, 1);
+  del1 = bench_write_ops (ctx, s, cls, TRUE, N_ONE, 1);
+  putn = bench_write_ops (ctx, s, cls, FALSE, N_BATCH, DEPTH);
+  deln = bench_write_ops (ctx, s, cls, TRUE, N_BATCH, DEPTH);
+  printf ("writes into the repository (%s, each success after its fsync): NULL call round trip "
+          "median %" G_GINT64_FORMAT " us (%.0f/s)\n", tmp, null_us[N_NULL / 2],
+          1e6 / (double) MAX (null_us[N_NULL / 2], 1));
+  printf ("  one at a time: PutInstanceAsync %.0f/s, DeleteInstanceAsync %.0f/s (%d each)\n", put1,
+          del1, N_ONE);
+  printf ("  %d in flight (group commit): PutInstanceAsync %.0f/s, DeleteInstanceAsync %.0f/s "
+          "(%d each)\n", DEPTH, putn, deln, N_BATCH);
+  g_clear_pointer (&raw, wsim_rpc_client_unref);
+  g_clear_pointer (&s, wsim_services_unref);
+  g_clear_pointer (&client, wsim_client_unref);
+  daemon_stop (&d);
+  g_unlink (file);
+  g_unlink (mof);
+  g_rmdir (repo);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,5 +586,6 @@ main (int argc, char **argv)
   }
   bench_latency (argv[1], argv[2]);
   bench_open_calls (argv[1], argv[2]);
+  bench_writes (argv[1], argv[2]);
   return 0;
 }
