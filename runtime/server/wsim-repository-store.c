@@ -389,7 +389,11 @@ wsim_repository_store_save (WsimRepository *repo, GError **error)
 
   if (store == NULL)
     return TRUE;
-  store_drain (store);
+  /* A drain may start the next write for waiters of later changes; that one takes every
+   * change so far, so the second drain leaves none in flight (this thread changes nothing
+   * meanwhile). Only then is the file this thread's to write. */
+  while (store->worker != NULL)
+    store_drain (store);
   gen = store->gen;
   bytes = store_encode (repo);
   if (!store_write_file (store->dir, bytes, error))

@@ -150,9 +150,12 @@ wsim_static_state_delete (gpointer state, const char *class_name, const WsimProv
 }
 
 /* Posts a copy of each instance of the call's class until BUSY (resume() goes on), DROPPED
- * or the end (then the result, the last thing done). The copy is made through the ABI's
- * new_instance, and its values copied whole, because the ABI's setters have no arm for
- * arrays, references or char16 and the instance the host made is a WsimObject. */
+ * or the end (then the result, the last thing done). A put or delete between two steps of
+ * a paused enumeration moves the cursor's position in the list: that enumeration may then
+ * miss or repeat one instance (each one it posts is whole: a put replaces, never edits).
+ * The copy is made through the ABI's new_instance, and its values copied whole, because
+ * the ABI's setters have no arm for arrays, references or char16 and the instance the host
+ * made is a WsimObject. */
 static void
 static_step (WsimProvContext *ctx)
 {

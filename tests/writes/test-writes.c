@@ -528,3 +528,53 @@ Test (writes, kill_the_writer, .timeout = 120)
   for (guint r = 0; r < G_N_ELEMENTS (ks); r++)
     base = kill_writer_after (base, ks[r], ks[r] + 20);
 }
+
+/* A server shut down while puts wait for their write: each still ends with exactly one final
+ * (its success, once on disk, or a failure), and what succeeded is in the store. */
+Test (writes, shutdown_with_writes_in_flight)
+{
+  enum { N = 16 };
+  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  WsimSinkRecorder *recs[N];
+  WsimSink *sinks[N];
+  guint ok = 0;
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u", i);
+      g_autoptr(WsimObject) obj = writes_text_object ("Sim_Stored", "Name", name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      sinks[i] = wsim_sink_recorder_new (&recs[i]);
+      cr_assert_eq (wsim_services_put_instance_async (s, obj, 0, sinks[i], &error), WBEM_S_NO_ERROR);
+    }
+  /* Once the first is through, the others are running or waiting for a save. */
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, recs[0], WRITES_WAIT));
+  wsim_harness_shutdown_server (h);
+  for (guint i = 0; i < N; i++)
+    {
+      cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, recs[i], WRITES_WAIT));
+      cr_assert_eq (recs[i]->n_final, 1);
+      cr_assert_eq (recs[i]->events_after_final, 0);
+      /* Or the client's own end for a call whose server went before it could call back
+       * (RPC_E_DISCONNECTED, wsim-call-watch.c). */
+      cr_assert (recs[i]->final_hr == WBEM_S_NO_ERROR || recs[i]->final_hr == WBEM_E_SHUTTING_DOWN
+                 || recs[i]->final_hr == RPC_E_DISCONNECTED, "0x%08X", recs[i]->final_hr);
+      ok += recs[i]->final_hr == WBEM_S_NO_ERROR;
+    }
+  g_clear_pointer (&s, wsim_services_unref);
+  harness_stop (h);
+  h = harness_start ();
+  s = open_ns (h, "root\\test");
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("Sim_Stored.Name=\"s%u\"", i);
+      g_autoptr(WsimObject) got = get_in (h, s, path);
+
+      /* Nothing a client was told succeeded is lost. */
+      if (recs[i]->final_hr == WBEM_S_NO_ERROR)
+        cr_assert_not_null (got, "%s succeeded but is not in the store", path);
+      wsim_sink_unref (sinks[i]);
+    }
+  cr_log_info ("%u of %d puts succeeded before the shutdown", ok, N);
+}
