@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wsim-test-harness.h"
 #include "wsim-test-writes.h"
 #include "wsim-test-payload.h"
 
@@ -48,28 +49,30 @@ setup (WsimServer *server, gpointer data, GError **error)
          && writes_setup (server, data, error);
 }
 
-static gboolean
-server_idle (gpointer data)
-{
-  return wsim_harness_get_n_server_calls (data) == 0;
-}
-
 static WsimHarness *
 harness_start (void)
 {
-  g_autoptr(GError) error = NULL;
-  WsimHarness *harness = wsim_harness_new (setup, dir, &error);
-
-  cr_assert_not_null (harness, "harness: %s", error ? error->message : "");
-  return harness;
+  return wsim_test_harness_start (setup, dir);
 }
 
+/* Stops @harness once its server has no call open (nothing left to write). */
 static void
 harness_stop (WsimHarness *harness)
 {
-  cr_assert (wsim_harness_run_until (harness, server_idle, harness, WRITES_WAIT),
+  cr_assert (wsim_harness_run_until (harness, wsim_test_server_idle, harness, WRITES_WAIT),
              "server calls left");
   wsim_harness_free (harness);
+}
+
+/* Restarts the suite's server on the same directory; *@s becomes services on root\test of
+ * the new one. */
+static void
+restart (WsimServices **s)
+{
+  g_clear_pointer (s, wsim_services_unref);
+  harness_stop (h);
+  h = harness_start ();
+  *s = wsim_test_open_ns (h, "root\\test");
 }
 
 static void
@@ -111,16 +114,6 @@ stop (void)
 
 TestSuite (writes, .init = start, .fini = stop, .timeout = 60);
 
-static WsimServices *
-open_ns (WsimHarness *harness, const char *ns)
-{
-  g_autoptr(GError) error = NULL;
-  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (harness), ns, &error);
-
-  cr_assert_not_null (s, "%s", error ? error->message : "");
-  return s;
-}
-
 /* ---- calls ------------------------------------------------------------------------- */
 
 /* Checks an *Async call's immediate return @hr against @want; a refusal must not have
@@ -136,7 +129,7 @@ finish (WsimHarness *harness, WsimHResult hr, GError *error, WsimSink *sink,
       /* The refusal says why, and never calls the sink. */
       cr_assert_not_null (error);
       cr_assert_eq (error->code, (gint) want);
-      cr_assert (wsim_harness_run_until (harness, server_idle, harness, WRITES_WAIT));
+      cr_assert (wsim_harness_run_until (harness, wsim_test_server_idle, harness, WRITES_WAIT));
       cr_assert_eq (rec->n_indicate, 0);
       cr_assert_eq (rec->n_final, 0);
       wsim_sink_unref (sink);
@@ -171,7 +164,7 @@ put_in (WsimHarness *harness, WsimServices *s, WsimObject *obj, gint32 flags, Ws
 static WsimHResult
 put (WsimObject *obj, gint32 flags, WsimHResult want, char **out_path)
 {
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
 
   return put_in (h, s, obj, flags, want, out_path);
 }
@@ -222,7 +215,7 @@ get_size (WsimHarness *harness, WsimServices *s, const char *path)
 
 Test (writes, create_update_delete_with_the_new_path)
 {
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
   g_autoptr(WsimObject) a = writes_text_object ("Sim_Stored", "Name", "a", "Size", "7",
                                                 "Note", "n", NULL);
   g_autoptr(WsimObject) a2 = writes_text_object ("Sim_Stored", "Name", "A", "Size", "8", NULL);
@@ -261,7 +254,7 @@ Test (writes, create_update_delete_with_the_new_path)
 
 Test (writes, exists_and_missing_end_in_the_final_status)
 {
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
   g_autoptr(WsimObject) seed = writes_text_object ("Sim_Stored", "Name", "seed", "Size", "5", NULL);
   g_autoptr(WsimObject) ghost = writes_text_object ("Sim_Stored", "Name", "ghost", NULL);
   g_autofree char *why = NULL;
@@ -279,9 +272,9 @@ Test (writes, exists_and_missing_end_in_the_final_status)
 
 Test (writes, bad_puts_are_refused_with_wmi_statuses)
 {
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-  g_autoptr(WsimServices) cimv2 = open_ns (h, "root\\cimv2");
-  g_autoptr(WsimServices) old = open_ns (h, "root\\old");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimServices) cimv2 = wsim_test_open_ns (h, "root\\cimv2");
+  g_autoptr(WsimServices) old = wsim_test_open_ns (h, "root\\old");
   g_autoptr(WsimObject) nokey = writes_text_object ("Sim_Stored", "Size", "3", NULL);
   g_autoptr(WsimObject) nullkey = writes_text_object ("Sim_Stored", "Name", NULL, NULL);
   g_autoptr(WsimObject) unknown = writes_text_object ("Sim_Nothing", "Name", "x", NULL);
@@ -316,9 +309,9 @@ Test (writes, bad_puts_are_refused_with_wmi_statuses)
 
 Test (writes, bad_deletes_are_refused_with_wmi_statuses)
 {
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-  g_autoptr(WsimServices) cimv2 = open_ns (h, "root\\cimv2");
-  g_autoptr(WsimServices) old = open_ns (h, "root\\old");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimServices) cimv2 = wsim_test_open_ns (h, "root\\cimv2");
+  g_autoptr(WsimServices) old = wsim_test_open_ns (h, "root\\old");
 
   del_in (h, s, "Sim_Nothing.Name=\"x\"", 0, WBEM_E_INVALID_CLASS);
   del_in (h, s, "Sim_Stored", 0, WBEM_E_INVALID_OBJECT_PATH);
@@ -342,38 +335,27 @@ Test (writes, the_store_outlives_the_server)
                                                 "Note", "kept \"quoted\" é", NULL);
   g_autoptr(WsimObject) c = writes_text_object ("Sim_Stored", "Name", "c", "Size", "3", NULL);
   g_autofree char *file = g_build_filename (dir, "repository.dat", NULL);
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(WsimObject) got = NULL;
+  g_autofree char *note = NULL;
 
   put (b, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
   put (c, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
-  {
-    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-
-    del_in (h, s, "Sim_Stored.Name=\"seed\"", 0, WBEM_S_NO_ERROR);
-  }
+  s = wsim_test_open_ns (h, "root\\test");
+  del_in (h, s, "Sim_Stored.Name=\"seed\"", 0, WBEM_S_NO_ERROR);
   cr_assert (g_file_test (file, G_FILE_TEST_IS_REGULAR));
-  harness_stop (h);
-  h = harness_start ();
-  {
-    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-    g_autoptr(WsimObject) got = get_in (h, s, "Sim_Stored.Name=\"b\"");
-    g_autofree char *note = NULL;
-
-    cr_assert_not_null (got);
-    note = wsim_value_to_string (wsim_object_lookup (got, "Note"));
-    cr_assert_str_eq (note, "kept \"quoted\" é");
-    cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"c\""), 3);
-    cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"seed\""));
-    /* And on: a change after the restart survives the next one. */
-    del_in (h, s, "Sim_Stored.Name=\"c\"", 0, WBEM_S_NO_ERROR);
-  }
-  harness_stop (h);
-  h = harness_start ();
-  {
-    g_autoptr(WsimServices) s = open_ns (h, "root\\test");
-
-    cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"c\""));
-    cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"b\""), 2);
-  }
+  restart (&s);
+  got = get_in (h, s, "Sim_Stored.Name=\"b\"");
+  cr_assert_not_null (got);
+  note = wsim_value_to_string (wsim_object_lookup (got, "Note"));
+  cr_assert_str_eq (note, "kept \"quoted\" é");
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"c\""), 3);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"seed\""));
+  /* And on: a change after the restart survives the next one. */
+  del_in (h, s, "Sim_Stored.Name=\"c\"", 0, WBEM_S_NO_ERROR);
+  restart (&s);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"c\""));
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"b\""), 2);
 }
 
 /* Many puts in flight at once: every one succeeds (some share a write), all are there
@@ -381,7 +363,7 @@ Test (writes, the_store_outlives_the_server)
 Test (writes, puts_in_flight_share_writes_and_all_last)
 {
   enum { N = 40 };
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
   WsimSinkRecorder *recs[N];
   WsimSink *sinks[N];
 
@@ -404,10 +386,7 @@ Test (writes, puts_in_flight_share_writes_and_all_last)
       cr_assert_eq (recs[i]->n_indicate, 0);
       wsim_sink_unref (sinks[i]);
     }
-  g_clear_pointer (&s, wsim_services_unref);
-  harness_stop (h);
-  h = harness_start ();
-  s = open_ns (h, "root\\test");
+  restart (&s);
   for (guint i = 0; i < N; i++)
     {
       g_autofree char *path = g_strdup_printf ("Sim_Stored.Name=\"n%u\"", i);
@@ -458,7 +437,7 @@ static guint
 stored_counter (void)
 {
   WsimHarness *reader = harness_start ();
-  g_autoptr(WsimServices) s = open_ns (reader, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (reader, "root\\test");
   g_autoptr(WsimObject) obj = get_in (reader, s, "Sim_Counter.Name=\"k\"");
   guint counter = 0;
 
@@ -534,7 +513,7 @@ Test (writes, kill_the_writer, .timeout = 120)
 Test (writes, shutdown_with_writes_in_flight)
 {
   enum { N = 16 };
-  g_autoptr(WsimServices) s = open_ns (h, "root\\test");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
   WsimSinkRecorder *recs[N];
   WsimSink *sinks[N];
   guint ok = 0;
@@ -562,10 +541,7 @@ Test (writes, shutdown_with_writes_in_flight)
                  || recs[i]->final_hr == RPC_E_DISCONNECTED, "0x%08X", recs[i]->final_hr);
       ok += recs[i]->final_hr == WBEM_S_NO_ERROR;
     }
-  g_clear_pointer (&s, wsim_services_unref);
-  harness_stop (h);
-  h = harness_start ();
-  s = open_ns (h, "root\\test");
+  restart (&s);
   for (guint i = 0; i < N; i++)
     {
       g_autofree char *path = g_strdup_printf ("Sim_Stored.Name=\"s%u\"", i);
