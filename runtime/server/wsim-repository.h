@@ -113,7 +113,8 @@ const char *wsim_repository_default_provider_dir (void);
  * @instances: (nullable) (element-type WsimObject) their instances; each is served when its
  *   own class is enumerated (the repository takes a reference to each)
  * Registers classes that no provider computes (classes from MOF): a built-in provider
- * serves @instances read-only, so enumeration, GetObject and WQL reach them as any other.
+ * serves @instances, so enumeration, GetObject and WQL reach them as any other, and takes
+ * PutInstanceAsync and DeleteInstanceAsync (kept on disk by wsim_repository_open_store()).
  * All of @classes are added or none.
  * Returns: FALSE with WBEM_E_INVALID_PROVIDER_REGISTRATION (a class already in @ns) or
  *   WBEM_E_INVALID_SUPERCLASS (a parent not in @ns), WBEM_E_INVALID_NAMESPACE for a bad @ns.
