@@ -113,6 +113,27 @@ typedef struct {
 typedef void (*WsimProvTimerFunc) (WsimProvContext *ctx, void *data);
 
 /**
+ * WsimProvCaller: who made the call, as the server saw it (ABI version 2, get_caller()).
+ * @principal: (nullable) the authenticated principal ("alice@WSIM.TEST"), or what the flavor
+ *   names the caller by ("uid:gid@machine" for an AUTH_SYS claim); NULL for AUTH_NONE
+ * @mech: (nullable) the GSS mechanism ("kerberos", "ntlm"), NULL without one
+ * @level: the RPC_C_AUTHN_LEVEL_* the request came at (1 NONE ... 6 PKT_PRIVACY)
+ * @has_uid: 1 when @uid is known, 0 otherwise
+ * @uid: the caller's local user: the uid of a Unix-socket peer as the kernel gave it
+ *   (SO_PEERCRED), else the local account an authenticated principal names (its first
+ *   component, "alice" of "alice@REALM" or "alice/host@REALM", when getpwnam() knows it).
+ *   An AUTH_SYS claim is never taken for a uid. Unknown (0) for anything else.
+ * Strings are valid until finish().
+ */
+typedef struct {
+  const char *principal;
+  const char *mech;
+  uint32_t    level;
+  int         has_uid;
+  uint32_t    uid;
+} WsimProvCaller;
+
+/**
  * WsimProvContextOps: what the runtime offers a provider during one call.
  * Setters return 0, or -1 for an unknown property or a value its type cannot hold.
  * Instances belong to the provider until posted; post_instance() always takes ownership
@@ -162,6 +183,28 @@ typedef struct {
    * instance: at most one progress callback per call is in flight, and a report made while
    * one is replaces any report still waiting (the sink sees the newest, never a flood). */
   void (*report_progress) (WsimProvContext *ctx, uint32_t done, uint32_t total);
+  /* ABI version 2, appended after report_progress: the call's context (IWbemContext, the
+   * named values the client passed with the call; docs/providers.md). get_context_type sets
+   * *cimtype to the value's CIM type (0, CIM_EMPTY, for a null; a CIM_FLAG_ARRAY type for an
+   * array, which no getter below reads) and returns 0, or -1 when the call has no value of
+   * that name. The getters return 0 and set *out, 1 when the value is null (*out untouched),
+   * or -1 when there is no such value or its type is not the getter's: get_context_sint64 and
+   * get_context_uint64 take any integer type the value fits, get_context_real64 reals,
+   * get_context_boolean booleans, get_context_string strings. Names compare
+   * case-insensitively. A string stays valid until finish(). */
+  int  (*get_context_type)    (WsimProvContext *ctx, const char *name, uint32_t *cimtype);
+  int  (*get_context_string)  (WsimProvContext *ctx, const char *name, const char **out);
+  int  (*get_context_sint64)  (WsimProvContext *ctx, const char *name, int64_t *out);
+  int  (*get_context_uint64)  (WsimProvContext *ctx, const char *name, uint64_t *out);
+  int  (*get_context_real64)  (WsimProvContext *ctx, const char *name, double *out);
+  int  (*get_context_boolean) (WsimProvContext *ctx, const char *name, int *out);
+  /* ABI version 2: who made the call (WsimProvCaller); fills *out, always. */
+  void (*get_caller)          (WsimProvContext *ctx, WsimProvCaller *out);
+  /* ABI version 2: @pid is a child the provider started in the server's process; the runtime
+   * reaps it when it exits (a child watch on its main loop), so a process that ends by itself
+   * does not linger as a zombie. The watch outlives the call. The provider must not wait for
+   * @pid itself afterwards. */
+  void (*watch_child)         (WsimProvContext *ctx, int pid);
 } WsimProvContextOps;
 
 /**

@@ -520,6 +520,12 @@ static GSourceFuncs timer_source_funcs = {
   .dispatch = timer_dispatch,
 };
 
+void
+wsim_rpc_client_set_version (WsimRpcClient *client, guint32 vers)
+{
+  client->vers = vers;   /* read when a call is encoded, on the client's thread */
+}
+
 WsimRpcClient *
 wsim_rpc_client_new_for_socket (GMainContext *context, GSocket *socket, guint32 prog,
                                 guint32 vers)

@@ -173,6 +173,13 @@ gboolean wsim_rpc_client_call_sync (WsimRpcClient *client, guint32 proc, xdrproc
                                     const void *args, xdrproc_t xres, void *res,
                                     gint timeout_ms, GCancellable *cancellable, GError **error);
 
+/**
+ * wsim_rpc_client_set_version:
+ * The program version the calls made from now on carry (a client of a program with several
+ * versions, e.g. WSIM_SERVICE_V2 for a call with a context, then back).
+ */
+void wsim_rpc_client_set_version (WsimRpcClient *client, guint32 vers);
+
 /** wsim_rpc_client_get_n_pending: Returns: calls sent and not yet completed. */
 guint wsim_rpc_client_get_n_pending (WsimRpcClient *client);
 

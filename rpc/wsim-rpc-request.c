@@ -218,6 +218,12 @@ wsim_rpc_request_get_peer_address (WsimRpcRequest *req)
   return req->sconn->peer;
 }
 
+gint64
+wsim_rpc_request_get_peer_uid (WsimRpcRequest *req)
+{
+  return req->sconn->peer_uid;
+}
+
 GSocketAddress *
 wsim_rpc_request_get_local_address (WsimRpcRequest *req)
 {

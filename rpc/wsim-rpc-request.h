@@ -100,6 +100,14 @@ GSocketAddress *wsim_rpc_request_get_peer_address (WsimRpcRequest *req);
  *  request's connection was made to (this server's side of it). */
 GSocketAddress *wsim_rpc_request_get_local_address (WsimRpcRequest *req);
 
+/**
+ * wsim_rpc_request_get_peer_uid:
+ * Returns: the uid of the process that connected, for a Unix-socket connection, as the
+ *   kernel gave it when the connection was accepted (SO_PEERCRED; not a claim such as
+ *   AUTH_SYS's); -1 for a TCP connection or when the kernel does not say.
+ */
+gint64 wsim_rpc_request_get_peer_uid (WsimRpcRequest *req);
+
 /** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
 gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
 

@@ -27,6 +27,8 @@ struct _WsimRpcServerConn {
   GHashTable     *auth_state;     /* (owned) (nullable) flavor -> (owned) state of that flavor */
   GSocketAddress *peer;           /* (owned) (nullable) who connected, read at accept */
   GSocketAddress *local;          /* (owned) (nullable) the address it connected to */
+  gint64          peer_uid;       /* the kernel's word for a Unix-socket peer (SO_PEERCRED),
+                                   * read at accept; -1 for TCP or when unknown */
   /* Who the peer proved it is (wsim_rpc_request_set_connection_identity()), kept here and
    * not by the flavor that proved it so that AUTH_NONE can read it without calling it: */
   char           *peer_principal; /* (owned) (nullable) */

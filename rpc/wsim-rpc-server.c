@@ -508,6 +508,15 @@ server_add_conn (WsimRpcServer *server, int fd)
    * caller is on this machine, and must not depend on the connection still being open. */
   sconn->peer = g_socket_get_remote_address (socket, NULL);
   sconn->local = g_socket_get_local_address (socket, NULL);
+  sconn->peer_uid = -1;
+  if (g_socket_get_family (socket) == G_SOCKET_FAMILY_UNIX)
+    {
+      /* SO_PEERCRED: who connected, as the kernel says (not a claim of the peer's). */
+      g_autoptr(GCredentials) cred = g_socket_get_credentials (socket, NULL);
+
+      if (cred != NULL && g_credentials_get_unix_user (cred, NULL) != (uid_t) -1)
+        sconn->peer_uid = g_credentials_get_unix_user (cred, NULL);
+    }
   sconn->conn = wsim_conn_new (server->context, socket, server->limits.max_record,
                                &server_conn_callbacks, sconn);
   wsim_conn_set_out_high_watermark (sconn->conn, server->limits.out_high_watermark);

@@ -453,6 +453,7 @@ typedef struct {
   const char        *callback_address;  /* (nullable) where the sink host listens */
   guint              call_timeout_ms;   /* 0: the client's default */
   CallbackOptions    cb;
+  WsimContext       *context;       /* (nullable) --context: what the call carries */
 } CallRequest;
 
 /* --cancel-after: what was asked, what CancelAsyncCall answered. */
@@ -645,6 +646,8 @@ cmd_async (const CallRequest *req)
              used.user != NULL ? " as " : "", used.user != NULL ? used.user : "");
   }
 
+  if (req->context != NULL)
+    wsim_services_set_context (services, req->context);
   sink = wsim_sink_recorder_new (&rec);
   rec->keep_objects = FALSE;
   rec->on_objects = on_objects;
@@ -1229,6 +1232,8 @@ main (int argc, char **argv)
   g_auto(WsimBlanket) blanket = WSIM_BLANKET_INIT;
   g_auto(Route) route = { 0 };
   g_auto (GStrv) params = NULL;
+  g_auto (GStrv) contexts = NULL;
+  g_autoptr(WsimContext) context = NULL;
   g_autoptr(GHashTable) pmap = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint64 count = 10000, depth = 32, cancel_after = 0;
   gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE, semisync = FALSE;
@@ -1300,6 +1305,9 @@ main (int argc, char **argv)
     { "count", 'c', 0, G_OPTION_ARG_STRING, &count_text, "ping: number of pipelined NULL calls "
       "(default 10000)", "N" },
     { "depth", 'd', 0, G_OPTION_ARG_STRING, &depth_text, "ping: calls in flight at once (default 32)", "N" },
+    { "context", 0, 0, G_OPTION_ARG_STRING_ARRAY, &contexts, "A context value (IWbemContext) the call "
+      "carries: NAME=VALUE (a string) or NAME:TYPE=VALUE (sint8…uint32, real32, real64, boolean, "
+      "string); repeatable", "NAME[:TYPE]=VALUE" },
     { NULL }
   };
 
@@ -1445,6 +1453,7 @@ main (int argc, char **argv)
       { "--stub", stub != NULL, FOR_CALLS, FALSE, "it is where an async call's results arrive" },
       { "--count", count_text != NULL, FOR_PING, FALSE, "it is how many NULL calls ping makes" },
       { "--depth", depth_text != NULL, FOR_PING, FALSE, "it is how many of ping's NULL calls are in flight" },
+      { "--context", contexts != NULL, FOR_CALLS, FALSE, "it is what an async call carries to its provider" },
     };
 
     if (!options_apply (uses, G_N_ELEMENTS (uses), command, command == FOR_PING ? "ping" : argv[1],
@@ -1471,6 +1480,16 @@ main (int argc, char **argv)
     }
   if (command == FOR_PING)
     return cmd_ping (found != NULL ? found : server, (guint) count, (guint) depth);
+  for (guint i = 0; contexts != NULL && contexts[i] != NULL; i++)
+    {
+      if (context == NULL)
+        context = wsim_context_new ();
+      if (!wsim_context_parse_assignment (context, contexts[i], &error))
+        {
+          fprintf (stderr, "wmisim: --context: %s\n", error->message);
+          return 2;
+        }
+    }
   {
     CallRequest req = {
       .kind = kind,
@@ -1497,6 +1516,7 @@ main (int argc, char **argv)
       .callback_address = callback_address,
       .call_timeout_ms = (guint) call_timeout,
       .cb = cb,
+      .context = context,
     };
 
     return cmd_async (&req);

@@ -146,8 +146,15 @@ main (int argc, char **argv)
       wsim_server_unref (server);
       goto fail_early;
     }
+  /* Every version served is registered (docs/wire.md): V1, and V2 for calls with a context. */
   if (use_rpcbind && !wsim_rpcbind_set (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, bound, &error))
     {
+      wsim_server_unref (server);
+      goto fail_early;
+    }
+  if (use_rpcbind && !wsim_rpcbind_set (WSIM_SERVICE_PROG, WSIM_SERVICE_V2, bound, &error))
+    {
+      wsim_rpcbind_unset (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, NULL);
       wsim_server_unref (server);
       goto fail_early;
     }
@@ -162,6 +169,12 @@ main (int argc, char **argv)
   g_main_loop_run (loop);
 
   wsim_server_shutdown (server);
+  if (use_rpcbind && !wsim_rpcbind_unset (WSIM_SERVICE_PROG, WSIM_SERVICE_V2, &error))
+    {
+      fprintf (stderr, "wmisimd: %s\n", error->message);
+      g_clear_error (&error);
+      ret = EXIT_FAILURE;
+    }
   if (use_rpcbind && !wsim_rpcbind_unset (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &error))
     {
       fprintf (stderr, "wmisimd: %s\n", error->message);

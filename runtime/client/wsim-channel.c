@@ -57,15 +57,25 @@ user_for (const WsimBlanket *b, const WsimGssMech *mech)
 }
 
 static gboolean
-sync_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args, xdrproc_t xres,
-           void *res, GError **error)
+sync_call_version (WsimChannel *ch, guint32 vers, guint32 proc, xdrproc_t xargs,
+                   const void *args, xdrproc_t xres, void *res, GError **error)
 {
   gboolean ok;
 
   g_main_context_push_thread_default (ch->context);
+  /* Every call but one with a context (WSIM_SERVICE_V2) goes as V1, which every server has. */
+  wsim_rpc_client_set_version (ch->rpc, vers);
   ok = wsim_rpc_client_call_sync (ch->rpc, proc, xargs, args, xres, res, -1, NULL, error);
+  wsim_rpc_client_set_version (ch->rpc, WSIM_SERVICE_V1);
   g_main_context_pop_thread_default (ch->context);
   return ok;
+}
+
+static gboolean
+sync_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args, xdrproc_t xres,
+           void *res, GError **error)
+{
+  return sync_call_version (ch, WSIM_SERVICE_V1, proc, xargs, args, xres, res, error);
 }
 
 /* DEFAULT becomes what the server says (asked unauthenticated, as a bind would). */
@@ -187,6 +197,13 @@ gboolean
 wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args,
                    xdrproc_t xres, void *res, GError **error)
 {
+  return wsim_channel_call_version (ch, WSIM_SERVICE_V1, proc, xargs, args, xres, res, error);
+}
+
+gboolean
+wsim_channel_call_version (WsimChannel *ch, guint32 vers, guint32 proc, xdrproc_t xargs,
+                           const void *args, xdrproc_t xres, void *res, GError **error)
+{
   g_autoptr(GError) local = NULL;
 
   /* Namespace handles belong to the server, not to the connection: a reaped connection is
@@ -194,7 +211,7 @@ wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *a
   if ((ch->rpc == NULL || ch->auth == NULL || !wsim_rpc_client_is_connected (ch->rpc))
       && !connect_channel (ch, error))
     return FALSE;
-  if (sync_call (ch, proc, xargs, args, xres, res, &local))
+  if (sync_call_version (ch, vers, proc, xargs, args, xres, res, &local))
     return TRUE;
   if (!context_lost (local))
     {
@@ -207,7 +224,7 @@ wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *a
       disconnect (ch);
       return FALSE;
     }
-  return sync_call (ch, proc, xargs, args, xres, res, error);
+  return sync_call_version (ch, vers, proc, xargs, args, xres, res, error);
 }
 
 void

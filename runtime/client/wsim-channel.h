@@ -42,6 +42,10 @@ void wsim_channel_free (WsimChannel *ch);
 gboolean wsim_channel_call (WsimChannel *ch, guint32 proc, xdrproc_t xargs, const void *args,
                             xdrproc_t xres, void *res, GError **error);
 
+/** wsim_channel_call_version: wsim_channel_call() as version @vers of the service program. */
+gboolean wsim_channel_call_version (WsimChannel *ch, guint32 vers, guint32 proc, xdrproc_t xargs,
+                                    const void *args, xdrproc_t xres, void *res, GError **error);
+
 /** Returns: the level the channel's calls travel at (DEFAULT resolved, CALL raised to PKT). */
 WsimAuthnLevel wsim_channel_get_level (WsimChannel *ch);
 

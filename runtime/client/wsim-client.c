@@ -7,6 +7,8 @@
 #include "wsim-address.h"
 #include "wsim-call-watch.h"
 #include "wsim-channel.h"
+#include "wsim-context-wire.h"
+#include "wsim-rpc-error.h"
 #include "wsim-unsecapp.h"
 #include "wsim_service.h"
 
@@ -34,6 +36,7 @@ struct _WsimServices {
   guint64      ns_handle;
   char        *ns;            /* (owned) */
   guint64      last_call_id;
+  WsimContext *context;       /* (owned) (nullable) what its *Async calls carry */
 };
 
 WsimClient *
@@ -249,8 +252,57 @@ wsim_services_unref (WsimServices *services)
     return;
   wsim_channel_free (services->own);
   wsim_client_unref (services->client);
+  wsim_context_unref (services->context);
   g_free (services->ns);
   g_free (services);
+}
+
+void
+wsim_services_set_context (WsimServices *services, WsimContext *context)
+{
+  g_clear_pointer (&services->context, wsim_context_unref);
+  /* A copy: changing the caller's context later changes no call (WMI copies it too). */
+  services->context = context != NULL ? wsim_context_clone (context) : NULL;
+}
+
+/* A V2 argument: the context, then the V1 argument with its own routine (wsim_service.x). */
+typedef struct {
+  wsim_context wire;
+  xdrproc_t    xargs;
+  const void  *args;
+} V2Args;
+
+static bool_t
+xdr_v2_args (XDR *xdrs, V2Args *a)
+{
+  return xdr_wsim_context (xdrs, &a->wire) && a->xargs (xdrs, (void *) a->args, 0);
+}
+
+/* services_call() of an *Async request: as V2 with the proxy's context if it has one. */
+static gboolean
+services_call_async (WsimServices *services, guint32 proc, xdrproc_t xargs, const void *args,
+                     xdrproc_t xres, void *res, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  V2Args v2 = { .xargs = xargs, .args = args };
+  gboolean ok;
+
+  if (services->context == NULL)
+    return services_call (services, proc, xargs, args, xres, res, error);
+  wsim_context_to_wire (services->context, &v2.wire);
+  ok = wsim_channel_call_version (services_channel (services), WSIM_SERVICE_V2, proc,
+                                  (xdrproc_t) xdr_v2_args, &v2, xres, res, &local);
+  g_free (v2.wire.values.values_val);
+  if (ok)
+    return TRUE;
+  if (g_error_matches (local, WSIM_RPC_ERROR, WSIM_RPC_ERROR_PROG_MISMATCH))
+    wsim_set_error_hresult (error, WBEM_E_NOT_SUPPORTED,
+                            "the server does not take a call context (IWbemContext): it "
+                            "does not serve version %u of the service program (%s)",
+                            (guint) WSIM_SERVICE_V2, local->message);
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
 
 gboolean
@@ -392,7 +444,8 @@ services_async (WsimServices *services, guint32 proc, xdrproc_t xargs, void *arg
       g_set_error (error, WSIM_WBEM_ERROR, (gint) res.hresult, "%s", local->message);
       return res.hresult;
     }
-  if (!services_call (services, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res, &local))
+  if (!services_call_async (services, proc, xargs, args, (xdrproc_t) xdr_wsim_async_res, &res,
+                            &local))
     {
       res.hresult = wsim_hresult_from_error (local);
       if (error != NULL)

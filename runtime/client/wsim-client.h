@@ -43,6 +43,7 @@
 
 #include <gio/gio.h>
 
+#include "wsim-context.h"
 #include "wsim-hresult.h"
 #include "wsim-security.h"
 #include "wsim-sink-host.h"
@@ -165,6 +166,22 @@ void wsim_services_get_blanket (WsimServices *services, WsimBlanket *out);
 /** Returns: the level @services' requests travel at. */
 WSIM_EXPORT
 WsimAuthnLevel wsim_services_get_authn_level (WsimServices *services);
+
+/**
+ * wsim_services_set_context:
+ * @context: (nullable) (transfer none) the context (IWbemContext) the *Async calls made
+ *   through @services carry from now on, copied (later changes to @context change no call);
+ *   NULL for none
+ * WMI takes a context per call (pCtx); here a proxy carries one until it is set again,
+ * which is the same for every call made in between. A call with a context travels as
+ * WSIM_SERVICE_V2 (the provider reads its values, wsim-provider.h); one without travels as
+ * V1, so a server that serves V1 only still takes it. A call with a context to such a server
+ * returns WBEM_E_NOT_SUPPORTED, the message saying why (PROG_MISMATCH), and reaches no sink.
+ * A server refuses a context value of a type IWbemContext cannot carry (wsim-context.h)
+ * with WBEM_E_INVALID_PARAMETER.
+ */
+WSIM_EXPORT
+void wsim_services_set_context (WsimServices *services, WsimContext *context);
 
 WSIM_EXPORT
 WsimServices *wsim_services_ref (WsimServices *services);

@@ -26,6 +26,8 @@ struct _WsimProvHost {
   gboolean               result;      /* the provider attached posted its result */
   gboolean               stopped;     /* cancelled or final: posts dropped, nothing runs */
   gboolean               told;        /* cancel() was called, or forgone (once per host) */
+  WsimContext           *call_context; /* (owned) (nullable) the call's IWbemContext */
+  WsimProvCaller         caller;      /* its strings owned (wsim_prov_host_set_caller()) */
 };
 
 #define HOST(ctx) ((WsimProvHost *) (ctx))
@@ -179,99 +181,209 @@ ctx_set_uint64_at (WsimProvInstance *inst, unsigned idx, uint64_t value)
   return store_int (inst, (gint) idx, FALSE, 0, value);
 }
 
-/* ---- getters (ABI version 2) ---------------------------------------------------- */
+/* ---- getters (ABI version 2): instances' properties and the call's context values ---- */
 
-/* The non-null value of @prop, or NULL with *rc set: 1 for null, -1 for unknown. */
-static const wsim_value *
-get_value (const WsimProvInstance *inst, const char *prop, int *rc)
+/* What every getter reads from @found (NULL: no such property or value): 0 with *out set,
+ * 1 for a null, -1 for none or a type not the getter's. */
+
+static int
+read_string (const wsim_value *found, const char **out)
 {
-  const wsim_value *v = wsim_object_lookup ((WsimObject *) inst, prop);
-
-  *rc = v == NULL ? -1 : 1;
-  return wsim_value_is_null (v) ? NULL : v;
+  if (found == NULL)
+    return -1;
+  if (wsim_value_is_null (found))
+    return 1;
+  if (found->type != CIM_STRING && found->type != CIM_DATETIME && found->type != CIM_REFERENCE)
+    return -1;
+  *out = found->wsim_value_u.v_string;   /* the string arms share layout */
+  return 0;
 }
+
+/* An integer, converted to @type (CIM_SINT64 or CIM_UINT64, range-checked) into *@tmp. */
+static int
+read_integer (const wsim_value *found, guint32 type, wsim_value *tmp)
+{
+  if (found == NULL)
+    return -1;
+  if (wsim_value_is_null (found))
+    return 1;
+  if (found->type == CIM_STRING || found->type == CIM_BOOLEAN || found->type == CIM_REAL32
+      || found->type == CIM_REAL64 || !wsim_value_convert (found, type, tmp))
+    return -1;
+  return 0;
+}
+
+static int
+read_sint64 (const wsim_value *found, int64_t *out)
+{
+  wsim_value tmp = { 0 };
+  int rc = read_integer (found, CIM_SINT64, &tmp);
+
+  if (rc == 0)
+    *out = tmp.wsim_value_u.v_sint64;
+  return rc;
+}
+
+static int
+read_uint64 (const wsim_value *found, uint64_t *out)
+{
+  wsim_value tmp = { 0 };
+  int rc = read_integer (found, CIM_UINT64, &tmp);
+
+  if (rc == 0)
+    *out = tmp.wsim_value_u.v_uint64;
+  return rc;
+}
+
+static int
+read_real64 (const wsim_value *found, double *out)
+{
+  if (found == NULL)
+    return -1;
+  if (wsim_value_is_null (found))
+    return 1;
+  if (found->type != CIM_REAL32 && found->type != CIM_REAL64)
+    return -1;
+  *out = found->type == CIM_REAL32 ? found->wsim_value_u.v_real32 : found->wsim_value_u.v_real64;
+  return 0;
+}
+
+static int
+read_boolean (const wsim_value *found, int *out)
+{
+  if (found == NULL)
+    return -1;
+  if (wsim_value_is_null (found))
+    return 1;
+  if (found->type != CIM_BOOLEAN)
+    return -1;
+  *out = found->wsim_value_u.v_boolean ? 1 : 0;
+  return 0;
+}
+
+#define PROP(inst, prop) wsim_object_lookup ((WsimObject *) (inst), (prop))
 
 static int
 ctx_get_string (const WsimProvInstance *inst, const char *prop, const char **out)
 {
-  int rc;
-  const wsim_value *v = get_value (inst, prop, &rc);
-
-  if (v == NULL)
-    return rc;
-  if (v->type != CIM_STRING && v->type != CIM_DATETIME && v->type != CIM_REFERENCE)
-    return -1;
-  *out = v->wsim_value_u.v_string;   /* the string arms share layout */
-  return 0;
-}
-
-/* An integer getter: the value converted to @type (range-checked) in @tmp. */
-static const wsim_value *
-get_integer (const WsimProvInstance *inst, const char *prop, guint32 type, wsim_value *tmp, int *rc)
-{
-  const wsim_value *v = get_value (inst, prop, rc);
-
-  if (v == NULL)
-    return NULL;
-  if (v->type == CIM_STRING || v->type == CIM_BOOLEAN || v->type == CIM_REAL32
-      || v->type == CIM_REAL64 || !wsim_value_convert (v, type, tmp))
-    {
-      *rc = -1;
-      return NULL;
-    }
-  return tmp;
+  return read_string (PROP (inst, prop), out);
 }
 
 static int
 ctx_get_sint64 (const WsimProvInstance *inst, const char *prop, int64_t *out)
 {
-  wsim_value tmp = { 0 };
-  int rc;
-
-  if (get_integer (inst, prop, CIM_SINT64, &tmp, &rc) == NULL)
-    return rc;
-  *out = tmp.wsim_value_u.v_sint64;
-  return 0;
+  return read_sint64 (PROP (inst, prop), out);
 }
 
 static int
 ctx_get_uint64 (const WsimProvInstance *inst, const char *prop, uint64_t *out)
 {
-  wsim_value tmp = { 0 };
-  int rc;
-
-  if (get_integer (inst, prop, CIM_UINT64, &tmp, &rc) == NULL)
-    return rc;
-  *out = tmp.wsim_value_u.v_uint64;
-  return 0;
+  return read_uint64 (PROP (inst, prop), out);
 }
 
 static int
 ctx_get_real64 (const WsimProvInstance *inst, const char *prop, double *out)
 {
-  int rc;
-  const wsim_value *v = get_value (inst, prop, &rc);
-
-  if (v == NULL)
-    return rc;
-  if (v->type != CIM_REAL32 && v->type != CIM_REAL64)
-    return -1;
-  *out = v->type == CIM_REAL32 ? v->wsim_value_u.v_real32 : v->wsim_value_u.v_real64;
-  return 0;
+  return read_real64 (PROP (inst, prop), out);
 }
 
 static int
 ctx_get_boolean (const WsimProvInstance *inst, const char *prop, int *out)
 {
-  int rc;
-  const wsim_value *v = get_value (inst, prop, &rc);
+  return read_boolean (PROP (inst, prop), out);
+}
+
+/* The context value @name of the call, or NULL. */
+static const wsim_value *
+context_lookup (WsimProvContext *ctx, const char *name)
+{
+  WsimProvHost *host = HOST (ctx);
+
+  return host->call_context != NULL && name != NULL
+         ? wsim_context_get_value (host->call_context, name) : NULL;
+}
+
+static int
+ctx_get_context_type (WsimProvContext *ctx, const char *name, uint32_t *cimtype)
+{
+  const wsim_value *v = context_lookup (ctx, name);
 
   if (v == NULL)
-    return rc;
-  if (v->type != CIM_BOOLEAN)
     return -1;
-  *out = v->wsim_value_u.v_boolean ? 1 : 0;
+  *cimtype = v->type;
   return 0;
+}
+
+static int
+ctx_get_context_string (WsimProvContext *ctx, const char *name, const char **out)
+{
+  return read_string (context_lookup (ctx, name), out);
+}
+
+static int
+ctx_get_context_sint64 (WsimProvContext *ctx, const char *name, int64_t *out)
+{
+  return read_sint64 (context_lookup (ctx, name), out);
+}
+
+static int
+ctx_get_context_uint64 (WsimProvContext *ctx, const char *name, uint64_t *out)
+{
+  return read_uint64 (context_lookup (ctx, name), out);
+}
+
+static int
+ctx_get_context_real64 (WsimProvContext *ctx, const char *name, double *out)
+{
+  return read_real64 (context_lookup (ctx, name), out);
+}
+
+static int
+ctx_get_context_boolean (WsimProvContext *ctx, const char *name, int *out)
+{
+  return read_boolean (context_lookup (ctx, name), out);
+}
+
+static void
+ctx_get_caller (WsimProvContext *ctx, WsimProvCaller *out)
+{
+  *out = HOST (ctx)->caller;
+}
+
+static void
+on_child_exit (GPid pid, gint status, gpointer data)
+{
+  /* GLib has reaped it (the source goes by itself): nothing else to do. */
+  g_spawn_close_pid (pid);
+}
+
+static void
+ctx_watch_child (WsimProvContext *ctx, int pid)
+{
+  GSource *s;
+
+  if (pid <= 0)
+    return;
+  s = g_child_watch_source_new ((GPid) pid);
+  g_source_set_callback (s, G_SOURCE_FUNC (on_child_exit), NULL, NULL);
+  g_source_attach (s, HOST (ctx)->context);
+  g_source_unref (s);
+}
+
+void
+wsim_prov_host_set_call_context (WsimProvHost *host, WsimContext *context)
+{
+  g_clear_pointer (&host->call_context, wsim_context_unref);
+  host->call_context = context != NULL ? wsim_context_ref (context) : NULL;
+}
+
+void
+wsim_prov_host_set_caller (WsimProvHost *host, const WsimProvCaller *caller)
+{
+  g_free ((char *) host->caller.principal);
+  host->caller = *caller;
+  host->caller.principal = g_strdup (caller->principal);
+  /* mech is a static string (WsimRpcIdentity) */
 }
 
 /* ---- running the provider's code ------------------------------------------------ */
@@ -465,6 +577,14 @@ static const WsimProvContextOps host_ctx_ops = {
   .get_real64 = ctx_get_real64,
   .get_boolean = ctx_get_boolean,
   .report_progress = ctx_report_progress,
+  .get_context_type = ctx_get_context_type,
+  .get_context_string = ctx_get_context_string,
+  .get_context_sint64 = ctx_get_context_sint64,
+  .get_context_uint64 = ctx_get_context_uint64,
+  .get_context_real64 = ctx_get_context_real64,
+  .get_context_boolean = ctx_get_context_boolean,
+  .get_caller = ctx_get_caller,
+  .watch_child = ctx_watch_child,
 };
 
 /* ---- the owner's side ----------------------------------------------------------- */
@@ -491,6 +611,8 @@ wsim_prov_host_free (WsimProvHost *host)
   host_stop_timers (host);
   g_ptr_array_unref (host->timers);
   g_main_context_unref (host->context);
+  wsim_context_unref (host->call_context);
+  g_free ((char *) host->caller.principal);
   g_free (host);
 }
 

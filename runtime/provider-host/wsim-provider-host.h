@@ -23,6 +23,7 @@
 #include <glib.h>
 
 #include "wsim-class.h"
+#include "wsim-context.h"
 #include "wsim-hresult.h"
 #include "wsim-provider.h"
 
@@ -146,6 +147,20 @@ void wsim_prov_host_put_instance (WsimProvHost *host, const WsimProvider *provid
 void wsim_prov_host_delete_instance (WsimProvHost *host, const WsimProvider *provider,
                                      gpointer state, const char *class_name,
                                      const WsimProvKey *keys, gsize n_keys);
+ * wsim_prov_host_set_call_context:
+ * @context: (nullable) (transfer none) the call's context (a reference is taken); NULL for
+ *   none
+ * What the provider's get_context_*() read, from now on.
+ */
+void wsim_prov_host_set_call_context (WsimProvHost *host, WsimContext *context);
+
+/**
+ * wsim_prov_host_set_caller:
+ * @caller: who made the call; its principal is copied, its mech must be a static string
+ * What the provider's get_caller() answers, from now on (a new host: level 0, no principal,
+ * no uid).
+ */
+void wsim_prov_host_set_caller (WsimProvHost *host, const WsimProvCaller *caller);
 
 /**
  * wsim_prov_host_cancel:

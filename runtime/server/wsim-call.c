@@ -1143,6 +1143,11 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->mech = spec->caller->mech;
   call->acceptor = g_strdup (spec->acceptor);
   call->local = spec->local;
+  wsim_prov_host_set_call_context (call->host, spec->context);
+  wsim_prov_host_set_caller (call->host, &(WsimProvCaller) {
+    .principal = spec->caller->principal, .mech = spec->caller->mech,
+    .level = spec->caller->level, .has_uid = spec->caller_uid >= 0,
+    .uid = spec->caller_uid >= 0 ? (uint32_t) spec->caller_uid : 0 });
 
   wsim_server_add_call (server, call, &call->seq);
   wsim_trace_add_auth (server->trace, WSIM_TRACE_START, call->call_id, WBEM_S_NO_ERROR, 0,

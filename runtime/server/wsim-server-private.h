@@ -35,7 +35,40 @@ struct _WsimServer {
   guint64           next_seq;      /* the last seq given (wsim_server_add_call()) */
   gboolean          shutting_down;
   WsimServerSecurity security;
+  /* While a V2 request's handler runs (wsim-server-v2.c): the request, its context and, for a
+   * context the server refuses, why. All NULL otherwise. */
+  WsimRpcRequest   *v2_req;         /* (unowned) */
+  struct _WsimContext *v2_context;  /* (unowned) (nullable) */
+  const GError     *v2_error;       /* (unowned) (nullable) */
 };
+
+/* ---- wsim-server-v2.c ---- */
+
+/** How many V1 procedures the generic V2 table can twin. */
+#define WSIM_SERVER_V2_SLOTS 32
+
+/**
+ * wsim_server_add_v2:
+ * @procs: (transfer none) the V1 table (static: the same one for every server)
+ * Serves WSIM_SERVICE_V2 on @server: each of @procs with a context before its arguments.
+ */
+void wsim_server_add_v2 (WsimServer *server, const WsimRpcProcedure *procs, gsize n_procs);
+
+/**
+ * wsim_server_request_context:
+ * @error: (out) (transfer none) why the request's context is refused, or NULL
+ * Returns: (transfer none) (nullable) the context @req carries (a V2 request whose handler
+ *   runs now), or NULL for none.
+ */
+struct _WsimContext *wsim_server_request_context (WsimServer *server, WsimRpcRequest *req,
+                                                  const GError **error);
+
+/**
+ * wsim_server_caller_uid:
+ * Returns: the local user who made @req: a Unix-socket peer's uid (SO_PEERCRED), else the
+ *   local account an authenticated (GSS) principal's first component names; -1 if unknown.
+ */
+gint64 wsim_server_caller_uid (WsimRpcRequest *req);
 
 /* ---- wsim-server-security.c ---- */
 
@@ -96,6 +129,9 @@ typedef struct {
   /* PutInstanceAsync, DeleteInstanceAsync (wsim-server-write.c); NULL for the other calls. */
   struct _WsimObject   *put_inst;        /* (transfer full) the instance to write */
   struct _WsimObjectPath *delete_path;   /* (transfer full) the instance to delete */
+  /* Filled by wsim_server_accept_call(). */
+  struct _WsimContext  *context;         /* (transfer none) (nullable) the call's IWbemContext */
+  gint64                caller_uid;      /* wsim_server_caller_uid(); -1 unknown */
 } WsimCallSpec;
 
 /**

@@ -226,12 +226,19 @@ wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *me
                          const wsim_sink_locator *sink, guint64 call_id)
 {
   g_autoptr(GError) error = NULL;
+  const GError *ctx_error = NULL;
   const char *ns = NULL;
   WsimHResult hr;
 
   /* Hardening and the minimum first: a caller they refuse learns nothing else. */
   if (!wsim_server_check_caller (server, req, call_id, method, &error))
     goto refused;
+  wsim_server_request_context (server, req, &ctx_error);
+  if (ctx_error != NULL)
+    {
+      error = g_error_copy (ctx_error);
+      goto refused;
+    }
   if (server->shutting_down)
     hr = WBEM_E_SHUTTING_DOWN;
   else if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
@@ -274,6 +281,8 @@ wsim_server_accept_call (WsimServer *server, WsimRpcRequest *req,
   spec->acceptor = wsim_rpc_request_get_identity (req)->acceptor;
   spec->local = wsim_server_callback_is_local (sink->endpoint,
                                                wsim_rpc_request_get_peer_address (req));
+  spec->context = wsim_server_request_context (server, req, &(const GError *) { NULL });
+  spec->caller_uid = wsim_server_caller_uid (req);
   reply_hresult (req, WBEM_S_NO_ERROR);
   wsim_call_start (server, spec);
 }
@@ -567,6 +576,9 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_query_calls_args), h_query_calls },
 };
 
+/* WSIM_SERVICE_V2 twins every procedure above (wsim-server-v2.c). */
+G_STATIC_ASSERT (G_N_ELEMENTS (service_procs) <= WSIM_SERVER_V2_SLOTS);
+
 static const WsimRpcProgram service_program = {
   .prog = WSIM_SERVICE_PROG,
   .vers = WSIM_SERVICE_V1,
@@ -603,6 +615,7 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
   wsim_server_callbacks_init (server);
   server->rpc = wsim_rpc_server_new (server->context);
   wsim_rpc_server_add_program (server->rpc, &service_program, server);
+  wsim_server_add_v2 (server, service_procs, G_N_ELEMENTS (service_procs));
   wsim_server_security_init (server);
   return server;
 }

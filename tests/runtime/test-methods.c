@@ -377,6 +377,12 @@ Test (methods, version_1_tables_load_and_a_provider_without_exec_method_is_not_c
 
 /* ---- Win32_Process.Create and Terminate, really done --------------------------------- */
 
+static gboolean
+process_gone (gpointer data)
+{
+  return kill ((pid_t) GPOINTER_TO_UINT (data), 0) != 0 && errno == ESRCH;
+}
+
 /* Create spawns, Terminate ends it; then Create's ReturnValues for what it cannot do. */
 Test (methods, win32_process_create_and_terminate)
 {
@@ -400,7 +406,9 @@ Test (methods, win32_process_create_and_terminate)
   rec = exec (s, path, "Terminate", terminate, 0, WBEM_S_NO_ERROR, &s2);
   cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
   cr_assert_eq (wsim_object_lookup (rec->objects->pdata[0], "ReturnValue")->wsim_value_u.v_uint32, 0);
-  /* Killed and reaped (it was this process's child): gone. */
+  /* Killed, and reaped by the runtime's watch of the children Create starts: gone. */
+  cr_assert (wsim_harness_run_until (h, process_gone, GUINT_TO_POINTER (pid), LONG_WAIT),
+             "process %u lingers (a zombie?)", pid);
   cr_assert_eq (kill ((pid_t) pid, 0), -1);
   cr_assert_eq (errno, ESRCH);
 
