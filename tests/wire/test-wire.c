@@ -1005,6 +1005,80 @@ DEFINE_VECTOR (sink_res, wsim_sink_res, "INDICATE / SET_STATUS result: WBEM_S_NO
   o->hresult = 0;
 }
 
+/* Service program, version 2: a context, then the V1 argument (wsim_service.x). */
+static void
+check_wsim_context (const wsim_context *e, const wsim_context *g, const char *where)
+{
+  cr_assert_eq (g->values.values_len, e->values.values_len, "%s: values", where);
+  for (u_int i = 0; i < e->values.values_len; i++)
+    {
+      cr_assert_str_eq (g->values.values_val[i].name, e->values.values_val[i].name, "%s: name", where);
+      check_wsim_value (&e->values.values_val[i].value, &g->values.values_val[i].value, where);
+    }
+}
+
+static wsim_context_value context_values[3];
+
+static void
+fill_context (wsim_context *o)
+{
+  context_values[0].name = S ("Server");
+  context_values[0].value.type = CIM_STRING;
+  context_values[0].value.wsim_value_u.v_string = S ("db1");
+  context_values[1].name = S ("Retries");
+  context_values[1].value.type = CIM_SINT32;
+  context_values[1].value.wsim_value_u.v_sint32 = -3;
+  context_values[2].name = S ("Verbose");
+  context_values[2].value.type = CIM_BOOLEAN;
+  context_values[2].value.wsim_value_u.v_boolean = TRUE;
+  o->values.values_len = N_ELEMENTS (context_values);
+  o->values.values_val = context_values;
+}
+
+DEFINE_VECTOR (context, wsim_context,
+               "a context (IWbemContext): Server=\"db1\" (string), Retries=-3 (sint32), "
+               "Verbose=TRUE (boolean)")
+{
+  fill_context (o);
+}
+
+DEFINE_VECTOR (context_empty, wsim_context, "an empty context: the count 0 alone")
+{
+  (void) o;
+}
+
+/* What a V2 procedure's argument is: a context, then the V1 argument, nothing between. */
+typedef struct {
+  wsim_context               context;
+  wsim_get_object_async_args args;
+} v2_get_object_async_args;
+
+static bool_t
+xdr_v2_get_object_async_args (XDR *xdrs, v2_get_object_async_args *o)
+{
+  return xdr_wsim_context (xdrs, &o->context) && xdr_wsim_get_object_async_args (xdrs, &o->args);
+}
+
+static void
+check_v2_get_object_async_args (const v2_get_object_async_args *e,
+                                const v2_get_object_async_args *g, const char *where)
+{
+  check_wsim_context (&e->context, &g->context, where);
+  check_wsim_get_object_async_args (&e->args, &g->args, where);
+}
+
+DEFINE_VECTOR (v2_get_object_async_args, v2_get_object_async_args,
+               "WSIM_SERVICE_V2 GET_OBJECT_ASYNC (7) args: the context above, then V1's "
+               "get_object_async_args")
+{
+  fill_context (&o->context);
+  o->args.ns_handle = 0x0000000100000002ULL;
+  o->args.object_path = S ("Win32_Service.Name=\"WinRM\"");
+  o->args.flags = 0;
+  fill_sink_locator (&o->args.sink);
+  o->args.call_id = 42;
+}
+
 /* ---------------------------------------------------------------- bad input */
 
 /* Builds big-endian XDR units into a byte array. */
@@ -1179,6 +1253,8 @@ Test (wire, program_and_procedure_numbers, .timeout = 10)
 {
   cr_assert_eq (WSIM_SERVICE_PROG, 0x20574D49);
   cr_assert_eq (WSIM_SERVICE_V1, 1);
+  cr_assert_eq (WSIM_SERVICE_V2, 2);
+  cr_assert_eq (WSIM_MAX_CONTEXT_VALUES, 256);
   cr_assert_eq (WSIM_SERVICE_NULL, 0);
   cr_assert_eq (WSIM_OPEN_NAMESPACE, 3);
   cr_assert_eq (WSIM_CANCEL_ASYNC_CALL, 4);
