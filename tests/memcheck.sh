@@ -22,8 +22,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 case "$mode" in
   valgrind)
     # Programs a test starts that are not ours to check: system daemons and tools (which
-    # drop privileges or leak by design) and the stock libtirpc reference server.
-    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local,*/tshark,*/dumpcap,*/tirpc-testprog-server' \
+    # drop privileges or leak by design; setpriv runs a program as another user, whose
+    # valgrind could not write its report where the first one, root's, already is; sleep,
+    # which a test has the server start as another user, alike) and the stock libtirpc
+    # reference server.
+    valgrind --trace-children=yes --trace-children-skip='*/rpcbind,*/rpcinfo,*/krb5kdc,*/kdb5_util,*/kadmin.local,*/tshark,*/dumpcap,*/tirpc-testprog-server,*/setpriv,*/sleep' \
       --child-silent-after-fork=no \
       --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
       --suppressions="$here/valgrind.supp" --log-file="$dir/vg.%p" "$@"

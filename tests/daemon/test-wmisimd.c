@@ -130,12 +130,22 @@ Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
   found = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", &error);
   cr_assert_not_null (found, "%s", error ? error->message : "");
   cr_assert_str_eq (found, bound, "rpcbind gives the address the daemon listens on");
+  {
+    /* Every version served is registered: V2 (calls with a context) too. */
+    g_autofree char *v2 = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V2, "127.0.0.1", &error);
+
+    cr_assert_not_null (v2, "V2: %s", error ? error->message : "");
+    cr_assert_str_eq (v2, bound);
+  }
   enumerate_os (found);
 
   status = wsim_test_child_stop (&daemon);
   cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
   after = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V1, "127.0.0.1", NULL);
   cr_assert_null (after, "still registered after exit: %s", after);
+  g_free (after);
+  after = wsim_rpcbind_lookup (WSIM_SERVICE_PROG, WSIM_SERVICE_V2, "127.0.0.1", NULL);
+  cr_assert_null (after, "V2 still registered after exit: %s", after);
   wsim_test_pid_stop (rpcbind);
   remove_ntlm_accounts (accounts);
 }
