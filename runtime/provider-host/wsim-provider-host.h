@@ -147,6 +147,8 @@ void wsim_prov_host_put_instance (WsimProvHost *host, const WsimProvider *provid
 void wsim_prov_host_delete_instance (WsimProvHost *host, const WsimProvider *provider,
                                      gpointer state, const char *class_name,
                                      const WsimProvKey *keys, gsize n_keys);
+
+/**
  * wsim_prov_host_set_call_context:
  * @context: (nullable) (transfer none) the call's context (a reference is taken); NULL for
  *   none
