@@ -922,7 +922,9 @@ parse_qualifiers (Parser *p)
       else if (!lit_to_value (p, l, lit_natural_type (l), NULL, &q->value))
         return NULL;
       /* Flavors (ToSubclass, DisableOverride, Amended, ...) say how a qualifier propagates;
-       * nothing here propagates qualifiers, so they are read and dropped. */
+       * they become WBEM_FLAVOR_* bits (wsim_mof_flavor_apply), EnableOverride and
+       * ToSubclass being MOF's default. */
+      q->flavor = WSIM_MOF_DEFAULT_FLAVOR;
       if (is_punct (p, ':'))
         {
           if (!next (p))
@@ -933,6 +935,9 @@ parse_qualifiers (Parser *p)
                                                       "a qualifier flavor");
               if (flavor == NULL)
                 return NULL;
+              /* An unknown word is read and dropped, as before flavors were kept (the
+               * table has no WBEMMOF_E_* code for it yet). */
+              wsim_mof_flavor_apply (flavor, &q->flavor);
             }
           while (p->tok.kind == TOK_IDENT);
         }

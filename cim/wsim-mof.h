@@ -16,14 +16,30 @@
 #include <glib.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 
 G_BEGIN_DECLS
 
-/** WsimMofQualifier: a qualifier as written: @value is boolean TRUE for a bare flag. */
+/** WsimMofQualifier: a qualifier as written: @value is boolean TRUE for a bare flag;
+ * @flavor the WBEM_FLAVOR_* bits of its flavors (wsim-class-decl.h). */
 typedef struct {
   char      *name;        /* (owned) as spelt in the file */
   wsim_value value;       /* (owned) */
+  guint      flavor;
 } WsimMofQualifier;
+
+/* MOF's default flavors, EnableOverride and ToSubclass ("Qualifier Flavors", Microsoft
+ * Learn): WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS. */
+#define WSIM_MOF_DEFAULT_FLAVOR 0x2u
+
+/**
+ * wsim_mof_flavor_apply:
+ * Applies MOF flavor @word (ToSubclass, NotToSubclass, Restricted, ToInstance, NotToInstance,
+ * EnableOverride, DisableOverride, Amended, Translatable; case-insensitive) to *@flavor.
+ * Returns: FALSE (and *@flavor untouched) for an unknown word.
+ */
+gboolean wsim_mof_flavor_apply (const char *word, guint *flavor);
+
 
 /** WsimMofParam: a method parameter; @in and @out come from the [in]/[out] qualifiers. */
 typedef struct {
@@ -54,13 +70,24 @@ typedef struct {
 } WsimMofProperty;
 
 /** WsimMofClass: a class declaration. */
-typedef struct {
+typedef struct _WsimMofClass {
   WsimClass *cls;         /* (owned) the built class (inherited properties first) */
   gboolean   is_abstract; /* the [abstract] qualifier: instances refused */
   GPtrArray *qualifiers;  /* (owned) WsimMofQualifier* */
   GPtrArray *properties;  /* (owned) WsimMofProperty*, own ones, in order */
   GPtrArray *methods;     /* (owned) WsimMofMethod* */
 } WsimMofClass;
+
+/**
+ * wsim_mof_class_decl:
+ * @parent: (nullable) the superclass's class object (from this file or the repository)
+ * @ns: the namespace
+ * Returns: (transfer full) the class object of @mc: its qualifiers with their flavors, its
+ *   properties with qualifiers and defaults, its methods with typed [in]/[out] parameters,
+ *   after @parent's (wsim_class_decl_derive()).
+ */
+WsimClassDecl *wsim_mof_class_decl (const WsimMofClass *mc, WsimClassDecl *parent,
+                                    const char *ns);
 
 /** WsimMofNamespace: what one namespace receives. */
 typedef struct {

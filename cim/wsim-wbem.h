@@ -34,6 +34,10 @@
 #define WSIM_GET_OBJECT_FLAGS                                                                \
   (WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_SEND_STATUS | WBEM_FLAG_DIRECT_READ)
 
+/* CreateClassEnumAsync: AMENDED, DEEP/SHALLOW, SEND_STATUS (MS-WMI 3.1.4.3.11). */
+#define WSIM_CREATE_CLASS_ENUM_FLAGS                                                         \
+  (WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_SHALLOW | WBEM_FLAG_SEND_STATUS)
+
 /* ExecMethodAsync: WBEM_FLAG_SEND_STATUS only (MS-WMI 3.1.4.3.23). */
 #define WSIM_EXEC_METHOD_FLAGS           WBEM_FLAG_SEND_STATUS
 

@@ -348,6 +348,40 @@ h_indicate (WsimRpcRequest *req, void *args, gpointer data)
   }
 }
 
+/* INDICATE_CLASSES: class objects, delivered as WsimClassDecl (wsim-sink.h). */
+static void
+h_indicate_classes (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimSinkHost *host = data;
+  wsim_indicate_classes_args *a = args;
+  Export *e;
+  HostCall *c;
+  WsimHResult hr = host_admit (host, req, a->sink_id, a->call_id, "Indicate (classes)",
+                               a->classes.classes_len, FALSE, &e, &c);
+  g_autoptr(GPtrArray) decls = NULL;
+
+  if (hr != WBEM_S_NO_ERROR)
+    {
+      reply (req, hr);
+      return;
+    }
+  if (e->forward != NULL)
+    {
+      forward (host, req, e, c, WSIM_SINK_INDICATE_CLASSES,
+               (xdrproc_t) xdr_wsim_indicate_classes_args, a, &a->sink_id);
+      return;
+    }
+  decls = g_ptr_array_new_full (a->classes.classes_len, (GDestroyNotify) wsim_class_decl_unref);
+  for (guint i = 0; i < a->classes.classes_len; i++)
+    g_ptr_array_add (decls, wsim_class_decl_new_take (&a->classes.classes_val[i]));
+  {
+    g_autoptr(WsimSink) sink = wsim_sink_ref (e->sink);
+
+    wsim_sink_indicate_classes (sink, (WsimClassDecl *const *) decls->pdata, decls->len);
+  }
+  reply (req, WBEM_S_NO_ERROR);
+}
+
 /* Delivers call @call_id's final SetStatus to @e's sink. The call is forgotten before the
  * sink runs, so anything later is refused; the sink may make or abandon calls, or drop the
  * client, meanwhile: the caller holds a reference on the host, and the export is found
@@ -430,6 +464,8 @@ static const WsimRpcProcedure sink_procs[] = {
     sizeof (wsim_indicate_args), h_indicate },
   { WSIM_SINK_SET_STATUS, "SetStatus", (xdrproc_t) xdr_wsim_set_status_args,
     sizeof (wsim_set_status_args), h_set_status },
+  { WSIM_SINK_INDICATE_CLASSES, "IndicateClasses", (xdrproc_t) xdr_wsim_indicate_classes_args,
+    sizeof (wsim_indicate_classes_args), h_indicate_classes },
 };
 
 static const WsimRpcProgram sink_program = {

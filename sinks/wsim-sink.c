@@ -8,6 +8,7 @@
 struct _WsimSink {
   gatomicrefcount ref_count;   /* atomic */
   const WsimSinkOps *ops;         /* (unowned) static */
+  const WsimSinkClassOps *class_ops; /* (unowned) (nullable) static */
   gpointer           user_data;   /* (owned) freed with @destroy */
   GDestroyNotify     destroy;
   /* Flow control (wsim-sink-flow.h), on the sink host's context. */
@@ -54,6 +55,19 @@ wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n)
 {
   if (sink->ops->indicate != NULL)
     sink->ops->indicate (sink, objects, n, sink->user_data);
+}
+
+void
+wsim_sink_set_class_ops (WsimSink *sink, const WsimSinkClassOps *ops)
+{
+  sink->class_ops = ops;
+}
+
+void
+wsim_sink_indicate_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n)
+{
+  if (sink->class_ops != NULL && sink->class_ops->indicate_classes != NULL)
+    sink->class_ops->indicate_classes (sink, classes, n, sink->user_data);
 }
 
 void
@@ -135,6 +149,18 @@ rec_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data
 }
 
 static void
+rec_indicate_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n, gpointer data)
+{
+  WsimSinkRecorder *rec = data;
+
+  if (rec->n_final > 0)
+    rec->events_after_final++;
+  rec->n_indicate++;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rec->classes, wsim_class_decl_ref (classes[i]));
+}
+
+static void
 rec_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
                 WsimObject *obj_param, gpointer data)
 {
@@ -163,6 +189,7 @@ rec_free (gpointer data)
   WsimSinkRecorder *rec = data;
 
   g_ptr_array_unref (rec->objects);
+  g_ptr_array_unref (rec->classes);
   g_array_unref (rec->progress);
   g_free (rec->final_str_param);
   g_clear_pointer (&rec->final_error, wsim_object_unref);
@@ -174,16 +201,24 @@ static const WsimSinkOps recorder_ops = {
   .set_status = rec_set_status,
 };
 
+static const WsimSinkClassOps recorder_class_ops = {
+  .indicate_classes = rec_indicate_classes,
+};
+
 WsimSink *
 wsim_sink_recorder_new (WsimSinkRecorder **out_rec)
 {
   WsimSinkRecorder *rec = g_new0 (WsimSinkRecorder, 1);
+  WsimSink *sink;
 
   rec->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+  rec->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_decl_unref);
   rec->progress = g_array_new (FALSE, FALSE, sizeof (guint32));
   rec->keep_objects = TRUE;
   *out_rec = rec;
-  return wsim_sink_new (&recorder_ops, rec, rec_free);
+  sink = wsim_sink_new (&recorder_ops, rec, rec_free);
+  wsim_sink_set_class_ops (sink, &recorder_class_ops);
+  return sink;
 }
 
 gboolean

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 #include "wsim-hresult.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,18 @@ typedef struct {
 } WsimSinkOps;
 
 /**
+ * WsimSinkClassOps: what a sink that takes class objects adds (a table of its own, so that
+ * WsimSinkOps, which programs built against an older header hold, keeps its size).
+ * @indicate_classes: class objects (__GENUS 1: GetObjectAsync of a class path,
+ *   CreateClassEnumAsync, meta_class queries, WBEM_FLAG_PROTOTYPE) arrived, @n of them,
+ *   borrowed (ref what you keep), with @user_data the sink's
+ */
+typedef struct {
+  void (*indicate_classes) (WsimSink *sink, WsimClassDecl *const *classes, guint n,
+                            gpointer user_data);
+} WsimSinkClassOps;
+
+/**
  * wsim_sink_new:
  * @ops: (not nullable) a static table
  * @user_data: passed to the ops; freed with @destroy when the last reference goes
@@ -51,6 +64,18 @@ void      wsim_sink_unref (WsimSink *sink);
 /** Delivers to the sink's ops (the sink host calls these). */
 WSIM_EXPORT
 void wsim_sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n);
+/**
+ * wsim_sink_set_class_ops:
+ * @ops: (nullable) a static table; NULL: class objects are dropped (the default)
+ * Lets @sink take class objects. Set it before the sink is given to a call, on the sink's
+ * context.
+ */
+WSIM_EXPORT
+void wsim_sink_set_class_ops (WsimSink *sink, const WsimSinkClassOps *ops);
+
+/** wsim_sink_indicate_classes: delivers class objects to the sink's class ops (if set). */
+WSIM_EXPORT
+void wsim_sink_indicate_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n);
 WSIM_EXPORT
 void wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
                            WsimObject *obj_param);
@@ -80,6 +105,7 @@ typedef struct _WsimSinkRecorder WsimSinkRecorder;
  * @events_after_final: Indicate or SetStatus calls received after a final one
  * @keep_objects: FALSE to count objects without keeping them (benchmarks)
  * @n_objects: objects received
+ * @classes: (element-type WsimClassDecl) (owned) the class objects received, in order
  * @final_error: (owned) (nullable) the final SetStatus's pObjParam, the error object (an
  *   __ExtendedStatus, see wsim_extended_status_describe()); NULL when it had none (a success)
  */
@@ -98,6 +124,10 @@ struct _WsimSinkRecorder {
   void     (*on_final)   (WsimSinkRecorder *rec, gpointer data);
   gpointer   data;
   WsimObject *final_error;
+  /* Appended: (element-type WsimClassDecl) (owned) every class object received, in order
+   * (kept whatever keep_objects says: class results are small); Indicate calls carrying
+   * them count in n_indicate too. */
+  GPtrArray *classes;
 };
 
 /**

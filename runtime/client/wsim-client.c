@@ -510,6 +510,23 @@ wsim_services_create_instance_enum_async (WsimServices *services, const char *cl
 }
 
 WsimHResult
+wsim_services_create_class_enum_async (WsimServices *services, const char *superclass,
+                                       gint32 flags, WsimSink *sink, GError **error)
+{
+  wsim_create_class_enum_async_args args = { 0 };
+  WsimHResult hr;
+
+  if (!arg_fits (superclass, WSIM_MAX_NAME, WBEM_E_INVALID_CLASS, "superclass name", &hr, error))
+    return hr;
+  args.ns_handle = services->ns_handle;
+  args.superclass = (char *) (superclass != NULL ? superclass : "");
+  args.flags = flags;
+  return services_async (services, WSIM_CREATE_CLASS_ENUM_ASYNC,
+                         (xdrproc_t) xdr_wsim_create_class_enum_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
 wsim_services_get_object_async (WsimServices *services, const char *object_path, gint32 flags,
                                 WsimSink *sink, GError **error)
 {

@@ -206,10 +206,29 @@ WsimHResult wsim_services_create_instance_enum_async (WsimServices *services,
                                                       WsimSink *sink, GError **error);
 
 /**
+ * wsim_services_create_class_enum_async:
+ * @superclass: (nullable) the class whose subclasses are wanted; NULL or "" for the namespace's
+ *   root classes (WBEM_FLAG_SHALLOW) or every class (DEEP)
+ * @flags: WBEM_FLAG_SHALLOW (immediate subclasses only; DEEP, 0, gives every descendant, never
+ *   @superclass itself), WBEM_FLAG_SEND_STATUS, WBEM_FLAG_USE_AMENDED_QUALIFIERS
+ * IWbemServices::CreateClassEnumAsync. The sink receives class objects through its
+ * class ops (wsim_sink_set_class_ops(); the recorder keeps them in its classes array), then the
+ * final SetStatus. Shaped like wsim_services_create_instance_enum_async().
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_CLASS for an unknown superclass (or, without a
+ *   request, one longer than WSIM_MAX_NAME bytes), WBEM_E_INVALID_PARAMETER for other flags.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_create_class_enum_async (WsimServices *services,
+                                                   const char *superclass, gint32 flags,
+                                                   WsimSink *sink, GError **error);
+
+/**
  * wsim_services_get_object_async:
  * @object_path: Class.Key="value"[,…] or Class=@; may name a namespace
  * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS
  * The sink receives the instance and SetStatus(WBEM_S_NO_ERROR), or SetStatus(WBEM_E_NOT_FOUND).
+ * A class path (Class, no keys) gives the class object (the sink's indicate_classes), then
+ * SetStatus(WBEM_S_NO_ERROR).
  * Returns: the immediate HRESULT: WBEM_E_INVALID_OBJECT_PATH (the message gives the
  *   position; without a request for a path over WSIM_MAX_STRING bytes), WBEM_E_INVALID_CLASS, …
  */

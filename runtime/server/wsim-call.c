@@ -39,6 +39,7 @@
 #include "wsim-call-error.h"
 #include "wsim-repository-store.h"
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 #include "wsim-object-path.h"
 #include "wsim-system-props.h"
 #include "wsim-value.h"
@@ -138,6 +139,9 @@ struct _WsimCall {
   WsimObjectPath  *delete_path;     /* (owned) (nullable) what delete_instance() deletes */
   char            *result_path;     /* (owned) (nullable) a put's success strParam */
   gboolean         await_store;     /* FINISHING: the final waits until the change is durable */
+  /* Schema calls: prepared results instead of a provider (WsimCallSpec). */
+  GPtrArray       *decls;           /* (owned) (nullable) WsimClassDecl* */
+  GPtrArray       *objects;         /* (owned) (nullable) WsimObject* */
 
   GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
   gsize            rows_bytes;
@@ -205,6 +209,8 @@ wsim_call_unref (WsimCall *call)
   g_clear_pointer (&call->put_inst, wsim_object_unref);
   g_clear_pointer (&call->delete_path, wsim_object_path_free);
   g_free (call->result_path);
+  g_clear_pointer (&call->decls, g_ptr_array_unref);
+  g_clear_pointer (&call->objects, g_ptr_array_unref);
   g_free (call->method);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
   g_free (call->caller);
@@ -1063,6 +1069,56 @@ call_start_class (WsimCall *call)
                               wsim_class_get_name (cls));
 }
 
+/* ---- schema calls: results prepared at acceptance -------------------------------- */
+
+static void
+on_classes_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  WsimCall *call = data;
+
+  if (!callback_failed (call, reply, error, "Indicate (classes)"))
+    call_maybe_finish (call);
+  wsim_call_unref (call);
+}
+
+/* The class objects in INDICATE_CLASSES batches of at most 64, then the instances as rows
+ * (the usual batching), then the final: no provider runs. */
+static void
+call_deliver_prepared (WsimCall *call)
+{
+  guint n = call->decls != NULL ? call->decls->len : 0;
+
+  for (guint first = 0; first < n; first += 64)
+    {
+      guint count = MIN (64u, n - first);
+      g_autofree wsim_class_decl *wire = g_new (wsim_class_decl, count);
+      wsim_indicate_classes_args args = { 0 };
+      g_autofree char *unreachable = NULL;
+
+      for (guint i = 0; i < count; i++)
+        wire[i] = *wsim_class_decl_get_wire (call->decls->pdata[first + i]);
+      args.sink_id = call->sink_id;
+      args.call_id = call->call_id;
+      args.batch_seq = call->batch_seq++;
+      args.classes.classes_len = count;
+      args.classes.classes_val = wire;
+      call->n_instances += count;
+      if (!call_callback (call, WSIM_SINK_INDICATE_CLASSES,
+                          (xdrproc_t) xdr_wsim_indicate_classes_args, &args, on_classes_reply,
+                          &unreachable))
+        {
+          call_teardown (call, unreachable);
+          return;
+        }
+      wsim_trace_add (call->server->trace, WSIM_TRACE_INDICATE, call->call_id, WBEM_S_NO_ERROR,
+                      count, "batch %u, %u class objects", args.batch_seq, count);
+    }
+  for (guint i = 0; call->objects != NULL && i < call->objects->len && !call_is_final (call); i++)
+    call_take_instance (call->host, wsim_object_ref (call->objects->pdata[i]), call);
+  call_set_result (call, WBEM_S_NO_ERROR, "complete");
+  call_maybe_finish (call);
+}
+
 static void
 on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char *why, gpointer data)
 {
@@ -1088,7 +1144,10 @@ on_ladder_done (WsimRpcClient *client, guint32 level, WsimHResult hr, const char
   else if (call->state == WSIM_CALL_STATE_STARTING)
     {
       call_set_state (call, WSIM_CALL_STATE_DELIVERING);
-      call_start_class (call);
+      if (call->decls != NULL || call->objects != NULL)
+        call_deliver_prepared (call);
+      else
+        call_start_class (call);
     }
 }
 
@@ -1131,6 +1190,8 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->out_class = spec->out_class != NULL ? wsim_class_ref (spec->out_class) : NULL;
   call->put_inst = spec->put_inst;
   call->delete_path = spec->delete_path;
+  call->decls = spec->decls;
+  call->objects = spec->objects;
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   for (guint i = 0; i < spec->classes->len; i++)
     g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));

@@ -32,6 +32,19 @@ wsim_repository_load_mof (WsimRepository *repo, const char *path, GError **error
           g_prefix_error (error, "%s: ", path);
           return FALSE;
         }
+      /* Then each class's whole declaration (qualifiers, defaults, methods), in order, so
+       * that a parent's is there for its subclasses. */
+      for (guint c = 0; c < ns->classes->len; c++)
+        {
+          WsimMofClass *mc = ns->classes->pdata[c];
+          WsimClass *parent = wsim_class_get_parent (mc->cls);
+          WsimClassDecl *pdecl = parent != NULL
+            ? wsim_repository_get_class_decl (repo, ns->name, wsim_class_get_name (parent), NULL)
+            : NULL;
+          g_autoptr(WsimClassDecl) decl = wsim_mof_class_decl (mc, pdecl, ns->name);
+
+          wsim_repository_set_class_decl (repo, ns->name, decl, NULL);
+        }
     }
   return TRUE;
 }

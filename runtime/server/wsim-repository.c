@@ -8,6 +8,7 @@
 
 #include "wsim-hresult.h"
 #include "wsim-repository-store.h"
+#include "wsim-repository-decl.h"
 #include "wsim-static-provider.h"
 
 struct _WsimProviderReg {
@@ -23,6 +24,7 @@ struct _ClassEntry {
   WsimClass       *cls;            /* (owned) */
   WsimProviderReg *reg;            /* (unowned) the repository owns registrations */
   GPtrArray       *children;       /* (owned) ClassEntry* (unowned) */
+  WsimClassDecl   *decl;           /* (owned) the class object (wsim-repository-decl.h) */
 };
 
 typedef struct {
@@ -43,6 +45,7 @@ class_entry_free (gpointer p)
   ClassEntry *e = p;
 
   wsim_class_unref (e->cls);
+  wsim_class_decl_unref (e->decl);
   g_ptr_array_unref (e->children);
   g_free (e);
 }
@@ -296,7 +299,12 @@ add_entries (Namespace *ns, GPtrArray *built, WsimProviderReg *reg)
           ClassEntry *pe = g_hash_table_lookup (ns->classes, pkey);
 
           g_ptr_array_add (pe->children, e);
+          e->decl = wsim_repository_decl_for (reg->provider, reg->provider == &wsim_static_provider,
+                                              cls, pe->decl, ns->name);
         }
+      else
+        e->decl = wsim_repository_decl_for (reg->provider, reg->provider == &wsim_static_provider,
+                                            cls, NULL, ns->name);
     }
 }
 
@@ -650,5 +658,115 @@ wsim_repository_static_states (WsimRepository *repo)
       if (reg->provider == &wsim_static_provider)
         g_ptr_array_add (out, reg->state);
     }
+  return out;
+}
+
+/* ---- schema: class objects, subclasses, child namespaces (wsim-repository.h) ---- */
+
+WsimClassDecl *
+wsim_repository_get_class_decl (WsimRepository *repo, const char *ns, const char *class_name,
+                                GError **error)
+{
+  ClassEntry *e = class_lookup (repo, ns, class_name, error);
+
+  return e != NULL ? e->decl : NULL;
+}
+
+gboolean
+wsim_repository_set_class_decl (WsimRepository *repo, const char *ns, WsimClassDecl *decl,
+                                GError **error)
+{
+  ClassEntry *e = class_lookup (repo, ns, wsim_class_decl_get_name (decl), error);
+
+  if (e == NULL)
+    return FALSE;
+  wsim_class_decl_unref (e->decl);
+  e->decl = wsim_class_decl_ref (decl);
+  return TRUE;
+}
+
+static gint
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const ClassEntry *ea = *(ClassEntry *const *) a, *eb = *(ClassEntry *const *) b;
+
+  return g_ascii_strcasecmp (wsim_class_get_name (ea->cls), wsim_class_get_name (eb->cls));
+}
+
+/* @e's children (all descendants if @deep, depth first), each level by name. */
+static void
+collect_decls (GPtrArray *children, gboolean deep, GPtrArray *out)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_copy (children, NULL, NULL);
+
+  g_ptr_array_sort (sorted, compare_entries);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      ClassEntry *c = sorted->pdata[i];
+
+      g_ptr_array_add (out, c->decl);
+      if (deep)
+        collect_decls (c->children, TRUE, out);
+    }
+}
+
+GPtrArray *
+wsim_repository_list_class_decls (WsimRepository *repo, const char *ns_path,
+                                  const char *superclass, gboolean deep, GError **error)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, error);
+  GPtrArray *out;
+
+  if (ns == NULL)
+    return NULL;
+  if (superclass != NULL && superclass[0] != '\0')
+    {
+      ClassEntry *e = class_lookup (repo, ns_path, superclass, error);
+
+      if (e == NULL)
+        return NULL;
+      out = g_ptr_array_new ();
+      collect_decls (e->children, deep, out);
+      return out;
+    }
+  {
+    /* No superclass: the roots, classes "derived from the NULL superclass" (MS-WMI). */
+    g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+    GHashTableIter it;
+    gpointer v;
+
+    g_hash_table_iter_init (&it, ns->classes);
+    while (g_hash_table_iter_next (&it, NULL, &v))
+      if (wsim_class_get_parent (((ClassEntry *) v)->cls) == NULL)
+        g_ptr_array_add (roots, v);
+    out = g_ptr_array_new ();
+    collect_decls (roots, deep, out);
+  }
+  return out;
+}
+
+GPtrArray *
+wsim_repository_list_namespaces (WsimRepository *repo, const char *ns_path, GError **error)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, error);
+  g_autofree char *prefix = NULL;
+  GPtrArray *out;
+  GHashTableIter it;
+  gpointer v;
+
+  if (ns == NULL)
+    return NULL;
+  prefix = g_strconcat (ns->name, "\\", NULL);
+  out = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&it, repo->namespaces);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    {
+      const char *name = ((Namespace *) v)->name;
+
+      if (g_ascii_strncasecmp (name, prefix, strlen (prefix)) == 0
+          && strchr (name + strlen (prefix), '\\') == NULL)
+        g_ptr_array_add (out, g_strdup (name + strlen (prefix)));
+    }
+  g_ptr_array_sort (out, compare_names);
   return out;
 }

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 #include "wsim-provider.h"
 
 G_BEGIN_DECLS
@@ -193,6 +194,52 @@ gpointer wsim_provider_reg_get_state (WsimProviderReg *reg);
 /** Returns: (transfer none) (nullable) the value of parameter @name. */
 WSIM_EXPORT
 const char *wsim_provider_reg_get_param (WsimProviderReg *reg, const char *name);
+
+/* ---- schema (docs/schema.md) ---- */
+
+/**
+ * wsim_repository_get_class_decl:
+ * Returns: (transfer none) (nullable) the class object of @class_name in @ns (what a
+ *   provider's table or the MOF file declared), or NULL with WBEM_E_INVALID_NAMESPACE or
+ *   WBEM_E_INVALID_CLASS.
+ */
+WSIM_EXPORT
+WsimClassDecl *wsim_repository_get_class_decl (WsimRepository *repo, const char *ns,
+                                               const char *class_name, GError **error);
+
+/**
+ * wsim_repository_set_class_decl:
+ * Replaces the class object of the class @decl names (the MOF loader gives the full one
+ * after registering the layout). Returns: FALSE with WBEM_E_INVALID_CLASS if there is no
+ * such class.
+ */
+WSIM_EXPORT
+gboolean wsim_repository_set_class_decl (WsimRepository *repo, const char *ns,
+                                         WsimClassDecl *decl, GError **error);
+
+/**
+ * wsim_repository_list_class_decls:
+ * @superclass: (nullable) a class name; NULL or "" for the namespace's root classes
+ * @deep: every descendant (depth first) instead of the immediate subclasses only
+ * IWbemServices::CreateClassEnum's selection: the subclasses of @superclass, never
+ * @superclass itself; with no superclass, SHALLOW gives the root classes and DEEP every
+ * class. Siblings come in name order.
+ * Returns: (transfer container) (element-type WsimClassDecl) borrowed class objects, or
+ *   NULL with WBEM_E_INVALID_NAMESPACE or WBEM_E_INVALID_CLASS (no such superclass).
+ */
+WSIM_EXPORT
+GPtrArray *wsim_repository_list_class_decls (WsimRepository *repo, const char *ns,
+                                             const char *superclass, gboolean deep,
+                                             GError **error);
+
+/**
+ * wsim_repository_list_namespaces:
+ * Returns: (transfer full) (element-type utf8) the names of @ns's immediate child namespaces
+ *   ("cimv2" for root\cimv2 under root), sorted; NULL with WBEM_E_INVALID_NAMESPACE.
+ */
+WSIM_EXPORT
+GPtrArray *wsim_repository_list_namespaces (WsimRepository *repo, const char *ns,
+                                            GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRepository, wsim_repository_free)
 

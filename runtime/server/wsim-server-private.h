@@ -132,6 +132,11 @@ typedef struct {
   /* Filled by wsim_server_accept_call(). */
   struct _WsimContext  *context;         /* (transfer none) (nullable) the call's IWbemContext */
   gint64                caller_uid;      /* wsim_server_caller_uid(); -1 unknown */
+  /* Schema calls (wsim-server-schema.c): results known when the call is accepted, delivered
+   * without a provider: the class objects (INDICATE_CLASSES), then the instances (INDICATE),
+   * then the final SetStatus. NULL for the other calls; @classes is then empty. */
+  GPtrArray            *decls;           /* (transfer full) (nullable) WsimClassDecl* */
+  GPtrArray            *objects;         /* (transfer full) (nullable) WsimObject* */
 } WsimCallSpec;
 
 /**
@@ -187,6 +192,30 @@ struct _WsimClass *wsim_server_resolve_path (WsimServer *server, WsimRpcRequest 
  */
 void wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, const char *ns,
                                    const wsim_exec_query_async_args *a, struct _WsimWqlQuery *query);
+
+/* ---- wsim-server-schema.c ---- */
+
+/** The CREATE_CLASS_ENUM_ASYNC procedure (@data is the server). */
+void wsim_server_handle_create_class_enum (WsimRpcRequest *req, void *args, gpointer data);
+
+/**
+ * wsim_server_get_class_object:
+ * GetObjectAsync of a class path (@path names a class, no keys): accepts the call, whose
+ * result is the class object, then the final SetStatus; @req is answered.
+ */
+void wsim_server_get_class_object (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                   const char *class_name, gint32 flags,
+                                   const wsim_sink_locator *sink, guint64 call_id);
+
+/**
+ * wsim_server_enum_namespaces:
+ * CreateInstanceEnumAsync of __NAMESPACE: when @class_name is __NAMESPACE, accepts the call
+ * (its results the child namespaces of @ns, one __NAMESPACE instance each) and returns TRUE;
+ * otherwise returns FALSE and leaves @req alone.
+ */
+gboolean wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                      const char *class_name, gint32 flags,
+                                      const wsim_sink_locator *sink, guint64 call_id);
 
 /* ---- wsim-server-method.c ---- */
 

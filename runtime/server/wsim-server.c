@@ -313,7 +313,8 @@ h_create_instance_enum_async (WsimRpcRequest *req, void *args, gpointer data)
   g_autofree char *what = NULL;
   WsimClass *cls;
 
-  if (ns == NULL)
+  if (ns == NULL || wsim_server_enum_namespaces (server, req, ns, a->class_name, a->flags,
+                                                 &a->sink, a->call_id))
     return;
   cls = wsim_repository_lookup_class (server->repo, ns, a->class_name, &error);
   if (cls == NULL)
@@ -418,7 +419,8 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
     return;
   if (wsim_object_path_is_class (path))
     {
-      reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED, "class objects are not served, only instances");
+      wsim_server_get_class_object (server, req, ns, wsim_class_get_name (cls), a->flags,
+                                    &a->sink, a->call_id);
       return;
     }
   what = g_strdup_printf ("GetObjectAsync %s:%s", ns, a->object_path);
@@ -558,6 +560,9 @@ static const WsimRpcProcedure service_procs[] = {
     sizeof (wsim_cancel_async_call_args), h_cancel_async_call },
   { WSIM_GET_OBJECT_ASYNC, "GetObjectAsync", (xdrproc_t) xdr_wsim_get_object_async_args,
     sizeof (wsim_get_object_async_args), h_get_object_async },
+  { WSIM_CREATE_CLASS_ENUM_ASYNC, "CreateClassEnumAsync",
+    (xdrproc_t) xdr_wsim_create_class_enum_async_args,
+    sizeof (wsim_create_class_enum_async_args), wsim_server_handle_create_class_enum },
   { WSIM_CREATE_INSTANCE_ENUM_ASYNC, "CreateInstanceEnumAsync",
     (xdrproc_t) xdr_wsim_create_instance_enum_async_args,
     sizeof (wsim_create_instance_enum_async_args), h_create_instance_enum_async },

@@ -565,6 +565,102 @@ check_wsim_set_status_args (const wsim_set_status_args *e, const wsim_set_status
     check_wsim_instance (e->obj_param, g->obj_param, "obj_param");
 }
 
+/* Class declarations (wsim_class_decl and its parts), field by field. */
+static void
+check_qualifiers (u_int e_len, const wsim_qualifier *e, u_int g_len, const wsim_qualifier *g,
+                  const char *where)
+{
+  cr_assert_eq (g_len, e_len, "%s: qualifiers length", where);
+  for (u_int i = 0; i < e_len; i++)
+    {
+      cr_assert_str_eq (g[i].name, e[i].name, "%s: qualifier %u name", where, i);
+      cr_assert_eq (g[i].flavor, e[i].flavor, "%s: qualifier %u flavor", where, i);
+      check_wsim_value (&e[i].value, &g[i].value, where);
+    }
+}
+
+#define CHECK_QUALIFIERS(e, g, where)                                                     \
+  check_qualifiers ((e)->qualifiers.qualifiers_len, (e)->qualifiers.qualifiers_val,       \
+                    (g)->qualifiers.qualifiers_len, (g)->qualifiers.qualifiers_val, where)
+
+static void
+check_wsim_qualifier (const wsim_qualifier *e, const wsim_qualifier *g, const char *where)
+{
+  check_qualifiers (1, e, 1, g, where);
+}
+
+static void
+check_wsim_class_decl (const wsim_class_decl *e, const wsim_class_decl *g, const char *where)
+{
+  cr_assert_str_eq (g->name, e->name, "%s: name", where);
+  cr_assert_str_eq (g->superclass, e->superclass, "%s: superclass", where);
+  cr_assert_eq (g->derivation.derivation_len, e->derivation.derivation_len, "%s: derivation", where);
+  for (u_int i = 0; i < e->derivation.derivation_len; i++)
+    cr_assert_str_eq (g->derivation.derivation_val[i], e->derivation.derivation_val[i],
+                      "%s: derivation[%u]", where, i);
+  cr_assert_str_eq (g->namespace_path, e->namespace_path, "%s: namespace_path", where);
+  CHECK_QUALIFIERS (e, g, where);
+  cr_assert_eq (g->props.props_len, e->props.props_len, "%s: props length", where);
+  for (u_int i = 0; i < e->props.props_len; i++)
+    {
+      const wsim_property_decl *ep = &e->props.props_val[i], *gp = &g->props.props_val[i];
+
+      cr_assert_str_eq (gp->name, ep->name, "%s: prop %u name", where, i);
+      cr_assert_eq (gp->cimtype, ep->cimtype, "%s: prop %u cimtype", where, i);
+      cr_assert_str_eq (gp->ref_class, ep->ref_class, "%s: prop %u ref_class", where, i);
+      cr_assert_str_eq (gp->class_origin, ep->class_origin, "%s: prop %u origin", where, i);
+      CHECK_QUALIFIERS (ep, gp, where);
+      check_wsim_value (&ep->default_value, &gp->default_value, where);
+    }
+  cr_assert_eq (g->methods.methods_len, e->methods.methods_len, "%s: methods length", where);
+  for (u_int i = 0; i < e->methods.methods_len; i++)
+    {
+      const wsim_method_decl *em = &e->methods.methods_val[i], *gm = &g->methods.methods_val[i];
+
+      cr_assert_str_eq (gm->name, em->name, "%s: method %u name", where, i);
+      cr_assert_eq (gm->return_type, em->return_type, "%s: method %u return", where, i);
+      cr_assert_str_eq (gm->class_origin, em->class_origin, "%s: method %u origin", where, i);
+      cr_assert_eq (gm->is_static, em->is_static, "%s: method %u static", where, i);
+      CHECK_QUALIFIERS (em, gm, where);
+      cr_assert_eq (gm->params.params_len, em->params.params_len, "%s: params length", where);
+      for (u_int j = 0; j < em->params.params_len; j++)
+        {
+          const wsim_param_decl *ea = &em->params.params_val[j], *ga = &gm->params.params_val[j];
+
+          cr_assert_str_eq (ga->name, ea->name, "%s: param %u name", where, j);
+          cr_assert_eq (ga->cimtype, ea->cimtype, "%s: param %u cimtype", where, j);
+          cr_assert_str_eq (ga->ref_class, ea->ref_class, "%s: param %u ref_class", where, j);
+          cr_assert_eq (ga->is_in, ea->is_in, "%s: param %u in", where, j);
+          cr_assert_eq (ga->is_out, ea->is_out, "%s: param %u out", where, j);
+          CHECK_QUALIFIERS (ea, ga, where);
+        }
+    }
+}
+
+static void
+check_wsim_indicate_classes_args (const wsim_indicate_classes_args *e,
+                                  const wsim_indicate_classes_args *g, const char *where)
+{
+  cr_assert_eq (g->sink_id, e->sink_id, "%s: sink_id", where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+  cr_assert_eq (g->batch_seq, e->batch_seq, "%s: batch_seq", where);
+  cr_assert_eq (g->classes.classes_len, e->classes.classes_len, "%s: classes length", where);
+  for (u_int i = 0; i < e->classes.classes_len; i++)
+    check_wsim_class_decl (&e->classes.classes_val[i], &g->classes.classes_val[i], where);
+}
+
+static void
+check_wsim_create_class_enum_async_args (const wsim_create_class_enum_async_args *e,
+                                         const wsim_create_class_enum_async_args *g,
+                                         const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  cr_assert_str_eq (g->superclass, e->superclass, "%s: superclass", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
 static void
 check_wsim_sink_res (const wsim_sink_res *e, const wsim_sink_res *g, const char *where)
 {
@@ -998,6 +1094,111 @@ DEFINE_VECTOR (set_status_args_error, wsim_set_status_args,
   o->new_classes.new_classes_len = 1;
   o->new_classes.new_classes_val = &ext_status_class;
   o->obj_param = &ext_status_row;
+}
+
+/* Class declarations (schema; docs/wire.md, "Class objects"). */
+static wsim_qualifier key_qualifier = {
+  .name = S ("key"), .flavor = 0x12,   /* PROPAGATE_TO_DERIVED_CLASS | NOT_OVERRIDABLE */
+  .value = { .type = CIM_BOOLEAN, .wsim_value_u.v_boolean = TRUE },
+};
+
+static void
+fill_widget_decl (wsim_class_decl *o)
+{
+  static wsim_name derivation[] = { S ("Sim_Thing") };
+  static wsim_qualifier class_qs[] = {
+    { S ("Description"), 0x22 /* PROPAGATE_TO_DERIVED_CLASS | ORIGIN_PROPAGATED */,
+      { .type = CIM_STRING, .wsim_value_u.v_string = S ("Something") } },
+  };
+  static wsim_qualifier name_qs[1];
+  static wsim_property_decl props[] = {
+    { .name = S ("Name"), .cimtype = CIM_STRING, .ref_class = S (""),
+      .class_origin = S ("Sim_Thing") },
+    { .name = S ("Count"), .cimtype = CIM_UINT32, .ref_class = S (""),
+      .class_origin = S ("Sim_Widget"),
+      .default_value = { .type = CIM_UINT32, .wsim_value_u.v_uint32 = 1 } },
+    { .name = S ("Owner"), .cimtype = CIM_REFERENCE, .ref_class = S ("Sim_Thing"),
+      .class_origin = S ("Sim_Widget") },
+  };
+  static wsim_qualifier in_q[] = {
+    { S ("in"), 0x2, { .type = CIM_BOOLEAN, .wsim_value_u.v_boolean = TRUE } },
+  };
+  static wsim_qualifier out_q[] = {
+    { S ("out"), 0x2, { .type = CIM_BOOLEAN, .wsim_value_u.v_boolean = TRUE } },
+  };
+  static wsim_qualifier static_q[] = {
+    { S ("static"), 0x2, { .type = CIM_BOOLEAN, .wsim_value_u.v_boolean = TRUE } },
+  };
+  static wsim_param_decl params[] = {
+    { .name = S ("Reason"), .cimtype = CIM_STRING, .ref_class = S (""), .is_in = TRUE,
+      .qualifiers = { 1, in_q } },
+    { .name = S ("Previous"), .cimtype = CIM_UINT32, .ref_class = S (""), .is_out = TRUE,
+      .qualifiers = { 1, out_q } },
+  };
+  static wsim_method_decl methods[] = {
+    { .name = S ("Reset"), .return_type = CIM_UINT32, .class_origin = S ("Sim_Widget"),
+      .is_static = TRUE, .qualifiers = { 1, static_q }, .params = { 2, params } },
+  };
+
+  name_qs[0] = key_qualifier;
+  props[0].qualifiers.qualifiers_len = 1;
+  props[0].qualifiers.qualifiers_val = name_qs;
+  o->name = S ("Sim_Widget");
+  o->superclass = S ("Sim_Thing");
+  o->derivation.derivation_len = 1;
+  o->derivation.derivation_val = derivation;
+  o->namespace_path = S ("root\\test");
+  o->qualifiers.qualifiers_len = 1;
+  o->qualifiers.qualifiers_val = class_qs;
+  o->props.props_len = N_ELEMENTS (props);
+  o->props.props_val = props;
+  o->methods.methods_len = 1;
+  o->methods.methods_val = methods;
+}
+
+DEFINE_VECTOR (qualifier_key, wsim_qualifier,
+               "qualifier key, TRUE, flavor ToSubclass|DisableOverride (0x12)")
+{
+  *o = key_qualifier;
+}
+
+DEFINE_VECTOR (class_decl, wsim_class_decl,
+               "class object Sim_Widget : Sim_Thing: a propagated qualifier, 3 properties "
+               "(a key, a default, a typed reference), a static method with [in] and [out]")
+{
+  fill_widget_decl (o);
+}
+
+DEFINE_VECTOR (class_decl_root, wsim_class_decl,
+               "class object __SystemClass: root, no qualifiers, properties or methods")
+{
+  o->name = S ("__SystemClass");
+  o->superclass = S ("");
+  o->namespace_path = S ("root");
+}
+
+DEFINE_VECTOR (create_class_enum_async_args, wsim_create_class_enum_async_args,
+               "CREATE_CLASS_ENUM_ASYNC (13) args: superclass Sim_Thing, WBEM_FLAG_SHALLOW (1), "
+               "call 47")
+{
+  o->ns_handle = 0x0000000100000002ULL;
+  o->superclass = S ("Sim_Thing");
+  o->flags = 1;
+  fill_sink_locator (&o->sink);
+  o->call_id = 47;
+}
+
+DEFINE_VECTOR (indicate_classes_args, wsim_indicate_classes_args,
+               "INDICATE_CLASSES (5) args: batch 0, one class object (Sim_Widget)")
+{
+  static wsim_class_decl classes[1];
+
+  fill_widget_decl (&classes[0]);
+  o->sink_id = 0x0000000100000007ULL;
+  o->call_id = 47;
+  o->batch_seq = 0;
+  o->classes.classes_len = 1;
+  o->classes.classes_val = classes;
 }
 
 DEFINE_VECTOR (sink_res, wsim_sink_res, "INDICATE / SET_STATUS result: WBEM_S_NO_ERROR")

@@ -1,0 +1,333 @@
+/* test-schema.c: the schema calls end to end: GetObjectAsync of a class path (the class
+ * object), CreateClassEnumAsync (DEEP, SHALLOW, a superclass), __NAMESPACE instances, and
+ * the class objects the repository keeps (a provider's, a MOF file's).
+ *
+ * A harness with the sample providers in root\cimv2 and docs/examples/sim-test.mof in
+ * root\test (and an empty root\test\child). Each refusal is asserted with WMI's exact
+ * HRESULT and no callback; an accepted call ends with exactly one final SetStatus. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "wsim-harness.h"
+#include "wsim-value.h"
+#include "wsim-wbem.h"
+
+#define LONG_WAIT 20000   /* ms: generous, valgrind runs these too */
+
+static gboolean
+setup (WsimServer *server, gpointer data, GError **error)
+{
+  WsimRepository *repo = wsim_server_get_repository (server);
+
+  return wsim_repository_load_dir (repo, "root\\cimv2", WSIM_TEST_PROVIDER_DIR, NULL, error)
+         && wsim_repository_load_mof (repo, WSIM_MOF_EXAMPLE, error)
+         && wsim_repository_add_namespace (repo, "root\\test\\child", error);
+}
+
+static WsimHarness *h;
+
+static void
+start (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  h = wsim_harness_new (setup, NULL, &error);
+  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+}
+
+static gboolean
+server_idle (gpointer data)
+{
+  return wsim_harness_get_n_server_calls (data) == 0;
+}
+
+static void
+stop (void)
+{
+  if (h != NULL)
+    {
+      cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT), "server calls left");
+      wsim_harness_free (h);
+    }
+  h = NULL;
+}
+
+TestSuite (schema, .init = start, .fini = stop, .timeout = 60);
+
+static WsimServices *
+open_ns (const char *ns)
+{
+  g_autoptr(GError) error = NULL;
+  WsimServices *s = wsim_client_open_namespace (wsim_harness_get_client (h), ns, &error);
+
+  cr_assert_not_null (s, "%s", error ? error->message : "");
+  return s;
+}
+
+/* Waits for the call's end; one final, nothing after it. */
+static void
+wait_done (WsimSinkRecorder *rec)
+{
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_eq (rec->events_after_final, 0);
+}
+
+static WsimClassDecl *
+get_class (WsimServices *s, const char *path, WsimSink **out_sink)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_get_object_async (s, path, 0, sink, &error);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "%s: 0x%08X %s", path, hr, error ? error->message : "");
+  wait_done (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->objects->len, 0, "a class object is not an instance");
+  cr_assert_eq (rec->classes->len, 1);
+  *out_sink = sink;
+  return rec->classes->pdata[0];
+}
+
+static const wsim_property_decl *
+find_prop (const wsim_class_decl *w, const char *name)
+{
+  for (guint i = 0; i < w->props.props_len; i++)
+    if (g_ascii_strcasecmp (w->props.props_val[i].name, name) == 0)
+      return &w->props.props_val[i];
+  return NULL;
+}
+
+/* ---- GetObjectAsync of a class path -------------------------------------------------- */
+
+Test (schema, get_mof_class_has_qualifiers_defaults_methods_and_inheritance)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimSink) sink = NULL;
+  WsimClassDecl *d = get_class (s, "Sim_Widget", &sink);
+  const wsim_class_decl *w = wsim_class_decl_get_wire (d);
+  const wsim_property_decl *name, *count, *enabled, *owner;
+  const wsim_qualifier *q;
+  wsim_value v = { 0 };
+
+  cr_assert_str_eq (w->name, "Sim_Widget");
+  cr_assert_str_eq (w->superclass, "Sim_Thing");
+  cr_assert_eq (w->derivation.derivation_len, 1);
+  cr_assert_str_eq (w->derivation.derivation_val[0], "Sim_Thing");
+  cr_assert_str_eq (w->namespace_path, "root\\test");
+  /* Sim_Thing's Description propagates (ToSubclass is MOF's default); abstract too. */
+  q = wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len,
+                           "Description");
+  cr_assert_not_null (q);
+  cr_assert (q->flavor & WBEM_FLAVOR_ORIGIN_PROPAGATED);
+  cr_assert_str_eq (q->value.wsim_value_u.v_string, "Something the tests can count");
+  /* Inherited properties first, with their origin and qualifiers. */
+  cr_assert_eq (w->props.props_len, 11);
+  name = &w->props.props_val[0];
+  cr_assert_str_eq (name->name, "Name");
+  cr_assert_str_eq (name->class_origin, "Sim_Thing");
+  cr_assert_not_null (wsim_qualifier_find (name->qualifiers.qualifiers_val,
+                                           name->qualifiers.qualifiers_len, "key"));
+  count = find_prop (w, "Count");
+  cr_assert_eq (count->default_value.type, CIM_UINT32);
+  cr_assert_eq (count->default_value.wsim_value_u.v_uint32, 1);
+  enabled = find_prop (w, "Enabled");
+  cr_assert_str_eq (enabled->class_origin, "Sim_Widget");
+  cr_assert_eq (enabled->default_value.type, CIM_BOOLEAN);
+  cr_assert_not_null (wsim_qualifier_find (enabled->qualifiers.qualifiers_val,
+                                           enabled->qualifiers.qualifiers_len, "write"));
+  owner = find_prop (w, "Owner");
+  cr_assert_eq (owner->cimtype, CIM_REFERENCE);
+  cr_assert_str_eq (owner->ref_class, "Sim_Thing");
+  cr_assert_eq (find_prop (w, "Tags")->cimtype, WSIM_CIM_STRING_ARRAY);
+  /* The method, bound to the class, with typed [in]/[out] parameters. */
+  cr_assert_eq (w->methods.methods_len, 1);
+  cr_assert_str_eq (w->methods.methods_val[0].name, "Reset");
+  cr_assert (w->methods.methods_val[0].is_static);
+  cr_assert_eq (w->methods.methods_val[0].return_type, CIM_UINT32);
+  cr_assert_eq (w->methods.methods_val[0].params.params_len, 2);
+  cr_assert_str_eq (w->methods.methods_val[0].params.params_val[0].name, "Reason");
+  cr_assert (w->methods.methods_val[0].params.params_val[0].is_in);
+  cr_assert_not (w->methods.methods_val[0].params.params_val[0].is_out);
+  cr_assert_eq (w->methods.methods_val[0].params.params_val[1].cimtype, CIM_UINT32);
+  cr_assert (w->methods.methods_val[0].params.params_val[1].is_out);
+  /* A class object's system properties. */
+  cr_assert (wsim_class_decl_get_system_property (d, "__GENUS", NULL, &v));
+  cr_assert_eq (v.wsim_value_u.v_sint32, WBEM_GENUS_CLASS);
+  cr_assert (wsim_class_decl_get_system_property (d, "__DYNASTY", NULL, &v));
+  cr_assert_str_eq (v.wsim_value_u.v_string, "Sim_Thing");
+  cr_assert (wsim_class_decl_get_system_property (d, "__PATH", "srv", &v));
+  cr_assert_str_eq (v.wsim_value_u.v_string, "\\\\srv\\root\\test:Sim_Widget");
+  wsim_value_clear (&v);
+}
+
+Test (schema, get_provider_class_has_provider_qualifiers_and_methods)
+{
+  g_autoptr(WsimSink) sink = NULL;
+  WsimClassDecl *d = get_class (wsim_harness_get_services (h), "Win32_Process", &sink);
+  const wsim_class_decl *w = wsim_class_decl_get_wire (d);
+  const wsim_qualifier *prov = wsim_qualifier_find (w->qualifiers.qualifiers_val,
+                                                    w->qualifiers.qualifiers_len, "provider");
+  const wsim_method_decl *create = NULL;
+
+  cr_assert_not_null (wsim_qualifier_find (w->qualifiers.qualifiers_val,
+                                           w->qualifiers.qualifiers_len, "dynamic"));
+  cr_assert_not_null (prov);
+  cr_assert_eq (prov->value.type, CIM_STRING);
+  cr_assert_not_null (find_prop (w, "Handle"));
+  for (guint i = 0; i < w->methods.methods_len; i++)
+    if (strcmp (w->methods.methods_val[i].name, "Create") == 0)
+      create = &w->methods.methods_val[i];
+  cr_assert_not_null (create, "Win32_Process.Create is declared by its provider");
+  cr_assert (create->is_static);
+  cr_assert_eq (create->return_type, CIM_UINT32);
+  cr_assert_str_eq (create->params.params_val[0].name, "CommandLine");
+  cr_assert (create->params.params_val[0].is_in);
+}
+
+Test (schema, get_unknown_class_is_invalid_class)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (wsim_services_get_object_async (wsim_harness_get_services (h), "No_Such", 0, sink,
+                                                &error), WBEM_E_INVALID_CLASS);
+  cr_assert_eq (rec->n_final, 0);
+}
+
+/* ---- CreateClassEnumAsync ------------------------------------------------------------ */
+
+/* The class names a CreateClassEnumAsync gives, comma-joined in order. */
+static char *
+enum_classes (WsimServices *s, const char *super, gint32 flags, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_create_class_enum_async (s, super, flags, sink, &error);
+  GString *names = g_string_new (NULL);
+
+  cr_assert_eq (hr, want, "%s: 0x%08X (%s), want 0x%08X", super ? super : "(null)", hr,
+                error ? error->message : "", want);
+  if (WSIM_HRESULT_FAILED (hr))
+    {
+      cr_assert_eq (rec->n_indicate, 0);
+      cr_assert_eq (rec->n_final, 0);
+      return g_string_free (names, FALSE);
+    }
+  wait_done (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  for (guint i = 0; i < rec->classes->len; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
+                            wsim_class_decl_get_name (rec->classes->pdata[i]));
+  return g_string_free (names, FALSE);
+}
+
+Test (schema, class_enum_superclass_shallow_and_deep)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autofree char *shallow = enum_classes (s, "Sim_Thing", WBEM_FLAG_SHALLOW, WBEM_S_NO_ERROR);
+  g_autofree char *deep = enum_classes (s, "Sim_Thing", WBEM_FLAG_DEEP, WBEM_S_NO_ERROR);
+  g_autofree char *leaf = enum_classes (s, "Sim_Widget", WBEM_FLAG_DEEP, WBEM_S_NO_ERROR);
+  g_autofree char *roots = enum_classes (s, "", WBEM_FLAG_SHALLOW, WBEM_S_NO_ERROR);
+  g_autofree char *all = enum_classes (s, NULL, WBEM_FLAG_DEEP | WBEM_FLAG_SEND_STATUS
+                                                | WBEM_FLAG_USE_AMENDED_QUALIFIERS,
+                                       WBEM_S_NO_ERROR);
+
+  /* Never the superclass itself (IWbemServices::CreateClassEnum). */
+  cr_assert_str_eq (shallow, "Sim_Widget");
+  cr_assert_str_eq (deep, "Sim_Widget");
+  cr_assert_str_eq (leaf, "");
+  cr_assert_str_eq (roots, "Sim_Thing");
+  cr_assert_str_eq (all, "Sim_Thing,Sim_Widget");
+}
+
+Test (schema, class_enum_shallow_roots_of_cimv2_are_sorted_roots_only)
+{
+  g_autofree char *roots = enum_classes (wsim_harness_get_services (h), "", WBEM_FLAG_SHALLOW,
+                                         WBEM_S_NO_ERROR);
+  g_autofree char *all = enum_classes (wsim_harness_get_services (h), "", WBEM_FLAG_DEEP,
+                                       WBEM_S_NO_ERROR);
+
+  cr_assert (strstr (roots, "Win32_Process") != NULL, "%s", roots);
+  cr_assert (strlen (all) >= strlen (roots));
+}
+
+Test (schema, class_enum_refusals)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autofree char *unknown = enum_classes (s, "No_Such", 0, WBEM_E_INVALID_CLASS);
+  g_autofree char *bad_flag = enum_classes (s, "", WBEM_FLAG_PROTOTYPE, WBEM_E_INVALID_PARAMETER);
+  g_autofree char *too_long = NULL;
+  char name[WSIM_MAX_NAME + 2];
+
+  memset (name, 'x', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  too_long = enum_classes (s, name, 0, WBEM_E_INVALID_CLASS);
+}
+
+/* ---- __NAMESPACE --------------------------------------------------------------------- */
+
+static char *
+enum_namespaces (WsimServices *s)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  GString *names = g_string_new (NULL);
+
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "__NAMESPACE", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  wait_done (rec);
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
+  for (guint i = 0; i < rec->objects->len; i++)
+    {
+      WsimObject *o = rec->objects->pdata[i];
+      const wsim_value *n = wsim_object_lookup (o, "Name");
+
+      cr_assert_str_eq (wsim_class_get_name (wsim_object_get_class (o)), "__NAMESPACE");
+      cr_assert_eq (wsim_class_get_prop (wsim_object_get_class (o), 0)->is_key, TRUE);
+      g_string_append_printf (names, "%s%s", i > 0 ? "," : "", n->wsim_value_u.v_string);
+    }
+  return g_string_free (names, FALSE);
+}
+
+Test (schema, namespace_instances_are_the_children)
+{
+  g_autoptr(WsimServices) root = open_ns ("root");
+  g_autoptr(WsimServices) test = open_ns ("root\\test");
+  g_autoptr(WsimServices) child = open_ns ("root\\test\\child");
+  g_autofree char *of_root = enum_namespaces (root);
+  g_autofree char *of_test = enum_namespaces (test);
+  g_autofree char *of_child = enum_namespaces (child);
+
+  cr_assert_str_eq (of_root, "cimv2,test");
+  cr_assert_str_eq (of_test, "child");
+  cr_assert_str_eq (of_child, "");
+}
+
+/* ---- the class object in text ------------------------------------------------------- */
+
+Test (schema, class_object_as_mof)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimSink) sink = NULL;
+  WsimClassDecl *d = get_class (s, "Sim_Widget", &sink);
+  g_autoptr(GString) mof = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new (NULL);
+
+  wsim_class_decl_to_mof (d, mof);
+  cr_assert (strstr (mof->str, "class Sim_Widget : Sim_Thing\n{\n") != NULL, "%s", mof->str);
+  cr_assert (strstr (mof->str, "  [key, read] string Name;  // from Sim_Thing\n") != NULL, "%s",
+             mof->str);
+  cr_assert (strstr (mof->str, "  [read, write] boolean Enabled = TRUE;\n") != NULL, "%s", mof->str);
+  cr_assert (strstr (mof->str, "  Sim_Thing ref Owner;\n") != NULL, "%s", mof->str);
+  cr_assert (strstr (mof->str, "  string Tags[];\n") != NULL, "%s", mof->str);
+  cr_assert (strstr (mof->str, "  [static] uint32 Reset([in] string Reason, [out] uint32 Previous);\n")
+             != NULL, "%s", mof->str);
+  wsim_class_decl_to_json (d, json);
+  cr_assert (g_str_has_prefix (json->str, "{\"__GENUS\": 1, \"__CLASS\": \"Sim_Widget\""), "%s",
+             json->str);
+}
