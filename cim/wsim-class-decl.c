@@ -67,6 +67,15 @@ wsim_class_decl_new_copy (const wsim_class_decl *wire)
   return wsim_class_decl_new_take (&copy);
 }
 
+void
+wsim_class_decl_copy_wire (WsimClassDecl *decl, wsim_class_decl *out)
+{
+  g_autoptr(WsimClassDecl) copy = wsim_class_decl_new_copy (&decl->wire);
+
+  *out = copy->wire;
+  memset (&copy->wire, 0, sizeof copy->wire);
+}
+
 WsimClassDecl *
 wsim_class_decl_ref (WsimClassDecl *decl)
 {

@@ -55,6 +55,14 @@ WsimClassDecl *wsim_class_decl_new_take (wsim_class_decl *wire);
 WSIM_EXPORT
 WsimClassDecl *wsim_class_decl_new_copy (const wsim_class_decl *wire);
 
+/**
+ * wsim_class_decl_copy_wire:
+ * @out: (out caller-allocates) filled with a deep copy of the declaration: the caller's, to
+ *   change and then give to wsim_class_decl_new_take() or release with xdr_free
+ */
+WSIM_EXPORT
+void wsim_class_decl_copy_wire (WsimClassDecl *decl, wsim_class_decl *out);
+
 WSIM_EXPORT
 WsimClassDecl *wsim_class_decl_ref (WsimClassDecl *decl);
 WSIM_EXPORT

@@ -217,6 +217,18 @@ gboolean wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, c
                                       const char *class_name, gint32 flags,
                                       const wsim_sink_locator *sink, guint64 call_id);
 
+/**
+ * wsim_server_query_schema:
+ * ExecQueryAsync of `SELECT … FROM meta_class [WHERE …]` (every class of @ns whose system
+ * properties match, as class objects) or with WBEM_FLAG_PROTOTYPE (the query's prototype
+ * result object, one class object). Returns: TRUE when @query is one of those (@req then
+ * answered: accepted, or refused with WBEM_E_INVALID_CLASS / WBEM_E_INVALID_QUERY); FALSE,
+ * @req untouched, for any other query.
+ */
+gboolean wsim_server_query_schema (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                   struct _WsimWqlQuery *query, gint32 flags,
+                                   const wsim_sink_locator *sink, guint64 call_id);
+
 /* ---- wsim-server-method.c ---- */
 
 /** The EXEC_METHOD_ASYNC procedure (@data is the server). */

@@ -4,10 +4,14 @@
  * without a provider (WsimCallSpec's decls and objects). docs/schema.md has the rules. */
 #include "wsim-server-private.h"
 
+#include <string.h>
+
 #include "wsim-class-decl.h"
 #include "wsim-hresult.h"
+#include "wsim-system-props.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
+#include "wsim-wql.h"
 
 /* Accepts a call whose results are @decls and @objects (both transfer full, nullable). */
 static void
@@ -118,5 +122,147 @@ wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char
     }
   what = g_strdup_printf ("CreateInstanceEnumAsync %s: __NAMESPACE", ns);
   accept_prepared (server, req, ns, flags, sink, call_id, NULL, objects, what);
+  return TRUE;
+}
+
+/* ---- meta_class and WBEM_FLAG_PROTOTYPE ------------------------------------------ */
+
+/* A class object's row for WHERE: its system properties (the only ones meta_class has). */
+typedef struct {
+  WsimClassDecl *decl;
+  const char    *server;
+  wsim_value     scratch;   /* the last value computed (valid until the next call) */
+} MetaRow;
+
+static const wsim_value *
+meta_get (gpointer row, const char *property)
+{
+  MetaRow *r = row;
+
+  if (!wsim_class_decl_get_system_property (r->decl, property, r->server, &r->scratch))
+    return NULL;
+  return &r->scratch;
+}
+
+static gboolean
+meta_has (gpointer cls, const char *property)
+{
+  return wsim_is_system_property (property);
+}
+
+static gboolean
+query_meta_class (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimWqlQuery *query,
+                  gint32 flags, const wsim_sink_locator *sink, guint64 call_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autofree char *what = NULL;
+  GPtrArray *matched;
+  MetaRow row = { .server = g_get_host_name () };
+
+  /* WQL: "SELECT * FROM meta_class" is a schema query over every class of the namespace;
+   * meta_class has only system properties ("Querying the schema", Microsoft Learn). */
+  if (!wsim_wql_query_check_properties (query, meta_has, NULL, &error)
+      || (all = wsim_repository_list_class_decls (server->repo, ns, NULL, TRUE, &error)) == NULL)
+    {
+      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
+      return TRUE;
+    }
+  matched = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_decl_unref);
+  for (guint i = 0; i < all->len; i++)
+    {
+      row.decl = all->pdata[i];
+      if (wsim_wql_query_matches (query, meta_get, &row))
+        g_ptr_array_add (matched, wsim_class_decl_ref (row.decl));
+    }
+  wsim_value_clear (&row.scratch);
+  what = g_strdup_printf ("ExecQueryAsync %s: %.200s (schema)", ns, wsim_wql_query_get_text (query));
+  accept_prepared (server, req, ns, flags, sink, call_id, matched, NULL, what);
+  return TRUE;
+}
+
+/* The prototype result object (MS-WMI 2.2.4.1): the class of the query, its properties cut
+ * to the selected ones (all for SELECT *), each with an Order qualifier giving its position
+ * in the selection. */
+static WsimClassDecl *
+prototype_of (WsimClassDecl *decl, WsimWqlQuery *query)
+{
+  const char *const *sel = wsim_wql_query_get_properties (query);
+  wsim_class_decl w;
+  GArray *kept = g_array_new (FALSE, TRUE, sizeof (wsim_property_decl));
+
+  wsim_class_decl_copy_wire (decl, &w);
+  for (guint i = 0; i < w.props.props_len; i++)
+    {
+      wsim_property_decl *p = &w.props.props_val[i];
+      gint order = -1;
+
+      if (sel == NULL)
+        order = (gint) i;
+      for (guint j = 0; sel != NULL && sel[j] != NULL; j++)
+        if (g_ascii_strcasecmp (sel[j], p->name) == 0)
+          order = (gint) j;
+      if (order < 0)
+        {
+          xdr_free ((xdrproc_t) xdr_wsim_property_decl, (char *) p);
+          continue;
+        }
+      {
+        u_int n = p->qualifiers.qualifiers_len;
+        wsim_qualifier *q;
+
+        p->qualifiers.qualifiers_val = g_renew (wsim_qualifier, p->qualifiers.qualifiers_val, n + 1);
+        p->qualifiers.qualifiers_len = n + 1;
+        q = &p->qualifiers.qualifiers_val[n];
+        memset (q, 0, sizeof *q);
+        q->name = g_strdup ("Order");
+        q->value.type = WSIM_CIM_SINT32_ARRAY;
+        q->value.wsim_value_u.a_sint32.a_sint32_len = 1;
+        q->value.wsim_value_u.a_sint32.a_sint32_val = g_new (int, 1);
+        q->value.wsim_value_u.a_sint32.a_sint32_val[0] = order;
+      }
+      g_array_append_val (kept, *p);
+    }
+  g_free (w.props.props_val);
+  w.props.props_len = kept->len;
+  w.props.props_val = (wsim_property_decl *) (void *) g_array_free (kept, FALSE);
+  return wsim_class_decl_new_take (&w);
+}
+
+static gboolean
+class_has (gpointer cls, const char *property)
+{
+  const wsim_class_decl *w = wsim_class_decl_get_wire (cls);
+
+  for (guint i = 0; i < w->props.props_len; i++)
+    if (g_ascii_strcasecmp (w->props.props_val[i].name, property) == 0)
+      return TRUE;
+  return wsim_is_system_property (property);
+}
+
+gboolean
+wsim_server_query_schema (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                          WsimWqlQuery *query, gint32 flags, const wsim_sink_locator *sink,
+                          guint64 call_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+  WsimClassDecl *decl;
+  GPtrArray *decls;
+
+  if (g_ascii_strcasecmp (wsim_wql_query_get_class (query), "meta_class") == 0)
+    return query_meta_class (server, req, ns, query, flags, sink, call_id);
+  if (!(flags & WBEM_FLAG_PROTOTYPE))
+    return FALSE;
+  decl = wsim_repository_get_class_decl (server->repo, ns, wsim_wql_query_get_class (query), &error);
+  if (decl == NULL || !wsim_wql_query_check_properties (query, class_has, decl, &error))
+    {
+      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
+      return TRUE;
+    }
+  decls = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_decl_unref);
+  g_ptr_array_add (decls, prototype_of (decl, query));
+  what = g_strdup_printf ("ExecQueryAsync %s: %.200s (prototype)", ns, wsim_wql_query_get_text (query));
+  accept_prepared (server, req, ns, flags, sink, call_id, decls, NULL, what);
   return TRUE;
 }

@@ -460,6 +460,9 @@ h_exec_query_async (WsimRpcRequest *req, void *args, gpointer data)
       wsim_server_exec_assoc_query (server, req, ns, a, g_steal_pointer (&query));
       return;
     }
+  /* meta_class and WBEM_FLAG_PROTOTYPE answer with class objects (wsim-server-schema.c). */
+  if (wsim_server_query_schema (server, req, ns, query, a->flags, &a->sink, a->call_id))
+    return;
   cls = wsim_repository_lookup_class (server->repo, ns, wsim_wql_query_get_class (query), &error);
   if (cls == NULL || !wsim_wql_query_check_properties (query, class_has_prop, cls, &error))
     {

@@ -306,3 +306,106 @@ Test (schema, class_object_as_mof)
   cr_assert (g_str_has_prefix (json->str, "{\"__GENUS\": 1, \"__CLASS\": \"Sim_Widget\""), "%s",
              json->str);
 }
+
+/* ---- SELECT * FROM meta_class, WBEM_FLAG_PROTOTYPE ----------------------------------- */
+
+/* The class objects an ExecQueryAsync gives: their names comma-joined; *@out_sink keeps them. */
+static char *
+query_classes (WsimServices *s, const char *wql, gint32 flags, WsimHResult want,
+               WsimSinkRecorder **out_rec, WsimSink **out_sink)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_exec_query_async (s, "WQL", wql, flags, sink, &error);
+  GString *names = g_string_new (NULL);
+
+  cr_assert_eq (hr, want, "%s: 0x%08X (%s), want 0x%08X", wql, hr, error ? error->message : "",
+                want);
+  if (!WSIM_HRESULT_FAILED (hr))
+    {
+      wait_done (rec);
+      cr_assert_eq (rec->objects->len, 0, "class objects only");
+      for (guint i = 0; i < rec->classes->len; i++)
+        g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
+                                wsim_class_decl_get_name (rec->classes->pdata[i]));
+    }
+  else
+    cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+  if (out_rec != NULL)
+    *out_rec = rec;
+  if (out_sink != NULL)
+    *out_sink = sink;
+  else
+    wsim_sink_unref (sink);
+  return g_string_free (names, FALSE);
+}
+
+Test (schema, meta_class_where_on_system_properties)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  struct { const char *wql; const char *want; } cases[] = {
+    { "SELECT * FROM meta_class", "Sim_Thing,Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __CLASS = 'sim_widget'", "Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __SUPERCLASS = 'Sim_Thing'", "Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __SUPERCLASS IS NULL", "Sim_Thing" },
+    { "SELECT * FROM meta_class WHERE __DYNASTY = 'Sim_Thing' AND __GENUS = 1",
+      "Sim_Thing,Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __PROPERTY_COUNT > 5", "Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __CLASS LIKE 'Win32%'", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = query_classes (s, cases[i].wql, 0, WBEM_S_NO_ERROR, NULL, NULL);
+
+      cr_assert_str_eq (got, cases[i].want, "%s", cases[i].wql);
+    }
+}
+
+Test (schema, meta_class_refusals)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autofree char *unknown = query_classes (s, "SELECT * FROM meta_class WHERE Name = 'x'", 0,
+                                            WBEM_E_INVALID_QUERY, NULL, NULL);
+}
+
+Test (schema, prototype_is_the_class_cut_to_the_selection)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec;
+  g_autofree char *got = query_classes (s, "SELECT Weight, Name FROM Sim_Widget WHERE Count > 1",
+                                        WBEM_FLAG_PROTOTYPE, WBEM_S_NO_ERROR, &rec, &sink);
+  const wsim_class_decl *w;
+  const wsim_qualifier *order;
+
+  cr_assert_str_eq (got, "Sim_Widget");
+  w = wsim_class_decl_get_wire (rec->classes->pdata[0]);
+  /* Class order kept; each property says where the query put it. */
+  cr_assert_eq (w->props.props_len, 2);
+  cr_assert_str_eq (w->props.props_val[0].name, "Name");
+  cr_assert_str_eq (w->props.props_val[1].name, "Weight");
+  order = wsim_qualifier_find (w->props.props_val[0].qualifiers.qualifiers_val,
+                               w->props.props_val[0].qualifiers.qualifiers_len, "Order");
+  cr_assert_not_null (order);
+  cr_assert_eq (order->value.type, WSIM_CIM_SINT32_ARRAY);
+  cr_assert_eq (order->value.wsim_value_u.a_sint32.a_sint32_val[0], 1);
+  cr_assert_eq (w->methods.methods_len, 1, "a prototype is the class object: methods too");
+}
+
+Test (schema, prototype_of_star_and_refusals)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec;
+  g_autofree char *star = query_classes (s, "SELECT * FROM Sim_Widget", WBEM_FLAG_PROTOTYPE,
+                                         WBEM_S_NO_ERROR, &rec, &sink);
+  g_autofree char *no_class = query_classes (s, "SELECT * FROM No_Such", WBEM_FLAG_PROTOTYPE,
+                                             WBEM_E_INVALID_CLASS, NULL, NULL);
+  g_autofree char *no_prop = query_classes (s, "SELECT Nope FROM Sim_Widget", WBEM_FLAG_PROTOTYPE,
+                                            WBEM_E_INVALID_QUERY, NULL, NULL);
+
+  cr_assert_str_eq (star, "Sim_Widget");
+  cr_assert_eq (wsim_class_decl_get_wire (rec->classes->pdata[0])->props.props_len, 11);
+}
