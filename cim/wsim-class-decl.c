@@ -12,6 +12,56 @@ struct _WsimClassDecl {
   wsim_class_decl wire;        /* (owned) released with xdr_free */
 };
 
+/* XDR refuses to encode a NULL string: every string a caller left NULL becomes "". */
+static void
+no_null (char **s)
+{
+  if (*s == NULL)
+    *s = g_strdup ("");
+}
+
+static void
+no_null_qualifiers (wsim_qualifier *qs, u_int n)
+{
+  for (u_int i = 0; i < n; i++)
+    no_null (&qs[i].name);
+}
+
+static void
+normalize (wsim_class_decl *w)
+{
+  no_null (&w->name);
+  no_null (&w->superclass);
+  no_null (&w->namespace_path);
+  for (u_int i = 0; i < w->derivation.derivation_len; i++)
+    no_null (&w->derivation.derivation_val[i]);
+  no_null_qualifiers (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len);
+  for (u_int i = 0; i < w->props.props_len; i++)
+    {
+      wsim_property_decl *p = &w->props.props_val[i];
+
+      no_null (&p->name);
+      no_null (&p->ref_class);
+      no_null (&p->class_origin);
+      no_null_qualifiers (p->qualifiers.qualifiers_val, p->qualifiers.qualifiers_len);
+    }
+  for (u_int i = 0; i < w->methods.methods_len; i++)
+    {
+      wsim_method_decl *m = &w->methods.methods_val[i];
+
+      no_null (&m->name);
+      no_null (&m->class_origin);
+      no_null_qualifiers (m->qualifiers.qualifiers_val, m->qualifiers.qualifiers_len);
+      for (u_int j = 0; j < m->params.params_len; j++)
+        {
+          no_null (&m->params.params_val[j].name);
+          no_null (&m->params.params_val[j].ref_class);
+          no_null_qualifiers (m->params.params_val[j].qualifiers.qualifiers_val,
+                              m->params.params_val[j].qualifiers.qualifiers_len);
+        }
+    }
+}
+
 WsimClassDecl *
 wsim_class_decl_new_take (wsim_class_decl *wire)
 {
@@ -20,13 +70,7 @@ wsim_class_decl_new_take (wsim_class_decl *wire)
   g_atomic_ref_count_init (&d->ref_count);
   d->wire = *wire;
   memset (wire, 0, sizeof *wire);
-  /* Strings never NULL: XDR encodes a NULL string as a failure. */
-  if (d->wire.name == NULL)
-    d->wire.name = g_strdup ("");
-  if (d->wire.superclass == NULL)
-    d->wire.superclass = g_strdup ("");
-  if (d->wire.namespace_path == NULL)
-    d->wire.namespace_path = g_strdup ("");
+  normalize (&d->wire);
   return d;
 }
 

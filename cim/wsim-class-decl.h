@@ -42,7 +42,8 @@ typedef struct _WsimClassDecl WsimClassDecl;
 /**
  * wsim_class_decl_new_take:
  * @wire: (transfer full) a filled declaration; its contents move into the new object and
- *   *@wire is left zeroed (the struct itself stays the caller's)
+ *   *@wire is left zeroed (the struct itself stays the caller's). Strings left NULL become
+ *   "" (the wire has no NULL string).
  * Returns: (transfer full) the class object.
  */
 WSIM_EXPORT

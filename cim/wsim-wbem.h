@@ -38,6 +38,14 @@
 #define WSIM_CREATE_CLASS_ENUM_FLAGS                                                         \
   (WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_SHALLOW | WBEM_FLAG_SEND_STATUS)
 
+/* PutClassAsync (MS-WMI 3.1.4.3.7): the change flags, SEND_STATUS, USE_AMENDED_QUALIFIERS
+ * (UPDATE_SAFE_MODE and UPDATE_FORCE_MODE are not served). DeleteClassAsync (MS-WMI
+ * 3.1.4.3.9): SEND_STATUS. */
+#define WSIM_PUT_CLASS_FLAGS                                                                 \
+  (WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_SEND_STATUS                     \
+   | WBEM_FLAG_USE_AMENDED_QUALIFIERS)
+#define WSIM_DELETE_CLASS_FLAGS          WBEM_FLAG_SEND_STATUS
+
 /* ExecMethodAsync: WBEM_FLAG_SEND_STATUS only (MS-WMI 3.1.4.3.23). */
 #define WSIM_EXEC_METHOD_FLAGS           WBEM_FLAG_SEND_STATUS
 

@@ -527,6 +527,37 @@ wsim_services_create_class_enum_async (WsimServices *services, const char *super
 }
 
 WsimHResult
+wsim_services_put_class_async (WsimServices *services, WsimClassDecl *class_object, gint32 flags,
+                               WsimSink *sink, GError **error)
+{
+  wsim_put_class_async_args args = { 0 };
+
+  args.ns_handle = services->ns_handle;
+  args.class_object = *wsim_class_decl_get_wire (class_object);
+  args.flags = flags;
+  return services_async (services, WSIM_PUT_CLASS_ASYNC,
+                         (xdrproc_t) xdr_wsim_put_class_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
+wsim_services_delete_class_async (WsimServices *services, const char *class_name, gint32 flags,
+                                  WsimSink *sink, GError **error)
+{
+  wsim_delete_class_async_args args = { 0 };
+  WsimHResult hr;
+
+  if (!arg_fits (class_name, WSIM_MAX_NAME, WBEM_E_INVALID_CLASS, "class name", &hr, error))
+    return hr;
+  args.ns_handle = services->ns_handle;
+  args.class_name = (char *) (class_name != NULL ? class_name : "");
+  args.flags = flags;
+  return services_async (services, WSIM_DELETE_CLASS_ASYNC,
+                         (xdrproc_t) xdr_wsim_delete_class_async_args, &args, &args.sink,
+                         &args.call_id, sink, error);
+}
+
+WsimHResult
 wsim_services_get_object_async (WsimServices *services, const char *object_path, gint32 flags,
                                 WsimSink *sink, GError **error)
 {

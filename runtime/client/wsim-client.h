@@ -223,6 +223,36 @@ WsimHResult wsim_services_create_class_enum_async (WsimServices *services,
                                                    WsimSink *sink, GError **error);
 
 /**
+ * wsim_services_put_class_async:
+ * @class_object: the class (wsim-class-decl.h): name, superclass, qualifiers, its own
+ *   properties and methods (inherited members, those whose class_origin names another class,
+ *   are ignored: a class object read with GetObjectAsync may be changed and sent back)
+ * @flags: WBEM_FLAG_CREATE_OR_UPDATE (0), WBEM_FLAG_UPDATE_ONLY, WBEM_FLAG_CREATE_ONLY,
+ *   WBEM_FLAG_SEND_STATUS, WBEM_FLAG_USE_AMENDED_QUALIFIERS
+ * IWbemServices::PutClassAsync of a repository class (docs/schema.md). The sink receives the
+ * final SetStatus only.
+ * Returns: the immediate HRESULT: WBEM_E_ALREADY_EXISTS, WBEM_E_NOT_FOUND,
+ *   WBEM_E_INVALID_SUPERCLASS, WBEM_E_PROVIDER_NOT_CAPABLE, WBEM_E_CLASS_HAS_CHILDREN,
+ *   WBEM_E_CLASS_HAS_INSTANCES, WBEM_E_INVALID_PARAMETER, … (wsim_repository_put_class()).
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_put_class_async (WsimServices *services, WsimClassDecl *class_object,
+                                           gint32 flags, WsimSink *sink, GError **error);
+
+/**
+ * wsim_services_delete_class_async:
+ * @flags: WBEM_FLAG_SEND_STATUS
+ * IWbemServices::DeleteClassAsync of a repository class. The sink receives the final
+ * SetStatus only.
+ * Returns: the immediate HRESULT: WBEM_E_INVALID_CLASS (no such class), WBEM_E_INVALID_OPERATION
+ *   (a system class), WBEM_E_PROVIDER_NOT_CAPABLE (a provider's class),
+ *   WBEM_E_CLASS_HAS_CHILDREN, WBEM_E_CLASS_HAS_INSTANCES.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_delete_class_async (WsimServices *services, const char *class_name,
+                                              gint32 flags, WsimSink *sink, GError **error);
+
+/**
  * wsim_services_get_object_async:
  * @object_path: Class.Key="value"[,…] or Class=@; may name a namespace
  * @flags: WBEM_FLAG_SEND_STATUS, WBEM_FLAG_DIRECT_READ, WBEM_FLAG_USE_AMENDED_QUALIFIERS

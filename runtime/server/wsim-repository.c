@@ -5,11 +5,14 @@
 #include <gmodule.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rpc/rpc.h>
 
 #include "wsim-hresult.h"
 #include "wsim-repository-store.h"
 #include "wsim-repository-decl.h"
 #include "wsim-static-provider.h"
+#include "wsim-wbem.h"
+#include "wsim_cim.h"
 
 struct _WsimProviderReg {
   const WsimProvider *provider;    /* (unowned) &table, or the provider's static table */
@@ -37,6 +40,8 @@ struct _WsimRepository {
   GHashTable *namespaces;          /* (owned) casefolded canonical path -> (owned) Namespace* */
   GPtrArray  *regs;                /* (owned) WsimProviderReg*, in load order */
   WsimRepoStore *store;            /* (owned) (nullable) the instances on disk */
+  WsimRepositoryClassHook class_hook; /* (nullable) told of each PutClass and DeleteClass */
+  gpointer    class_hook_data;
 };
 
 static void
@@ -769,4 +774,218 @@ wsim_repository_list_namespaces (WsimRepository *repo, const char *ns_path, GErr
     }
   g_ptr_array_sort (out, compare_names);
   return out;
+}
+
+/* ---- schema changes: PutClass, DeleteClass (wsim-repository.h) ---- */
+
+void
+wsim_repository_set_class_hook (WsimRepository *repo, WsimRepositoryClassHook hook, gpointer data)
+{
+  repo->class_hook = hook;
+  repo->class_hook_data = data;
+}
+
+/* The one place a class change is announced (a persistent store hooks in here). */
+static void
+class_changed (WsimRepository *repo, Namespace *ns, const char *name, WsimClassDecl *decl)
+{
+  if (repo->class_hook != NULL)
+    repo->class_hook (repo, ns->name, name, decl, repo->class_hook_data);
+}
+
+static gboolean
+entry_has_instances (ClassEntry *e)
+{
+  return e->reg->provider == &wsim_static_provider
+         && wsim_static_provider_has_instances (e->reg->state, wsim_class_get_name (e->cls));
+}
+
+/* Removes @e from @ns (and from its parent's children); @e is freed. */
+static void
+entry_remove (Namespace *ns, ClassEntry *e)
+{
+  WsimClass *parent = wsim_class_get_parent (e->cls);
+  g_autofree char *key = g_utf8_casefold (wsim_class_get_name (e->cls), -1);
+
+  if (parent != NULL)
+    {
+      g_autofree char *pkey = g_utf8_casefold (wsim_class_get_name (parent), -1);
+      ClassEntry *pe = g_hash_table_lookup (ns->classes, pkey);
+
+      if (pe != NULL)
+        g_ptr_array_remove (pe->children, e);
+    }
+  g_hash_table_remove (ns->classes, key);
+}
+
+/* Refuses a change to @e that WMI's repository would not make here: a provider's class
+ * (WBEM_E_PROVIDER_NOT_CAPABLE), a class with subclasses or instances. */
+static gboolean
+entry_changeable (ClassEntry *e, const char *what, GError **error)
+{
+  const char *name = wsim_class_get_name (e->cls);
+
+  if (e->reg->provider != &wsim_static_provider)
+    return wsim_set_error_hresult (error, WBEM_E_PROVIDER_NOT_CAPABLE,
+                                   "%s: class %s is served by provider %s, which cannot %s classes",
+                                   what, name, e->reg->provider->name,
+                                   what[0] == 'P' ? "change" : "delete"), FALSE;
+  if (e->children->len > 0)
+    return wsim_set_error_hresult (error, WBEM_E_CLASS_HAS_CHILDREN,
+                                   "%s: class %s has %u subclasses (%s first)", what, name,
+                                   e->children->len,
+                                   wsim_class_get_name (((ClassEntry *) e->children->pdata[0])->cls)),
+           FALSE;
+  if (entry_has_instances (e))
+    return wsim_set_error_hresult (error, WBEM_E_CLASS_HAS_INSTANCES,
+                                   "%s: class %s has instances", what, name), FALSE;
+  return TRUE;
+}
+
+/* The own members of @w (class_origin empty or @w's name): the others are inherited. */
+static void
+keep_own_members (wsim_class_decl *w)
+{
+  guint np = 0, nm = 0;
+
+  for (guint i = 0; i < w->props.props_len; i++)
+    {
+      wsim_property_decl *p = &w->props.props_val[i];
+
+      if (p->class_origin[0] != '\0' && g_ascii_strcasecmp (p->class_origin, w->name) != 0)
+        xdr_free ((xdrproc_t) xdr_wsim_property_decl, (char *) p);
+      else
+        w->props.props_val[np++] = *p;
+    }
+  w->props.props_len = np;
+  for (guint i = 0; i < w->methods.methods_len; i++)
+    {
+      wsim_method_decl *m = &w->methods.methods_val[i];
+
+      if (m->class_origin[0] != '\0' && g_ascii_strcasecmp (m->class_origin, w->name) != 0)
+        xdr_free ((xdrproc_t) xdr_wsim_method_decl, (char *) m);
+      else
+        w->methods.methods_val[nm++] = *m;
+    }
+  w->methods.methods_len = nm;
+}
+
+/* The layout of a put class: @parent's properties, then the own ones it does not have (an
+ * own property of an inherited name overrides qualifiers and default, not the layout). */
+static WsimClass *
+put_layout (const wsim_class_decl *own, WsimClass *parent, GError **error)
+{
+  g_autofree wsim_property_def *defs = g_new0 (wsim_property_def, MAX (own->props.props_len, 1));
+  guint n = 0;
+
+  for (guint i = 0; i < own->props.props_len; i++)
+    {
+      const wsim_property_decl *p = &own->props.props_val[i];
+
+      if (parent != NULL && wsim_class_find_prop (parent, p->name) >= 0)
+        continue;
+      defs[n].name = p->name;
+      defs[n].cimtype = p->cimtype;
+      defs[n].is_key = wsim_qualifier_find (p->qualifiers.qualifiers_val,
+                                            p->qualifiers.qualifiers_len, "key") != NULL;
+      n++;
+    }
+  return wsim_class_new (own->name, parent, defs, n, error);
+}
+
+gboolean
+wsim_repository_put_class (WsimRepository *repo, const char *ns_path,
+                           const wsim_class_decl *class_object, gint32 flags, GError **error)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, error);
+  g_autoptr(WsimClassDecl) in = NULL;
+  g_autoptr(WsimClass) cls = NULL;
+  g_autoptr(GPtrArray) built = NULL;
+  ClassEntry *old, *pe = NULL, *e;
+  WsimClassDecl *decl;
+  wsim_class_decl own;
+  WsimProviderReg *reg;
+
+  if (ns == NULL)
+    return FALSE;
+  if (class_object->name == NULL || class_object->name[0] == '\0'
+      || g_str_has_prefix (class_object->name, "__"))
+    return wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,
+                                   "PutClass: \"%s\" is not a name a class can be put under",
+                                   class_object->name != NULL ? class_object->name : ""), FALSE;
+  if ((flags & (WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY))
+      == (WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY))
+    return wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,
+                                   "PutClass: CREATE_ONLY and UPDATE_ONLY together"), FALSE;
+  old = class_lookup (repo, ns_path, class_object->name, NULL);
+  if (old != NULL && (flags & WBEM_FLAG_CREATE_ONLY))
+    return wsim_set_error_hresult (error, WBEM_E_ALREADY_EXISTS,
+                                   "PutClass: class %s already exists in %s (CREATE_ONLY)",
+                                   class_object->name, ns->name), FALSE;
+  if (old == NULL && (flags & WBEM_FLAG_UPDATE_ONLY))
+    return wsim_set_error_hresult (error, WBEM_E_NOT_FOUND,
+                                   "PutClass: no class %s in %s to update (UPDATE_ONLY)",
+                                   class_object->name, ns->name), FALSE;
+  if (old != NULL && !entry_changeable (old, "PutClass", error))
+    return FALSE;
+  if (class_object->superclass != NULL && class_object->superclass[0] != '\0')
+    {
+      pe = class_lookup (repo, ns_path, class_object->superclass, NULL);
+      if (pe == NULL || pe == old)
+        return wsim_set_error_hresult (error, WBEM_E_INVALID_SUPERCLASS,
+                                       "PutClass: class %s derives from %s, which is not a class "
+                                       "of %s", class_object->name, class_object->superclass,
+                                       ns->name), FALSE;
+    }
+
+  in = wsim_class_decl_new_copy (class_object);
+  wsim_class_decl_copy_wire (in, &own);
+  keep_own_members (&own);
+  cls = put_layout (&own, pe != NULL ? pe->cls : NULL, error);
+  if (cls == NULL)
+    {
+      xdr_free ((xdrproc_t) xdr_wsim_class_decl, (char *) &own);
+      g_prefix_error (error, "PutClass: ");
+      return FALSE;
+    }
+  decl = wsim_class_decl_derive (pe != NULL ? pe->decl : NULL, &own, ns->name);
+
+  /* Checked: now the change. An updated class (no subclasses, no instances) is replaced. */
+  if (old != NULL)
+    entry_remove (ns, old);
+  reg = g_new0 (WsimProviderReg, 1);
+  reg->provider = &wsim_static_provider;
+  reg->state = wsim_static_provider_state_new (repo, ns->name, NULL);
+  reg->params = params_parse (NULL);
+  g_ptr_array_add (repo->regs, reg);
+  built = g_ptr_array_new ();
+  g_ptr_array_add (built, cls);
+  add_entries (ns, built, reg);
+  e = class_lookup (repo, ns_path, wsim_class_get_name (cls), NULL);
+  wsim_class_decl_unref (e->decl);
+  e->decl = decl;
+  class_changed (repo, ns, wsim_class_decl_get_name (decl), decl);
+  return TRUE;
+}
+
+gboolean
+wsim_repository_delete_class (WsimRepository *repo, const char *ns_path, const char *class_name,
+                              GError **error)
+{
+  Namespace *ns = ns_lookup (repo, ns_path, error);
+  g_autofree char *name = NULL;
+  ClassEntry *e;
+
+  if (ns == NULL)
+    return FALSE;
+  if (class_name != NULL && g_str_has_prefix (class_name, "__"))
+    return wsim_set_error_hresult (error, WBEM_E_INVALID_OPERATION,
+                                   "DeleteClass: %s is a system class", class_name), FALSE;
+  e = class_lookup (repo, ns_path, class_name, error);
+  if (e == NULL || !entry_changeable (e, "DeleteClass", error))
+    return FALSE;
+  name = g_strdup (wsim_class_get_name (e->cls));
+  entry_remove (ns, e);
+  class_changed (repo, ns, name, NULL);
+  return TRUE;
 }

@@ -241,6 +241,52 @@ WSIM_EXPORT
 GPtrArray *wsim_repository_list_namespaces (WsimRepository *repo, const char *ns,
                                             GError **error);
 
+/**
+ * wsim_repository_put_class:
+ * @class_object: the class: name, superclass ("" for a root), qualifiers, own properties and
+ *   methods; members whose class_origin names another class are inherited and ignored
+ * @flags: WBEM_FLAG_CREATE_OR_UPDATE (0), WBEM_FLAG_UPDATE_ONLY or WBEM_FLAG_CREATE_ONLY
+ * PutClass of a repository class (docs/schema.md): creates it, served by the static provider
+ * with no instances, or replaces it. Everything is checked before anything changes.
+ * Returns: FALSE with WBEM_E_ALREADY_EXISTS (CREATE_ONLY, it exists), WBEM_E_NOT_FOUND
+ *   (UPDATE_ONLY, it does not), WBEM_E_INVALID_SUPERCLASS (an unknown superclass),
+ *   WBEM_E_PROVIDER_NOT_CAPABLE (a provider's class), WBEM_E_CLASS_HAS_CHILDREN or
+ *   WBEM_E_CLASS_HAS_INSTANCES (an update of a class that has them), WBEM_E_INVALID_CLASS (a
+ *   bad property), WBEM_E_INVALID_PARAMETER (an empty or "__" name, both change flags).
+ */
+WSIM_EXPORT
+gboolean wsim_repository_put_class (WsimRepository *repo, const char *ns,
+                                    const wsim_class_decl *class_object, gint32 flags,
+                                    GError **error);
+
+/**
+ * wsim_repository_delete_class:
+ * DeleteClass of a repository class. Windows' DeleteClass deletes the subclasses and the
+ * static instances with the class; this repository refuses instead (docs/schema.md says why).
+ * Returns: FALSE with WBEM_E_INVALID_CLASS (no such class), WBEM_E_INVALID_OPERATION (a system
+ *   class, "__…"), WBEM_E_PROVIDER_NOT_CAPABLE (a provider's class), WBEM_E_CLASS_HAS_CHILDREN,
+ *   WBEM_E_CLASS_HAS_INSTANCES.
+ */
+WSIM_EXPORT
+gboolean wsim_repository_delete_class (WsimRepository *repo, const char *ns,
+                                       const char *class_name, GError **error);
+
+/**
+ * WsimRepositoryClassHook:
+ * @ns: the namespace (canonical)
+ * @decl: (nullable) the class object as it now is; NULL when the class was deleted
+ * Told after each successful wsim_repository_put_class() or wsim_repository_delete_class(),
+ * on the repository's thread: where a persistent store writes the change.
+ */
+typedef void (*WsimRepositoryClassHook) (WsimRepository *repo, const char *ns,
+                                         const char *class_name, WsimClassDecl *decl,
+                                         gpointer data);
+
+/** wsim_repository_set_class_hook: @hook (nullable) replaces the hook; @data is not freed. */
+WSIM_EXPORT
+void wsim_repository_set_class_hook (WsimRepository *repo, WsimRepositoryClassHook hook,
+                                     gpointer data);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimRepository, wsim_repository_free)
 
 G_END_DECLS

@@ -195,6 +195,10 @@ void wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, cons
 
 /* ---- wsim-server-schema.c ---- */
 
+/** The PUT_CLASS_ASYNC and DELETE_CLASS_ASYNC procedures (@data is the server). */
+void wsim_server_handle_put_class (WsimRpcRequest *req, void *args, gpointer data);
+void wsim_server_handle_delete_class (WsimRpcRequest *req, void *args, gpointer data);
+
 /** The CREATE_CLASS_ENUM_ASYNC procedure (@data is the server). */
 void wsim_server_handle_create_class_enum (WsimRpcRequest *req, void *args, gpointer data);
 

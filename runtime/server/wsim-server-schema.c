@@ -266,3 +266,53 @@ wsim_server_query_schema (WsimServer *server, WsimRpcRequest *req, const char *n
   accept_prepared (server, req, ns, flags, sink, call_id, decls, NULL, what);
   return TRUE;
 }
+
+/* ---- PutClassAsync, DeleteClassAsync -------------------------------------------- */
+
+/* A class change is made when the request comes (everything is checked first, so a refusal
+ * changes nothing and is the immediate HRESULT); the accepted call then only owes the sink
+ * its final SetStatus. */
+void
+wsim_server_handle_put_class (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_put_class_async_args *a = args;
+  const char *ns = wsim_server_begin_async (server, req, "PutClassAsync", a->ns_handle, a->flags,
+                                            WSIM_PUT_CLASS_FLAGS, &a->sink, a->call_id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+
+  if (ns == NULL)
+    return;
+  if (!wsim_repository_put_class (server->repo, ns, &a->class_object, a->flags, &error))
+    {
+      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
+      return;
+    }
+  what = g_strdup_printf ("PutClassAsync %s:%s flags 0x%x", ns, a->class_object.name, a->flags);
+  accept_prepared (server, req, ns, a->flags, &a->sink, a->call_id, NULL,
+                   g_ptr_array_new (), what);
+}
+
+void
+wsim_server_handle_delete_class (WsimRpcRequest *req, void *args, gpointer data)
+{
+  WsimServer *server = data;
+  const wsim_delete_class_async_args *a = args;
+  const char *ns = wsim_server_begin_async (server, req, "DeleteClassAsync", a->ns_handle,
+                                            a->flags, WSIM_DELETE_CLASS_FLAGS, &a->sink,
+                                            a->call_id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+
+  if (ns == NULL)
+    return;
+  if (!wsim_repository_delete_class (server->repo, ns, a->class_name, &error))
+    {
+      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
+      return;
+    }
+  what = g_strdup_printf ("DeleteClassAsync %s:%s", ns, a->class_name);
+  accept_prepared (server, req, ns, a->flags, &a->sink, a->call_id, NULL,
+                   g_ptr_array_new (), what);
+}

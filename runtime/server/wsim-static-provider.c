@@ -34,6 +34,18 @@ wsim_static_provider_state_new (WsimRepository *repo, const char *ns, GPtrArray 
   return s;
 }
 
+gboolean
+wsim_static_provider_has_instances (gpointer state, const char *class_name)
+{
+  StaticState *s = state;
+
+  for (guint i = 0; i < s->instances->len; i++)
+    if (g_ascii_strcasecmp (wsim_class_get_name (wsim_object_get_class (s->instances->pdata[i])),
+                            class_name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 static_unload (void *state)
 {

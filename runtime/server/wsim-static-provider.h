@@ -59,4 +59,11 @@ guint32 wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags);
 guint32 wsim_static_state_delete (gpointer state, const char *class_name,
                                   const WsimProvKey *keys, gsize n_keys);
 
+/**
+ * wsim_static_provider_has_instances:
+ * @state: a state from wsim_static_provider_state_new()
+ * Returns: TRUE if @state holds an instance of exactly @class_name (DeleteClass refuses then).
+ */
+gboolean wsim_static_provider_has_instances (gpointer state, const char *class_name);
+
 G_END_DECLS

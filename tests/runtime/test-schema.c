@@ -409,3 +409,184 @@ Test (schema, prototype_of_star_and_refusals)
   cr_assert_str_eq (star, "Sim_Widget");
   cr_assert_eq (wsim_class_decl_get_wire (rec->classes->pdata[0])->props.props_len, 11);
 }
+
+/* ---- PutClassAsync, DeleteClassAsync -------------------------------------------------- */
+
+/* A class object of @name : @super with own properties "Name:type[:key]" (NULL-terminated). */
+static WsimClassDecl *
+make_class (const char *name, const char *super, ...)
+{
+  wsim_class_decl w = { 0 };
+  GArray *props = g_array_new (FALSE, TRUE, sizeof (wsim_property_decl));
+  va_list ap;
+
+  w.name = g_strdup (name);
+  w.superclass = g_strdup (super != NULL ? super : "");
+  w.qualifiers.qualifiers_len = 1;
+  w.qualifiers.qualifiers_val = g_new0 (wsim_qualifier, 1);
+  w.qualifiers.qualifiers_val[0].name = g_strdup ("Description");
+  w.qualifiers.qualifiers_val[0].flavor = WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS;
+  wsim_value_set_string (&w.qualifiers.qualifiers_val[0].value, "made by a test");
+  va_start (ap, super);
+  for (const char *spec = va_arg (ap, const char *); spec != NULL; spec = va_arg (ap, const char *))
+    {
+      g_auto (GStrv) parts = g_strsplit (spec, ":", 3);
+      wsim_property_decl p = { 0 };
+
+      p.name = g_strdup (parts[0]);
+      cr_assert (wsim_cimtype_from_name (parts[1], &p.cimtype), "%s", spec);
+      if (parts[2] != NULL)
+        {
+          p.qualifiers.qualifiers_len = 1;
+          p.qualifiers.qualifiers_val = g_new0 (wsim_qualifier, 1);
+          p.qualifiers.qualifiers_val[0].name = g_strdup ("key");
+          wsim_value_set_boolean (&p.qualifiers.qualifiers_val[0].value, TRUE);
+        }
+      g_array_append_val (props, p);
+    }
+  va_end (ap);
+  w.props.props_len = props->len;
+  w.props.props_val = (wsim_property_decl *) (void *) g_array_free (props, FALSE);
+  return wsim_class_decl_new_take (&w);
+}
+
+static void
+put (WsimServices *s, WsimClassDecl *d, gint32 flags, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_put_class_async (s, d, flags, sink, &error);
+
+  cr_assert_eq (hr, want, "put %s: 0x%08X (%s), want 0x%08X", wsim_class_decl_get_name (d), hr,
+                error ? error->message : "", want);
+  if (WSIM_HRESULT_FAILED (hr))
+    cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+  else
+    {
+      wait_done (rec);
+      cr_assert_eq (rec->n_indicate, 0);
+    }
+}
+
+static void
+del (WsimServices *s, const char *name, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_delete_class_async (s, name, 0, sink, &error);
+
+  cr_assert_eq (hr, want, "delete %s: 0x%08X (%s), want 0x%08X", name, hr,
+                error ? error->message : "", want);
+  if (WSIM_HRESULT_FAILED (hr))
+    cr_assert_eq (rec->n_indicate + rec->n_final, 0);
+  else
+    wait_done (rec);
+}
+
+Test (schema, put_class_creates_derives_updates_and_deletes)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimClassDecl) base = make_class ("Test_Base", NULL, "Id:uint32:key", "Note:string", NULL);
+  g_autoptr(WsimClassDecl) sub = make_class ("Test_Sub", "Test_Base", "Extra:sint64", NULL);
+  g_autoptr(WsimClassDecl) base2 = make_class ("Test_Base", NULL, "Id:uint32:key", "Note:string",
+                                               "Added:boolean", NULL);
+  g_autoptr(WsimSink) sink = NULL;
+  g_autoptr(WsimSink) sink2 = NULL;
+  g_autofree char *roots = NULL;
+  g_autofree char *after = NULL;
+  const wsim_class_decl *w;
+
+  put (s, base, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR);
+  put (s, sub, 0, WBEM_S_NO_ERROR);
+  w = wsim_class_decl_get_wire (get_class (s, "Test_Sub", &sink));
+  cr_assert_str_eq (w->superclass, "Test_Base");
+  cr_assert_eq (w->props.props_len, 3);
+  cr_assert_str_eq (w->props.props_val[0].class_origin, "Test_Base");
+  cr_assert_str_eq (w->props.props_val[2].name, "Extra");
+  /* The base's Description propagates (ToSubclass). */
+  cr_assert_not_null (wsim_qualifier_find (w->qualifiers.qualifiers_val,
+                                           w->qualifiers.qualifiers_len, "Description"));
+  roots = enum_classes (s, "", WBEM_FLAG_SHALLOW, WBEM_S_NO_ERROR);
+  cr_assert_str_eq (roots, "Sim_Thing,Test_Base");
+
+  /* An update of a class with a subclass is refused; of a leaf, allowed. */
+  put (s, base2, 0, WBEM_E_CLASS_HAS_CHILDREN);
+  del (s, "Test_Base", WBEM_E_CLASS_HAS_CHILDREN);
+  del (s, "Test_Sub", WBEM_S_NO_ERROR);
+  put (s, base2, WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR);
+  w = wsim_class_decl_get_wire (get_class (s, "Test_Base", &sink2));
+  cr_assert_eq (w->props.props_len, 3);
+  cr_assert_str_eq (w->props.props_val[2].name, "Added");
+  del (s, "Test_Base", WBEM_S_NO_ERROR);
+  after = enum_classes (s, "", WBEM_FLAG_DEEP, WBEM_S_NO_ERROR);
+  cr_assert_str_eq (after, "Sim_Thing,Sim_Widget");
+  del (s, "Test_Base", WBEM_E_INVALID_CLASS);
+}
+
+Test (schema, put_class_refusals)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+  g_autoptr(WsimClassDecl) orphan = make_class ("Test_Orphan", "No_Such", "X:uint8", NULL);
+  g_autoptr(WsimClassDecl) thing = make_class ("Sim_Thing", NULL, "Name:string:key", NULL);
+  g_autoptr(WsimClassDecl) missing = make_class ("Test_Missing", NULL, NULL);
+  g_autoptr(WsimClassDecl) process = make_class ("Win32_Process", NULL, "Handle:string:key", NULL);
+  g_autoptr(WsimClassDecl) system = make_class ("__Mine", NULL, NULL);
+  g_autoptr(WsimClassDecl) dup = make_class ("Test_Dup", NULL, "A:uint8", "a:string", NULL);
+
+  put (s, orphan, 0, WBEM_E_INVALID_SUPERCLASS);
+  put (s, thing, WBEM_FLAG_CREATE_ONLY, WBEM_E_ALREADY_EXISTS);
+  put (s, thing, 0, WBEM_E_CLASS_HAS_CHILDREN);
+  put (s, missing, WBEM_FLAG_UPDATE_ONLY, WBEM_E_NOT_FOUND);
+  put (s, missing, WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY, WBEM_E_INVALID_PARAMETER);
+  put (s, missing, 0x20 /* WBEM_FLAG_UPDATE_SAFE_MODE: not served */, WBEM_E_INVALID_PARAMETER);
+  put (s, system, 0, WBEM_E_INVALID_PARAMETER);
+  put (s, dup, 0, WBEM_E_INVALID_CLASS);
+  put (wsim_harness_get_services (h), process, 0, WBEM_E_PROVIDER_NOT_CAPABLE);
+}
+
+Test (schema, delete_class_refusals)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\test");
+
+  /* Windows cascades (subclasses and static instances go too); this repository refuses. */
+  del (s, "Sim_Thing", WBEM_E_CLASS_HAS_CHILDREN);
+  del (s, "Sim_Widget", WBEM_E_CLASS_HAS_INSTANCES);
+  del (s, "No_Such", WBEM_E_INVALID_CLASS);
+  del (s, "__NAMESPACE", WBEM_E_INVALID_OPERATION);
+  del (wsim_harness_get_services (h), "Win32_Process", WBEM_E_PROVIDER_NOT_CAPABLE);
+}
+
+/* The hook a persistent store uses: one call per change, after it. */
+typedef struct {
+  GString *log;
+} HookLog;
+
+static void
+on_class_change (WsimRepository *repo, const char *ns, const char *name, WsimClassDecl *decl,
+                 gpointer data)
+{
+  HookLog *l = data;
+
+  g_string_append_printf (l->log, "%s%s:%s:%s", l->log->len > 0 ? "," : "", ns, name,
+                          decl != NULL ? "put" : "deleted");
+}
+
+Test (schema_repository, class_hook_is_told_each_change)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(WsimClassDecl) a = make_class ("A", NULL, "Id:uint32:key", NULL);
+  g_autoptr(GError) error = NULL;
+  HookLog l = { g_string_new (NULL) };
+
+  cr_assert (wsim_repository_add_namespace (repo, "root\\x", NULL));
+  wsim_repository_set_class_hook (repo, on_class_change, &l);
+  cr_assert (wsim_repository_put_class (repo, "root\\x", wsim_class_decl_get_wire (a), 0, &error));
+  cr_assert_not (wsim_repository_put_class (repo, "root\\x", wsim_class_decl_get_wire (a),
+                                            WBEM_FLAG_CREATE_ONLY, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_ALREADY_EXISTS));
+  cr_assert (wsim_repository_delete_class (repo, "ROOT/X", "a", NULL));
+  cr_assert_str_eq (l.log->str, "root\\x:A:put,root\\x:A:deleted");
+  g_string_free (l.log, TRUE);
+}

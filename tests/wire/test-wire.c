@@ -662,6 +662,28 @@ check_wsim_create_class_enum_async_args (const wsim_create_class_enum_async_args
 }
 
 static void
+check_wsim_put_class_async_args (const wsim_put_class_async_args *e,
+                                 const wsim_put_class_async_args *g, const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  check_wsim_class_decl (&e->class_object, &g->class_object, where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
+static void
+check_wsim_delete_class_async_args (const wsim_delete_class_async_args *e,
+                                    const wsim_delete_class_async_args *g, const char *where)
+{
+  cr_assert_eq (g->ns_handle, e->ns_handle, "%s: ns_handle", where);
+  cr_assert_str_eq (g->class_name, e->class_name, "%s: class_name", where);
+  cr_assert_eq (g->flags, e->flags, "%s: flags", where);
+  check_wsim_sink_locator (&e->sink, &g->sink, where);
+  cr_assert_eq (g->call_id, e->call_id, "%s: call_id", where);
+}
+
+static void
 check_wsim_sink_res (const wsim_sink_res *e, const wsim_sink_res *g, const char *where)
 {
   cr_assert_eq (g->hresult, e->hresult, "%s: hresult", where);
@@ -1186,6 +1208,27 @@ DEFINE_VECTOR (create_class_enum_async_args, wsim_create_class_enum_async_args,
   o->flags = 1;
   fill_sink_locator (&o->sink);
   o->call_id = 47;
+}
+
+DEFINE_VECTOR (put_class_async_args, wsim_put_class_async_args,
+               "PUT_CLASS_ASYNC (9) args: the Sim_Widget class object, WBEM_FLAG_CREATE_ONLY (2), "
+               "call 48")
+{
+  o->ns_handle = 0x0000000100000002ULL;
+  fill_widget_decl (&o->class_object);
+  o->flags = 2;
+  fill_sink_locator (&o->sink);
+  o->call_id = 48;
+}
+
+DEFINE_VECTOR (delete_class_async_args, wsim_delete_class_async_args,
+               "DELETE_CLASS_ASYNC (11) args: Sim_Widget, flags 0, call 49")
+{
+  o->ns_handle = 0x0000000100000002ULL;
+  o->class_name = S ("Sim_Widget");
+  o->flags = 0;
+  fill_sink_locator (&o->sink);
+  o->call_id = 49;
 }
 
 DEFINE_VECTOR (indicate_classes_args, wsim_indicate_classes_args,
