@@ -451,7 +451,8 @@ mof_qualifiers (const wsim_qualifier *qs, guint n, gboolean skip_propagated, GSt
         }
       flavor_words (qs[i].flavor, fl, sizeof fl);
       if (fl[0] != '\0' && !(qs[i].flavor & WBEM_FLAVOR_ORIGIN_PROPAGATED)
-          && !(g_ascii_strcasecmp (qs[i].name, "key") == 0))
+          && g_ascii_strcasecmp (qs[i].name, "key") != 0
+          && g_ascii_strcasecmp (qs[i].name, "abstract") != 0)
         g_string_append_printf (out, ":%s", fl);
     }
   if (written > 0)

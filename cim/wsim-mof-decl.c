@@ -32,6 +32,20 @@ wsim_mof_flavor_apply (const char *word, guint *flavor)
   return FALSE;
 }
 
+/* WMI's standard qualifiers whose flavor is part of their definition ("Standard Qualifiers",
+ * Microsoft Learn): Abstract is not inherited (a subclass of an abstract class is concrete
+ * unless it says so), Key cannot be overridden. Any other qualifier keeps its MOF flavors. */
+static guint
+standard_flavor (const char *name, guint flavor)
+{
+  if (g_ascii_strcasecmp (name, "abstract") == 0)
+    return flavor & ~(guint) (WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS
+                              | WBEM_FLAVOR_FLAG_PROPAGATE_TO_INSTANCE);
+  if (g_ascii_strcasecmp (name, "key") == 0)
+    return flavor | WBEM_FLAVOR_NOT_OVERRIDABLE;
+  return flavor;
+}
+
 static void
 fill_qualifiers (GPtrArray *qs, u_int *len, wsim_qualifier **val)
 {
@@ -44,7 +58,7 @@ fill_qualifiers (GPtrArray *qs, u_int *len, wsim_qualifier **val)
       const WsimMofQualifier *q = g_ptr_array_index (qs, i);
 
       (*val)[i].name = g_strdup (q->name);
-      (*val)[i].flavor = q->flavor;
+      (*val)[i].flavor = standard_flavor (q->name, q->flavor);
       wsim_value_copy (&q->value, &(*val)[i].value);
     }
 }

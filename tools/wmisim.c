@@ -39,6 +39,7 @@
 #include "wmisim-mofcomp.h"
 #include "wmisim-semisync.h"
 #include "wmisim-write.h"
+#include "wmisim-schema.h"
 #include "wsim-moniker.h"
 #include "wsim-object-path.h"
 #include "wsim-registry.h"
@@ -426,7 +427,7 @@ fail_connect (const GError *error)
   return EXIT_FAILURE;
 }
 
-typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY, CALL_METHOD, CALL_PUT, CALL_DELETE } CallKind;
+typedef enum { CALL_ENUM, CALL_GET, CALL_QUERY, CALL_METHOD, CALL_PUT, CALL_DELETE, CALL_CLASSES } CallKind;
 
 /* What main() settled for one async call. */
 typedef struct {
@@ -692,6 +693,9 @@ cmd_async (const CallRequest *req)
     case CALL_DELETE:
       hr = wsim_services_delete_instance_async (services, req->target, flags, sink, &error);
       break;
+    case CALL_CLASSES:
+      hr = wsim_services_create_class_enum_async (services, req->target, flags, sink, &error);
+      break;
     case CALL_ENUM:
       hr = req->semisync ? wsim_cli_semisync (services, req->target, NULL, flags, sink, &error)
            : wsim_services_create_instance_enum_async (services, req->target, flags, sink, &error);
@@ -735,13 +739,21 @@ cmd_async (const CallRequest *req)
     print_out_params (rec, req);
   if ((req->kind == CALL_PUT || req->kind == CALL_DELETE) && !WSIM_HRESULT_FAILED (rec->final_hr))
     wsim_cli_write_report (req->kind == CALL_DELETE, req->target, rec);
+  if (rec->classes->len > 0)   /* class objects: classes, get CLASS, a prototype */
+    wsim_cli_print_classes (rec->classes, req->kind == CALL_CLASSES ? WSIM_CLI_CLASS_LIST
+                                          : WSIM_CLI_CLASS_DEFINITION,
+                            req->format == FORMAT_JSON, req->format == FORMAT_CSV, stdout);
   {
     g_autofree char *d = wsim_hresult_describe (rec->final_hr);
     g_autofree char *param = rec->final_str_param != NULL
                              ? g_strdup_printf ("; strParam \"%s\"", rec->final_str_param) : NULL;
 
-    fprintf (info, "\nfinal SetStatus: %s%s; %" G_GUINT64_FORMAT " instances in %u Indicate calls\n",
-             d, param != NULL ? param : "", rec->n_objects, rec->n_indicate);
+    g_autofree char *classes = rec->classes->len > 0
+                               ? g_strdup_printf (" (%u class objects)", rec->classes->len) : NULL;
+
+    fprintf (info, "\nfinal SetStatus: %s%s; %" G_GUINT64_FORMAT " instances%s in %u Indicate calls\n",
+             d, param != NULL ? param : "", rec->n_objects, classes != NULL ? classes : "",
+             rec->n_indicate);
   }
   print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
                    wsim_services_get_last_call_id (services), info);
@@ -1171,8 +1183,9 @@ enum {
   FOR_METHOD = 1 << CALL_METHOD,
   FOR_PUT = 1 << CALL_PUT,
   FOR_DELETE = 1 << CALL_DELETE,
+  FOR_CLASSES = 1 << CALL_CLASSES,
   FOR_PING = 1 << 8,
-  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY | FOR_METHOD | FOR_PUT | FOR_DELETE,
+  FOR_CALLS = FOR_ENUM | FOR_GET | FOR_QUERY | FOR_METHOD | FOR_PUT | FOR_DELETE | FOR_CLASSES,
 };
 
 /* An option given where it does nothing is refused rather than ignored: the user meant
@@ -1238,6 +1251,7 @@ main (int argc, char **argv)
   guint64 count = 10000, depth = 32, cancel_after = 0;
   gboolean trace = FALSE, sysprops = FALSE, shallow = FALSE, send_status = FALSE, semisync = FALSE;
   gboolean ensure_locatable = FALSE, direct_read = FALSE;
+  gboolean deep = FALSE;
   g_autofree char *stub = NULL, *callbacks = NULL;
   g_autofree char *callback_address = NULL, *call_timeout_text = NULL;
   guint64 call_timeout = 0;
@@ -1268,6 +1282,8 @@ main (int argc, char **argv)
       "query: WBEM_FLAG_ENSURE_LOCATABLE: a projection keeps the keys and __PATH", NULL },
     { "direct-read", 0, 0, G_OPTION_ARG_NONE, &direct_read,
       "enum, query: WBEM_FLAG_DIRECT_READ: the class's own provider, no subclasses", NULL },
+    { "deep", 0, 0, G_OPTION_ARG_NONE, &deep, "classes: every descendant, not only the immediate "
+      "subclasses (WBEM_FLAG_DEEP)", NULL },
     { "cancel-after", 0, 0, G_OPTION_ARG_STRING, &cancel_text,
       "CancelAsyncCall once N instances have arrived", "N" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &params,
@@ -1319,6 +1335,10 @@ main (int argc, char **argv)
                                 "  call PATH METHOD [NAME=VALUE…]  run a method (ExecMethodAsync)\n"
                                 "  put CLASS NAME=VALUE…  create or update an instance (PutInstanceAsync)\n"
                                 "  delete PATH  delete an instance (DeleteInstanceAsync)\n"
+                                "  classes [SUPERCLASS]  the subclasses of a class, or the root "
+                                "classes (CreateClassEnumAsync; --deep for all)\n"
+                                "  namespaces   the namespace's child namespaces (__NAMESPACE)\n"
+                                "  get CLASS    a class path gives the class's definition, as MOF\n"
                                 "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
                                 "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
                                 "  mofcomp FILE compile and check a MOF file (docs/mof.md)\n"
@@ -1342,6 +1362,13 @@ main (int argc, char **argv)
         kind = cmds[i].kind;
         command = 1u << kind;
       }
+  if ((argc == 2 || argc == 3) && g_str_equal (argv[1], "classes"))
+    {
+      kind = CALL_CLASSES;
+      command = FOR_CLASSES;
+    }
+  if (argc == 2 && g_str_equal (argv[1], "namespaces"))
+    command = FOR_ENUM;   /* CreateInstanceEnumAsync of __NAMESPACE */
   if (argc >= 4 && g_str_equal (argv[1], "call"))
     {
       kind = CALL_METHOD;
@@ -1355,7 +1382,8 @@ main (int argc, char **argv)
   if (command == 0)
     {
       fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | "
-               "call PATH METHOD [NAME=VALUE…] | put CLASS NAME=VALUE… | delete PATH | ping "
+               "call PATH METHOD [NAME=VALUE…] | put CLASS NAME=VALUE… | delete PATH | "
+               "classes [SUPERCLASS] | namespaces | ping "
                "(try --help)\n");
       return 2;
     }
@@ -1413,7 +1441,7 @@ main (int argc, char **argv)
       || (change = wsim_cli_write_flags (create_only, update_only)) < 0
       || !route_call (&route, server, ns, moniker_server, moniker_ns,
                       command == FOR_GET || command == FOR_DELETE,
-                      command == FOR_PING ? NULL : argv[2]))
+                      command == FOR_PING || argc < 3 ? NULL : argv[2]))
     return 2;
   {
     static const char not_ping[] = "ping makes NULL calls at AUTH_NONE, a transport check";
@@ -1428,6 +1456,7 @@ main (int argc, char **argv)
         "call may stay silent before the client asks the server about it" },
       { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
       { "--semisync", semisync, FOR_ENUM | FOR_QUERY, FALSE, "only enum and query have an enumerator" },
+      { "--deep", deep, FOR_CLASSES, FALSE, "it asks classes for every descendant" },
       { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
       { "--ensure-locatable", ensure_locatable, FOR_QUERY, FALSE, "WBEM_FLAG_ENSURE_LOCATABLE is a "
         "flag of ExecQueryAsync only" },
@@ -1495,14 +1524,15 @@ main (int argc, char **argv)
       .kind = kind,
       .address = found != NULL ? found : server,
       .ns = route.ns,
-      .target = route.target != NULL ? route.target : argv[2],
+      .target = route.target != NULL ? route.target
+                : g_str_equal (argv[1], "namespaces") ? "__NAMESPACE" : argc >= 3 ? argv[2] : "",
       .method = kind == CALL_METHOD ? argv[3] : NULL,
       .in_args = kind == CALL_METHOD ? argv + 4 : kind == CALL_PUT ? argv + 3 : NULL,
       .change = change,
       .format = fmt,
       .sysprops = sysprops,
       .trace = trace,
-      .shallow = shallow,
+      .shallow = kind == CALL_CLASSES ? !deep : shallow,
       .send_status = send_status,
       .semisync = semisync,
       .query_flags = (ensure_locatable ? WBEM_FLAG_ENSURE_LOCATABLE : 0)

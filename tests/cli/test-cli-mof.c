@@ -231,3 +231,60 @@ Test (cli_mof, put_and_delete_persist_across_runs, .timeout = 90)
   g_rmdir (repo);
   g_rmdir (dir);
 }
+
+/* ---- the schema commands: get CLASS, classes, namespaces (docs/cli.md, "Schema") ---- */
+
+Test (cli_mof, get_class_prints_its_definition_as_mof)
+{
+  const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get", "Sim_Widget", NULL };
+  const char *missing[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get", "No_Such", NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (Run) m = run_prog (WSIM_WMISIM, missing);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "class Sim_Widget : Sim_Thing\n{\n"
+                            "  [key, read] string Name;  // from Sim_Thing\n"
+                            "  [read, Description(\"How many\")] uint32 Count = 1;  // from Sim_Thing\n"
+                            "  [read, write] boolean Enabled = TRUE;\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "  [static] uint32 Reset([in] string Reason, [out] uint32 Previous);\n"
+                            "};\n") != NULL, "%s", r.out);
+  cr_assert_neq (m.status, 0);
+  cr_assert (strstr (m.err, "WBEM_E_INVALID_CLASS") != NULL, "%s", m.err);
+}
+
+Test (cli_mof, classes_shallow_deep_and_json)
+{
+  const char *roots[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "classes", NULL };
+  const char *deep[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "csv", "classes",
+                         "--deep", NULL };
+  const char *json[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "json", "classes",
+                         "Sim_Thing", NULL };
+  const char *bad[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "classes", "No_Such", NULL };
+  const char *misplaced[] = { "enum", "Win32_Process", "--deep", NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, roots);
+  g_auto (Run) d = run_prog (WSIM_WMISIM, deep);
+  g_auto (Run) j = run_prog (WSIM_WMISIM, json);
+  g_auto (Run) b = run_prog (WSIM_WMISIM, bad);
+  g_auto (Run) x = run_prog (WSIM_WMISIM, misplaced);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "Name       Superclass\nSim_Thing  \n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "Sim_Widget") == NULL, "shallow: roots only: %s", r.out);
+  cr_assert_eq (d.status, 0, "%s", d.err);
+  cr_assert_str_eq (d.out, "Name,Superclass\nSim_Thing,\nSim_Widget,Sim_Thing\n");
+  cr_assert_eq (j.status, 0, "%s", j.err);
+  cr_assert (g_str_has_prefix (j.out, "{\"__GENUS\": 1, \"__CLASS\": \"Sim_Widget\", "
+                               "\"__SUPERCLASS\": \"Sim_Thing\""), "%s", j.out);
+  cr_assert_neq (b.status, 0);
+  cr_assert (strstr (b.err, "WBEM_E_INVALID_CLASS") != NULL, "%s", b.err);
+  cr_assert_eq (x.status, 2, "--deep is for classes only: %s", x.err);
+}
+
+Test (cli_mof, namespaces_lists_the_children)
+{
+  const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root", "-f", "csv", "namespaces", NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "Name\ncimv2\ntest\n") != NULL, "%s", r.out);
+}
