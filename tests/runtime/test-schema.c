@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wsim-test-harness.h"
+#include "wsim-test-mof-file.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
@@ -589,4 +590,53 @@ Test (schema_repository, class_hook_is_told_each_change)
   cr_assert (wsim_repository_delete_class (repo, "ROOT/X", "a", NULL));
   cr_assert_str_eq (l.log->str, "root\\x:A:put,root\\x:A:deleted");
   g_string_free (l.log, TRUE);
+}
+
+/* MOF flavors become WBEM_FLAVOR_* bits, and decide what a subclass's object inherits. */
+Test (schema_repository, mof_flavors_decide_propagation)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(GError) error = NULL;
+  char *path = wsim_test_mof_write (
+    "#pragma namespace(\"root\\\\f\")\n"
+    "[abstract, Description(\"base\"), Secret(\"s\"): Restricted, Loc(\"l\"): Amended ToInstance]\n"
+    "class F_Base { [key: EnableOverride] uint32 Id; [Units(\"s\"): DisableOverride] uint32 T; };\n"
+    "class F_Sub : F_Base { [Description(\"sub\")] string S; };\n");
+  WsimClassDecl *base, *sub;
+  const wsim_class_decl *b, *w;
+  const wsim_qualifier *q;
+
+  cr_assert (wsim_repository_load_mof (repo, path, &error), "%s", error ? error->message : "");
+  base = wsim_repository_get_class_decl (repo, "root\\f", "F_Base", NULL);
+  sub = wsim_repository_get_class_decl (repo, "root\\f", "f_sub", NULL);
+  cr_assert_not_null (base);
+  cr_assert_not_null (sub);
+  b = wsim_class_decl_get_wire (base);
+  w = wsim_class_decl_get_wire (sub);
+  q = wsim_qualifier_find (b->qualifiers.qualifiers_val, b->qualifiers.qualifiers_len, "Loc");
+  cr_assert_eq (q->flavor, WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS
+                           | WBEM_FLAVOR_FLAG_PROPAGATE_TO_INSTANCE | WBEM_FLAVOR_AMENDED);
+  q = wsim_qualifier_find (b->qualifiers.qualifiers_val, b->qualifiers.qualifiers_len, "Secret");
+  cr_assert_eq (q->flavor, 0, "Restricted");
+  /* key is DisableOverride whatever the file says; abstract and Restricted stay behind. */
+  q = wsim_qualifier_find (b->props.props_val[0].qualifiers.qualifiers_val,
+                           b->props.props_val[0].qualifiers.qualifiers_len, "key");
+  cr_assert (q->flavor & WBEM_FLAVOR_NOT_OVERRIDABLE);
+  cr_assert_null (wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len,
+                                       "abstract"));
+  cr_assert_null (wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len,
+                                       "Secret"));
+  q = wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len, "Loc");
+  cr_assert_not_null (q);
+  cr_assert (q->flavor & WBEM_FLAVOR_ORIGIN_PROPAGATED);
+  /* The class's Description is inherited: F_Sub gives one to its property, not to itself. */
+  q = wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len,
+                           "Description");
+  cr_assert_str_eq (q->value.wsim_value_u.v_string, "base");
+  cr_assert_eq (w->props.props_len, 3);
+  q = wsim_qualifier_find (w->props.props_val[1].qualifiers.qualifiers_val,
+                           w->props.props_val[1].qualifiers.qualifiers_len, "Units");
+  cr_assert_eq (q->flavor, WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS | WBEM_FLAVOR_NOT_OVERRIDABLE);
+  cr_assert_str_eq (w->props.props_val[2].class_origin, "F_Sub");
+  wsim_test_mof_drop (path);
 }
