@@ -13,19 +13,28 @@
 #include "wsim-wbem.h"
 #include "wsim-wql.h"
 
-/* Accepts a call whose results are @decls and @objects (both transfer full, nullable). */
+/* Accepts a call whose results are @decls and @objects (transfer full, nullable); @query
+ * (transfer full, nullable) filters and projects the objects as ExecQueryAsync's. */
+static void
+accept_prepared_query (WsimServer *server, WsimRpcRequest *req, const char *ns, gint32 flags,
+                       const wsim_sink_locator *sink, guint64 call_id, GPtrArray *decls,
+                       GPtrArray *objects, WsimWqlQuery *query, const char *what)
+{
+  g_autoptr(GPtrArray) classes = g_ptr_array_new ();
+  WsimCallSpec spec = {
+    .call_id = call_id, .ns = ns, .classes = classes, .flags = flags, .what = what,
+    .decls = decls, .objects = objects, .query = query,
+  };
+
+  wsim_server_accept_call (server, req, sink, &spec);
+}
+
 static void
 accept_prepared (WsimServer *server, WsimRpcRequest *req, const char *ns, gint32 flags,
                  const wsim_sink_locator *sink, guint64 call_id, GPtrArray *decls,
                  GPtrArray *objects, const char *what)
 {
-  g_autoptr(GPtrArray) classes = g_ptr_array_new ();
-  WsimCallSpec spec = {
-    .call_id = call_id, .ns = ns, .classes = classes, .flags = flags, .what = what,
-    .decls = decls, .objects = objects,
-  };
-
-  wsim_server_accept_call (server, req, sink, &spec);
+  accept_prepared_query (server, req, ns, flags, sink, call_id, decls, objects, NULL, what);
 }
 
 /* The class objects of @list (borrowed), with a reference each. */
@@ -98,21 +107,14 @@ namespace_class (void)
   return wsim_class_new ("__NAMESPACE", NULL, props, G_N_ELEMENTS (props), NULL);
 }
 
-gboolean
-wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char *ns,
-                             const char *class_name, gint32 flags,
-                             const wsim_sink_locator *sink, guint64 call_id)
+/* The __NAMESPACE instances of @ns's children (transfer full). */
+static GPtrArray *
+namespace_objects (WsimServer *server, const char *ns)
 {
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(WsimClass) cls = NULL;
-  g_autofree char *what = NULL;
-  GPtrArray *objects;
+  g_autoptr(GPtrArray) names = wsim_repository_list_namespaces (server->repo, ns, NULL);
+  g_autoptr(WsimClass) cls = namespace_class ();
+  GPtrArray *objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
 
-  if (g_ascii_strcasecmp (class_name, "__NAMESPACE") != 0)
-    return FALSE;
-  names = wsim_repository_list_namespaces (server->repo, ns, NULL);
-  cls = namespace_class ();
-  objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
   for (guint i = 0; names != NULL && i < names->len; i++)
     {
       WsimObject *obj = wsim_object_new (cls);
@@ -120,8 +122,48 @@ wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char
       wsim_value_set_string (wsim_object_get_value (obj, 0), names->pdata[i]);
       g_ptr_array_add (objects, obj);
     }
+  return objects;
+}
+
+gboolean
+wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                             const char *class_name, gint32 flags,
+                             const wsim_sink_locator *sink, guint64 call_id)
+{
+  g_autofree char *what = NULL;
+
+  if (g_ascii_strcasecmp (class_name, "__NAMESPACE") != 0)
+    return FALSE;
   what = g_strdup_printf ("CreateInstanceEnumAsync %s: __NAMESPACE", ns);
-  accept_prepared (server, req, ns, flags, sink, call_id, NULL, objects, what);
+  accept_prepared (server, req, ns, flags, sink, call_id, NULL, namespace_objects (server, ns), what);
+  return TRUE;
+}
+
+static gboolean
+namespace_has (gpointer cls, const char *property)
+{
+  return g_ascii_strcasecmp (property, "Name") == 0 || wsim_is_system_property (property);
+}
+
+/* SELECT … FROM __NAMESPACE [WHERE …]: the children, filtered and projected as any query's
+ * instances are (the call applies the query). */
+static gboolean
+query_namespaces (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimWqlQuery *query,
+                  gint32 flags, const wsim_sink_locator *sink, guint64 call_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+  WsimWqlQuery *copy;
+
+  if (!wsim_wql_query_check_properties (query, namespace_has, NULL, &error)
+      || (copy = wsim_wql_parse (wsim_wql_query_get_text (query), &error)) == NULL)
+    {
+      wsim_server_reply_hresult_msg (req, wsim_hresult_from_error (error), error->message);
+      return TRUE;
+    }
+  what = g_strdup_printf ("ExecQueryAsync %s: %.200s", ns, wsim_wql_query_get_text (query));
+  accept_prepared_query (server, req, ns, flags, sink, call_id, NULL,
+                         namespace_objects (server, ns), copy, what);
   return TRUE;
 }
 
@@ -252,6 +294,9 @@ wsim_server_query_schema (WsimServer *server, WsimRpcRequest *req, const char *n
 
   if (g_ascii_strcasecmp (wsim_wql_query_get_class (query), "meta_class") == 0)
     return query_meta_class (server, req, ns, query, flags, sink, call_id);
+  if (g_ascii_strcasecmp (wsim_wql_query_get_class (query), "__NAMESPACE") == 0
+      && !(flags & WBEM_FLAG_PROTOTYPE))
+    return query_namespaces (server, req, ns, query, flags, sink, call_id);
   if (!(flags & WBEM_FLAG_PROTOTYPE))
     return FALSE;
   decl = wsim_repository_get_class_decl (server->repo, ns, wsim_wql_query_get_class (query), &error);

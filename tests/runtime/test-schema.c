@@ -284,6 +284,28 @@ Test (schema, namespace_instances_are_the_children)
   cr_assert_str_eq (of_child, "");
 }
 
+Test (schema, namespace_query_filters_and_projects)
+{
+  g_autoptr(WsimServices) root = open_ns ("root");
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimSinkRecorder *bad_rec;
+  g_autoptr(WsimSink) bad = wsim_sink_recorder_new (&bad_rec);
+
+  cr_assert_eq (wsim_services_exec_query_async (root, "WQL", "SELECT Name FROM __NAMESPACE "
+                                                "WHERE Name LIKE 't%'", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  wait_done (rec);
+  cr_assert_eq (rec->objects->len, 1);
+  cr_assert_str_eq (wsim_object_lookup (rec->objects->pdata[0], "Name")->wsim_value_u.v_string,
+                    "test");
+  cr_assert_eq (wsim_services_exec_query_async (root, "WQL", "SELECT * FROM __NAMESPACE WHERE "
+                                                "Nope = 1", 0, bad, NULL),
+                WBEM_E_INVALID_QUERY);
+  cr_assert_eq (bad_rec->n_final, 0);
+}
+
 /* ---- the class object in text ------------------------------------------------------- */
 
 Test (schema, class_object_as_mof)

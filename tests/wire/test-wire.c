@@ -1426,6 +1426,20 @@ Test (wire, array_over_bound_fails, .timeout = 10)
   EXPECT_UNITS_FAIL (wsim_open_namespace_args, "namespace path WSIM_MAX_PATH + 1",
                      WSIM_MAX_PATH + 1);
   EXPECT_UNITS_FAIL (wsim_sink_locator, "endpoint WSIM_MAX_NAME + 1", WSIM_MAX_NAME + 1);
+  /* Class objects: name "", superclass "", then the counts. */
+  EXPECT_UNITS_FAIL (wsim_class_decl, "derivation count WSIM_MAX_DERIVATION + 1",
+                     0, 0, WSIM_MAX_DERIVATION + 1);
+  EXPECT_UNITS_FAIL (wsim_class_decl, "qualifiers count WSIM_MAX_QUALIFIERS + 1",
+                     0, 0, 0, 0, WSIM_MAX_QUALIFIERS + 1);
+  EXPECT_UNITS_FAIL (wsim_class_decl, "props count WSIM_MAX_PROPS + 1",
+                     0, 0, 0, 0, 0, WSIM_MAX_PROPS + 1);
+  EXPECT_UNITS_FAIL (wsim_class_decl, "methods count WSIM_MAX_METHODS + 1",
+                     0, 0, 0, 0, 0, 0, WSIM_MAX_METHODS + 1);
+  EXPECT_UNITS_FAIL (wsim_method_decl, "params count WSIM_MAX_PARAMS + 1",
+                     0, 0, 0, 0, 0, WSIM_MAX_PARAMS + 1);
+  EXPECT_UNITS_FAIL (wsim_indicate_classes_args, "classes count 0xFFFFFFFF",
+                     0, 1, 0, 2, 0, 0xFFFFFFFFu);
+  EXPECT_UNITS_FAIL (wsim_qualifier, "a qualifier whose value is CIM_OBJECT", 0, 0, CIM_OBJECT, 0);
   assert_valgrind_clean ();
 }
 
