@@ -288,3 +288,16 @@ Test (cli_mof, namespaces_lists_the_children)
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "Name\ncimv2\ntest\n") != NULL, "%s", r.out);
 }
+
+/* Class objects through a stub of the unsecured apartment: the helper forwards
+ * INDICATE_CLASSES as it forwards INDICATE. */
+Test (cli_mof, classes_through_a_stub)
+{
+  const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "--stub", "dont-check",
+                         "classes", "--deep", NULL };
+  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "Sim_Widget  Sim_Thing\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "stub: took Indicate (classes)") != NULL, "%s", r.out);
+}
