@@ -186,6 +186,23 @@ meta_get (gpointer row, const char *property)
   return &r->scratch;
 }
 
+/* __THIS ISA 'Class' of a class object: it is the class or derives from it (its
+ * derivation names it). A property's embedded object: class objects have none. */
+static WsimWqlTruth
+meta_isa (gpointer row, const char *property, const char *class_name)
+{
+  const wsim_class_decl *w = wsim_class_decl_get_wire (((MetaRow *) row)->decl);
+
+  if (property != NULL)
+    return WSIM_WQL_UNKNOWN;
+  if (g_ascii_strcasecmp (w->name, class_name) == 0)
+    return WSIM_WQL_TRUE;
+  for (guint i = 0; i < w->derivation.derivation_len; i++)
+    if (g_ascii_strcasecmp (w->derivation.derivation_val[i], class_name) == 0)
+      return WSIM_WQL_TRUE;
+  return WSIM_WQL_FALSE;
+}
+
 static gboolean
 meta_has (gpointer cls, const char *property)
 {
@@ -214,7 +231,7 @@ query_meta_class (WsimServer *server, WsimRpcRequest *req, const char *ns, WsimW
   for (guint i = 0; i < all->len; i++)
     {
       row.decl = all->pdata[i];
-      if (wsim_wql_query_matches (query, meta_get, &row))
+      if (wsim_wql_query_matches_isa (query, meta_get, meta_isa, &row))
         g_ptr_array_add (matched, wsim_class_decl_ref (row.decl));
     }
   wsim_value_clear (&row.scratch);

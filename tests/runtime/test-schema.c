@@ -376,6 +376,12 @@ Test (schema, meta_class_where_on_system_properties)
       "Sim_Thing,Sim_Widget" },
     { "SELECT * FROM meta_class WHERE __PROPERTY_COUNT > 5", "Sim_Widget" },
     { "SELECT * FROM meta_class WHERE __CLASS LIKE 'Win32%'", "" },
+    /* Schema queries' ISA (MS-WMI 2.2.1.1; "Querying the schema", Microsoft Learn). */
+    { "SELECT * FROM meta_class WHERE __THIS ISA 'Sim_Thing'", "Sim_Thing,Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __THIS ISA 'sim_widget'", "Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE __THIS ISA 'Sim_Thing' AND __CLASS <> 'Sim_Thing'",
+      "Sim_Widget" },
+    { "SELECT * FROM meta_class WHERE NOT __THIS ISA 'Sim_Widget'", "Sim_Thing" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
