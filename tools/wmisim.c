@@ -53,6 +53,7 @@
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server.h"
+#include "wsim-tool-locale.h"
 #include "wsim_service.h"
 
 /* For ping's own embedded server: the engine answers NULLPROC for any program, and
@@ -1326,6 +1327,8 @@ main (int argc, char **argv)
       "string); repeatable", "NAME[:TYPE]=VALUE" },
     { NULL }
   };
+
+  wsim_tool_use_utf8 ();
 
   g_option_context_add_main_entries (oc, entries, NULL);
   g_option_context_set_summary (oc, "Commands:\n"

@@ -21,6 +21,7 @@
 #include "wsim-address.h"
 #include "wsim-rpcbind.h"
 #include "wsim-server.h"
+#include "wsim-tool-locale.h"
 #include "wsim_service.h"
 
 static gboolean
@@ -72,6 +73,8 @@ main (int argc, char **argv)
       "Keep the repository's instances in DIR, crash-safe, across restarts (docs/writes.md)", "DIR" },
     { NULL }
   };
+
+  wsim_tool_use_utf8 ();
 
   g_option_context_add_main_entries (oc, entries, NULL);
   g_option_context_set_summary (oc, "Serves the wmisim service program (WMI async calls).");

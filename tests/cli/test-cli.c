@@ -694,3 +694,20 @@ Test (cli, call_runs_a_method_and_prints_the_out_parameters, .timeout = 30)
   run_clear (&bad);
   run_clear (&missing);
 }
+
+/* With no locale at all (LANG unset, as in a root shell on a fresh machine) the output is
+ * still UTF-8: GLib's help and ours kept their "…" instead of printing "?". */
+Test (cli, output_is_utf8_without_a_locale, .timeout = 30)
+{
+  g_auto (GStrv) env = child_env ("LANG", NULL);
+  Run r;
+
+  env = g_environ_unsetenv (env, "LC_ALL");
+  env = g_environ_unsetenv (env, "LC_CTYPE");
+  r = run_env (env, "--help", NULL);
+  cr_assert_eq (r.status, 0, "%s", r.err);
+  cr_assert (strstr (r.out, "[OPTION…]") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "NAME=VALUE…") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "OPTION?") == NULL, "%s", r.out);
+  run_clear (&r);
+}
