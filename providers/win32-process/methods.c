@@ -153,7 +153,7 @@ post_out (WsimProvContext *ctx, uint32_t rv, pid_t pid, int with_pid)
 }
 
 /* Who the process runs as (Create): a root server runs it as the caller's user; a server that
- * is not root runs it as itself (it can be no one else). */
+ * is not root runs it as itself (it can be no one else), and so only for itself or root. */
 typedef struct {
   int    switch_user;   /* setgroups/setgid/setuid in the child */
   uid_t  uid;
@@ -162,8 +162,10 @@ typedef struct {
   int    n_groups;
 } RunAs;
 
-/* Returns: 0, or the ReturnValue refusing the call (2: a root server and a caller it cannot
- * name as a local user: a stranger's command is not run as root). */
+/* Returns: 0, or the ReturnValue refusing the call (2, access denied): a caller the server
+ * cannot name as a local user (an anonymous one among them) runs nothing; a server that is
+ * not root runs only its own user's commands (or root's), since it could run them only as
+ * itself, and another user must not get a process as the server's user. */
 static uint32_t
 run_as_for (WsimProvContext *ctx, RunAs *as)
 {
@@ -172,11 +174,11 @@ run_as_for (WsimProvContext *ctx, RunAs *as)
   char buf[4096];
 
   memset (as, 0, sizeof *as);
-  if (geteuid () != 0)
-    return RV_SUCCESS;
   ctx->ops->get_caller (ctx, &who);
   if (!who.has_uid)
     return RV_ACCESS_DENIED;
+  if (geteuid () != 0)
+    return who.uid == geteuid () || who.uid == 0 ? RV_SUCCESS : RV_ACCESS_DENIED;
   if (who.uid == 0)
     return RV_SUCCESS;
   if (getpwuid_r (who.uid, &pw, buf, sizeof buf, &found) != 0 || found == NULL)

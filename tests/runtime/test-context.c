@@ -17,6 +17,7 @@
 
 #include "wsim-context-wire.h"
 #include "wsim-harness.h"
+#include "wsim-test-util.h"
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server.h"
@@ -465,26 +466,23 @@ add_setpriv (GPtrArray *argv, uid_t uid, char *setpriv)
   g_ptr_array_add (argv, g_strdup ("--clear-groups"));
 }
 
-/* Runs the wmisim CLI as @uid against the harness, with @args; returns its stdout. */
+/* Runs the wmisim CLI as @uid against @server, with @args; returns its stdout. */
 static char *
-cli_as (uid_t uid, int *status, const char *first, ...)
+cli_valist (const char *server, uid_t uid, int *status, const char *first, va_list ap)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) env = g_get_environ ();
   g_autoptr(GError) error = NULL;
   char *out = NULL;
-  va_list ap;
 
   add_setpriv (argv, uid, setpriv_path ());
   g_ptr_array_add (argv, g_strdup (WSIM_WMISIM));
   g_ptr_array_add (argv, g_strdup ("--server"));
-  g_ptr_array_add (argv, g_strdup (address));
+  g_ptr_array_add (argv, g_strdup (server));
   g_ptr_array_add (argv, g_strdup ("--auth-level"));
   g_ptr_array_add (argv, g_strdup ("none"));
-  va_start (ap, first);
   for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, g_strdup (a));
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
   /* A user with no home of its own makes its sink's socket under /tmp. */
   env = g_environ_unsetenv (env, "XDG_RUNTIME_DIR");
@@ -492,6 +490,32 @@ cli_as (uid_t uid, int *status, const char *first, ...)
   cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
                            &out, NULL, status, &error),
              "%s", error ? error->message : "");
+  return out;
+}
+
+/* Runs the wmisim CLI as @uid against the harness, with @args; returns its stdout. */
+static char *
+cli_as (uid_t uid, int *status, const char *first, ...)
+{
+  va_list ap;
+  char *out;
+
+  va_start (ap, first);
+  out = cli_valist (address, uid, status, first, ap);
+  va_end (ap);
+  return out;
+}
+
+/* The same against the server at @server. */
+static char *
+cli_to (const char *server, uid_t uid, int *status, const char *first, ...)
+{
+  va_list ap;
+  char *out;
+
+  va_start (ap, first);
+  out = cli_valist (server, uid, status, first, ap);
+  va_end (ap);
   return out;
 }
 
@@ -674,6 +698,47 @@ Test (context, create_runs_as_the_callers_user)
   cr_assert_eq (st.st_uid, NOBODY_UID, "runs as %u", (guint) st.st_uid);
   kill (pid, SIGKILL);
   cr_assert (wsim_harness_run_until (h, gone, GINT_TO_POINTER (pid), LONG_WAIT));
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* A server that is not root can run a process only as itself: Create runs one for its own
+ * user (or root) alone, never for another user or an anonymous caller, who would otherwise
+ * get a process as the server's user. */
+Test (context, a_server_that_is_not_root_creates_only_for_its_own_user)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sock = g_build_filename (dir, "nobody.sock", NULL);
+  g_autofree char *server = g_strdup_printf ("unix:%s", sock);
+  g_autofree char *other = NULL, *own = NULL;
+  int status = 0;
+  GPid daemon;
+
+  add_setpriv (argv, NOBODY_UID, setpriv_path ());
+  g_ptr_array_add (argv, g_strdup (WSIM_WMISIMD));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup (server));
+  g_ptr_array_add (argv, g_strdup ("--provider-dir"));
+  g_ptr_array_add (argv, g_strdup (WSIM_TEST_PROVIDER_DIR));
+  g_ptr_array_add (argv, NULL);
+  cr_assert_eq (g_chmod (dir, 0777), 0, "nobody makes its socket here");
+  daemon = wsim_test_spawn_daemon ((char **) argv->pdata, &error);
+  cr_assert (daemon > 0, "%s", error ? error->message : "");
+  cr_assert (wsim_harness_run_until (h, file_exists, sock, LONG_WAIT), "wmisimd did not listen");
+  g_chmod (sock, 0666);
+  other = cli_to (server, OTHER_UID, &status, "call", "Win32_Process", "Create",
+                  "CommandLine=true", "CurrentDirectory=/", NULL);
+  own = cli_to (server, NOBODY_UID, &status, "call", "Win32_Process", "Create",
+                "CommandLine=true", "CurrentDirectory=/", NULL);
+  wsim_test_pid_stop (daemon);
+  g_chmod (dir, 0755);
+  cr_assert (strstr (other, "ReturnValue = 2;") != NULL, "another user's command: %s", other);
+  cr_assert (strstr (own, "ReturnValue = 0;") != NULL, "the server's own user: %s", own);
 }
 
 /* ---- the CLI's --context ---------------------------------------------------------------- */
