@@ -48,6 +48,7 @@
 #include "wsim-trace-diagram.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
+#include "wsim-wql.h"
 
 #include "wsim-address.h"
 #include "wsim-rpc-client.h"
@@ -75,7 +76,58 @@ typedef struct {
   gboolean    sysprops;       /* --system-properties: WMI's __GENUS … __PATH first */
   const char *ns;             /* for __NAMESPACE and __PATH */
   const char *server;         /* for __SERVER and __PATH */
+  const char *const *props;   /* (nullable) a query's SELECT list: only these columns, in its
+                                 order (a partial instance's other properties are NULL only
+                                 because they were not asked for); NULL: every property */
+  gboolean    locatable;      /* with props: WBEM_FLAG_ENSURE_LOCATABLE, the keys come too */
 } Printer;
+
+static gboolean
+strv_contains_nocase (const char *const *strv, const char *name)
+{
+  for (guint i = 0; strv[i] != NULL; i++)
+    if (g_ascii_strcasecmp (strv[i], name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The columns of @cls's objects for a SELECT list (pr->props set): the keys first when the
+ * query ensures the objects are locatable (WBEM_FLAG_ENSURE_LOCATABLE brings them), each in
+ * the class's spelling, then the selected properties in the query's order. */
+static GPtrArray *
+selected_columns (Printer *pr, WsimClass *cls)
+{
+  GPtrArray *cols = g_ptr_array_new ();
+
+  for (guint i = 0; pr->locatable && i < wsim_class_get_n_props (cls); i++)
+    if (wsim_class_get_prop (cls, i)->is_key
+        && !strv_contains_nocase (pr->props, wsim_class_get_prop (cls, i)->name))
+      g_ptr_array_add (cols, wsim_class_get_prop (cls, i)->name);
+  for (guint i = 0; pr->props[i] != NULL; i++)
+    {
+      gint idx = wsim_class_find_prop (cls, pr->props[i]);
+
+      g_ptr_array_add (cols, idx >= 0 ? wsim_class_get_prop (cls, (guint) idx)->name
+                                      : (char *) pr->props[i]);
+    }
+  g_ptr_array_add (cols, NULL);
+  return cols;
+}
+
+/* The value of column @name of @obj (a property, or a system property a SELECT named) into
+ * @v; FALSE when the object has no such property. */
+static gboolean
+selected_value (Printer *pr, WsimObject *obj, const char *name, wsim_value *v)
+{
+  gint idx = wsim_class_find_prop (wsim_object_get_class (obj), name);
+
+  if (idx >= 0)
+    {
+      wsim_value_copy (wsim_object_get_value (obj, (guint) idx), v);
+      return TRUE;
+    }
+  return wsim_object_get_system_property (obj, name, pr->ns, pr->server, v);
+}
 
 static void
 print_header_cell (Printer *pr, gboolean first, const char *name)
@@ -98,8 +150,16 @@ print_header (Printer *pr, WsimClass *cls)
     printf ("\n%s\n", wsim_class_get_name (cls));
   for (guint i = 0; pr->sysprops && wsim_system_property_names ()[i] != NULL; i++)
     print_header_cell (pr, i == 0, wsim_system_property_names ()[i]);
-  for (guint i = 0; i < n; i++)
-    print_header_cell (pr, i == 0 && !pr->sysprops, wsim_class_get_prop (cls, i)->name);
+  if (pr->props != NULL)
+    {
+      g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
+
+      for (guint i = 0; cols->pdata[i] != NULL; i++)
+        print_header_cell (pr, i == 0 && !pr->sysprops, cols->pdata[i]);
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      print_header_cell (pr, i == 0 && !pr->sysprops, wsim_class_get_prop (cls, i)->name);
   printf ("\n");
 }
 
@@ -169,6 +229,41 @@ on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer
       WsimObject *obj = objects[k];
       WsimClass *cls = wsim_object_get_class (obj);
 
+      if (pr->format == FORMAT_JSON && pr->props != NULL)
+        {
+          /* A SELECT list: the class (or every system property) and the selected
+           * properties, as WMI tools show them. */
+          g_autoptr(GString) line = g_string_new (NULL);
+          g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
+
+          if (pr->sysprops)
+            print_system_props (pr, obj, line);
+          else
+            {
+              wsim_value cls_name = { 0 };
+
+              g_string_append (line, "{\"__CLASS\":");
+              wsim_value_set_string (&cls_name, wsim_class_get_name (cls));
+              wsim_value_to_json (&cls_name, line);
+              wsim_value_clear (&cls_name);
+            }
+          for (guint i = 0; cols->pdata[i] != NULL; i++)
+            {
+              wsim_value v = { 0 };
+              wsim_value name = { 0 };
+
+              selected_value (pr, obj, cols->pdata[i], &v);
+              wsim_value_set_string (&name, cols->pdata[i]);
+              g_string_append_c (line, ',');
+              wsim_value_to_json (&name, line);
+              g_string_append_c (line, ':');
+              wsim_value_to_json (&v, line);
+              wsim_value_clear (&name);
+              wsim_value_clear (&v);
+            }
+          printf ("%s}\n", line->str);
+          continue;
+        }
       if (pr->format == FORMAT_JSON)
         {
           g_autoptr(GString) line = g_string_new (NULL);
@@ -191,8 +286,22 @@ on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer
       if (cls != pr->header_class)
         print_header (pr, cls);
       print_system_props (pr, obj, NULL);
-      for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
-        print_cell (pr, i == 0 && !pr->sysprops, wsim_object_get_value (obj, i));
+      if (pr->props != NULL)
+        {
+          g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
+
+          for (guint i = 0; cols->pdata[i] != NULL; i++)
+            {
+              wsim_value v = { 0 };
+
+              selected_value (pr, obj, cols->pdata[i], &v);
+              print_cell (pr, i == 0 && !pr->sysprops, &v);
+              wsim_value_clear (&v);
+            }
+        }
+      else
+        for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
+          print_cell (pr, i == 0 && !pr->sysprops, wsim_object_get_value (obj, i));
       printf ("\n");
     }
   if (pr->progress && rec->n_objects >= 1000)
@@ -595,6 +704,7 @@ cmd_async (const CallRequest *req)
   g_autoptr(WsimSink) sink = NULL;
   WsimSinkRecorder *rec;
   g_autofree char *server_name = address_host (req->address);
+  g_autoptr(WsimWqlQuery) query = NULL;
   Printer pr = { .format = req->format, .sysprops = req->sysprops, .ns = req->ns,
                  .server = server_name };
   Cancel cancel = { .after = req->cancel_after };
@@ -671,6 +781,16 @@ cmd_async (const CallRequest *req)
     {
       rec->keep_objects = TRUE;
       rec->on_objects = NULL;
+    }
+  /* A SELECT list is printed as asked: the server's answer is a partial instance, whose other
+   * properties are NULL only because they were not selected. The server parses the query
+   * again and refuses what does not parse. */
+  if (req->kind == CALL_QUERY
+      && (query = wsim_wql_parse (req->target, NULL)) != NULL
+      && wsim_wql_query_get_kind (query) == WSIM_WQL_SELECT && !wsim_wql_query_selects_all (query))
+    {
+      pr.props = wsim_wql_query_get_properties (query);
+      pr.locatable = (flags & WBEM_FLAG_ENSURE_LOCATABLE) != 0;
     }
   switch (req->kind)
     {

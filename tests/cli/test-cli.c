@@ -207,7 +207,8 @@ Test (cli, trace_and_query, .timeout = 30)
                "-p", "sim-sequence:count=5", NULL);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
-  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":4,\"P1\":null") != NULL, "%s", r.out);
+  /* The selected property alone, as WMI tools print a SELECT list. */
+  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":4}\n") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "\"Id\":1,") == NULL, "Id 1 does not match");
   cr_assert (strstr (r.err, "\"event\":\"start\"") != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "\"event\":\"final\",\"hresult\":\"0x00000000\"") != NULL, "%s", r.err);
