@@ -64,9 +64,21 @@ struct _WsimContext *wsim_server_request_context (WsimServer *server, WsimRpcReq
                                                   const GError **error);
 
 /**
+ * wsim_server_principal_local_user:
+ * @mech: (nullable) "kerberos", "ntlm", or NULL (no GSS: no user)
+ * @acceptor: (nullable) the service principal that accepted a Kerberos caller
+ * Returns: (transfer full) (nullable) the local account a proved principal names: a
+ *   one-component Kerberos principal of @acceptor's realm, or the user part of NTLMSSP's
+ *   DOMAIN\user; NULL for any other.
+ */
+char *wsim_server_principal_local_user (const char *mech, const char *principal,
+                                        const char *acceptor);
+
+/**
  * wsim_server_caller_uid:
  * Returns: the local user who made @req: a Unix-socket peer's uid (SO_PEERCRED), else the
- *   local account an authenticated (GSS) principal's first component names; -1 if unknown.
+ *   local account an authenticated (GSS) principal names
+ *   (wsim_server_principal_local_user()); -1 if unknown.
  */
 gint64 wsim_server_caller_uid (WsimRpcRequest *req);
 

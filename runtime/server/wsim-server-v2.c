@@ -112,6 +112,38 @@ wsim_server_request_context (WsimServer *server, WsimRpcRequest *req, const GErr
   return server->v2_context;
 }
 
+char *
+wsim_server_principal_local_user (const char *mech, const char *principal, const char *acceptor)
+{
+  if (mech == NULL || principal == NULL || principal[0] == '\0')
+    return NULL;
+  if (g_str_equal (mech, "kerberos"))
+    {
+      /* As krb5's default aname-to-localname rule: only a one-component principal of the
+       * server's own realm (the realm of the service principal it accepted) names a local
+       * account; "root/admin@R" or "root@OTHER.REALM" names none. */
+      const char *at = strrchr (principal, '@');
+      const char *own = acceptor != NULL ? strrchr (acceptor, '@') : NULL;
+
+      if (at == NULL || at == principal || own == NULL || g_strcmp0 (at, own) != 0
+          || memchr (principal, '/', (gsize) (at - principal)) != NULL)
+        return NULL;
+      return g_strndup (principal, (gsize) (at - principal));
+    }
+  else
+    {
+      /* NTLMSSP: DOMAIN\user, proved against the server's own account file
+       * (NTLM_USER_FILE): the accounts are the ones its administrator wrote there, domain
+       * included; the user part names the local account. */
+      const char *slash = strchr (principal, '\\');
+      const char *user = slash != NULL ? slash + 1 : principal;
+
+      if (user[0] == '\0' || strpbrk (user, "/@\\") != NULL)
+        return NULL;
+      return g_strdup (user);
+    }
+}
+
 gint64
 wsim_server_caller_uid (WsimRpcRequest *req)
 {
@@ -123,19 +155,9 @@ wsim_server_caller_uid (WsimRpcRequest *req)
 
   if (uid >= 0)
     return uid;
-  /* A principal someone proved (GSS), never an AUTH_SYS claim: its first component names
-   * the local account, as a default krb5 aname-to-localname rule does. */
-  if (id->mech == NULL || id->principal == NULL || id->principal[0] == '\0')
-    return -1;
-  user = g_strndup (id->principal, strcspn (id->principal, "/@"));
-  if (strchr (user, '\\') != NULL)   /* DOMAIN\user (NTLM) */
-    {
-      char *u = g_strdup (strchr (user, '\\') + 1);
-
-      g_free (user);
-      user = u;
-    }
-  if (getpwnam_r (user, &pw, buf, sizeof buf, &found) != 0 || found == NULL)
+  /* A principal someone proved (GSS), never an AUTH_SYS claim (id->mech is NULL for it). */
+  user = wsim_server_principal_local_user (id->mech, id->principal, id->acceptor);
+  if (user == NULL || getpwnam_r (user, &pw, buf, sizeof buf, &found) != 0 || found == NULL)
     return -1;
   return found->pw_uid;
 }

@@ -17,6 +17,7 @@
 
 #include "wsim-context-wire.h"
 #include "wsim-harness.h"
+#include "wsim-server-private.h"
 #include "wsim-test-util.h"
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-error.h"
@@ -758,4 +759,33 @@ Test (context, cli_context_flag)
                 "EchoContext", "Name=Big", NULL);
   cr_assert (g_spawn_check_wait_status (status, NULL) == FALSE);
   cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 2, "status %d", status);
+}
+
+/* Which proved principal names which local account (the uid Terminate and Create go by):
+ * Kerberos' default aname-to-localname rule, one component of the server's own realm. */
+Test (context, a_principal_names_a_local_user_only_by_the_default_rule)
+{
+  static const struct { const char *mech, *principal, *acceptor, *user; } cases[] = {
+    { "kerberos", "alice@WSIM.TEST", "wbem/localhost@WSIM.TEST", "alice" },
+    { "kerberos", "root@WSIM.TEST", "wbem/localhost@WSIM.TEST", "root" },
+    { "kerberos", "root/admin@WSIM.TEST", "wbem/localhost@WSIM.TEST", NULL },
+    { "kerberos", "root@OTHER.TEST", "wbem/localhost@WSIM.TEST", NULL },
+    { "kerberos", "root@WSIM.TEST", NULL, NULL },
+    { "kerberos", "root", "wbem/localhost@WSIM.TEST", NULL },
+    { "kerberos", "@WSIM.TEST", "wbem/localhost@WSIM.TEST", NULL },
+    { "ntlm", "WMISIM\\root", NULL, "root" },
+    { "ntlm", "alice", NULL, "alice" },
+    { "ntlm", "WSIM\\", NULL, NULL },
+    { "ntlm", "WSIM\\a\\b", NULL, NULL },
+    { NULL, "1000:1000@host", NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *user = wsim_server_principal_local_user (cases[i].mech, cases[i].principal,
+                                                                cases[i].acceptor);
+
+      cr_assert_str_eq (user != NULL ? user : "(none)", cases[i].user != NULL ? cases[i].user : "(none)",
+                        "%s %s", cases[i].mech ? cases[i].mech : "-", cases[i].principal);
+    }
 }
