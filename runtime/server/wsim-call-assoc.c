@@ -23,6 +23,9 @@ struct _WsimAssocWalk {
   char           *role;          /* (owned) (nullable) */
   char           *result_role;   /* (owned) (nullable) */
   gboolean        keys_only;
+  char           *required_qualifier;        /* (owned) (nullable) */
+  char           *required_assoc_qualifier;  /* (owned) (nullable) */
+  GPtrArray      *class_defs;    /* (owned) (nullable) ClassDefsOnly: WsimClassDecl*, refs */
   Step            step;
   guint64         found;         /* STEP_SOURCE: instances with the source's keys */
   /* ASSOCIATORS: endpoint id ("class.keys", casefolded) -> times named; and their classes
@@ -38,12 +41,40 @@ wsim_assoc_walk_get_source (WsimAssocWalk *w)
 }
 
 gboolean
-wsim_class_is_association (WsimClass *cls)
+wsim_class_decl_has_qualifier (WsimClassDecl *decl, const char *name)
 {
-  for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
-    if (wsim_class_get_prop (cls, i)->cimtype == CIM_REFERENCE)
-      return TRUE;
-  return FALSE;
+  const wsim_class_decl *d = wsim_class_decl_get_wire (decl);
+
+  return wsim_qualifier_find (d->qualifiers.qualifiers_val, d->qualifiers.qualifiers_len, name) != NULL;
+}
+
+gboolean
+wsim_class_decl_is_association (WsimClassDecl *decl)
+{
+  const wsim_class_decl *d = wsim_class_decl_get_wire (decl);
+  const wsim_qualifier *q = wsim_qualifier_find (d->qualifiers.qualifiers_val,
+                                                 d->qualifiers.qualifiers_len, "Association");
+
+  return q != NULL && q->value.type == CIM_BOOLEAN && q->value.wsim_value_u.v_boolean;
+}
+
+/* The class object the repository keeps for @cls (borrowed), NULL if none. */
+static WsimClassDecl *
+decl_of (WsimAssocWalk *w, WsimClass *cls)
+{
+  return wsim_repository_get_class_decl (w->repo, w->ns, wsim_class_get_name (cls), NULL);
+}
+
+/* Does @cls's class object carry @qualifier? TRUE when none is asked for. */
+static gboolean
+class_has (WsimAssocWalk *w, WsimClass *cls, const char *qualifier)
+{
+  WsimClassDecl *decl;
+
+  if (qualifier == NULL)
+    return TRUE;
+  decl = decl_of (w, cls);
+  return decl != NULL && wsim_class_decl_has_qualifier (decl, qualifier);
 }
 
 static int
@@ -127,6 +158,10 @@ wsim_assoc_walk_new (WsimRepository *repo, const char *ns, const WsimAssocWalkSp
   w->role = g_strdup (spec->role);
   w->result_role = g_strdup (spec->result_role);
   w->keys_only = spec->keys_only;
+  w->required_qualifier = g_strdup (spec->required_qualifier);
+  w->required_assoc_qualifier = g_strdup (spec->required_assoc_qualifier);
+  if (spec->class_defs_only)
+    w->class_defs = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_decl_unref);
   w->step = STEP_SOURCE;
   w->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w->endpoint_classes = g_ptr_array_new ();
@@ -143,6 +178,9 @@ wsim_assoc_walk_free (WsimAssocWalk *w)
   g_clear_pointer (&w->source, wsim_object_path_free);
   g_free (w->role);
   g_free (w->result_role);
+  g_free (w->required_qualifier);
+  g_free (w->required_assoc_qualifier);
+  g_clear_pointer (&w->class_defs, g_ptr_array_unref);
   g_hash_table_unref (w->endpoints);
   g_ptr_array_unref (w->endpoint_classes);
   g_free (w);
@@ -196,7 +234,8 @@ note_endpoints (WsimAssocWalk *w, WsimObject *obj, guint source_idx)
         continue;
       end_cls = wsim_repository_lookup_class (w->repo, w->ns, wsim_object_path_get_class (ref), NULL);
       if (end_cls == NULL
-          || (w->result_class != NULL && !wsim_class_is_a (end_cls, wsim_class_get_name (w->result_class))))
+          || (w->result_class != NULL && !wsim_class_is_a (end_cls, wsim_class_get_name (w->result_class)))
+          || !class_has (w, end_cls, w->required_qualifier))
         continue;
       keys = path_keys_text (ref);
       id = endpoint_id (wsim_class_get_name (end_cls), keys);
@@ -279,9 +318,24 @@ wsim_assoc_walk_take (WsimAssocWalk *w, WsimObject *obj)
     default:
       return 0;
     }
+  if (n > 0 && w->class_defs != NULL)
+    {
+      /* ClassDefsOnly: the result's class, once, instead of the result. */
+      WsimClassDecl *decl = decl_of (w, wsim_object_get_class (obj));
+
+      if (decl != NULL && !g_ptr_array_find (w->class_defs, decl, NULL))
+        g_ptr_array_add (w->class_defs, wsim_class_decl_ref (decl));
+      return 0;
+    }
   if (n > 0 && w->keys_only)
     clear_non_keys (obj);
   return n;
+}
+
+GPtrArray *
+wsim_assoc_walk_steal_class_defs (WsimAssocWalk *w)
+{
+  return g_steal_pointer (&w->class_defs);
 }
 
 /* Step 2's classes: the association classes with a provider, narrowed by the query. */
@@ -293,10 +347,17 @@ add_association_classes (WsimAssocWalk *w, GPtrArray *classes)
   for (guint i = 0; i < all->len; i++)
     {
       WsimClass *cls = all->pdata[i];
+      WsimClassDecl *decl = decl_of (w, cls);
+      /* RequiredAssocQualifier (ASSOCIATORS) and RequiredQualifier (REFERENCES: its results
+       * are the associations) ask it of the association class. */
+      const char *wanted = w->kind == WSIM_WQL_ASSOCIATORS ? w->required_assoc_qualifier
+                                                           : w->required_qualifier;
       gint role;
 
-      if (!wsim_class_is_association (cls) || wsim_repository_get_provider (w->repo, w->ns, cls) == NULL
-          || (w->assoc_class != NULL && !wsim_class_is_a (cls, wsim_class_get_name (w->assoc_class))))
+      if (decl == NULL || !wsim_class_decl_is_association (decl)
+          || wsim_repository_get_provider (w->repo, w->ns, cls) == NULL
+          || (w->assoc_class != NULL && !wsim_class_is_a (cls, wsim_class_get_name (w->assoc_class)))
+          || !class_has (w, cls, wanted))
         continue;
       role = w->role != NULL ? wsim_class_find_prop (cls, w->role) : -1;
       if (w->role != NULL && (role < 0 || wsim_class_get_prop (cls, (guint) role)->cimtype != CIM_REFERENCE))

@@ -6,8 +6,8 @@
  *
  *   1. the source's class: is the source instance there? (its provider's get() when it
  *      has one, else an enumeration; WBEM_E_NOT_FOUND if not);
- *   2. every association class of the namespace (a class with a reference property; CIM
- *      lets only associations have them), narrowed by AssocClass (ASSOCIATORS) or
+ *   2. every association class of the namespace (its class object has the Association
+ *      qualifier), narrowed by AssocClass (ASSOCIATORS) or
  *      ResultClass (REFERENCES) and Role: the instances whose reference (the Role one, if
  *      given) names the source. REFERENCES OF delivers those and ends here; ASSOCIATORS OF
  *      notes the objects their other references name (ResultRole, ResultClass), once per
@@ -26,6 +26,7 @@
 #include <glib.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 #include "wsim-hresult.h"
 #include "wsim-object-path.h"
 #include "wsim-repository.h"
@@ -46,6 +47,12 @@ typedef struct _WsimAssocWalk WsimAssocWalk;
  * @role: (nullable) the reference property that must name the source
  * @result_role: (nullable) ASSOCIATORS' ResultRole: the reference property naming the endpoint
  * @keys_only: KeysOnly
+ * @required_qualifier: (nullable) RequiredQualifier: the class object of each result
+ *   (ASSOCIATORS: the endpoint's class; REFERENCES: the association's) must have it
+ * @required_assoc_qualifier: (nullable) ASSOCIATORS' RequiredAssocQualifier: the
+ *   association class's object must have it
+ * @class_defs_only: ClassDefsOnly: the results' class objects are delivered, each class
+ *   once, instead of the results (wsim_assoc_walk_steal_class_defs())
  */
 typedef struct {
   WsimWqlKind           kind;
@@ -56,6 +63,9 @@ typedef struct {
   const char           *role;
   const char           *result_role;
   gboolean              keys_only;
+  const char           *required_qualifier;
+  const char           *required_assoc_qualifier;
+  gboolean              class_defs_only;
 } WsimAssocWalkSpec;
 
 /**
@@ -96,11 +106,45 @@ WsimHResult wsim_assoc_walk_next (WsimAssocWalk *walk, GPtrArray *classes, const
 const WsimObjectPath *wsim_assoc_walk_get_source (WsimAssocWalk *walk);
 
 /**
- * wsim_class_is_association:
- * Returns: TRUE if @cls has a reference property: "only associations can have references"
- *   (CIM), and a class declared [Association] in MOF is how one gets them (docs/wql.md).
+ * wsim_assoc_walk_steal_class_defs:
+ * Called when the walk is over (wsim_assoc_walk_next() appended nothing).
+ * Returns: (transfer full) (nullable) under ClassDefsOnly the class objects of the results,
+ *   in the order first met (WsimClassDecl*, refs held); NULL without ClassDefsOnly, or if
+ *   already taken.
  */
-gboolean wsim_class_is_association (WsimClass *cls);
+GPtrArray *wsim_assoc_walk_steal_class_defs (WsimAssocWalk *walk);
+
+/**
+ * wsim_class_decl_is_association:
+ * Returns: TRUE if @decl has the Association qualifier, TRUE ("the absence of this
+ *   qualifier indicates that the class is not an association class", Meta Qualifiers).
+ *   A provider's class gets it from its reference properties (wsim-repository-decl.c).
+ */
+gboolean wsim_class_decl_is_association (WsimClassDecl *decl);
+
+/**
+ * wsim_class_decl_has_qualifier:
+ * Returns: TRUE if @decl's class carries the qualifier @name (case-insensitive; its own or
+ *   one propagated from a superclass), whatever its value: what RequiredQualifier and
+ *   RequiredAssocQualifier ask.
+ */
+gboolean wsim_class_decl_has_qualifier (WsimClassDecl *decl, const char *name);
+
+/**
+ * wsim_assoc_schema_results:
+ * @spec: a schema query's: @source names the source class (wsim-assoc-schema.c reads
+ *   @source_cls, not @source), KeysOnly and ClassDefsOnly do not apply
+ * A schema association query, answered from the class objects of @ns (no provider runs):
+ * REFERENCES OF gives the association classes with a typed reference (the Role one, if
+ * given) to the source class or one of its superclasses, narrowed by ResultClass (as
+ * @assoc_class) and RequiredQualifier; ASSOCIATORS OF gives the classes the other typed
+ * references of those associations name (ResultRole, ResultClass, RequiredQualifier on
+ * them), each once per association class, narrowed by AssocClass and
+ * RequiredAssocQualifier. Association classes in the order of a DEEP class enumeration.
+ * Returns: (transfer full) WsimClassDecl*, refs held; empty if none.
+ */
+GPtrArray *wsim_assoc_schema_results (WsimRepository *repo, const char *ns,
+                                      const WsimAssocWalkSpec *spec);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimAssocWalk, wsim_assoc_walk_free)
 

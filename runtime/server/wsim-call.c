@@ -885,6 +885,8 @@ on_store_durable (gboolean ok, const char *why, gpointer data)
 }
 
 /* The current class's provider posted its result: the call's, or on to the next class. */
+static void call_deliver_prepared (WsimCall *call);
+
 static void
 call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, gpointer owner)
 {
@@ -939,6 +941,13 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
 
       if (call->class_idx + 1 >= call->classes->len)
         {
+          /* ClassDefsOnly: the results' class objects, then the final. */
+          if (hr == WBEM_S_NO_ERROR && call->decls == NULL
+              && (call->decls = wsim_assoc_walk_steal_class_defs (call->assoc)) != NULL)
+            {
+              call_deliver_prepared (call);
+              return;
+            }
           call_set_result (call, hr, why);
           call_maybe_finish (call);
           return;

@@ -111,16 +111,28 @@ wsim_repository_decl_for (const WsimProvider *provider, gboolean is_static, Wsim
   guint n = wsim_class_get_n_props (cls);
 
   w.name = g_strdup (wsim_class_get_name (cls));
+  w.qualifiers.qualifiers_val = g_new0 (wsim_qualifier, 3);
   if (!is_static && provider != NULL)
     {
       /* WMI's provider classes: [dynamic, provider("Name")] ("Standard Qualifiers",
        * Microsoft Learn); they do not propagate. */
       w.qualifiers.qualifiers_len = 2;
-      w.qualifiers.qualifiers_val = g_new0 (wsim_qualifier, 2);
       flag_qualifier (&w.qualifiers.qualifiers_val[0], "dynamic");
       w.qualifiers.qualifiers_val[1].name = g_strdup ("provider");
       wsim_value_set_string (&w.qualifiers.qualifiers_val[1].value, provider->name);
     }
+  /* A layout (WsimProvClass, a C static class) cannot carry qualifiers, and only an
+   * association may have references (CIM): such a class with a reference property is
+   * declared [Association] (docs/wql.md). ToSubclass and DisableOverride, as Key. */
+  for (guint i = 0; i < n; i++)
+    if (wsim_class_get_prop (cls, i)->cimtype == CIM_REFERENCE)
+      {
+        wsim_qualifier *q = &w.qualifiers.qualifiers_val[w.qualifiers.qualifiers_len++];
+
+        flag_qualifier (q, "Association");
+        q->flavor = WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS | WBEM_FLAVOR_NOT_OVERRIDABLE;
+        break;
+      }
   w.props.props_len = n - first;
   w.props.props_val = g_new0 (wsim_property_decl, MAX (n - first, 1));
   for (guint i = first; i < n; i++)

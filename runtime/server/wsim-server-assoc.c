@@ -1,14 +1,14 @@
 /* wsim-server-assoc.c: ExecQueryAsync of ASSOCIATORS OF and REFERENCES OF, checked before it
  * is accepted.
  *
- * Refused with the immediate HRESULT and no callback (in this order; docs/wql.md):
- * SchemaOnly, ClassDefsOnly, RequiredQualifier and RequiredAssocQualifier
- * (WBEM_E_NOT_SUPPORTED: class objects are not served and the runtime keeps no
- * qualifiers); a source path that is not valid here (WBEM_E_INVALID_OBJECT_PATH,
- * WBEM_E_INVALID_CLASS, as GetObjectAsync refuses it), or names a class, not an instance
- * (WBEM_E_NOT_SUPPORTED: a schema query); an AssocClass or ResultClass the namespace does
- * not have (WBEM_E_INVALID_CLASS, with its position in the query). A source instance that
- * does not exist ends the accepted call with WBEM_E_NOT_FOUND (wsim-call-assoc.c).
+ * Refused with the immediate HRESULT and no callback (in this order; docs/wql.md): a source
+ * path that is not valid here (WBEM_E_INVALID_OBJECT_PATH, WBEM_E_INVALID_CLASS, as
+ * GetObjectAsync refuses it); SchemaOnly with an instance as the source, ClassDefsOnly with
+ * a class (WBEM_E_INVALID_QUERY); an AssocClass or ResultClass the namespace does not have
+ * (WBEM_E_INVALID_CLASS, with its position in the query). A class as the source is a
+ * schema query, answered with class objects at once (wsim-assoc-schema.c); an instance is
+ * walked (wsim-call-assoc.c), and one that does not exist ends the accepted call with
+ * WBEM_E_NOT_FOUND.
  *
  * Threading: the server's thread.
  */
@@ -20,19 +20,6 @@
 #include "wsim-class.h"
 #include "wsim-object-path.h"
 #include "wsim-wql.h"
-
-static const struct {
-  guint32     feature;
-  const char *why;
-} not_served[] = {
-  { WMIQ_ASSOCQ_SCHEMAONLY, "SchemaOnly (a schema association query) is not supported: class "
-                            "objects are not served yet" },
-  { WMIQ_ASSOCQ_CLASSDEFSONLY, "ClassDefsOnly is not supported: class objects are not served yet" },
-  { WMIQ_ASSOCQ_REQUIREDQUALIFIER, "RequiredQualifier is not supported: the runtime keeps no "
-                                   "qualifiers of classes" },
-  { WMIQ_ASSOCQ_REQUIREDASSOCQUALIFIER, "RequiredAssocQualifier is not supported: the runtime "
-                                        "keeps no qualifiers of classes" },
-};
 
 /* The class a keyword names, or NULL (nothing given, or @req answered: *@refused). */
 static WsimClass *
@@ -66,24 +53,27 @@ wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, const cha
   g_autoptr(WsimObjectPath) source = NULL;
   g_autoptr(GPtrArray) classes = NULL;
   g_autofree char *what = NULL;
-  gboolean refused = FALSE;
+  gboolean refused = FALSE, schema;
   WsimAssocWalkSpec ws = { .kind = kind };
   WsimClass *cls;
 
-  for (guint i = 0; i < G_N_ELEMENTS (not_served); i++)
-    if (features & not_served[i].feature)
-      {
-        wsim_server_reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED, not_served[i].why);
-        return;
-      }
   cls = wsim_server_resolve_path (server, req, ns, source_text, &source);
   if (cls == NULL)
     return;
-  if (wsim_object_path_is_class (source))
+  /* "Schema Associations": the source of a schema query is a class, SchemaOnly marks one,
+   * and ClassDefsOnly is not valid in one. */
+  schema = wsim_object_path_is_class (source);
+  if ((features & WMIQ_ASSOCQ_SCHEMAONLY) && !schema)
     {
-      wsim_server_reply_hresult_msg (req, WBEM_E_NOT_SUPPORTED,
-                                     "the source is a class: a schema association query, not "
-                                     "supported yet (give an instance path)");
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_QUERY,
+                                     "SchemaOnly needs a class as the source, not an instance");
+      return;
+    }
+  if ((features & WMIQ_ASSOCQ_CLASSDEFSONLY) && schema)
+    {
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_QUERY,
+                                     "ClassDefsOnly is not valid in a schema query (the source "
+                                     "is a class)");
       return;
     }
   /* AssocClass narrows ASSOCIATORS' associations; REFERENCES' ResultClass does (its results
@@ -102,15 +92,25 @@ wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, const cha
   ws.role = wsim_wql_query_get_assoc_value (query, WSIM_WQL_ROLE, NULL);
   ws.result_role = wsim_wql_query_get_assoc_value (query, WSIM_WQL_RESULT_ROLE, NULL);
   ws.keys_only = (features & WMIQ_ASSOCQ_KEYSONLY) != 0;
+  ws.required_qualifier = wsim_wql_query_get_assoc_value (query, WSIM_WQL_REQUIRED_QUALIFIER, NULL);
+  ws.required_assoc_qualifier = wsim_wql_query_get_assoc_value (query, WSIM_WQL_REQUIRED_ASSOC_QUALIFIER,
+                                                                NULL);
+  ws.class_defs_only = (features & WMIQ_ASSOCQ_CLASSDEFSONLY) != 0;
 
   classes = g_ptr_array_new ();
-  g_ptr_array_add (classes, cls);
+  if (!schema)
+    g_ptr_array_add (classes, cls);
   what = g_strdup_printf ("ExecQueryAsync %s: %.200s%s", ns, a->query, strlen (a->query) > 200 ? "…" : "");
   {
     WsimCallSpec spec = {
       .call_id = a->call_id, .ns = ns, .classes = classes, .flags = a->flags, .what = what,
-      .assoc = wsim_assoc_walk_new (server->repo, ns, &ws),
     };
+
+    /* A schema query's results are known now: the call delivers them (no provider). */
+    if (schema)
+      spec.decls = wsim_assoc_schema_results (server->repo, ns, &ws);
+    else
+      spec.assoc = wsim_assoc_walk_new (server->repo, ns, &ws);
 
     wsim_server_accept_call (server, req, &a->sink, &spec);
   }

@@ -4,12 +4,17 @@
  * Owns the proof that association queries walk the association classes of a namespace
  * whoever provides them (the MOF's static classes of docs/examples/sim-assoc.mof and a C
  * provider's Sim_Wears), narrowed by AssocClass, ResultClass, Role and ResultRole, with
- * KeysOnly; that an endpoint comes once per association; that what is not served is
- * refused with WMI's statuses; that a projection is a partial instance (keys and __PATH
+ * KeysOnly, RequiredQualifier and RequiredAssocQualifier; that an association class is one
+ * with the Association qualifier (a MOF class with references but without it is not; a C
+ * provider's class with references is declared one); that ClassDefsOnly gives the results'
+ * class objects and a class as the source a schema query's; that an endpoint comes once
+ * per association; that bad queries are refused with WMI's statuses; that a projection is a partial instance (keys and __PATH
  * only under WBEM_FLAG_ENSURE_LOCATABLE); and that DIRECT_READ leaves out subclasses.
  */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wsim-harness.h"
 #include "wsim-system-props.h"
@@ -73,13 +78,30 @@ static const WsimProvider badge_provider = {
   .get = badge_get,
 };
 
+/* A class with a reference but no [Association]: not an association, so no association
+ * query sees its instance (which names Ann). */
+static const char note_mof[] =
+  "#pragma namespace(\"\\\\\\\\.\\\\root\\\\assoc\")\n"
+  "class Sim_Note { [key] string Id; Sim_Person ref About; };\n"
+  "instance of Sim_Note { Id = \"n1\"; About = \"Sim_Person.Name=\\\"Ann\\\"\"; };\n";
+
 static gboolean
 setup (WsimServer *server, gpointer data, GError **error)
 {
   WsimRepository *repo = wsim_server_get_repository (server);
+  g_autofree char *note = NULL;
+  gint fd = g_file_open_tmp ("wsim-note-XXXXXX.mof", &note, error);
+  gboolean ok;
 
-  return wsim_repository_load_mof (repo, WSIM_MOF_ASSOC, error)
-         && wsim_repository_register_provider (repo, "root\\assoc", &badge_provider, NULL, error);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  ok = g_file_set_contents (note, note_mof, -1, error)
+       && wsim_repository_load_mof (repo, WSIM_MOF_ASSOC, error)
+       && wsim_repository_load_mof (repo, note, error)
+       && wsim_repository_register_provider (repo, "root\\assoc", &badge_provider, NULL, error);
+  g_unlink (note);
+  return ok;
 }
 
 static WsimHarness *h;
@@ -310,14 +332,13 @@ Test (wql_assoc, refusals_and_missing_sources)
                   WBEM_E_INVALID_CLASS, "unknown class 'Sim_Nope' at position 69 (ResultClass)");
   assert_refused ("REFERENCES OF {" ANN "} WHERE ResultClass = Nope", WBEM_E_INVALID_CLASS,
                   "at position 59 (ResultClass)");
-  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly", WBEM_E_NOT_SUPPORTED, "ClassDefsOnly");
-  assert_refused ("REFERENCES OF {" ANN "} WHERE ClassDefsOnly", WBEM_E_NOT_SUPPORTED, "ClassDefsOnly");
-  assert_refused ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly", WBEM_E_NOT_SUPPORTED, "SchemaOnly");
-  assert_refused ("ASSOCIATORS OF {Sim_Person}", WBEM_E_NOT_SUPPORTED, "the source is a class");
-  assert_refused ("REFERENCES OF {" ANN "} WHERE RequiredQualifier = Key", WBEM_E_NOT_SUPPORTED,
-                  "RequiredQualifier");
-  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE RequiredAssocQualifier = Key", WBEM_E_NOT_SUPPORTED,
-                  "RequiredAssocQualifier");
+  /* "Schema Associations": a schema query's source is a class, and ClassDefsOnly is not
+   * valid in one. */
+  assert_refused ("ASSOCIATORS OF {" ANN "} WHERE SchemaOnly", WBEM_E_INVALID_QUERY,
+                  "SchemaOnly needs a class as the source");
+  assert_refused ("REFERENCES OF {Sim_Person} WHERE ClassDefsOnly", WBEM_E_INVALID_QUERY,
+                  "ClassDefsOnly is not valid in a schema query");
+  assert_refused ("REFERENCES OF {Sim_Nope} WHERE SchemaOnly", WBEM_E_INVALID_CLASS, "Sim_Nope");
   assert_refused ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly ResultClass = Sim_Team",
                   WBEM_E_INVALID_QUERY, "syntax error at position 74: ClassDefsOnly and ResultClass cannot be used together");
   assert_refused ("ASSOCIATORS {" ANN "}", WBEM_E_INVALID_QUERY, "position 13: expected OF");
@@ -427,4 +448,120 @@ direct_read (void)
   cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
   cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
   cr_assert_eq (rec->objects->len, 3, "the three Sim_Member instances, not the Sim_Leads ones");
+}
+
+/* @q's class objects' names, sorted and joined by " " (no instance may come). */
+static char *
+class_names_of (const char *q)
+{
+  WsimHResult hr;
+  WsimSink *sink = NULL;
+  WsimSinkRecorder *rec = run (q, 0, &hr, &sink);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  char *out;
+
+  cr_assert_not_null (rec, "%s: 0x%08X", q, hr);
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "%s: 0x%08X", q, hr);
+  cr_assert_eq (rec->objects->len, 0, "%s: class objects only", q);
+  for (guint i = 0; i < rec->classes->len; i++)
+    g_ptr_array_add (names, (gpointer) wsim_class_decl_get_name (rec->classes->pdata[i]));
+  g_ptr_array_sort (names, cmp_strings);
+  g_ptr_array_add (names, NULL);
+  out = g_strjoinv (" ", (char **) names->pdata);
+  wsim_sink_unref (sink);
+  return out;
+}
+
+static void
+assert_classes (const char *q, const char *want)
+{
+  g_autofree char *got = class_names_of (q);
+
+  cr_assert_str_eq (got, want, "%s", q);
+}
+
+#define WEARS "Sim_Wears.Owner=\"Sim_Person.Name='Ann'\",Badge=\"Sim_Badge.Id=\\\"B1\\\"\""
+
+static void class_defs_only (void);
+static void schema_queries (void);
+
+/* [Association] decides; RequiredQualifier and RequiredAssocQualifier read the class
+ * objects' qualifiers (the MOF's Description; a provider's class is [dynamic]). */
+Test (wql_assoc, association_qualifier_required_qualifiers_class_defs_and_schema_queries)
+{
+  WsimClassDecl *wears = NULL;
+  WsimHResult hr;
+  g_autofree char *refs = paths_of ("REFERENCES OF {" ANN "}", 0, &hr);
+
+  /* Sim_Note has a reference to Ann but no [Association]. */
+  cr_assert_eq (hr, WBEM_S_NO_ERROR);
+  cr_assert (strstr (refs, "Sim_Note") == NULL, "%s", refs);
+  assert_paths ("ASSOCIATORS OF {Sim_Note.Id=\"n1\"}", "");
+  /* The C provider's class with references is declared [Association]. */
+  {
+    WsimSinkRecorder *rec;
+    g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+    const wsim_class_decl *w;
+
+    cr_assert_eq (wsim_services_get_object_async (ns, "Sim_Wears", 0, sink, NULL), WBEM_S_NO_ERROR);
+    cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, LONG_WAIT));
+    cr_assert_eq (rec->classes->len, 1);
+    wears = rec->classes->pdata[0];
+    w = wsim_class_decl_get_wire (wears);
+    cr_assert_not_null (wsim_qualifier_find (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len,
+                                             "Association"));
+  }
+
+  assert_paths ("REFERENCES OF {" ANN "} WHERE RequiredQualifier = Dynamic", WEARS);
+  assert_paths ("REFERENCES OF {" RED "} WHERE RequiredQualifier = description",
+                "Sim_Leads.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
+                "Sim_Member.Member=\"Sim_Person.Name=\\\"Ann\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\" "
+                "Sim_Member.Member=\"Sim_Person.Name=\\\"Bob\\\"\",Team=\"Sim_Team.Name=\\\"Red\\\"\"");
+  assert_paths ("REFERENCES OF {" ANN "} WHERE RequiredQualifier = Nope", "");
+  /* RequiredQualifier of ASSOCIATORS: the endpoint's class (Sim_Badge is [dynamic]). */
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE RequiredQualifier = Dynamic", B1);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE RequiredAssocQualifier = Dynamic", B1);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE RequiredAssocQualifier = Association",
+                B1 " " BOB " " CID " " BLUE " " RED " " RED);
+  assert_paths ("ASSOCIATORS OF {" ANN "} WHERE RequiredAssocQualifier = Description",
+                BOB " " CID " " BLUE " " RED " " RED);
+  assert_paths ("ASSOCIATORS OF {" RED "} WHERE RequiredAssocQualifier = Description "
+                "RequiredQualifier = Dynamic", "");
+  class_defs_only ();
+  schema_queries ();
+}
+
+/* ClassDefsOnly: the class of each result, once ("ASSOCIATORS OF Statement",
+ * "REFERENCES OF Statement"). */
+static void
+class_defs_only (void)
+{
+  assert_classes ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly", "Sim_Badge Sim_Person Sim_Team");
+  assert_classes ("ASSOCIATORS OF {" BLUE "} WHERE ClassDefsOnly", "Sim_Person");
+  assert_classes ("ASSOCIATORS OF {" ANN "} WHERE ClassDefsOnly AssocClass = Sim_Mentor", "Sim_Person");
+  assert_classes ("REFERENCES OF {" ANN "} WHERE ClassDefsOnly",
+                  "Sim_Leads Sim_Member Sim_Mentor Sim_Wears");
+  assert_classes ("REFERENCES OF {" BLUE "} WHERE ClassDefsOnly Role = Team", "Sim_Leads Sim_Member");
+  assert_classes ("REFERENCES OF {Sim_Person.Name=\"Dee\"} WHERE ClassDefsOnly", "");
+}
+
+/* A class as the source: the schema ("Schema Associations"), from typed references. */
+static void
+schema_queries (void)
+{
+  assert_classes ("REFERENCES OF {Sim_Team} WHERE SchemaOnly", "Sim_Leads Sim_Member");
+  assert_classes ("REFERENCES OF {Sim_Person} WHERE SchemaOnly", "Sim_Leads Sim_Member Sim_Mentor");
+  assert_classes ("REFERENCES OF {Sim_Person} WHERE SchemaOnly Role = Mentee", "Sim_Mentor");
+  assert_classes ("REFERENCES OF {Sim_Person} WHERE SchemaOnly ResultClass = Sim_Leads", "Sim_Leads");
+  assert_classes ("REFERENCES OF {Sim_Person}", "Sim_Leads Sim_Member Sim_Mentor");
+  /* Each endpoint class once per association class. */
+  assert_classes ("ASSOCIATORS OF {Sim_Team} WHERE SchemaOnly", "Sim_Person Sim_Person");
+  assert_classes ("ASSOCIATORS OF {Sim_Team} WHERE SchemaOnly AssocClass = Sim_Leads", "Sim_Person");
+  assert_classes ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly", "Sim_Person Sim_Team Sim_Team");
+  assert_classes ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly ResultRole = Team", "Sim_Team Sim_Team");
+  assert_classes ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly ResultClass = Sim_Person", "Sim_Person");
+  assert_classes ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly RequiredQualifier = Nope", "");
+  assert_classes ("ASSOCIATORS OF {Sim_Person} WHERE SchemaOnly RequiredAssocQualifier = Description",
+                  "Sim_Person Sim_Team Sim_Team");
+  assert_classes ("ASSOCIATORS OF {Sim_Badge} WHERE SchemaOnly", "");
 }
