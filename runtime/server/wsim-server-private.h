@@ -234,6 +234,17 @@ gboolean wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, c
                                       const wsim_sink_locator *sink, guint64 call_id);
 
 /**
+ * wsim_server_get_namespace:
+ * GetObjectAsync of a __NAMESPACE instance path (__NAMESPACE.Name="child", on this server and
+ * namespace): accepts the call (its result the child's __NAMESPACE instance), or answers @req
+ * with WBEM_E_NOT_FOUND (no such child) or WBEM_E_INVALID_OBJECT_PATH (keys other than Name),
+ * and returns TRUE; returns FALSE, @req left alone, for any other path.
+ */
+gboolean wsim_server_get_namespace (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                                    const char *object_path, gint32 flags,
+                                    const wsim_sink_locator *sink, guint64 call_id);
+
+/**
  * wsim_server_query_schema:
  * ExecQueryAsync of `SELECT … FROM meta_class [WHERE …]` (every class of @ns whose system
  * properties match, as class objects) or with WBEM_FLAG_PROTOTYPE (the query's prototype

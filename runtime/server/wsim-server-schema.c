@@ -8,6 +8,7 @@
 
 #include "wsim-class-decl.h"
 #include "wsim-hresult.h"
+#include "wsim-object-path.h"
 #include "wsim-system-props.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -136,6 +137,56 @@ wsim_server_enum_namespaces (WsimServer *server, WsimRpcRequest *req, const char
     return FALSE;
   what = g_strdup_printf ("CreateInstanceEnumAsync %s: __NAMESPACE", ns);
   accept_prepared (server, req, ns, flags, sink, call_id, NULL, namespace_objects (server, ns), what);
+  return TRUE;
+}
+
+gboolean
+wsim_server_get_namespace (WsimServer *server, WsimRpcRequest *req, const char *ns,
+                           const char *object_path, gint32 flags,
+                           const wsim_sink_locator *sink, guint64 call_id)
+{
+  g_autoptr(WsimObjectPath) path = wsim_object_path_parse (object_path, NULL);
+  g_autoptr(GPtrArray) children = NULL;
+  g_autofree char *path_ns = NULL;
+  g_autofree char *what = NULL;
+  const wsim_value *name;
+  GPtrArray *found;
+
+  /* Anything else (a bad path, a class path, another server) is refused as any path. */
+  if (path == NULL || g_ascii_strcasecmp (wsim_object_path_get_class (path), "__NAMESPACE") != 0
+      || wsim_object_path_is_class (path)
+      || !wsim_object_path_server_is_local (wsim_object_path_get_server (path)))
+    return FALSE;
+  if (wsim_object_path_get_namespace (path) != NULL
+      && ((path_ns = wsim_repository_canonical_namespace (server->repo, wsim_object_path_get_namespace (path),
+                                                          NULL)) == NULL
+          || !g_str_equal (path_ns, ns)))
+    return FALSE;
+  name = wsim_object_path_lookup_key (path, "Name");
+  if (wsim_object_path_get_n_keys (path) != 1 || name == NULL || name->type != CIM_STRING)
+    {
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH,
+                                     "the key of __NAMESPACE is Name, a string");
+      return TRUE;
+    }
+  /* Namespace names compare case-insensitively, as namespaces are opened. */
+  children = namespace_objects (server, ns);
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+  for (guint i = 0; i < children->len; i++)
+    if (g_ascii_strcasecmp (wsim_object_get_value (children->pdata[i], 0)->wsim_value_u.v_string,
+                            name->wsim_value_u.v_string) == 0)
+      g_ptr_array_add (found, wsim_object_ref (children->pdata[i]));
+  if (found->len == 0)
+    {
+      g_autofree char *why = g_strdup_printf ("%s has no child namespace '%s'", ns,
+                                              name->wsim_value_u.v_string);
+
+      g_ptr_array_unref (found);
+      wsim_server_reply_hresult_msg (req, WBEM_E_NOT_FOUND, why);
+      return TRUE;
+    }
+  what = g_strdup_printf ("GetObjectAsync %s:%s", ns, object_path);
+  accept_prepared (server, req, ns, flags, sink, call_id, NULL, found, what);
   return TRUE;
 }
 

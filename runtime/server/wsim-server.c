@@ -412,7 +412,8 @@ h_get_object_async (WsimRpcRequest *req, void *args, gpointer data)
   g_autofree char *what = NULL;
   WsimClass *cls;
 
-  if (ns == NULL)
+  if (ns == NULL
+      || wsim_server_get_namespace (server, req, ns, a->object_path, a->flags, &a->sink, a->call_id))
     return;
   cls = wsim_server_resolve_path (server, req, ns, a->object_path, &path);
   if (cls == NULL)

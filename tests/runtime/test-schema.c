@@ -306,6 +306,48 @@ Test (schema, namespace_query_filters_and_projects)
   cr_assert_eq (bad_rec->n_final, 0);
 }
 
+/* GetObjectAsync of @path: the immediate HRESULT; on success the one object's Name. */
+static WsimHResult
+get_namespace (WsimServices *s, const char *path, char **name)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  WsimHResult hr = wsim_services_get_object_async (s, path, 0, sink, NULL);
+
+  *name = NULL;
+  if (hr != WBEM_S_NO_ERROR)
+    {
+      cr_assert_eq (rec->n_final, 0, "%s: a refused call has no callback", path);
+      return hr;
+    }
+  wait_done (rec);
+  cr_assert_eq (rec->objects->len, 1, "%s", path);
+  cr_assert_str_eq (wsim_class_get_name (wsim_object_get_class (rec->objects->pdata[0])), "__NAMESPACE");
+  *name = g_strdup (wsim_object_lookup (rec->objects->pdata[0], "Name")->wsim_value_u.v_string);
+  return hr;
+}
+
+/* The child's __NAMESPACE instance, by its key; a missing child is WBEM_E_NOT_FOUND. */
+Test (schema, namespace_instance_by_path)
+{
+  g_autoptr(WsimServices) root = open_ns ("root");
+  g_autoptr(WsimServices) test = open_ns ("root\\test");
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *f = NULL;
+
+  cr_assert_eq (get_namespace (root, "__NAMESPACE.Name=\"test\"", &a), WBEM_S_NO_ERROR);
+  cr_assert_str_eq (a, "test");
+  cr_assert_eq (get_namespace (root, "__namespace.name='CIMV2'", &b), WBEM_S_NO_ERROR);
+  cr_assert_str_eq (b, "cimv2", "the name as the namespace has it");
+  cr_assert_eq (get_namespace (test, "\\\\.\\root\\test:__NAMESPACE.Name=\"child\"", &c), WBEM_S_NO_ERROR);
+  cr_assert_str_eq (c, "child");
+  /* Children only: not the namespace itself, nor a grandchild. */
+  cr_assert_eq (get_namespace (root, "__NAMESPACE.Name=\"child\"", &d), WBEM_E_NOT_FOUND);
+  cr_assert_eq (get_namespace (test, "__NAMESPACE.Name=\"test\"", &e), WBEM_E_NOT_FOUND);
+  cr_assert_eq (get_namespace (root, "__NAMESPACE.Nope=\"test\"", &f), WBEM_E_INVALID_OBJECT_PATH);
+  cr_assert_eq (get_namespace (root, "\\\\.\\root\\test:__NAMESPACE.Name=\"child\"", &f),
+                WBEM_E_INVALID_OBJECT_PATH, "another namespace's path is refused as for any class");
+}
+
 /* ---- the class object in text ------------------------------------------------------- */
 
 Test (schema, class_object_as_mof)
