@@ -3,7 +3,8 @@
  *
  * Owns the proof that the CLI passes ASSOCIATORS OF / REFERENCES OF through and prints what
  * comes back (an endpoint once per association), that a missing source exits 1 with
- * WBEM_E_NOT_FOUND, that the two flags reach the server, and that each is refused (exit 2)
+ * WBEM_E_NOT_FOUND, that ClassDefsOnly and schema queries print class objects, that the two
+ * flags reach the server, and that each is refused (exit 2)
  * where it means nothing. */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -56,6 +57,23 @@ Test (cli_wql, associators_and_references)
   cr_assert_eq (run_wmisim (ref, &refs, &refs_err), 0, "%s", refs_err);
   cr_assert_str_eq (refs, "{\"__CLASS\":\"Sim_Mentor\",\"Mentor\":\"Sim_Person.Name=\\\"Cid\\\"\","
                           "\"Mentee\":\"Sim_Person.Name=\\\"Ann\\\"\"}\n");
+}
+
+/* ClassDefsOnly and a schema query answer with class objects: printed as MOF. */
+Test (cli_wql, class_objects_of_class_defs_only_and_schema_queries)
+{
+  g_autofree char *defs = NULL, *e1 = NULL, *schema = NULL, *e2 = NULL;
+  const char *const q_defs[] = { "query", "ASSOCIATORS OF {Sim_Team.Name=\"Red\"} WHERE ClassDefsOnly", NULL };
+  const char *const q_schema[] = { "query", "REFERENCES OF {Sim_Team} WHERE SchemaOnly", NULL };
+
+  cr_assert_eq (run_wmisim (q_defs, &defs, &e1), 0, "%s", e1);
+  cr_assert_eq (count (defs, "class Sim_Person\n"), 1, "the endpoints' class, once: %s", defs);
+  cr_assert (strstr (defs, "0 instances (1 class objects)") != NULL, "%s", defs);
+  cr_assert_eq (run_wmisim (q_schema, &schema, &e2), 0, "%s", e2);
+  cr_assert (strstr (schema, "[Association, Description(\"A person is a member of a team\")]\nclass Sim_Member\n")
+             != NULL, "%s", schema);
+  cr_assert (strstr (schema, "class Sim_Leads : Sim_Member\n") != NULL, "%s", schema);
+  cr_assert (strstr (schema, "class Sim_Mentor") == NULL, "no reference to Sim_Team: %s", schema);
 }
 
 Test (cli_wql, a_missing_source_exits_1)
