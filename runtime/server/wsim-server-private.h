@@ -198,9 +198,10 @@ struct _WsimClass *wsim_server_resolve_path (WsimServer *server, WsimRpcRequest 
 /**
  * wsim_server_exec_assoc_query:
  * @query: (transfer full) a parsed ASSOCIATORS OF or REFERENCES OF
- * ExecQueryAsync of an association query: checked (what is not served, the source path,
- * the classes named), then accepted as a walk (wsim-call-assoc.h), or @req answered with
- * the refusal.
+ * ExecQueryAsync of an association query: checked (the source path, SchemaOnly and
+ * ClassDefsOnly against it, the classes named), then accepted as a walk (wsim-call-assoc.h)
+ * or, for a class as the source, with the schema query's class objects; or @req answered
+ * with the refusal.
  */
 void wsim_server_exec_assoc_query (WsimServer *server, WsimRpcRequest *req, const char *ns,
                                    const wsim_exec_query_async_args *a, struct _WsimWqlQuery *query);
