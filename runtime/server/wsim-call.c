@@ -142,6 +142,7 @@ struct _WsimCall {
   /* Schema calls: prepared results instead of a provider (WsimCallSpec). */
   GPtrArray       *decls;           /* (owned) (nullable) WsimClassDecl* */
   GPtrArray       *objects;         /* (owned) (nullable) WsimObject* */
+  gboolean         durable;         /* a class change: the success waits for the store */
 
   GArray          *rows;            /* (owned) wsim_instance waiting to be sent */
   gsize            rows_bytes;
@@ -1125,6 +1126,14 @@ call_deliver_prepared (WsimCall *call)
   for (guint i = 0; call->objects != NULL && i < call->objects->len && !call_is_final (call); i++)
     call_take_instance (call->host, wsim_object_ref (call->objects->pdata[i]), call);
   call_set_result (call, WBEM_S_NO_ERROR, "complete");
+  /* A class change (made at acceptance) succeeds once the store has it, as a write does. */
+  if (call->durable && call->state == WSIM_CALL_STATE_FINISHING)
+    {
+      call->await_store = TRUE;
+      wsim_repository_store_when_durable (call->server->repo, call->server->context,
+                                          on_store_durable, wsim_call_ref (call),
+                                          (GDestroyNotify) wsim_call_unref);
+    }
   call_maybe_finish (call);
 }
 
@@ -1201,6 +1210,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->delete_path = spec->delete_path;
   call->decls = spec->decls;
   call->objects = spec->objects;
+  call->durable = spec->durable;
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   for (guint i = 0; i < spec->classes->len; i++)
     g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));

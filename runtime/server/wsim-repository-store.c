@@ -13,11 +13,13 @@
 #include "wsim-hresult.h"
 #include "wsim-static-provider.h"
 #include "wsim-value.h"
+#include "wsim-wbem.h"
 #include "wsim_cim.h"
 
 #define STORE_FILE  "repository.dat"
 #define STORE_TMP   "repository.dat.tmp"
-#define STORE_MAGIC "WSIMREP1"        /* 8 bytes; the 1 is the format's version */
+#define STORE_MAGIC "WSIMREP2"        /* 8 bytes; the last is the format's version */
+#define STORE_MAGIC_V1 "WSIMREP1"     /* read still: no class section */
 #define STORE_SUM   32                /* SHA-256 of everything before it */
 
 typedef struct {
@@ -40,7 +42,62 @@ struct _WsimRepoStore {
   GBytes         *bytes;              /* (owned) what the worker writes */
   GError         *write_error;        /* (owned) (nullable) set by the worker */
   GList          *waiters;            /* (owned) Waiter*, in arrival order */
+  GPtrArray      *classes;            /* (owned) StoredClass*: the put classes, parents first */
 };
+
+/* A class PutClassAsync made or changed (the --mof ones are not stored: see docs/schema.md). */
+typedef struct {
+  char          *ns;                  /* (owned) canonical */
+  WsimClassDecl *decl;                /* (owned) the class object as the repository holds it */
+} StoredClass;
+
+static void
+stored_class_free (gpointer p)
+{
+  StoredClass *c = p;
+
+  g_free (c->ns);
+  wsim_class_decl_unref (c->decl);
+  g_free (c);
+}
+
+static WsimRepoStore *
+store_new (WsimRepository *repo, const char *dir)
+{
+  WsimRepoStore *store = g_new0 (WsimRepoStore, 1);
+
+  store->repo = repo;
+  store->dir = g_strdup (dir);
+  store->classes = g_ptr_array_new_with_free_func (stored_class_free);
+  return store;
+}
+
+/* @store's class @ns:@name becomes @decl (NULL: none). A changed class goes last: it has no
+ * subclasses (the repository refuses to change one that has), and its superclass, which may
+ * be a class put after it, is then before it, so a load can put the list in order. */
+static void
+store_set_class (WsimRepoStore *store, const char *ns, const char *name, WsimClassDecl *decl)
+{
+  for (guint i = 0; i < store->classes->len; i++)
+    {
+      StoredClass *c = store->classes->pdata[i];
+
+      if (g_ascii_strcasecmp (c->ns, ns) == 0
+          && g_ascii_strcasecmp (wsim_class_decl_get_name (c->decl), name) == 0)
+        {
+          g_ptr_array_remove_index (store->classes, i);
+          break;
+        }
+    }
+  if (decl != NULL)
+    {
+      StoredClass *c = g_new0 (StoredClass, 1);
+
+      c->ns = g_strdup (ns);
+      c->decl = wsim_class_decl_ref (decl);
+      g_ptr_array_add (store->classes, c);
+    }
+}
 
 static void
 waiter_free (Waiter *w)
@@ -66,11 +123,12 @@ obj_row (WsimObject *obj)
   return row;
 }
 
-/* The namespaces and their instances, in the repository's order: one XDR stream
- * (namespace count; per namespace its name, instance count and per instance its class
- * definition and row), then the magic before it and the checksum after it. */
+/* The put classes, then the namespaces and their instances, in the repository's order: one
+ * XDR stream (class count; per class its namespace and class object; namespace count; per
+ * namespace its name, instance count and per instance its class definition and row), then
+ * the magic before it and the checksum after it. */
 static GBytes *
-store_encode (WsimRepository *repo)
+store_encode (WsimRepository *repo, GPtrArray *classes)
 {
   g_autoptr(GPtrArray) states = wsim_repository_static_states (repo);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();           /* char* (unowned), distinct */
@@ -78,7 +136,7 @@ store_encode (WsimRepository *repo)
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[STORE_SUM];
   gsize digest_len = sizeof digest;
-  u_int size = 4;
+  u_int size = 4 + 4;
   guint8 *buf;
   XDR xdr;
 
@@ -100,6 +158,14 @@ store_encode (WsimRepository *repo)
         g_ptr_array_add (lists->pdata[n], insts->pdata[k]);
     }
   /* Two passes: sizes, then the bytes. The rows are shallow views of the objects. */
+  for (guint i = 0; i < classes->len; i++)
+    {
+      StoredClass *c = classes->pdata[i];
+
+      size += xdr_sizeof ((xdrproc_t) xdr_wsim_path, &c->ns);
+      size += xdr_sizeof ((xdrproc_t) xdr_wsim_class_decl,
+                          (void *) wsim_class_decl_get_wire (c->decl));
+    }
   for (guint n = 0; n < names->len; n++)
     {
       GPtrArray *insts = lists->pdata[n];
@@ -120,8 +186,17 @@ store_encode (WsimRepository *repo)
   memcpy (buf, STORE_MAGIC, 8);
   xdrmem_create (&xdr, (char *) buf + 8, size, XDR_ENCODE);
   {
-    u_int n_ns = names->len;
-    gboolean ok = xdr_u_int (&xdr, &n_ns);
+    u_int n_ns = names->len, n_classes = classes->len;
+    gboolean ok = xdr_u_int (&xdr, &n_classes);
+
+    for (guint i = 0; ok && i < classes->len; i++)
+      {
+        StoredClass *c = classes->pdata[i];
+
+        ok = xdr_wsim_path (&xdr, &c->ns)
+             && xdr_wsim_class_decl (&xdr, (wsim_class_decl *) wsim_class_decl_get_wire (c->decl));
+      }
+    ok = ok && xdr_u_int (&xdr, &n_ns);
 
     for (guint n = 0; ok && n < names->len; n++)
       {
@@ -288,7 +363,7 @@ store_start_write (WsimRepoStore *store, GMainContext *context)
   if (store->worker != NULL)
     return;
   store->writing_gen = store->gen;
-  store->bytes = store_encode (store->repo);
+  store->bytes = store_encode (store->repo, store->classes);
   store->context = context != NULL ? g_main_context_ref (context) : NULL;
   store->done_source = g_idle_source_new ();
   g_source_set_callback (store->done_source, on_write_done, store, NULL);
@@ -332,6 +407,7 @@ wsim_repo_store_free (WsimRepoStore *store)
       g_clear_error (&store->write_error);
     }
   g_list_free_full (store->waiters, (GDestroyNotify) waiter_free);
+  g_ptr_array_unref (store->classes);
   g_free (store->dir);
   g_free (store);
 }
@@ -343,6 +419,18 @@ wsim_repository_store_changed (WsimRepository *repo)
 
   if (store != NULL)
     store->gen++;
+}
+
+void
+wsim_repository_store_class_changed (WsimRepository *repo, const char *ns, const char *name,
+                                     WsimClassDecl *decl)
+{
+  WsimRepoStore *store = wsim_repository_get_store (repo);
+
+  if (store == NULL)
+    return;
+  store_set_class (store, ns, name, decl);
+  store->gen++;
 }
 
 static gboolean
@@ -395,7 +483,7 @@ wsim_repository_store_save (WsimRepository *repo, GError **error)
   while (store->worker != NULL)
     store_drain (store);
   gen = store->gen;
-  bytes = store_encode (repo);
+  bytes = store_encode (repo, store->classes);
   if (!store_write_file (store->dir, bytes, error))
     {
       g_autofree char *msg = (*error)->message != NULL ? g_strdup ((*error)->message) : NULL;
@@ -411,11 +499,49 @@ wsim_repository_store_save (WsimRepository *repo, GError **error)
 
 /* ---- loading ----------------------------------------------------------------------- */
 
-/* Decodes @data (checked: magic, checksum, the XDR stream to its last byte) into per
- * namespace lists of objects of the repository's classes. */
+/* The class section: each class is put into the repository as it is read (parents come
+ * first), and kept in @store's list. A class of the same name from a --mof file is replaced
+ * (docs/schema.md); one the repository refuses (its superclass is gone, the --mof class has
+ * subclasses or instances) fails the load, naming it. */
 static gboolean
-store_decode (WsimRepository *repo, const guint8 *data, gsize len, GHashTable *by_ns,
-              GError **error)
+store_decode_classes (WsimRepository *repo, WsimRepoStore *store, XDR *xdr, GError **error)
+{
+  u_int n_classes = 0;
+
+  if (!xdr_u_int (xdr, &n_classes))
+    return FALSE;
+  for (u_int i = 0; i < n_classes; i++)
+    {
+      char *ns = NULL;
+      wsim_class_decl wire = { 0 };
+      gboolean ok = xdr_wsim_path (xdr, &ns) && xdr_wsim_class_decl (xdr, &wire);
+
+      if (ok && !wsim_repository_put_class (repo, ns, &wire, WBEM_FLAG_CREATE_OR_UPDATE, error))
+        {
+          g_prefix_error (error, "the stored class %s:%s: ", ns, wire.name);
+          ok = FALSE;
+        }
+      if (ok)
+        {
+          g_autofree char *canon = wsim_repository_canonical_namespace (repo, ns, NULL);
+
+          store_set_class (store, canon, wire.name,
+                           wsim_repository_get_class_decl (repo, ns, wire.name, NULL));
+        }
+      xdr_free ((xdrproc_t) xdr_wsim_path, (char *) &ns);
+      xdr_free ((xdrproc_t) xdr_wsim_class_decl, (char *) &wire);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Decodes @data (checked: magic, checksum, the XDR stream to its last byte): the classes
+ * go into the repository and @store, the instances into per namespace lists of objects of
+ * the repository's classes. */
+static gboolean
+store_decode (WsimRepository *repo, WsimRepoStore *store, const guint8 *data, gsize len,
+              GHashTable *by_ns, GError **error)
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[STORE_SUM];
@@ -424,10 +550,11 @@ store_decode (WsimRepository *repo, const guint8 *data, gsize len, GHashTable *b
   u_int n_ns = 0;
   XDR xdr;
 
-  if (len < 8 + 4 + STORE_SUM || memcmp (data, STORE_MAGIC, 8) != 0)
+  if (len < 8 + 4 + STORE_SUM
+      || (memcmp (data, STORE_MAGIC, 8) != 0 && memcmp (data, STORE_MAGIC_V1, 8) != 0))
     {
-      wsim_set_error_hresult (error, WBEM_E_FAILED, "not a wmisim store of format %s",
-                              STORE_MAGIC);
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "not a wmisim store of format %s or %s",
+                              STORE_MAGIC_V1, STORE_MAGIC);
       return FALSE;
     }
   g_checksum_update (sum, data, len - STORE_SUM);
@@ -438,7 +565,10 @@ store_decode (WsimRepository *repo, const guint8 *data, gsize len, GHashTable *b
       return FALSE;
     }
   xdrmem_create (&xdr, (char *) data + 8, (u_int) (len - 8 - STORE_SUM), XDR_DECODE);
-  ok = xdr_u_int (&xdr, &n_ns);
+  /* Format 1 had no class section. */
+  if (memcmp (data, STORE_MAGIC, 8) == 0)
+    ok = store_decode_classes (repo, store, &xdr, error);
+  ok = ok && xdr_u_int (&xdr, &n_ns);
   for (u_int n = 0; ok && n < n_ns; n++)
     {
       char *name = NULL;
@@ -515,7 +645,7 @@ wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **erro
   g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
-  WsimRepoStore *store;
+  WsimRepoStore *store = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -532,8 +662,12 @@ wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **erro
           return FALSE;
         }
     }
-  else if (!store_decode (repo, (const guint8 *) data, len, by_ns, error))
+  /* The store is the repository's only once everything loaded; the classes it puts meanwhile
+   * are recorded in it by the decoder, not through the repository's announcement. */
+  store = store_new (repo, dir);
+  if (data != NULL && !store_decode (repo, store, (const guint8 *) data, len, by_ns, error))
     {
+      wsim_repo_store_free (store);
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
@@ -563,9 +697,6 @@ wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **erro
           }
       }
   }
-  store = g_new0 (WsimRepoStore, 1);
-  store->repo = repo;
-  store->dir = g_strdup (dir);
   wsim_repository_set_store (repo, store);
   return TRUE;
 }

@@ -1,7 +1,8 @@
 /* wsim-repository-store.h: the repository's instances on disk (wmisimd --repository DIR).
  *
  * Internal. The store keeps the instances of the static classes (the ones the built-in
- * static provider serves, wsim-static-provider.h) in one file, DIR/repository.dat, replaced
+ * static provider serves, wsim-static-provider.h) and the classes PutClassAsync made or
+ * changed (not the --mof ones: they come from their files at each start) in one file, DIR/repository.dat, replaced
  * whole on each save: the new content goes to DIR/repository.dat.tmp, is fsync'ed, renamed
  * over the old file, and the directory is fsync'ed, so a crash at any point leaves either
  * the old file or the new one, never a mix. docs/writes.md describes the format and why.
@@ -37,6 +38,16 @@ typedef void (*WsimStoreDone) (gboolean ok, const char *why, gpointer data);
  * Counts a change to the static instances (no-op without a store).
  */
 void wsim_repository_store_changed (WsimRepository *repo);
+
+/**
+ * wsim_repository_store_class_changed:
+ * @ns: the namespace (canonical)
+ * @decl: (nullable) the class object PutClassAsync made; NULL: the class was deleted
+ * Counts a class change and keeps the class (or forgets it) in the store's class section
+ * (no-op without a store). wsim-repository.c calls it for every PutClass and DeleteClass.
+ */
+void wsim_repository_store_class_changed (WsimRepository *repo, const char *ns,
+                                          const char *name, WsimClassDecl *decl);
 
 /**
  * wsim_repository_store_when_durable:

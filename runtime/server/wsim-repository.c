@@ -789,6 +789,7 @@ wsim_repository_set_class_hook (WsimRepository *repo, WsimRepositoryClassHook ho
 static void
 class_changed (WsimRepository *repo, Namespace *ns, const char *name, WsimClassDecl *decl)
 {
+  wsim_repository_store_class_changed (repo, ns->name, name, decl);
   if (repo->class_hook != NULL)
     repo->class_hook (repo, ns->name, name, decl, repo->class_hook_data);
 }

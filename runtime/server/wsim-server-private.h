@@ -149,6 +149,8 @@ typedef struct {
    * then the final SetStatus. NULL for the other calls; @classes is then empty. */
   GPtrArray            *decls;           /* (transfer full) (nullable) WsimClassDecl* */
   GPtrArray            *objects;         /* (transfer full) (nullable) WsimObject* */
+  gboolean              durable;         /* PutClass, DeleteClass: the final's success waits
+                                          * until the repository's store has the change */
 } WsimCallSpec;
 
 /**

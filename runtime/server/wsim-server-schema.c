@@ -382,6 +382,20 @@ wsim_server_query_schema (WsimServer *server, WsimRpcRequest *req, const char *n
 
 /* ---- PutClassAsync, DeleteClassAsync -------------------------------------------- */
 
+/* A class change's call: no results, and its success waits for the repository's store. */
+static void
+accept_class_change (WsimServer *server, WsimRpcRequest *req, const char *ns, gint32 flags,
+                     const wsim_sink_locator *sink, guint64 call_id, const char *what)
+{
+  g_autoptr(GPtrArray) classes = g_ptr_array_new ();
+  WsimCallSpec spec = {
+    .call_id = call_id, .ns = ns, .classes = classes, .flags = flags, .what = what,
+    .objects = g_ptr_array_new (), .durable = TRUE,
+  };
+
+  wsim_server_accept_call (server, req, sink, &spec);
+}
+
 /* A class change is made when the request comes (everything is checked first, so a refusal
  * changes nothing and is the immediate HRESULT); the accepted call then only owes the sink
  * its final SetStatus. */
@@ -403,8 +417,7 @@ wsim_server_handle_put_class (WsimRpcRequest *req, void *args, gpointer data)
       return;
     }
   what = g_strdup_printf ("PutClassAsync %s:%s flags 0x%x", ns, a->class_object.name, a->flags);
-  accept_prepared (server, req, ns, a->flags, &a->sink, a->call_id, NULL,
-                   g_ptr_array_new (), what);
+  accept_class_change (server, req, ns, a->flags, &a->sink, a->call_id, what);
 }
 
 void
@@ -426,6 +439,5 @@ wsim_server_handle_delete_class (WsimRpcRequest *req, void *args, gpointer data)
       return;
     }
   what = g_strdup_printf ("DeleteClassAsync %s:%s", ns, a->class_name);
-  accept_prepared (server, req, ns, a->flags, &a->sink, a->call_id, NULL,
-                   g_ptr_array_new (), what);
+  accept_class_change (server, req, ns, a->flags, &a->sink, a->call_id, what);
 }

@@ -3,7 +3,9 @@
  * the store after each (wsim_repository_store_save(): on disk when it returns). After each
  * save it prints the Counter on stdout, so the test knows which states were committed when
  * it kills this process. It does nothing but write, so a kill lands mid-write most of the
- * time: the internal static provider API is used directly (tests may), no server.
+ * time: the internal static provider API is used directly (tests may), no server. Each
+ * state also puts the class Sim_Gen whose Counter defaults to the same Counter (a class
+ * change in the same save: the two must never disagree).
  *
  *   store-writer DIR BASE COUNT
  *
@@ -50,8 +52,12 @@ main (int argc, char **argv)
       g_autofree char *payload = payload_for (counter);
       g_autoptr(WsimObject) obj = writes_object (cls, "Name", "k", "Counter", ctext,
                                                  "Payload", payload, NULL);
+      g_autofree char *mof = g_strdup_printf ("class Sim_Gen { uint32 Counter = %u; };", counter);
+      g_autoptr(GPtrArray) gen = writes_mof_classes (mof);
 
-      if (wsim_static_state_put (state, obj, WBEM_FLAG_CREATE_OR_UPDATE) != WBEM_S_NO_ERROR
+      if (!wsim_repository_put_class (repo, "root\\test", wsim_class_decl_get_wire (gen->pdata[0]),
+                                      WBEM_FLAG_CREATE_OR_UPDATE, &error)
+          || wsim_static_state_put (state, obj, WBEM_FLAG_CREATE_OR_UPDATE) != WBEM_S_NO_ERROR
           || !wsim_repository_store_save (repo, &error))
         {
           fprintf (stderr, "store-writer: put %u: %s\n", counter, error ? error->message : "");

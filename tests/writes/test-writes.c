@@ -180,17 +180,31 @@ del_in (WsimHarness *harness, WsimServices *s, const char *path, gint32 flags, W
   return finish (harness, hr, error, sink, rec, want, path, NULL);
 }
 
+/* GetObjectAsync of @path: its immediate HRESULT; accepted, the call is waited for (*@out_sink
+ * holds the recorder *@rec; transfer full). */
+static WsimHResult
+get_call (WsimHarness *harness, WsimServices *s, const char *path, WsimSink **out_sink,
+          WsimSinkRecorder **rec)
+{
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr;
+
+  *out_sink = wsim_sink_recorder_new (rec);
+  hr = wsim_services_get_object_async (s, path, 0, *out_sink, &error);
+  if (!WSIM_HRESULT_FAILED (hr))
+    cr_assert (wsim_harness_run_until (harness, wsim_sink_recorder_is_complete, *rec, WRITES_WAIT));
+  return hr;
+}
+
 /* GetObjectAsync of @path: the one object (transfer full), or NULL for WBEM_E_NOT_FOUND. */
 static WsimObject *
 get_in (WsimHarness *harness, WsimServices *s, const char *path)
 {
   WsimSinkRecorder *rec;
-  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
-  g_autoptr(GError) error = NULL;
-  WsimHResult hr = wsim_services_get_object_async (s, path, 0, sink, &error);
+  g_autoptr(WsimSink) sink = NULL;
+  WsimHResult hr = get_call (harness, s, path, &sink, &rec);
 
-  cr_assert_eq (hr, WBEM_S_NO_ERROR, "get %s: %s", path, error ? error->message : "");
-  cr_assert (wsim_harness_run_until (harness, wsim_sink_recorder_is_complete, rec, WRITES_WAIT));
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "get %s: 0x%08X", path, hr);
   if (rec->final_hr == WBEM_E_NOT_FOUND)
     {
       cr_assert_eq (rec->objects->len, 0);
@@ -432,13 +446,17 @@ Test (writes, a_corrupt_store_is_refused)
 
 /* ---- kill the writer ------------------------------------------------------------------ */
 
-/* The Counter the store in dir holds (0: none), its Payload checked against it. */
+static char *class_mof (WsimHarness *harness, WsimServices *s, const char *name);
+
+/* The Counter the store in dir holds (0: none), its Payload checked against it, and the
+ * class Sim_Gen saved with it (Counter's default the same; no class with no Counter). */
 static guint
 stored_counter (void)
 {
   WsimHarness *reader = harness_start ();
   g_autoptr(WsimServices) s = wsim_test_open_ns (reader, "root\\test");
   g_autoptr(WsimObject) obj = get_in (reader, s, "Sim_Counter.Name=\"k\"");
+  g_autofree char *gen = class_mof (reader, s, "Sim_Gen");
   guint counter = 0;
 
   if (obj != NULL)
@@ -450,6 +468,15 @@ stored_counter (void)
       want = payload_for (counter);
       cr_assert_eq (payload->type, CIM_STRING);
       cr_assert_str_eq (payload->wsim_value_u.v_string, want, "Payload of another state");
+    }
+  if (counter == 0)
+    cr_assert_null (gen, "a class without its instance: %s", gen);
+  else
+    {
+      g_autofree char *want = g_strdup_printf ("Counter = %u;", counter);
+
+      cr_assert_not_null (gen, "the instance of state %u without its class", counter);
+      cr_assert (strstr (gen, want) != NULL, "state %u, its class: %s", counter, gen);
     }
   g_clear_pointer (&s, wsim_services_unref);
   harness_stop (reader);
@@ -553,4 +580,140 @@ Test (writes, shutdown_with_writes_in_flight)
       wsim_sink_unref (sinks[i]);
     }
   cr_log_info ("%u of %d puts succeeded before the shutdown", ok, N);
+}
+
+/* ---- classes in the store (PutClassAsync, DeleteClassAsync) ---------------------------- */
+
+/* PutClassAsync of @d in root\test: accepted, and its one final is @want. */
+static void
+put_class (WsimServices *s, WsimClassDecl *d, gint32 flags, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_put_class_async (s, d, flags, sink, &error);
+
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "put class: %s", error ? error->message : "");
+  cr_assert_eq (finish (h, hr, error, sink, rec, WBEM_S_NO_ERROR, "put class", NULL), want);
+}
+
+static void
+delete_class (WsimServices *s, const char *name)
+{
+  WsimSinkRecorder *rec;
+  WsimSink *sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  WsimHResult hr = wsim_services_delete_class_async (s, name, 0, sink, &error);
+
+  cr_assert_eq (finish (h, hr, error, sink, rec, WBEM_S_NO_ERROR, name, NULL), WBEM_S_NO_ERROR);
+}
+
+/* The class object @name of root\test as MOF (transfer full), NULL if there is no such class. */
+static char *
+class_mof (WsimHarness *harness, WsimServices *s, const char *name)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = NULL;
+  WsimHResult hr = get_call (harness, s, name, &sink, &rec);
+  GString *out;
+
+  if (hr == WBEM_E_INVALID_CLASS || hr == WBEM_E_NOT_FOUND)
+    return NULL;
+  cr_assert_eq (hr, WBEM_S_NO_ERROR, "get class %s: 0x%08X", name, hr);
+  if (rec->final_hr == WBEM_E_INVALID_CLASS || rec->final_hr == WBEM_E_NOT_FOUND)
+    return NULL;
+  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR, "get class %s: 0x%08X", name, rec->final_hr);
+  cr_assert_eq (rec->classes->len, 1);
+  out = g_string_new (NULL);
+  wsim_class_decl_to_mof (rec->classes->pdata[0], out);
+  return g_string_free (out, FALSE);
+}
+
+static const char made_mof[] =
+  "#pragma namespace(\"root\\\\test\")\n"
+  "[Description(\"made by PutClass\")]\n"
+  "class Sim_Made { [key] uint32 Id; string Note = \"default note\"; };\n"
+  "class Sim_MadeSub : Sim_Made { sint64 Extra = -5; };\n";
+
+/* A put class, its subclass and their instances are there after a restart, the class
+ * objects as they were (MOF compared whole); a class change after the restart lasts too. */
+Test (writes, put_classes_outlive_the_server)
+{
+  g_autoptr(GPtrArray) decls = writes_mof_classes (made_mof);
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimObject) a = writes_text_object ("Sim_Made", "Id", "1", "Note", "one", NULL);
+  g_autoptr(WsimObject) b = writes_text_object ("Sim_MadeSub", "Id", "2", "Extra", "7", NULL);
+  g_autoptr(WsimObject) got_a = NULL;
+  g_autoptr(WsimObject) got_b = NULL;
+  g_autofree char *base_before = NULL, *sub_before = NULL, *base_after = NULL;
+  g_autofree char *sub_after = NULL, *note = NULL;
+
+  put_class (s, decls->pdata[0], WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR);
+  put_class (s, decls->pdata[1], WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR);
+  put_in (h, s, a, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  put_in (h, s, b, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  base_before = class_mof (h, s, "Sim_Made");
+  sub_before = class_mof (h, s, "Sim_MadeSub");
+  restart (&s);
+  base_after = class_mof (h, s, "Sim_Made");
+  sub_after = class_mof (h, s, "Sim_MadeSub");
+  cr_assert_not_null (base_after, "the put class is gone after the restart");
+  cr_assert_str_eq (base_after, base_before);
+  cr_assert_not_null (sub_after, "the put subclass is gone after the restart");
+  cr_assert_str_eq (sub_after, sub_before);
+  got_a = get_in (h, s, "Sim_Made.Id=1");
+  cr_assert_not_null (got_a);
+  note = wsim_value_to_string (wsim_object_lookup (got_a, "Note"));
+  cr_assert_str_eq (note, "one");
+  got_b = get_in (h, s, "Sim_MadeSub.Id=2");
+  cr_assert_not_null (got_b);
+  cr_assert_eq (wsim_object_lookup (got_b, "Extra")->wsim_value_u.v_sint64, 7);
+  /* Deleted after the restart (instances first: a class with instances is kept). */
+  del_in (h, s, "Sim_MadeSub.Id=2", 0, WBEM_S_NO_ERROR);
+  delete_class (s, "Sim_MadeSub");
+  restart (&s);
+  g_clear_pointer (&sub_after, g_free);
+  sub_after = class_mof (h, s, "Sim_MadeSub");
+  cr_assert_null (sub_after, "a deleted class came back");
+  cr_assert_not_null (get_in (h, s, "Sim_Made.Id=1"));
+}
+
+/* DeleteClass then restart: the class stays deleted; a class put again after its delete,
+ * with another layout, comes back with the new one. */
+Test (writes, deleted_classes_stay_deleted)
+{
+  g_autoptr(GPtrArray) v1 = writes_mof_classes ("class Sim_Gone { [key] string K; };\n");
+  g_autoptr(GPtrArray) v2 = writes_mof_classes ("class Sim_Gone { [key] string K; "
+                                                "uint8 Added = 3; };\n");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autofree char *mof = NULL;
+
+  put_class (s, v1->pdata[0], 0, WBEM_S_NO_ERROR);
+  restart (&s);
+  delete_class (s, "Sim_Gone");
+  restart (&s);
+  mof = class_mof (h, s, "Sim_Gone");
+  cr_assert_null (mof, "deleted, yet after a restart: %s", mof);
+  put_class (s, v2->pdata[0], WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR);
+  restart (&s);
+  mof = class_mof (h, s, "Sim_Gone");
+  cr_assert_not_null (mof);
+  cr_assert (strstr (mof, "Added = 3") != NULL, "%s", mof);
+}
+
+/* A put class of the name of one the server loads at start (here the registered Sim_Counter;
+ * a --mof class is the same): the stored one replaces it at each start (docs/schema.md). */
+Test (writes, a_stored_class_replaces_the_loaded_one)
+{
+  g_autoptr(GPtrArray) decls = writes_mof_classes ("class Sim_Counter { [key] string Name; "
+                                                   "uint32 Counter; string Payload; "
+                                                   "string Since = \"put\"; };\n");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autofree char *mof = NULL;
+
+  put_class (s, decls->pdata[0], WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR);
+  restart (&s);
+  mof = class_mof (h, s, "Sim_Counter");
+  cr_assert_not_null (mof);
+  cr_assert (strstr (mof, "Since = \"put\"") != NULL, "%s", mof);
 }

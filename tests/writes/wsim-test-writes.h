@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
+#include "wsim-mof.h"
 #include "wsim-repository.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -115,6 +117,35 @@ writes_register (WsimRepository *repo, GError **error)
 
   g_ptr_array_add (insts, writes_object (stored, "Name", "seed", "Size", "1", NULL));
   return wsim_repository_register_static (repo, "root\\test", classes, 2, insts, error);
+}
+
+/* The class objects @mof declares (one namespace, its first), in declaration order, each
+ * derived from an earlier one of the text when it names it as superclass (others: as roots,
+ * which is what PutClass reads of them anyway: their own members). (transfer full) */
+static inline GPtrArray *
+writes_mof_classes (const char *mof)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WsimMofResult) res = wsim_mof_compile_string (mof, "test.mof", NULL, NULL, &error);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_decl_unref);
+  WsimMofNamespace *ns;
+
+  if (res == NULL)
+    g_error ("test MOF: %s", error->message);
+  ns = res->namespaces->pdata[0];
+  for (guint i = 0; i < ns->classes->len; i++)
+    {
+      WsimMofClass *mc = ns->classes->pdata[i];
+      WsimClass *parent = wsim_class_get_parent (mc->cls);
+      WsimClassDecl *pd = NULL;
+
+      for (guint k = 0; parent != NULL && k < out->len; k++)
+        if (g_ascii_strcasecmp (wsim_class_decl_get_name (out->pdata[k]),
+                                wsim_class_get_name (parent)) == 0)
+          pd = out->pdata[k];
+      g_ptr_array_add (out, wsim_mof_class_decl (mc, pd, ns->name));
+    }
+  return out;
 }
 
 #ifndef WSIM_TEST_WRITES_NO_HARNESS
