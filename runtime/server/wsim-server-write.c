@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "wsim-class.h"
+#include "wsim-class-decl.h"
 #include "wsim-object-path.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -84,10 +85,39 @@ wsim_server_row_object (const wsim_class_def *def, const wsim_instance *row, Wsi
   return g_steal_pointer (&obj);
 }
 
-/* The instance @a carries, as an object of @cls with the declared types; NULL with *@hr and
- * *@why for a row that does not fit, an unknown property, a mistyped value or a null key. */
+/* The properties of @obj the put did not give (@given lists those it did) take the class's
+ * defaults: WMI's client spawns the instance from the class (SpawnInstance: the defaults)
+ * and writes it whole, create or update (docs/writes.md, "Defaults"); the wire carries only
+ * what the caller set. */
+static void
+put_defaults (WsimObject *obj, const wsim_class_def *given, WsimClassDecl *decl)
+{
+  const wsim_class_decl *w = wsim_class_decl_get_wire (decl);
+  WsimClass *cls = wsim_object_get_class (obj);
+
+  for (guint i = 0; i < w->props.props_len; i++)
+    {
+      const wsim_property_decl *p = &w->props.props_val[i];
+      gint idx = wsim_class_find_prop (cls, p->name);
+      gboolean is_given = FALSE;
+
+      if (idx < 0 || wsim_value_is_null (&p->default_value))
+        continue;
+      for (guint k = 0; k < given->props.props_len && !is_given; k++)
+        is_given = g_ascii_strcasecmp (given->props.props_val[k].name, p->name) == 0;
+      /* A default that does not convert was refused when the class was made: kept null. */
+      if (!is_given)
+        wsim_value_convert (&p->default_value, wsim_class_get_prop (cls, (guint) idx)->cimtype,
+                            wsim_object_get_value (obj, (guint) idx));
+    }
+}
+
+/* The instance @a carries, as an object of @cls with the declared types and the class's
+ * defaults (@decl, nullable) for what it does not give; NULL with *@hr and *@why for a row
+ * that does not fit, an unknown property, a mistyped value or a null key. */
 static WsimObject *
-put_object (const wsim_put_instance_async_args *a, WsimClass *cls, WsimHResult *hr, char **why)
+put_object (const wsim_put_instance_async_args *a, WsimClass *cls, WsimClassDecl *decl,
+            WsimHResult *hr, char **why)
 {
   g_autofree char *owner = g_strdup_printf ("class %s", wsim_class_get_name (cls));
   g_autoptr(WsimObject) obj = wsim_server_row_object (&a->inst_class, &a->inst, cls,
@@ -97,6 +127,8 @@ put_object (const wsim_put_instance_async_args *a, WsimClass *cls, WsimHResult *
 
   if (obj == NULL)
     return NULL;
+  if (decl != NULL)
+    put_defaults (obj, &a->inst_class, decl);
   for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
     if (wsim_class_get_prop (cls, i)->is_key && wsim_value_is_null (wsim_object_get_value (obj, i)))
       {
@@ -140,7 +172,9 @@ wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
       wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_CLASS, why);
       return;
     }
-  obj = put_object (a, cls, &hr, &why);
+  obj = put_object (a, cls, wsim_repository_get_class_decl (server->repo, ns, a->inst_class.name,
+                                                            NULL),
+                    &hr, &why);
   if (obj == NULL)
     {
       wsim_server_reply_hresult_msg (req, hr, why);

@@ -232,6 +232,50 @@ Test (cli_mof, put_and_delete_persist_across_runs, .timeout = 90)
   g_rmdir (dir);
 }
 
+/* `wmisim put` gives only Name: Count and Enabled are Sim_Widget's defaults (Sim_Thing's
+ * Count = 1, Enabled = TRUE), as WMI's SpawnInstance then Put (docs/writes.md, "Defaults"). */
+Test (cli_mof, put_takes_the_class_defaults, .timeout = 60)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wsim-cli-repo-XXXXXX", &error);
+  g_autofree char *repo = g_build_filename (dir, "repo", NULL);
+  g_autofree char *file = g_build_filename (repo, "repository.dat", NULL);
+  const char *put[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
+                        "put", "Sim_Widget", "Name=w9", NULL };
+  const char *get[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
+                        "get", "Sim_Widget.Name=\"w9\"", NULL };
+
+  cr_assert_not_null (dir, "%s", error ? error->message : "");
+  {
+    g_auto (Run) r = run_prog (WSIM_WMISIM, put);
+
+    cr_assert_eq (r.status, 0, "%s", r.err);
+  }
+  {
+    g_auto (Run) r = run_prog (WSIM_WMISIM, get);
+    g_auto (GStrv) lines = NULL;
+    g_auto (GStrv) head = NULL;
+    g_auto (GStrv) row = NULL;
+
+    cr_assert_eq (r.status, 0, "%s", r.err);
+    lines = g_strsplit (r.out, "\n", -1);
+    for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "Name ") && g_str_has_prefix (lines[i + 1], "w9 "))
+        {
+          head = g_regex_split_simple ("\\s+", g_strstrip (lines[i]), 0, 0);
+          row = g_regex_split_simple ("\\s+", g_strstrip (lines[i + 1]), 0, 0);
+        }
+    cr_assert_not_null (row, "%s", r.out);
+    cr_assert_str_eq (head[1], "Count", "%s", r.out);
+    cr_assert_str_eq (row[1], "1", "%s", r.out);
+    cr_assert_str_eq (head[2], "Enabled", "%s", r.out);
+    cr_assert_str_eq (row[2], "TRUE", "%s", r.out);
+  }
+  g_unlink (file);
+  g_rmdir (repo);
+  g_rmdir (dir);
+}
+
 /* ---- the schema commands: get CLASS, classes, namespaces (docs/cli.md, "Schema") ---- */
 
 Test (cli_mof, get_class_prints_its_definition_as_mof)

@@ -717,3 +717,42 @@ Test (writes, a_stored_class_replaces_the_loaded_one)
   cr_assert_not_null (mof);
   cr_assert (strstr (mof, "Since = \"put\"") != NULL, "%s", mof);
 }
+
+/* ---- defaults: what the put does not give is the class's default ------------------------ */
+
+static char *
+get_text (const char *path, const char *prop)
+{
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimObject) obj = get_in (h, s, path);
+
+  cr_assert_not_null (obj, "%s: not found", path);
+  return wsim_value_is_null (wsim_object_lookup (obj, prop))
+           ? NULL : wsim_value_to_string (wsim_object_lookup (obj, prop));
+}
+
+/* As WMI's SpawnInstance then Put: a created instance takes the defaults of what it does not
+ * set; an update writes the instance whole, so a property it does not set is the default
+ * again, not the value stored before (docs/writes.md, "Defaults"). */
+Test (writes, a_put_takes_the_class_defaults)
+{
+  g_autoptr(GPtrArray) decls = writes_mof_classes (made_mof);
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimObject) bare = writes_text_object ("Sim_MadeSub", "Id", "5", NULL);
+  g_autoptr(WsimObject) set = writes_text_object ("Sim_MadeSub", "Id", "5", "Note", "mine", NULL);
+  g_autofree char *note = NULL, *extra = NULL, *note2 = NULL, *note3 = NULL;
+
+  put_class (s, decls->pdata[0], 0, WBEM_S_NO_ERROR);
+  put_class (s, decls->pdata[1], 0, WBEM_S_NO_ERROR);
+  put (bare, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  note = get_text ("Sim_MadeSub.Id=5", "Note");
+  extra = get_text ("Sim_MadeSub.Id=5", "Extra");
+  cr_assert_str_eq (note, "default note");      /* inherited from Sim_Made */
+  cr_assert_str_eq (extra, "-5");
+  put (set, WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  note2 = get_text ("Sim_MadeSub.Id=5", "Note");
+  cr_assert_str_eq (note2, "mine");
+  put (bare, WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  note3 = get_text ("Sim_MadeSub.Id=5", "Note");
+  cr_assert_str_eq (note3, "default note");
+}
