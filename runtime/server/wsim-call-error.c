@@ -19,8 +19,11 @@ WsimObject *
 wsim_call_error_new (WsimHResult hr, const char *why, const WsimCallAbout *about)
 {
   g_autofree char *path = about->path != NULL ? wsim_object_path_to_string (about->path) : NULL;
+  /* The query, else the object the call was on (a put's or delete's instance path), else
+   * the class. */
   const char *param = about->query != NULL ? wsim_wql_query_get_text (about->query)
                       : path != NULL ? path
+                      : about->path_text != NULL ? about->path_text
                       : about->cls != NULL ? wsim_class_get_name (about->cls) : NULL;
   const char *provider = about->provider != NULL && about->provider->name != NULL
                          ? about->provider->name : WSIM_NO_PROVIDER_NAME;

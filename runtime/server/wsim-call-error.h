@@ -14,6 +14,7 @@
  * @operation: the IWbemServices method ("ExecQueryAsync", ...)
  * @query: (nullable) ExecQueryAsync's query
  * @path: (nullable) GetObjectAsync's path
+ * @path_text: (nullable) a path already as text: PutInstanceAsync's instance (its keys)
  * @cls: (nullable) the class the call was made on
  * @provider: (nullable) the provider serving the current class; NULL when none was found
  */
@@ -21,6 +22,7 @@ typedef struct {
   const char           *operation;
   const WsimWqlQuery   *query;
   const WsimObjectPath *path;
+  const char           *path_text;
   WsimClass            *cls;
   const WsimProvider   *provider;
 } WsimCallAbout;

@@ -471,10 +471,13 @@ call_deliver_final (WsimCall *call, WsimHResult hr, const char *why)
   args.str_param = str_param != NULL ? str_param : (char *) "";
   if (wsim_call_error_wanted (hr))
     {
+      g_autofree char *put_path = call->put_inst != NULL ? wsim_object_get_path (call->put_inst)
+                                                         : NULL;
       WsimCallAbout about = {
         .operation = call->operation, .query = call->query,
         .path = call->path != NULL ? call->path
                 : call->method_path != NULL ? call->method_path : call->delete_path,
+        .path_text = put_path,
         .cls = call->classes->len > 0 ? call->classes->pdata[0] : NULL,
         .provider = call_provider (call),
       };

@@ -756,3 +756,51 @@ Test (writes, a_put_takes_the_class_defaults)
   note3 = get_text ("Sim_MadeSub.Id=5", "Note");
   cr_assert_str_eq (note3, "default note");
 }
+
+/* ---- a failed write's error object ------------------------------------------------------- */
+
+/* The ParameterInfo of the error object a write's failed final carries (transfer full). */
+static char *
+failed_write_param (WsimHResult (*call) (WsimServices *, gconstpointer, WsimSink *, GError **),
+                    gconstpointer what, WsimHResult want)
+{
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+  const wsim_value *v;
+
+  cr_assert_eq (call (s, what, sink, &error), WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, WRITES_WAIT));
+  cr_assert_eq (rec->final_hr, want, "0x%08X", rec->final_hr);
+  cr_assert_not_null (rec->final_error);
+  v = wsim_object_lookup (rec->final_error, "ParameterInfo");
+  cr_assert_not_null (v);
+  return wsim_value_to_string (v);
+}
+
+static WsimHResult
+start_put_create_only (WsimServices *s, gconstpointer obj, WsimSink *sink, GError **error)
+{
+  return wsim_services_put_instance_async (s, (WsimObject *) obj, WBEM_FLAG_CREATE_ONLY, sink,
+                                           error);
+}
+
+static WsimHResult
+start_delete (WsimServices *s, gconstpointer path, WsimSink *sink, GError **error)
+{
+  return wsim_services_delete_instance_async (s, path, 0, sink, error);
+}
+
+/* ParameterInfo names the instance the write was about (its path), not only its class. */
+Test (writes, a_failed_write_names_the_instance)
+{
+  g_autoptr(WsimObject) seed = writes_text_object ("Sim_Stored", "Name", "seed", NULL);
+  g_autofree char *put_param = failed_write_param (start_put_create_only, seed,
+                                                   WBEM_E_ALREADY_EXISTS);
+  g_autofree char *del_param = failed_write_param (start_delete, "Sim_Stored.Name=\"none\"",
+                                                   WBEM_E_NOT_FOUND);
+
+  cr_assert_str_eq (put_param, "Sim_Stored.Name=\"seed\"");
+  cr_assert_str_eq (del_param, "Sim_Stored.Name=\"none\"");
+}
