@@ -1,4 +1,5 @@
-/* wsim-sync.h: synchronous calls on the client: IWbemServices' GetObject and ExecMethod.
+/* wsim-sync.h: synchronous calls on the client: IWbemServices' GetObject, ExecMethod,
+ * PutInstance, DeleteInstance, PutClass and DeleteClass.
  *
  * Each makes the async call (wsim-client.h) with a sink of its own and iterates the
  * client's main context until that call's final SetStatus, then returns the object(s) and
@@ -90,5 +91,60 @@ WsimHResult wsim_services_exec_method (WsimServices *services, const char *objec
                                        const char *method, WsimObject *in_params, gint32 flags,
                                        gint32 timeout_ms, WsimObject **out_params,
                                        WsimObject **out_error_object, GError **error);
+
+/* ---- writes (wsim-sync-write.c) ---- */
+
+/**
+ * wsim_services_put_instance:
+ * @inst, @flags: as for wsim_services_put_instance_async() (WBEM_FLAG_CREATE_OR_UPDATE,
+ *   WBEM_FLAG_UPDATE_ONLY, WBEM_FLAG_CREATE_ONLY)
+ * @timeout_ms: as for wsim_sync_call_run()
+ * @out_path: (out) (optional) (transfer full) (nullable) the instance's path (the final
+ *   SetStatus's strParam, what IWbemCallResult::GetResultString gives); NULL on a failure
+ * @out_error_object: (out) (optional) (transfer full) (nullable) the error object of a
+ *   failure
+ * IWbemServices::PutInstance: returns once the write is durable (docs/writes.md).
+ * Returns: WBEM_S_NO_ERROR, the immediate refusal (WBEM_E_INVALID_CLASS,
+ *   WBEM_E_PROVIDER_NOT_CAPABLE, …), the final failure (WBEM_E_ALREADY_EXISTS,
+ *   WBEM_E_NOT_FOUND) or WBEM_E_TIMED_OUT.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_put_instance (WsimServices *services, WsimObject *inst, gint32 flags,
+                                        gint32 timeout_ms, char **out_path,
+                                        WsimObject **out_error_object, GError **error);
+
+/**
+ * wsim_services_delete_instance:
+ * @object_path, @flags: as for wsim_services_delete_instance_async()
+ * IWbemServices::DeleteInstance; the rest as wsim_services_put_instance().
+ * Returns: WBEM_S_NO_ERROR, the immediate refusal, WBEM_E_NOT_FOUND or WBEM_E_TIMED_OUT.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_delete_instance (WsimServices *services, const char *object_path,
+                                           gint32 flags, gint32 timeout_ms,
+                                           WsimObject **out_error_object, GError **error);
+
+/**
+ * wsim_services_put_class:
+ * @class_object, @flags: as for wsim_services_put_class_async()
+ * IWbemServices::PutClass; the rest as wsim_services_put_instance().
+ * Returns: WBEM_S_NO_ERROR, the immediate refusal (wsim_services_put_class_async()'s) or
+ *   WBEM_E_TIMED_OUT.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_put_class (WsimServices *services, WsimClassDecl *class_object,
+                                     gint32 flags, gint32 timeout_ms,
+                                     WsimObject **out_error_object, GError **error);
+
+/**
+ * wsim_services_delete_class:
+ * @class_name, @flags: as for wsim_services_delete_class_async()
+ * IWbemServices::DeleteClass; the rest as wsim_services_put_instance().
+ * Returns: as wsim_services_put_class().
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_delete_class (WsimServices *services, const char *class_name,
+                                        gint32 flags, gint32 timeout_ms,
+                                        WsimObject **out_error_object, GError **error);
 
 G_END_DECLS
