@@ -22,6 +22,35 @@ typedef struct {
   Store *store;              /* (unowned) (nullable) */
 } Link;
 
+/* What a store buffers: objects (CreateInstanceEnum, ExecQuery) or class objects
+ * (CreateClassEnum), each with its references and its delivery to a NextAsync sink. */
+typedef struct {
+  gpointer      (*ref) (gpointer item);
+  GDestroyNotify  unref;
+  void          (*deliver) (WsimSink *sink, gpointer const *items, guint n);
+} ItemOps;
+
+static void
+deliver_objects (WsimSink *sink, gpointer const *items, guint n)
+{
+  wsim_sink_indicate (sink, (WsimObject *const *) items, n);
+}
+
+static void
+deliver_classes (WsimSink *sink, gpointer const *items, guint n)
+{
+  wsim_sink_indicate_classes (sink, (WsimClassDecl *const *) items, n);
+}
+
+static const ItemOps object_items = {
+  (gpointer (*) (gpointer)) wsim_object_ref, (GDestroyNotify) wsim_object_unref, deliver_objects,
+};
+
+static const ItemOps class_items = {
+  (gpointer (*) (gpointer)) wsim_class_decl_ref, (GDestroyNotify) wsim_class_decl_unref,
+  deliver_classes,
+};
+
 struct _Store {
   gatomicrefcount ref_count;
   GMutex        lock;
@@ -33,7 +62,8 @@ struct _Store {
   gboolean      forward_only;
   gboolean      bounded;       /* semisynchronous: hold the server back */
   guint         max_buffered;
-  GPtrArray    *objects;       /* (owned) WsimObject* (owned; NULL once taken) */
+  const ItemOps *items;       /* what @objects holds */
+  GPtrArray    *objects;       /* (owned) WsimObject* or WsimClassDecl* (owned; NULL once taken) */
   guint64       base;          /* the position of objects[0] */
   guint         peak;
   gboolean      complete;
@@ -160,22 +190,22 @@ cursor_serve (WsimEnumerator *e)
    * what is queued. */
   while ((r = g_queue_pop_head (&e->pending)) != NULL)
     {
-      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (s->items->unref);
       gboolean complete;
 
       g_mutex_lock (&s->lock);
       while (r->delivered + batch->len < r->count && e->pos < s->base + s->objects->len)
         {
-          WsimObject **slot = (WsimObject **) &s->objects->pdata[e->pos - s->base];
+          gpointer *slot = &s->objects->pdata[e->pos - s->base];
 
-          g_ptr_array_add (batch, s->forward_only ? g_steal_pointer (slot) : wsim_object_ref (*slot));
+          g_ptr_array_add (batch, s->forward_only ? g_steal_pointer (slot) : s->items->ref (*slot));
           e->pos++;
         }
       store_compact (s, e->pos);
       complete = s->complete && e->pos == s->base + s->objects->len;
       g_mutex_unlock (&s->lock);
       if (batch->len > 0)
-        wsim_sink_indicate (r->sink, (WsimObject *const *) batch->pdata, batch->len);
+        s->items->deliver (r->sink, batch->pdata, batch->len);
       r->delivered += batch->len;
       if (r->delivered < r->count && !complete && e->closed)
         async_req_finish (r, WBEM_E_CALL_CANCELLED, NULL, NULL);
@@ -232,22 +262,35 @@ store_schedule_serve (Store *s)
 
 /* ---- the call's sink ------------------------------------------------------------ */
 
+/* Buffers @n items of @kind; a store of the other kind drops them (not its result). */
 static void
-sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+store_take (Link *link, const ItemOps *kind, gpointer const *items, guint n)
 {
-  Store *s = ((Link *) data)->store;
+  Store *s = link->store;
 
-  if (s == NULL || s->cursors == NULL)
+  if (s == NULL || s->cursors == NULL || s->items != kind)
     return;   /* nobody reads: dropped */
   g_mutex_lock (&s->lock);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (s->objects, wsim_object_ref (objects[i]));
+    g_ptr_array_add (s->objects, kind->ref (items[i]));
   s->peak = MAX (s->peak, store_n_buffered (s));
   g_cond_broadcast (&s->cond);
   g_mutex_unlock (&s->lock);
   store_ref (s);
   store_serve (s);   /* NextAsync first, then the flow decision on what is left */
   store_unref (s);
+}
+
+static void
+sink_indicate (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+{
+  store_take (data, &object_items, (gpointer const *) objects, n);
+}
+
+static void
+sink_indicate_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n, gpointer data)
+{
+  store_take (data, &class_items, (gpointer const *) classes, n);
 }
 
 static void
@@ -273,6 +316,10 @@ sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_p
 static const WsimSinkOps store_sink_ops = {
   .indicate = sink_indicate,
   .set_status = sink_set_status,
+};
+
+static const WsimSinkClassOps store_class_ops = {
+  .indicate_classes = sink_indicate_classes,
 };
 
 static WsimEnumerator *
@@ -327,7 +374,7 @@ set_final_error (Store *s, GError **error)
 
 static WsimHResult
 enumerator_start (WsimServices *services, gint32 flags, StartFunc start, gconstpointer data,
-                  WsimEnumerator **out_enum, GError **error)
+                  const ItemOps *items, WsimEnumerator **out_enum, GError **error)
 {
   WsimClient *client = wsim_services_get_client (services);
   Store *s;
@@ -346,11 +393,13 @@ enumerator_start (WsimServices *services, gint32 flags, StartFunc start, gconstp
   s->forward_only = (flags & WBEM_FLAG_FORWARD_ONLY) != 0;
   s->bounded = (flags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
   s->max_buffered = WSIM_ENUMERATOR_DEFAULT_MAX_BUFFERED;
-  s->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+  s->items = items;
+  s->objects = g_ptr_array_new_with_free_func (items->unref);
   link = g_new0 (Link, 1);
   link->store = s;
   s->link = link;
   s->sink = wsim_sink_new (&store_sink_ops, link, g_free);
+  wsim_sink_set_class_ops (s->sink, &store_class_ops);
   e = cursor_new (s, 0);
   store_unref (s);   /* the cursor holds it */
 
@@ -386,7 +435,8 @@ wsim_services_create_instance_enum (WsimServices *services, const char *class_na
 {
   StartArgs a = { class_name, NULL };
 
-  return enumerator_start (services, flags, start_instance_enum, &a, out_enum, error);
+  return enumerator_start (services, flags, start_instance_enum, &a, &object_items, out_enum,
+                           error);
 }
 
 WsimHResult
@@ -395,7 +445,25 @@ wsim_services_exec_query (WsimServices *services, const char *language, const ch
 {
   StartArgs a = { language, query };
 
-  return enumerator_start (services, flags, start_exec_query, &a, out_enum, error);
+  return enumerator_start (services, flags, start_exec_query, &a, &object_items, out_enum, error);
+}
+
+static WsimHResult
+start_class_enum (WsimServices *services, gint32 flags, WsimSink *sink, gconstpointer data,
+                  GError **error)
+{
+  const StartArgs *a = data;
+
+  return wsim_services_create_class_enum_async (services, a->a, flags, sink, error);
+}
+
+WsimHResult
+wsim_services_create_class_enum (WsimServices *services, const char *superclass, gint32 flags,
+                                 WsimEnumerator **out_enum, GError **error)
+{
+  StartArgs a = { superclass, NULL };
+
+  return enumerator_start (services, flags, start_class_enum, &a, &class_items, out_enum, error);
 }
 
 /* ---- the enumerator ------------------------------------------------------------- */
@@ -486,12 +554,12 @@ cursor_take (WsimEnumerator *e, gint32 timeout_ms, guint32 count, GPtrArray *out
       g_mutex_lock (&s->lock);
       while (n < count && e->pos < s->base + s->objects->len)
         {
-          WsimObject **slot = (WsimObject **) &s->objects->pdata[e->pos - s->base];
+          gpointer *slot = &s->objects->pdata[e->pos - s->base];
 
           if (out != NULL)
-            g_ptr_array_add (out, s->forward_only ? g_steal_pointer (slot) : wsim_object_ref (*slot));
+            g_ptr_array_add (out, s->forward_only ? g_steal_pointer (slot) : s->items->ref (*slot));
           else if (s->forward_only)
-            g_clear_pointer (slot, wsim_object_unref);
+            g_clear_pointer (slot, s->items->unref);
           e->pos++;
           n++;
         }
@@ -599,7 +667,7 @@ wsim_enumerator_next (WsimEnumerator *e, gint32 timeout_ms, guint32 count, GPtrA
   *out_objects = NULL;
   if (hr != WBEM_S_NO_ERROR)
     return hr;
-  *out_objects = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+  *out_objects = g_ptr_array_new_with_free_func (e->store->items->unref);
   return cursor_take (e, timeout_ms, count, *out_objects, error);
 }
 

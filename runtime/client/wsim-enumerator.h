@@ -86,8 +86,19 @@ WsimHResult wsim_services_exec_query (WsimServices *services, const char *langua
                                       const char *query, gint32 flags,
                                       WsimEnumerator **out_enum, GError **error);
 
-/* CreateClassEnum (semisynchronous) comes with CreateClassEnumAsync: it is one more start
- * function for wsim_enumerator_start() in wsim-enumerator.c. */
+/**
+ * wsim_services_create_class_enum:
+ * @superclass, @flags: as for wsim_services_create_class_enum_async(), plus
+ *   WBEM_FLAG_RETURN_IMMEDIATELY and WBEM_FLAG_FORWARD_ONLY
+ * IWbemServices::CreateClassEnum: as wsim_services_create_instance_enum(), for class objects.
+ * The enumerator's Next gives WsimClassDecl* (its array frees them with
+ * wsim_class_decl_unref()), NextAsync delivers them to the sink's class ops
+ * (wsim_sink_set_class_ops()); everything else is the same.
+ */
+WSIM_EXPORT
+WsimHResult wsim_services_create_class_enum (WsimServices *services, const char *superclass,
+                                             gint32 flags, WsimEnumerator **out_enum,
+                                             GError **error);
 
 /** Returns: @e. Threading: on its main context. */
 WSIM_EXPORT
@@ -116,7 +127,7 @@ void wsim_enumerator_close (WsimEnumerator *e);
  * @count: how many objects to return; 0 is WBEM_E_INVALID_PARAMETER. Memory follows the
  *   objects returned, not @count
  * @out_objects: (out) (transfer full) (element-type WsimObject) the objects taken, in
- *   order (possibly none); NULL when the status is an error of the call to Next itself
+ *   order (possibly none): class objects, WsimClassDecl*, for wsim_services_create_class_enum(); NULL when the status is an error of the call to Next itself
  *   (bad input, closed)
  * @error: (nullable) set when the status is a failure
  * Takes up to @count objects from the current position and moves it past them.

@@ -10,6 +10,7 @@
 #include "wsim-test-harness.h"
 #include "wsim-class-decl.h"
 #include "wsim-mof.h"
+#include "wsim-enumerator.h"
 #include "wsim-sync.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -150,4 +151,96 @@ Test (semisync, sync_put_and_delete_class)
   cr_assert_eq (wsim_services_delete_class (s, "Sim_Sync", 0, WAIT, NULL, NULL), WBEM_S_NO_ERROR);
   cr_assert_eq (wsim_services_delete_class (s, "Sim_Sync", 0, WAIT, NULL, &e3),
                 WBEM_E_INVALID_CLASS);
+}
+
+/* ---- CreateClassEnum, semisynchronous and synchronous ---------------------------------- */
+
+/* The names of the class objects in @classes, comma-separated (transfer full). */
+static char *
+names_of (GPtrArray *classes)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < classes->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? "," : "",
+                            wsim_class_decl_get_name (classes->pdata[i]));
+  return g_string_free (out, FALSE);
+}
+
+Test (semisync, create_class_enum_gives_class_objects)
+{
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimEnumerator) semi = NULL;
+  g_autoptr(WsimEnumerator) sync = NULL;
+  g_autoptr(WsimEnumerator) none = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+  /* Semisynchronous, forward-only: Sim_Thing then its subclass (DEEP, depth first). */
+  cr_assert_eq (wsim_services_create_class_enum (s, NULL, WBEM_FLAG_RETURN_IMMEDIATELY
+                                                 | WBEM_FLAG_FORWARD_ONLY, &semi, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  cr_assert_eq (wsim_enumerator_next (semi, WBEM_INFINITE, 1, &first, NULL), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_enumerator_next (semi, WBEM_INFINITE, 10, &rest, NULL), WBEM_S_FALSE);
+  a = names_of (first);
+  b = names_of (rest);
+  cr_assert_str_eq (a, "Sim_Thing");
+  cr_assert_str_eq (b, "Sim_Widget");
+  cr_assert_eq (wsim_enumerator_reset (semi), WBEM_E_INVALID_OPERATION);
+  /* Synchronous, shallow under Sim_Thing: the result is complete on return. */
+  cr_assert_eq (wsim_services_create_class_enum (s, "Sim_Thing", WBEM_FLAG_SHALLOW, &sync, NULL),
+                WBEM_S_NO_ERROR);
+  cr_assert (wsim_enumerator_is_complete (sync));
+  cr_assert_eq (wsim_enumerator_next (sync, WBEM_NO_WAIT, 10, &all, NULL), WBEM_S_FALSE);
+  c = names_of (all);
+  cr_assert_str_eq (c, "Sim_Widget");
+  /* An unknown superclass: the immediate refusal. */
+  cr_assert_eq (wsim_services_create_class_enum (s, "Sim_Nope", WBEM_FLAG_RETURN_IMMEDIATELY,
+                                                 &none, NULL), WBEM_E_INVALID_CLASS);
+  cr_assert_null (none);
+}
+
+static void
+count_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n, gpointer data)
+{
+  *(guint *) data += n;
+}
+
+static gboolean
+two_classes (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+static void
+no_objects (WsimSink *sink, WsimObject *const *objects, guint n, gpointer data)
+{
+  cr_assert_fail ("a class enumeration delivered %u instances", n);
+}
+
+static void
+note_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
+             WsimObject *obj_param, gpointer data)
+{
+}
+
+/* NextAsync of a class enumerator delivers to the sink's class ops. */
+Test (semisync, create_class_enum_next_async_uses_the_class_ops)
+{
+  static const WsimSinkOps ops = { .indicate = no_objects, .set_status = note_status };
+  static const WsimSinkClassOps class_ops = { .indicate_classes = count_classes };
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimEnumerator) e = NULL;
+  guint n = 0;
+  g_autoptr(WsimSink) sink = wsim_sink_new (&ops, &n, NULL);
+
+  wsim_sink_set_class_ops (sink, &class_ops);
+  cr_assert_eq (wsim_services_create_class_enum (s, NULL, WBEM_FLAG_RETURN_IMMEDIATELY, &e, NULL),
+                WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_enumerator_next_async (e, 2, sink), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, two_classes, &n, WAIT));
+  cr_assert_eq (n, 2);
 }
