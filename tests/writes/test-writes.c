@@ -675,7 +675,9 @@ Test (writes, put_classes_outlive_the_server)
   g_clear_pointer (&sub_after, g_free);
   sub_after = class_mof (h, s, "Sim_MadeSub");
   cr_assert_null (sub_after, "a deleted class came back");
-  cr_assert_not_null (get_in (h, s, "Sim_Made.Id=1"));
+  g_clear_pointer (&got_a, wsim_object_unref);
+  got_a = get_in (h, s, "Sim_Made.Id=1");
+  cr_assert_not_null (got_a);
 }
 
 /* DeleteClass then restart: the class stays deleted; a class put again after its delete,
