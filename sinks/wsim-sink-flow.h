@@ -8,9 +8,10 @@
  * which the answers released by wsim_sink_flow_set_held (sink, FALSE) bring. So a slow
  * reader holds the provider back; nothing on either side grows with the result's size.
  *
- * A held answer must not wait longer than the server's callback timeout
- * (WsimServerLimits.callback_timeout_ms, 30 s): past it the server counts the sink host as
- * gone and tears the call down.
+ * A held answer may wait as long as the reader does: the server gives an Indicate no reply
+ * timeout, and while one is unanswered it asks this host a NULL after each
+ * WsimServerLimits.callback_timeout_ms of silence (the host answers it at once: only the
+ * Indicate's answer is held), counting the host gone only when that goes unanswered.
  *
  * Threading: the sink host's context (where the sink's ops run).
  */

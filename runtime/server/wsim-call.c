@@ -150,6 +150,16 @@ struct _WsimCall {
   GHashTable      *class_index;     /* WsimClass* -> index + 1 in the call's class table */
   guint            batch_seq;
   guint            in_flight;       /* Indicate and progress callbacks awaiting replies */
+  /* An Indicate has no reply timeout: a sink host holds its answer while its consumer is
+   * slow (a semisync reader), which is flow control, not death. While one is unanswered,
+   * the server asks the host a NULL every callback_timeout_ms of silence instead; a host
+   * that does not answer that is gone. */
+  guint            n_indicates;     /* Indicate callbacks awaiting replies */
+  gint64           heard_us;        /* the host's last sign of life (monotonic) */
+  GSource         *alive;           /* (owned) (nullable) the check, while n_indicates > 0 */
+  gboolean         asking_alive;    /* its NULL is out */
+  GCancellable    *indicates;       /* (owned) (nullable) cancels the unanswered Indicates of
+                                       a host found gone (they have no timeout of their own) */
   /* The provider's progress (SEND_STATUS only): one PROGRESS in flight at a time, the newest
    * report waits for its reply and replaces any older one waiting. */
   guint            n_progress;      /* PROGRESS callbacks awaiting replies */
@@ -214,6 +224,7 @@ wsim_call_unref (WsimCall *call)
   g_clear_pointer (&call->objects, g_ptr_array_unref);
   g_free (call->method);
   g_clear_pointer (&call->cb_client, wsim_rpc_client_unref);
+  g_clear_object (&call->indicates);
   g_free (call->caller);
   g_free (call->acceptor);
   g_free (call->endpoint);
@@ -304,6 +315,14 @@ call_end (WsimCall *call)
   call_set_state (call, WSIM_CALL_STATE_ENDED);
   call_finish_provider (call);
   rows_clear (call);
+  if (call->alive != NULL)
+    {
+      g_source_destroy (call->alive);
+      g_clear_pointer (&call->alive, g_source_unref);
+    }
+  /* An Indicate still unanswered now would wait for ever (it has no timeout). */
+  if (call->indicates != NULL)
+    g_cancellable_cancel (call->indicates);
   wsim_server_forget_call (call->server, call);
 }
 
@@ -335,11 +354,55 @@ wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why)
 
 /* ---- callbacks to the sink host ------------------------------------------------- */
 
+static void
+on_alive_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
+{
+  WsimCall *call = data;
+
+  call->asking_alive = FALSE;
+  if (error != NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("sink host %s holds an Indicate and did not "
+                                              "answer a NULL: %s", call->endpoint, error->message);
+
+      call_teardown (call, why);
+      g_cancellable_cancel (call->indicates);
+    }
+  else
+    call->heard_us = g_get_monotonic_time ();
+  wsim_call_unref (call);
+}
+
+/* While an Indicate is unanswered: after callback_timeout_ms of silence, is the host there? */
+static gboolean
+on_alive_check (gpointer data)
+{
+  WsimCall *call = data;
+  gint64 quiet_us = (gint64) call->server->limits.callback_timeout_ms * 1000;
+
+  if (call->n_indicates == 0 || call->state >= WSIM_CALL_STATE_ENDING)
+    {
+      g_clear_pointer (&call->alive, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  if (call->asking_alive || g_get_monotonic_time () - call->heard_us < quiet_us)
+    return G_SOURCE_CONTINUE;
+  if (call->cb_client == NULL || !wsim_rpc_client_is_connected (call->cb_client))
+    return G_SOURCE_CONTINUE;   /* the connection's end fails the Indicate itself */
+  call->asking_alive = TRUE;
+  wsim_rpc_client_call (call->cb_client, WSIM_SINK_NULL, WSIM_XDRPROC (xdr_void), NULL,
+                        (gint) call->server->limits.callback_timeout_ms, NULL, on_alive_reply,
+                        wsim_call_ref (call));
+  return G_SOURCE_CONTINUE;
+}
+
 /* Sends a callback to the sink host; FALSE (and *why) when the host cannot be reached. */
 static gboolean
 call_callback (WsimCall *call, guint32 proc, xdrproc_t xargs, const void *args,
                WsimRpcReplyFunc done, char **why)
 {
+  gint timeout = (gint) call->server->limits.callback_timeout_ms;
+
   if (call->cb_client == NULL || !wsim_rpc_client_is_connected (call->cb_client))
     {
       *why = g_strdup_printf ("the connection to sink host %s at %s is gone", call->endpoint,
@@ -347,8 +410,24 @@ call_callback (WsimCall *call, guint32 proc, xdrproc_t xargs, const void *args,
       return FALSE;
     }
   call->in_flight++;
-  wsim_rpc_client_call (call->cb_client, proc, xargs, args, (gint) call->server->limits.callback_timeout_ms,
-                        NULL, done, wsim_call_ref (call));
+  if (proc == WSIM_SINK_INDICATE)
+    {
+      timeout = 0;   /* none: on_alive_check() watches the host instead */
+      if (call->n_indicates++ == 0)
+        call->heard_us = g_get_monotonic_time ();
+      if (call->indicates == NULL)
+        call->indicates = g_cancellable_new ();
+      if (call->alive == NULL)
+        {
+          call->alive = g_timeout_source_new (MAX (call->server->limits.callback_timeout_ms / 2, 1));
+          g_source_set_callback (call->alive, on_alive_check, wsim_call_ref (call),
+                                 (GDestroyNotify) wsim_call_unref);
+          g_source_attach (call->alive, call->server->context);
+        }
+    }
+  wsim_rpc_client_call (call->cb_client, proc, xargs, args, timeout,
+                        proc == WSIM_SINK_INDICATE ? call->indicates : NULL, done,
+                        wsim_call_ref (call));
   return TRUE;
 }
 
@@ -585,6 +664,9 @@ static void
 on_indicate_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error, gpointer data)
 {
   WsimCall *call = data;
+
+  call->n_indicates--;
+  call->heard_us = g_get_monotonic_time ();
 
   if (!callback_failed (call, reply, error, "Indicate"))
     {

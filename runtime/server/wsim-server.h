@@ -31,7 +31,8 @@ typedef struct _WsimServer WsimServer;
  * @max_indicates_in_flight: Indicate calls awaiting their reply, per call (4); beyond
  *   that a provider that keeps posting is told WSIM_PROV_BUSY
  * @callback_timeout_ms: how long a callback may take before the sink host counts as gone
- *   (30 s)
+ *   (30 s); an Indicate, whose answer a slow consumer may hold, has no timeout: after this
+ *   long without a word the server asks the host a NULL, which must come in this time
  */
 typedef struct {
   gsize batch_bytes;

@@ -32,6 +32,8 @@ setup (WsimServer *server, gpointer data, GError **error)
 
   wsim_server_get_limits (server, &limits);
   limits.batch_rows = BATCH_ROWS;
+  if (data != NULL)
+    limits.callback_timeout_ms = GPOINTER_TO_UINT (data);
   wsim_server_set_limits (server, &limits);
   g_hash_table_insert (params, "sim-sequence", "count=25;props=2;size=4");
   return wsim_repository_load_dir (repo, "root\\cimv2", WSIM_TEST_PROVIDER_DIR, params, error)
@@ -469,6 +471,58 @@ Test (semisync, a_slow_reader_holds_the_provider_and_buffers_at_most_the_bound)
                  wsim_enumerator_get_peak_buffered (e));
   cr_assert_not (wsim_enumerator_is_complete (e));
   /* The reader goes: the call is cancelled and the provider stops (stop() checks). */
+  wsim_enumerator_close (e);
+  cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
+}
+
+#define QUICK_TIMEOUT 300   /* ms: the server's callback timeout in the next test */
+
+static void
+start_quick_timeout (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  h = wsim_harness_new (setup, GUINT_TO_POINTER (QUICK_TIMEOUT), &error);
+  cr_assert_not_null (h, "harness: %s", error ? error->message : "");
+}
+
+static gboolean
+time_has_come (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* A reader that pauses longer than the server's callback timeout keeps its enumeration: the
+ * held Indicate has no timeout of its own, the server asks the live sink host a NULL
+ * instead (it used to count the host as gone and tear the call down). */
+Test (semisync, a_pause_longer_than_the_callback_timeout_loses_nothing, .init = start_quick_timeout)
+{
+  g_autoptr(WsimServices) s = open_ns ("root\\big");
+  g_autoptr(WsimEnumerator) e = enum_ok (s, "Sim_Sequence", SEMI);
+  ServerView v = { .trace = wsim_harness_get_trace (h) };
+  gint64 until;
+  guint64 read = 0;
+
+  wsim_enumerator_set_max_buffered (e, 200);
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(GPtrArray) objs = next_expect (e, WBEM_INFINITE, 50, WBEM_S_NO_ERROR, 50);
+
+      assert_ids (objs, read);
+      read += objs->len;
+      cr_assert (wsim_harness_run_until (h, (WsimHarnessCond) wsim_enumerator_is_holding, e, LONG_WAIT),
+                 "the enumerator never held the server back");
+      /* The reader is away for ten of the server's callback timeouts. */
+      until = g_get_monotonic_time () + 10 * QUICK_TIMEOUT * 1000;
+      cr_assert (wsim_harness_run_until (h, time_has_come, &until, LONG_WAIT));
+      wsim_harness_invoke (h, look_at_server, &v);
+      cr_assert_eq (v.calls, 1, "the call is still open after the pause");
+    }
+  {
+    g_autoptr(GPtrArray) objs = next_expect (e, WBEM_INFINITE, 500, WBEM_S_NO_ERROR, 500);
+
+    assert_ids (objs, read);
+  }
   wsim_enumerator_close (e);
   cr_assert (wsim_harness_run_until (h, server_idle, h, LONG_WAIT));
 }
