@@ -21,6 +21,7 @@
 
 #include "wsim-class.h"
 #include "wsim-class-decl.h"
+#include "wsim-context.h"
 #include "wsim-object-path.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
@@ -140,6 +141,19 @@ put_object (const wsim_put_instance_async_args *a, WsimClass *cls, WsimClassDecl
   return g_steal_pointer (&obj);
 }
 
+/* Does the request's context ask for a partial-instance update ("Updating Part of an
+ * Instance": __PUT_EXTENSIONS TRUE, with __PUT_EXT_PROPERTIES naming what to write)? Such a
+ * put is refused rather than written whole: the properties it leaves out would be reset. */
+static gboolean
+wants_partial_update (WsimServer *server, WsimRpcRequest *req)
+{
+  const GError *ctx_error = NULL;
+  WsimContext *ctx = wsim_server_request_context (server, req, &ctx_error);
+  const wsim_value *v = ctx != NULL ? wsim_context_get_value (ctx, "__PUT_EXTENSIONS") : NULL;
+
+  return v != NULL && v->type == CIM_BOOLEAN && v->wsim_value_u.v_boolean;
+}
+
 void
 wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
 {
@@ -170,6 +184,13 @@ wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
     {
       why = g_strdup_printf ("no class %s in %s", a->inst_class.name, ns);
       wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_CLASS, why);
+      return;
+    }
+  if (wants_partial_update (server, req))
+    {
+      wsim_server_reply_hresult_msg (req, WBEM_E_PROVIDER_NOT_CAPABLE,
+                                     "partial-instance updates (__PUT_EXTENSIONS in the context) "
+                                     "are not supported: the instance is written whole");
       return;
     }
   obj = put_object (a, cls, wsim_repository_get_class_decl (server->repo, ns, a->inst_class.name,

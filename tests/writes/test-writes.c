@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "wsim-context.h"
 #include "wsim-test-harness.h"
 #include "wsim-test-writes.h"
 #include "wsim-test-payload.h"
@@ -310,6 +311,17 @@ Test (writes, bad_puts_are_refused_with_wmi_statuses)
   /* A provider that cannot write: one of version 2 without put_instance, one of version 1. */
   put_in (h, cimv2, os, 0, WBEM_E_PROVIDER_NOT_CAPABLE, NULL);
   put_in (h, old, v1, 0, WBEM_E_PROVIDER_NOT_CAPABLE, NULL);
+  /* A partial-instance update (__PUT_EXTENSIONS in the context) is refused, not written
+   * whole with the properties it leaves out reset. */
+  {
+    g_autoptr(WsimContext) ctx = wsim_context_new ();
+    wsim_value yes = { .type = CIM_BOOLEAN, .wsim_value_u.v_boolean = TRUE };
+
+    cr_assert (wsim_context_set_value (ctx, "__PUT_EXTENSIONS", &yes, NULL));
+    wsim_services_set_context (s, ctx);
+    put_in (h, s, good, 0, WBEM_E_PROVIDER_NOT_CAPABLE, NULL);
+    wsim_services_set_context (s, NULL);
+  }
   /* None of them wrote anything. */
   cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"x\""));
   /* A NULL instance is refused before any request. */
