@@ -138,7 +138,9 @@ struct _WsimCall {
   WsimObject      *put_inst;        /* (owned) (nullable) what put_instance() writes */
   WsimObjectPath  *delete_path;     /* (owned) (nullable) what delete_instance() deletes */
   char            *result_path;     /* (owned) (nullable) a put's success strParam */
-  gboolean         await_store;     /* FINISHING: the final waits until the change is durable */
+  gboolean         await_store;     /* the final waits until the change is durable */
+  char            *store_error;     /* (owned) (nullable) the store could not save the change
+                                     * (it was taken back): the success becomes WBEM_E_FAILED */
   /* Schema calls: prepared results instead of a provider (WsimCallSpec). */
   GPtrArray       *decls;           /* (owned) (nullable) WsimClassDecl* */
   GPtrArray       *objects;         /* (owned) (nullable) WsimObject* */
@@ -220,6 +222,7 @@ wsim_call_unref (WsimCall *call)
   g_clear_pointer (&call->put_inst, wsim_object_unref);
   g_clear_pointer (&call->delete_path, wsim_object_path_free);
   g_free (call->result_path);
+  g_free (call->store_error);
   g_clear_pointer (&call->decls, g_ptr_array_unref);
   g_clear_pointer (&call->objects, g_ptr_array_unref);
   g_free (call->method);
@@ -756,6 +759,14 @@ call_maybe_finish (WsimCall *call)
   call_flush (call);
   if (call->await_store)
     return;
+  if (call->store_error != NULL && call->state == WSIM_CALL_STATE_FINISHING
+      && !WSIM_HRESULT_FAILED (call->hr))
+    {
+      call->hr = WBEM_E_FAILED;
+      g_free (call->reason);
+      call->reason = g_strdup (call->store_error);
+      g_clear_pointer (&call->result_path, g_free);
+    }
   /* The final SetStatus follows the last Indicate on the same connection, so the sink
    * host sees them in order: it need not wait for the Indicate replies (one round trip
    * less per call). It waits only for rows still held back by the window. */
@@ -949,7 +960,8 @@ on_next_class (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The store has the write on disk (or could not write it: then the call fails). */
+/* The store has the change on disk, or could not write it (then the change was taken back
+ * and the call fails). The call may still be delivering: the outcome waits in the call. */
 static void
 on_store_durable (gboolean ok, const char *why, gpointer data)
 {
@@ -958,16 +970,22 @@ on_store_durable (gboolean ok, const char *why, gpointer data)
   if (!call->await_store)
     return;
   call->await_store = FALSE;
-  if (call->state != WSIM_CALL_STATE_FINISHING)
-    return;
   if (!ok)
-    {
-      call->hr = WBEM_E_FAILED;
-      g_free (call->reason);
-      call->reason = g_strdup (why);
-      g_clear_pointer (&call->result_path, g_free);
-    }
-  call_maybe_finish (call);
+    call->store_error = g_strdup (why);
+  if (call->state == WSIM_CALL_STATE_FINISHING)
+    call_maybe_finish (call);
+}
+
+/* Asks the store to say when the change this call just made is durable. Right after the
+ * change, never later: a save that fails meanwhile takes the change back, and only the
+ * waiters it knows learn it (wsim_repository_store_when_durable()). */
+static void
+call_watch_store (WsimCall *call)
+{
+  call->await_store = TRUE;
+  wsim_repository_store_when_durable (call->server->repo, call->server->context,
+                                      on_store_durable, wsim_call_ref (call),
+                                      (GDestroyNotify) wsim_call_unref);
 }
 
 /* The current class's provider posted its result: the call's, or on to the next class. */
@@ -1000,13 +1018,8 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
       if (call->put_inst != NULL)
         call->result_path = wsim_object_get_path (call->put_inst);
       call_set_result (call, hresult, message != NULL ? message : "complete");
-      if (call->state == WSIM_CALL_STATE_FINISHING)
-        {
-          call->await_store = TRUE;
-          wsim_repository_store_when_durable (call->server->repo, call->server->context,
-                                              on_store_durable, wsim_call_ref (call),
-                                              (GDestroyNotify) wsim_call_unref);
-        }
+      /* The provider made the change just before it posted this result. */
+      call_watch_store (call);
       call_maybe_finish (call);
       return;
     }
@@ -1210,15 +1223,9 @@ call_deliver_prepared (WsimCall *call)
     }
   for (guint i = 0; call->objects != NULL && i < call->objects->len && !call_is_final (call); i++)
     call_take_instance (call->host, wsim_object_ref (call->objects->pdata[i]), call);
+  /* A class change (made at acceptance, watched since: wsim_call_new) succeeds once the
+   * store has it, as a write does. */
   call_set_result (call, WBEM_S_NO_ERROR, "complete");
-  /* A class change (made at acceptance) succeeds once the store has it, as a write does. */
-  if (call->durable && call->state == WSIM_CALL_STATE_FINISHING)
-    {
-      call->await_store = TRUE;
-      wsim_repository_store_when_durable (call->server->repo, call->server->context,
-                                          on_store_durable, wsim_call_ref (call),
-                                          (GDestroyNotify) wsim_call_unref);
-    }
   call_maybe_finish (call);
 }
 
@@ -1296,6 +1303,9 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->decls = spec->decls;
   call->objects = spec->objects;
   call->durable = spec->durable;
+  /* A class change was made when its request came, just before this call. */
+  if (call->durable)
+    call_watch_store (call);
   call->classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
   for (guint i = 0; i < spec->classes->len; i++)
     g_ptr_array_add (call->classes, wsim_class_ref (spec->classes->pdata[i]));

@@ -22,6 +22,20 @@
 #define STORE_MAGIC_V1 "WSIMREP1"     /* read still: no class section */
 #define STORE_SUM   32                /* SHA-256 of everything before it */
 
+/* How to take back one change that is not durable yet (a failed save undoes them all,
+ * newest first, so each record's index is the one it had). */
+typedef struct {
+  guint64        gen;                 /* the change's generation */
+  gpointer       state;               /* (unowned) (nullable) an instance change: the static
+                                       * state (the repository keeps every state it made) */
+  guint          index;               /* where in the state's instances the change was */
+  WsimObject    *old_obj;             /* (owned) (nullable) what was there (NULL: a create) */
+  WsimObject    *new_obj;             /* (owned) (nullable) what is there (NULL: a delete) */
+  char          *ns;                  /* (owned) (nullable) a class change: its namespace */
+  char          *class_name;          /* (owned) (nullable) */
+  WsimClassDecl *old_decl;            /* (owned) (nullable) the class before (NULL: a create) */
+} Undo;
+
 typedef struct {
   guint64        gen;                 /* durable once durable_gen reaches it */
   GMainContext  *context;             /* (owned) (nullable) */
@@ -43,6 +57,8 @@ struct _WsimRepoStore {
   GError         *write_error;        /* (owned) (nullable) set by the worker */
   GList          *waiters;            /* (owned) Waiter*, in arrival order */
   GPtrArray      *classes;            /* (owned) StoredClass*: the put classes, parents first */
+  GQueue          undo;               /* Undo* (owned), oldest first: the changes not durable */
+  gboolean        undoing;            /* a failed save is taking its changes back */
 };
 
 /* A class PutClassAsync made or changed (the --mof ones are not stored: see docs/schema.md). */
@@ -97,6 +113,17 @@ store_set_class (WsimRepoStore *store, const char *ns, const char *name, WsimCla
       c->decl = wsim_class_decl_ref (decl);
       g_ptr_array_add (store->classes, c);
     }
+}
+
+static void
+undo_free (Undo *u)
+{
+  g_clear_pointer (&u->old_obj, wsim_object_unref);
+  g_clear_pointer (&u->new_obj, wsim_object_unref);
+  g_free (u->ns);
+  g_free (u->class_name);
+  g_clear_pointer (&u->old_decl, wsim_class_decl_unref);
+  g_free (u);
 }
 
 static void
@@ -301,8 +328,66 @@ store_worker (gpointer data)
 
 static void store_start_write (WsimRepoStore *store, GMainContext *context);
 
-/* Tells the waiters whose generation is durable (or, on failure, those the failed write
- * was to take), then starts the next write if anyone waits for more. */
+/* Takes back one change. The repository refuses nothing here: a class created since the
+ * last durable save has, by now, no instances and no subclasses that are not taken back
+ * first (newer changes go first), and the class it replaced was one it could replace. */
+static void
+undo_apply (WsimRepoStore *store, Undo *u)
+{
+  if (u->state != NULL)
+    {
+      GPtrArray *insts = wsim_static_state_get_instances (u->state);
+
+      if (u->new_obj != NULL && u->old_obj != NULL)
+        {
+          g_assert (insts->pdata[u->index] == u->new_obj);
+          wsim_object_unref (insts->pdata[u->index]);
+          insts->pdata[u->index] = wsim_object_ref (u->old_obj);
+        }
+      else if (u->new_obj != NULL)
+        {
+          g_assert (insts->pdata[u->index] == u->new_obj);
+          g_ptr_array_remove_index (insts, u->index);
+        }
+      else
+        g_ptr_array_insert (insts, (gint) u->index, wsim_object_ref (u->old_obj));
+      return;
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    gboolean ok = u->old_decl != NULL
+                  ? wsim_repository_put_class (store->repo, u->ns, wsim_class_decl_get_wire (u->old_decl),
+                                               WBEM_FLAG_CREATE_OR_UPDATE, &error)
+                  : wsim_repository_delete_class (store->repo, u->ns, u->class_name, &error);
+
+    if (!ok)
+      g_warning ("the repository could not take back the unsaved change to class %s:%s: %s",
+                 u->ns, u->class_name, error->message);
+  }
+}
+
+/* A save failed: every change not yet durable is taken back, newest first, so what the
+ * repository serves is again what the store holds, and every waiter is told the failure
+ * (also those of changes made while the failed write ran: they were made on top of the
+ * ones taken back). Nothing is then pending. */
+static void
+store_roll_back (WsimRepoStore *store)
+{
+  Undo *u;
+
+  store->undoing = TRUE;
+  while ((u = g_queue_pop_tail (&store->undo)) != NULL)
+    {
+      undo_apply (store, u);
+      undo_free (u);
+    }
+  store->undoing = FALSE;
+  store->durable_gen = store->gen;
+}
+
+/* Tells the waiters whose generation is durable, then starts the next write if anyone waits
+ * for more. On failure (@error) every change not durable is taken back and every waiter is
+ * told. */
 static void
 store_settle (WsimRepoStore *store, guint64 gen, const GError *error)
 {
@@ -310,13 +395,20 @@ store_settle (WsimRepoStore *store, guint64 gen, const GError *error)
   GMainContext *next_context = NULL;
 
   if (error == NULL)
-    store->durable_gen = MAX (store->durable_gen, gen);
+    {
+      store->durable_gen = MAX (store->durable_gen, gen);
+      while (!g_queue_is_empty (&store->undo)
+             && ((Undo *) g_queue_peek_head (&store->undo))->gen <= gen)
+        undo_free (g_queue_pop_head (&store->undo));
+    }
+  else
+    store_roll_back (store);
   for (GList *l = store->waiters; l != NULL;)
     {
       Waiter *w = l->data;
       GList *n = l->next;
 
-      if (w->gen <= gen)
+      if (w->gen <= gen || error != NULL)
         {
           store->waiters = g_list_remove_link (store->waiters, l);
           due = g_list_concat (due, l);
@@ -407,30 +499,49 @@ wsim_repo_store_free (WsimRepoStore *store)
       g_clear_error (&store->write_error);
     }
   g_list_free_full (store->waiters, (GDestroyNotify) waiter_free);
+  g_queue_clear_full (&store->undo, (GDestroyNotify) undo_free);
   g_ptr_array_unref (store->classes);
   g_free (store->dir);
   g_free (store);
 }
 
 void
-wsim_repository_store_changed (WsimRepository *repo)
+wsim_repository_store_instance_changed (WsimRepository *repo, gpointer state, guint index,
+                                        WsimObject *old_obj, WsimObject *new_obj)
 {
   WsimRepoStore *store = wsim_repository_get_store (repo);
+  Undo *u;
 
-  if (store != NULL)
-    store->gen++;
+  if (store == NULL)
+    return;
+  u = g_new0 (Undo, 1);
+  u->gen = ++store->gen;
+  u->state = state;
+  u->index = index;
+  u->old_obj = old_obj != NULL ? wsim_object_ref (old_obj) : NULL;
+  u->new_obj = new_obj != NULL ? wsim_object_ref (new_obj) : NULL;
+  g_queue_push_tail (&store->undo, u);
 }
 
 void
 wsim_repository_store_class_changed (WsimRepository *repo, const char *ns, const char *name,
-                                     WsimClassDecl *decl)
+                                     WsimClassDecl *old_decl, WsimClassDecl *decl)
 {
   WsimRepoStore *store = wsim_repository_get_store (repo);
+  Undo *u;
 
   if (store == NULL)
     return;
   store_set_class (store, ns, name, decl);
-  store->gen++;
+  /* Taking a change back is no change: the store has the class as it was. */
+  if (store->undoing)
+    return;
+  u = g_new0 (Undo, 1);
+  u->gen = ++store->gen;
+  u->ns = g_strdup (ns);
+  u->class_name = g_strdup (name);
+  u->old_decl = old_decl != NULL ? wsim_class_decl_ref (old_decl) : NULL;
+  g_queue_push_tail (&store->undo, u);
 }
 
 static gboolean
@@ -473,6 +584,7 @@ wsim_repository_store_save (WsimRepository *repo, GError **error)
 {
   WsimRepoStore *store = wsim_repository_get_store (repo);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local = NULL;
   guint64 gen;
 
   if (store == NULL)
@@ -484,13 +596,12 @@ wsim_repository_store_save (WsimRepository *repo, GError **error)
     store_drain (store);
   gen = store->gen;
   bytes = store_encode (repo, store->classes);
-  if (!store_write_file (store->dir, bytes, error))
+  if (!store_write_file (store->dir, bytes, &local))
     {
-      g_autofree char *msg = (*error)->message != NULL ? g_strdup ((*error)->message) : NULL;
-
-      g_clear_error (error);
-      wsim_set_error_hresult (error, WBEM_E_FAILED, "the repository's store was not saved: %s",
-                              msg);
+      g_prefix_error (&local, "the repository's store was not saved: ");
+      /* The changes are taken back: the repository serves what the store holds. */
+      store_settle (store, gen, local);
+      wsim_set_error_hresult (error, WBEM_E_FAILED, "%s", local->message);
       return FALSE;
     }
   store_settle (store, gen, NULL);

@@ -7,11 +7,15 @@
  * over the old file, and the directory is fsync'ed, so a crash at any point leaves either
  * the old file or the new one, never a mix. docs/writes.md describes the format and why.
  *
- * Changes are counted (generations). wsim_repository_store_changed() counts one; a caller
- * that must not report success before its change is durable asks to be told when the
- * generation it saw is on disk (wsim_repository_store_when_durable()). Writes run on a
- * worker thread one at a time, and a write takes every change made before it started: the
- * changes that arrive while one is in flight share the next write (group commit).
+ * Changes are counted (generations), and each one not yet durable is kept with what takes
+ * it back. A caller that must not report success before its change is durable asks, right
+ * after making it, to be told when the generation it saw is on disk
+ * (wsim_repository_store_when_durable()). Writes run on a worker thread one at a time, and a
+ * write takes every change made before it started: the changes that arrive while one is in
+ * flight share the next write (group commit). When a write fails, every change not yet
+ * durable is taken back, newest first (the repository serves again what the store holds),
+ * and every waiter is told: a failed write never leaves behind a change whose caller was
+ * told it failed.
  *
  * Threading: every function on the thread that uses the repository; the worker thread
  * touches only the bytes it was given.
@@ -34,26 +38,38 @@ typedef struct _WsimRepoStore WsimRepoStore;
 typedef void (*WsimStoreDone) (gboolean ok, const char *why, gpointer data);
 
 /**
- * wsim_repository_store_changed:
- * Counts a change to the static instances (no-op without a store).
+ * wsim_repository_store_instance_changed:
+ * @state: the static provider state whose instances changed
+ * @index: where in its instances the change is: the replaced or created instance, or where
+ *   the deleted one was
+ * @old_obj: (nullable) (transfer none) the instance before (NULL: a create)
+ * @new_obj: (nullable) (transfer none) the instance after (NULL: a delete)
+ * Counts a change to @state's instances, made just now, and keeps how to take it back
+ * (no-op without a store).
  */
-void wsim_repository_store_changed (WsimRepository *repo);
+void wsim_repository_store_instance_changed (WsimRepository *repo, gpointer state, guint index,
+                                             WsimObject *old_obj, WsimObject *new_obj);
 
 /**
  * wsim_repository_store_class_changed:
  * @ns: the namespace (canonical)
+ * @old_decl: (nullable) the class object before (NULL: the class is new)
  * @decl: (nullable) the class object PutClassAsync made; NULL: the class was deleted
  * Counts a class change and keeps the class (or forgets it) in the store's class section
  * (no-op without a store). wsim-repository.c calls it for every PutClass and DeleteClass.
  */
 void wsim_repository_store_class_changed (WsimRepository *repo, const char *ns,
-                                          const char *name, WsimClassDecl *decl);
+                                          const char *name, WsimClassDecl *old_decl,
+                                          WsimClassDecl *decl);
 
 /**
  * wsim_repository_store_when_durable:
  * @context: (nullable) where @done runs (NULL: the thread default)
  * Calls @done once every change counted so far is on disk: at once (from an idle on
  * @context) without a store or with nothing pending, else after the write that takes them.
+ * @done's @ok is FALSE when a write failed before: the change was then taken back. Ask
+ * right after the change, before returning to the main loop: a write that fails meanwhile
+ * takes the change back without telling this caller.
  * @destroy frees @data after @done, or unused if the repository goes first.
  */
 void wsim_repository_store_when_durable (WsimRepository *repo, GMainContext *context,

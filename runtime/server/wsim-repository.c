@@ -787,9 +787,10 @@ wsim_repository_set_class_hook (WsimRepository *repo, WsimRepositoryClassHook ho
 
 /* The one place a class change is announced (a persistent store hooks in here). */
 static void
-class_changed (WsimRepository *repo, Namespace *ns, const char *name, WsimClassDecl *decl)
+class_changed (WsimRepository *repo, Namespace *ns, const char *name, WsimClassDecl *old_decl,
+               WsimClassDecl *decl)
 {
-  wsim_repository_store_class_changed (repo, ns->name, name, decl);
+  wsim_repository_store_class_changed (repo, ns->name, name, old_decl, decl);
   if (repo->class_hook != NULL)
     repo->class_hook (repo, ns->name, name, decl, repo->class_hook_data);
 }
@@ -902,6 +903,7 @@ wsim_repository_put_class (WsimRepository *repo, const char *ns_path,
   g_autoptr(WsimClassDecl) in = NULL;
   g_autoptr(WsimClass) cls = NULL;
   g_autoptr(GPtrArray) built = NULL;
+  g_autoptr(WsimClassDecl) old_decl = NULL;
   ClassEntry *old, *pe = NULL, *e;
   WsimClassDecl *decl;
   wsim_class_decl own;
@@ -952,6 +954,7 @@ wsim_repository_put_class (WsimRepository *repo, const char *ns_path,
   decl = wsim_class_decl_derive (pe != NULL ? pe->decl : NULL, &own, ns->name);
 
   /* Checked: now the change. An updated class (no subclasses, no instances) is replaced. */
+  old_decl = old != NULL ? wsim_class_decl_ref (old->decl) : NULL;
   if (old != NULL)
     entry_remove (ns, old);
   reg = g_new0 (WsimProviderReg, 1);
@@ -965,7 +968,7 @@ wsim_repository_put_class (WsimRepository *repo, const char *ns_path,
   e = class_lookup (repo, ns_path, wsim_class_get_name (cls), NULL);
   wsim_class_decl_unref (e->decl);
   e->decl = decl;
-  class_changed (repo, ns, wsim_class_decl_get_name (decl), decl);
+  class_changed (repo, ns, wsim_class_decl_get_name (decl), old_decl, decl);
   return TRUE;
 }
 
@@ -974,6 +977,7 @@ wsim_repository_delete_class (WsimRepository *repo, const char *ns_path, const c
                               GError **error)
 {
   Namespace *ns = ns_lookup (repo, ns_path, error);
+  g_autoptr(WsimClassDecl) old_decl = NULL;
   g_autofree char *name = NULL;
   ClassEntry *e;
 
@@ -986,7 +990,8 @@ wsim_repository_delete_class (WsimRepository *repo, const char *ns_path, const c
   if (e == NULL || !entry_changeable (e, "DeleteClass", error))
     return FALSE;
   name = g_strdup (wsim_class_get_name (e->cls));
+  old_decl = wsim_class_decl_ref (e->decl);
   entry_remove (ns, e);
-  class_changed (repo, ns, name, NULL);
+  class_changed (repo, ns, name, old_decl, NULL);
   return TRUE;
 }

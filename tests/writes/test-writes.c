@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "wsim-context.h"
+#include "wsim-extended-status.h"
 #include "wsim-test-harness.h"
 #include "wsim-test-writes.h"
 #include "wsim-test-payload.h"
@@ -817,4 +818,129 @@ Test (writes, a_failed_write_names_the_instance)
 
   cr_assert_str_eq (put_param, "Sim_Stored.Name=\"seed\"");
   cr_assert_str_eq (del_param, "Sim_Stored.Name=\"none\"");
+}
+
+/* ---- a save that fails -------------------------------------------------------------- */
+
+/* Makes the store's next save fail: its new file's name is taken by a directory (open()
+ * of it for writing is EISDIR). (transfer full) the directory's path, to remove. */
+static char *
+block_saves (void)
+{
+  char *tmp = g_build_filename (dir, "repository.dat.tmp", NULL);
+
+  cr_assert_eq (g_mkdir (tmp, 0700), 0, "%s: %s", tmp, g_strerror (errno));
+  return tmp;
+}
+
+/* A write whose save fails is told WBEM_E_FAILED, and is not there: not served, and not
+ * saved by the next write that succeeds (an update gets its old value back, a delete its
+ * instance). Nothing of it comes back after a restart. */
+Test (writes, a_failed_save_takes_the_write_back)
+{
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimObject) a = writes_text_object ("Sim_Stored", "Name", "a", "Size", "1", NULL);
+  g_autoptr(WsimObject) a9 = writes_text_object ("Sim_Stored", "Name", "a", "Size", "9", NULL);
+  g_autoptr(WsimObject) b = writes_text_object ("Sim_Stored", "Name", "b", "Size", "2", NULL);
+  g_autoptr(WsimObject) c = writes_text_object ("Sim_Stored", "Name", "c", "Size", "3", NULL);
+  g_autofree char *blocker = NULL;
+
+  put_in (h, s, a, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL);
+  blocker = block_saves ();
+  cr_assert_eq (put_in (h, s, b, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_E_FAILED);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"b\""), "a failed create is served");
+  cr_assert_eq (put_in (h, s, a9, WBEM_FLAG_UPDATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_E_FAILED);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 1, "a failed update is served");
+  cr_assert_eq (del_in (h, s, "Sim_Stored.Name=\"a\"", 0, WBEM_S_NO_ERROR), WBEM_E_FAILED);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 1, "a failed delete took it");
+  /* The next save that works writes what is served, and only that. */
+  cr_assert_eq (g_rmdir (blocker), 0);
+  cr_assert_eq (put_in (h, s, c, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
+  restart (&s);
+  cr_assert_null (get_in (h, s, "Sim_Stored.Name=\"b\""), "a failed create was saved later");
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"a\""), 1);
+  cr_assert_eq (get_size (h, s, "Sim_Stored.Name=\"c\""), 3);
+}
+
+/* Writes in flight together when their shared save fails: every one is told WBEM_E_FAILED
+ * (one final each), none is served; the failure's message says what the store could not do. */
+Test (writes, writes_sharing_a_failed_save_all_fail)
+{
+  enum { N = 12 };
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autofree char *blocker = block_saves ();
+  WsimSinkRecorder *recs[N];
+  WsimSink *sinks[N];
+
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autoptr(WsimObject) obj = writes_text_object ("Sim_Stored", "Name", name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      sinks[i] = wsim_sink_recorder_new (&recs[i]);
+      cr_assert_eq (wsim_services_put_instance_async (s, obj, WBEM_FLAG_CREATE_ONLY, sinks[i],
+                                                      &error), WBEM_S_NO_ERROR);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("Sim_Stored.Name=\"f%u\"", i);
+
+      cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, recs[i], WRITES_WAIT));
+      cr_assert_eq (recs[i]->final_hr, WBEM_E_FAILED, "put %u: 0x%08X", i, recs[i]->final_hr);
+      cr_assert_eq (recs[i]->n_final, 1);
+      /* A put's success carries its path in strParam; this one does not. */
+      cr_assert (recs[i]->final_str_param == NULL
+                 || strstr (recs[i]->final_str_param, "Name=") == NULL,
+                 "a failed put names its path as made: %s", recs[i]->final_str_param);
+      cr_assert_not_null (recs[i]->final_error);
+      {
+        g_autofree char *line = wsim_extended_status_describe (recs[i]->final_error);
+
+        cr_assert (strstr (line, "repository.dat.tmp") != NULL, "%s", line);
+      }
+      wsim_sink_unref (sinks[i]);
+      cr_assert_null (get_in (h, s, path));
+    }
+  cr_assert_eq (g_rmdir (blocker), 0);
+}
+
+/* PutClass and DeleteClass whose save fails: the class is as it was, served and after a
+ * restart. */
+Test (writes, a_failed_save_takes_the_class_change_back)
+{
+  g_autoptr(GPtrArray) v1 = writes_mof_classes ("class Sim_Kept { [key] string K; };\n");
+  g_autoptr(GPtrArray) v2 = writes_mof_classes ("class Sim_Kept { [key] string K; uint8 New; };\n");
+  g_autoptr(GPtrArray) other = writes_mof_classes ("class Sim_Never { [key] string K; };\n");
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autofree char *blocker = NULL;
+  g_autofree char *mof = NULL;
+  g_autofree char *never = NULL;
+
+  put_class (s, v1->pdata[0], 0, WBEM_S_NO_ERROR);
+  blocker = block_saves ();
+  put_class (s, v2->pdata[0], 0, WBEM_E_FAILED);
+  put_class (s, other->pdata[0], 0, WBEM_E_FAILED);
+  {
+    WsimSinkRecorder *rec;
+    WsimSink *sink = wsim_sink_recorder_new (&rec);
+    g_autoptr(GError) error = NULL;
+    WsimHResult hr = wsim_services_delete_class_async (s, "Sim_Kept", 0, sink, &error);
+
+    cr_assert_eq (finish (h, hr, error, sink, rec, WBEM_S_NO_ERROR, "delete class", NULL),
+                  WBEM_E_FAILED);
+  }
+  mof = class_mof (h, s, "Sim_Kept");
+  cr_assert_not_null (mof, "a failed DeleteClass took the class");
+  cr_assert (strstr (mof, "New") == NULL, "a failed PutClass changed the class: %s", mof);
+  never = class_mof (h, s, "Sim_Never");
+  cr_assert_null (never, "a failed PutClass made the class");
+  cr_assert_eq (g_rmdir (blocker), 0);
+  restart (&s);
+  g_clear_pointer (&mof, g_free);
+  mof = class_mof (h, s, "Sim_Kept");
+  cr_assert_not_null (mof);
+  cr_assert (strstr (mof, "New") == NULL, "%s", mof);
+  never = class_mof (h, s, "Sim_Never");
+  cr_assert_null (never);
 }
