@@ -23,16 +23,16 @@
 #define STORE_SUM   32                /* SHA-256 of everything before it */
 
 /* How to take back one change that is not durable yet (a failed save undoes them all,
- * newest first, so each record's index is the one it had). */
+ * newest first). An instance is found again by its object and its class's name, not by
+ * where it was: taking back a class change gives the class a new registration, so the
+ * instances of older changes go to whichever state serves their class then. */
 typedef struct {
   guint64        gen;                 /* the change's generation */
-  gpointer       state;               /* (unowned) (nullable) an instance change: the static
-                                       * state (the repository keeps every state it made) */
-  guint          index;               /* where in the state's instances the change was */
-  WsimObject    *old_obj;             /* (owned) (nullable) what was there (NULL: a create) */
+  char          *ns;                  /* (owned) canonical */
+  WsimObject    *old_obj;             /* (owned) (nullable) an instance change: what was there
+                                       * (NULL: a create) */
   WsimObject    *new_obj;             /* (owned) (nullable) what is there (NULL: a delete) */
-  char          *ns;                  /* (owned) (nullable) a class change: its namespace */
-  char          *class_name;          /* (owned) (nullable) */
+  char          *class_name;          /* (owned) (nullable) a class change: the class */
   WsimClassDecl *old_decl;            /* (owned) (nullable) the class before (NULL: a create) */
 } Undo;
 
@@ -328,42 +328,70 @@ store_worker (gpointer data)
 
 static void store_start_write (WsimRepoStore *store, GMainContext *context);
 
+/* The instances of the static state serving @class_name in @ns now, or NULL. */
+static GPtrArray *
+serving_instances (WsimRepository *repo, const char *ns, const char *class_name)
+{
+  WsimClass *cls = wsim_repository_lookup_class (repo, ns, class_name, NULL);
+  WsimProviderReg *reg = cls != NULL ? wsim_repository_get_provider (repo, ns, cls) : NULL;
+
+  if (reg == NULL || wsim_provider_reg_get_provider (reg) != &wsim_static_provider)
+    return NULL;
+  return wsim_static_state_get_instances (wsim_provider_reg_get_state (reg));
+}
+
+/* Takes back one instance change: @u->new_obj leaves (it is where the change put it, or in
+ * a state of its class made since), @u->old_obj comes back to the state serving its class. */
+static void
+undo_instance (WsimRepoStore *store, Undo *u)
+{
+  WsimObject *any = u->new_obj != NULL ? u->new_obj : u->old_obj;
+  GPtrArray *insts = serving_instances (store->repo, u->ns,
+                                        wsim_class_get_name (wsim_object_get_class (any)));
+  guint at = insts != NULL ? insts->len : 0;
+
+  if (insts == NULL)
+    {
+      g_warning ("the unsaved change to an instance of %s:%s cannot be taken back: no static "
+                 "class serves it", u->ns, wsim_class_get_name (wsim_object_get_class (any)));
+      return;
+    }
+  if (u->new_obj != NULL && g_ptr_array_find (insts, u->new_obj, &at))
+    {
+      if (u->old_obj != NULL)
+        {
+          wsim_object_unref (insts->pdata[at]);
+          insts->pdata[at] = wsim_object_ref (u->old_obj);
+          return;
+        }
+      g_ptr_array_remove_index (insts, at);
+      return;
+    }
+  if (u->old_obj != NULL)
+    g_ptr_array_insert (insts, (gint) MIN (at, insts->len), wsim_object_ref (u->old_obj));
+}
+
 /* Takes back one change. The repository refuses nothing here: a class created since the
  * last durable save has, by now, no instances and no subclasses that are not taken back
  * first (newer changes go first), and the class it replaced was one it could replace. */
 static void
 undo_apply (WsimRepoStore *store, Undo *u)
 {
-  if (u->state != NULL)
-    {
-      GPtrArray *insts = wsim_static_state_get_instances (u->state);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
 
-      if (u->new_obj != NULL && u->old_obj != NULL)
-        {
-          g_assert (insts->pdata[u->index] == u->new_obj);
-          wsim_object_unref (insts->pdata[u->index]);
-          insts->pdata[u->index] = wsim_object_ref (u->old_obj);
-        }
-      else if (u->new_obj != NULL)
-        {
-          g_assert (insts->pdata[u->index] == u->new_obj);
-          g_ptr_array_remove_index (insts, u->index);
-        }
-      else
-        g_ptr_array_insert (insts, (gint) u->index, wsim_object_ref (u->old_obj));
+  if (u->class_name == NULL)
+    {
+      undo_instance (store, u);
       return;
     }
-  {
-    g_autoptr(GError) error = NULL;
-    gboolean ok = u->old_decl != NULL
-                  ? wsim_repository_put_class (store->repo, u->ns, wsim_class_decl_get_wire (u->old_decl),
-                                               WBEM_FLAG_CREATE_OR_UPDATE, &error)
-                  : wsim_repository_delete_class (store->repo, u->ns, u->class_name, &error);
-
-    if (!ok)
-      g_warning ("the repository could not take back the unsaved change to class %s:%s: %s",
-                 u->ns, u->class_name, error->message);
-  }
+  ok = u->old_decl != NULL
+       ? wsim_repository_put_class (store->repo, u->ns, wsim_class_decl_get_wire (u->old_decl),
+                                    WBEM_FLAG_CREATE_OR_UPDATE, &error)
+       : wsim_repository_delete_class (store->repo, u->ns, u->class_name, &error);
+  if (!ok)
+    g_warning ("the repository could not take back the unsaved change to class %s:%s: %s",
+               u->ns, u->class_name, error->message);
 }
 
 /* A save failed: every change not yet durable is taken back, newest first, so what the
@@ -506,7 +534,7 @@ wsim_repo_store_free (WsimRepoStore *store)
 }
 
 void
-wsim_repository_store_instance_changed (WsimRepository *repo, gpointer state, guint index,
+wsim_repository_store_instance_changed (WsimRepository *repo, const char *ns,
                                         WsimObject *old_obj, WsimObject *new_obj)
 {
   WsimRepoStore *store = wsim_repository_get_store (repo);
@@ -516,8 +544,7 @@ wsim_repository_store_instance_changed (WsimRepository *repo, gpointer state, gu
     return;
   u = g_new0 (Undo, 1);
   u->gen = ++store->gen;
-  u->state = state;
-  u->index = index;
+  u->ns = g_strdup (ns);
   u->old_obj = old_obj != NULL ? wsim_object_ref (old_obj) : NULL;
   u->new_obj = new_obj != NULL ? wsim_object_ref (new_obj) : NULL;
   g_queue_push_tail (&store->undo, u);

@@ -39,15 +39,14 @@ typedef void (*WsimStoreDone) (gboolean ok, const char *why, gpointer data);
 
 /**
  * wsim_repository_store_instance_changed:
- * @state: the static provider state whose instances changed
- * @index: where in its instances the change is: the replaced or created instance, or where
- *   the deleted one was
+ * @ns: the namespace of the instance (canonical)
  * @old_obj: (nullable) (transfer none) the instance before (NULL: a create)
- * @new_obj: (nullable) (transfer none) the instance after (NULL: a delete)
- * Counts a change to @state's instances, made just now, and keeps how to take it back
- * (no-op without a store).
+ * @new_obj: (nullable) (transfer none) the instance after, as the static state holds it
+ *   (NULL: a delete)
+ * Counts a change to a static state's instances, made just now, and keeps how to take it
+ * back (no-op without a store).
  */
-void wsim_repository_store_instance_changed (WsimRepository *repo, gpointer state, guint index,
+void wsim_repository_store_instance_changed (WsimRepository *repo, const char *ns,
                                              WsimObject *old_obj, WsimObject *new_obj);
 
 /**

@@ -112,7 +112,7 @@ wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
             return WBEM_E_ALREADY_EXISTS;
           }
         /* Replaced, not changed in place: an enumeration holding the old one is unaffected. */
-        wsim_repository_store_instance_changed (s->repo, s, k, s->instances->pdata[k], copy);
+        wsim_repository_store_instance_changed (s->repo, s->ns, s->instances->pdata[k], copy);
         wsim_object_unref (s->instances->pdata[k]);
         s->instances->pdata[k] = copy;
         return WBEM_S_NO_ERROR;
@@ -123,7 +123,7 @@ wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
       return WBEM_E_NOT_FOUND;
     }
   g_ptr_array_add (s->instances, copy);
-  wsim_repository_store_instance_changed (s->repo, s, s->instances->len - 1, NULL, copy);
+  wsim_repository_store_instance_changed (s->repo, s->ns, NULL, copy);
   return WBEM_S_NO_ERROR;
 }
 
@@ -153,7 +153,7 @@ wsim_static_state_delete (gpointer state, const char *class_name, const WsimProv
         }
       if (match)
         {
-          wsim_repository_store_instance_changed (s->repo, s, k, obj, NULL);
+          wsim_repository_store_instance_changed (s->repo, s->ns, obj, NULL);
           g_ptr_array_remove_index (s->instances, k);
           return WBEM_S_NO_ERROR;
         }
