@@ -1106,9 +1106,8 @@ static const WsimProvHostOps call_host_ops = {
 
 /* ---- starting, cancelling, aborting --------------------------------------------- */
 
-/* The keys of @path as the provider takes them (they point into @path). */
-static WsimProvKey *
-path_keys (WsimObjectPath *path)
+WsimProvKey *
+wsim_server_path_keys (WsimObjectPath *path)
 {
   guint n = wsim_object_path_get_n_keys (path);
   WsimProvKey *keys = g_new0 (WsimProvKey, MAX (n, 1));
@@ -1140,7 +1139,7 @@ call_start_class (WsimCall *call)
     {
       /* The server checked that the provider declares the method and has exec_method(). */
       guint n = wsim_object_path_get_n_keys (call->method_path);
-      g_autofree WsimProvKey *keys = path_keys (call->method_path);
+      g_autofree WsimProvKey *keys = wsim_server_path_keys (call->method_path);
 
       wsim_prov_host_exec_method (call->host, p, wsim_provider_reg_get_state (call->reg),
                                   wsim_class_get_name (cls), call->method, n > 0 ? keys : NULL,
@@ -1154,7 +1153,7 @@ call_start_class (WsimCall *call)
   else if (call->delete_path != NULL)
     {
       guint n = wsim_object_path_get_n_keys (call->delete_path);
-      g_autofree WsimProvKey *keys = path_keys (call->delete_path);
+      g_autofree WsimProvKey *keys = wsim_server_path_keys (call->delete_path);
 
       wsim_prov_host_delete_instance (call->host, p, wsim_provider_reg_get_state (call->reg),
                                       wsim_class_get_name (cls), keys, n);
@@ -1167,7 +1166,7 @@ call_start_class (WsimCall *call)
       WsimObjectPath *path = call->path != NULL ? call->path
                                                 : (WsimObjectPath *) wsim_assoc_walk_get_source (call->assoc);
       guint n = wsim_object_path_get_n_keys (path);
-      g_autofree WsimProvKey *keys = path_keys (path);
+      g_autofree WsimProvKey *keys = wsim_server_path_keys (path);
 
       wsim_prov_host_get (call->host, p, wsim_provider_reg_get_state (call->reg),
                           wsim_class_get_name (cls), keys, n);

@@ -185,6 +185,13 @@ void wsim_server_accept_call (WsimServer *server, WsimRpcRequest *req,
 void wsim_server_reply_hresult_msg (WsimRpcRequest *req, WsimHResult hr, const char *message);
 
 /**
+ * wsim_server_path_keys:
+ * Returns: (transfer container) the keys of @path as a provider takes them (names and text
+ *   point into @path; at least one element, so a path of none is not NULL).
+ */
+WsimProvKey *wsim_server_path_keys (struct _WsimObjectPath *path);
+
+/**
  * wsim_server_resolve_path:
  * Parses @object_path and finds its class in @ns: the path must name this server, no other
  * namespace, and only keys of its class.

@@ -3,7 +3,7 @@
  *
  * A put is refused, with the immediate HRESULT and no callback, for (in this order): flags
  * outside WSIM_PUT_INSTANCE_FLAGS or UPDATE_ONLY with CREATE_ONLY (WBEM_E_INVALID_PARAMETER),
- * an unknown class (WBEM_E_INVALID_CLASS), a row that does not fit its class definition or a
+ * an unknown class (WBEM_E_INVALID_CLASS), an [Abstract] class (WBEM_E_INVALID_OPERATION), a row that does not fit its class definition or a
  * property the class does not have (WBEM_E_INVALID_PARAMETER), a value its declared type
  * cannot take (WBEM_E_TYPE_MISMATCH), a key property left null (WBEM_E_ILLEGAL_NULL) and a
  * provider with no put_instance() (WBEM_E_PROVIDER_NOT_CAPABLE). A delete is refused for
@@ -11,7 +11,9 @@
  * (WBEM_E_INVALID_OBJECT_PATH) or class (WBEM_E_INVALID_CLASS), a path that does not give
  * every key (WBEM_E_INVALID_OBJECT_PATH) and a provider with no delete_instance()
  * (WBEM_E_PROVIDER_NOT_CAPABLE). What only the provider knows (ALREADY_EXISTS, NOT_FOUND)
- * comes in the final SetStatus. docs/writes.md has each rule's source.
+ * comes in the final SetStatus. A delete through a base class's path deletes the instance of
+ * the subclass that has those keys (keys are unique under the class that defines them).
+ * docs/writes.md has each rule's source.
  *
  * Threading: the server's thread.
  */
@@ -23,6 +25,7 @@
 #include "wsim-class-decl.h"
 #include "wsim-context.h"
 #include "wsim-object-path.h"
+#include "wsim-static-provider.h"
 #include "wsim-value.h"
 #include "wsim-wbem.h"
 
@@ -154,6 +157,43 @@ wants_partial_update (WsimServer *server, WsimRpcRequest *req)
   return v != NULL && v->type == CIM_BOOLEAN && v->wsim_value_u.v_boolean;
 }
 
+/* Does @decl (nullable) carry [Abstract] itself? The qualifier is not inherited: a subclass
+ * of an abstract class is concrete unless it says so too (docs/mof.md). */
+static gboolean
+is_abstract (WsimClassDecl *decl)
+{
+  const wsim_class_decl *w = decl != NULL ? wsim_class_decl_get_wire (decl) : NULL;
+  const wsim_qualifier *q = w != NULL ? wsim_qualifier_find (w->qualifiers.qualifiers_val,
+                                                             w->qualifiers.qualifiers_len,
+                                                             "abstract")
+                                      : NULL;
+
+  return q != NULL && q->value.type == CIM_BOOLEAN && q->value.wsim_value_u.v_boolean;
+}
+
+/* The class whose instance @path names: @cls, or the subclass of it whose static instance
+ * has the path's keys (a path through the base class names the subclass's instance, as
+ * GetObjectAsync finds it). Provider classes below @cls are not searched: only their
+ * provider knows their instances. (transfer none) */
+static WsimClass *
+instance_class (WsimServer *server, const char *ns, WsimClass *cls, WsimObjectPath *path)
+{
+  g_autoptr(GPtrArray) deep = wsim_repository_list_classes (server->repo, ns, cls, TRUE);
+  g_autofree WsimProvKey *keys = wsim_server_path_keys (path);
+  guint n = wsim_object_path_get_n_keys (path);
+
+  for (guint i = 0; i < deep->len; i++)
+    {
+      WsimProviderReg *reg = wsim_repository_get_provider (server->repo, ns, deep->pdata[i]);
+
+      if (reg != NULL && wsim_provider_reg_get_provider (reg) == &wsim_static_provider
+          && wsim_static_state_find (wsim_provider_reg_get_state (reg),
+                                     wsim_class_get_name (deep->pdata[i]), keys, n) >= 0)
+        return deep->pdata[i];
+    }
+  return cls;
+}
+
 void
 wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
 {
@@ -184,6 +224,13 @@ wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
     {
       why = g_strdup_printf ("no class %s in %s", a->inst_class.name, ns);
       wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_CLASS, why);
+      return;
+    }
+  if (is_abstract (wsim_repository_get_class_decl (server->repo, ns, a->inst_class.name, NULL)))
+    {
+      why = g_strdup_printf ("class %s is abstract: it has no instances of its own (put one of "
+                             "a subclass)", wsim_class_get_name (cls));
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_OPERATION, why);
       return;
     }
   if (wants_partial_update (server, req))
@@ -257,6 +304,7 @@ wsim_server_handle_delete_instance (WsimRpcRequest *req, void *args, gpointer da
       wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_OBJECT_PATH, why);
       return;
     }
+  cls = instance_class (server, ns, cls, path);
   p = class_provider (server, ns, cls);
   if (p == NULL || p->delete_instance == NULL)
     {

@@ -68,15 +68,46 @@ wsim_static_state_get_instances (gpointer state)
   return ((StaticState *) state)->instances;
 }
 
-/* Is @obj of @want's class, with @want's key values? */
+/* Do @a and @b declare the same keys (by name)? */
 static gboolean
-same_keys (WsimObject *obj, WsimObject *want)
+same_key_names (WsimClass *a, WsimClass *b)
+{
+  guint na = 0, nb = 0;
+
+  for (guint i = 0; i < wsim_class_get_n_props (a); i++)
+    if (wsim_class_get_prop (a, i)->is_key)
+      {
+        gint j = wsim_class_find_prop (b, wsim_class_get_prop (a, i)->name);
+
+        if (j < 0 || !wsim_class_get_prop (b, (guint) j)->is_key)
+          return FALSE;
+        na++;
+      }
+  for (guint i = 0; i < wsim_class_get_n_props (b); i++)
+    nb += wsim_class_get_prop (b, i)->is_key ? 1 : 0;
+  return na > 0 && na == nb;
+}
+
+/* The class that defines @cls's keys: its highest ancestor with the same keys. Instances of
+ * the classes below one key-defining class share one key space, as in WMI's repository (an
+ * instance path through the base class names the subclass's instance). */
+static WsimClass *
+key_class (WsimClass *cls)
+{
+  WsimClass *root = cls;
+
+  for (WsimClass *p = wsim_class_get_parent (cls); p != NULL && same_key_names (p, cls);
+       p = wsim_class_get_parent (p))
+    root = p;
+  return root;
+}
+
+/* Has @obj @want's key values (the keys of @want's class)? */
+static gboolean
+has_keys_of (WsimObject *obj, WsimObject *want)
 {
   WsimClass *cls = wsim_object_get_class (want);
 
-  if (g_ascii_strcasecmp (wsim_class_get_name (wsim_object_get_class (obj)),
-                          wsim_class_get_name (cls)) != 0)
-    return FALSE;
   for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
     {
       const wsim_property_def *def = wsim_class_get_prop (cls, i);
@@ -93,14 +124,67 @@ same_keys (WsimObject *obj, WsimObject *want)
   return TRUE;
 }
 
+/* Is @obj of @want's class, with @want's key values? */
+static gboolean
+same_keys (WsimObject *obj, WsimObject *want)
+{
+  return g_ascii_strcasecmp (wsim_class_get_name (wsim_object_get_class (obj)),
+                             wsim_class_get_name (wsim_object_get_class (want))) == 0
+         && has_keys_of (obj, want);
+}
+
+/* An instance, of another class than @obj's but under the same key-defining class, with
+ * @obj's keys, in any static state of @s's namespace; NULL if none. (transfer none) */
+static WsimObject *
+key_taken_elsewhere (StaticState *s, WsimObject *obj)
+{
+  g_autoptr(GPtrArray) states = wsim_repository_static_states (s->repo);
+  WsimClass *cls = wsim_object_get_class (obj);
+  const char *root = wsim_class_get_name (key_class (cls));
+
+  for (guint i = 0; i < states->len; i++)
+    {
+      GPtrArray *insts = wsim_static_state_get_instances (states->pdata[i]);
+
+      if (g_ascii_strcasecmp (wsim_static_state_get_ns (states->pdata[i]), s->ns) != 0)
+        continue;
+      for (guint k = 0; k < insts->len; k++)
+        {
+          WsimClass *other = wsim_object_get_class (insts->pdata[k]);
+
+          if (g_ascii_strcasecmp (wsim_class_get_name (other), wsim_class_get_name (cls)) != 0
+              && g_ascii_strcasecmp (wsim_class_get_name (key_class (other)), root) == 0
+              && has_keys_of (insts->pdata[k], obj))
+            return insts->pdata[k];
+        }
+    }
+  return NULL;
+}
+
 guint32
-wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
+wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags, char **why)
 {
   StaticState *s = state;
   WsimClass *cls = wsim_object_get_class (obj);
   guint n = wsim_class_get_n_props (cls);
-  WsimObject *copy = wsim_object_new (cls);
+  WsimObject *taken = key_taken_elsewhere (s, obj);
+  WsimObject *copy;
 
+  /* "Changing the Inheritance of an Instance": an instance changes class only by a delete
+   * and a create; a put of these keys as another class would replace the instance of the
+   * first, so it is refused rather than made to lose that one. */
+  if (taken != NULL)
+    {
+      g_autofree char *path = wsim_object_get_path (taken);
+
+      if (why != NULL)
+        *why = g_strdup_printf ("%s is an instance of %s with these keys: delete it before "
+                                "creating it as %s", path,
+                                wsim_class_get_name (wsim_object_get_class (taken)),
+                                wsim_class_get_name (cls));
+      return WBEM_E_ALREADY_EXISTS;
+    }
+  copy = wsim_object_new (cls);
   for (guint i = 0; i < n; i++)
     wsim_value_copy (wsim_object_get_value (obj, i), wsim_object_get_value (copy, i));
   for (guint k = 0; k < s->instances->len; k++)
@@ -109,6 +193,8 @@ wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
         if (flags & WBEM_FLAG_CREATE_ONLY)
           {
             wsim_object_unref (copy);
+            if (why != NULL)
+              *why = g_strdup ("an instance with these keys exists");
             return WBEM_E_ALREADY_EXISTS;
           }
         /* Replaced, not changed in place: an enumeration holding the old one is unaffected. */
@@ -120,6 +206,8 @@ wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
   if (flags & WBEM_FLAG_UPDATE_ONLY)
     {
       wsim_object_unref (copy);
+      if (why != NULL)
+        *why = g_strdup ("no instance has these keys");
       return WBEM_E_NOT_FOUND;
     }
   g_ptr_array_add (s->instances, copy);
@@ -127,9 +215,9 @@ wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags)
   return WBEM_S_NO_ERROR;
 }
 
-guint32
-wsim_static_state_delete (gpointer state, const char *class_name, const WsimProvKey *keys,
-                          gsize n_keys)
+gint
+wsim_static_state_find (gpointer state, const char *class_name, const WsimProvKey *keys,
+                        gsize n_keys)
 {
   StaticState *s = state;
 
@@ -152,13 +240,23 @@ wsim_static_state_delete (gpointer state, const char *class_name, const WsimProv
           wsim_value_clear (&want);
         }
       if (match)
-        {
-          wsim_repository_store_instance_changed (s->repo, s->ns, obj, NULL);
-          g_ptr_array_remove_index (s->instances, k);
-          return WBEM_S_NO_ERROR;
-        }
+        return (gint) k;
     }
-  return WBEM_E_NOT_FOUND;
+  return -1;
+}
+
+guint32
+wsim_static_state_delete (gpointer state, const char *class_name, const WsimProvKey *keys,
+                          gsize n_keys)
+{
+  StaticState *s = state;
+  gint k = wsim_static_state_find (state, class_name, keys, n_keys);
+
+  if (k < 0)
+    return WBEM_E_NOT_FOUND;
+  wsim_repository_store_instance_changed (s->repo, s->ns, s->instances->pdata[k], NULL);
+  g_ptr_array_remove_index (s->instances, (guint) k);
+  return WBEM_S_NO_ERROR;
 }
 
 /* Posts a copy of each instance of the call's class until BUSY (resume() goes on), DROPPED
@@ -235,11 +333,11 @@ static void
 static_put (void *state, WsimProvContext *ctx, const char *class_name,
             const WsimProvInstance *inst, uint32_t flags)
 {
+  g_autofree char *why = NULL;
   guint32 hr = wsim_static_state_put (state, wsim_prov_host_instance_object ((WsimProvInstance *) inst),
-                                      flags);
+                                      flags, &why);
 
-  ctx->ops->post_result (ctx, hr, hr == WBEM_E_ALREADY_EXISTS ? "an instance with these keys exists"
-                         : hr == WBEM_E_NOT_FOUND ? "no instance has these keys" : NULL);
+  ctx->ops->post_result (ctx, hr, why);
 }
 
 static void

@@ -45,11 +45,22 @@ GPtrArray *wsim_static_state_get_instances (gpointer state);
  * wsim_static_state_put:
  * @obj: (transfer none) the instance (every key set); the state keeps a copy
  * @flags: WBEM_FLAG_CREATE_OR_UPDATE, WBEM_FLAG_UPDATE_ONLY or WBEM_FLAG_CREATE_ONLY
+ * @why: (out) (optional) (transfer full) on a failure, why
  * Creates or replaces the instance of @obj's class with @obj's keys, and tells the store.
- * Returns: WBEM_S_NO_ERROR, WBEM_E_ALREADY_EXISTS (CREATE_ONLY) or WBEM_E_NOT_FOUND
- *   (UPDATE_ONLY); nothing changes on a failure.
+ * Keys are unique under the class that defines them: an instance of another class of that
+ * hierarchy (in any static state of the namespace) with @obj's keys refuses the put.
+ * Returns: WBEM_S_NO_ERROR, WBEM_E_ALREADY_EXISTS (CREATE_ONLY, or the keys taken by another
+ *   class's instance) or WBEM_E_NOT_FOUND (UPDATE_ONLY); nothing changes on a failure.
  */
-guint32 wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags);
+guint32 wsim_static_state_put (gpointer state, WsimObject *obj, guint32 flags, char **why);
+
+/**
+ * wsim_static_state_find:
+ * Returns: the index in @state's instances of the instance of exactly @class_name whose keys
+ *   are @keys (text, as in a path), or -1.
+ */
+gint wsim_static_state_find (gpointer state, const char *class_name, const WsimProvKey *keys,
+                             gsize n_keys);
 
 /**
  * wsim_static_state_delete:

@@ -57,7 +57,7 @@ main (int argc, char **argv)
 
       if (!wsim_repository_put_class (repo, "root\\test", wsim_class_decl_get_wire (gen->pdata[0]),
                                       WBEM_FLAG_CREATE_OR_UPDATE, &error)
-          || wsim_static_state_put (state, obj, WBEM_FLAG_CREATE_OR_UPDATE) != WBEM_S_NO_ERROR
+          || wsim_static_state_put (state, obj, WBEM_FLAG_CREATE_OR_UPDATE, NULL) != WBEM_S_NO_ERROR
           || !wsim_repository_store_save (repo, &error))
         {
           fprintf (stderr, "store-writer: put %u: %s\n", counter, error ? error->message : "");

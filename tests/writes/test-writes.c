@@ -944,3 +944,68 @@ Test (writes, a_failed_save_takes_the_class_change_back)
   never = class_mof (h, s, "Sim_Never");
   cr_assert_null (never);
 }
+
+/* ---- class hierarchies --------------------------------------------------------------- */
+
+static const char shapes_mof[] =
+  "[Abstract] class Sim_Shape { [key] uint32 Id; };\n"
+  "class Sim_Circle : Sim_Shape { uint32 R; };\n"
+  "class Sim_Square : Sim_Shape { uint32 Side; };\n";
+
+/* The one-line description of the final's error object of a put of @obj (its final status
+ * must be @want). (transfer full) */
+static char *
+put_error_line (WsimServices *s, WsimObject *obj, gint32 flags, WsimHResult want)
+{
+  WsimSinkRecorder *rec;
+  g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
+  g_autoptr(GError) error = NULL;
+
+  cr_assert_eq (wsim_services_put_instance_async (s, obj, flags, sink, &error), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, WRITES_WAIT));
+  cr_assert_eq (rec->final_hr, want, "put: 0x%08X, want 0x%08X", rec->final_hr, want);
+  cr_assert_not_null (rec->final_error);
+  return wsim_extended_status_describe (rec->final_error);
+}
+
+/* An abstract class takes no instance; keys are unique under the class that defines them
+ * (an instance changes class only by a delete and a create); a path through the base class
+ * names the subclass's instance, for GetObject and for DeleteInstance. */
+Test (writes, a_hierarchy_shares_its_keys)
+{
+  g_autoptr(GPtrArray) decls = writes_mof_classes (shapes_mof);
+  g_autoptr(WsimServices) s = wsim_test_open_ns (h, "root\\test");
+  g_autoptr(WsimObject) shape = writes_text_object ("Sim_Shape", "Id", "1", NULL);
+  g_autoptr(WsimObject) circle = writes_text_object ("Sim_Circle", "Id", "1", "R", "5", NULL);
+  g_autoptr(WsimObject) square = writes_text_object ("Sim_Square", "Id", "1", "Side", "2", NULL);
+  g_autoptr(WsimObject) got = NULL;
+  g_autofree char *line = NULL;
+
+  for (guint i = 0; i < decls->len; i++)
+    put_class (s, decls->pdata[i], WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR);
+  cr_assert_eq (put_in (h, s, shape, 0, WBEM_E_INVALID_OPERATION, NULL), WBEM_E_INVALID_OPERATION);
+  cr_assert_eq (put_in (h, s, circle, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
+  /* The keys are Sim_Shape's: a square of Id 1 would replace the circle. Refused, whatever
+   * the flags, and the refusal names the instance that holds them. */
+  line = put_error_line (s, square, WBEM_FLAG_CREATE_OR_UPDATE, WBEM_E_ALREADY_EXISTS);
+  cr_assert (strstr (line, "Sim_Circle") != NULL, "%s", line);
+  g_clear_pointer (&line, g_free);
+  line = put_error_line (s, square, WBEM_FLAG_CREATE_ONLY, WBEM_E_ALREADY_EXISTS);
+  g_clear_pointer (&line, g_free);
+  /* The circle is untouched, and found through the base class's path. */
+  got = get_in (h, s, "Sim_Shape.Id=1");
+  cr_assert_not_null (got, "the base-class path does not find the subclass's instance");
+  cr_assert_str_eq (wsim_class_get_name (wsim_object_get_class (got)), "Sim_Circle");
+  cr_assert_eq (wsim_object_lookup (got, "R")->wsim_value_u.v_uint32, 5);
+  cr_assert_null (get_in (h, s, "Sim_Square.Id=1"));
+  /* The other subclass's path does not name it; the base class's deletes it. */
+  cr_assert_eq (del_in (h, s, "Sim_Square.Id=1", 0, WBEM_S_NO_ERROR), WBEM_E_NOT_FOUND);
+  cr_assert_eq (del_in (h, s, "Sim_Shape.Id=1", 0, WBEM_S_NO_ERROR), WBEM_S_NO_ERROR);
+  cr_assert_null (get_in (h, s, "Sim_Circle.Id=1"), "deleted through the base class, yet there");
+  /* Deleted, the keys are free: the instance is made again as the other class. */
+  cr_assert_eq (put_in (h, s, square, WBEM_FLAG_CREATE_ONLY, WBEM_S_NO_ERROR, NULL), WBEM_S_NO_ERROR);
+  g_clear_pointer (&got, wsim_object_unref);
+  got = get_in (h, s, "Sim_Shape.Id=1");
+  cr_assert_not_null (got);
+  cr_assert_str_eq (wsim_class_get_name (wsim_object_get_class (got)), "Sim_Square");
+}
