@@ -7,46 +7,24 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "wsim-test-mof-file.h"
-
-typedef struct {
-  char *out;
-  char *err;
-  int   status;   /* exit status */
-} Run;
+#include "wsim-test-spawn.h"
 
 /* Runs @prog with @args (NULL-terminated), the test providers on $WSIM_PROVIDER_DIR. */
-static Run
+static WsimTestRun
 run_prog (const char *prog, const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "WSIM_PROVIDER_DIR",
                                          WSIM_TEST_PROVIDER_DIR, TRUE);
-  g_autoptr(GError) error = NULL;
-  Run r = { 0 };
-  int wait_status = 0;
 
   g_ptr_array_add (argv, (gpointer) prog);
   for (const char *const *a = args; *a != NULL; a++)
     g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                           &r.out, &r.err, &wait_status, &error), "%s", error ? error->message : "");
-  cr_assert (WIFEXITED (wait_status), "%s did not exit normally", prog);
-  r.status = WEXITSTATUS (wait_status);
-  return r;
+  return wsim_test_spawn_run ((const char *const *) argv->pdata, env);
 }
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 TestSuite (cli_mof, .timeout = 30);
 
@@ -54,7 +32,7 @@ Test (cli_mof, enum_mof_class)
 {
   const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "-f", "json", "enum",
                          "Sim_Thing", NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   /* Enumerating the abstract base reaches the subclass's instances, each whole. */
@@ -78,9 +56,9 @@ Test (cli_mof, query_and_get)
                       "Sim_Widget.Name=\"gamma\"", NULL };
   const char *missing[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get",
                             "Sim_Widget.Name=\"delta\"", NULL };
-  g_auto (Run) rq = run_prog (WSIM_WMISIM, q);
-  g_auto (Run) rg = run_prog (WSIM_WMISIM, g);
-  g_auto (Run) rm = run_prog (WSIM_WMISIM, missing);
+  g_auto (WsimTestRun) rq = run_prog (WSIM_WMISIM, q);
+  g_auto (WsimTestRun) rg = run_prog (WSIM_WMISIM, g);
+  g_auto (WsimTestRun) rm = run_prog (WSIM_WMISIM, missing);
 
   cr_assert_eq (rq.status, 0, "%s", rq.err);
   /* Only the selected column: the rest of the partial instance was not asked for. */
@@ -104,7 +82,7 @@ Test (cli_mof, derives_from_provider_class)
                           "instance of Sim_Special { Id = 1000; Note = \"from MOF\"; };\n");
   const char *args[] = { "--mof", path, "-p", "sim-sequence:count=2", "-f", "json", "enum",
                          "Sim_Sequence", NULL };
-  g_auto (Run) r = { 0 };
+  g_auto (WsimTestRun) r = { 0 };
 
   /* In root\default (no pragma yet) there is no Sim_Sequence: refused where it is named. */
   r = run_prog (WSIM_WMISIM, args);
@@ -112,7 +90,7 @@ Test (cli_mof, derives_from_provider_class)
   cr_assert (strstr (r.err, ":1:21: superclass Sim_Sequence of Sim_Special is not declared")
              != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "WBEMMOF_E_INVALID_CLASS_DECLARATION") != NULL, "%s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
   g_assert_true (g_file_set_contents (path,
                  "#pragma namespace(\"root\\\\cimv2\")\n"
                  "class Sim_Special : Sim_Sequence { string Note; };\n"
@@ -131,8 +109,8 @@ Test (cli_mof, start_up_error)
   const char *cli[] = { "--mof", path, "enum", "A", NULL };
   const char *daemon[] = { "--listen", "tcp:127.0.0.1:0", "--mof", path, NULL };
   g_autofree char *where = g_strdup_printf ("%s:4:21: ", path);
-  g_auto (Run) rc = run_prog (WSIM_WMISIM, cli);
-  g_auto (Run) rd = run_prog (WSIM_WMISIMD, daemon);
+  g_auto (WsimTestRun) rc = run_prog (WSIM_WMISIM, cli);
+  g_auto (WsimTestRun) rd = run_prog (WSIM_WMISIMD, daemon);
 
   cr_assert_eq (rc.status, 1);
   cr_assert (strstr (rc.err, where) != NULL, "%s", rc.err);
@@ -147,7 +125,7 @@ Test (cli_mof, not_with_another_server)
 {
   const char *args[] = { "--server", "tcp:127.0.0.1:1", "--mof", WSIM_MOF_EXAMPLE, "enum", "A",
                          NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
 
   cr_assert_eq (r.status, 2);
   cr_assert (strstr (r.err, "--mof does not apply to another server") != NULL, "%s", r.err);
@@ -160,9 +138,9 @@ Test (cli_mof, mofcomp)
   const char *bad[] = { "mofcomp", path, NULL };
   const char *none[] = { "mofcomp", NULL };
   g_autofree char *where = g_strdup_printf ("%s:2:11: ", path);
-  g_auto (Run) r = run_prog (WSIM_WMISIM, ok);
-  g_auto (Run) rb = run_prog (WSIM_WMISIM, bad);
-  g_auto (Run) rn = run_prog (WSIM_WMISIM, none);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, ok);
+  g_auto (WsimTestRun) rb = run_prog (WSIM_WMISIM, bad);
+  g_auto (WsimTestRun) rn = run_prog (WSIM_WMISIM, none);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, ": 1 namespace, 2 classes, 3 instances\n") != NULL, "%s", r.out);
@@ -181,7 +159,7 @@ Test (cli_mof, mofcomp)
 static void
 refused (const char *const *args, int status, const char *text)
 {
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
 
   cr_assert_eq (r.status, status, "%s", r.err);
   cr_assert (strstr (r.err, text) != NULL, "%s", r.err);
@@ -208,7 +186,7 @@ Test (cli_mof, put_and_delete_persist_across_runs, .timeout = 90)
 
   cr_assert_not_null (dir, "%s", error ? error->message : "");
   {
-    g_auto (Run) r = run_prog (WSIM_WMISIM, put);
+    g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, put);
 
     cr_assert_eq (r.status, 0, "%s", r.err);
     /* The new path alone on its line, from the final SetStatus's strParam. */
@@ -218,7 +196,7 @@ Test (cli_mof, put_and_delete_persist_across_runs, .timeout = 90)
   /* Another process, the same directory: the instance is there. */
   refused (put, 1, "WBEM_E_ALREADY_EXISTS (0x80041019)");
   {
-    g_auto (Run) r = run_prog (WSIM_WMISIM, del);
+    g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, del);
 
     cr_assert_eq (r.status, 0, "%s", r.err);
     cr_assert (strstr (r.out, "Instance deletion successful.") != NULL, "%s", r.out);
@@ -247,12 +225,12 @@ Test (cli_mof, put_takes_the_class_defaults, .timeout = 60)
 
   cr_assert_not_null (dir, "%s", error ? error->message : "");
   {
-    g_auto (Run) r = run_prog (WSIM_WMISIM, put);
+    g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, put);
 
     cr_assert_eq (r.status, 0, "%s", r.err);
   }
   {
-    g_auto (Run) r = run_prog (WSIM_WMISIM, get);
+    g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, get);
     g_auto (GStrv) lines = NULL;
     g_auto (GStrv) head = NULL;
     g_auto (GStrv) row = NULL;
@@ -282,8 +260,8 @@ Test (cli_mof, get_class_prints_its_definition_as_mof)
 {
   const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get", "Sim_Widget", NULL };
   const char *missing[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "get", "No_Such", NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
-  g_auto (Run) m = run_prog (WSIM_WMISIM, missing);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) m = run_prog (WSIM_WMISIM, missing);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "class Sim_Widget : Sim_Thing\n{\n"
@@ -305,11 +283,11 @@ Test (cli_mof, classes_shallow_deep_and_json)
                          "Sim_Thing", NULL };
   const char *bad[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "classes", "No_Such", NULL };
   const char *misplaced[] = { "enum", "Win32_Process", "--deep", NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, roots);
-  g_auto (Run) d = run_prog (WSIM_WMISIM, deep);
-  g_auto (Run) j = run_prog (WSIM_WMISIM, json);
-  g_auto (Run) b = run_prog (WSIM_WMISIM, bad);
-  g_auto (Run) x = run_prog (WSIM_WMISIM, misplaced);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, roots);
+  g_auto (WsimTestRun) d = run_prog (WSIM_WMISIM, deep);
+  g_auto (WsimTestRun) j = run_prog (WSIM_WMISIM, json);
+  g_auto (WsimTestRun) b = run_prog (WSIM_WMISIM, bad);
+  g_auto (WsimTestRun) x = run_prog (WSIM_WMISIM, misplaced);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "Name       Superclass\nSim_Thing  \n") != NULL, "%s", r.out);
@@ -327,7 +305,7 @@ Test (cli_mof, classes_shallow_deep_and_json)
 Test (cli_mof, namespaces_lists_the_children)
 {
   const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root", "-f", "csv", "namespaces", NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "Name\ncimv2\ntest\n") != NULL, "%s", r.out);
@@ -339,7 +317,7 @@ Test (cli_mof, classes_through_a_stub)
 {
   const char *args[] = { "--mof", WSIM_MOF_EXAMPLE, "-n", "root\\test", "--stub", "dont-check",
                          "classes", "--deep", NULL };
-  g_auto (Run) r = run_prog (WSIM_WMISIM, args);
+  g_auto (WsimTestRun) r = run_prog (WSIM_WMISIM, args);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "Sim_Widget  Sim_Thing\n") != NULL, "%s", r.out);

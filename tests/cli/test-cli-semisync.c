@@ -5,24 +5,16 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <string.h>
-#include <sys/wait.h>
 
-typedef struct {
-  char *out;
-  char *err;
-  int   status;
-} Run;
+#include "wsim-test-spawn.h"
 
 /* Runs wmisim with @args, and --semisync after them when @semisync. */
-static Run
+static WsimTestRun
 run (gboolean semisync, const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "WSIM_PROVIDER_DIR",
                                          WSIM_TEST_PROVIDER_DIR, TRUE);
-  g_autoptr(GError) error = NULL;
-  Run r = { 0 };
-  int wait_status = 0;
 
   g_ptr_array_add (argv, (gpointer) WSIM_WMISIM);
   if (semisync)
@@ -30,18 +22,7 @@ run (gboolean semisync, const char *const *args)
   for (const char *const *a = args; *a != NULL; a++)
     g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out,
-                           &r.err, &wait_status, &error), "%s", error ? error->message : "");
-  cr_assert (WIFEXITED (wait_status));
-  r.status = WEXITSTATUS (wait_status);
-  return r;
-}
-
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
+  return wsim_test_spawn_run ((const char *const *) argv->pdata, env);
 }
 
 /* The same output (stdout: the instances; stderr up to the final line, whose count of
@@ -49,7 +30,7 @@ run_clear (Run *r)
 static void
 assert_same (const char *const *args, int want_status)
 {
-  Run a = run (FALSE, args), s = run (TRUE, args);
+  WsimTestRun a = run (FALSE, args), s = run (TRUE, args);
 
   cr_assert_eq (a.status, want_status, "async exit %d: %s", a.status, a.err);
   cr_assert_eq (s.status, a.status, "semisync exit %d: %s", s.status, s.err);
@@ -63,8 +44,8 @@ assert_same (const char *const *args, int want_status)
     cr_assert (strncmp (a.err, s.err, (gsize) (fa - a.err)) == 0, "async:\n%s\nsemisync:\n%s",
                a.err, s.err);
   }
-  run_clear (&a);
-  run_clear (&s);
+  wsim_test_run_clear (&a);
+  wsim_test_run_clear (&s);
 }
 
 Test (semisync, cli_enum_prints_what_async_prints, .timeout = 60)
@@ -87,11 +68,11 @@ Test (semisync, cli_a_failure_prints_what_async_prints, .timeout = 60)
 {
   const char *const args[] = { "--format", "json", "--param", "sim-faulty:mode=error",
                                "enum", "Sim_Faulty", NULL };
-  Run s = run (TRUE, args);
+  WsimTestRun s = run (TRUE, args);
 
   cr_assert (strstr (s.err, "simulated failure") != NULL, "%s", s.err);
   cr_assert (strstr (s.err, "error object: ") != NULL, "%s", s.err);
-  run_clear (&s);
+  wsim_test_run_clear (&s);
   assert_same (args, 1);
 }
 
@@ -99,12 +80,12 @@ Test (semisync, cli_semisync_is_refused_where_it_does_not_apply, .timeout = 60)
 {
   const char *const get[] = { "get", "Sim_Sequence.Id=1", NULL };
   const char *const cancel[] = { "--cancel-after", "3", "enum", "Sim_Sequence", NULL };
-  Run g = run (TRUE, get), c = run (TRUE, cancel);
+  WsimTestRun g = run (TRUE, get), c = run (TRUE, cancel);
 
   cr_assert_eq (g.status, 2, "%s", g.err);
   cr_assert (strstr (g.err, "--semisync does not apply to get") != NULL, "%s", g.err);
   cr_assert_eq (c.status, 2, "%s", c.err);
   cr_assert (strstr (c.err, "--cancel-after") != NULL, "%s", c.err);
-  run_clear (&g);
-  run_clear (&c);
+  wsim_test_run_clear (&g);
+  wsim_test_run_clear (&c);
 }

@@ -8,7 +8,8 @@
 #include <glib.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/wait.h>
+
+#include "wsim-test-spawn.h"
 
 TestSuite (cli_sysprops, .timeout = 30);
 
@@ -19,9 +20,8 @@ wmisim (char **out, const char *first, ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
   const char *a = first;
-  int status = 0;
+  int status;
   va_list ap;
 
   g_ptr_array_add (argv, (gpointer) WSIM_WMISIM);
@@ -36,12 +36,10 @@ wmisim (char **out, const char *first, ...)
     g_ptr_array_add (argv, (gpointer) a);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err,
-                           &status, &error), "%s", error ? error->message : "");
-  cr_assert (WIFEXITED (status));
-  if (WEXITSTATUS (status) != 0)
+  status = wsim_test_spawn ((const char *const *) argv->pdata, NULL, out, &err);
+  if (status != 0)
     cr_log_info ("wmisim: %s", err);
-  return WEXITSTATUS (status);
+  return status;
 }
 
 Test (cli_sysprops, json_puts_them_first)

@@ -9,7 +9,8 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <string.h>
-#include <sys/wait.h>
+
+#include "wsim-test-spawn.h"
 
 TestSuite (cli_wql, .timeout = 30);
 
@@ -20,17 +21,12 @@ run_wmisim (const char *const *args, char **out, char **err)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
 
   g_strv_builder_add_many (b, WSIM_WMISIM, "--provider-dir", WSIM_TEST_PROVIDER_DIR, "--mof",
                            WSIM_MOF_ASSOC, "-n", "root\\assoc", NULL);
   g_strv_builder_addv (b, (const char **) args);
   argv = g_strv_builder_end (b);
-  cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error),
-             "%s", error ? error->message : "");
-  cr_assert (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  return wsim_test_spawn ((const char *const *) argv, NULL, out, err);
 }
 
 static guint

@@ -10,20 +10,14 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "wsim-rpcbind.h"
+#include "wsim-test-spawn.h"
 #include "wsim-test-util.h"
 #include "wsim_service.h"
 
 #define WAIT_MS 10000
-
-typedef struct {
-  char *out;
-  char *err;
-  int   status;   /* exit status */
-} Run;
 
 /* The environment wmisim runs in: this one, with the test providers, and @name set to
  * @value (NULL: removed) unless @name is NULL. */
@@ -40,30 +34,22 @@ child_env (const char *name, const char *value)
 }
 
 /* Runs wmisim with @args (NULL-terminated) in @env (NULL: child_env (NULL, NULL)). */
-static Run
+static WsimTestRun
 run_argv (char **env, const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto (GStrv) own_env = env == NULL ? child_env (NULL, NULL) : NULL;
-  g_autoptr(GError) error = NULL;
-  Run r = { 0 };
-  int wait_status = 0;
 
   g_ptr_array_add (argv, (gpointer) WSIM_WMISIM);
   for (const char *const *a = args; *a != NULL; a++)
     g_ptr_array_add (argv, (gpointer) *a);
   g_ptr_array_add (argv, NULL);
-  cr_assert (g_spawn_sync (NULL, (char **) argv->pdata, env != NULL ? env : own_env, G_SPAWN_DEFAULT,
-                           NULL, NULL, &r.out, &r.err, &wait_status, &error),
-             "%s", error ? error->message : "");
-  cr_assert (WIFEXITED (wait_status), "wmisim did not exit normally");
-  r.status = WEXITSTATUS (wait_status);
-  return r;
+  return wsim_test_spawn_run ((const char *const *) argv->pdata, env != NULL ? env : own_env);
 }
 
 #define RUN_ARGS_MAX 16
 
-static Run
+static WsimTestRun
 run_env_valist (char **env, const char *first, va_list ap)
 {
   const char *args[RUN_ARGS_MAX + 1];
@@ -78,11 +64,11 @@ run_env_valist (char **env, const char *first, va_list ap)
   return run_argv (env, args);
 }
 
-static Run
+static WsimTestRun
 run (const char *first, ...)
 {
   va_list ap;
-  Run r;
+  WsimTestRun r;
 
   va_start (ap, first);
   r = run_env_valist (NULL, first, ap);
@@ -90,11 +76,11 @@ run (const char *first, ...)
   return r;
 }
 
-static Run
+static WsimTestRun
 run_env (char **env, const char *first, ...)
 {
   va_list ap;
-  Run r;
+  WsimTestRun r;
 
   va_start (ap, first);
   r = run_env_valist (env, first, ap);
@@ -102,12 +88,6 @@ run_env (char **env, const char *first, ...)
   return r;
 }
 
-static void
-run_clear (Run *r)
-{
-  g_free (r->out);
-  g_free (r->err);
-}
 
 /* An NTLM account file for this user (the one the client's default credentials pick), in a
  * new directory; returns the file, to remove with remove_accounts(). */
@@ -139,7 +119,7 @@ remove_accounts (char *file)
 
 Test (cli, enum_json_lists_this_process, .timeout = 30)
 {
-  Run r = run ("enum", "Win32_Process", "-f", "json", NULL);
+  WsimTestRun r = run ("enum", "Win32_Process", "-f", "json", NULL);
   g_autofree char *want = g_strdup_printf ("\"Handle\":\"%d\"", getpid ());
   g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
   guint objects = 0;
@@ -155,19 +135,19 @@ Test (cli, enum_json_lists_this_process, .timeout = 30)
   cr_assert_gt (objects, 1);
   cr_assert (strstr (r.out, want) != NULL, "this test's own process is missing");
   cr_assert (strstr (r.err, "final SetStatus: WBEM_S_NO_ERROR (0x00000000)") != NULL, "%s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 Test (cli, csv_has_a_header_and_quotes, .timeout = 30)
 {
-  Run r = run ("enum", "Sim_Sequence", "-f", "csv", "-p", "sim-sequence:count=3;props=2;size=4", NULL);
+  WsimTestRun r = run ("enum", "Sim_Sequence", "-f", "csv", "-p", "sim-sequence:count=3;props=2;size=4", NULL);
   g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (g_str_has_prefix (lines[0], "Id,P1,P2,P3"), "%s", lines[0]);
   cr_assert (g_str_has_prefix (lines[1], "0,0001,0002,,"), "%s", lines[1]);
   cr_assert (g_str_has_prefix (lines[3], "2,0201,0202,,"), "%s", lines[3]);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 Test (cli, failures_exit_1_with_status_name_and_value, .timeout = 30)
@@ -182,28 +162,28 @@ Test (cli, failures_exit_1_with_status_name_and_value, .timeout = 30)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      Run r = run (cases[i].cmd, cases[i].arg, NULL);
+      WsimTestRun r = run (cases[i].cmd, cases[i].arg, NULL);
 
       cr_assert_eq (r.status, 1, "%s %s: exit %d", cases[i].cmd, cases[i].arg, r.status);
       cr_assert (strstr (r.err, cases[i].says) != NULL, "%s %s: %s", cases[i].cmd, cases[i].arg, r.err);
-      run_clear (&r);
+      wsim_test_run_clear (&r);
     }
 }
 
 Test (cli, cancel_after_cancels_with_the_same_sink, .timeout = 60)
 {
-  Run r = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "2000", "-p",
+  WsimTestRun r = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "2000", "-p",
                "sim-sequence:count=1000000", NULL);
 
   cr_assert_eq (r.status, 0, "cancelling on request is success: %s", r.err);
   cr_assert (strstr (r.err, "CancelAsyncCall after") != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "WBEM_E_CALL_CANCELLED (0x80041032)") != NULL, "%s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 Test (cli, trace_and_query, .timeout = 30)
 {
-  Run r = run ("query", "SELECT Id FROM Sim_Sequence WHERE Id >= 2", "--trace", "-f", "json",
+  WsimTestRun r = run ("query", "SELECT Id FROM Sim_Sequence WHERE Id >= 2", "--trace", "-f", "json",
                "-p", "sim-sequence:count=5", NULL);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
@@ -212,23 +192,23 @@ Test (cli, trace_and_query, .timeout = 30)
   cr_assert (strstr (r.out, "\"Id\":1,") == NULL, "Id 1 does not match");
   cr_assert (strstr (r.err, "\"event\":\"start\"") != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "\"event\":\"final\",\"hresult\":\"0x00000000\"") != NULL, "%s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 Test (cli, usage_errors_exit_2, .timeout = 30)
 {
-  Run a = run ("frobnicate", NULL);
-  Run b = run ("enum", "X", "-f", "yaml", NULL);
-  Run c = run ("enum", "X", "-p", "nocolon", NULL);
+  WsimTestRun a = run ("frobnicate", NULL);
+  WsimTestRun b = run ("enum", "X", "-f", "yaml", NULL);
+  WsimTestRun c = run ("enum", "X", "-p", "nocolon", NULL);
 
   cr_assert_eq (a.status, 2);
   cr_assert (strstr (a.err, "usage") != NULL, "%s", a.err);
   cr_assert_eq (b.status, 2);
   cr_assert (strstr (b.err, "unknown format 'yaml'") != NULL, "%s", b.err);
   cr_assert_eq (c.status, 2);
-  run_clear (&a);
-  run_clear (&b);
-  run_clear (&c);
+  wsim_test_run_clear (&a);
+  wsim_test_run_clear (&b);
+  wsim_test_run_clear (&c);
 }
 
 /* Security: wmic's default (PKT_PRIVACY, IMPERSONATE, NTLMSSP over the process's own local
@@ -236,9 +216,9 @@ Test (cli, usage_errors_exit_2, .timeout = 30)
 Test (cli, security_default_options_and_moniker, .timeout = 60)
 {
   g_autofree char *who = g_strdup_printf ("\"principal\":\"WMISIM\\\\%s\"", g_get_user_name ());
-  Run def = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", NULL);
-  Run none = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", "-a", "none", NULL);
-  Run mon = run ("enum", "Win32_OperatingSystem", "-f", "json", "--moniker",
+  WsimTestRun def = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", NULL);
+  WsimTestRun none = run ("enum", "Win32_OperatingSystem", "--trace", "-f", "json", "-a", "none", NULL);
+  WsimTestRun mon = run ("enum", "Win32_OperatingSystem", "-f", "json", "--moniker",
                  "winmgmts:{impersonationLevel=identify,authenticationLevel=pktIntegrity}!//./root/cimv2",
                  "--trace", NULL);
 
@@ -253,17 +233,17 @@ Test (cli, security_default_options_and_moniker, .timeout = 60)
   cr_assert (strstr (mon.err, "security: RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, RPC_C_IMP_LEVEL_IDENTIFY")
              != NULL, "%s", mon.err);
   cr_assert (strstr (mon.err, "\"level\":\"pktIntegrity\"") != NULL, "%s", mon.err);
-  run_clear (&def);
-  run_clear (&none);
-  run_clear (&mon);
+  wsim_test_run_clear (&def);
+  wsim_test_run_clear (&none);
+  wsim_test_run_clear (&mon);
 }
 
 Test (cli, security_refusals, .timeout = 60)
 {
-  Run level = run ("enum", "X", "-a", "pktPrivcy", NULL);
-  Run authority = run ("enum", "X", "--authority", "basic:me", NULL);
-  Run object = run ("enum", "X", "--moniker", "winmgmts:Win32_Process", NULL);
-  Run nobody = run ("enum", "Win32_OperatingSystem", "--user", "WMISIM\\nobody", NULL);
+  WsimTestRun level = run ("enum", "X", "-a", "pktPrivcy", NULL);
+  WsimTestRun authority = run ("enum", "X", "--authority", "basic:me", NULL);
+  WsimTestRun object = run ("enum", "X", "--moniker", "winmgmts:Win32_Process", NULL);
+  WsimTestRun nobody = run ("enum", "Win32_OperatingSystem", "--user", "WMISIM\\nobody", NULL);
 
   cr_assert_eq (level.status, 2);
   cr_assert (strstr (level.err, "unknown authentication level 'pktPrivcy'") != NULL, "%s", level.err);
@@ -273,10 +253,10 @@ Test (cli, security_refusals, .timeout = 60)
   cr_assert (strstr (object.err, "names an object (Win32_Process)") != NULL, "%s", object.err);
   cr_assert_eq (nobody.status, 1);
   cr_assert (strstr (nobody.err, "E_ACCESSDENIED (0x80070005)") != NULL, "%s", nobody.err);
-  run_clear (&level);
-  run_clear (&authority);
-  run_clear (&object);
-  run_clear (&nobody);
+  wsim_test_run_clear (&level);
+  wsim_test_run_clear (&authority);
+  wsim_test_run_clear (&object);
+  wsim_test_run_clear (&nobody);
 }
 
 /* ---- options that do not apply ---------------------------------------------------- */
@@ -312,23 +292,23 @@ Test (cli, options_that_do_not_apply_are_refused, .timeout = 60)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      Run r = run_argv (NULL, cases[i].args);
+      WsimTestRun r = run_argv (NULL, cases[i].args);
 
       cr_assert_eq (r.status, 2, "case %zu: exit %d: %s", i, r.status, r.err);
       cr_assert (strstr (r.err, cases[i].says) != NULL, "case %zu: %s", i, r.err);
       cr_assert (strstr (r.err, "Connection refused") == NULL, "case %zu connected: %s", i, r.err);
-      run_clear (&r);
+      wsim_test_run_clear (&r);
     }
 }
 
 Test (cli, ping_reports_a_rate_that_is_a_number, .timeout = 30)
 {
-  Run r = run ("ping", "-c", "1", "-d", "1", NULL);
+  WsimTestRun r = run ("ping", "-c", "1", "-d", "1", NULL);
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   cr_assert (strstr (r.out, "1 NULL calls, 1 in flight: 1 ok, 0 failed, ") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "nan") == NULL && strstr (r.out, "inf") == NULL, "%s", r.out);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 /* ---- --cancel-after tells what happened --------------------------------------------- */
@@ -348,9 +328,9 @@ count_lines_starting (const char *text, char c)
  * status is a success, and wmisim says the call had finished, not that it cancelled it. */
 Test (cli, cancel_after_a_finished_call_says_it_had_finished, .timeout = 60)
 {
-  Run r = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "2", "-p",
+  WsimTestRun r = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "2", "-p",
                "sim-sequence:count=75", NULL);
-  Run few = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "10", "-p",
+  WsimTestRun few = run ("enum", "Sim_Sequence", "-f", "json", "--cancel-after", "10", "-p",
                  "sim-sequence:count=3", NULL);
 
   cr_assert_eq (r.status, 0, "the call succeeded: %s", r.err);
@@ -371,8 +351,8 @@ Test (cli, cancel_after_a_finished_call_says_it_had_finished, .timeout = 60)
   cr_assert_eq (few.status, 0, "%s", few.err);
   cr_assert (strstr (few.err, "the call finished after 3 instances, fewer than --cancel-after 10: "
                      "CancelAsyncCall was not sent") != NULL, "%s", few.err);
-  run_clear (&r);
-  run_clear (&few);
+  wsim_test_run_clear (&r);
+  wsim_test_run_clear (&few);
 }
 
 /* ---- errors that tell the truth ------------------------------------------------------ */
@@ -469,7 +449,7 @@ Test (cli, a_server_that_breaks_the_protocol_is_a_transport_failure, .timeout = 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       Fake f;
-      Run r;
+      WsimTestRun r;
 
       fake_start (&f, cases[i].mode);
       r = run_env (env, "--server", f.address, "-a", cases[i].level, "enum", "Win32_Process", NULL);
@@ -480,19 +460,19 @@ Test (cli, a_server_that_breaks_the_protocol_is_a_transport_failure, .timeout = 
                  "case %zu: %s", i, r.err);
       cr_assert (strstr (r.err, "WBEM_E_TRANSPORT_FAILURE (0x80041015)") != NULL, "case %zu: %s", i, r.err);
       cr_assert (strstr (r.err, "E_ACCESSDENIED") == NULL, "case %zu: %s", i, r.err);
-      run_clear (&r);
+      wsim_test_run_clear (&r);
     }
   remove_accounts (accounts);
 }
 
 Test (cli, a_refused_connection_names_the_address, .timeout = 30)
 {
-  Run r = run ("--server", "tcp:127.0.0.1:1", "enum", "X", NULL);
+  WsimTestRun r = run ("--server", "tcp:127.0.0.1:1", "enum", "X", NULL);
 
   cr_assert_eq (r.status, 1);
   cr_assert (strstr (r.err, "connect failed (tcp:127.0.0.1:1): ") != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "WBEM_E_TRANSPORT_FAILURE (0x80041015)") != NULL, "%s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 /* NTLMSSP's accounts are a file: with another server and none set up, the error names the
@@ -502,7 +482,7 @@ Test (cli, ntlm_without_an_account_file_names_ntlm_user_file, .timeout = 60)
   g_auto (GStrv) unset = child_env ("NTLM_USER_FILE", NULL);
   g_auto (GStrv) missing = child_env ("NTLM_USER_FILE", "/nonexistent/ntlm-users");
   Fake f;
-  Run a, b, embedded;
+  WsimTestRun a, b, embedded;
 
   fake_start (&f, FAKE_HOLD);
   a = run_env (unset, "--server", f.address, "enum", "Win32_Process", NULL);
@@ -518,27 +498,27 @@ Test (cli, ntlm_without_an_account_file_names_ntlm_user_file, .timeout = 60)
   cr_assert (strstr (b.err, "NTLM_USER_FILE names /nonexistent/ntlm-users, which does not exist")
              != NULL, "%s", b.err);
   cr_assert_eq (embedded.status, 0, "%s", embedded.err);
-  run_clear (&a);
-  run_clear (&b);
-  run_clear (&embedded);
+  wsim_test_run_clear (&a);
+  wsim_test_run_clear (&b);
+  wsim_test_run_clear (&embedded);
 }
 
 Test (cli, a_name_longer_than_the_wire_carries_is_an_invalid_class, .timeout = 30)
 {
   g_autofree char *name = g_strnfill (300, 'A');
-  Run r = run ("enum", name, NULL);
+  WsimTestRun r = run ("enum", name, NULL);
 
   cr_assert_eq (r.status, 1);
   cr_assert (strstr (r.err, "the class name is 300 bytes long; at most 256 travel on the wire: "
                      "WBEM_E_INVALID_CLASS (0x80041010)") != NULL, "%s", r.err);
   cr_assert (strstr (r.out, "final SetStatus") == NULL, "the sink was never called: %s", r.out);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 /* The provider's own words reach the user: strParam of the final SetStatus. */
 Test (cli, a_provider_s_message_is_printed, .timeout = 30)
 {
-  Run r = run ("enum", "Sim_Faulty", NULL);
+  WsimTestRun r = run ("enum", "Sim_Faulty", NULL);
 
   cr_assert_eq (r.status, 1);
   cr_assert (strstr (r.out, "final SetStatus: WBEM_E_INVALID_PARAMETER (0x80041008): invalid "
@@ -549,7 +529,7 @@ Test (cli, a_provider_s_message_is_printed, .timeout = 30)
                      "CreateInstanceEnumAsync; ParameterInfo \"Sim_Faulty\"; ProviderName sim-faulty; "
                      "Description \"Sim_Faulty: no mode\"\n") != NULL,
              "the error object follows the status line: %s", r.err);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
 
 /* ---- a GetObject path that names a server ------------------------------------------- */
@@ -568,7 +548,7 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
   WsimTestChild daemon;
   char *accounts;
   g_auto (GStrv) env = NULL;
-  Run none, unregistered, routed, agrees, disagrees, embedded;
+  WsimTestRun none, unregistered, routed, agrees, disagrees, embedded;
   GPid rpcbind;
 
   if (geteuid () != 0)
@@ -613,20 +593,20 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
              "%s", disagrees.err);
   cr_assert_eq (embedded.status, 1, "the embedded server has 10 rows: %s", embedded.err);
   cr_assert (strstr (embedded.err, "WBEM_E_NOT_FOUND (0x80041002)") != NULL, "%s", embedded.err);
-  run_clear (&none);
-  run_clear (&unregistered);
-  run_clear (&routed);
-  run_clear (&agrees);
-  run_clear (&disagrees);
-  run_clear (&embedded);
+  wsim_test_run_clear (&none);
+  wsim_test_run_clear (&unregistered);
+  wsim_test_run_clear (&routed);
+  wsim_test_run_clear (&agrees);
+  wsim_test_run_clear (&disagrees);
+  wsim_test_run_clear (&embedded);
 }
 
 /* Usage errors of a path naming a server need no server to be found. */
 Test (cli, a_path_s_server_or_namespace_that_disagrees_is_a_usage_error, .timeout = 30)
 {
-  Run server = run ("--server", "tcp:127.0.0.1:1", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
-  Run ns = run ("-n", "root/other", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
-  Run mon = run ("-m", "winmgmts:\\\\hosta\\root\\cimv2", "get", "\\\\hostb\\root\\cimv2:X.Id=1", NULL);
+  WsimTestRun server = run ("--server", "tcp:127.0.0.1:1", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
+  WsimTestRun ns = run ("-n", "root/other", "get", "\\\\otherhost\\root\\cimv2:X.Id=1", NULL);
+  WsimTestRun mon = run ("-m", "winmgmts:\\\\hosta\\root\\cimv2", "get", "\\\\hostb\\root\\cimv2:X.Id=1", NULL);
 
   cr_assert_eq (server.status, 2, "%s", server.err);
   cr_assert (strstr (server.err, "the path names server otherhost, but --server is tcp:127.0.0.1:1")
@@ -637,9 +617,9 @@ Test (cli, a_path_s_server_or_namespace_that_disagrees_is_a_usage_error, .timeou
   cr_assert_eq (mon.status, 2, "%s", mon.err);
   cr_assert (strstr (mon.err, "the path names server hostb, but the moniker names hosta") != NULL,
              "%s", mon.err);
-  run_clear (&server);
-  run_clear (&ns);
-  run_clear (&mon);
+  wsim_test_run_clear (&server);
+  wsim_test_run_clear (&ns);
+  wsim_test_run_clear (&mon);
 }
 
 /* ---- no silent hang ----------------------------------------------------------------- */
@@ -660,7 +640,7 @@ Test (cli, an_unauthenticated_call_with_a_hardened_ladder_ends, .timeout = 120)
       {
         const char *args[] = { "-a", "none", "--callbacks", "hardened", calls[i][0], calls[i][1],
                                stub ? "--stub" : NULL, "check", NULL };
-        Run r = run_argv (NULL, args);
+        WsimTestRun r = run_argv (NULL, args);
 
         cr_assert_eq (r.status, 1, "%s %s: exit %d: %s", calls[i][0], stub ? "stub" : "plain", r.status, r.err);
         cr_assert (strstr (r.out, "final SetStatus: WBEM_E_ACCESS_DENIED (0x80041003)") != NULL,
@@ -668,17 +648,17 @@ Test (cli, an_unauthenticated_call_with_a_hardened_ladder_ends, .timeout = 120)
         cr_assert (strstr (r.out, stub ? "stub: ended SetStatus(final) delivered by the client"
                                        : "client: ended SetStatus(final) delivered by the client") != NULL,
                    "%s %s: %s", calls[i][0], stub ? "stub" : "plain", r.out);
-        run_clear (&r);
+        wsim_test_run_clear (&r);
       }
 }
 
 /* wmisim call: the out-parameters as wmic prints them; a refusal exits 1 with its status. */
 Test (cli, call_runs_a_method_and_prints_the_out_parameters, .timeout = 30)
 {
-  Run ok = run ("call", "Sim_Methods", "Add", "A=40", "B=2", NULL);
-  Run inst = run ("call", "Sim_Methods.Name=\"a\"", "Describe", "Prefix=name: ", NULL);
-  Run bad = run ("call", "Sim_Methods", "Add", "A=forty", "B=2", NULL);
-  Run missing = run ("call", "Sim_Methods", "Add", "A=1", NULL);
+  WsimTestRun ok = run ("call", "Sim_Methods", "Add", "A=40", "B=2", NULL);
+  WsimTestRun inst = run ("call", "Sim_Methods.Name=\"a\"", "Describe", "Prefix=name: ", NULL);
+  WsimTestRun bad = run ("call", "Sim_Methods", "Add", "A=forty", "B=2", NULL);
+  WsimTestRun missing = run ("call", "Sim_Methods", "Add", "A=1", NULL);
 
   cr_assert_eq (ok.status, 0, "%s", ok.err);
   cr_assert (strstr (ok.out, "Method execution successful.\nOut Parameters:\ninstance of __PARAMETERS\n"
@@ -690,10 +670,10 @@ Test (cli, call_runs_a_method_and_prints_the_out_parameters, .timeout = 30)
   cr_assert_eq (missing.status, 1);
   cr_assert (strstr (missing.err, "WBEM_E_INVALID_METHOD_PARAMETERS (0x8004102F)") != NULL, "%s",
              missing.err);
-  run_clear (&ok);
-  run_clear (&inst);
-  run_clear (&bad);
-  run_clear (&missing);
+  wsim_test_run_clear (&ok);
+  wsim_test_run_clear (&inst);
+  wsim_test_run_clear (&bad);
+  wsim_test_run_clear (&missing);
 }
 
 /* With no locale at all (LANG unset, as in a root shell on a fresh machine) the output is
@@ -701,7 +681,7 @@ Test (cli, call_runs_a_method_and_prints_the_out_parameters, .timeout = 30)
 Test (cli, output_is_utf8_without_a_locale, .timeout = 30)
 {
   g_auto (GStrv) env = child_env ("LANG", NULL);
-  Run r;
+  WsimTestRun r;
 
   env = g_environ_unsetenv (env, "LC_ALL");
   env = g_environ_unsetenv (env, "LC_CTYPE");
@@ -710,5 +690,5 @@ Test (cli, output_is_utf8_without_a_locale, .timeout = 30)
   cr_assert (strstr (r.out, "[OPTION…]") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "NAME=VALUE…") != NULL, "%s", r.out);
   cr_assert (strstr (r.out, "OPTION?") == NULL, "%s", r.out);
-  run_clear (&r);
+  wsim_test_run_clear (&r);
 }
