@@ -37,6 +37,7 @@
 #include "wsim-unsecapp.h"
 #include "wsim-harness.h"
 #include "wmisim-mofcomp.h"
+#include "wmisim-output.h"
 #include "wmisim-semisync.h"
 #include "wmisim-write.h"
 #include "wmisim-schema.h"
@@ -67,244 +68,20 @@ static const WsimRpcProgram service_v1 = {
 
 /* ---- enum ----------------------------------------------------------------------- */
 
-typedef enum { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV } Format;
-
+/* What the recorder's objects go to: the printer, and a count on a terminal's stderr. */
 typedef struct {
-  Format      format;
-  WsimClass  *header_class;   /* (unowned) the class whose header was printed last */
-  gboolean    progress;       /* stderr is a terminal */
-  gboolean    sysprops;       /* --system-properties: WMI's __GENUS … __PATH first */
-  const char *ns;             /* for __NAMESPACE and __PATH */
-  const char *server;         /* for __SERVER and __PATH */
-  const char *const *props;   /* (nullable) a query's SELECT list: only these columns, in its
-                                 order (a partial instance's other properties are NULL only
-                                 because they were not asked for); NULL: every property */
-  gboolean    locatable;      /* with props: WBEM_FLAG_ENSURE_LOCATABLE, the keys come too */
-} Printer;
-
-static gboolean
-strv_contains_nocase (const char *const *strv, const char *name)
-{
-  for (guint i = 0; strv[i] != NULL; i++)
-    if (g_ascii_strcasecmp (strv[i], name) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The columns of @cls's objects for a SELECT list (pr->props set): the keys first when the
- * query ensures the objects are locatable (WBEM_FLAG_ENSURE_LOCATABLE brings them), each in
- * the class's spelling, then the selected properties in the query's order. */
-static GPtrArray *
-selected_columns (Printer *pr, WsimClass *cls)
-{
-  GPtrArray *cols = g_ptr_array_new ();
-
-  for (guint i = 0; pr->locatable && i < wsim_class_get_n_props (cls); i++)
-    if (wsim_class_get_prop (cls, i)->is_key
-        && !strv_contains_nocase (pr->props, wsim_class_get_prop (cls, i)->name))
-      g_ptr_array_add (cols, wsim_class_get_prop (cls, i)->name);
-  for (guint i = 0; pr->props[i] != NULL; i++)
-    {
-      gint idx = wsim_class_find_prop (cls, pr->props[i]);
-
-      g_ptr_array_add (cols, idx >= 0 ? wsim_class_get_prop (cls, (guint) idx)->name
-                                      : (char *) pr->props[i]);
-    }
-  g_ptr_array_add (cols, NULL);
-  return cols;
-}
-
-/* The value of column @name of @obj (a property, or a system property a SELECT named) into
- * @v; FALSE when the object has no such property. */
-static gboolean
-selected_value (Printer *pr, WsimObject *obj, const char *name, wsim_value *v)
-{
-  gint idx = wsim_class_find_prop (wsim_object_get_class (obj), name);
-
-  if (idx >= 0)
-    {
-      wsim_value_copy (wsim_object_get_value (obj, (guint) idx), v);
-      return TRUE;
-    }
-  return wsim_object_get_system_property (obj, name, pr->ns, pr->server, v);
-}
-
-static void
-print_header_cell (Printer *pr, gboolean first, const char *name)
-{
-  if (pr->format == FORMAT_CSV)
-    printf ("%s%s", first ? "" : ",", name);
-  else
-    printf ("%s%-*.*s", first ? "" : " ", 18, 18, name);
-}
-
-static void
-print_header (Printer *pr, WsimClass *cls)
-{
-  guint n = wsim_class_get_n_props (cls);
-
-  pr->header_class = cls;
-  if (pr->format == FORMAT_JSON)
-    return;
-  if (pr->format == FORMAT_TABLE)
-    printf ("\n%s\n", wsim_class_get_name (cls));
-  for (guint i = 0; pr->sysprops && wsim_system_property_names ()[i] != NULL; i++)
-    print_header_cell (pr, i == 0, wsim_system_property_names ()[i]);
-  if (pr->props != NULL)
-    {
-      g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
-
-      for (guint i = 0; cols->pdata[i] != NULL; i++)
-        print_header_cell (pr, i == 0 && !pr->sysprops, cols->pdata[i]);
-    }
-  else
-    for (guint i = 0; i < n; i++)
-      print_header_cell (pr, i == 0 && !pr->sysprops, wsim_class_get_prop (cls, i)->name);
-  printf ("\n");
-}
-
-static void
-print_csv_field (const char *text)
-{
-  if (strpbrk (text, ",\"\n") == NULL)
-    {
-      fputs (text, stdout);
-      return;
-    }
-  putchar ('"');
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '"')
-        putchar ('"');
-      putchar (*c);
-    }
-  putchar ('"');
-}
-
-static void
-print_cell (Printer *pr, gboolean first, const wsim_value *v)
-{
-  g_autofree char *text = wsim_value_is_null (v) ? g_strdup ("") : wsim_value_to_string (v);
-
-  if (pr->format == FORMAT_CSV)
-    {
-      if (!first)
-        putchar (',');
-      print_csv_field (text);
-    }
-  else
-    printf ("%s%-*.*s", first ? "" : " ", 18, 18, text);
-}
-
-/* --system-properties: WMI's system properties, computed here (the server sends none, see
- * docs/wire.md), in WMI tools' order before the object's own properties. */
-static void
-print_system_props (Printer *pr, WsimObject *obj, GString *json)
-{
-  const char *const *names = wsim_system_property_names ();
-
-  for (guint i = 0; pr->sysprops && names[i] != NULL; i++)
-    {
-      wsim_value v = { 0 };
-
-      wsim_object_get_system_property (obj, names[i], pr->ns, pr->server, &v);
-      if (json != NULL)
-        {
-          g_string_append_printf (json, "%s\"%s\":", i ? "," : "{", names[i]);
-          wsim_value_to_json (&v, json);
-        }
-      else
-        print_cell (pr, i == 0, &v);
-      wsim_value_clear (&v);
-    }
-}
+  WsimCliPrinter *printer;    /* (owned) */
+  gboolean        progress;   /* stderr is a terminal */
+} Output;
 
 static void
 on_objects (WsimSinkRecorder *rec, WsimObject *const *objects, guint n, gpointer data)
 {
-  Printer *pr = data;
+  Output *o = data;
 
   for (guint k = 0; k < n; k++)
-    {
-      WsimObject *obj = objects[k];
-      WsimClass *cls = wsim_object_get_class (obj);
-
-      if (pr->format == FORMAT_JSON && pr->props != NULL)
-        {
-          /* A SELECT list: the class (or every system property) and the selected
-           * properties, as WMI tools show them. */
-          g_autoptr(GString) line = g_string_new (NULL);
-          g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
-
-          if (pr->sysprops)
-            print_system_props (pr, obj, line);
-          else
-            {
-              wsim_value cls_name = { 0 };
-
-              g_string_append (line, "{\"__CLASS\":");
-              wsim_value_set_string (&cls_name, wsim_class_get_name (cls));
-              wsim_value_to_json (&cls_name, line);
-              wsim_value_clear (&cls_name);
-            }
-          for (guint i = 0; cols->pdata[i] != NULL; i++)
-            {
-              wsim_value v = { 0 };
-              wsim_value name = { 0 };
-
-              selected_value (pr, obj, cols->pdata[i], &v);
-              wsim_value_set_string (&name, cols->pdata[i]);
-              g_string_append_c (line, ',');
-              wsim_value_to_json (&name, line);
-              g_string_append_c (line, ':');
-              wsim_value_to_json (&v, line);
-              wsim_value_clear (&name);
-              wsim_value_clear (&v);
-            }
-          printf ("%s}\n", line->str);
-          continue;
-        }
-      if (pr->format == FORMAT_JSON)
-        {
-          g_autoptr(GString) line = g_string_new (NULL);
-
-          wsim_object_to_json (obj, line);
-          if (pr->sysprops)
-            {
-              /* The system properties (__CLASS among them) replace the object's opening
-               * {"__CLASS":"Name" (wsim_object_to_json's documented form). */
-              g_autoptr(GString) sys = g_string_new (NULL);
-
-              print_system_props (pr, obj, sys);
-              g_string_erase (line, 0, (gssize) (strlen ("{\"__CLASS\":\"\"")
-                                                 + strlen (wsim_class_get_name (cls))));
-              g_string_prepend (line, sys->str);
-            }
-          printf ("%s\n", line->str);
-          continue;
-        }
-      if (cls != pr->header_class)
-        print_header (pr, cls);
-      print_system_props (pr, obj, NULL);
-      if (pr->props != NULL)
-        {
-          g_autoptr(GPtrArray) cols = selected_columns (pr, cls);
-
-          for (guint i = 0; cols->pdata[i] != NULL; i++)
-            {
-              wsim_value v = { 0 };
-
-              selected_value (pr, obj, cols->pdata[i], &v);
-              print_cell (pr, i == 0 && !pr->sysprops, &v);
-              wsim_value_clear (&v);
-            }
-        }
-      else
-        for (guint i = 0; i < wsim_class_get_n_props (cls); i++)
-          print_cell (pr, i == 0 && !pr->sysprops, wsim_object_get_value (obj, i));
-      printf ("\n");
-    }
-  if (pr->progress && rec->n_objects >= 1000)
+    wsim_cli_printer_add (o->printer, objects[k]);
+  if (o->progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r%" G_GUINT64_FORMAT " instances...", rec->n_objects);
 }
 
@@ -548,7 +325,9 @@ typedef struct {
   const char        *method;        /* call: the method's name */
   char             **in_args;       /* call, put: NAME=VALUE…, NULL-terminated (nullable) */
   gint32             change;        /* put: WBEM_FLAG_CREATE_OR_UPDATE, _UPDATE_ONLY, _CREATE_ONLY */
-  Format             format;
+  WsimCliFormat      format;
+  gboolean           format_given;  /* -f: FALSE lets a lone wide instance be a list */
+  const char *const *props;         /* (nullable) --property: enum and get show only these */
   gboolean           sysprops;      /* --system-properties */
   gboolean           trace;
   gboolean           shallow;
@@ -696,7 +475,8 @@ cmd_async (const CallRequest *req)
                    req->cb.hardened, FALSE, req->mof_files, req->repository };
   g_autoptr(WsimUnsecApp) app = NULL;
   g_autoptr(WsimSink) stub = NULL;
-  FILE *info = req->format == FORMAT_TABLE ? stdout : stderr;
+  /* The call's story goes with a table; the other formats keep stdout for the data. */
+  FILE *info = req->format == WSIM_CLI_FORMAT_TABLE ? stdout : stderr;
   WsimHarness *h = NULL;
   g_autoptr(GMainContext) ctx = NULL;
   g_autoptr(WsimClient) client = NULL;
@@ -705,8 +485,10 @@ cmd_async (const CallRequest *req)
   WsimSinkRecorder *rec;
   g_autofree char *server_name = address_host (req->address);
   g_autoptr(WsimWqlQuery) query = NULL;
-  Printer pr = { .format = req->format, .sysprops = req->sysprops, .ns = req->ns,
-                 .server = server_name };
+  WsimCliPrinterOptions po = { .sysprops = req->sysprops, .ns = req->ns, .server = server_name,
+                                .props = req->props, .width = wsim_cli_terminal_width (stdout),
+                                .single_as_list = !req->format_given };
+  Output o = { .progress = isatty (STDERR_FILENO) };
   Cancel cancel = { .after = req->cancel_after };
   GMainContext *run_ctx;
   gint32 flags = (req->shallow ? WBEM_FLAG_SHALLOW : 0) | (req->send_status ? WBEM_FLAG_SEND_STATUS : 0)
@@ -763,7 +545,7 @@ cmd_async (const CallRequest *req)
   sink = wsim_sink_recorder_new (&rec);
   rec->keep_objects = FALSE;
   rec->on_objects = on_objects;
-  rec->data = &pr;
+  rec->data = &o;
   if (req->cb.stub != NULL)
     {
       /* The stub owns the recorder from here on; calls and cancels name the stub. */
@@ -775,7 +557,6 @@ cmd_async (const CallRequest *req)
       g_clear_pointer (&sink, wsim_sink_unref);
       sink = wsim_sink_ref (stub);
     }
-  pr.progress = isatty (STDERR_FILENO);
 
   if (req->kind == CALL_METHOD)
     {
@@ -789,9 +570,10 @@ cmd_async (const CallRequest *req)
       && (query = wsim_wql_parse (req->target, NULL)) != NULL
       && wsim_wql_query_get_kind (query) == WSIM_WQL_SELECT && !wsim_wql_query_selects_all (query))
     {
-      pr.props = wsim_wql_query_get_properties (query);
-      pr.locatable = (flags & WBEM_FLAG_ENSURE_LOCATABLE) != 0;
+      po.props = wsim_wql_query_get_properties (query);
+      po.locatable = (flags & WBEM_FLAG_ENSURE_LOCATABLE) != 0;
     }
+  o.printer = wsim_cli_printer_new (req->format, &po, stdout);
   switch (req->kind)
     {
     case CALL_METHOD:
@@ -854,8 +636,10 @@ cmd_async (const CallRequest *req)
       g_main_context_iteration (run_ctx, TRUE);
       maybe_cancel (&cancel, services, sink, rec);
     }
-  if (pr.progress && rec->n_objects >= 1000)
+  if (o.progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r");
+  /* A table's last block is still kept: it goes before the call's story. */
+  wsim_cli_printer_flush (o.printer);
   if (req->kind == CALL_METHOD && !WSIM_HRESULT_FAILED (rec->final_hr))
     print_out_params (rec, req);
   if ((req->kind == CALL_PUT || req->kind == CALL_DELETE) && !WSIM_HRESULT_FAILED (rec->final_hr))
@@ -863,7 +647,8 @@ cmd_async (const CallRequest *req)
   if (rec->classes->len > 0)   /* class objects: classes, get CLASS, a prototype */
     wsim_cli_print_classes (rec->classes, req->kind == CALL_CLASSES ? WSIM_CLI_CLASS_LIST
                                           : WSIM_CLI_CLASS_DEFINITION,
-                            req->format == FORMAT_JSON, req->format == FORMAT_CSV, stdout);
+                            req->format == WSIM_CLI_FORMAT_JSON, req->format == WSIM_CLI_FORMAT_CSV,
+                            stdout);
   {
     g_autofree char *d = wsim_hresult_describe (rec->final_hr);
     g_autofree char *param = rec->final_str_param != NULL
@@ -911,6 +696,7 @@ fail:
   ret = EXIT_FAILURE;
 out:
   g_clear_pointer (&stub, wsim_sink_unref);
+  g_clear_pointer (&o.printer, wsim_cli_printer_free);
   g_clear_pointer (&app, wsim_unsecapp_unref);
   g_clear_pointer (&sink, wsim_sink_unref);
   g_clear_pointer (&services, wsim_services_unref);
@@ -1379,7 +1165,8 @@ main (int argc, char **argv)
   CallbackOptions cb = { 0 };
   g_autoptr(GOptionContext) oc = g_option_context_new ("COMMAND [ARGS]");
   g_autoptr(GError) error = NULL;
-  Format fmt = FORMAT_TABLE;
+  WsimCliFormat fmt = WSIM_CLI_FORMAT_TABLE;
+  g_auto (GStrv) properties = NULL;
   static const struct { const char *name; CallKind kind; } cmds[] = {
     { "enum", CALL_ENUM }, { "get", CALL_GET }, { "query", CALL_QUERY },
     { "delete", CALL_DELETE },
@@ -1390,7 +1177,10 @@ main (int argc, char **argv)
     { "server", 's', 0, G_OPTION_ARG_STRING, &server, "Server address (tcp:HOST:PORT, unix:PATH); "
       "default: a server embedded in this process", "ADDR" },
     { "namespace", 'n', 0, G_OPTION_ARG_STRING, &ns, "Namespace (default root\\cimv2)", "NS" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), json, csv", "FMT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: table (default), list (Name=Value "
+      "lines), value (the values only), csv, json", "FMT" },
+    { "property", 0, 0, G_OPTION_ARG_STRING_ARRAY, &properties, "enum, get: show only this "
+      "property (repeatable, in this order)", "NAME" },
     { "system-properties", 0, 0, G_OPTION_ARG_NONE, &sysprops, "Show WMI's system properties "
       "(__GENUS … __PATH) before the properties", NULL },
     { "trace", 't', 0, G_OPTION_ARG_NONE, &trace, "Print the call's trace as JSON lines (the embedded "
@@ -1510,15 +1300,9 @@ main (int argc, char **argv)
                "(try --help)\n");
       return 2;
     }
-  if (format == NULL || g_str_equal (format, "table"))
-    fmt = FORMAT_TABLE;
-  else if (g_str_equal (format, "json"))
-    fmt = FORMAT_JSON;
-  else if (g_str_equal (format, "csv"))
-    fmt = FORMAT_CSV;
-  else
+  if (format != NULL && !wsim_cli_format_parse (format, &fmt))
     {
-      fprintf (stderr, "wmisim: unknown format '%s' (table, json, csv)\n", format);
+      fprintf (stderr, "wmisim: unknown format '%s' (table, list, value, csv, json)\n", format);
       return 2;
     }
   if (callbacks != NULL && !g_str_equal (callbacks, "windows") && !g_str_equal (callbacks, "hardened"))
@@ -1571,6 +1355,8 @@ main (int argc, char **argv)
     const OptionUse uses[] = {
       { "--namespace", ns != NULL, FOR_CALLS, FALSE, "it names the namespace of enum, get and query" },
       { "--format", format != NULL, FOR_CALLS, FALSE, "it formats the instances of enum, get and query" },
+      { "--property", properties != NULL, FOR_ENUM | FOR_GET, FALSE, "it picks the columns of enum "
+        "and get (a query's SELECT list picks its own)" },
       { "--trace", trace, FOR_CALLS, FALSE, "it prints an async call's trace" },
       { "--system-properties", sysprops, FOR_CALLS, FALSE, "it shows the instances' system properties" },
       { "--callback-address", callback_address != NULL, FOR_CALLS, FALSE, "it is where an async "
@@ -1627,7 +1413,7 @@ main (int argc, char **argv)
           fprintf (stderr, "wmisim: %s\n", error->message);
           return EXIT_FAILURE;
         }
-      fprintf (command == FOR_PING || fmt == FORMAT_TABLE ? stdout : stderr,
+      fprintf (command == FOR_PING || fmt == WSIM_CLI_FORMAT_TABLE ? stdout : stderr,
                "server: %s, found through rpcbind on %s\n", found, route.host);
     }
   if (command == FOR_PING)
@@ -1653,6 +1439,8 @@ main (int argc, char **argv)
       .in_args = kind == CALL_METHOD ? argv + 4 : kind == CALL_PUT ? argv + 3 : NULL,
       .change = change,
       .format = fmt,
+      .format_given = format != NULL,
+      .props = (const char *const *) properties,
       .sysprops = sysprops,
       .trace = trace,
       .shallow = kind == CALL_CLASSES ? !deep : shallow,

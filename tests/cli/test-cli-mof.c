@@ -221,7 +221,7 @@ Test (cli_mof, put_takes_the_class_defaults, .timeout = 60)
   const char *put[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
                         "put", "Sim_Widget", "Name=w9", NULL };
   const char *get[] = { "--mof", WSIM_MOF_EXAMPLE, "--repository", repo, "-n", "root\\test",
-                        "get", "Sim_Widget.Name=\"w9\"", NULL };
+                        "-f", "table", "get", "Sim_Widget.Name=\"w9\"", NULL };
 
   cr_assert_not_null (dir, "%s", error ? error->message : "");
   {

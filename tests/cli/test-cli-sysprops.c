@@ -82,10 +82,17 @@ Test (cli_sysprops, csv_header_and_where_on_class)
 Test (cli_sysprops, table_and_refusal)
 {
   g_autofree char *out = NULL;
+  g_autofree char *list = NULL;
   g_autofree char *ping = NULL;
 
-  cr_assert_eq (wmisim (&out, "--system-properties", "get", "Sim_Widget.Name=\"gamma\"", NULL), 0);
-  cr_assert (strstr (out, "__GENUS            __CLASS") != NULL, "%s", out);
-  cr_assert (strstr (out, "2                  Sim_Widget         Sim_Thing") != NULL, "%s", out);
+  /* Each column as wide as its widest cell, two blanks between. */
+  cr_assert_eq (wmisim (&out, "--system-properties", "-f", "table", "get", "Sim_Widget.Name=\"gamma\"",
+                        NULL), 0);
+  cr_assert (strstr (out, "\n__GENUS  __CLASS     __SUPERCLASS  ") != NULL, "%s", out);
+  cr_assert (strstr (out, "\n2        Sim_Widget  Sim_Thing     ") != NULL, "%s", out);
+  /* Without -f, one instance this wide is a list, the system properties first. */
+  cr_assert_eq (wmisim (&list, "--system-properties", "get", "Sim_Widget.Name=\"gamma\"", NULL), 0);
+  cr_assert (strstr (list, "\n__GENUS=2\n__CLASS=Sim_Widget\n__SUPERCLASS=Sim_Thing\n") != NULL, "%s",
+             list);
   cr_assert_eq (wmisim (&ping, "--system-properties", "ping", NULL), 2, "not for ping");
 }

@@ -1,0 +1,179 @@
+/* test-cli-output.c: what wmisim prints, format by format (tools/wmisim-output.c).
+ *
+ * Owns the proof that each format prints tests/cli/golden/sim-out.FORMAT for the classes of
+ * tests/cli/golden/sim-out.mof (an empty string and a NULL, a comma and quotes, a line
+ * break, wide characters), that a table fits a terminal by cutting with "…" and never cuts
+ * otherwise, that --property picks columns, and that names from the wire stay data in
+ * json and csv. wmisim runs as a child process; the printer is also driven directly, into
+ * memory, for widths no pipe has. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wmisim-output.h"
+#include "wsim-test-spawn.h"
+#include "wsim-value.h"
+
+TestSuite (cli_output, .timeout = 60);
+
+/* wmisim on sim-out.mof in root\test with @args; stdout (transfer full). */
+static char *
+wmisim (const char *const *args)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status;
+
+  g_strv_builder_add_many (b, WSIM_WMISIM, "--provider-dir", WSIM_TEST_PROVIDER_DIR, "--mof",
+                           WSIM_GOLDEN_DIR "/sim-out.mof", "-n", "root\\test", NULL);
+  g_strv_builder_addv (b, (const char **) args);
+  argv = g_strv_builder_end (b);
+  status = wsim_test_spawn ((const char *const *) argv, NULL, &out, &err);
+  cr_assert_eq (status, 0, "%s", err);
+  return out;
+}
+
+static char *
+golden (const char *format)
+{
+  g_autofree char *path = g_strdup_printf ("%s/sim-out.%s", WSIM_GOLDEN_DIR, format);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  cr_assert (g_file_get_contents (path, &text, NULL, &error), "%s", error ? error->message : "");
+  return text;
+}
+
+/* list, value, csv and json: stdout is the data alone, exactly the golden file. */
+Test (cli_output, each_format_prints_its_golden_file)
+{
+  static const char *const formats[] = { "list", "value", "csv", "json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      const char *args[] = { "-f", formats[i], "enum", "Sim_Out", NULL };
+      g_autofree char *out = wmisim (args);
+      g_autofree char *want = golden (formats[i]);
+
+      cr_assert_str_eq (out, want, "-f %s:\n%s", formats[i], out);
+    }
+}
+
+/* The table is the golden block between the call's story lines, uncut on a pipe. */
+Test (cli_output, a_table_on_a_pipe_is_never_cut)
+{
+  const char *args[] = { "-f", "table", "enum", "Sim_Out", NULL };
+  g_autofree char *out = wmisim (args);
+  g_autofree char *want = golden ("table");
+
+  cr_assert (strstr (out, want) != NULL, "want\n%s\nin\n%s", want, out);
+  cr_assert (strstr (out, "…") == NULL, "cut on a pipe:\n%s", out);
+}
+
+/* NULL and "" differ in every format that prints text: nothing against "" in a table, an
+ * empty field against "" in csv, null against "" in json. */
+Test (cli_output, null_is_not_an_empty_string)
+{
+  const char *csv_args[] = { "-f", "csv", "get", "Sim_Out.Name=\"a\"", NULL };
+  const char *null_args[] = { "-f", "csv", "get", "Sim_Out.Name=\"b, \\\"q\\\"\"", NULL };
+  g_autofree char *empty = wmisim (csv_args);
+  g_autofree char *null = wmisim (null_args);
+
+  cr_assert_str_eq (empty, "Name,Note,N\na,\"\",1\n");
+  cr_assert_str_eq (null, "Name,Note,N\n\"b, \"\"q\"\"\",,22\n");
+}
+
+/* --property: those columns, in that order, for enum and get; refused for a query. */
+Test (cli_output, property_picks_the_columns)
+{
+  const char *args[] = { "-f", "csv", "--property", "N", "--property", "name", "enum", "Sim_Out",
+                         NULL };
+  g_autofree char *out = wmisim (args);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *qout = NULL, *qerr = NULL;
+
+  cr_assert (g_str_has_prefix (out, "N,Name\n1,a\n22,"), "%s", out);
+  g_strv_builder_add_many (b, WSIM_WMISIM, "--provider-dir", WSIM_TEST_PROVIDER_DIR, "--mof",
+                           WSIM_GOLDEN_DIR "/sim-out.mof", "-n", "root\\test", "--property", "N",
+                           "query", "SELECT * FROM Sim_Out", NULL);
+  argv = g_strv_builder_end (b);
+  cr_assert_eq (wsim_test_spawn ((const char *const *) argv, NULL, &qout, &qerr), 2);
+  cr_assert (strstr (qerr, "--property") != NULL, "%s", qerr);
+}
+
+/* ---- the printer itself ---------------------------------------------------------- */
+
+/* A class with one key and a long string, two objects; @name is the second property's name. */
+static GPtrArray *
+objects (const char *name)
+{
+  wsim_property_def props[] = {
+    { (char *) "Id", CIM_UINT32, TRUE },
+    { (char *) name, CIM_STRING, FALSE },
+  };
+  g_autoptr(WsimClass) cls = wsim_class_new ("Sim_Long", NULL, props, 2, NULL);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_object_unref);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      WsimObject *obj = wsim_object_new (cls);
+
+      wsim_object_get_value (obj, 0)->type = CIM_UINT32;
+      wsim_object_get_value (obj, 0)->wsim_value_u.v_uint32 = i + 1;
+      wsim_value_set_string (wsim_object_get_value (obj, 1),
+                             i == 0 ? "a value far longer than the terminal is wide" : "short");
+      g_ptr_array_add (out, obj);
+    }
+  return out;
+}
+
+/* What a printer of @format with @width prints for objects (@name). (transfer full) */
+static char *
+print (WsimCliFormat format, guint width, const char *name)
+{
+  g_autoptr(GPtrArray) objs = objects (name);
+  WsimCliPrinterOptions po = { .ns = "root\\test", .server = "vm", .width = width };
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  {
+    g_autoptr(WsimCliPrinter) pr = wsim_cli_printer_new (format, &po, f);
+
+    for (guint i = 0; i < objs->len; i++)
+      wsim_cli_printer_add (pr, objs->pdata[i]);
+  }
+  fclose (f);
+  return buf;
+}
+
+/* On a terminal of 24 columns the long column gives way, its cells cut with "…"; every
+ * line fits. */
+Test (cli_output, a_table_fits_the_terminal)
+{
+  g_autofree char *out = print (WSIM_CLI_FORMAT_TABLE, 24, "Text");
+  g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+
+  cr_assert (strstr (out, "1   a value far longer…") != NULL, "%s", out);
+  cr_assert (strstr (out, "2   short") != NULL, "%s", out);
+  for (guint i = 0; lines[i] != NULL; i++)
+    cr_assert_leq (g_utf8_strlen (lines[i], -1), 24, "too wide: '%s'", lines[i]);
+}
+
+/* A name from the wire with a quote is a key's text in json, a quoted field in csv, an
+ * escaped line in a table: never syntax. */
+Test (cli_output, names_stay_data)
+{
+  g_autofree char *json = print (WSIM_CLI_FORMAT_JSON, 0, "x\",\"forged\":true,\"y");
+  g_autofree char *csv = print (WSIM_CLI_FORMAT_CSV, 0, "a,b\nc");
+  g_autofree char *table = print (WSIM_CLI_FORMAT_TABLE, 0, "a\nb");
+
+  cr_assert (strstr (json, "\"x\\\",\\\"forged\\\":true,\\\"y\":") != NULL, "%s", json);
+  cr_assert (strstr (json, "\"forged\":true") == NULL, "%s", json);
+  cr_assert (g_str_has_prefix (csv, "Id,\"a,b\nc\"\n"), "%s", csv);
+  cr_assert (strstr (table, "Id  a\\nb") != NULL, "%s", table);
+}
