@@ -1100,10 +1100,57 @@ enum {
 typedef struct {
   const char *option;
   gboolean    given;
-  guint       commands;   /* FOR_*: where it applies */
-  gboolean    embedded;   /* it configures the embedded server, so not with another one */
   const char *what;       /* what it is for, said when it is refused */
 } OptionUse;
+
+/* Where each option applies; one not listed applies to every command. The per-command help
+ * lists an option under the commands it applies to from this table too. */
+typedef struct {
+  const char *name;       /* the long name, without "--" */
+  guint       commands;   /* FOR_* */
+  gboolean    embedded;   /* it configures the embedded server, so not with another one */
+} OptionScope;
+
+static const OptionScope option_scopes[] = {
+  { "namespace", FOR_CALLS, FALSE },
+  { "format", FOR_CALLS, FALSE },
+  { "property", FOR_ENUM | FOR_GET, FALSE },
+  { "trace", FOR_CALLS, FALSE },
+  { "system-properties", FOR_CALLS, FALSE },
+  { "callback-address", FOR_CALLS, FALSE },
+  { "call-timeout", FOR_CALLS, FALSE },
+  { "shallow", FOR_ENUM, FALSE },
+  { "semisync", FOR_ENUM | FOR_QUERY, FALSE },
+  { "deep", FOR_CLASSES, FALSE },
+  { "send-status", FOR_CALLS, FALSE },
+  { "ensure-locatable", FOR_QUERY, FALSE },
+  { "direct-read", FOR_ENUM | FOR_QUERY, FALSE },
+  { "cancel-after", FOR_CALLS, FALSE },
+  { "param", FOR_CALLS, TRUE },
+  { "provider-dir", FOR_CALLS, TRUE },
+  { "mof", FOR_CALLS, TRUE },
+  { "repository", FOR_CALLS, TRUE },
+  { "create-only", FOR_PUT, FALSE },
+  { "update-only", FOR_PUT, FALSE },
+  { "callbacks", FOR_CALLS, TRUE },
+  { "auth-level", FOR_CALLS, FALSE },
+  { "impersonation", FOR_CALLS, FALSE },
+  { "authority", FOR_CALLS, FALSE },
+  { "user", FOR_CALLS, FALSE },
+  { "stub", FOR_CALLS, FALSE },
+  { "count", FOR_PING, FALSE },
+  { "depth", FOR_PING, FALSE },
+  { "context", FOR_CALLS, FALSE },
+};
+
+static const OptionScope *
+option_scope (const char *long_name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (option_scopes); i++)
+    if (g_str_equal (option_scopes[i].name, long_name))
+      return &option_scopes[i];
+  return NULL;
+}
 
 static gboolean
 options_apply (const OptionUse *uses, gsize n, guint command, const char *command_name,
@@ -1112,10 +1159,11 @@ options_apply (const OptionUse *uses, gsize n, guint command, const char *comman
   for (gsize i = 0; i < n; i++)
     {
       const OptionUse *u = &uses[i];
+      const OptionScope *sc = option_scope (u->option + 2);
 
-      if (u->given && !(u->commands & command))
+      if (u->given && sc != NULL && !(sc->commands & command))
         fprintf (stderr, "wmisim: %s does not apply to %s: %s\n", u->option, command_name, u->what);
-      else if (u->given && u->embedded && other_server)
+      else if (u->given && sc != NULL && sc->embedded && other_server)
         fprintf (stderr, "wmisim: %s does not apply to another server (--server, or a server a "
                  "moniker or a path names): %s\n", u->option, u->what);
       else
@@ -1123,6 +1171,145 @@ options_apply (const OptionUse *uses, gsize n, guint command, const char *comman
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- the commands, for the help and the usage errors ---------------------------------- */
+
+typedef struct {
+  const char *name;
+  const char *args;       /* what follows the name */
+  guint       commands;   /* FOR_*: the options that apply (0: its own, see its --help) */
+  const char *what;
+} CommandDoc;
+
+static const CommandDoc command_docs[] = {
+  { "enum", "CLASS", FOR_ENUM, "Enumerate a class asynchronously (CreateInstanceEnumAsync)." },
+  { "get", "PATH", FOR_GET, "One object by its path (GetObjectAsync): an instance path gives the "
+    "instance, a class path the class's definition, as MOF." },
+  { "query", "WQL", FOR_QUERY, "A WQL query (ExecQueryAsync). WQL is the query, - to read it from "
+    "standard input, or @FILE to read it from a file." },
+  { "call", "PATH METHOD [NAME=VALUE…]", FOR_METHOD, "Run a method (ExecMethodAsync): a static one "
+    "on a class path, an instance method on an instance path." },
+  { "put", "CLASS NAME=VALUE…", FOR_PUT, "Create or update an instance (PutInstanceAsync); the "
+    "properties not given take the class's defaults." },
+  { "delete", "PATH", FOR_DELETE, "Delete an instance (DeleteInstanceAsync)." },
+  { "classes", "[SUPERCLASS]", FOR_CLASSES, "The subclasses of a class, or the root classes "
+    "(CreateClassEnumAsync; --deep for every descendant)." },
+  { "namespaces", "", FOR_ENUM, "The namespace's child namespaces (its __NAMESPACE instances)." },
+  { "reg", "ACTION", 0, "Get, set or delete a registry DWORD (wmisim reg --help)." },
+  { "trace", "[FILE]", 0, "A trace's JSON lines as a sequence diagram (wmisim trace --help)." },
+  { "mofcomp", "FILE…", 0, "Compile and check MOF files (docs/mof.md)." },
+  { "ping", "", FOR_PING, "NULL calls through the RPC engine (a transport check, at AUTH_NONE)." },
+};
+
+static const CommandDoc *
+command_doc (const char *name)
+{
+  for (gsize i = 0; name != NULL && i < G_N_ELEMENTS (command_docs); i++)
+    if (g_str_equal (command_docs[i].name, name))
+      return &command_docs[i];
+  return NULL;
+}
+
+/* "enum, get, …, ping": every command's name. (transfer full) */
+static char *
+command_names (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (command_docs); i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", command_docs[i].name);
+  return g_string_free (out, FALSE);
+}
+
+/* The summary of `wmisim --help`: a line per command. (transfer full) */
+static char *
+commands_summary (void)
+{
+  GString *out = g_string_new ("Commands:");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (command_docs); i++)
+    {
+      g_autofree char *head = g_strdup_printf ("%s %s", command_docs[i].name, command_docs[i].args);
+      glong pad = 34 - g_utf8_strlen (head, -1);   /* in characters: "…" is one */
+
+      g_string_append_printf (out, "\n  %s%*s %s", head, (int) MAX (pad, 0), "", command_docs[i].what);
+    }
+  g_string_append (out, "\n\n`wmisim COMMAND --help` lists the options of one command.");
+  return g_string_free (out, FALSE);
+}
+
+/* `wmisim COMMAND --help`: its synopsis, what it does, and the options that apply to it. */
+static int
+command_help (const CommandDoc *c, const GOptionEntry *entries)
+{
+  g_autofree char *param = g_strdup_printf ("%s%s%s", c->name, c->args[0] != '\0' ? " " : "", c->args);
+  g_autoptr(GOptionContext) oc = g_option_context_new (param);
+  g_autoptr(GArray) mine = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autofree char *help = NULL;
+
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+    {
+      const OptionScope *sc = option_scope (e->long_name);
+
+      if (sc == NULL || (sc->commands & c->commands))
+        g_array_append_val (mine, *e);
+    }
+  g_option_context_set_summary (oc, c->what);
+  g_option_context_add_main_entries (oc, (const GOptionEntry *) (void *) mine->data, NULL);
+  help = g_option_context_get_help (oc, TRUE, NULL);
+  fputs (help, stdout);
+  return EXIT_SUCCESS;
+}
+
+/* A command line whose command is unknown, missing or has the wrong arguments. */
+static int
+usage_error (int argc, char **argv)
+{
+  const CommandDoc *c = argc >= 2 ? command_doc (argv[1]) : NULL;
+  g_autofree char *names = command_names ();
+
+  if (argc < 2)
+    fprintf (stderr, "wmisim: no command; the commands: %s (wmisim --help)\n", names);
+  else if (c == NULL)
+    fprintf (stderr, "wmisim: unknown command '%s'; the commands: %s (wmisim --help)\n", argv[1],
+             names);
+  else
+    fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] %s %s (wmisim %s --help)\n", c->name, c->args,
+             c->name);
+  return 2;
+}
+
+/* The text of `query -` (standard input) or `query @FILE`, else @arg itself; NULL with a
+ * message on stderr when it cannot be read. (transfer full) */
+static char *
+query_text (const char *arg)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  if (g_str_equal (arg, "-"))
+    {
+      g_autoptr(GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
+
+      if (g_io_channel_read_to_end (in, &text, NULL, &error) != G_IO_STATUS_NORMAL)
+        {
+          fprintf (stderr, "wmisim: query -: standard input: %s\n", error->message);
+          return NULL;
+        }
+    }
+  else if (arg[0] == '@')
+    {
+      if (!g_file_get_contents (arg + 1, &text, NULL, &error))
+        {
+          fprintf (stderr, "wmisim: query %s: %s\n", arg, error->message);
+          return NULL;
+        }
+    }
+  else
+    return g_strdup (arg);
+  /* A file's last line break is not part of the query. */
+  return g_strchomp (text);
 }
 
 /* A count option: a whole number from 1 to @max, or a usage error (0 calls has no rate, and
@@ -1149,6 +1336,8 @@ main (int argc, char **argv)
   g_autofree char *moniker = NULL, *moniker_server = NULL, *moniker_ns = NULL;
   g_autofree char *count_text = NULL, *depth_text = NULL, *cancel_text = NULL;
   g_autofree char *found = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *wql = NULL;
   g_auto(WsimBlanket) blanket = WSIM_BLANKET_INIT;
   g_auto(Route) route = { 0 };
   g_auto (GStrv) params = NULL;
@@ -1239,23 +1428,15 @@ main (int argc, char **argv)
   };
 
   wsim_tool_use_utf8 ();
+  g_set_prgname ("wmisim");
 
   g_option_context_add_main_entries (oc, entries, NULL);
-  g_option_context_set_summary (oc, "Commands:\n"
-                                "  enum CLASS   enumerate a class asynchronously (CreateInstanceEnumAsync)\n"
-                                "  get PATH     one instance by its object path (GetObjectAsync)\n"
-                                "  query WQL    a WQL query (ExecQueryAsync)\n"
-                                "  call PATH METHOD [NAME=VALUE…]  run a method (ExecMethodAsync)\n"
-                                "  put CLASS NAME=VALUE…  create or update an instance (PutInstanceAsync)\n"
-                                "  delete PATH  delete an instance (DeleteInstanceAsync)\n"
-                                "  classes [SUPERCLASS]  the subclasses of a class, or the root "
-                                "classes (CreateClassEnumAsync; --deep for all)\n"
-                                "  namespaces   the namespace's child namespaces (__NAMESPACE)\n"
-                                "  get CLASS    a class path gives the class's definition, as MOF\n"
-                                "  reg ACTION   get, set or delete a registry DWORD (wmisim reg --help)\n"
-                                "  trace [FILE] a trace's JSON lines as a sequence diagram (wmisim trace --help)\n"
-                                "  mofcomp FILE compile and check a MOF file (docs/mof.md)\n"
-                                "  ping         NULL calls through the RPC engine");
+  summary = commands_summary ();
+  g_option_context_set_summary (oc, summary);
+  /* `wmisim COMMAND --help`: GOption would print the whole tool's. */
+  for (int i = 2; i < argc && command_doc (argv[1]) != NULL && command_doc (argv[1])->commands != 0; i++)
+    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") || g_str_equal (argv[i], "-?"))
+      return command_help (command_doc (argv[1]), entries);
   if (argc >= 2 && g_str_equal (argv[1], "reg"))
     return cmd_reg (argc, argv);
   if (argc >= 2 && g_str_equal (argv[1], "trace"))
@@ -1293,13 +1474,9 @@ main (int argc, char **argv)
       command = FOR_PUT;
     }
   if (command == 0)
-    {
-      fprintf (stderr, "wmisim: usage: wmisim [OPTIONS] enum CLASS | get PATH | query WQL | "
-               "call PATH METHOD [NAME=VALUE…] | put CLASS NAME=VALUE… | delete PATH | "
-               "classes [SUPERCLASS] | namespaces | ping "
-               "(try --help)\n");
-      return 2;
-    }
+    return usage_error (argc, argv);
+  if (kind == CALL_QUERY && (wql = query_text (argv[2])) == NULL)
+    return 2;
   if (format != NULL && !wsim_cli_format_parse (format, &fmt))
     {
       fprintf (stderr, "wmisim: unknown format '%s' (table, list, value, csv, json)\n", format);
@@ -1353,45 +1530,45 @@ main (int argc, char **argv)
   {
     static const char not_ping[] = "ping makes NULL calls at AUTH_NONE, a transport check";
     const OptionUse uses[] = {
-      { "--namespace", ns != NULL, FOR_CALLS, FALSE, "it names the namespace of enum, get and query" },
-      { "--format", format != NULL, FOR_CALLS, FALSE, "it formats the instances of enum, get and query" },
-      { "--property", properties != NULL, FOR_ENUM | FOR_GET, FALSE, "it picks the columns of enum "
+      { "--namespace", ns != NULL, "it names the namespace of enum, get and query" },
+      { "--format", format != NULL, "it formats the instances of enum, get and query" },
+      { "--property", properties != NULL, "it picks the columns of enum "
         "and get (a query's SELECT list picks its own)" },
-      { "--trace", trace, FOR_CALLS, FALSE, "it prints an async call's trace" },
-      { "--system-properties", sysprops, FOR_CALLS, FALSE, "it shows the instances' system properties" },
-      { "--callback-address", callback_address != NULL, FOR_CALLS, FALSE, "it is where an async "
+      { "--trace", trace, "it prints an async call's trace" },
+      { "--system-properties", sysprops, "it shows the instances' system properties" },
+      { "--callback-address", callback_address != NULL, "it is where an async "
         "call's callbacks arrive" },
-      { "--call-timeout", call_timeout_text != NULL, FOR_CALLS, FALSE, "it bounds how long an async "
+      { "--call-timeout", call_timeout_text != NULL, "it bounds how long an async "
         "call may stay silent before the client asks the server about it" },
-      { "--shallow", shallow, FOR_ENUM, FALSE, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
-      { "--semisync", semisync, FOR_ENUM | FOR_QUERY, FALSE, "only enum and query have an enumerator" },
-      { "--deep", deep, FOR_CLASSES, FALSE, "it asks classes for every descendant" },
-      { "--send-status", send_status, FOR_CALLS, FALSE, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
-      { "--ensure-locatable", ensure_locatable, FOR_QUERY, FALSE, "WBEM_FLAG_ENSURE_LOCATABLE is a "
+      { "--shallow", shallow, "WBEM_FLAG_SHALLOW is a flag of CreateInstanceEnumAsync only" },
+      { "--semisync", semisync, "only enum and query have an enumerator" },
+      { "--deep", deep, "it asks classes for every descendant" },
+      { "--send-status", send_status, "WBEM_FLAG_SEND_STATUS is a flag of the async calls" },
+      { "--ensure-locatable", ensure_locatable, "WBEM_FLAG_ENSURE_LOCATABLE is a "
         "flag of ExecQueryAsync only" },
-      { "--direct-read", direct_read, FOR_ENUM | FOR_QUERY, FALSE, "WBEM_FLAG_DIRECT_READ is a flag "
+      { "--direct-read", direct_read, "WBEM_FLAG_DIRECT_READ is a flag "
         "of CreateInstanceEnumAsync and ExecQueryAsync" },
-      { "--cancel-after", cancel_text != NULL, FOR_CALLS, FALSE, "it cancels an async call" },
-      { "--param", params != NULL, FOR_CALLS, TRUE, "it configures the embedded server's providers "
+      { "--cancel-after", cancel_text != NULL, "it cancels an async call" },
+      { "--param", params != NULL, "it configures the embedded server's providers "
         "(another server has its own: wmisimd --param)" },
-      { "--provider-dir", provider_dir != NULL, FOR_CALLS, TRUE, "it says where the embedded server "
+      { "--provider-dir", provider_dir != NULL, "it says where the embedded server "
         "loads its providers from" },
-      { "--mof", mof_files != NULL, FOR_CALLS, TRUE, "it loads MOF into the embedded server "
+      { "--mof", mof_files != NULL, "it loads MOF into the embedded server "
         "(another server has its own: wmisimd --mof)" },
-      { "--repository", repository != NULL, FOR_CALLS, TRUE, "it keeps the embedded server's "
+      { "--repository", repository != NULL, "it keeps the embedded server's "
         "instances (another server has its own: wmisimd --repository)" },
-      { "--create-only", create_only, FOR_PUT, FALSE, "WBEM_FLAG_CREATE_ONLY is a flag of PutInstanceAsync" },
-      { "--update-only", update_only, FOR_PUT, FALSE, "WBEM_FLAG_UPDATE_ONLY is a flag of PutInstanceAsync" },
-      { "--callbacks", callbacks != NULL, FOR_CALLS, TRUE, "it sets the embedded server's callback "
+      { "--create-only", create_only, "WBEM_FLAG_CREATE_ONLY is a flag of PutInstanceAsync" },
+      { "--update-only", update_only, "WBEM_FLAG_UPDATE_ONLY is a flag of PutInstanceAsync" },
+      { "--callbacks", callbacks != NULL, "it sets the embedded server's callback "
         "ladder (another server has its own)" },
-      { "--auth-level", auth_level != NULL, FOR_CALLS, FALSE, not_ping },
-      { "--impersonation", impersonation != NULL, FOR_CALLS, FALSE, not_ping },
-      { "--authority", authority != NULL, FOR_CALLS, FALSE, not_ping },
-      { "--user", user != NULL, FOR_CALLS, FALSE, not_ping },
-      { "--stub", stub != NULL, FOR_CALLS, FALSE, "it is where an async call's results arrive" },
-      { "--count", count_text != NULL, FOR_PING, FALSE, "it is how many NULL calls ping makes" },
-      { "--depth", depth_text != NULL, FOR_PING, FALSE, "it is how many of ping's NULL calls are in flight" },
-      { "--context", contexts != NULL, FOR_CALLS, FALSE, "it is what an async call carries to its provider" },
+      { "--auth-level", auth_level != NULL, not_ping },
+      { "--impersonation", impersonation != NULL, not_ping },
+      { "--authority", authority != NULL, not_ping },
+      { "--user", user != NULL, not_ping },
+      { "--stub", stub != NULL, "it is where an async call's results arrive" },
+      { "--count", count_text != NULL, "it is how many NULL calls ping makes" },
+      { "--depth", depth_text != NULL, "it is how many of ping's NULL calls are in flight" },
+      { "--context", contexts != NULL, "it is what an async call carries to its provider" },
     };
 
     if (!options_apply (uses, G_N_ELEMENTS (uses), command, command == FOR_PING ? "ping" : argv[1],
@@ -1434,7 +1611,8 @@ main (int argc, char **argv)
       .address = found != NULL ? found : server,
       .ns = route.ns,
       .target = route.target != NULL ? route.target
-                : g_str_equal (argv[1], "namespaces") ? "__NAMESPACE" : argc >= 3 ? argv[2] : "",
+                : g_str_equal (argv[1], "namespaces") ? "__NAMESPACE"
+                : wql != NULL ? wql : argc >= 3 ? argv[2] : "",
       .method = kind == CALL_METHOD ? argv[3] : NULL,
       .in_args = kind == CALL_METHOD ? argv + 4 : kind == CALL_PUT ? argv + 3 : NULL,
       .change = change,

@@ -200,15 +200,89 @@ Test (cli, usage_errors_exit_2, .timeout = 30)
   WsimTestRun a = run ("frobnicate", NULL);
   WsimTestRun b = run ("enum", "X", "-f", "yaml", NULL);
   WsimTestRun c = run ("enum", "X", "-p", "nocolon", NULL);
+  WsimTestRun d = run ("enum", NULL);
 
+  /* The unknown command is named, with every command there is. */
   cr_assert_eq (a.status, 2);
-  cr_assert (strstr (a.err, "usage") != NULL, "%s", a.err);
+  cr_assert (strstr (a.err, "unknown command 'frobnicate'; the commands: enum, get, query, call, "
+                     "put, delete, classes, namespaces, reg, trace, mofcomp, ping") != NULL, "%s", a.err);
+  /* A known command with the wrong arguments gets its own synopsis. */
+  cr_assert_eq (d.status, 2);
+  cr_assert (strstr (d.err, "usage: wmisim [OPTIONS] enum CLASS (wmisim enum --help)") != NULL,
+             "%s", d.err);
   cr_assert_eq (b.status, 2);
   cr_assert (strstr (b.err, "unknown format 'yaml'") != NULL, "%s", b.err);
   cr_assert_eq (c.status, 2);
   wsim_test_run_clear (&a);
   wsim_test_run_clear (&b);
   wsim_test_run_clear (&c);
+  wsim_test_run_clear (&d);
+}
+
+/* `wmisim COMMAND --help`: the command's synopsis and what it does, its own options and not
+ * the others' (exit 0); the tool's --help lists every command. */
+Test (cli, per_command_help, .timeout = 30)
+{
+  WsimTestRun put = run ("put", "--help", NULL);
+  WsimTestRun ping = run ("ping", "-h", NULL);
+  WsimTestRun all = run ("--help", NULL);
+
+  cr_assert_eq (put.status, 0, "%s", put.err);
+  cr_assert (strstr (put.out, "wmisim [OPTION…] put CLASS NAME=VALUE…") != NULL, "%s", put.out);
+  cr_assert (strstr (put.out, "PutInstanceAsync") != NULL, "%s", put.out);
+  cr_assert (strstr (put.out, "--create-only") != NULL, "%s", put.out);
+  cr_assert (strstr (put.out, "--shallow") == NULL, "an option of enum: %s", put.out);
+  cr_assert (strstr (put.out, "--count") == NULL, "an option of ping: %s", put.out);
+  cr_assert_eq (ping.status, 0, "%s", ping.err);
+  cr_assert (strstr (ping.out, "--count") != NULL, "%s", ping.out);
+  cr_assert (strstr (ping.out, "--format") == NULL, "%s", ping.out);
+  cr_assert_eq (all.status, 0);
+  for (const char *const *c = (const char *const[]) { "enum CLASS", "get PATH", "query WQL",
+         "call PATH METHOD", "put CLASS", "delete PATH", "classes [SUPERCLASS]", "namespaces",
+         "reg ACTION", "trace [FILE]", "mofcomp FILE", "ping", NULL }; *c != NULL; c++)
+    cr_assert (strstr (all.out, *c) != NULL, "%s missing: %s", *c, all.out);
+  wsim_test_run_clear (&put);
+  wsim_test_run_clear (&ping);
+  wsim_test_run_clear (&all);
+}
+
+/* `query @FILE` reads the query from a file and `query -` from standard input (a shell's
+ * pipe); a file that cannot be read is a usage error that names it. */
+Test (cli, query_from_a_file_or_stdin, .timeout = 30)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("wsim-cli-query-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "q.wql", NULL);
+  g_autofree char *at = g_strdup_printf ("@%s", file);
+  g_autofree char *missing = g_strdup_printf ("@%s/none.wql", dir);
+  g_autofree char *cmd = NULL;
+  g_autofree char *piped = NULL;
+  int status = 0;
+
+  cr_assert (g_file_set_contents (file, "SELECT Id FROM Sim_Sequence WHERE Id = 3\n", -1, &error));
+  {
+    WsimTestRun r = run ("-f", "csv", "query", at, NULL);
+    WsimTestRun m = run ("query", missing, NULL);
+
+    cr_assert_eq (r.status, 0, "%s", r.err);
+    cr_assert_str_eq (r.out, "Id\n3\n");
+    cr_assert_eq (m.status, 2);
+    cr_assert (strstr (m.err, "none.wql") != NULL, "%s", m.err);
+    wsim_test_run_clear (&r);
+    wsim_test_run_clear (&m);
+  }
+  /* Standard input through a real pipe: the shell's, as a user writes it. */
+  cmd = g_strdup_printf ("printf 'SELECT Id FROM Sim_Sequence WHERE Id = 2' | "
+                         "WSIM_PROVIDER_DIR='%s' '%s' -f csv query -", WSIM_TEST_PROVIDER_DIR, WSIM_WMISIM);
+  {
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+
+    status = wsim_test_spawn (argv, NULL, &piped, NULL);
+  }
+  cr_assert_eq (status, 0);
+  cr_assert_str_eq (piped, "Id\n2\n");
+  g_unlink (file);
+  g_rmdir (dir);
 }
 
 /* Security: wmic's default (PKT_PRIVACY, IMPERSONATE, NTLMSSP over the process's own local
