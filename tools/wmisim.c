@@ -881,11 +881,13 @@ cmd_reg (int argc, char **argv)
 static int
 cmd_trace (int argc, char **argv)
 {
-  static const char usage[] = "wmisim: usage: wmisim trace [--svg] [--call N] [FILE|-]\n";
-  gboolean svg = FALSE;
+  static const char usage[] = "wmisim: usage: wmisim trace [--svg|--mermaid] [--call N] [FILE|-]\n";
+  gboolean svg = FALSE, mermaid = FALSE;
   gint64 call = 0;
   GOptionEntry entries[] = {
     { "svg", 0, 0, G_OPTION_ARG_NONE, &svg, "Write SVG instead of text", NULL },
+    { "mermaid", 0, 0, G_OPTION_ARG_NONE, &mermaid, "Write a Mermaid sequence diagram (for "
+      "Markdown) instead of text", NULL },
     { "call", 0, 0, G_OPTION_ARG_INT64, &call, "Draw only this call (default: every call)", "N" },
     { NULL }
   };
@@ -899,13 +901,13 @@ cmd_trace (int argc, char **argv)
 
   g_option_context_add_main_entries (oc, entries, NULL);
   g_option_context_set_summary (oc, "Draws a trace (the JSON lines of --trace) as a sequence "
-                                "diagram: text, or SVG with --svg.");
+                                "diagram: text, SVG with --svg, Mermaid with --mermaid.");
   if (!g_option_context_parse (oc, &argc, &argv, &error))
     {
       fprintf (stderr, "wmisim: %s\n%s", error->message, usage);
       return 2;
     }
-  if (argc > 3 || call < 0)
+  if (argc > 3 || call < 0 || (svg && mermaid))
     {
       fputs (usage, stderr);
       return 2;
@@ -927,6 +929,8 @@ cmd_trace (int argc, char **argv)
     goto fail;
   if (svg)
     wsim_trace_diagram_render_svg (events, (guint64) call, out);
+  else if (mermaid)
+    wsim_trace_diagram_render_mermaid (events, (guint64) call, out);
   else
     wsim_trace_diagram_render_text (events, (guint64) call, out);
   fputs (out->str, stdout);

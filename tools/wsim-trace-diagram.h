@@ -98,6 +98,20 @@ void wsim_trace_diagram_render_text (GPtrArray *events, guint64 call, GString *o
  */
 void wsim_trace_diagram_render_svg (GPtrArray *events, guint64 call, GString *out);
 
+/**
+ * wsim_trace_diagram_render_mermaid:
+ * @events: (element-type WsimTraceDiagramEvent): the events, in any order (not modified)
+ * @call: the call to draw, or 0 for every call
+ * @out: where the diagram is appended
+ *
+ * Draws the same diagram as a Mermaid sequence diagram, to paste into Markdown between
+ * ```mermaid fences: the four lanes as participants, a note per call, each step's time in
+ * its message; refusals end in a cross at the lane that refused ("-x"), callbacks taken
+ * without authentication are dashed ("-->>"), marks on one lane are notes. Mermaid's
+ * entity codes stand for ";", "#", "<" and ">" in labels; labels hold no control character.
+ */
+void wsim_trace_diagram_render_mermaid (GPtrArray *events, guint64 call, GString *out);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimTraceDiagramEvent, wsim_trace_diagram_event_free)
 
 G_END_DECLS

@@ -461,3 +461,45 @@ Test (trace, cli_errors_exit_1_and_usage_errors_exit_2, .timeout = 30)
   run_clear (&gone);
   run_clear (&empty);
 }
+
+/* --mermaid: a sequenceDiagram whose every line is a statement Mermaid knows (participant,
+ * note, message), refusals crossed at the lane that refused, the unauthenticated callback
+ * dashed, and the trace's text unable to end a message or open HTML. */
+Test (trace, mermaid_is_a_sequence_diagram_and_escapes_text, .timeout = 30)
+{
+  g_autofree char *text = g_strconcat (ladder,
+    "{\"t_us\":6000,\"call\":7,\"event\":\"stub-refused\",\"hresult\":\"0x80070005\",\"n\":0,"
+    "\"level\":\"none\",\"principal\":\"a;b#c\",\"detail\":\"<script>x\\ny\"}\n"
+    "{\"t_us\":6100,\"call\":7,\"event\":\"stub-accepted\",\"hresult\":\"0x0\",\"n\":0,"
+    "\"level\":\"none\",\"detail\":\"Indicate\"}\n", NULL);
+  g_autoptr(GPtrArray) events = parse_ok (text);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  g_autoptr(GRegex) entity = g_regex_new ("#(\\d+|lt|gt);", 0, 0, NULL);
+  guint crossed = 0, dashed = 0;
+
+  wsim_trace_diagram_render_mermaid (events, 0, out);
+  cr_assert (g_str_has_prefix (out->str, "sequenceDiagram\n    participant client\n    participant server\n"
+                               "    participant stub\n    participant sink\n    Note over client,sink: call 7\n"),
+             "%s", out->str);
+  lines = g_strsplit (out->str, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      /* Outside entity codes (#59; #35; #lt; #gt;) no ";" "<" ">" is left in a label. */
+      const char *label = strstr (lines[i], ": ");
+      g_autofree char *plain = g_regex_replace (entity, label != NULL ? label : "", -1, 0, "", 0,
+                                                NULL);
+
+      cr_assert (g_regex_match_simple ("^    (participant [a-z]+|Note over [a-z]+(,[a-z]+)?: .+|"
+                                       "[a-z]+(->>|-->>|-x)[a-z]+: [0-9]+\\.[0-9]{3} ms .+)$",
+                                       lines[i], 0, 0), "not a statement: '%s'", lines[i]);
+      cr_assert (strpbrk (plain, ";<>") == NULL, "unescaped: '%s'", lines[i]);
+      crossed += strstr (lines[i], "-x") != NULL;
+      dashed += strstr (lines[i], "-->>") != NULL;
+    }
+  cr_assert_eq (crossed, 2, "the two refused rungs: %s", out->str);
+  cr_assert_eq (dashed, 1, "the callback taken without authentication: %s", out->str);
+  cr_assert (strstr (out->str, "    server-xstub: 0.100 ms ") != NULL, "%s", out->str);
+  cr_assert (strstr (out->str, "#lt;script#gt;x y") != NULL, "%s", out->str);
+  cr_assert (strstr (out->str, "a#59;b#35;c") != NULL, "%s", out->str);
+}
