@@ -64,8 +64,10 @@ WsimClassDecl *wsim_class_decl_new_copy (const wsim_class_decl *wire);
 WSIM_EXPORT
 void wsim_class_decl_copy_wire (WsimClassDecl *decl, wsim_class_decl *out);
 
+/** Returns: (transfer full) @decl, with one more reference (any thread: atomic). */
 WSIM_EXPORT
 WsimClassDecl *wsim_class_decl_ref (WsimClassDecl *decl);
+/** Drops one reference to @decl; the last frees it. NULL is fine. */
 WSIM_EXPORT
 void           wsim_class_decl_unref (WsimClassDecl *decl);
 

@@ -42,8 +42,10 @@ WsimClass *wsim_class_new (const char *name, WsimClass *parent, const wsim_prope
 WSIM_EXPORT
 WsimClass *wsim_class_new_from_def (const wsim_class_def *def, GError **error);
 
+/** Returns: (transfer full) @cls, with one more reference (any thread: atomic). */
 WSIM_EXPORT
 WsimClass *wsim_class_ref (WsimClass *cls);
+/** Drops one reference to @cls; the last frees it. NULL is fine. */
 WSIM_EXPORT
 void       wsim_class_unref (WsimClass *cls);
 
@@ -84,8 +86,10 @@ WsimObject *wsim_object_new (WsimClass *cls);
 WSIM_EXPORT
 WsimObject *wsim_object_new_take_values (WsimClass *cls, wsim_value *values);
 
+/** Returns: (transfer full) @obj, with one more reference (any thread: atomic). */
 WSIM_EXPORT
 WsimObject *wsim_object_ref (WsimObject *obj);
+/** Drops one reference to @obj; the last frees it and its values. NULL is fine. */
 WSIM_EXPORT
 void        wsim_object_unref (WsimObject *obj);
 

@@ -72,10 +72,13 @@ typedef struct {
 
 typedef struct _WsimTrace WsimTrace;
 
+/** Returns: (transfer full) an empty trace. */
 WSIM_EXPORT
 WsimTrace *wsim_trace_new (void);
+/** Returns: (transfer full) @trace, with one more reference (any thread: atomic). */
 WSIM_EXPORT
 WsimTrace *wsim_trace_ref (WsimTrace *trace);
+/** Drops one reference to @trace; the last frees it and its events. NULL is fine. */
 WSIM_EXPORT
 void       wsim_trace_unref (WsimTrace *trace);
 

@@ -40,8 +40,10 @@ typedef struct _WsimSinkHost WsimSinkHost;
  */
 WSIM_EXPORT
 WsimSinkHost *wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **error);
+/** Returns: (transfer full) @host, with one more reference. */
 WSIM_EXPORT
 WsimSinkHost *wsim_sink_host_ref (WsimSinkHost *host);
+/** Drops one reference to @host; the last frees it. NULL is fine. */
 WSIM_EXPORT
 void          wsim_sink_host_unref (WsimSinkHost *host);
 

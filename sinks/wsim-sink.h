@@ -56,8 +56,10 @@ typedef struct {
  */
 WSIM_EXPORT
 WsimSink *wsim_sink_new (const WsimSinkOps *ops, gpointer user_data, GDestroyNotify destroy);
+/** Returns: (transfer full) @sink, with one more reference (any thread: atomic). */
 WSIM_EXPORT
 WsimSink *wsim_sink_ref (WsimSink *sink);
+/** Drops one reference to @sink; the last frees it (its ops' destroy runs). NULL is fine. */
 WSIM_EXPORT
 void      wsim_sink_unref (WsimSink *sink);
 
@@ -76,6 +78,8 @@ void wsim_sink_set_class_ops (WsimSink *sink, const WsimSinkClassOps *ops);
 /** wsim_sink_indicate_classes: delivers class objects to the sink's class ops (if set). */
 WSIM_EXPORT
 void wsim_sink_indicate_classes (WsimSink *sink, WsimClassDecl *const *classes, guint n);
+/** Delivers a SetStatus to @sink's ops: @flags WBEM_STATUS_COMPLETE (the final, with @hr,
+ * @str_param and the error object @obj_param, both nullable) or WBEM_STATUS_PROGRESS. */
 WSIM_EXPORT
 void wsim_sink_set_status (WsimSink *sink, gint32 flags, WsimHResult hr, const char *str_param,
                            WsimObject *obj_param);

@@ -79,6 +79,7 @@ typedef struct {
 WSIM_EXPORT
 WsimUnsecApp *wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options,
                                  GError **error);
+/** Returns: (transfer full) @app, with one more reference. */
 WSIM_EXPORT
 WsimUnsecApp *wsim_unsecapp_ref (WsimUnsecApp *app);
 /** Drops a reference; the last one stops the helper (by closing its stdin, then by its pid). */

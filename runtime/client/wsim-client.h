@@ -115,8 +115,10 @@ WsimClient *wsim_client_connect_full (GMainContext *context, const char *address
 /** Returns: the level the client's requests travel at (DEFAULT resolved, CALL raised to PKT). */
 WSIM_EXPORT
 WsimAuthnLevel wsim_client_get_authn_level (WsimClient *client);
+/** Returns: (transfer full) @client, with one more reference. */
 WSIM_EXPORT
 WsimClient *wsim_client_ref (WsimClient *client);
+/** Drops one reference to @client; the last frees it. NULL is fine. */
 WSIM_EXPORT
 void        wsim_client_unref (WsimClient *client);
 
@@ -183,8 +185,11 @@ WsimAuthnLevel wsim_services_get_authn_level (WsimServices *services);
 WSIM_EXPORT
 void wsim_services_set_context (WsimServices *services, WsimContext *context);
 
+/** Returns: (transfer full) @services, with one more reference. */
 WSIM_EXPORT
 WsimServices *wsim_services_ref (WsimServices *services);
+/** Drops one reference to @services; the last frees its channel and its reference to the
+ * client. NULL is fine. */
 WSIM_EXPORT
 void          wsim_services_unref (WsimServices *services);
 

@@ -26,6 +26,8 @@ typedef struct _WsimProviderReg WsimProviderReg;
 /** Returns: (transfer full) a repository holding the namespace "root". */
 WSIM_EXPORT
 WsimRepository *wsim_repository_new (void);
+/** Frees @repo: its store first (after a write in flight), then its classes and its
+ * providers. NULL is fine. */
 WSIM_EXPORT
 void            wsim_repository_free (WsimRepository *repo);
 

@@ -49,6 +49,7 @@ typedef struct {
  */
 WSIM_EXPORT
 WsimServer *wsim_server_new (GMainContext *context, WsimRepository *repo);
+/** Returns: (transfer full) @server, with one more reference. */
 WSIM_EXPORT
 WsimServer *wsim_server_ref (WsimServer *server);
 /** The last reference shuts the server down (see wsim_server_shutdown()). NULL is fine. */
@@ -153,6 +154,8 @@ void wsim_server_forget_security_contexts (WsimServer *server);
 /** wsim_server_get_limits / set_limits: batching and flow control (see WsimServerLimits). */
 WSIM_EXPORT
 void wsim_server_get_limits (WsimServer *server, WsimServerLimits *out);
+/** Replaces @server's limits with *@limits (see WsimServerLimits: both counts at least 1,
+ * batch_rows at most WSIM_MAX_ROWS). */
 WSIM_EXPORT
 void wsim_server_set_limits (WsimServer *server, const WsimServerLimits *limits);
 
