@@ -232,12 +232,12 @@ table_flush (WsimCliPrinter *pr)
           if (c > 0)
             g_string_append (line, "  ");
           g_string_append (line, cell);
-          /* The last column is not padded: no trailing blanks. */
           if (c + 1 < n)
             for (gsize w = display_width (cell); w < width[c]; w++)
               g_string_append_c (line, ' ');
         }
-      fprintf (pr->out, "%s\n", line->str);
+      /* Null cells at the end of a row leave blanks: none at a line's end. */
+      fprintf (pr->out, "%s\n", g_strchomp (line->str));
       g_string_free (line, TRUE);
     }
   g_ptr_array_set_size (pr->rows, 0);
