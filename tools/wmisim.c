@@ -263,8 +263,6 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
     }
 }
 
-/* "the call ended with: STATUS" and, when the final SetStatus carried one, its strParam
- * (a failed call's reason). */
 /* The calls the client ended itself (the server could not), for a person. */
 static void
 print_client_finals (WsimClient *client, FILE *out)
@@ -280,6 +278,8 @@ print_client_finals (WsimClient *client, FILE *out)
     }
 }
 
+/* "the call ended with: STATUS" and, when the final SetStatus carried one, its strParam
+ * (a failed call's reason). */
 static int
 fail_hr (WsimHResult hr, const char *str_param, const char *what)
 {
