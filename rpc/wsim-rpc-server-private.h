@@ -24,6 +24,10 @@ struct _WsimRpcServerConn {
   GList           link;           /* in the server's connection queue, data = this */
   guint           n_in_progress;
   gboolean        closed;
+  gboolean        heard;          /* delivered a whole record: no longer silent */
+  gboolean        authenticated;  /* proved a level above NONE: never evicted for a newcomer */
+  gint64          accepted_at;    /* monotonic µs, for the silent deadline */
+  char           *peer_key;       /* (owned) the per-peer cap's key: "ip:ADDR" or "uid:N" */
   GHashTable     *auth_state;     /* (owned) (nullable) flavor -> (owned) state of that flavor */
   GSocketAddress *peer;           /* (owned) (nullable) who connected, read at accept */
   GSocketAddress *local;          /* (owned) (nullable) the address it connected to */

@@ -2,7 +2,9 @@
  *
  * Connections sit in one queue ordered by when each last delivered a record, least
  * recent first: the idle reaper and the eviction at the connection cap both start at
- * the head. A request holds a reference on its connection, so a reply owed on a
+ * the head. Which connection a cap closes (server_pick_victim()) is the connection policy
+ * of docs/rpc-engine.md, "Connection limits": silent ones first, then unauthenticated idle
+ * ones; authenticated ones and those with a request in progress never. A request holds a reference on its connection, so a reply owed on a
  * connection that has closed finds it closed and is dropped instead of written.
  *
  * Dispatch decodes the call header (by hand: it is the hot path) into stack buffers, asks
@@ -23,6 +25,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "wsim-auth-gss.h"
+#include "wsim-authn-level.h"
 #include "wsim-conn.h"
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server-private.h"
@@ -57,6 +60,7 @@ struct _WsimRpcServer {
   }                    auth[MAX_FLAVORS];
   guint                n_auth;
   GSource             *reaper;        /* (owned) (nullable) */
+  GHashTable          *per_peer;      /* (owned) peer_key (owned) -> open connections (guint) */
   guint64              next_conn_id;
   gboolean             shut_down;
   WsimRpcConnClosedFunc conn_closed;  /* (nullable) told of each connection that ends */
@@ -65,6 +69,46 @@ struct _WsimRpcServer {
 
 static void server_close_conn (WsimRpcServerConn *sconn);
 static void server_arm_reaper (WsimRpcServer *server);
+
+/* ---- the per-peer count ----------------------------------------------------------- */
+
+/* The key a peer's connections are counted under: its IP address (any port: one host is
+ * one peer), or for a Unix socket the uid the kernel vouches for. NULL when unknown (an
+ * unnamed peer without credentials): such connections are counted by the overall cap only. */
+static char *
+peer_key_for (GSocketAddress *peer, gint64 peer_uid)
+{
+  if (peer != NULL && G_IS_INET_SOCKET_ADDRESS (peer))
+    {
+      g_autofree char *ip = g_inet_address_to_string (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (peer)));
+
+      return g_strconcat ("ip:", ip, NULL);
+    }
+  if (peer_uid >= 0)
+    return g_strdup_printf ("uid:%" G_GINT64_FORMAT, peer_uid);
+  return NULL;
+}
+
+static guint
+server_peer_count (WsimRpcServer *server, const char *key)
+{
+  return key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (server->per_peer, key)) : 0;
+}
+
+static void
+server_peer_count_add (WsimRpcServer *server, const char *key, int delta)
+{
+  guint n;
+
+  if (key == NULL)
+    return;
+  n = server_peer_count (server, key) + delta;
+  if (n == 0)
+    g_hash_table_remove (server->per_peer, key);
+  else
+    g_hash_table_insert (server->per_peer, g_strdup (key), GUINT_TO_POINTER (n));
+}
 
 /* ---- connections ---------------------------------------------------------------- */
 
@@ -85,6 +129,7 @@ wsim_rpc_server_conn_unref (WsimRpcServerConn *sconn)
   g_free (sconn->peer_acceptor);
   g_clear_object (&sconn->peer);
   g_clear_object (&sconn->local);
+  g_free (sconn->peer_key);
   wsim_conn_unref (sconn->conn);
   g_free (sconn);
 }
@@ -136,6 +181,7 @@ server_close_conn (WsimRpcServerConn *sconn)
   sconn->peer_mech = NULL;
   g_clear_pointer (&sconn->peer_acceptor, g_free);
   g_queue_unlink (&server->conns, &sconn->link);
+  server_peer_count_add (server, sconn->peer_key, -1);
   server->stats.n_in_progress -= sconn->n_in_progress;
   sconn->server = NULL;
   if (server->conn_closed != NULL && !server->shut_down)
@@ -354,6 +400,12 @@ server_dispatch (WsimRpcServerConn *sconn, const guint8 *rec, gsize len)
   req->raw_args = rec + body;
   req->raw_args_len = len - body;
   auth_result = req->auth->check (req, &auth_stat);
+  /* A call at a level above NONE, or a context that proved its peer (set through the
+   * request on an INIT or CONTINUE the flavor answered itself), makes the connection one
+   * the caps never close for a newcomer. */
+  if ((auth_result == WSIM_SVC_AUTH_OK && req->identity.level > RPC_C_AUTHN_LEVEL_NONE)
+      || sconn->peer_principal != NULL)
+    sconn->authenticated = TRUE;
   req->cred = req->verf = NULL;
   req->header = req->raw_args = NULL;
   req->header_len = req->raw_args_len = 0;
@@ -427,6 +479,7 @@ on_conn_record (WsimConn *conn, const guint8 *rec, gsize len, gpointer user_data
 
   if (server == NULL)
     return;
+  sconn->heard = TRUE;
   /* Most recently active goes last: the reaper and the evictor start at the head. */
   g_queue_unlink (&server->conns, &sconn->link);
   g_queue_push_tail_link (&server->conns, &sconn->link);
@@ -454,29 +507,61 @@ static const WsimConnCallbacks server_conn_callbacks = {
 
 /* ---- accepting and reaping ------------------------------------------------------ */
 
+/* A connection the caps may close for a newcomer: not authenticated, nothing in progress. */
 static gboolean
-server_evict_one (WsimRpcServer *server)
+sconn_is_evictable (const WsimRpcServerConn *s)
 {
-  WsimRpcServerConn *victim = NULL;
+  return !s->authenticated && s->n_in_progress == 0;
+}
 
-  /* The least recently active connection with nothing in progress, else the least
-   * recently active one. */
+/* The connection a cap closes, among all (@peer_key NULL) or one peer's: the oldest silent
+ * one, else the least recently active evictable one; NULL when every candidate is
+ * protected. The queue is least recently active first, and a silent connection never
+ * moves in it, so the first silent one met is the oldest. */
+static WsimRpcServerConn *
+server_pick_victim (WsimRpcServer *server, const char *peer_key)
+{
+  WsimRpcServerConn *idle = NULL;
+
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
       WsimRpcServerConn *s = l->data;
 
-      if (s->n_in_progress == 0)
-        {
-          victim = s;
-          break;
-        }
+      if (!sconn_is_evictable (s)
+          || (peer_key != NULL && g_strcmp0 (s->peer_key, peer_key) != 0))
+        continue;
+      if (!s->heard)
+        return s;
+      if (idle == NULL)
+        idle = s;
     }
-  if (victim == NULL && server->conns.head != NULL)
-    victim = server->conns.head->data;
+  return idle;
+}
+
+static gboolean
+server_evict_one (WsimRpcServer *server, const char *peer_key)
+{
+  WsimRpcServerConn *victim = server_pick_victim (server, peer_key);
+
   if (victim == NULL)
     return FALSE;
   server->stats.n_closed_evicted++;
   server_close_conn (victim);
+  return TRUE;
+}
+
+/* Makes room for a connection from @peer_key under both caps; FALSE when only protected
+ * connections stand in the way (the newcomer is then refused). */
+static gboolean
+server_make_room (WsimRpcServer *server, const char *peer_key)
+{
+  if (server->limits.max_per_peer > 0 && peer_key != NULL)
+    while (server_peer_count (server, peer_key) >= server->limits.max_per_peer)
+      if (!server_evict_one (server, peer_key))
+        return FALSE;
+  while (g_queue_get_length (&server->conns) >= server->limits.max_connections)
+    if (!server_evict_one (server, NULL))
+      return FALSE;
   return TRUE;
 }
 
@@ -494,10 +579,6 @@ server_add_conn (WsimRpcServer *server, int fd)
     }
   if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-
-  while (g_queue_get_length (&server->conns) >= server->limits.max_connections
-         && server_evict_one (server))
-    ;
 
   sconn = g_new0 (WsimRpcServerConn, 1);
   g_ref_count_init (&sconn->ref_count);
@@ -517,10 +598,29 @@ server_add_conn (WsimRpcServer *server, int fd)
       if (cred != NULL && g_credentials_get_unix_user (cred, NULL) != (uid_t) -1)
         sconn->peer_uid = g_credentials_get_unix_user (cred, NULL);
     }
+  sconn->peer_key = peer_key_for (sconn->peer, sconn->peer_uid);
+  /* A Unix-socket peer of our own uid is who the kernel says (SO_PEERCRED), and could do as
+   * we do anyway: a helper's private sockets, whose peers may connect long before they
+   * speak, are not a flood's to take. */
+  if (sconn->peer_uid >= 0 && sconn->peer_uid == (gint64) getuid ())
+    sconn->authenticated = TRUE;
+  if (!server_make_room (server, sconn->peer_key))
+    {
+      /* Every connection in the way is protected: the newcomer goes, not one of them. */
+      server->stats.n_refused++;
+      g_socket_close (socket, NULL);
+      g_clear_object (&sconn->peer);
+      g_clear_object (&sconn->local);
+      g_free (sconn->peer_key);
+      g_free (sconn);
+      return;
+    }
+  sconn->accepted_at = g_get_monotonic_time ();
   sconn->conn = wsim_conn_new (server->context, socket, server->limits.max_record,
                                &server_conn_callbacks, sconn);
   wsim_conn_set_out_high_watermark (sconn->conn, server->limits.out_high_watermark);
   g_queue_push_tail_link (&server->conns, &sconn->link);
+  server_peer_count_add (server, sconn->peer_key, +1);
   server->stats.n_accepted++;
 }
 
@@ -546,7 +646,7 @@ on_listener_ready (GSocket *socket, GIOCondition cond, gpointer data)
         {
           /* Out of descriptors: make room by closing the stalest connection, once per
            * wake-up, so a flood cannot lock out every new client. */
-          evicted = server_evict_one (server);
+          evicted = server_evict_one (server, NULL);
           if (evicted)
             continue;
         }
@@ -561,6 +661,7 @@ on_reap (gpointer data)
   WsimRpcServer *server = data;
   gint64 now = g_get_monotonic_time ();
   gint64 limit = (gint64) server->limits.idle_timeout_ms * 1000;
+  gint64 silent = (gint64) server->limits.silent_timeout_ms * 1000;
   GList *l = server->conns.head;
 
   while (l != NULL)
@@ -568,9 +669,15 @@ on_reap (gpointer data)
       WsimRpcServerConn *s = l->data;
 
       l = l->next;
-      if (s->n_in_progress == 0 && now - wsim_conn_get_last_activity (s->conn) >= limit)
+      if (limit > 0 && s->n_in_progress == 0
+          && now - wsim_conn_get_last_activity (s->conn) >= limit)
         {
           server->stats.n_closed_idle++;
+          server_close_conn (s);
+        }
+      else if (silent > 0 && !s->heard && !s->authenticated && now - s->accepted_at >= silent)
+        {
+          server->stats.n_closed_silent++;
           server_close_conn (s);
         }
     }
@@ -580,16 +687,20 @@ on_reap (gpointer data)
 static void
 server_arm_reaper (WsimRpcServer *server)
 {
-  guint interval;
+  guint interval, shortest = 0;
 
   if (server->reaper != NULL)
     {
       g_source_destroy (server->reaper);
       g_clear_pointer (&server->reaper, g_source_unref);
     }
-  if (server->limits.idle_timeout_ms == 0 || server->shut_down)
+  if (server->limits.idle_timeout_ms > 0)
+    shortest = server->limits.idle_timeout_ms;
+  if (server->limits.silent_timeout_ms > 0 && (shortest == 0 || server->limits.silent_timeout_ms < shortest))
+    shortest = server->limits.silent_timeout_ms;
+  if (shortest == 0 || server->shut_down)
     return;
-  interval = CLAMP (server->limits.idle_timeout_ms / 4, 10, 30000);
+  interval = CLAMP (shortest / 4, 10, 30000);
   server->reaper = g_timeout_source_new (interval);
   g_source_set_callback (server->reaper, on_reap, server, NULL);
   g_source_set_static_name (server->reaper, "wsim-rpc-server-reaper");
@@ -612,6 +723,31 @@ static const struct {
   { WSIM_RPCSEC_GSS, wsim_svc_auth_gss, TRUE },
 };
 
+/* The environment's word on the connection policy's defaults (wsim-rpc-server.h): how tests
+ * lower the caps of servers they do not build themselves, helper processes included. */
+static void
+limits_from_env (WsimRpcServerLimits *limits)
+{
+  static const struct {
+    const char *name;
+    gsize       offset;
+    guint       min;
+  } vars[] = {
+    { "WSIM_RPC_MAX_CONNECTIONS", G_STRUCT_OFFSET (WsimRpcServerLimits, max_connections), 1 },
+    { "WSIM_RPC_MAX_PER_PEER", G_STRUCT_OFFSET (WsimRpcServerLimits, max_per_peer), 0 },
+    { "WSIM_RPC_SILENT_TIMEOUT_MS", G_STRUCT_OFFSET (WsimRpcServerLimits, silent_timeout_ms), 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      const char *v = g_getenv (vars[i].name);
+      guint64 n;
+
+      if (v != NULL && g_ascii_string_to_unsigned (v, 10, vars[i].min, G_MAXUINT, &n, NULL))
+        G_STRUCT_MEMBER (guint, limits, vars[i].offset) = (guint) n;
+    }
+}
+
 WsimRpcServer *
 wsim_rpc_server_new (GMainContext *context)
 {
@@ -626,10 +762,14 @@ wsim_rpc_server_new (GMainContext *context)
     .idle_timeout_ms = 120000,
     .out_high_watermark = 1024 * 1024,
     .max_in_progress = 128,
+    .max_per_peer = 512,
+    .silent_timeout_ms = 5000,
   };
+  limits_from_env (&server->limits);
   server->listeners = g_ptr_array_new ();
   g_queue_init (&server->conns);
   server->programs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  server->per_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (default_flavors); i++)
     if (!default_flavors[i].gss)
       wsim_rpc_server_set_auth (server, default_flavors[i].flavor, default_flavors[i].ops ());
@@ -653,6 +793,7 @@ wsim_rpc_server_unref (WsimRpcServer *server)
   wsim_rpc_server_shutdown (server);
   g_ptr_array_unref (server->listeners);
   g_hash_table_unref (server->programs);
+  g_hash_table_unref (server->per_peer);
   g_main_context_unref (server->context);
   g_free (server);
 }
@@ -720,9 +861,13 @@ wsim_rpc_server_get_stats (WsimRpcServer *server, WsimRpcServerStats *out)
   *out = server->stats;
   out->n_connections = g_queue_get_length (&server->conns);
   out->queued_bytes = 0;
+  out->n_authenticated = 0;
   for (GList *l = server->conns.head; l != NULL; l = l->next)
     {
       WsimRpcServerConn *s = l->data;
+
+      if (s->authenticated)
+        out->n_authenticated++;
 
       out->queued_bytes += wsim_conn_get_queued_bytes (s->conn);
       out->max_queued_bytes = MAX (out->max_queued_bytes,

@@ -10,8 +10,15 @@
  * whose queued replies exceed the high watermark, or that has too many requests in
  * progress, is not read until it drains, so a peer that stops reading cannot make the
  * server's memory grow); an idle timeout (connections with no traffic and no request in
- * progress are closed; a peer that stalls mid-record counts as idle); and a connection
- * cap (at the cap, the least recently active connection is closed to admit a new one).
+ * progress are closed; a peer that stalls mid-record counts as idle); a silent deadline
+ * (a connection that has not delivered one whole record this long after it was accepted
+ * is closed, even where the idle timeout is off); and a connection cap, overall and per
+ * peer. At a cap a connection is closed to admit the new one, chosen in this order: the
+ * oldest silent one (no record yet), then the least recently active unauthenticated one
+ * with nothing in progress. A protected connection (authenticated: a call whose flavor
+ * proved a level above NONE, an established GSS context, or a Unix-socket peer of the
+ * server's own uid; or with a request in progress) is never closed for a newcomer: when only protected ones are left, the new
+ * connection is refused (closed at once). docs/rpc-engine.md, "Connection limits".
  *
  * Threading: a server and its requests belong to the GMainContext given at creation.
  * Call everything from the thread that iterates it; handlers run there.
@@ -81,6 +88,15 @@ typedef struct {
  *   (default 1 MiB)
  * @max_in_progress: requests per connection awaiting their reply before it stops being
  *   read (default 128)
+ * @max_per_peer: connections from one peer (one IP address; for a Unix socket one uid)
+ *   (default 512, half the cap, so one peer cannot take every slot; 0: no per-peer cap)
+ * @silent_timeout_ms: an unauthenticated connection that has delivered no whole record this
+ *   long after it was accepted is closed (default 5000; 0 never)
+ *
+ * The environment variables WSIM_RPC_MAX_CONNECTIONS, WSIM_RPC_MAX_PER_PEER and
+ * WSIM_RPC_SILENT_TIMEOUT_MS, read by wsim_rpc_server_new(), replace the defaults of the
+ * three (tests lower them; a helper process inherits them). wsim_rpc_server_set_limits()
+ * still overrides them.
  */
 typedef struct {
   guint32 max_record;
@@ -88,6 +104,8 @@ typedef struct {
   guint   idle_timeout_ms;
   gsize   out_high_watermark;
   guint   max_in_progress;
+  guint   max_per_peer;
+  guint   silent_timeout_ms;
 } WsimRpcServerLimits;
 
 /**
@@ -97,6 +115,9 @@ typedef struct {
  * @queued_bytes: reply bytes queued and not yet written, all connections
  * @max_queued_bytes: the most @queued_bytes has been
  * @n_accepted, @n_closed_idle, @n_closed_evicted, @n_closed_oversize: connections
+ * @n_closed_silent: connections closed at the silent deadline
+ * @n_refused: connections closed at accept: at a cap with only protected connections left
+ * @n_authenticated: open connections that are authenticated now
  * @n_calls: calls dispatched to a handler
  * @n_garbage: records that were not an RPC call and were dropped
  */
@@ -109,6 +130,9 @@ typedef struct {
   guint64 n_closed_idle;
   guint64 n_closed_evicted;
   guint64 n_closed_oversize;
+  guint64 n_closed_silent;
+  guint64 n_refused;
+  guint   n_authenticated;
   guint64 n_calls;
   guint64 n_garbage;
 } WsimRpcServerStats;
