@@ -348,6 +348,12 @@ call_teardown (WsimCall *call, const char *why)
   call_end (call);
 }
 
+WsimRpcClient *
+wsim_call_get_callback_client (WsimCall *call)
+{
+  return call->cb_client;
+}
+
 void
 wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why)
 {

@@ -16,7 +16,11 @@
  *
  * Connections are shared: one per (endpoint, level, mechanism, identity, target), made on
  * first use; one being established collects the ladders waiting for it. A connection that
- * failed, or closed, is dropped, so the next call tries afresh.
+ * failed, or closed, is dropped, so the next call tries afresh. The table holds the
+ * connections of live calls (and of ladders running) plus a bounded set of idle ones, kept
+ * for the next call to the same sink host: at most WSIM_SERVER_CALLBACK_IDLE_MAX, each for
+ * WSIM_SERVER_CALLBACK_IDLE_MS (callbacks_sweep(); every client's sink host has a port of its
+ * own, so without the bound the table grew with every client ever served).
  *
  * Threading: the server's thread.
  */
@@ -39,7 +43,7 @@ typedef enum {
 } ConnState;
 
 /* One connection to a sink host at one level. */
-typedef struct {
+typedef struct Conn_ {
   grefcount      ref_count;  /* server thread only */
   WsimServer    *server;     /* (unowned) (nullable) NULL once out of the server's table */
   char          *key;        /* (owned) its key in server->callbacks */
@@ -50,11 +54,14 @@ typedef struct {
                               * not reached */
   gboolean       unreachable; /* it failed because the host could not be reached */
   GPtrArray     *waiters;    /* (owned) Ladder* (owned refs) waiting for the outcome */
+  guint          n_queries;  /* ladders' QUERY calls awaiting their reply on it */
+  gint64         idle_since; /* monotonic µs a sweep first found it unused; 0: in use */
 } Conn;
 
 struct _Ladder {
   grefcount       ref_count;
   WsimServer     *server;     /* (unowned) */
+  struct Conn_   *querying;   /* (owned) (nullable) the Conn its QUERY is on, while it is */
   char           *endpoint;   /* (owned) */
   guint64         sink_id;
   guint64         call_id;
@@ -73,6 +80,8 @@ struct _Ladder {
 };
 
 static void ladder_try (Ladder *l);
+static void callbacks_sweep (WsimServer *server);
+static void callbacks_arm_sweep (WsimServer *server);
 
 /* ---- policy --------------------------------------------------------------------- */
 
@@ -214,6 +223,11 @@ ladder_unref (Ladder *l)
   g_free (l->principal);
   g_free (l->acceptor);
   g_free (l->last_why);
+  if (l->querying != NULL)
+    {
+      l->querying->n_queries--;
+      conn_unref (l->querying);
+    }
   g_free (l);
 }
 
@@ -275,6 +289,11 @@ on_query_reply (WsimRpcClient *client, WsimRpcReply *reply, const GError *error,
   wsim_sink_res res = { 0 };
   g_autoptr(GError) decode_error = NULL;
 
+  if (l->querying != NULL)
+    {
+      l->querying->n_queries--;
+      g_clear_pointer (&l->querying, conn_unref);
+    }
   if (l->finished)
     ;
   else if (error != NULL || !wsim_rpc_reply_decode (reply, (xdrproc_t) xdr_wsim_sink_res, &res, &decode_error))
@@ -312,6 +331,10 @@ ladder_query (Ladder *l, Conn *c)
     .last_rung = l->rung + 1 == l->n_levels,
   };
 
+  /* In use while the QUERY is out: no sweep drops it from under the ladder. */
+  c->n_queries++;
+  g_clear_pointer (&l->querying, conn_unref);
+  l->querying = conn_ref (c);
   wsim_rpc_client_call (c->rpc, WSIM_SINK_QUERY, (xdrproc_t) xdr_wsim_sink_query_args, &args,
                         (gint) l->server->limits.callback_timeout_ms, NULL, on_query_reply,
                         ladder_ref (l));
@@ -358,6 +381,123 @@ on_conn_ready (WsimAuth *auth, const GError *error, gpointer data)
   conn_unref (c);
 }
 
+/* ---- the bound on idle connections ----------------------------------------------- */
+
+static gint
+idle_older_first (gconstpointer a, gconstpointer b)
+{
+  const Conn *x = *(Conn *const *) a, *y = *(Conn *const *) b;
+
+  return x->idle_since < y->idle_since ? -1 : x->idle_since > y->idle_since;
+}
+
+/* Finds the connections no live call and no ladder uses, and drops those idle for
+ * WSIM_SERVER_CALLBACK_IDLE_MS and, oldest first, those over WSIM_SERVER_CALLBACK_IDLE_MAX.
+ * An idle connection's sink host is the client of an ended call: if it comes back, its next
+ * call connects afresh. O(calls + connections), on each new connection, soon after calls
+ * end, and every half idle time. */
+static void
+callbacks_sweep (WsimServer *server)
+{
+  g_autoptr(GHashTable) used = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GPtrArray) idle = g_ptr_array_new ();
+  g_autoptr(GPtrArray) drop = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, server->calls);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WsimRpcClient *cb = wsim_call_get_callback_client (value);
+
+      if (cb != NULL)
+        g_hash_table_add (used, cb);
+    }
+  g_hash_table_iter_init (&iter, server->callbacks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Conn *c = value;
+
+      if (c->state == CONN_ESTABLISHING || c->n_queries > 0 || c->waiters->len > 0
+          || g_hash_table_contains (used, c->rpc))
+        c->idle_since = 0;
+      else
+        {
+          if (c->idle_since == 0)
+            c->idle_since = now;
+          g_ptr_array_add (idle, c);
+        }
+    }
+  g_ptr_array_sort (idle, idle_older_first);
+  for (guint i = 0; i < idle->len; i++)
+    {
+      Conn *c = idle->pdata[i];
+
+      if (idle->len - i > WSIM_SERVER_CALLBACK_IDLE_MAX
+          || now - c->idle_since >= (gint64) WSIM_SERVER_CALLBACK_IDLE_MS * 1000)
+        g_ptr_array_add (drop, g_strdup (c->key));
+    }
+  for (guint i = 0; i < drop->len; i++)
+    g_hash_table_remove (server->callbacks, drop->pdata[i]);
+}
+
+static gboolean
+on_sweep (gpointer data)
+{
+  WsimServer *server = data;
+
+  g_clear_pointer (&server->callbacks_sweep, g_source_unref);
+  server->callbacks_sweep_soon = FALSE;
+  callbacks_sweep (server);
+  callbacks_arm_sweep (server);
+  return G_SOURCE_REMOVE;
+}
+
+void
+wsim_server_callbacks_call_ended (WsimServer *server)
+{
+  if (server->callbacks_sweep_soon || server->shutting_down
+      || g_hash_table_size (server->callbacks) == 0)
+    return;
+  wsim_server_callbacks_shutdown (server);
+  server->callbacks_sweep = g_idle_source_new ();
+  server->callbacks_sweep_soon = TRUE;
+  g_source_set_callback (server->callbacks_sweep, on_sweep, server, NULL);
+  g_source_set_static_name (server->callbacks_sweep, "wsim-server-callback-sweep-soon");
+  g_source_attach (server->callbacks_sweep, server->context);
+}
+
+/* While the table holds anything, a sweep runs every half idle time. */
+static void
+callbacks_arm_sweep (WsimServer *server)
+{
+  if (server->callbacks_sweep != NULL || server->shutting_down
+      || g_hash_table_size (server->callbacks) == 0)
+    return;
+  server->callbacks_sweep = g_timeout_source_new (WSIM_SERVER_CALLBACK_IDLE_MS / 2);
+  g_source_set_callback (server->callbacks_sweep, on_sweep, server, NULL);
+  g_source_set_static_name (server->callbacks_sweep, "wsim-server-callback-sweep");
+  g_source_attach (server->callbacks_sweep, server->context);
+}
+
+void
+wsim_server_callbacks_shutdown (WsimServer *server)
+{
+  if (server->callbacks_sweep != NULL)
+    {
+      g_source_destroy (server->callbacks_sweep);
+      g_clear_pointer (&server->callbacks_sweep, g_source_unref);
+    }
+  server->callbacks_sweep_soon = FALSE;
+}
+
+guint
+wsim_server_get_n_callback_conns (WsimServer *server)
+{
+  return g_hash_table_size (server->callbacks);
+}
+
 /* The connection for @l's current rung, made if needed; NULL with @error if the endpoint
  * cannot be used at all. */
 static Conn *
@@ -374,8 +514,13 @@ conn_get (Ladder *l, guint32 level, GError **error)
   WsimGssInitiatorOptions opts = { 0 };
 
   if (c != NULL && (c->state == CONN_ESTABLISHING || wsim_rpc_client_is_connected (c->rpc)))
-    return c;
+    {
+      c->idle_since = 0;
+      return c;
+    }
   g_hash_table_remove (server->callbacks, key);
+  /* A new entry: the idle ones over the bound go first. */
+  callbacks_sweep (server);
   addr = wsim_address_parse (l->endpoint, error);
   if (addr == NULL)
     return NULL;
@@ -398,6 +543,7 @@ conn_get (Ladder *l, guint32 level, GError **error)
   wsim_rpc_client_set_default_timeout (c->rpc, server->limits.callback_timeout_ms);
   wsim_rpc_client_set_closed_func (c->rpc, on_conn_closed, c, NULL);
   g_hash_table_insert (server->callbacks, g_strdup (key), c);
+  callbacks_arm_sweep (server);
   if (g_strcmp0 (mech_name, "kerberos") == 0)
     {
       /* A service calling a user back: its own key, from its keytab. */

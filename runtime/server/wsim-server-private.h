@@ -26,6 +26,8 @@ struct _WsimServer {
   GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
   GHashTable       *callbacks;      /* "level|mech|self|target|endpoint" -> (owned) connection
                                      * to a sink host (wsim-server-callback.c) */
+  GSource          *callbacks_sweep; /* (owned) (nullable) drops idle ones (wsim-server-callback.c) */
+  gboolean          callbacks_sweep_soon; /* that source is the idle one call_ended() armed */
   WsimCallbackPolicy callback_policy;
   char             *callback_user;  /* (owned) (nullable) */
   char             *callback_keytab; /* (owned) (nullable) */
@@ -309,6 +311,26 @@ void wsim_call_abort (WsimCall *call, WsimHResult hr, const char *reason);
 /** Sets up the callback connections' table and the default (Windows') ladder policy. */
 void wsim_server_callbacks_init (WsimServer *server);
 
+/** A call ended: its callback connection may be idle now (a sweep runs soon, once for
+ *  however many calls end meanwhile). */
+void wsim_server_callbacks_call_ended (WsimServer *server);
+
+/** Stops dropping idle callback connections (the server shuts down; the table empties). */
+void wsim_server_callbacks_shutdown (WsimServer *server);
+
+/**
+ * wsim_server_get_n_callback_conns:
+ * For tests and monitoring: the callback connections the server keeps now, those of live
+ * calls and the idle ones (at most WSIM_SERVER_CALLBACK_IDLE_MAX of those, each dropped
+ * WSIM_SERVER_CALLBACK_IDLE_MS or a little more after its last use).
+ */
+guint wsim_server_get_n_callback_conns (WsimServer *server);
+
+/** Idle callback connections kept for the next calls to the same sink host, at most. */
+#define WSIM_SERVER_CALLBACK_IDLE_MAX 16
+/** How long one is kept idle (ms); the sweep runs every half of it. */
+#define WSIM_SERVER_CALLBACK_IDLE_MS 30000
+
 /**
  * WsimLadderSpec: whom a call's callbacks go to.
  * @mech: (nullable) the call's mechanism ("kerberos", "ntlm"); NULL for an unauthenticated call
@@ -367,6 +389,10 @@ void wsim_server_remember_ended (WsimServer *server, WsimCall *call, guint32 sta
  * provider stopped, the end remembered for QUERY_CALLS), with @why.
  */
 void wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why);
+
+/** Returns: (transfer none) (nullable) the connection @call's callbacks travel on, once its
+ *  ladder found one. */
+WsimRpcClient *wsim_call_get_callback_client (WsimCall *call);
 
 /** wsim_call_sink_lost: tears @call down if its callbacks travel on @cb. */
 void wsim_call_sink_lost (WsimCall *call, WsimRpcClient *cb, const char *why);

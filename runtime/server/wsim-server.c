@@ -138,6 +138,7 @@ wsim_server_forget_call (WsimServer *server, WsimCall *call)
         g_hash_table_remove (server->sinks, wsim_call_get_sink_key (call));
     }
   g_hash_table_remove (server->calls, &seq);
+  wsim_server_callbacks_call_ended (server);
 }
 
 /* ---- the service program -------------------------------------------------------- */
@@ -680,6 +681,7 @@ wsim_server_shutdown (WsimServer *server)
     }
 
   wsim_rpc_server_shutdown (server->rpc);
+  wsim_server_callbacks_shutdown (server);
   g_hash_table_remove_all (server->callbacks);   /* fails what is left: those calls end */
   g_hash_table_remove_all (server->calls);
 }
