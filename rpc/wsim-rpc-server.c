@@ -15,6 +15,7 @@
 #include "wsim-rpc-server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -61,6 +62,8 @@ struct _WsimRpcServer {
   guint                n_auth;
   GSource             *reaper;        /* (owned) (nullable) */
   GHashTable          *per_peer;      /* (owned) peer_key (owned) -> open connections (guint) */
+  int                  spare_fd;      /* (owned) /dev/null, given up to refuse a newcomer when
+                                       * out of descriptors (-1 if it could not be opened) */
   guint64              next_conn_id;
   gboolean             shut_down;
   WsimRpcConnClosedFunc conn_closed;  /* (nullable) told of each connection that ends */
@@ -624,6 +627,27 @@ server_add_conn (WsimRpcServer *server, int fd)
   server->stats.n_accepted++;
 }
 
+/* Out of descriptors with only protected connections (or none) to close: the newcomer is
+ * refused through the spare descriptor, accepted and closed at once. Left in the backlog it
+ * would wake the listener again at once, for ever. */
+static gboolean
+server_refuse_one (WsimRpcServer *server, Listener *l)
+{
+  int fd;
+
+  if (server->spare_fd < 0)
+    return FALSE;
+  close (server->spare_fd);
+  fd = accept4 (g_socket_get_fd (l->socket), NULL, NULL, SOCK_CLOEXEC);
+  if (fd >= 0)
+    {
+      close (fd);
+      server->stats.n_refused++;
+    }
+  server->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0;
+}
+
 static gboolean
 on_listener_ready (GSocket *socket, GIOCondition cond, gpointer data)
 {
@@ -650,6 +674,9 @@ on_listener_ready (GSocket *socket, GIOCondition cond, gpointer data)
           if (evicted)
             continue;
         }
+      if ((errno == EMFILE || errno == ENFILE) && server_pick_victim (server, NULL) == NULL
+          && server_refuse_one (server, l))
+        continue;
       break;
     }
   return G_SOURCE_CONTINUE;
@@ -770,6 +797,7 @@ wsim_rpc_server_new (GMainContext *context)
   g_queue_init (&server->conns);
   server->programs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   server->per_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   for (guint i = 0; i < G_N_ELEMENTS (default_flavors); i++)
     if (!default_flavors[i].gss)
       wsim_rpc_server_set_auth (server, default_flavors[i].flavor, default_flavors[i].ops ());
@@ -794,6 +822,8 @@ wsim_rpc_server_unref (WsimRpcServer *server)
   g_ptr_array_unref (server->listeners);
   g_hash_table_unref (server->programs);
   g_hash_table_unref (server->per_peer);
+  if (server->spare_fd >= 0)
+    close (server->spare_fd);
   g_main_context_unref (server->context);
   g_free (server);
 }

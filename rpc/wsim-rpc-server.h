@@ -116,7 +116,8 @@ typedef struct {
  * @max_queued_bytes: the most @queued_bytes has been
  * @n_accepted, @n_closed_idle, @n_closed_evicted, @n_closed_oversize: connections
  * @n_closed_silent: connections closed at the silent deadline
- * @n_refused: connections closed at accept: at a cap with only protected connections left
+ * @n_refused: connections closed at accept: at a cap, or out of descriptors, with only
+ *   protected connections left
  * @n_authenticated: open connections that are authenticated now
  * @n_calls: calls dispatched to a handler
  * @n_garbage: records that were not an RPC call and were dropped

@@ -15,10 +15,12 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -367,6 +369,69 @@ Test (flood, protected_connections_stay_and_a_newcomer_is_refused, .fini = engin
   flood_close (&tcp);
   flood_close (&mine);
   flood_close (&late);
+}
+
+/* The soft descriptor limit under which exactly @n more descriptors can be opened: new ones
+ * take the lowest free numbers, so it is one past the @n-th free number. */
+static rlim_t
+limit_leaving (guint n)
+{
+  int probe[16];
+  rlim_t top = 0;
+
+  cr_assert_leq (n, G_N_ELEMENTS (probe));
+  for (guint i = 0; i < n; i++)
+    cr_assert_geq (probe[i] = open ("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+  for (guint i = 0; i < n; i++)
+    {
+      top = MAX (top, (rlim_t) probe[i] + 1);
+      close (probe[i]);
+    }
+  return top;
+}
+
+/* Out of descriptors with only protected connections open, a newcomer cannot be made room
+ * for: it is refused (accepted on the spare descriptor and closed), not left in the backlog
+ * to wake the listener for ever. */
+Test (flood, out_of_descriptors_a_newcomer_is_refused, .fini = engine_stop)
+{
+  g_autoptr(WsimRpcClient) c = NULL;
+  g_autoptr(GSocketAddress) ua = NULL;
+  struct sockaddr_storage ss;
+  struct rlimit old, low;
+  Flood f = { 0 };
+  WsimRpcServerStats st;
+  gssize len;
+
+  /* Valgrind takes a lowered limit as the end of the descriptors it lets a program use,
+   * and fails the server's accept() on its own listener (numbered above it) with EBADF. */
+  if (g_getenv ("WSIM_UNDER_VALGRIND") != NULL)
+    cr_skip_test ("valgrind refuses descriptors above a lowered RLIMIT_NOFILE");
+  engine_start (64, 0, 0, TRUE);
+  ua = g_unix_socket_address_new (eng.wish.unix_path);
+  c = talking_client (ua);
+  /* The sockets first, connected only once descriptors are short. */
+  len = g_socket_address_get_native_size (ua);
+  cr_assert (g_socket_address_to_native (ua, &ss, sizeof ss, NULL));
+  f.n = 6;
+  f.fds = g_new (int, f.n);
+  for (guint i = 0; i < f.n; i++)
+    cr_assert_geq (f.fds[i] = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 0);
+  cr_assert_eq (getrlimit (RLIMIT_NOFILE, &old), 0);
+  low = old;
+  low.rlim_cur = limit_leaving (2);   /* room for two accepted connections */
+  cr_assert_eq (setrlimit (RLIMIT_NOFILE, &low), 0);
+  for (guint i = 0; i < f.n; i++)
+    cr_assert_eq (connect (f.fds[i], (struct sockaddr *) &ss, (socklen_t) len), 0, "%s", g_strerror (errno));
+  /* Two are accepted (protected: our own uid), the other four refused. */
+  engine_wait_closed (&f, f.n - 2);
+  st = engine_stats ();
+  cr_assert_eq (setrlimit (RLIMIT_NOFILE, &old), 0);
+  cr_assert_eq (st.n_refused, f.n - 2);
+  cr_assert_eq (st.n_connections, 3);
+  cr_assert_eq (st.n_closed_evicted, 0);
+  null_ok (c);
+  flood_close (&f);
 }
 
 /* ---- the three servers on the engine, flooded while a call runs ------------------------ */
