@@ -17,6 +17,7 @@
 #include "wsim-authn-level.h"
 #include "wsim-harness.h"
 #include "wsim-krb5-realm.h"
+#include "wsim-test-capture.h"
 #include "wsim-test-util.h"
 #include "wsim-testprog-server.h"
 #include "wsim_service.h"
@@ -72,90 +73,6 @@ stop (void)
 }
 
 TestSuite (wirelevels, .init = start, .fini = stop, .timeout = 120);
-
-/* The capture: tshark writing the file and printing each packet as it goes (-P -l), so
- * the test knows when its filter is live and when every packet of the traffic is in. */
-typedef struct {
-  GPid     pid;
-  int      out;      /* tshark's stdout */
-  GString *seen;     /* what it printed so far */
-  guint16  port;
-} Capture;
-
-/* Connects to @port from a fresh local port and closes; returns that local port. */
-static guint16
-knock (guint16 port)
-{
-  g_autoptr(GSocketClient) c = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (c, "127.0.0.1", port, NULL, NULL);
-  g_autoptr(GSocketAddress) local = NULL;
-
-  cr_assert_not_null (conn);
-  local = g_socket_connection_get_local_address (conn, NULL);
-  return wsim_test_port (local);
-}
-
-/* Reads what tshark prints until @needle shows (or @ms pass). */
-static gboolean
-capture_wait_for (Capture *cap, const char *needle, guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (strstr (cap->seen->str, needle) == NULL && g_get_monotonic_time () < deadline)
-    {
-      GPollFD pfd = { cap->out, G_IO_IN, 0 };
-      char buf[4096];
-      ssize_t n;
-
-      if (g_poll (&pfd, 1, 100) <= 0)
-        continue;
-      n = read (cap->out, buf, sizeof buf);
-      if (n <= 0)
-        return FALSE;
-      g_string_append_len (cap->seen, buf, n);
-    }
-  return strstr (cap->seen->str, needle) != NULL;
-}
-
-/* A knock whose packets are printed proves that everything before them was captured. */
-static void
-capture_sync (Capture *cap)
-{
-  for (int attempt = 0; attempt < 100; attempt++)
-    {
-      g_autofree char *mark = g_strdup_printf ("%u → %u", knock (cap->port), cap->port);
-
-      if (capture_wait_for (cap, mark, 200))
-        return;
-    }
-  cr_assert_fail ("tshark never showed a knock on port %u", cap->port);
-}
-
-static Capture
-capture_start (const char *file, guint16 port)
-{
-  g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
-  char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-i", (char *) "lo", (char *) "-f", filter,
-                   (char *) "-w", (char *) file, (char *) "-P", (char *) "-l", NULL };
-  g_autoptr(GError) error = NULL;
-  Capture cap = { 0, -1, g_string_new (NULL), port };
-
-  cr_assert (g_spawn_async_with_pipes (NULL, argv, NULL,
-                                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                       NULL, &cap.pid, NULL, &cap.out, NULL, &error),
-             "tshark: %s", error ? error->message : "");
-  capture_sync (&cap);   /* the filter is live */
-  return cap;
-}
-
-static void
-capture_stop (Capture *cap)
-{
-  capture_sync (cap);    /* every packet so far is in */
-  wsim_test_pid_stop_with (cap->pid, SIGINT);
-  close (cap->out);
-  g_string_free (cap->seen, TRUE);
-}
 
 typedef struct {
   guint flavor;
@@ -228,7 +145,8 @@ one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
   g_autoptr(WsimAuth) auth = NULL;
   wsim_test_blob in = { .wsim_test_blob_len = sizeof MARKER - 1, .wsim_test_blob_val = (char *) MARKER };
   wsim_test_blob out = { 0 };
-  Capture capture = capture_start (file, port);
+  g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
+  WsimTestCapture capture = wsim_test_capture_start (file, filter, port);
   CallCred cc;
 
   client = wsim_rpc_client_connect (ctx, wsim_test_server_thread_address (srv), WSIM_TEST_PROG, WSIM_TEST_V1, &error);
@@ -241,7 +159,7 @@ one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
              "%s", error ? error->message : "");
   xdr_free (WSIM_XDRPROC (xdr_wsim_test_blob), &out);
   g_clear_pointer (&client, wsim_rpc_client_unref);
-  capture_stop (&capture);
+  wsim_test_capture_stop (&capture);
 
   cc = dissect_call (file, port, WSIM_TEST_PROG, WSIM_TEST_ECHO);
   cr_assert_eq (cc.flavor, want_flavor, "%s: flavor %u on the wire", wsim_authn_level_name (level), cc.flavor);
@@ -285,7 +203,7 @@ default_row (WsimAuthnLevel server_level, guint want_service)
   WsimBlanket asks_default = none;
   WsimHarness *h = wsim_harness_new_full (server_default, &server_level, &none, &error);
   guint16 port;
-  Capture capture;
+  WsimTestCapture capture;
   CallCred negotiate, query;
 
   cr_assert_not_null (h, "%s", error ? error->message : "");
@@ -294,7 +212,11 @@ default_row (WsimAuthnLevel server_level, guint want_service)
 
     port = wsim_test_port (where);
   }
-  capture = capture_start (file, port);
+  {
+    g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
+
+    capture = wsim_test_capture_start (file, filter, port);
+  }
   asks_default.authn_level = RPC_C_AUTHN_LEVEL_DEFAULT;
   {
     g_autoptr(WsimClient) client = wsim_client_connect_full (wsim_harness_get_context (h),
@@ -308,7 +230,7 @@ default_row (WsimAuthnLevel server_level, guint want_service)
     wsim_services_exec_query_async (services, "WQL", "SELECT * FROM Nothing WHERE Name = '" MARKER "'",
                                     0, NULL, NULL);
   }
-  capture_stop (&capture);
+  wsim_test_capture_stop (&capture);
   wsim_harness_free (h);
 
   negotiate = dissect_call (file, port, WSIM_SERVICE_PROG, WSIM_NEGOTIATE_SECURITY);

@@ -4,12 +4,15 @@
  * (RFC 5531 headers, record marking) over TCP, written to a pcap file, and tshark, with the
  * dissector loaded, must name each procedure, the namespace, the classes, the call ids,
  * the row counts, the HRESULTs and the RPCSEC_GSS service. The dissector's HRESULT names
- * must be cim/wsim-hresult.h's. */
+ * must be cim/wsim-hresult.h's. A live call (wmisim against a wmisimd the test starts, at
+ * PKT_INTEGRITY with NTLMSSP) is captured on loopback and dissected alike. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wsim-hresult.h"
+#include "wsim-test-capture.h"
 #include "wsim-test-pcap.h"
 #include "wsim-test-spawn.h"
 
@@ -306,4 +309,81 @@ Test (wireshark, hresult_names_are_the_projects)
   }
   WSIM_HRESULT_TABLE (CHECK)
 #undef CHECK
+}
+
+/* Runs wmisim against @server at PKT_INTEGRITY with @args; Returns: its exit status. */
+static int
+run_cli (const char *server, const char *cmd, const char *what)
+{
+  const char *argv[] = { WSIM_WMISIM, "--server", server, "-a", "pktIntegrity", cmd, what, "-f", "csv", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+
+  return wsim_test_spawn (argv, NULL, &out, &err);
+}
+
+Test (wireshark, names_the_procedures_of_a_live_call)
+{
+  g_autofree char *file = g_build_filename (dir, "live.pcapng", NULL);
+  g_autofree char *accounts = g_build_filename (dir, "ntlm-users", NULL);
+  g_autofree char *line = g_strdup_printf ("WMISIM:%s:a-secret\n", g_get_user_name ());
+  char *daemon_argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                          (char *) "--param", (char *) "sim-sequence:count=3", (char *) "--listen",
+                          (char *) "tcp:127.0.0.1:0", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *server, *colon;
+  WsimTestChild daemon;
+  WsimTestCapture capture;
+  int enum_status, get_status;
+
+  if (geteuid () != 0)
+    cr_skip_test ("capturing on loopback needs root");
+  cr_assert (g_file_set_contents_full (accounts, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  g_setenv ("NTLM_USER_FILE", accounts, TRUE);   /* the daemon's and the client's */
+  cr_assert (wsim_test_child_spawn (&daemon, daemon_argv, 10000, &error), "wmisimd: %s",
+             error ? error->message : "");
+  cr_assert (g_str_has_prefix (daemon.first_line, "listening on tcp:127.0.0.1:"), "%s", daemon.first_line);
+  server = daemon.first_line + strlen ("listening on ");
+  colon = strrchr (server, ':');
+  /* The sink's connection goes to another port: the filter takes all of loopback's TCP. */
+  capture = wsim_test_capture_start (file, "tcp and host 127.0.0.1", (guint16) atoi (colon + 1));
+  enum_status = run_cli (server, "enum", "Sim_Sequence");
+  get_status = run_cli (server, "get", "Sim_Sequence.Id=99");
+  wsim_test_capture_stop (&capture);
+  wsim_test_child_stop (&daemon);
+  cr_assert_eq (enum_status, 0);
+  cr_assert_eq (get_status, 1, "no such instance");
+
+  out = tshark_fields (file, summary);
+  if (g_getenv ("WSIM_SHOW") != NULL)
+    fprintf (stderr, "%s", out);
+  /* RPCSEC_GSS context establishment, then the calls at integrity. */
+  cr_assert (strstr (out, "SERVICE_NULL||||||integrity\n") != NULL, "%s", out);
+  cr_assert (strstr (out, "OPEN_NAMESPACE|root\\cimv2||||WBEM_S_NO_ERROR|integrity\n") != NULL, "%s", out);
+  cr_assert (strstr (out, "CREATE_INSTANCE_ENUM_ASYNC|root\\cimv2|Sim_Sequence|") != NULL, "%s", out);
+  cr_assert (strstr (out, "GET_OBJECT_ASYNC|root\\cimv2|Sim_Sequence|") != NULL, "%s", out);
+  cr_assert (strstr (out, "SINK_QUERY|") != NULL, "%s", out);
+  /* The callbacks: the three rows in INDICATE batches, each named by its class, and the
+   * final statuses (the second call's with its __ExtendedStatus). */
+  {
+    g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
+    guint64 rows = 0;
+
+    for (char **l = lines; *l != NULL; l++)
+      {
+        g_auto (GStrv) f = g_strsplit (*l, "|", -1);
+        g_auto (GStrv) counts = NULL;
+
+        if (g_strv_length (f) != 7 || strstr (f[0], "SINK_INDICATE") == NULL || *f[4] == '\0')
+          continue;
+        cr_assert (strstr (f[2], "Sim_Sequence") != NULL, "%s", *l);
+        counts = g_strsplit (f[4], ",", -1);
+        for (char **c = counts; *c != NULL; c++)
+          rows += g_ascii_strtoull (*c, NULL, 10);
+      }
+    cr_assert_eq (rows, 3, "rows in the INDICATE batches: %s", out);
+  }
+  cr_assert (strstr (out, "SINK_SET_STATUS") != NULL, "%s", out);
+  cr_assert (strstr (out, "SINK_SET_STATUS||__ExtendedStatus,__ExtendedStatus|") != NULL, "%s", out);
+  cr_assert (strstr (out, "|WBEM_E_NOT_FOUND|") != NULL, "%s", out);
 }

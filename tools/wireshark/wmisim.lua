@@ -442,8 +442,10 @@ local function add_ns_handle(r, tree)
   end
 end
 
-local function classes_of(call_id)
-  local k = tostring(call_id)
+-- The classes call @call_id introduced so far, of sink @sink_id at the sink host this
+-- message goes to (call ids are chosen by each client, so they repeat across clients).
+local function classes_of(r, sink_id, call_id)
+  local k = r.dst .. "/" .. tostring(sink_id) .. "/" .. tostring(call_id)
   call_classes[k] = call_classes[k] or {}
   return call_classes[k]
 end
@@ -581,10 +583,10 @@ local function sink_query_args(r, t)
 end
 
 local function indicate_args(r, t)
-  add_u64(r, t, F.sink_id)
+  local sink = add_u64(r, t, F.sink_id)
   local id = add_call_id(r, t)
   local seq = add_u32(r, t, F.batch_seq)
-  local classes = r.visited and {} or classes_of(id)
+  local classes = r.visited and {} or classes_of(r, sink, id)
   local known = r.visited and {} or classes
   local nc = array(r, t, "New classes", function(r, st) info(r, "class=" .. class_def(r, st, classes)) end)
   local rows_at = r.tvb(r.off, 4)
@@ -594,14 +596,14 @@ local function indicate_args(r, t)
 end
 
 local function set_status_args(r, t)
-  add_u64(r, t, F.sink_id)
+  local sink = add_u64(r, t, F.sink_id)
   local id = add_call_id(r, t)
   local fl = add_i32(r, t, F.status)
   info(r, status_flags[fl] or tostring(fl))
   add_hresult(r, t)
   local sp = add_str(r, t, F.str_param)
   if sp ~= "" then info(r, '"' .. sp .. '"') end
-  local classes = r.visited and {} or classes_of(id)
+  local classes = r.visited and {} or classes_of(r, sink, id)
   array(r, t, "New classes", function(r, st) class_def(r, st, classes) end)
   if u32(r) ~= 0 then instance(r, t, 0, classes) end
 end
@@ -736,7 +738,7 @@ local function protected_body(r, tree, service, decode)
     if rg and n >= 4 then
       local inner = rg:tvb()
       sub:add(F.gss_seq, inner(0, 4))
-      decode({ tvb = inner, off = 4, words = r.words, visited = r.visited }, sub)
+      decode({ tvb = inner, off = 4, words = r.words, visited = r.visited, dst = r.dst }, sub)
     end
   elseif service == 3 then
     local rg, n, whole = opaque(r)
@@ -869,11 +871,11 @@ local function dissect_record(rtvb, pinfo, tree, whole, nfrags)
   local sub = tree:add(wmisim, whole)
   sub:add(F.record, whole(0, 4), rtvb:len())
   if nfrags > 1 then sub:add(F.fragments, nfrags):set_generated() end
-  local r = { tvb = rtvb, off = 0, words = {}, visited = pinfo.visited }
-  local xid = add_u32(r, sub, F.xid)
-  local mt = add_u32(r, sub, F.msgtype)
   local src = tostring(pinfo.src) .. ":" .. pinfo.src_port
   local dst = tostring(pinfo.dst) .. ":" .. pinfo.dst_port
+  local r = { tvb = rtvb, off = 0, words = {}, visited = pinfo.visited, dst = dst }
+  local xid = add_u32(r, sub, F.xid)
+  local mt = add_u32(r, sub, F.msgtype)
   local ok, err
   if mt == 0 then
     ok, err = pcall(dissect_call, r, sub, pinfo, src .. ">" .. dst .. "#" .. xid)
