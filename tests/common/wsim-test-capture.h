@@ -16,21 +16,22 @@
 
 #include "wsim-test-util.h"
 
-/* A running capture: tshark's pid and stdout, what it printed so far (owned), the port
- * knocks go to. */
+/* A running capture: tshark's pid and stdout, what it printed so far (owned), the address
+ * knocks go to (@host: a loopback IPv4 address, borrowed for the capture's life). */
 typedef struct {
-  GPid     pid;
-  int      out;
-  GString *seen;
-  guint16  port;
+  GPid        pid;
+  int         out;
+  GString    *seen;
+  const char *host;
+  guint16     port;
 } WsimTestCapture;
 
-/* Connects to @port from a fresh local port and closes; returns that local port. */
+/* Connects to @host:@port from a fresh local port and closes; returns that local port. */
 static inline guint16
-wsim_test_capture_knock (guint16 port)
+wsim_test_capture_knock (const char *host, guint16 port)
 {
   g_autoptr(GSocketClient) c = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (c, "127.0.0.1", port, NULL, NULL);
+  g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (c, host, port, NULL, NULL);
   g_autoptr(GSocketAddress) local = NULL;
 
   cr_assert_not_null (conn);
@@ -66,7 +67,7 @@ wsim_test_capture_sync (WsimTestCapture *cap)
 {
   for (int attempt = 0; attempt < 100; attempt++)
     {
-      g_autofree char *mark = g_strdup_printf ("%u → %u", wsim_test_capture_knock (cap->port), cap->port);
+      g_autofree char *mark = g_strdup_printf ("%u → %u", wsim_test_capture_knock (cap->host, cap->port), cap->port);
 
       if (wsim_test_capture_wait_for (cap, mark, 200))
         return;
@@ -74,15 +75,15 @@ wsim_test_capture_sync (WsimTestCapture *cap)
   cr_assert_fail ("tshark never showed a knock on port %u", cap->port);
 }
 
-/* Starts tshark on lo with the capture filter @filter (it must take the knocks on @port),
- * writing @file; returns once the filter is live. */
+/* Starts tshark on lo with the capture filter @filter (it must take the knocks on
+ * @host:@port, a listening socket), writing @file; returns once the filter is live. */
 static inline WsimTestCapture
-wsim_test_capture_start (const char *file, const char *filter, guint16 port)
+wsim_test_capture_start (const char *file, const char *filter, const char *host, guint16 port)
 {
   char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-i", (char *) "lo", (char *) "-f", (char *) filter,
                    (char *) "-w", (char *) file, (char *) "-P", (char *) "-l", NULL };
   g_autoptr(GError) error = NULL;
-  WsimTestCapture cap = { 0, -1, g_string_new (NULL), port };
+  WsimTestCapture cap = { 0, -1, g_string_new (NULL), host, port };
 
   cr_assert (g_spawn_async_with_pipes (NULL, argv, NULL,
                                        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,

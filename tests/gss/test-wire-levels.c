@@ -2,7 +2,8 @@
  * call carrying a marker string is captured with tshark on loopback (a filter on the test
  * server's port), and the capture is dissected: the credential's flavor and RPCSEC_GSS
  * service must be the level's, and the marker must be readable in the capture at every
- * level below PKT_PRIVACY and absent at PKT_PRIVACY. tshark is stopped by its pid, with
+ * level below PKT_PRIVACY and absent at PKT_PRIVACY; the credential is read by the wmisim
+ * dissector (tools/wireshark/wmisim.lua) through tshark. tshark is stopped by its pid, with
  * SIGINT, once a final knock on the port shows that all the traffic is in. DEFAULT is
  * checked through the runtime: a client asking DEFAULT must put the level the server
  * answered to NEGOTIATE_SECURITY on the wire. */
@@ -79,49 +80,35 @@ typedef struct {
   guint service;   /* 0: no RPCSEC_GSS service field */
 } CallCred;
 
-/* The credential of the first call of @prog's procedure @proc in @file. tshark 4.0's RPC dissector shows
- * calls of a program it does not know as continuation data, so tshark gives the TCP payloads
- * toward the server and the call header is read from them here (RFC 5531: record mark, xid,
- * CALL, 2, program, version, procedure, credential flavor, length, body; RFC 2203 body:
- * version, procedure, sequence, service). */
+/* The credential of the first call of @prog's procedure @proc in @file, as the wmisim
+ * dissector (tools/wireshark/wmisim.lua, docs/wireshark.md) shows it through tshark: its
+ * flavor and RPCSEC_GSS service. The test program is not one of wmisim's; its number is
+ * given to the dissector with its "programs" preference. */
 static CallCred
-dissect_call (const char *file, guint16 port, guint32 prog, guint32 proc)
+dissect_call (const char *file, guint32 prog, guint32 proc)
 {
-  g_autofree char *filter = g_strdup_printf ("tcp.dstport == %u && tcp.len > 0", port);
-  char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-r", (char *) file, (char *) "-Y", filter,
-                   (char *) "-T", (char *) "fields", (char *) "-e", (char *) "tcp.payload", NULL };
+  g_autofree char *filter = g_strdup_printf ("wmisim.msgtype == 0 && wmisim.prog == %u && wmisim.proc == %u",
+                                             prog, proc);
+  g_autofree char *lua = g_strdup_printf ("lua_script:%s", WSIM_DISSECTOR);
+  g_autofree char *programs = g_strdup_printf ("wmisim.programs:%u", (guint) WSIM_TEST_PROG);
+  char *argv[] = { (char *) "/usr/bin/tshark", (char *) "-n", (char *) "-r", (char *) file, (char *) "-X", lua,
+                   (char *) "-o", programs, (char *) "-o", (char *) "tcp.try_heuristic_first:TRUE",
+                   (char *) "-Y", filter, (char *) "-T", (char *) "fields", (char *) "-E", (char *) "occurrence=f",
+                   (char *) "-e", (char *) "wmisim.auth.flavor", (char *) "-e", (char *) "wmisim.gss.service", NULL };
   g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) fields = NULL;
   CallCred cc = { 999, 0 };
   int status = 0;
 
   cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL));
-  lines = g_strsplit (out, "\n", -1);
-  for (char **l = lines; *l != NULL; l++)
-    {
-      gsize n = strlen (*l) / 2;
-      g_autofree guint8 *b = g_malloc0 (MAX (n, 1));
-      guint32 w[13];   /* mark, xid, CALL, 2, prog, vers, proc, flavor, length, gss version, gss proc, seq, service */
-
-      for (gsize k = 0; k < n; k++)
-        b[k] = (guint8) g_ascii_strtoull ((char[3]) { (*l)[2 * k], (*l)[2 * k + 1], 0 }, NULL, 16);
-      /* Up to the credential's length; an RPCSEC_GSS one must also hold its service. */
-      if (n < 9 * sizeof w[0])
-        continue;
-      memset (w, 0, sizeof w);
-      memcpy (w, b, MIN (n, sizeof w));
-      if (GUINT32_FROM_BE (w[2]) != 0 /* CALL */ || GUINT32_FROM_BE (w[4]) != prog
-          || GUINT32_FROM_BE (w[6]) != proc)
-        continue;
-      cc.flavor = GUINT32_FROM_BE (w[7]);
-      if (cc.flavor == WSIM_RPCSEC_GSS)
-        {
-          cr_assert_geq (n, sizeof w, "a short RPCSEC_GSS credential");
-          cc.service = GUINT32_FROM_BE (w[12]);
-        }
-      return cc;
-    }
-  cr_assert_fail ("no call of procedure %u in the capture", proc);
+  cr_assert (g_spawn_check_wait_status (status, NULL), "tshark failed on %s", file);
+  *strchrnul (out, '\n') = '\0';   /* the first call */
+  fields = g_strsplit (out, "\t", -1);
+  cr_assert (g_strv_length (fields) == 2 && *fields[0] != '\0', "no call of procedure %u in the capture", proc);
+  cc.flavor = (guint) g_ascii_strtoull (fields[0], NULL, 10);
+  cc.service = (guint) g_ascii_strtoull (fields[1], NULL, 10);   /* "": not RPCSEC_GSS, 0 */
+  if (cc.flavor == WSIM_RPCSEC_GSS)
+    cr_assert_neq (cc.service, 0, "an RPCSEC_GSS credential without its service");
   return cc;
 }
 
@@ -146,7 +133,7 @@ one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
   wsim_test_blob in = { .wsim_test_blob_len = sizeof MARKER - 1, .wsim_test_blob_val = (char *) MARKER };
   wsim_test_blob out = { 0 };
   g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
-  WsimTestCapture capture = wsim_test_capture_start (file, filter, port);
+  WsimTestCapture capture = wsim_test_capture_start (file, filter, "127.0.0.1", port);
   CallCred cc;
 
   client = wsim_rpc_client_connect (ctx, wsim_test_server_thread_address (srv), WSIM_TEST_PROG, WSIM_TEST_V1, &error);
@@ -161,7 +148,7 @@ one_level (WsimAuthnLevel level, guint want_flavor, guint want_service)
   g_clear_pointer (&client, wsim_rpc_client_unref);
   wsim_test_capture_stop (&capture);
 
-  cc = dissect_call (file, port, WSIM_TEST_PROG, WSIM_TEST_ECHO);
+  cc = dissect_call (file, WSIM_TEST_PROG, WSIM_TEST_ECHO);
   cr_assert_eq (cc.flavor, want_flavor, "%s: flavor %u on the wire", wsim_authn_level_name (level), cc.flavor);
   cr_assert_eq (cc.service, want_service, "%s: service %u on the wire", wsim_authn_level_name (level), cc.service);
   cr_assert_eq (file_contains (file, MARKER), level != RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
@@ -215,7 +202,7 @@ default_row (WsimAuthnLevel server_level, guint want_service)
   {
     g_autofree char *filter = g_strdup_printf ("tcp port %u", port);
 
-    capture = wsim_test_capture_start (file, filter, port);
+    capture = wsim_test_capture_start (file, filter, "127.0.0.1", port);
   }
   asks_default.authn_level = RPC_C_AUTHN_LEVEL_DEFAULT;
   {
@@ -233,9 +220,9 @@ default_row (WsimAuthnLevel server_level, guint want_service)
   wsim_test_capture_stop (&capture);
   wsim_harness_free (h);
 
-  negotiate = dissect_call (file, port, WSIM_SERVICE_PROG, WSIM_NEGOTIATE_SECURITY);
+  negotiate = dissect_call (file, WSIM_SERVICE_PROG, WSIM_NEGOTIATE_SECURITY);
   cr_assert_eq (negotiate.flavor, 0, "NEGOTIATE_SECURITY goes before any context");
-  query = dissect_call (file, port, WSIM_SERVICE_PROG, WSIM_EXEC_QUERY_ASYNC);
+  query = dissect_call (file, WSIM_SERVICE_PROG, WSIM_EXEC_QUERY_ASYNC);
   cr_assert_eq (query.flavor, WSIM_RPCSEC_GSS, "DEFAULT: flavor %u on the wire", query.flavor);
   cr_assert_eq (query.service, want_service, "DEFAULT against a %s server: service %u",
                 wsim_authn_level_name (server_level), query.service);

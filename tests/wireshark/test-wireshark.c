@@ -311,11 +311,17 @@ Test (wireshark, hresult_names_are_the_projects)
 #undef CHECK
 }
 
-/* Runs wmisim against @server at PKT_INTEGRITY with @args; Returns: its exit status. */
+/* The live test's own loopback addresses (the server's, the client's sink's), so that the
+ * capture holds only its traffic while other tests use 127.0.0.1. */
+#define LIVE_SERVER "127.83.77.1"
+#define LIVE_SINK   "127.83.77.2"
+
+/* Runs wmisim against @server at PKT_INTEGRITY with @cmd @what; Returns: its exit status. */
 static int
 run_cli (const char *server, const char *cmd, const char *what)
 {
-  const char *argv[] = { WSIM_WMISIM, "--server", server, "-a", "pktIntegrity", cmd, what, "-f", "csv", NULL };
+  const char *argv[] = { WSIM_WMISIM, "--server", server, "-a", "pktIntegrity", "--callback-address",
+                         "tcp:" LIVE_SINK ":0", cmd, what, "-f", "csv", NULL };
   g_autofree char *out = NULL, *err = NULL;
 
   return wsim_test_spawn (argv, NULL, &out, &err);
@@ -328,7 +334,7 @@ Test (wireshark, names_the_procedures_of_a_live_call)
   g_autofree char *line = g_strdup_printf ("WMISIM:%s:a-secret\n", g_get_user_name ());
   char *daemon_argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
                           (char *) "--param", (char *) "sim-sequence:count=3", (char *) "--listen",
-                          (char *) "tcp:127.0.0.1:0", NULL };
+                          (char *) "tcp:" LIVE_SERVER ":0", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   const char *server, *colon;
@@ -342,11 +348,11 @@ Test (wireshark, names_the_procedures_of_a_live_call)
   g_setenv ("NTLM_USER_FILE", accounts, TRUE);   /* the daemon's and the client's */
   cr_assert (wsim_test_child_spawn (&daemon, daemon_argv, 10000, &error), "wmisimd: %s",
              error ? error->message : "");
-  cr_assert (g_str_has_prefix (daemon.first_line, "listening on tcp:127.0.0.1:"), "%s", daemon.first_line);
+  cr_assert (g_str_has_prefix (daemon.first_line, "listening on tcp:" LIVE_SERVER ":"), "%s", daemon.first_line);
   server = daemon.first_line + strlen ("listening on ");
   colon = strrchr (server, ':');
-  /* The sink's connection goes to another port: the filter takes all of loopback's TCP. */
-  capture = wsim_test_capture_start (file, "tcp and host 127.0.0.1", (guint16) atoi (colon + 1));
+  capture = wsim_test_capture_start (file, "tcp and (host " LIVE_SERVER " or host " LIVE_SINK ")", LIVE_SERVER,
+                                     (guint16) atoi (colon + 1));
   enum_status = run_cli (server, "enum", "Sim_Sequence");
   get_status = run_cli (server, "get", "Sim_Sequence.Id=99");
   wsim_test_capture_stop (&capture);

@@ -891,7 +891,18 @@ local function dissect_record(rtvb, pinfo, tree, whole, nfrags)
   return text
 end
 
-local function is_ours(prog) return program_names[prog] ~= nil end
+-- Other programs to read as ONC RPC with this dissector (the RPC layer only: their
+-- procedures have no names here), e.g. a test's program: -o wmisim.programs:0x2FFFFF01.
+wmisim.prefs.programs = Pref.string("Other programs", "",
+  "Comma-separated ONC RPC program numbers (0x... or decimal) to dissect as well: the RPC header, the credential and the RPCSEC_GSS service")
+
+local function is_ours(prog)
+  if program_names[prog] ~= nil then return true end
+  for n in string.gmatch(wmisim.prefs.programs, "[^,%s]+") do
+    if tonumber(n) == prog then return true end
+  end
+  return false
+end
 
 function wmisim.dissector(tvb, pinfo, tree)
   local len = tvb:len()
