@@ -802,6 +802,12 @@ local function dissect_call(r, tree, pinfo, key)
   local astart = r.off
   local args = tree:add(wmisim, r.tvb(r.off, 0), "Arguments")
   if flavor == RPCSEC_GSS and gproc ~= 0 then
+    -- Context establishment carries a GSS-API token; RPCSEC_GSS_DESTROY carries nothing.
+    info(r, gss_procs[gproc] or ("RPCSEC_GSS procedure " .. gproc))
+    if gproc == 3 then
+      args:set_text("RPCSEC_GSS_DESTROY: the context ends (no arguments)")
+      return
+    end
     local tok = opaque(r)
     args:set_text(string.format("%s token", gss_procs[gproc] or "RPCSEC_GSS"))
     if tok then args:add(F.gss_token, tok) end
@@ -849,7 +855,9 @@ local function dissect_reply(r, tree, pinfo, key)
   if as ~= 0 then info(r, accept_stats[as] or tostring(as)); return end
   if not call then return end
   local res = tree:add(wmisim, r.tvb(r.off, 0), "Results")
+  if call.gproc == 3 then return end
   if call.gproc == 1 or call.gproc == 2 then
+    info(r, "rpc_gss_init_res")
     res:set_text("RPCSEC_GSS context establishment (rpc_gss_init_res)")
     local h = opaque(r)
     if h then res:add(F.gss_handle, h) end
