@@ -592,7 +592,7 @@ local function indicate_args(r, t)
   local rows_at = r.tvb(r.off, 4)
   t:add(F.rows, rows_at)
   local n = array(r, t, "Rows", function(r, st, i) instance(r, st, i, known) end)
-  info(r, string.format("batch %d: %d rows", seq, n))
+  info(r, string.format("batch %d: %d row%s", seq, n, n == 1 and "" or "s"))
 end
 
 local function set_status_args(r, t)
