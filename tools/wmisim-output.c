@@ -47,6 +47,8 @@ wsim_cli_terminal_width (FILE *out)
 
 /* ---- columns and cells ----------------------------------------------------------- */
 
+static char *text_line (const char *text);
+
 static gboolean
 strv_contains_nocase (const char *const *strv, const char *name)
 {
@@ -81,6 +83,14 @@ columns_of (WsimCliPrinter *pr, WsimClass *cls)
     {
       gint idx = wsim_class_find_prop (cls, pr->opt.props[i]);
 
+      /* Printed as a column of nulls, and said once per block: a misspelt name is not data. */
+      if (idx < 0 && !wsim_is_system_property (pr->opt.props[i]))
+        {
+          g_autofree char *cls_name = text_line (wsim_class_get_name (cls));
+          g_autofree char *prop = text_line (pr->opt.props[i]);
+
+          fprintf (stderr, "wmisim: %s has no property %s\n", cls_name, prop);
+        }
       g_ptr_array_add (cols, g_strdup (idx >= 0 ? wsim_class_get_prop (cls, (guint) idx)->name
                                                 : pr->opt.props[i]));
     }
@@ -99,45 +109,73 @@ column_value (WsimCliPrinter *pr, WsimObject *obj, const char *name, wsim_value 
     wsim_object_get_system_property (obj, name, pr->opt.ns, pr->opt.server, v);
 }
 
-/* @text as one line of valid UTF-8: control characters escaped as C does (\n, \t, \xHH),
- * the backslash itself left alone (WMI paths are full of them), invalid bytes replaced. */
+/* Would @u change how a terminal draws the line (not a character of its own)? Controls (C0,
+ * DEL, C1: 8-bit CSI and NEL among them), line and paragraph separators, and the bidi
+ * marks, embeddings, overrides and isolates. */
+static gboolean
+is_line_breaker (gunichar u)
+{
+  return g_unichar_iscntrl (u) || u == 0x2028 || u == 0x2029 || u == 0x061C || u == 0x200E
+         || u == 0x200F || (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
+}
+
+/* @text as one line of valid UTF-8 that draws as itself: \n, \t, \r as C writes them, the
+ * other characters is_line_breaker() names as \xHH (below 0x80) or \u{HHHH}; the backslash
+ * itself left alone (WMI paths are full of them), invalid bytes replaced with U+FFFD. */
 static char *
 text_line (const char *text)
 {
   g_autofree char *valid = g_utf8_make_valid (text, -1);
   GString *out = g_string_sized_new (strlen (valid));
 
-  for (const char *c = valid; *c != '\0'; c++)
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
-      guchar b = (guchar) *c;
+      gunichar u = g_utf8_get_char (p);
 
-      if (b == '\n')
+      if (u == '\n')
         g_string_append (out, "\\n");
-      else if (b == '\t')
+      else if (u == '\t')
         g_string_append (out, "\\t");
-      else if (b == '\r')
+      else if (u == '\r')
         g_string_append (out, "\\r");
-      else if (b < 0x20 || b == 0x7f)
-        g_string_append_printf (out, "\\x%02X", b);
+      else if (is_line_breaker (u) && u < 0x80)
+        g_string_append_printf (out, "\\x%02X", u);
+      else if (is_line_breaker (u))
+        g_string_append_printf (out, "\\u{%04X}", u);
       else
-        g_string_append_c (out, (char) b);
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
   return g_string_free (out, FALSE);
 }
 
-/* A cell's text in table, list and value: NULL is nothing, an empty string is "" (so the
- * two differ, as csv's empty field and ""; docs/cli.md). */
+/* A cell's text in table, list and value: NULL is nothing; a value is itself, except one
+ * that would read as something else — empty, blanks at an end, or a first character '"' —
+ * which is quoted, its quotes doubled, as csv does: "" is the empty string, """""" the
+ * two quotes, "  " two blanks (docs/cli.md). */
 static char *
 cell_text (const wsim_value *v)
 {
   g_autofree char *raw = NULL;
+  g_autofree char *line = NULL;
+  gsize len;
+  GString *quoted;
 
   if (wsim_value_is_null (v))
     return g_strdup ("");
   raw = wsim_value_to_string (v);
-  if (raw[0] == '\0')
-    return g_strdup ("\"\"");
-  return text_line (raw);
+  line = text_line (raw);
+  len = strlen (line);
+  if (len > 0 && line[0] != '"' && line[0] != ' ' && line[len - 1] != ' ')
+    return g_steal_pointer (&line);
+  quoted = g_string_new ("\"");
+  for (const char *c = line; *c != '\0'; c++)
+    {
+      if (*c == '"')
+        g_string_append_c (quoted, '"');
+      g_string_append_c (quoted, *c);
+    }
+  g_string_append_c (quoted, '"');
+  return g_string_free (quoted, FALSE);
 }
 
 /* Columns on a terminal: a wide character takes two, a combining one none. */
@@ -218,7 +256,11 @@ table_flush (WsimCliPrinter *pr)
       width[widest]--;
       total--;
     }
-  fprintf (pr->out, "\n%s\n", wsim_class_get_name (pr->block_class));
+  {
+    g_autofree char *name = text_line (wsim_class_get_name (pr->block_class));
+
+    fprintf (pr->out, "\n%s\n", name);
+  }
   for (guint r = 0; r <= pr->rows->len; r++)
     {
       GString *line = g_string_new (NULL);

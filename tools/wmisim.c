@@ -1296,7 +1296,9 @@ query_text (const char *arg)
     {
       g_autoptr(GIOChannel) in = g_io_channel_unix_new (STDIN_FILENO);
 
-      if (g_io_channel_read_to_end (in, &text, NULL, &error) != G_IO_STATUS_NORMAL)
+      /* Bytes, as from a file: the server judges the text (WBEM_E_INVALID_QUERY). */
+      if (g_io_channel_set_encoding (in, NULL, &error) != G_IO_STATUS_NORMAL
+          || g_io_channel_read_to_end (in, &text, NULL, &error) != G_IO_STATUS_NORMAL)
         {
           fprintf (stderr, "wmisim: query -: standard input: %s\n", error->message);
           return NULL;
@@ -1313,7 +1315,14 @@ query_text (const char *arg)
   else
     return g_strdup (arg);
   /* A file's last line break is not part of the query. */
-  return g_strchomp (text);
+  g_strchomp (text);
+  if (text[0] == '\0')
+    {
+      fprintf (stderr, "wmisim: query %s: the query is empty\n", arg);
+      g_free (text);
+      return NULL;
+    }
+  return text;
 }
 
 /* A count option: a whole number from 1 to @max, or a usage error (0 calls has no rate, and
@@ -1479,8 +1488,6 @@ main (int argc, char **argv)
     }
   if (command == 0)
     return usage_error (argc, argv);
-  if (kind == CALL_QUERY && (wql = query_text (argv[2])) == NULL)
-    return 2;
   if (format != NULL && !wsim_cli_format_parse (format, &fmt))
     {
       fprintf (stderr, "wmisim: unknown format '%s' (table, list, value, csv, json)\n", format);
@@ -1599,6 +1606,9 @@ main (int argc, char **argv)
     }
   if (command == FOR_PING)
     return cmd_ping (found != NULL ? found : server, (guint) count, (guint) depth);
+  /* Standard input is read only once every option was found right. */
+  if (kind == CALL_QUERY && (wql = query_text (argv[2])) == NULL)
+    return 2;
   for (guint i = 0; contexts != NULL && contexts[i] != NULL; i++)
     {
       if (context == NULL)

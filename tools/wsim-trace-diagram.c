@@ -1014,8 +1014,6 @@ wsim_trace_diagram_render_mermaid (GPtrArray *events, guint64 call, GString *out
           g_string_append_printf (out, "    %s%s%s: %s ms ", lane_names[reverse ? s->to : s->from],
                                   arrow, lane_names[reverse ? s->from : s->to], t);
         }
-      if (s->look == LOOK_REFUSED && s->from == s->to)
-        g_string_append (out, "refused: ");
       mermaid_text (out, s->label);
       g_string_append_c (out, '\n');
     }

@@ -38,6 +38,7 @@
 #include "wsim-provider-host.h"
 #include "wsim-call-error.h"
 #include "wsim-repository-store.h"
+#include "wsim-static-provider.h"
 #include "wsim-class.h"
 #include "wsim-class-decl.h"
 #include "wsim-object-path.h"
@@ -1024,8 +1025,10 @@ call_take_result (WsimProvHost *host, WsimHResult hresult, const char *message, 
       if (call->put_inst != NULL)
         call->result_path = wsim_object_get_path (call->put_inst);
       call_set_result (call, hresult, message != NULL ? message : "complete");
-      /* The provider made the change just before it posted this result. */
-      call_watch_store (call);
+      /* The static provider made the change in the repository just before it posted this
+       * result; another provider's writes are its own business, not the store's. */
+      if (call->reg != NULL && wsim_provider_reg_get_provider (call->reg) == &wsim_static_provider)
+        call_watch_store (call);
       call_maybe_finish (call);
       return;
     }

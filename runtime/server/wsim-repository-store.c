@@ -34,6 +34,9 @@ typedef struct {
   WsimObject    *new_obj;             /* (owned) (nullable) what is there (NULL: a delete) */
   char          *class_name;          /* (owned) (nullable) a class change: the class */
   WsimClassDecl *old_decl;            /* (owned) (nullable) the class before (NULL: a create) */
+  gboolean       was_stored;          /* the store's class section held the class before (a
+                                       * --mof or registered class is not stored: see
+                                       * docs/schema.md; taking a change back keeps it so) */
 } Undo;
 
 typedef struct {
@@ -124,6 +127,21 @@ undo_free (Undo *u)
   g_free (u->class_name);
   g_clear_pointer (&u->old_decl, wsim_class_decl_unref);
   g_free (u);
+}
+
+/* Does @store's class section hold @ns:@name? */
+static gboolean
+store_has_class (WsimRepoStore *store, const char *ns, const char *name)
+{
+  for (guint i = 0; i < store->classes->len; i++)
+    {
+      StoredClass *c = store->classes->pdata[i];
+
+      if (g_ascii_strcasecmp (c->ns, ns) == 0
+          && g_ascii_strcasecmp (wsim_class_decl_get_name (c->decl), name) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -392,6 +410,10 @@ undo_apply (WsimRepoStore *store, Undo *u)
   if (!ok)
     g_warning ("the repository could not take back the unsaved change to class %s:%s: %s",
                u->ns, u->class_name, error->message);
+  /* Putting the old class back went through the store's announcement, which keeps the
+   * class: right for a class PutClass made, not for one loaded from --mof or registered. */
+  if (!u->was_stored)
+    store_set_class (store, u->ns, u->class_name, NULL);
 }
 
 /* A save failed: every change not yet durable is taken back, newest first, so what the
@@ -555,15 +577,18 @@ wsim_repository_store_class_changed (WsimRepository *repo, const char *ns, const
                                      WsimClassDecl *old_decl, WsimClassDecl *decl)
 {
   WsimRepoStore *store = wsim_repository_get_store (repo);
+  gboolean was_stored;
   Undo *u;
 
   if (store == NULL)
     return;
+  was_stored = store_has_class (store, ns, name);
   store_set_class (store, ns, name, decl);
   /* Taking a change back is no change: the store has the class as it was. */
   if (store->undoing)
     return;
   u = g_new0 (Undo, 1);
+  u->was_stored = was_stored;
   u->gen = ++store->gen;
   u->ns = g_strdup (ns);
   u->class_name = g_strdup (name);

@@ -3,8 +3,9 @@
  *
  * A put is refused, with the immediate HRESULT and no callback, for (in this order): flags
  * outside WSIM_PUT_INSTANCE_FLAGS or UPDATE_ONLY with CREATE_ONLY (WBEM_E_INVALID_PARAMETER),
- * an unknown class (WBEM_E_INVALID_CLASS), an [Abstract] class (WBEM_E_INVALID_OPERATION), a row that does not fit its class definition or a
- * property the class does not have (WBEM_E_INVALID_PARAMETER), a value its declared type
+ * an unknown class (WBEM_E_INVALID_CLASS), an [Abstract] class (WBEM_E_INVALID_OPERATION), a
+ * row that does not fit its class definition or a property the class does not have
+ * (WBEM_E_INVALID_PARAMETER), a value its declared type
  * cannot take (WBEM_E_TYPE_MISMATCH), a key property left null (WBEM_E_ILLEGAL_NULL) and a
  * provider with no put_instance() (WBEM_E_PROVIDER_NOT_CAPABLE). A delete is refused for
  * flags other than SEND_STATUS (WBEM_E_INVALID_PARAMETER), a bad path

@@ -63,7 +63,8 @@ def documented(text, line_start, name):
         return False
     # A gtk-doc block names its symbol first ("/**\n * wsim_x:"); one that names another is
     # that one's, not this one's. A summary ("/** Returns: …") is the next declaration's.
-    named = re.match(r'/\*\*\s*\n\s*\*\s*([A-Za-z_][A-Za-z0-9_]*):', comment)
+    # A symbol's name has an underscore ("wsim_x:"), gtk-doc's keywords none ("Returns:").
+    named = re.match(r'/\*\*\s*(?:\n\s*\*\s*)?([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*):', comment)
     return named is None or named.group(1) == name
 
 
@@ -91,9 +92,11 @@ def planted():
         with open(h, 'w') as f:
             f.write('/**\n * wsim_good:\n * Does good.\n */\nWSIM_EXPORT\nvoid wsim_good (void);\n\n'
                     '/** Returns: one. */\nint wsim_short (void);\n\n'
-                    '/* not a doc comment */\nWSIM_EXPORT\nvoid wsim_bad (void);\n')
-        got = check(['wsim_good', 'wsim_short', 'wsim_bad', 'wsim_missing'], [h])
+                    '/* not a doc comment */\nWSIM_EXPORT\nvoid wsim_bad (void);\n\n'
+                    '/** wsim_other: Another one\'s. */\nvoid wsim_borrowed (void);\n')
+        got = check(['wsim_good', 'wsim_short', 'wsim_bad', 'wsim_borrowed', 'wsim_missing'], [h])
         want = ['planted.h: wsim_bad has no doc comment',
+                'planted.h: wsim_borrowed has no doc comment',
                 'wsim_missing is exported but no public header declares it']
         if got != want:
             print('check-docs.py --planted: got %r, want %r' % (got, want))

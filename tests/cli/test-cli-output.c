@@ -151,6 +151,57 @@ print (WsimCliFormat format, guint width, const char *name)
   return buf;
 }
 
+/* Strings print as themselves unless they would read as something else: "" is the empty
+ * string, """""" two quotes, "  " two blanks; characters that would move or reverse the
+ * line (C1 controls, separators, bidi overrides) and a class name's line break are escaped. */
+Test (cli_output, values_read_as_themselves)
+{
+  static const char *const values[] = { "", "\"\"", "  ", "x\xe2\x80\xaey", "a\xc2\x9b" "2J",
+                                        "line\xe2\x80\xa8sep" };
+  static const char *const want[] = { "Text=\"\"\n", "Text=\"\"\"\"\"\"\n", "Text=\"  \"\n",
+                                      "Text=x\\u{202E}y\n", "Text=a\\u{009B}2J\n",
+                                      "Text=line\\u{2028}sep\n" };
+  wsim_property_def props[] = { { (char *) "Text", CIM_STRING, FALSE } };
+  g_autoptr(WsimClass) cls = wsim_class_new ("Sim_X\nforged", NULL, props, 1, NULL);
+  WsimCliPrinterOptions po = { .ns = "root\\test" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(WsimObject) obj = wsim_object_new (cls);
+      char *buf = NULL;
+      size_t len = 0;
+      FILE *f = open_memstream (&buf, &len);
+      g_autofree char *out = NULL;
+
+      wsim_value_set_string (wsim_object_get_value (obj, 0), values[i]);
+      {
+        g_autoptr(WsimCliPrinter) pr = wsim_cli_printer_new (WSIM_CLI_FORMAT_LIST, &po, f);
+
+        wsim_cli_printer_add (pr, obj);
+      }
+      fclose (f);
+      out = buf;
+      cr_assert_str_eq (out, want[i], "value %u", i);
+    }
+  {
+    g_autoptr(WsimObject) obj = wsim_object_new (cls);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream (&buf, &len);
+    g_autofree char *out = NULL;
+
+    wsim_value_set_string (wsim_object_get_value (obj, 0), "v");
+    {
+      g_autoptr(WsimCliPrinter) pr = wsim_cli_printer_new (WSIM_CLI_FORMAT_TABLE, &po, f);
+
+      wsim_cli_printer_add (pr, obj);
+    }
+    fclose (f);
+    out = buf;
+    cr_assert_str_eq (out, "\nSim_X\\nforged\nText\nv\n");
+  }
+}
+
 /* On a terminal of 24 columns the long column gives way, its cells cut with "…"; every
  * line fits. */
 Test (cli_output, a_table_fits_the_terminal)

@@ -281,6 +281,16 @@ Test (cli, query_from_a_file_or_stdin, .timeout = 30)
   }
   cr_assert_eq (status, 0);
   cr_assert_str_eq (piped, "Id\n2\n");
+  /* An empty query is the user's mistake, said before any call. */
+  {
+    g_autofree char *empty_cmd = g_strdup_printf ("printf '\\n' | WSIM_PROVIDER_DIR='%s' '%s' query -",
+                                                  WSIM_TEST_PROVIDER_DIR, WSIM_WMISIM);
+    const char *argv[] = { "/bin/sh", "-c", empty_cmd, NULL };
+    g_autofree char *err = NULL;
+
+    cr_assert_eq (wsim_test_spawn (argv, NULL, NULL, &err), 2);
+    cr_assert (strstr (err, "the query is empty") != NULL, "%s", err);
+  }
   g_unlink (file);
   g_rmdir (dir);
 }
