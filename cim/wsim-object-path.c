@@ -245,6 +245,8 @@ parse_value (Parser *p, Key *k)
 static gboolean
 parse_keys (Parser *p, WsimObjectPath *path)
 {
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   for (;;)
     {
       Key *k;
@@ -253,12 +255,18 @@ parse_keys (Parser *p, WsimObjectPath *path)
 
       if (name == NULL)
         return fail_at (p, p->i, "expected key property name");
-      for (guint j = 0; j < path->keys->len; j++)
-        if (g_ascii_strcasecmp (((Key *) g_ptr_array_index (path->keys, j))->name, name) == 0)
-          {
-            g_free (name);
-            return fail_at (p, name_pos, "duplicate key property");
-          }
+      if (path->keys->len >= WSIM_OBJECT_PATH_MAX_KEYS)
+        {
+          g_free (name);
+          return fail_at (p, name_pos, "more than %u keys", (guint) WSIM_OBJECT_PATH_MAX_KEYS);
+        }
+      /* A set of the names seen, folded to lower case: linear in the number of keys
+       * where comparing each name with every earlier one was quadratic (issue 16). */
+      if (!g_hash_table_add (seen, g_ascii_strdown (name, -1)))
+        {
+          g_free (name);
+          return fail_at (p, name_pos, "duplicate key property");
+        }
       k = g_new0 (Key, 1);
       k->name = name;
       g_ptr_array_add (path->keys, k);
@@ -285,6 +293,12 @@ wsim_object_path_parse (const char *text, GError **error)
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (strnlen (text, WSIM_OBJECT_PATH_MAX_LENGTH + 1) > WSIM_OBJECT_PATH_MAX_LENGTH)
+    {
+      fail_at (&p, WSIM_OBJECT_PATH_MAX_LENGTH, "longer than %u bytes",
+               (guint) WSIM_OBJECT_PATH_MAX_LENGTH);
+      return NULL;
+    }
   if (!g_utf8_validate (text, -1, &bad))
     {
       fail_at (&p, (gsize) (bad - text), "invalid UTF-8");

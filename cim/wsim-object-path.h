@@ -15,6 +15,12 @@
  *
  * Errors are WBEM_E_INVALID_OBJECT_PATH in WSIM_WBEM_ERROR, with the 1-based character
  * position and what was expected there.
+ *
+ * Hostile input: parsing is one pass, linear in the length (duplicate keys are found
+ * with a hash set), and bounded: a path longer than WSIM_OBJECT_PATH_MAX_LENGTH bytes or
+ * with more than WSIM_OBJECT_PATH_MAX_KEYS keys is refused with WBEM_E_INVALID_OBJECT_PATH
+ * ("… at position N: more than 256 keys"). Microsoft documents no bound of its own; these
+ * are far above any real class (Microsoft's classes have one to a few keys).
  */
 #pragma once
 
@@ -26,6 +32,16 @@
 #include "wsim-hresult.h"
 
 G_BEGIN_DECLS
+
+/** WSIM_OBJECT_PATH_MAX_KEYS: the most keys a path may carry; one more is refused. */
+#define WSIM_OBJECT_PATH_MAX_KEYS 256
+
+/**
+ * WSIM_OBJECT_PATH_MAX_LENGTH: the longest path accepted, in bytes (1 MiB, about what the
+ * wire's string bound carries: a long string key is legitimate); a longer one is refused
+ * before it is read further.
+ */
+#define WSIM_OBJECT_PATH_MAX_LENGTH 1048576
 
 typedef struct _WsimObjectPath WsimObjectPath;
 

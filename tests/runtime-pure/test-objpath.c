@@ -312,3 +312,58 @@ Test (objpath, which_servers_are_local, .timeout = 30)
   cr_assert_not (wsim_object_path_server_is_local (".."));
   cr_assert_not (wsim_object_path_server_is_local ("localhost.example"));
 }
+
+/* ---------------------------------------------------------------- bounds (issue 16) */
+
+/* "C.K0=0,…" with @n keys, key @dup (if < n) renamed to a case variant of key 0. */
+static char *
+keys_path (guint n, guint dup)
+{
+  GString *s = g_string_new ("C.");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == dup)
+        g_string_append_printf (s, ",k0=%u", i);
+      else
+        g_string_append_printf (s, "%sK%u=%u", i == 0 ? "" : ",", i, i);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* WSIM_OBJECT_PATH_MAX_KEYS keys parse, one more is refused where it starts; a duplicate
+ * (any case) found by the set is refused at its own position. */
+Test (objpath, key_count_is_bounded_and_duplicates_found_at_any_depth)
+{
+  g_autofree char *most = keys_path (WSIM_OBJECT_PATH_MAX_KEYS, G_MAXUINT);
+  g_autofree char *over = keys_path (WSIM_OBJECT_PATH_MAX_KEYS + 1, G_MAXUINT);
+  g_autofree char *dup = keys_path (WSIM_OBJECT_PATH_MAX_KEYS, WSIM_OBJECT_PATH_MAX_KEYS - 1);
+  g_autoptr (WsimObjectPath) p = parse_ok (most);
+  const char *last = strrchr (over, ',') + 1;
+  const char *dup_at = strstr (dup, ",k0=") + 1;
+
+  cr_assert_eq (wsim_object_path_get_n_keys (p), WSIM_OBJECT_PATH_MAX_KEYS);
+  assert_path_error (over, (long) (last - over) + 1, "more than 256 keys");
+  assert_path_error (dup, (long) (dup_at - dup) + 1, "duplicate key property");
+}
+
+/* A path over WSIM_OBJECT_PATH_MAX_LENGTH bytes is refused whatever it holds; one of
+ * exactly that length is read (here: one long string key). */
+Test (objpath, length_is_bounded)
+{
+  GString *s = g_string_new ("C.K=\"");
+  g_autofree char *fits = NULL;
+  g_autofree char *over = NULL;
+  g_autoptr (WsimObjectPath) p = NULL;
+
+  while (s->len < WSIM_OBJECT_PATH_MAX_LENGTH - 1)
+    g_string_append_c (s, 'x');
+  g_string_append_c (s, '"');
+  fits = g_strdup (s->str);
+  g_string_insert_c (s, 5, 'y');
+  over = g_string_free (s, FALSE);
+  cr_assert_eq (strlen (fits), WSIM_OBJECT_PATH_MAX_LENGTH);
+  p = parse_ok (fits);
+  cr_assert_eq (strlen (wsim_object_path_get_key_text (p, 0)), WSIM_OBJECT_PATH_MAX_LENGTH - 6);
+  assert_path_error (over, WSIM_OBJECT_PATH_MAX_LENGTH + 1, "longer than 1048576 bytes");
+}
