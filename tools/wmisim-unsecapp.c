@@ -25,6 +25,7 @@
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-server.h"
 #include "wsim-sink-host-forward.h"
+#include "wsim-tool-locale.h"
 #include "wsim-wbem.h"
 #include "wsim_sink.h"
 #include "wsim_unsecapp.h"
@@ -232,6 +233,8 @@ main (int argc, char **argv)
   Helper h = { 0 };
   WsimAuthnLevel level = RPC_C_AUTHN_LEVEL_PKT_PRIVACY;
 
+  /* UTF-8 messages (its --help says "OPTION…", as wmisim's and wmisimd's do). */
+  wsim_tool_use_utf8 ();
   g_option_context_add_main_entries (opts, entries, NULL);
   if (!g_option_context_parse (opts, &argc, &argv, &error) || dir == NULL
       || (listen != NULL && (listen_addr = wsim_address_parse (listen, &error)) == NULL)
