@@ -10,6 +10,7 @@ packages=(
   rpcbind
   krb5-kdc krb5-admin-server krb5-user libkrb5-dev gss-ntlmssp
   tshark
+  clang libclang-rt-14-dev   # -Dfuzzing=true: libFuzzer, ASan, UBSan (docs/fuzzing.md)
 )
 
 missing=()
