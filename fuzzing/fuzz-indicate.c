@@ -1,0 +1,88 @@
+/* fuzz-indicate.c: the sink host's callback decoding (sinks/wsim-sink-host.c) without a
+ * socket: the XDR arguments of INDICATE (new class schemas, then rows of values of every
+ * CIM type) and INDICATE_CLASSES (class declarations), and the objects built from them.
+ *
+ * Byte 0 picks the procedure (even: INDICATE, odd: INDICATE_CLASSES); the rest is the
+ * argument body as the engine hands it to the decoder after the call header. The INDICATE
+ * half follows the host's learn_classes() and row_to_object() step for step (they are
+ * static there), then prints every value, so a decoded value its type does not match
+ * shows up here.
+ */
+#include "fuzz-common.h"
+#include "wsim-class.h"
+#include "wsim-class-decl.h"
+#include "wsim-value.h"
+#include "wsim_sink.h"
+
+#include <rpc/rpc.h>
+#include <string.h>
+
+static void
+fuzz_indicate (wsim_indicate_args *a)
+{
+  g_autoptr (GPtrArray) classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
+
+  for (guint i = 0; i < a->new_classes.new_classes_len; i++)
+    {
+      WsimClass *cls = wsim_class_new_from_def (&a->new_classes.new_classes_val[i], NULL);
+
+      if (cls == NULL)
+        return;  /* the host answers WBEM_E_INVALID_PARAMETER */
+      g_ptr_array_add (classes, cls);
+    }
+  for (guint i = 0; i < a->rows.rows_len; i++)
+    {
+      wsim_instance *row = &a->rows.rows_val[i];
+
+      if (row->class_idx >= classes->len)
+        return;
+      WsimClass *cls = classes->pdata[row->class_idx];
+      if (row->values.values_len != wsim_class_get_n_props (cls))
+        return;
+      wsim_value *values = row->values.values_val;
+      if (values == NULL)
+        values = g_new0 (wsim_value, 1);
+      row->values.values_val = NULL;
+      row->values.values_len = 0;
+      g_autoptr (WsimObject) obj = wsim_object_new_take_values (cls, values);
+
+      for (guint p = 0; p < wsim_class_get_n_props (cls); p++)
+        g_free (wsim_value_to_string (wsim_object_get_value (obj, p)));
+    }
+}
+
+static void
+fuzz_indicate_classes (wsim_indicate_classes_args *a)
+{
+  for (guint i = 0; i < a->classes.classes_len; i++)
+    wsim_class_decl_unref (wsim_class_decl_new_take (&a->classes.classes_val[i]));
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  if (size < 1 || size - 1 > G_MAXUINT)
+    return 0;
+  gboolean classes = data[0] & 1;
+  XDR xdr;
+  union {
+    wsim_indicate_args indicate;
+    wsim_indicate_classes_args classes;
+  } args;
+  xdrproc_t proc = classes ? (xdrproc_t) xdr_wsim_indicate_classes_args
+                           : (xdrproc_t) xdr_wsim_indicate_args;
+
+  memset (&args, 0, sizeof args);
+  xdrmem_create (&xdr, (char *) data + 1, (u_int) (size - 1), XDR_DECODE);
+  if (proc (&xdr, &args))
+    {
+      if (classes)
+        fuzz_indicate_classes (&args.classes);
+      else
+        fuzz_indicate (&args.indicate);
+    }
+  /* A failed decode leaves what it had allocated; xdr_free releases both cases. */
+  xdr_destroy (&xdr);
+  xdr_free (proc, (char *) &args);
+  return 0;
+}
