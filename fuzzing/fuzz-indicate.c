@@ -4,13 +4,14 @@
  *
  * Byte 0 picks the procedure (even: INDICATE, odd: INDICATE_CLASSES); the rest is the
  * argument body as the engine hands it to the decoder after the call header. The INDICATE
- * half follows the host's learn_classes() and row_to_object() step for step (they are
- * static there), then prints every value, so a decoded value its type does not match
- * shows up here.
+ * half runs the host's own steps (wsim-sink-rows.h: the classes, then each row as an
+ * object), then prints every value, so a decoded value its type does not match shows up
+ * here.
  */
 #include "fuzz-common.h"
 #include "wsim-class.h"
 #include "wsim-class-decl.h"
+#include "wsim-sink-rows.h"
 #include "wsim-value.h"
 #include "wsim_sink.h"
 
@@ -22,31 +23,16 @@ fuzz_indicate (wsim_indicate_args *a)
 {
   g_autoptr (GPtrArray) classes = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_class_unref);
 
-  for (guint i = 0; i < a->new_classes.new_classes_len; i++)
-    {
-      WsimClass *cls = wsim_class_new_from_def (&a->new_classes.new_classes_val[i], NULL);
-
-      if (cls == NULL)
-        return;  /* the host answers WBEM_E_INVALID_PARAMETER */
-      g_ptr_array_add (classes, cls);
-    }
+  if (!wsim_sink_rows_learn_classes (classes, a->new_classes.new_classes_val,
+                                     a->new_classes.new_classes_len))
+    return;   /* the host answers WBEM_E_INVALID_PARAMETER */
   for (guint i = 0; i < a->rows.rows_len; i++)
     {
-      wsim_instance *row = &a->rows.rows_val[i];
+      g_autoptr (WsimObject) obj = wsim_sink_rows_to_object (classes, &a->rows.rows_val[i]);
 
-      if (row->class_idx >= classes->len)
+      if (obj == NULL)
         return;
-      WsimClass *cls = classes->pdata[row->class_idx];
-      if (row->values.values_len != wsim_class_get_n_props (cls))
-        return;
-      wsim_value *values = row->values.values_val;
-      if (values == NULL)
-        values = g_new0 (wsim_value, 1);
-      row->values.values_val = NULL;
-      row->values.values_len = 0;
-      g_autoptr (WsimObject) obj = wsim_object_new_take_values (cls, values);
-
-      for (guint p = 0; p < wsim_class_get_n_props (cls); p++)
+      for (guint p = 0; p < wsim_class_get_n_props (wsim_object_get_class (obj)); p++)
         g_free (wsim_value_to_string (wsim_object_get_value (obj, p)));
     }
 }

@@ -3,6 +3,7 @@
 #include "wsim-sink-flow.h"
 #include "wsim-sink-host-forward.h"
 #include "wsim-sink-host-watch.h"
+#include "wsim-sink-rows.h"
 
 #include <string.h>
 
@@ -220,42 +221,6 @@ reply (WsimRpcRequest *req, WsimHResult hr)
   wsim_rpc_request_reply (req, (xdrproc_t) xdr_wsim_sink_res, &res);
 }
 
-/* Adds the classes a message introduces to the call's table. */
-static gboolean
-learn_classes (HostCall *c, const wsim_class_def *defs, guint n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      WsimClass *cls = wsim_class_new_from_def (&defs[i], NULL);
-
-      if (cls == NULL)
-        return FALSE;
-      g_ptr_array_add (c->classes, cls);
-    }
-  return TRUE;
-}
-
-/* Builds an object from a decoded row, taking its values. NULL if the row does not fit
- * the class table. */
-static WsimObject *
-row_to_object (HostCall *c, wsim_instance *row)
-{
-  WsimClass *cls;
-  wsim_value *values;
-
-  if (row->class_idx >= c->classes->len)
-    return NULL;
-  cls = c->classes->pdata[row->class_idx];
-  if (row->values.values_len != wsim_class_get_n_props (cls))
-    return NULL;
-  values = row->values.values_val;
-  if (values == NULL)
-    values = g_new0 (wsim_value, 1);
-  row->values.values_val = NULL;
-  row->values.values_len = 0;
-  return wsim_object_new_take_values (cls, values);
-}
-
 /* A callback on its way to the next host (a forward), waiting for that host's answer. */
 typedef struct {
   WsimRpcRequest *req;       /* (owned) answered with the next host's answer */
@@ -319,7 +284,7 @@ h_indicate (WsimRpcRequest *req, void *args, gpointer data)
       forward (host, req, e, c, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, a, &a->sink_id);
       return;
     }
-  if (!learn_classes (c, a->new_classes.new_classes_val, a->new_classes.new_classes_len))
+  if (!wsim_sink_rows_learn_classes (c->classes, a->new_classes.new_classes_val, a->new_classes.new_classes_len))
     {
       reply (req, WBEM_E_INVALID_PARAMETER);
       return;
@@ -327,7 +292,7 @@ h_indicate (WsimRpcRequest *req, void *args, gpointer data)
   objects = g_ptr_array_new_full (a->rows.rows_len, (GDestroyNotify) wsim_object_unref);
   for (guint i = 0; i < a->rows.rows_len; i++)
     {
-      WsimObject *obj = row_to_object (c, &a->rows.rows_val[i]);
+      WsimObject *obj = wsim_sink_rows_to_object (c->classes, &a->rows.rows_val[i]);
 
       if (obj == NULL)
         {
@@ -428,8 +393,8 @@ h_set_status (WsimRpcRequest *req, void *args, gpointer data)
         g_hash_table_remove (e->calls, &call_id);
       return;
     }
-  if (!learn_classes (c, a->new_classes.new_classes_val, a->new_classes.new_classes_len)
-      || (a->obj_param != NULL && (obj = row_to_object (c, a->obj_param)) == NULL))
+  if (!wsim_sink_rows_learn_classes (c->classes, a->new_classes.new_classes_val, a->new_classes.new_classes_len)
+      || (a->obj_param != NULL && (obj = wsim_sink_rows_to_object (c->classes, a->obj_param)) == NULL))
     {
       /* A final whose error object does not fit is still the call's end: the sink gets its
        * status without the object. Refusing it would lose the final altogether (the server
