@@ -701,6 +701,48 @@ Test (context, create_runs_as_the_callers_user)
   cr_assert (wsim_harness_run_until (h, gone, GINT_TO_POINTER (pid), LONG_WAIT));
 }
 
+/* The test providers, copied where nobody can read them: the build tree may sit below a
+ * directory only root may enter (a CI's private clone), and wmisimd as nobody must load
+ * them. */
+static void
+copy_providers (const char *to)
+{
+  g_autoptr(GDir) d = g_dir_open (WSIM_TEST_PROVIDER_DIR, 0, NULL);
+  const char *name;
+
+  cr_assert_not_null (d);
+  cr_assert_eq (g_mkdir (to, 0755), 0, "%s: %s", to, g_strerror (errno));
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (WSIM_TEST_PROVIDER_DIR, name, NULL);
+      g_autofree char *dst = g_build_filename (to, name, NULL);
+      g_autofree char *bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len = 0;
+
+      if (!g_str_has_suffix (name, ".so"))
+        continue;
+      cr_assert (g_file_get_contents (src, &bytes, &len, &error), "%s", error ? error->message : "");
+      cr_assert (g_file_set_contents_full (dst, bytes, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0755,
+                                           &error), "%s", error ? error->message : "");
+    }
+}
+
+static void
+remove_providers (const char *dir_path)
+{
+  g_autoptr(GDir) d = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir_path, name, NULL);
+
+      g_unlink (p);
+    }
+  g_rmdir (dir_path);
+}
+
 static gboolean
 file_exists (gpointer path)
 {
@@ -716,6 +758,7 @@ Test (context, a_server_that_is_not_root_creates_only_for_its_own_user)
   g_autoptr(GError) error = NULL;
   g_autofree char *sock = g_build_filename (dir, "nobody.sock", NULL);
   g_autofree char *server = g_strdup_printf ("unix:%s", sock);
+  g_autofree char *providers = g_build_filename (dir, "providers", NULL);
   g_autofree char *other = NULL, *own = NULL;
   int status = 0;
   GPid daemon;
@@ -725,9 +768,10 @@ Test (context, a_server_that_is_not_root_creates_only_for_its_own_user)
   g_ptr_array_add (argv, g_strdup ("--listen"));
   g_ptr_array_add (argv, g_strdup (server));
   g_ptr_array_add (argv, g_strdup ("--provider-dir"));
-  g_ptr_array_add (argv, g_strdup (WSIM_TEST_PROVIDER_DIR));
+  g_ptr_array_add (argv, g_strdup (providers));
   g_ptr_array_add (argv, NULL);
   cr_assert_eq (g_chmod (dir, 0777), 0, "nobody makes its socket here");
+  copy_providers (providers);
   daemon = wsim_test_spawn_daemon ((char **) argv->pdata, &error);
   cr_assert (daemon > 0, "%s", error ? error->message : "");
   cr_assert (wsim_harness_run_until (h, file_exists, sock, LONG_WAIT), "wmisimd did not listen");
@@ -738,6 +782,8 @@ Test (context, a_server_that_is_not_root_creates_only_for_its_own_user)
                 "CommandLine=true", "CurrentDirectory=/", NULL);
   wsim_test_pid_stop (daemon);
   g_chmod (dir, 0755);
+  remove_providers (providers);
+  g_unlink (sock);
   cr_assert (strstr (other, "ReturnValue = 2;") != NULL, "another user's command: %s", other);
   cr_assert (strstr (own, "ReturnValue = 0;") != NULL, "the server's own user: %s", own);
 }
