@@ -11,6 +11,7 @@ packages=(
   krb5-kdc krb5-admin-server krb5-user libkrb5-dev gss-ntlmssp
   tshark
   clang libclang-rt-14-dev   # -Dfuzzing=true: libFuzzer, ASan, UBSan (docs/fuzzing.md)
+  chromium fonts-dejavu-core # tests/render: the trace's SVG drawn by a real browser
 )
 
 missing=()
