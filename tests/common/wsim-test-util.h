@@ -11,22 +11,10 @@
 #include <gio/gio.h>
 
 #include "wsim-rpc-client.h"
+#include "wsim-test-loop.h"
 #include "wsim-rpc-server.h"
 
 G_BEGIN_DECLS
-
-typedef gboolean (*WsimTestCond) (gpointer data);
-
-/**
- * wsim_test_run_until:
- * Iterates @context (NULL: the thread default) until @cond returns TRUE or @timeout_ms
- * passes. Returns: TRUE if the condition held.
- */
-gboolean wsim_test_run_until (GMainContext *context, WsimTestCond cond, gpointer data,
-                              guint timeout_ms);
-
-/** wsim_test_flag_is_set: a WsimTestCond for a gboolean*. */
-gboolean wsim_test_flag_is_set (gpointer flag);
 
 /** wsim_test_loopback: Returns: (transfer full) 127.0.0.1:0. */
 GSocketAddress *wsim_test_loopback (void);
