@@ -271,21 +271,6 @@ wsim_krb5_realm_start_full (WsimKrb5Realm *r, const WsimKrb5RealmConfig *config,
   return TRUE;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      g_unlink (p);
-    }
-  g_rmdir (dir);
-}
-
 void
 wsim_krb5_realm_stop (WsimKrb5Realm *r)
 {
@@ -293,7 +278,7 @@ wsim_krb5_realm_stop (WsimKrb5Realm *r)
     wsim_test_pid_stop (r->kdc_pid);
   r->kdc_pid = 0;
   if (r->dir != NULL)
-    remove_tree (r->dir);
+    wsim_test_remove_dir (r->dir);
   g_clear_pointer (&r->dir, g_free);
   g_clear_pointer (&r->service_keytab, g_free);
   g_clear_pointer (&r->client_keytab, g_free);

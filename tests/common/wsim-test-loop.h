@@ -1,6 +1,7 @@
 /* wsim-test-loop.h: waiting in a test, by iterating a main context until a condition holds,
  * with a deadline, never by sleeping. Needs GLib only, so that tests of the internal static
- * libraries (which must not also link libwmisim) can use it too; wsim-test-util.h includes it.
+ * libraries (which must not also link libwmisim) can use it too (the wsim-test-base library,
+ * with wsim-test-files.h); wsim-test-util.h includes it.
  */
 #pragma once
 

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "wsim-rpc-client.h"
+#include "wsim-test-files.h"
 #include "wsim-test-loop.h"
 #include "wsim-rpc-server.h"
 

@@ -58,18 +58,8 @@ stop (void)
     ;
   g_main_context_unref (ctx);
   wsim_krb5_realm_stop (&realm);
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-
-        if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL) unlink (p);
-      }
-    if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL) rmdir (dir);
-  }
+  if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL)
+    wsim_test_remove_dir (dir);
   g_free (dir);
 }
 

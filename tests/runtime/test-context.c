@@ -728,21 +728,6 @@ copy_providers (const char *to)
     }
 }
 
-static void
-remove_providers (const char *dir_path)
-{
-  g_autoptr(GDir) d = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir_path, name, NULL);
-
-      g_unlink (p);
-    }
-  g_rmdir (dir_path);
-}
-
 static gboolean
 file_exists (gpointer path)
 {
@@ -782,7 +767,7 @@ Test (context, a_server_that_is_not_root_creates_only_for_its_own_user)
                 "CommandLine=true", "CurrentDirectory=/", NULL);
   wsim_test_pid_stop (daemon);
   g_chmod (dir, 0755);
-  remove_providers (providers);
+  wsim_test_remove_dir (providers);
   g_unlink (sock);
   cr_assert (strstr (other, "ReturnValue = 2;") != NULL, "another user's command: %s", other);
   cr_assert (strstr (own, "ReturnValue = 0;") != NULL, "the server's own user: %s", own);

@@ -13,6 +13,7 @@
 
 #include "wsim-hresult.h"
 #include "wsim-test-capture.h"
+#include "wsim-test-files.h"
 #include "wsim-test-pcap.h"
 #include "wsim-test-spawn.h"
 
@@ -31,17 +32,8 @@ setup (void)
 static void
 teardown (void)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (g_getenv ("WSIM_KEEP_CAPTURES") == NULL && d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      g_remove (p);
-    }
   if (g_getenv ("WSIM_KEEP_CAPTURES") == NULL)
-    g_rmdir (dir);
+    wsim_test_remove_dir (dir);
   g_free (dir);
 }
 

@@ -16,6 +16,7 @@
 
 #include "wsim-context.h"
 #include "wsim-extended-status.h"
+#include "wsim-test-files.h"
 #include "wsim-test-harness.h"
 #include "wsim-test-writes.h"
 #include "wsim-test-payload.h"
@@ -78,23 +79,6 @@ restart (WsimServices **s)
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (path, name, NULL);
-
-      /* A directory is what a failed-save test left at the new file's name. */
-      if (g_unlink (p) != 0)
-        g_rmdir (p);
-    }
-  g_rmdir (path);
-}
-
-static void
 start (void)
 {
   g_autoptr(GError) error = NULL;
@@ -111,7 +95,7 @@ stop (void)
     harness_stop (h);
   h = NULL;
   if (dir != NULL)
-    remove_dir (dir);
+    wsim_test_remove_dir (dir);
   g_clear_pointer (&dir, g_free);
   g_clear_pointer (&old_table, g_free);
 }
