@@ -366,9 +366,10 @@ maybe_cancel (Cancel *c, WsimServices *services, WsimSink *sink, WsimSinkRecorde
   c->answer = wsim_services_cancel_async_call (services, sink);
   c->sent = TRUE;
   d = wsim_hresult_describe (c->answer);
-  fprintf (stderr, "CancelAsyncCall after %" G_GUINT64_FORMAT " instances in %u Indicate calls "
+  fprintf (stderr, "CancelAsyncCall after %" G_GUINT64_FORMAT " instance%s in %u Indicate call%s "
            "(--cancel-after %" G_GUINT64_FORMAT "; they arrive a batch at a time): %s\n",
-           rec->n_objects, rec->n_indicate, c->after, d);
+           rec->n_objects, rec->n_objects == 1 ? "" : "s", rec->n_indicate,
+           rec->n_indicate == 1 ? "" : "s", c->after, d);
 }
 
 /* Says how --cancel-after went once the call has ended. Returns: TRUE when the call ended
@@ -657,9 +658,9 @@ cmd_async (const CallRequest *req)
     g_autofree char *classes = rec->classes->len > 0
                                ? g_strdup_printf (" (%u class objects)", rec->classes->len) : NULL;
 
-    fprintf (info, "\nfinal SetStatus: %s%s; %" G_GUINT64_FORMAT " instances%s in %u Indicate calls\n",
-             d, param != NULL ? param : "", rec->n_objects, classes != NULL ? classes : "",
-             rec->n_indicate);
+    fprintf (info, "\nfinal SetStatus: %s%s; %" G_GUINT64_FORMAT " instance%s%s in %u Indicate call%s\n",
+             d, param != NULL ? param : "", rec->n_objects, rec->n_objects == 1 ? "" : "s",
+             classes != NULL ? classes : "", rec->n_indicate, rec->n_indicate == 1 ? "" : "s");
   }
   print_callbacks (h != NULL ? wsim_harness_get_trace (h) : NULL, app,
                    wsim_services_get_last_call_id (services), info);
