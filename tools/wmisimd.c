@@ -10,7 +10,9 @@
  * --min-level refuses lower requests, --hardening refuses below PKT_INTEGRITY as a hardened
  * Windows does, --requires-encryption NS marks a namespace RequiresEncryption. Kerberos
  * contexts are accepted with the keytab KRB5_KTNAME names, NTLMSSP ones with the account file
- * NTLM_USER_FILE names (share it with the clients).
+ * NTLM_USER_FILE names (share it with the clients). --callback-level LEVEL makes the callback
+ * ladder (WsimCallbackPolicy) that one rung, without the local shortcut to NONE, so that a
+ * benchmark knows which level its callbacks travel at: a sink host refusing it ends the call.
  */
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -37,7 +39,7 @@ main (int argc, char **argv)
   g_autofree char *listen = NULL, *provider_dir = NULL;
   g_auto (GStrv) params = NULL;
   gboolean use_rpcbind = FALSE, hardening = FALSE;
-  g_autofree char *default_level = NULL, *min_level = NULL;
+  g_autofree char *default_level = NULL, *min_level = NULL, *callback_level = NULL;
   g_auto (GStrv) encrypted = NULL;
   g_auto (GStrv) mof_files = NULL;
   g_autofree char *repository_dir = NULL;
@@ -48,6 +50,7 @@ main (int argc, char **argv)
   g_autoptr(GSocketAddress) addr = NULL, bound = NULL;
   g_autofree char *bound_text = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  WsimCallbackPolicy ladder = { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_AUTHN_LEVEL_DEFAULT, FALSE };
   WsimRepository *repo;
   WsimServer *server;
   int ret = EXIT_SUCCESS;
@@ -63,6 +66,8 @@ main (int argc, char **argv)
       "What a client asking DEFAULT gets (default pktIntegrity; never below connect)", "LEVEL" },
     { "min-level", 0, 0, G_OPTION_ARG_STRING, &min_level,
       "Refuse requests below LEVEL with WBEM_E_ACCESS_DENIED (default none)", "LEVEL" },
+    { "callback-level", 0, 0, G_OPTION_ARG_STRING, &callback_level,
+      "Call back at LEVEL only: the ladder is that one rung (default: pktPrivacy down to none)", "LEVEL" },
     { "hardening", 0, 0, G_OPTION_ARG_NONE, &hardening,
       "DCOM hardening: refuse requests below pktIntegrity with E_ACCESSDENIED", NULL },
     { "requires-encryption", 0, 0, G_OPTION_ARG_STRING_ARRAY, &encrypted,
@@ -95,7 +100,8 @@ main (int argc, char **argv)
       g_hash_table_insert (pmap, g_strndup (*p, (gsize) (colon - *p)), g_strdup (colon + 1));
     }
   if ((default_level != NULL && !wsim_authn_level_parse (default_level, &security.default_level))
-      || (min_level != NULL && !wsim_authn_level_parse (min_level, &security.min_level)))
+      || (min_level != NULL && !wsim_authn_level_parse (min_level, &security.min_level))
+      || (callback_level != NULL && !wsim_authn_level_parse (callback_level, &ladder.start)))
     {
       fprintf (stderr, "wmisimd: a level is one of default, none, connect, call, pkt, "
                "pktIntegrity, pktPrivacy\n");
@@ -138,8 +144,10 @@ main (int argc, char **argv)
         wsim_repository_free (repo);
         goto fail_early;
       }
+  ladder.floor = ladder.start;
   server = wsim_server_new (NULL, repo);
-  if (!wsim_server_set_security (server, &security, &error))
+  if (!wsim_server_set_security (server, &security, &error)
+      || (callback_level != NULL && !wsim_server_set_callback_policy (server, &ladder, &error)))
     {
       wsim_server_unref (server);
       goto fail_early;

@@ -46,17 +46,25 @@ start_rpcbind (void)
   return pid;
 }
 
+/* Starts wmisimd with @argv (NULL-terminated); returns (transfer full) where it listens. */
 static char *
-start_daemon (WsimTestChild *child, const char *listen, gboolean rpcbind)
+start_daemon_argv (WsimTestChild *child, char **argv)
 {
-  char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
-                   (char *) "--listen", (char *) listen, rpcbind ? (char *) "--rpcbind" : NULL, NULL };
   g_autoptr(GError) error = NULL;
 
   cr_assert (wsim_test_child_spawn (child, argv, WAIT_MS, &error), "wmisimd: %s",
              error ? error->message : "");
   cr_assert (g_str_has_prefix (child->first_line, "listening on "), "%s", child->first_line);
   return g_strdup (child->first_line + strlen ("listening on "));
+}
+
+static char *
+start_daemon (WsimTestChild *child, const char *listen, gboolean rpcbind)
+{
+  char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                   (char *) "--listen", (char *) listen, rpcbind ? (char *) "--rpcbind" : NULL, NULL };
+
+  return start_daemon_argv (child, argv);
 }
 
 /* The daemon and its clients share an NTLM account file, as Windows machines share a
@@ -83,31 +91,41 @@ remove_ntlm_accounts (char *dir)
   g_free (dir);
 }
 
-/* One enumeration through a client at @address: the daemon serves, at the level it
- * negotiates (the client asks DEFAULT), over NTLMSSP. */
+/* One enumeration of Win32_OperatingSystem through a client at @address as @blanket says:
+ * its requests must travel at @level, and it must end with @final_hr after @n_objects. */
 static void
-enumerate_os (const char *address)
+enumerate_os_as (const char *address, const WsimBlanket *blanket, WsimAuthnLevel level,
+                 WsimHResult final_hr, guint n_objects)
 {
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   g_autoptr(GError) error = NULL;
-  WsimBlanket alice = { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT,
-                        (char *) "WSIM", NULL, (char *) "alice" };
-  g_autoptr(WsimClient) client = wsim_client_connect_full (ctx, address, &alice, &error);
+  g_autoptr(WsimClient) client = wsim_client_connect_full (ctx, address, blanket, &error);
   g_autoptr(WsimServices) services = NULL;
   g_autoptr(WsimSink) sink = NULL;
   WsimSinkRecorder *rec;
 
   cr_assert_not_null (client, "%s: %s", address, error ? error->message : "");
-  cr_assert_eq (wsim_client_get_authn_level (client), RPC_C_AUTHN_LEVEL_PKT_INTEGRITY,
-                "the daemon's default level is negotiated");
+  cr_assert_eq (wsim_client_get_authn_level (client), level, "the level is %d",
+                wsim_client_get_authn_level (client));
   services = wsim_client_open_namespace (client, "root\\cimv2", &error);
   cr_assert_not_null (services);
   sink = wsim_sink_recorder_new (&rec);
   cr_assert_eq (wsim_services_create_instance_enum_async (services, "Win32_OperatingSystem", 0, sink,
                                                           NULL), WBEM_S_NO_ERROR);
   cr_assert (wsim_test_run_until (ctx, wsim_sink_recorder_is_complete, rec, WAIT_MS));
-  cr_assert_eq (rec->final_hr, WBEM_S_NO_ERROR);
-  cr_assert_eq (rec->objects->len, 1);
+  cr_assert_eq (rec->final_hr, final_hr, "0x%08x", rec->final_hr);
+  cr_assert_eq (rec->objects->len, n_objects);
+}
+
+/* One enumeration through a client at @address: the daemon serves, at the level it
+ * negotiates (the client asks DEFAULT), over NTLMSSP. */
+static void
+enumerate_os (const char *address)
+{
+  WsimBlanket alice = { RPC_C_AUTHN_LEVEL_DEFAULT, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_WINNT,
+                        (char *) "WSIM", NULL, (char *) "alice" };
+
+  enumerate_os_as (address, &alice, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, WBEM_S_NO_ERROR, 1);
 }
 
 Test (wmisimd, registers_with_rpcbind_and_unregisters_on_exit, .timeout = 60)
@@ -454,14 +472,34 @@ Test (wmisimd, serves_on_a_unix_socket_and_cleans_up, .timeout = 60)
   remove_ntlm_accounts (accounts);
 }
 
+/* --callback-level LEVEL is the whole ladder: a call made at NONE (no mechanism, so no rung
+ * above NONE can be tried) has none left and ends refused, where the default ladder would
+ * have called it back at NONE. */
+Test (wmisimd, callback_level_is_the_only_rung, .timeout = 60)
+{
+  char *argv[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                   (char *) "--callback-level", (char *) "pktPrivacy", NULL };
+  WsimBlanket none = { RPC_C_AUTHN_LEVEL_NONE, RPC_C_IMP_LEVEL_IMPERSONATE, RPC_C_AUTHN_DEFAULT,
+                       NULL, NULL, NULL };
+  WsimTestChild daemon;
+  g_autofree char *bound = start_daemon_argv (&daemon, argv);
+  int status;
+
+  enumerate_os_as (bound, &none, RPC_C_AUTHN_LEVEL_NONE, WBEM_E_ACCESS_DENIED, 0);
+  status = wsim_test_child_stop (&daemon);
+  cr_assert (WIFEXITED (status) && WEXITSTATUS (status) == 0, "wmisimd status %d", status);
+}
+
 Test (wmisimd, refuses_bad_arguments, .timeout = 30)
 {
   char *bad_listen[] = { (char *) WSIM_WMISIMD, (char *) "--listen", (char *) "udp:1.2.3.4:5", NULL };
   char *bad_unix_rpcbind[] = { (char *) WSIM_WMISIMD, (char *) "--listen", (char *) "unix:/tmp/x.sock",
                                (char *) "--rpcbind", NULL };
   char *bad_dir[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) "/nonexistent", NULL };
-  char **cases[] = { bad_listen, bad_unix_rpcbind, bad_dir };
-  const char *says[] = { "bad address", "needs a TCP listener", "provider directory" };
+  char *bad_callbacks[] = { (char *) WSIM_WMISIMD, (char *) "--provider-dir", (char *) WSIM_TEST_PROVIDER_DIR,
+                            (char *) "--callback-level", (char *) "default", NULL };
+  char **cases[] = { bad_listen, bad_unix_rpcbind, bad_dir, bad_callbacks };
+  const char *says[] = { "bad address", "needs a TCP listener", "provider directory", "callback ladder" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
