@@ -7,6 +7,9 @@
  * what is timed is parsing, not refusing. MOF is not here: it has no parser yet.
  *
  *   bench-parsers [--seconds S]
+ *
+ * After the table, one "RESULT measure=parser name=NAME us_1x=… us_10x=… us_100x=…" line per
+ * parser (bench_result()), for bench/run-all.sh.
  */
 #include <glib.h>
 #include <stdio.h>
@@ -115,21 +118,23 @@ main (int argc, char **argv)
   static const struct
   {
     const char *name;
+    const char *key;   /* its name in the RESULT line: one word */
     char *(*make) (guint units);
     gboolean (*parse) (const char *text);
   } parsers[] = {
-    { "object path", make_path, parse_path },
-    { "WQL", make_wql, parse_wql },
-    { "moniker", make_moniker, parse_moniker },
+    { "object path", "object_path", make_path, parse_path },
+    { "WQL", "wql", make_wql, parse_wql },
+    { "moniker", "moniker", make_moniker, parse_moniker },
   };
   static const guint sizes[] = { 1, 10, 100 };
+  char *results[G_N_ELEMENTS (parsers)];
 
   if (!bench_parse_options ("- time each parser at 1x, 10x, 100x input", entries, &argc, &argv))
     return 2;
   printf ("%-12s %6s %9s %12s %8s\n", "parser", "size", "bytes", "us/parse", "ratio");
   for (gsize p = 0; p < G_N_ELEMENTS (parsers); p++)
     {
-      double last = 0;
+      double us[G_N_ELEMENTS (sizes)];
 
       for (gsize k = 0; k < G_N_ELEMENTS (sizes); k++)
         {
@@ -147,9 +152,16 @@ main (int argc, char **argv)
             printf ("%-12s %5ux %9zu %12.2f %8s\n", parsers[p].name, sizes[k], strlen (text), per, "-");
           else
             printf ("%-12s %5ux %9zu %12.2f %8.1f\n", parsers[p].name, sizes[k], strlen (text), per,
-                    per / last);
-          last = per;
+                    per / us[k - 1]);
+          us[k] = per;
         }
+      results[p] = g_strdup_printf ("parser name=%s us_1x=%.2f us_10x=%.2f us_100x=%.2f",
+                                    parsers[p].key, us[0], us[1], us[2]);
+    }
+  for (gsize p = 0; p < G_N_ELEMENTS (parsers); p++)
+    {
+      bench_result ("%s", results[p]);
+      g_free (results[p]);
     }
   return 0;
 }

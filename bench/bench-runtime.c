@@ -10,22 +10,27 @@
  * 2. Latency: a 1-instance CreateInstanceEnumAsync (call -> final SetStatus), median over
  *    many calls, next to a NULL call round trip on the same server and connection style;
  *    and an ExecMethodAsync round trip (Sim_Methods.Add: one out-parameters object) next to it.
- * 3. Memory per open call: 10,000 calls held open by a waiting provider; the server's RSS
- *    growth divided by the number of calls.
+ * 3. Memory per open call: 10,000 calls (--open-calls N) held open by a waiting provider;
+ *    the server's RSS growth divided by the number of calls.
  * 4. Writes into the repository (wmisimd --repository, a MOF class): PutInstanceAsync and
  *    DeleteInstanceAsync per second, one at a time (each success waits for its own fsync)
  *    and many in flight (their changes share fsyncs: group commit), next to the NULL call
  *    round trip on the same server.
  *
  * Usage:
- *   bench-runtime [--server-cpu N] WMISIMD PROVIDER_DIR
- *       all three, at RPC_C_AUTHN_LEVEL_NONE (the async machinery, not security);
+ *   bench-runtime [--server-cpu N] [--open-calls N] [--quick] WMISIMD PROVIDER_DIR
+ *       all four, at RPC_C_AUTHN_LEVEL_NONE (the async machinery, not security); --quick
+ *       divides every count but --open-calls by 20 (a smoke run: the figures mean little);
  *   bench-runtime --level WORD --mech kerberos|ntlm [--user NAME] [--count N]
- *                 [--server-cpu N] WMISIMD PROVIDER_DIR
+ *                 [--callback-level WORD] [--server-cpu N] WMISIMD PROVIDER_DIR
  *       only the enumeration (N instances, default 100,000), with the client authenticated
  *       at that level by that mechanism (wsim_client_connect_full()), and one line of
- *       key=value pairs for the security benchmark (run-gss.sh). Exit status 0, 1 when the
- *       connection or the call failed, 2 for bad usage.
+ *       key=value pairs for the security benchmark (run-gss.sh); --callback-level makes the
+ *       daemon call back at that level only (wmisimd --callback-level). Exit status 0, 1 when
+ *       the connection or the call failed, 2 for bad usage.
+ *
+ * Besides its human lines, each measure gets one "RESULT measure=NAME KEY=VALUE ..." line
+ * (bench_result()), which bench/run-all.sh collects.
  *
  * The daemon inherits this process's environment: with --level, the GSS-API variables of a
  * realm (KRB5_KTNAME, NTLM_USER_FILE, KRB5_CONFIG, ...) are what it accepts contexts with.
@@ -57,6 +62,19 @@
 
 /* The cpu the daemons are pinned to (--server-cpu), or -1 to leave them where they start. */
 static gint wsim_daemon_cpu = -1;
+
+/* The level the daemons call back at (--callback-level), or NULL for their default ladder. */
+static const char *wsim_daemon_callback_level = NULL;
+
+/* --quick divides every count (but --open-calls) by this. */
+enum { QUICK_DIVISOR = 20 };
+static guint wsim_bench_divisor = 1;
+
+static guint
+scaled (guint n)
+{
+  return MAX (n / wsim_bench_divisor, 1);
+}
 
 typedef struct {
   GPid  pid;
@@ -112,7 +130,11 @@ static Daemon
 daemon_start (const char *wmisimd, const char *dir, const char *params)
 {
   g_autofree char *p = g_strconcat ("sim-sequence:", params, NULL);
-  char *argv[] = { (char *) wmisimd, (char *) "--provider-dir", (char *) dir, (char *) "--param", p, NULL };
+  char *argv[] = { (char *) wmisimd, (char *) "--provider-dir", (char *) dir, (char *) "--param", p,
+                   (char *) "--callback-level", (char *) wsim_daemon_callback_level, NULL };
+
+  if (wsim_daemon_callback_level == NULL)
+    argv[5] = NULL;
 
   return daemon_start_argv (argv);
 }
@@ -224,6 +246,9 @@ bench_enumerate (const char *wmisimd, const char *dir, guint count)
   printf ("enumerate Sim_Sequence %7u x 10 props x 20 B  %10.0f instances/s  %7.1f MB/s of values  "
           "%5u Indicate calls  server peak RSS %ld KiB\n", count, r.instances / r.seconds,
           values_mb_per_s (&r), r.n_indicate, r.peak_rss_kib);
+  bench_result ("enumerate count=%u instances_per_s=%.0f mb_per_s=%.1f indicate_calls=%u "
+                "server_peak_rss_kib=%ld", count, r.instances / r.seconds, values_mb_per_s (&r),
+                r.n_indicate, r.peak_rss_kib);
 }
 
 static int
@@ -250,7 +275,8 @@ add_in_params (void)
 static void
 bench_latency (const char *wmisimd, const char *dir)
 {
-  enum { N = 2000 };
+  enum { N_MAX = 2000 };
+  const guint N = scaled (N_MAX);
   Daemon d = daemon_start (wmisimd, dir, "count=1;props=10;size=20");
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   g_autoptr(GError) error = NULL;
@@ -258,10 +284,10 @@ bench_latency (const char *wmisimd, const char *dir)
   g_autoptr(WsimServices) s = wsim_client_open_namespace (client, "root\\cimv2", &error);
   g_autoptr(GSocketAddress) addr = wsim_address_parse (d.address, NULL);
   g_autoptr(WsimRpcClient) raw = wsim_rpc_client_connect (ctx, addr, WSIM_SERVICE_PROG, WSIM_SERVICE_V1, &error);
-  static gint64 call_us[N], null_us[N], method_us[N];
+  static gint64 call_us[N_MAX], null_us[N_MAX], method_us[N_MAX];
   g_autoptr(WsimObject) in = add_in_params ();
 
-  for (int i = 0; i < N; i++)
+  for (guint i = 0; i < N; i++)
     {
       WsimSinkRecorder *rec;
       g_autoptr(WsimSink) sink = wsim_sink_recorder_new (&rec);
@@ -291,16 +317,20 @@ bench_latency (const char *wmisimd, const char *dir)
     }
   qsort (call_us, N, sizeof call_us[0], cmp_i64);
   qsort (null_us, N, sizeof null_us[0], cmp_i64);
-  printf ("latency, median of %d: 1-instance CreateInstanceEnumAsync -> final SetStatus %" G_GINT64_FORMAT
+  printf ("latency, median of %u: 1-instance CreateInstanceEnumAsync -> final SetStatus %" G_GINT64_FORMAT
           " us; NULL call round trip %" G_GINT64_FORMAT " us; ratio %.2f (p90 %" G_GINT64_FORMAT
           " / %" G_GINT64_FORMAT " us)\n", N, call_us[N / 2], null_us[N / 2],
           (double) call_us[N / 2] / (double) MAX (null_us[N / 2], 1), call_us[N * 9 / 10],
           null_us[N * 9 / 10]);
   qsort (method_us, N, sizeof method_us[0], cmp_i64);
-  printf ("latency, median of %d: ExecMethodAsync Sim_Methods.Add -> out-parameters and final SetStatus %"
+  bench_result ("latency_enum us=%" G_GINT64_FORMAT " null_us=%" G_GINT64_FORMAT " calls=%u",
+                call_us[N / 2], null_us[N / 2], N);
+  printf ("latency, median of %u: ExecMethodAsync Sim_Methods.Add -> out-parameters and final SetStatus %"
           G_GINT64_FORMAT " us; ratio to the NULL call %.2f (p90 %" G_GINT64_FORMAT " us)\n", N,
           method_us[N / 2], (double) method_us[N / 2] / (double) MAX (null_us[N / 2], 1),
           method_us[N * 9 / 10]);
+  bench_result ("latency_exec us=%" G_GINT64_FORMAT " null_us=%" G_GINT64_FORMAT " calls=%u",
+                method_us[N / 2], null_us[N / 2], N);
   g_clear_pointer (&raw, wsim_rpc_client_unref);
   g_clear_pointer (&s, wsim_services_unref);
   g_clear_pointer (&client, wsim_client_unref);
@@ -308,9 +338,8 @@ bench_latency (const char *wmisimd, const char *dir)
 }
 
 static void
-bench_open_calls (const char *wmisimd, const char *dir)
+bench_open_calls (const char *wmisimd, const char *dir, guint n)
 {
-  enum { N = 10000 };
   Daemon d = daemon_start (wmisimd, dir, "count=1;props=10;size=20;delay_ms=600000");
   g_autoptr(GMainContext) ctx = g_main_context_new ();
   g_autoptr(GError) error = NULL;
@@ -329,18 +358,19 @@ bench_open_calls (const char *wmisimd, const char *dir)
       wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, NULL);
     }
   before = proc_kib (d.pid, "VmRSS:");
-  for (int i = 0; i < N; i++)
+  for (guint i = 0; i < n; i++)
     {
       WsimSinkRecorder *rec;
       WsimSink *sink = wsim_sink_recorder_new (&rec);
 
       g_ptr_array_add (sinks, sink);
       if (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, NULL) != WBEM_S_NO_ERROR)
-        g_error ("call %d refused", i);
+        g_error ("call %u refused", i);
     }
   after = proc_kib (d.pid, "VmRSS:");
-  printf ("open calls: %d calls waiting in the provider: server RSS %ld -> %ld KiB, %.0f bytes per call\n",
-          N, before, after, (after - before) * 1024.0 / N);
+  printf ("open calls: %u calls waiting in the provider: server RSS %ld -> %ld KiB, %.0f bytes per call\n",
+          n, before, after, (after - before) * 1024.0 / n);
+  bench_result ("open_calls calls=%u bytes_per_call=%.0f", n, (after - before) * 1024.0 / n);
   daemon_stop (&d);   /* the sinks' calls end with the server (shutting down) */
   while (g_main_context_iteration (ctx, FALSE))
     ;
@@ -397,10 +427,11 @@ bench_enumerate_at_level (const char *wmisimd, const char *dir, guint count, con
       return 1;
     }
   /* The level the client got, not the one asked for: CALL travels as PKT on a stream. */
-  printf ("enumerate class=Sim_Sequence props=%d size=%d auth=%s/%s user=%s%s%s count=%u "
-          "instances=%" G_GUINT64_FORMAT " indicate_calls=%u seconds=%.3f instances_per_s=%.0f "
-          "mb_per_s=%.1f server_peak_rss_kib=%ld\n", ENUM_PROPS, ENUM_SIZE,
+  printf ("enumerate class=Sim_Sequence props=%d size=%d auth=%s/%s callbacks=%s user=%s%s%s "
+          "count=%u instances=%" G_GUINT64_FORMAT " indicate_calls=%u seconds=%.3f "
+          "instances_per_s=%.0f mb_per_s=%.1f server_peak_rss_kib=%ld\n", ENUM_PROPS, ENUM_SIZE,
           wsim_authn_level_word (r.level), wsim_authn_svc_name (b->authn_svc),
+          wsim_daemon_callback_level != NULL ? wsim_daemon_callback_level : "ladder",
           qualify ? b->domain : "", qualify ? "\\" : "",
           b->user != NULL ? b->user : "(default)", count, r.instances, r.n_indicate, r.seconds,
           r.instances / r.seconds, values_mb_per_s (&r), r.peak_rss_kib);
@@ -477,7 +508,8 @@ bench_write_ops (GMainContext *ctx, WsimServices *s, WsimClass *cls, gboolean de
 static void
 bench_writes (const char *wmisimd, const char *dir)
 {
-  enum { N_ONE = 300, N_BATCH = 3000, DEPTH = 64, N_NULL = 500 };
+  enum { DEPTH = 64, N_NULL = 500 };
+  const guint N_ONE = scaled (300), N_BATCH = scaled (3000);
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("wsim-bench-repo-XXXXXX", &error);
   g_autofree char *mof = g_build_filename (tmp, "bench.mof", NULL);
@@ -522,10 +554,13 @@ bench_writes (const char *wmisimd, const char *dir)
   printf ("writes into the repository (%s, each success after its fsync): NULL call round trip "
           "median %" G_GINT64_FORMAT " us (%.0f/s)\n", tmp, null_us[N_NULL / 2],
           1e6 / (double) MAX (null_us[N_NULL / 2], 1));
-  printf ("  one at a time: PutInstanceAsync %.0f/s, DeleteInstanceAsync %.0f/s (%d each)\n", put1,
+  printf ("  one at a time: PutInstanceAsync %.0f/s, DeleteInstanceAsync %.0f/s (%u each)\n", put1,
           del1, N_ONE);
   printf ("  %d in flight (group commit): PutInstanceAsync %.0f/s, DeleteInstanceAsync %.0f/s "
-          "(%d each)\n", DEPTH, putn, deln, N_BATCH);
+          "(%u each)\n", DEPTH, putn, deln, N_BATCH);
+  bench_result ("writes null_us=%" G_GINT64_FORMAT " put1_per_s=%.0f del1_per_s=%.0f "
+                "put%d_per_s=%.0f del%d_per_s=%.0f", null_us[N_NULL / 2], put1, del1, DEPTH, putn,
+                DEPTH, deln);
   g_clear_pointer (&raw, wsim_rpc_client_unref);
   g_clear_pointer (&s, wsim_services_unref);
   g_clear_pointer (&client, wsim_client_unref);
@@ -541,7 +576,9 @@ main (int argc, char **argv)
 {
   g_autofree char *level = NULL, *mech = NULL, *user = NULL;
   g_auto(WsimBlanket) blanket = WSIM_BLANKET_INIT;
-  gint count = 100000, server_cpu = -1;
+  g_autofree char *callback_level = NULL;
+  gint count = 100000, server_cpu = -1, open_calls = 10000;
+  gboolean quick = FALSE;
   GOptionEntry entries[] = {
     { "level", 'l', 0, G_OPTION_ARG_STRING, &level, "Only the enumeration, authenticated at this "
       "level (none, connect, call, pkt, pktIntegrity, pktPrivacy)", "WORD" },
@@ -550,20 +587,29 @@ main (int argc, char **argv)
       "default credentials, alice in domain WSIM for ntlm)", "NAME" },
     { "count", 'n', 0, G_OPTION_ARG_INT, &count, "With --level: instances to enumerate (default "
       "100000)", "N" },
+    { "callback-level", 0, 0, G_OPTION_ARG_STRING, &callback_level, "With --level: the daemon "
+      "calls back at this level only (default: its ladder)", "WORD" },
     { "server-cpu", 0, 0, G_OPTION_ARG_INT, &server_cpu, "Pin each wmisimd to this cpu", "N" },
+    { "open-calls", 0, 0, G_OPTION_ARG_INT, &open_calls, "Calls to hold open for the memory per "
+      "open call (default 10000)", "N" },
+    { "quick", 0, 0, G_OPTION_ARG_NONE, &quick, "A smoke run: every count but "
+      "--open-calls divided by 20", NULL },
     { NULL }
   };
 
   if (!bench_parse_options ("WMISIMD PROVIDER_DIR - the runtime benchmark", entries, &argc, &argv))
     return 2;
-  if (argc != 3 || count < 1 || server_cpu >= CPU_SETSIZE
-      || (level == NULL && (mech != NULL || user != NULL)))
+  if (argc != 3 || count < 1 || server_cpu >= CPU_SETSIZE || open_calls < 1
+      || (level == NULL && (mech != NULL || user != NULL || callback_level != NULL)))
     {
       fprintf (stderr, "usage: bench-runtime [--level WORD [--mech kerberos|ntlm] [--user NAME] "
-               "[--count N]] [--server-cpu N] WMISIMD PROVIDER_DIR\n");
+               "[--count N] [--callback-level WORD]] [--server-cpu N] [--open-calls N] [--quick] "
+               "WMISIMD PROVIDER_DIR\n");
       return 2;
     }
   wsim_daemon_cpu = server_cpu;
+  wsim_daemon_callback_level = callback_level;
+  wsim_bench_divisor = quick ? QUICK_DIVISOR : 1;
   if (level != NULL)
     {
       if (!wsim_bench_blanket (level, mech, user, &blanket))
@@ -575,17 +621,19 @@ main (int argc, char **argv)
   blanket.authn_level = RPC_C_AUTHN_LEVEL_NONE;
   if (!wsim_security_initialize (&blanket, NULL))
     g_error ("cannot set the process security");
-  bench_enumerate (argv[1], argv[2], 100000);
-  bench_enumerate (argv[1], argv[2], 400000);
+  bench_enumerate (argv[1], argv[2], scaled (100000));
+  bench_enumerate (argv[1], argv[2], scaled (400000));
   {
     /* Semisync Next(…, 100) next to async: one daemon, one client, alternating rounds. */
-    Daemon d = daemon_start (argv[1], argv[2], "count=200000;props=10;size=20");
+    guint n = scaled (200000);
+    g_autofree char *params = g_strdup_printf ("count=%u;props=10;size=20", n);
+    Daemon d = daemon_start (argv[1], argv[2], params);
 
-    bench_semisync_vs_async (d.address, 200000, 3);
+    bench_semisync_vs_async (d.address, n, quick ? 1 : 3);
     daemon_stop (&d);
   }
   bench_latency (argv[1], argv[2]);
-  bench_open_calls (argv[1], argv[2]);
+  bench_open_calls (argv[1], argv[2], (guint) open_calls);
   bench_writes (argv[1], argv[2]);
   return 0;
 }

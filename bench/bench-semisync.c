@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "bench-util.h"
+
 #include "wsim-client.h"
 #include "wsim-enumerator.h"
 #include "wsim-wbem.h"
@@ -79,6 +81,8 @@ bench_semisync_vs_async (const char *address, guint count, guint rounds)
   printf ("enumerate Sim_Sequence %7u semisync (Next(WBEM_INFINITE, 100)) %10.0f instances/s  "
           "best of %u, %.2f x async, peak %u buffered\n", count, best_semi, rounds,
           best_semi / best_async, peak);
+  bench_result ("semisync count=%u async_per_s=%.0f semisync_per_s=%.0f peak_buffered=%u", count,
+                best_async, best_semi, peak);
   g_clear_pointer (&s, wsim_services_unref);
   g_clear_pointer (&client, wsim_client_unref);
   g_main_context_pop_thread_default (ctx);

@@ -1,6 +1,7 @@
 /* bench-util.c: what the benchmark programs share (see bench-util.h). */
 #include "bench-util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 guint8 *
@@ -50,4 +51,17 @@ bench_run_timed (BenchStepFunc step, gpointer data, gint64 warmup_us, gint64 mea
   *steps = n;
   *elapsed_us = now - t_start;
   return TRUE;
+}
+
+void
+bench_result (const char *format, ...)
+{
+  va_list ap;
+
+  fputs ("RESULT measure=", stdout);
+  va_start (ap, format);
+  vprintf (format, ap);
+  va_end (ap);
+  putchar ('\n');
+  fflush (stdout);
 }

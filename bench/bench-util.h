@@ -28,4 +28,12 @@ typedef gboolean (*BenchStepFunc) (gpointer data);
 gboolean bench_run_timed (BenchStepFunc step, gpointer data, gint64 warmup_us,
                           gint64 measure_us, guint64 *steps, gint64 *elapsed_us);
 
+/**
+ * bench_result:
+ * Prints "RESULT measure=" followed by @format's text and a newline on stdout: one measure's
+ * figures as KEY=VALUE pairs (the first word of @format names the measure), the line
+ * bench/run-all.sh collects. The human lines stay as they are.
+ */
+void bench_result (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
 G_END_DECLS

@@ -17,12 +17,14 @@
 #     NULLPROC without checking its body) and 64 KiB ECHO MB/s each way,
 #       ours:  levels none, connect, pkt, pktIntegrity, pktPrivacy x kerberos, ntlm
 #       stock: AUTH_NONE, and RPCSEC_GSS Kerberos at services none, integrity, privacy
-#     plus raw in-process GSS-API (get_mic + verify_mic, wrap + unwrap) of 64 KiB per mech.
+#     plus raw in-process GSS-API (get_mic + verify_mic, wrap + unwrap) of 64 KiB and of
+#     32 bytes (a small call's header, body and verifier) per mech.
 #  4. REPEATS rounds, each of every cell once: enumeration instances/s at each level x mech
 #     (bench-runtime --level against a wmisimd of its own per run, which inherits the
-#     realm's environment).
+#     realm's environment; with Kerberos the daemon calls back at the row's level only).
 #  5. Every run, then one table of medians with the ratios and the targets, and the
-#     enumeration's table (instances/s and the ratio to NONE; no target).
+#     enumeration's table (instances/s and the ratio to NONE; no target), then one
+#     "RESULT measure=gss_… KEY=VALUE ..." line per median, which bench/run-all.sh collects.
 #
 # A benchmark, not a test: a missed target is reported, never fatal. Exits 0 unless a
 # program crashed or failed. Environment: SECONDS_PER_RUN (1), WARMUP (0.2), REPEATS (3),
@@ -41,6 +43,7 @@ WARMUP=${WARMUP:-0.2}
 REPEATS=${REPEATS:-3}
 PLACEMENT=${PLACEMENT:-same}
 SIZE=65536
+SMALL_SIZE=32   # a small call's protected pieces: the header, ADD's two ints, the verifier
 ENUM_COUNT=${ENUM_COUNT:-100000}
 GSS_TARGET=wbem@localhost
 
@@ -137,10 +140,12 @@ start_server() {
 
 declare -A RUNS=()
 
-# run_prog KEY FIELD CPU PROGRAM ARGS...: one run pinned to CPU; appends FIELD's value (or
-# ERR) to RUNS[KEY] and prints the program's line.
+# run_prog KEY FIELD[+FIELD...] CPU PROGRAM ARGS...: one run pinned to CPU; appends the
+# first FIELD's value (or ERR) to RUNS[KEY], each further FIELD's to RUNS[KEY+FIELD], and
+# prints the program's line.
 run_prog() {
-  local key=$1 field=$2 cpu=$3 line rc
+  local key=$1 fields=$2 cpu=$3 line rc field extra
+  local field=${fields%%+*}
   shift 3
   taskset -c "$cpu" "$@" >"$TMP/run.out" 2>"$TMP/run.err" 4>&-
   rc=$?
@@ -154,6 +159,12 @@ run_prog() {
     return
   fi
   RUNS[$key]+=" $(bench_field "$line" "$field")"
+  if [[ $fields == *+* ]]; then
+    IFS=+ read -ra extra <<<"${fields#*+}"
+    for field in "${extra[@]}"; do
+      RUNS[$key+$field]+=" $(bench_field "$line" "$field")"
+    done
+  fi
 }
 
 MODES=(add echo)
@@ -191,8 +202,10 @@ one_repeat() {
   done
   for mech in "${MECHS[@]}"; do
     for op in "${RAW_OPS[@]}"; do
-      run_prog "raw,$op,$mech" mb_per_s "$SERVER_CPU" "$RAW" --mech "$mech" --op "$op" \
+      run_prog "raw,$op,$mech" mb_per_s+us_per_msg "$SERVER_CPU" "$RAW" --mech "$mech" --op "$op" \
         --size "$SIZE" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP"
+      run_prog "raw$SMALL_SIZE,$op,$mech" us_per_msg "$SERVER_CPU" "$RAW" --mech "$mech" \
+        --op "$op" --size "$SMALL_SIZE" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP"
     done
   done
 }
@@ -202,17 +215,26 @@ one_repeat() {
 # NTLM_USER_FILE from this script's environment), connects at LEVEL with MECH and times one
 # CreateInstanceEnumAsync of Sim_Sequence (ENUM_COUNT instances x 10 props x 20 B). The cells
 # are interleaved per repeat, like the others, so that drift hits every level alike; the
-# table compares each level with NONE, the only reference an enumeration has. Only the
-# client's requests carry the level: the instances come back on the server's callbacks,
-# which travel at AUTH_NONE until the callback ladder exists.
+# table compares each level with NONE, the only reference an enumeration has. The client's
+# requests carry the level; the instances come back on the server's callbacks, whose level
+# is callback_level's: with Kerberos the row's own (wmisimd --callback-level, so the row
+# measures protected Indicate batches; a sink host refusing it fails the run), with NTLMSSP
+# the default ladder, which calls a sink host on this machine back at NONE at once.
+callback_level() {   # callback_level LEVEL MECH: the daemon's --callback-level, or "ladder"
+  if [[ $2 == kerberos && $1 != none ]]; then echo "$1"; else echo ladder; fi
+}
+
 measure_enumeration() {
-  local rep level mech
+  local rep level mech cb cb_args
   for (( rep = 1; rep <= REPEATS; rep++ )); do
     echo "== enumeration, repeat $rep of $REPEATS"
     for level in "${LEVELS[@]}"; do
       for mech in "${MECHS[@]}"; do
-        run_prog "enum,$level,$mech" instances_per_s "$CLIENT_CPU" "$RUNTIME" --level "$level" \
-          --mech "$mech" --count "$ENUM_COUNT" --server-cpu "$SERVER_CPU" "$WMISIMD" "$PROVIDERS"
+        cb=$(callback_level "$level" "$mech") cb_args=()
+        [[ $cb != ladder ]] && cb_args=(--callback-level "$cb")
+        run_prog "enum,$level,$mech" instances_per_s+mb_per_s+indicate_calls "$CLIENT_CPU" \
+          "$RUNTIME" --level "$level" --mech "$mech" --count "$ENUM_COUNT" "${cb_args[@]}" \
+          --server-cpu "$SERVER_CPU" "$WMISIMD" "$PROVIDERS"
       done
     done
   done
@@ -316,16 +338,18 @@ echo
 echo "Enumeration at each level: CreateInstanceEnumAsync of Sim_Sequence, $ENUM_COUNT instances"
 echo "x 10 props x 20 B, from wmisimd (cpu $SERVER_CPU) to an in-process sink (cpu $CLIENT_CPU);"
 echo "median of $REPEATS ($LOAD_ENUM when they ended). The level protects the client's"
-echo "requests only: the instances come back on the server's callbacks, at AUTH_NONE for now"
-echo "(no callback ladder yet)."
-ENUM_FMT='  %-13s %-8s %12s %8s\n'
+echo "requests; the instances come back on the server's callbacks, at the level in the"
+echo "callbacks column (ladder: wmisimd's default, NONE at once for a local NTLMSSP caller)."
+ENUM_FMT='  %-13s %-8s %-13s %12s %8s\n'
 # shellcheck disable=SC2059
-printf "$ENUM_FMT" "level" "mech" "instances/s" "vs NONE"
+printf "$ENUM_FMT" "level" "mech" "callbacks" "instances/s" "vs NONE"
 for level in "${LEVELS[@]}"; do
   for mech in "${MECHS[@]}"; do
     ours=${MED[enum,$level,$mech]:-ERR}
+    cb=$(callback_level "$level" "$mech")
+    [[ $cb != ladder ]] && cb=$(level_name "$cb")
     # shellcheck disable=SC2059
-    printf "$ENUM_FMT" "$(level_name "$level")" "$mech" "$(fmt "$ours" 0)" \
+    printf "$ENUM_FMT" "$(level_name "$level")" "$mech" "$cb" "$(fmt "$ours" 0)" \
       "$(ratio "$ours" "${MED[enum,none,$mech]:-ERR}")"
   done
 done
@@ -337,6 +361,35 @@ echo "(RPCSEC_GSS Kerberos for PKT and above, AUTH_NONE for NONE and CONNECT), f
 echo "mechanisms; 64 KiB echo at PKT_INTEGRITY / PKT_PRIVACY >= 0.8x raw GSS-API MIC / wrap"
 echo "of the same mechanism. NTLM rows are set against stock Kerberos: libtirpc's server"
 echo "cannot serve NTLMSSP."
+
+# The medians, one line each, for bench/run-all.sh.
+echo
+for mode in "${MODES[@]}"; do
+  for auth in "${STOCK_AUTHS[@]}"; do
+    echo "RESULT measure=gss_stock mode=$mode auth=$auth value=${MED[stock,$mode,$auth]:-ERR}"
+  done
+  for level in "${LEVELS[@]}"; do
+    for mech in "${MECHS[@]}"; do
+      echo "RESULT measure=gss_ours mode=$mode level=$level mech=$mech" \
+           "value=${MED[ours,$mode,$level,$mech]:-ERR}"
+    done
+  done
+done
+for mech in "${MECHS[@]}"; do
+  for op in "${RAW_OPS[@]}"; do
+    echo "RESULT measure=gss_raw op=$op mech=$mech size=$SIZE mb_per_s=${MED[raw,$op,$mech]:-ERR}" \
+         "us_per_msg=${MED[raw,$op,$mech+us_per_msg]:-ERR}"
+    echo "RESULT measure=gss_raw op=$op mech=$mech size=$SMALL_SIZE" \
+         "us_per_msg=${MED[raw$SMALL_SIZE,$op,$mech]:-ERR}"
+  done
+done
+for level in "${LEVELS[@]}"; do
+  for mech in "${MECHS[@]}"; do
+    echo "RESULT measure=gss_enum level=$level mech=$mech callbacks=$(callback_level "$level" "$mech")" \
+         "instances_per_s=${MED[enum,$level,$mech]:-ERR} mb_per_s=${MED[enum,$level,$mech+mb_per_s]:-ERR}" \
+         "indicate_calls=${MED[enum,$level,$mech+indicate_calls]:-ERR}"
+  done
+done
 
 if (( FAILED )); then
   echo "run-gss.sh: a program failed or crashed (see above)" >&2

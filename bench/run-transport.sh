@@ -11,7 +11,9 @@
 # then measures, each 3 times (engines interleaved) and keeps the median:
 #   sequential NULL calls/s, 64 KiB ECHO MB/s each way, and (wsim only) NULL calls/s
 #   with 32 calls in flight.
-# It prints every run, then the table with the ratios wsim/stock and the targets.
+# It prints every run, then the table with the ratios wsim/stock and the targets, then one
+# "RESULT measure=transport workload=W placement=P stock=… wsim=…" line per cell (medians;
+# stock=- for pipelined, which stock cannot do), which bench/run-all.sh collects.
 #
 # A benchmark, not a test: a missed target is reported, not fatal. Exits 0 unless a
 # program crashed or failed. Environment: SECONDS_PER_RUN (2), WARMUP (0.3), REPEATS (3).
@@ -186,6 +188,13 @@ echo
 echo "Ratios are comparable only within one run of this script (same machine, same load);"
 echo "absolute numbers move between runs. Targets: sequential NULL >= 1.0x stock and 64 KiB"
 echo "echo >= 0.9x stock in the same placement; pipelined >= 3x stock sequential, same-core."
+echo
+for placement in "${PLACEMENTS[@]}"; do
+  for key in null echo pipe; do
+    echo "RESULT measure=transport workload=$key placement=$placement" \
+         "stock=${RESULT[$key,$placement,tirpc]:--} wsim=${RESULT[$key,$placement,wsim]:-ERR}"
+  done
+done
 
 if (( FAILED )); then
   echo "run-transport.sh: a program failed or crashed (see above)" >&2
