@@ -2,6 +2,7 @@
  * wsim-registry.h). Owns the key path and value name rules, the file format and the
  * writers' lock; it keeps no state but the file's path. */
 #include "wsim-registry.h"
+#include "wsim-registry-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -172,6 +173,16 @@ check_value_name (const char *value, GError **error)
   return FALSE;
 }
 
+char *
+wsim_registry_check_names (const char *key, const char *value, GError **error)
+{
+  g_autofree char *canonical = canonical_key (key, error);
+
+  if (canonical == NULL || !check_value_name (value, error))
+    return NULL;
+  return g_steal_pointer (&canonical);
+}
+
 /* Returns: (transfer full) the entry of @names equal to @name ignoring case, or NULL.
  * @names are valid UTF-8: load() checked the whole file. */
 static char *
@@ -216,6 +227,28 @@ propagate_file_error (GError **error, GError *file_error)
   g_error_free (file_error);
 }
 
+gboolean
+wsim_registry_parse (GKeyFile *kf, const char *origin, const char *text, gsize len,
+                     GError **error)
+{
+  GError *local = NULL;
+
+  if (!g_utf8_validate_len (text, len, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "registry file %s is not UTF-8", origin);
+      return FALSE;
+    }
+  if (!g_key_file_load_from_data (kf, text, len, G_KEY_FILE_KEEP_COMMENTS, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "registry file %s: %s",
+                   origin, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reads the file into @kf; an absent file leaves it empty. */
 static gboolean
 load (WsimRegistry *reg, GKeyFile *kf, GError **error)
@@ -234,20 +267,7 @@ load (WsimRegistry *reg, GKeyFile *kf, GError **error)
       propagate_file_error (error, local);
       return FALSE;
     }
-  if (!g_utf8_validate_len (text, len, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "registry file %s is not UTF-8", reg->path);
-      return FALSE;
-    }
-  if (!g_key_file_load_from_data (kf, text, len, G_KEY_FILE_KEEP_COMMENTS, &local))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "registry file %s: %s",
-                   reg->path, local->message);
-      g_error_free (local);
-      return FALSE;
-    }
-  return TRUE;
+  return wsim_registry_parse (kf, reg->path, text, len, error);
 }
 
 /* Parses @text, "dword:" and 1 to 8 hex digits (what regedit imports; it writes 8). */
@@ -303,27 +323,12 @@ set_not_found (GError **error, const char *key, const char *value)
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s\\%s: no such value", key, value);
 }
 
-/* Read, change, write under the writers' lock: sets @key\@value to *@data, or deletes it
- * when @data is NULL. */
-static gboolean
-edit (WsimRegistry *reg, const char *key, const char *value, const guint32 *data,
-      GError **error)
+gboolean
+wsim_registry_change (GKeyFile *kf, const char *canonical, const char *value,
+                      const guint32 *data, GError **error)
 {
-  g_autofree char *canonical = canonical_key (key, error);
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autofree char *group = NULL, *name = NULL, *text = NULL;
-  GError *local = NULL;
-  gsize len;
-  gboolean ok = FALSE;
-  int lock_fd;
+  g_autofree char *group = NULL, *name = NULL;
 
-  if (canonical == NULL || !check_value_name (value, error))
-    return FALSE;
-  lock_fd = lock_writers (reg, error);
-  if (lock_fd < 0)
-    return FALSE;
-  if (!load (reg, kf, error))
-    goto out;
   find_value (kf, canonical, value, &group, &name);
   if (data != NULL)
     {
@@ -335,10 +340,34 @@ edit (WsimRegistry *reg, const char *key, const char *value, const guint32 *data
   else if (name == NULL)
     {
       set_not_found (error, canonical, value);
-      goto out;
+      return FALSE;
     }
   else
     g_key_file_remove_key (kf, group, name, NULL);
+  return TRUE;
+}
+
+/* Read, change, write under the writers' lock: sets @key\@value to *@data, or deletes it
+ * when @data is NULL. */
+static gboolean
+edit (WsimRegistry *reg, const char *key, const char *value, const guint32 *data,
+      GError **error)
+{
+  g_autofree char *canonical = wsim_registry_check_names (key, value, error);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *text = NULL;
+  GError *local = NULL;
+  gsize len;
+  gboolean ok = FALSE;
+  int lock_fd;
+
+  if (canonical == NULL)
+    return FALSE;
+  lock_fd = lock_writers (reg, error);
+  if (lock_fd < 0)
+    return FALSE;
+  if (!load (reg, kf, error) || !wsim_registry_change (kf, canonical, value, data, error))
+    goto out;
   text = g_key_file_to_data (kf, &len, NULL);
   ok = g_file_set_contents_full (reg->path, text, (gssize) len,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -353,21 +382,11 @@ out:
 /* ---- the API ---------------------------------------------------------------------- */
 
 gboolean
-wsim_registry_get_dword (WsimRegistry *reg, const char *key, const char *value, guint32 *out,
-                         GError **error)
+wsim_registry_find_dword (GKeyFile *kf, const char *origin, const char *canonical,
+                          const char *value, guint32 *out, GError **error)
 {
-  g_autofree char *canonical = NULL, *group = NULL, *name = NULL, *text = NULL;
-  g_autoptr(GKeyFile) kf = NULL;
+  g_autofree char *group = NULL, *name = NULL, *text = NULL;
 
-  g_return_val_if_fail (reg != NULL && key != NULL && value != NULL && out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  canonical = canonical_key (key, error);
-  if (canonical == NULL || !check_value_name (value, error))
-    return FALSE;
-  kf = g_key_file_new ();
-  if (!load (reg, kf, error))
-    return FALSE;
   find_value (kf, canonical, value, &group, &name);
   if (name == NULL)
     {
@@ -379,10 +398,28 @@ wsim_registry_get_dword (WsimRegistry *reg, const char *key, const char *value, 
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "registry file %s: [%s] %s=%s is not a DWORD (" DWORD_PREFIX "XXXXXXXX)",
-                   reg->path, group, name, text);
+                   origin, group, name, text);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+wsim_registry_get_dword (WsimRegistry *reg, const char *key, const char *value, guint32 *out,
+                         GError **error)
+{
+  g_autofree char *canonical = NULL;
+  g_autoptr(GKeyFile) kf = NULL;
+
+  g_return_val_if_fail (reg != NULL && key != NULL && value != NULL && out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  canonical = wsim_registry_check_names (key, value, error);
+  if (canonical == NULL)
+    return FALSE;
+  kf = g_key_file_new ();
+  return load (reg, kf, error)
+         && wsim_registry_find_dword (kf, reg->path, canonical, value, out, error);
 }
 
 guint32
