@@ -803,12 +803,9 @@ gboolean
 wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, STORE_FILE, NULL);
-  g_autoptr(GHashTable) by_ns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GError) local = NULL;
   g_autofree char *data = NULL;
   gsize len = 0;
-  WsimRepoStore *store = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -825,11 +822,24 @@ wsim_repository_open_store (WsimRepository *repo, const char *dir, GError **erro
           return FALSE;
         }
     }
+  return wsim_repository_open_store_from_data (repo, dir, (const guint8 *) data, len, error);
+}
+
+gboolean
+wsim_repository_open_store_from_data (WsimRepository *repo, const char *dir, const guint8 *data,
+                                      gsize len, GError **error)
+{
+  g_autoptr(GHashTable) by_ns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  WsimRepoStore *store;
+
   /* The store is the repository's only once everything loaded; the classes it puts meanwhile
    * are recorded in it by the decoder, not through the repository's announcement. */
   store = store_new (repo, dir);
-  if (data != NULL && !store_decode (repo, store, (const guint8 *) data, len, by_ns, error))
+  if (data != NULL && !store_decode (repo, store, data, len, by_ns, error))
     {
+      g_autofree char *path = g_build_filename (dir, STORE_FILE, NULL);
+
       wsim_repo_store_free (store);
       g_prefix_error (error, "%s: ", path);
       return FALSE;

@@ -75,6 +75,19 @@ void wsim_repository_store_when_durable (WsimRepository *repo, GMainContext *con
                                          WsimStoreDone done, gpointer data,
                                          GDestroyNotify destroy);
 
+/**
+ * wsim_repository_open_store_from_data:
+ * @dir: the directory the store saves to from now on (not read, not made)
+ * @data: (nullable) (array length=len) the contents of a repository.dat; NULL: there was none
+ * What wsim_repository_open_store() does once it has read DIR/repository.dat (also the
+ * entry point of fuzzing/fuzz-store.c): decodes @data, puts its classes and instances into
+ * @repo and gives @repo its store.
+ * Returns: FALSE with a WSIM_WBEM_ERROR naming DIR/repository.dat when @data does not
+ *   decode or @repo refuses what it holds; then @repo has no store.
+ */
+gboolean wsim_repository_open_store_from_data (WsimRepository *repo, const char *dir,
+                                               const guint8 *data, gsize len, GError **error);
+
 /* ---- wsim-repository.c, for the store ---- */
 
 /** Returns: (transfer none) (nullable) @repo's store. */
