@@ -127,7 +127,9 @@ ns_lookup (WsimRepository *repo, const char *path, GError **error)
   g_autofree char *joined = NULL, *key = NULL;
   Namespace *ns = NULL;
 
-  if (parts != NULL && parts[0] != NULL)
+  /* g_utf8_casefold() reads past the end of a string that is not UTF-8: such a path names
+   * no namespace. */
+  if (parts != NULL && parts[0] != NULL && g_utf8_validate (path, -1, NULL))
     {
       joined = g_strjoinv ("\\", parts);
       key = g_utf8_casefold (joined, -1);
@@ -548,8 +550,14 @@ class_lookup (WsimRepository *repo, const char *ns_path, const char *name, GErro
 
   if (ns == NULL)
     return NULL;
-  key = g_utf8_casefold (name != NULL ? name : "", -1);
-  e = g_hash_table_lookup (ns->classes, key);
+  /* A name that is not UTF-8 is no class's (and g_utf8_casefold() would read past it). */
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    e = NULL;
+  else
+    {
+      key = g_utf8_casefold (name, -1);
+      e = g_hash_table_lookup (ns->classes, key);
+    }
   if (e == NULL)
     wsim_set_error_hresult (error, WBEM_E_INVALID_CLASS, "no class '%s' in %s",
                             name != NULL ? name : "", ns->name);
@@ -911,11 +919,14 @@ wsim_repository_put_class (WsimRepository *repo, const char *ns_path,
 
   if (ns == NULL)
     return FALSE;
-  if (class_object->name == NULL || class_object->name[0] == '\0'
-      || g_str_has_prefix (class_object->name, "__"))
+  /* The repository's keys are the names casefolded, which only UTF-8 has. */
+  if (class_object->name == NULL || !g_utf8_validate (class_object->name, -1, NULL))
+    return wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,
+                                   "PutClass: the class name is not UTF-8"), FALSE;
+  if (class_object->name[0] == '\0' || g_str_has_prefix (class_object->name, "__"))
     return wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,
                                    "PutClass: \"%s\" is not a name a class can be put under",
-                                   class_object->name != NULL ? class_object->name : ""), FALSE;
+                                   class_object->name), FALSE;
   if ((flags & (WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY))
       == (WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY))
     return wsim_set_error_hresult (error, WBEM_E_INVALID_PARAMETER,

@@ -662,6 +662,36 @@ Test (schema_repository, class_hook_is_told_each_change)
   g_string_free (l.log, TRUE);
 }
 
+/* Names that are not UTF-8 (from the wire or a store) are refused, not casefolded: the
+ * store's fuzz target found a put of "Sim_G\xe5n" that read past the name and left a class
+ * the repository could not find again. */
+Test (schema_repository, names_that_are_not_utf8_are_refused)
+{
+  g_autoptr(WsimRepository) repo = wsim_repository_new ();
+  g_autoptr(WsimClassDecl) a = make_class ("A", NULL, "Id:uint32:key", NULL);
+  g_autoptr(GError) error = NULL;
+  wsim_class_decl bad = *wsim_class_decl_get_wire (a);
+
+  cr_assert (wsim_repository_add_namespace (repo, "root\\x", NULL));
+  bad.name = (char *) "Sim_G\xe5n";
+  cr_assert_not (wsim_repository_put_class (repo, "root\\x", &bad, 0, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_PARAMETER),
+             "%s", error->message);
+  g_clear_error (&error);
+  bad.name = (char *) "B";
+  bad.superclass = (char *) "\xe5";
+  cr_assert_not (wsim_repository_put_class (repo, "root\\x", &bad, 0, &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_SUPERCLASS),
+             "%s", error->message);
+  g_clear_error (&error);
+  cr_assert (wsim_repository_put_class (repo, "root\\x", wsim_class_decl_get_wire (a), 0, &error));
+  cr_assert_null (wsim_repository_lookup_class (repo, "root\\x", "\xc1", &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_CLASS));
+  g_clear_error (&error);
+  cr_assert_null (wsim_repository_lookup_class (repo, "root\\\xe5", "A", &error));
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_INVALID_NAMESPACE));
+}
+
 /* MOF flavors become WBEM_FLAVOR_* bits, and decide what a subclass's object inherits. */
 Test (schema_repository, mof_flavors_decide_propagation)
 {
