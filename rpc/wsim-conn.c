@@ -152,16 +152,24 @@ conn_keep_backlog (WsimConn *conn, const guint8 *data, gsize len)
   conn->backlog_len += len;
 }
 
+/* Dispatches the records of @data, and keeps what the owner's pause left undispatched. */
+static void
+conn_take_input (WsimConn *conn, const guint8 *data, gsize len)
+{
+  gsize used = conn_dispatch_input (conn, data, len);
+
+  if (!conn->closed)
+    conn_keep_backlog (conn, data + used, len - used);
+}
+
 static void
 conn_process_backlog (WsimConn *conn)
 {
   guint8 *b = g_steal_pointer (&conn->backlog);
-  gsize n = conn->backlog_len, used;
+  gsize n = conn->backlog_len;
 
   conn->backlog_len = 0;
-  used = conn_dispatch_input (conn, b, n);
-  if (!conn->closed)
-    conn_keep_backlog (conn, b + used, n - used);
+  conn_take_input (conn, b, n);
   g_free (b);
 }
 
@@ -203,10 +211,9 @@ conn_read (WsimConn *conn)
           break;
         }
       conn->last_activity = g_source_get_time (conn->source);
-      gsize used = conn_dispatch_input (conn, buf, (gsize) n);
+      conn_take_input (conn, buf, (gsize) n);
       if (conn->closed)
         break;
-      conn_keep_backlog (conn, buf + used, (gsize) n - used);
       if ((gsize) n < READ_CHUNK)
         break;   /* drained; poll tells us about more */
     }
@@ -476,6 +483,23 @@ conn_flush (WsimConn *conn)
           wsim_xdrbuf_free (g_queue_pop_head (&conn->out));
         }
     }
+}
+
+void
+wsim_conn_feed (WsimConn *conn, const guint8 *data, gsize len)
+{
+  g_return_if_fail (!conn->dispatching);
+  if (conn->closed || len == 0)
+    return;
+  wsim_conn_ref (conn);
+  conn->dispatching = TRUE;
+  conn->corked = TRUE;
+  conn_take_input (conn, data, len);
+  conn->corked = FALSE;
+  conn_flush (conn);
+  conn->dispatching = FALSE;
+  conn_update_events (conn);
+  wsim_conn_unref (conn);
 }
 
 void

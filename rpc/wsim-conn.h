@@ -41,6 +41,13 @@ WsimConn *wsim_conn_new (GMainContext *context, GSocket *socket, guint32 max_rec
 WsimConn *wsim_conn_ref (WsimConn *conn);
 void      wsim_conn_unref (WsimConn *conn);
 
+/* Takes @data (@len bytes of the record-marked stream, borrowed) as if it had just been read
+ * from the socket: its whole records go to the @record callback, batched replies leave
+ * after them, a partial record waits for the rest. For the fuzz targets, which drive the
+ * engine without a peer (fuzzing/fuzz-request.c, fuzz-reply.c); not from inside a callback
+ * of @conn's. */
+void      wsim_conn_feed (WsimConn *conn, const guint8 *data, gsize len);
+
 /* Queues @buf (transfer full), whose first 4 bytes are reserved for the record mark.
  * On a closed connection the buffer is dropped. */
 void      wsim_conn_send (WsimConn *conn, WsimXdrBuf *buf);

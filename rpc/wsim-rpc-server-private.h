@@ -74,6 +74,17 @@ gpointer wsim_rpc_server_conn_get_auth_state (WsimRpcServerConn *sconn, guint32 
 void wsim_rpc_server_conn_set_auth_state (WsimRpcServerConn *sconn, guint32 flavor,
                                           gpointer state, GDestroyNotify destroy);
 
+/* Makes @fd (transfer full), a connected non-blocking stream socket, a connection of
+ * @server, as its listener does with each one it accepts (the caps may refuse it).
+ * Returns: (transfer none) (nullable) the connection, owned by @server until it closes;
+ * NULL when refused (@fd is closed). Bytes fed to its transport (wsim_conn_feed() on
+ * @conn) are dispatched as if read from @fd: how fuzzing/fuzz-request.c drives dispatch
+ * without a peer. */
+WsimRpcServerConn *wsim_rpc_server_adopt_fd (WsimRpcServer *server, int fd);
+/* Closes @sconn as the server closes a connection (its peer left, a cap, the reaper):
+ * its flavors' state goes, requests still running find it closed. Idempotent. */
+void wsim_rpc_server_conn_close (WsimRpcServerConn *sconn);
+
 /* Requests (wsim-rpc-request.c), for dispatch. */
 
 /* A request for call @xid on @sconn, with one reference, counted in progress, its identity

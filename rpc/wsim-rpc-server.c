@@ -70,7 +70,6 @@ struct _WsimRpcServer {
   gpointer             conn_closed_data;
 };
 
-static void server_close_conn (WsimRpcServerConn *sconn);
 static void server_arm_reaper (WsimRpcServer *server);
 
 /* ---- the per-peer count ----------------------------------------------------------- */
@@ -165,8 +164,8 @@ wsim_rpc_server_conn_request_done (WsimRpcServerConn *sconn)
     }
 }
 
-static void
-server_close_conn (WsimRpcServerConn *sconn)
+void
+wsim_rpc_server_conn_close (WsimRpcServerConn *sconn)
 {
   WsimRpcServer *server = sconn->server;
 
@@ -500,7 +499,7 @@ on_conn_closed (WsimConn *conn, const GError *error, gpointer user_data)
     return;
   if (error != NULL && g_error_matches (error, WSIM_RPC_ERROR, WSIM_RPC_ERROR_RECORD_TOO_LARGE))
     sconn->server->stats.n_closed_oversize++;
-  server_close_conn (sconn);
+  wsim_rpc_server_conn_close (sconn);
 }
 
 static const WsimConnCallbacks server_conn_callbacks = {
@@ -549,7 +548,7 @@ server_evict_one (WsimRpcServer *server, const char *peer_key)
   if (victim == NULL)
     return FALSE;
   server->stats.n_closed_evicted++;
-  server_close_conn (victim);
+  wsim_rpc_server_conn_close (victim);
   return TRUE;
 }
 
@@ -568,8 +567,8 @@ server_make_room (WsimRpcServer *server, const char *peer_key)
   return TRUE;
 }
 
-static void
-server_add_conn (WsimRpcServer *server, int fd)
+WsimRpcServerConn *
+wsim_rpc_server_adopt_fd (WsimRpcServer *server, int fd)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, &error);
@@ -578,7 +577,7 @@ server_add_conn (WsimRpcServer *server, int fd)
   if (socket == NULL)
     {
       close (fd);
-      return;
+      return NULL;
     }
   if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
@@ -616,7 +615,7 @@ server_add_conn (WsimRpcServer *server, int fd)
       g_clear_object (&sconn->local);
       g_free (sconn->peer_key);
       g_free (sconn);
-      return;
+      return NULL;
     }
   sconn->accepted_at = g_get_monotonic_time ();
   sconn->conn = wsim_conn_new (server->context, socket, server->limits.max_record,
@@ -625,6 +624,7 @@ server_add_conn (WsimRpcServer *server, int fd)
   g_queue_push_tail_link (&server->conns, &sconn->link);
   server_peer_count_add (server, sconn->peer_key, +1);
   server->stats.n_accepted++;
+  return sconn;
 }
 
 /* Out of descriptors with only protected connections (or none) to close: the newcomer is
@@ -661,7 +661,7 @@ on_listener_ready (GSocket *socket, GIOCondition cond, gpointer data)
 
       if (fd >= 0)
         {
-          server_add_conn (server, fd);
+          wsim_rpc_server_adopt_fd (server, fd);
           continue;
         }
       if (errno == EINTR)
@@ -700,12 +700,12 @@ on_reap (gpointer data)
           && now - wsim_conn_get_last_activity (s->conn) >= limit)
         {
           server->stats.n_closed_idle++;
-          server_close_conn (s);
+          wsim_rpc_server_conn_close (s);
         }
       else if (silent > 0 && !s->heard && !s->authenticated && now - s->accepted_at >= silent)
         {
           server->stats.n_closed_silent++;
-          server_close_conn (s);
+          wsim_rpc_server_conn_close (s);
         }
     }
   return G_SOURCE_CONTINUE;
@@ -850,7 +850,7 @@ wsim_rpc_server_shutdown (WsimRpcServer *server)
     }
   g_ptr_array_set_size (server->listeners, 0);
   while (server->conns.head != NULL)
-    server_close_conn (server->conns.head->data);
+    wsim_rpc_server_conn_close (server->conns.head->data);
   server_arm_reaper (server);
 }
 

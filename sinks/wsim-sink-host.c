@@ -2,6 +2,7 @@
 #include "wsim-sink-host.h"
 #include "wsim-sink-flow.h"
 #include "wsim-sink-host-forward.h"
+#include "wsim-sink-programs.h"
 #include "wsim-sink-host-watch.h"
 #include "wsim-sink-rows.h"
 
@@ -440,6 +441,12 @@ static const WsimRpcProgram sink_program = {
   .procs = sink_procs,
   .n_procs = G_N_ELEMENTS (sink_procs),
 };
+
+const WsimRpcProgram *
+wsim_sink_host_program (void)
+{
+  return &sink_program;
+}
 
 WsimSinkHost *
 wsim_sink_host_new (GMainContext *context, GSocketAddress *address, GError **error)

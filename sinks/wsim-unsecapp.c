@@ -8,6 +8,7 @@
  * apartment holds: when the apartment (or its process) goes, the helper sees EOF and exits.
  */
 #include "wsim-unsecapp.h"
+#include "wsim-sink-programs.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -149,6 +150,12 @@ static const WsimRpcProgram report_program = {
   .procs = report_procs,
   .n_procs = G_N_ELEMENTS (report_procs),
 };
+
+const WsimRpcProgram *
+wsim_unsecapp_report_program (void)
+{
+  return &report_program;
+}
 
 /* ---- starting the helper -------------------------------------------------------- */
 

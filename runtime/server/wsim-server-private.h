@@ -57,6 +57,22 @@ struct _WsimServer {
 void wsim_server_add_v2 (WsimServer *server, const WsimRpcProcedure *procs, gsize n_procs);
 
 /**
+ * wsim_server_v2_program:
+ * @procs: (transfer none) the V1 table, as for wsim_server_add_v2()
+ * Returns: (transfer none) the WSIM_SERVICE_V2 program that twins @procs (static, made on
+ *   the first call; its handlers take a WsimServer as their data).
+ */
+const WsimRpcProgram *wsim_server_v2_program (const WsimRpcProcedure *procs, gsize n_procs);
+
+/**
+ * wsim_server_get_programs:
+ * @v1: (out) (transfer none) the WSIM_SERVICE_V1 program every WsimServer serves
+ * @v2: (out) (transfer none) its WSIM_SERVICE_V2 twin
+ * For fuzzing/fuzz-request.c, which decodes every procedure's arguments as the server does.
+ */
+void wsim_server_get_programs (const WsimRpcProgram **v1, const WsimRpcProgram **v2);
+
+/**
  * wsim_server_request_context:
  * @error: (out) (transfer none) why the request's context is refused, or NULL
  * Returns: (transfer none) (nullable) the context @req carries (a V2 request whose handler

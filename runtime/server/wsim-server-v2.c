@@ -76,8 +76,8 @@ v2_handle (WsimRpcRequest *req, void *args, gpointer data)
   wsim_rpc_request_reply_error (req, PROC_UNAVAIL);
 }
 
-void
-wsim_server_add_v2 (WsimServer *server, const WsimRpcProcedure *procs, gsize n_procs)
+const WsimRpcProgram *
+wsim_server_v2_program (const WsimRpcProcedure *procs, gsize n_procs)
 {
   static gsize made = 0;
 
@@ -96,8 +96,17 @@ wsim_server_add_v2 (WsimServer *server, const WsimRpcProcedure *procs, gsize n_p
       };
       g_once_init_leave (&made, 1);
     }
-  g_return_if_fail (procs == v1_procs);
-  wsim_rpc_server_add_program (server->rpc, &v2_program, server);
+  g_return_val_if_fail (procs == v1_procs, NULL);
+  return &v2_program;
+}
+
+void
+wsim_server_add_v2 (WsimServer *server, const WsimRpcProcedure *procs, gsize n_procs)
+{
+  const WsimRpcProgram *v2 = wsim_server_v2_program (procs, n_procs);
+
+  if (v2 != NULL)
+    wsim_rpc_server_add_program (server->rpc, v2, server);
 }
 
 WsimContext *

@@ -603,6 +603,13 @@ static const WsimRpcProgram service_program = {
 
 /* ---- the server ----------------------------------------------------------------- */
 
+void
+wsim_server_get_programs (const WsimRpcProgram **v1, const WsimRpcProgram **v2)
+{
+  *v1 = &service_program;
+  *v2 = wsim_server_v2_program (service_procs, G_N_ELEMENTS (service_procs));
+}
+
 WsimServer *
 wsim_server_new (GMainContext *context, WsimRepository *repo)
 {
