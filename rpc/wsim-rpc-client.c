@@ -17,6 +17,7 @@
  * the peer is not an ONC RPC server, and waiting for its replies would wait forever.
  */
 #include "wsim-rpc-client.h"
+#include "wsim-rpc-client-private.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -799,4 +800,10 @@ wsim_rpc_client_call_sync (WsimRpcClient *client, guint32 proc, xdrproc_t xargs,
   if (!s.ok)
     g_propagate_error (error, s.error);
   return s.ok;
+}
+
+WsimConn *
+wsim_rpc_client_get_conn (WsimRpcClient *client)
+{
+  return client->conn;
 }
