@@ -1,6 +1,7 @@
 /* bench-parsers.c: is each text parser linear in its input? (issue 16, point 5)
  *
- * Feeds the object-path parser, WQL and the moniker parser inputs of 1x, 10x and 100x a
+ * Feeds the object-path parser, WQL (data and event queries) and the moniker parser inputs
+ * of 1x, 10x and 100x a
  * base size, times each (bench_run_timed), and prints the time per parse and the ratio
  * from one size to the next: about 10 when linear, about 100 when quadratic. The inputs
  * stay within each parser's bound (WSIM_OBJECT_PATH_MAX_KEYS, WSIM_MONIKER_MAX_BYTES) so
@@ -40,15 +41,27 @@ parse_path (const char *text)
 }
 
 static gboolean
-parse_wql (const char *text)
+parse_wql_with (WsimWqlQuery *(*parse) (const char *, GError **), const char *text)
 {
   g_autoptr (GError) error = NULL;
-  WsimWqlQuery *q = wsim_wql_parse (text, &error);
+  WsimWqlQuery *q = parse (text, &error);
 
   if (q == NULL)
     fprintf (stderr, "WQL: %s\n", error->message);
   wsim_wql_query_free (q);
   return q != NULL;
+}
+
+static gboolean
+parse_wql (const char *text)
+{
+  return parse_wql_with (wsim_wql_parse, text);
+}
+
+static gboolean
+parse_wql_event (const char *text)
+{
+  return parse_wql_with (wsim_wql_parse_event, text);
 }
 
 static gboolean
@@ -95,6 +108,23 @@ make_wql (guint units)
   return g_string_free (s, FALSE);
 }
 
+/* An event query: ten dotted comparisons a unit in the WHERE, ten dotted names a unit in
+ * GROUP BY, then a HAVING. */
+static char *
+make_wql_event (guint units)
+{
+  GString *s = g_string_new ("SELECT * FROM __InstanceModificationEvent WITHIN 0.5 WHERE "
+                             "TargetInstance ISA 'Win32_Process'");
+
+  for (guint i = 0; i < 10 * units; i++)
+    g_string_append_printf (s, " AND TargetInstance.P%u <> PreviousInstance.P%u", i, i);
+  g_string_append (s, " GROUP WITHIN 60 BY ");
+  for (guint i = 0; i < 10 * units; i++)
+    g_string_append_printf (s, "%sTargetInstance.P%u", i == 0 ? "" : ", ", i);
+  g_string_append (s, " HAVING NumberOfEvents > 5");
+  return g_string_free (s, FALSE);
+}
+
 /* A settings block, then a namespace of ~30 bytes a unit. */
 static char *
 make_moniker (guint units)
@@ -124,6 +154,7 @@ main (int argc, char **argv)
   } parsers[] = {
     { "object path", "object_path", make_path, parse_path },
     { "WQL", "wql", make_wql, parse_wql },
+    { "WQL event", "wql_event", make_wql_event, parse_wql_event },
     { "moniker", "moniker", make_moniker, parse_moniker },
   };
   static const guint sizes[] = { 1, 10, 100 };

@@ -237,7 +237,7 @@ done
 row "memory per open call, $(res open_calls calls) calls (bytes)" "$(res open_calls bytes_per_call)" 0 "-" - 0 "<=" 1024
 
 # 8. The parsers: time at 100x over time at 10x (10 when linear, 100 when quadratic).
-for p in object_path wql moniker; do
+for p in object_path wql wql_event moniker; do
   row "parser $p: us/parse 100x / 10x" "$(res parser us_100x name=$p)" 2 "us/parse at 10x" \
       "$(res parser us_10x name=$p)" 2 "<=" 20
 done

@@ -8,7 +8,9 @@
  * the error code is the HRESULT (cast to gint).
  *
  * The values are WBEMSTATUS's (wbemcli.h; MS-WMI 2.2.11 "WBEMSTATUS Enumeration"), the
- * WBEMMOF_E_* ones the MOF compiler's codes from the same enumeration. A code is listed when
+ * WBEMMOF_E_* ones the MOF compiler's codes and the WBEMESS_E_* ones the event subsystem's
+ * from the same enumeration ("WMI Error Constants" spells them WBEM_E_REGISTRATION_*, with
+ * the same values). A code is listed when
  * the runtime returns it; docs/wire.md names which call returns which.
  */
 #pragma once
@@ -72,10 +74,13 @@ G_BEGIN_DECLS
   X (WBEM_E_METHOD_DISABLED,                0x80041056u, "method disabled")               \
   X (WBEM_E_NOT_EVENT_CLASS,                0x80041059u, "not an event class")            \
   X (WBEM_E_MISSING_GROUP_WITHIN,           0x8004105Au, "GROUP needs WITHIN")            \
+  X (WBEM_E_MISSING_AGGREGATION_LIST,       0x8004105Bu, "GROUP BY needs a property list") \
+  X (WBEM_E_AGGREGATING_BY_OBJECT,          0x8004105Du, "GROUP BY names an embedded object, not one of its properties") \
   X (WBEM_E_TIMED_OUT,                      0x80041069u, "timed out")                     \
   X (WBEM_E_INVALID_ASSOCIATION,            0x8004106Au, "invalid association")           \
   X (WBEM_E_ENCRYPTED_CONNECTION_REQUIRED,  0x80041087u, "encrypted connection required") \
   X (WBEM_E_NO_KEY,                         0x80041089u, "the instance has no key value") \
+  X (WBEMESS_E_REGISTRATION_TOO_PRECISE,    0x80042002u, "a WITHIN clause was not used in this query") \
   X (WBEMMOF_E_EXPECTED_QUALIFIER_NAME,     0x80044001u, "MOF: expected a qualifier name") \
   X (WBEMMOF_E_EXPECTED_SEMI,               0x80044002u, "MOF: expected ';'")             \
   X (WBEMMOF_E_EXPECTED_OPEN_BRACE,         0x80044003u, "MOF: expected '{'")             \

@@ -102,6 +102,13 @@ struct _WsimWqlQuery
   GPtrArray *props;        /* (owned) char*, NULL-terminated; NULL for SELECT * */
   GArray    *prop_pos;     /* (owned) gsize byte offsets of props */
   Node      *where;        /* (owned) (nullable) */
+  gsize      class_pos;    /* byte offset of the FROM class */
+  /* event queries (WSIM_WQL_EVENT) */
+  double     within;       /* the polling interval in seconds; 0 when absent */
+  double     group_within; /* the grouping interval in seconds; 0 without GROUP */
+  GPtrArray *group_by;     /* (owned) (nullable) char*, NULL-terminated: the BY list */
+  GArray    *group_by_pos; /* (owned) (nullable) gsize byte offsets of group_by */
+  Node      *having;       /* (owned) (nullable) HAVING, on NumberOfEvents only */
   char      *text;         /* (owned) the query, for positions in later errors */
 };
 
@@ -154,6 +161,11 @@ wsim_wql_query_free (WsimWqlQuery *q)
   if (q->prop_pos != NULL)
     g_array_unref (q->prop_pos);
   node_free (q->where);
+  if (q->group_by != NULL)
+    g_ptr_array_unref (q->group_by);
+  if (q->group_by_pos != NULL)
+    g_array_unref (q->group_by_pos);
+  node_free (q->having);
   g_free (q->text);
   g_free (q);
 }
@@ -210,6 +222,7 @@ typedef struct
   gsize       pos;     /* next byte to lex */
   Token       tok;     /* the current token */
   guint       depth;   /* parentheses and NOTs open */
+  gboolean    event;   /* an event query (wsim_wql_parse_event): dotted names, event clauses */
   GError    **error;
   gboolean    failed;
 } Parser;
@@ -231,6 +244,17 @@ fail_at (Parser *p, gsize offset, const char *format, ...)
 
   va_start (ap, format);
   fail_valist (p, WBEM_E_INVALID_QUERY, "syntax error", offset, format, ap);
+  va_end (ap);
+}
+
+/* For the event clauses' own statuses (WBEM_E_MISSING_GROUP_WITHIN, …). */
+static void G_GNUC_PRINTF (4, 5)
+fail_code_at (Parser *p, WsimHResult hr, gsize offset, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  fail_valist (p, hr, "syntax error", offset, format, ap);
   va_end (ap);
 }
 
@@ -476,6 +500,15 @@ next (Parser *p)
             p->tok.kind = keywords[k].kind;
             return TRUE;
           }
+      /* An event query names the properties of embedded objects with dots
+       * (TargetInstance.Name, "SELECT Statement for Event Queries"); no blanks around them. */
+      while (p->event && t[end] == '.' && is_ident_start (t[end + 1]))
+        {
+          end += 2;
+          while (is_ident_char (t[end]))
+            end++;
+        }
+      p->pos = end;
       p->tok.kind = TOK_IDENT;
       p->tok.text = g_strndup (t + i, end - i);
       return TRUE;
@@ -702,11 +735,13 @@ parse_operand (Parser *p, Operand *o, const char *expected)
 
 /* WMI's WHERE compares a property with a constant, in either order; "property names
  * cannot appear on both sides of the operator", and a constant on both sides is no
- * condition on the instance at all. */
+ * condition on the instance at all. An event query may compare two properties: that is
+ * how a modification is told apart (TargetInstance.State <> PreviousInstance.State). */
 static gboolean
 check_sides (Parser *p, const Node *n)
 {
-  if ((n->lhs.prop != NULL) != (n->rhs.prop != NULL))
+  if ((n->lhs.prop != NULL) != (n->rhs.prop != NULL)
+      || (p->event && n->lhs.prop != NULL))
     return TRUE;
   fail_at (p, n->rhs.pos,
            "expected %s: a comparison has a property on one side and a constant on the other",
@@ -1121,18 +1156,212 @@ parse_assoc_query (Parser *p, WsimWqlQuery *q)
   return TRUE;
 }
 
+/* MS-WMI 2.2.1.2's INSTANCE-STATE: the embedded objects of an intrinsic instance event. */
+static gboolean
+is_instance_state (const char *name)
+{
+  return g_ascii_strcasecmp (name, "TargetInstance") == 0
+         || g_ascii_strcasecmp (name, "PreviousInstance") == 0;
+}
+
+/* WITHIN's and GROUP WITHIN's interval: "a floating-point number, and can be fractional"
+ * (WITHIN Clause); MS-WMI 2.2.1.2 gives both clauses the same INTERVAL. */
+static gboolean
+parse_interval (Parser *p, double *out, const char *clause)
+{
+  const wsim_value *v = &p->tok.lit;
+  double d;
+
+  if (p->tok.kind != TOK_NUMBER)
+    {
+      fail_at (p, p->tok.start, "expected a number of seconds after %s", clause);
+      return FALSE;
+    }
+  d = v->type == CIM_REAL64   ? v->wsim_value_u.v_real64
+      : v->type == CIM_UINT64 ? (double) v->wsim_value_u.v_uint64
+                              : (double) v->wsim_value_u.v_sint64;
+  if (!(d > 0))
+    {
+      fail_at (p, p->tok.start, "%s needs a positive number of seconds", clause);
+      return FALSE;
+    }
+  /* "A value that is too small can cause WMI to reject the statement as not valid"
+   * (WITHIN Clause); the bounds are ours: a GLib timeout counts whole milliseconds. */
+  if (d < WSIM_WQL_MIN_INTERVAL || d > WSIM_WQL_MAX_INTERVAL)
+    {
+      fail_at (p, p->tok.start, "%s's interval must be between %g and %.3f seconds", clause,
+               WSIM_WQL_MIN_INTERVAL, WSIM_WQL_MAX_INTERVAL);
+      return FALSE;
+    }
+  *out = d;
+  return next (p);
+}
+
+/* HAVING "operates on the NumberOfEvents property of the __AggregateEvent", compared with
+ * "any unsigned 32-bit integer" (HAVING Clause). Returns: the first operand that is not. */
+static const Operand *
+having_bad_operand (const Node *n)
+{
+  const Operand *o;
+
+  switch (n->kind)
+    {
+    case NODE_AND:
+    case NODE_OR:
+      for (guint i = 0; i < n->children->len; i++)
+        if ((o = having_bad_operand (g_ptr_array_index (n->children, i))) != NULL)
+          return o;
+      return NULL;
+    case NODE_NOT:
+      return having_bad_operand (n->child);
+    case NODE_CMP:
+      {
+        const Operand *prop = n->lhs.prop != NULL ? &n->lhs : &n->rhs;
+        const Operand *lit = n->lhs.prop != NULL ? &n->rhs : &n->lhs;
+
+        if (g_ascii_strcasecmp (prop->prop, "NumberOfEvents") != 0)
+          return prop;
+        if (lit->lit.type != CIM_SINT64 && lit->lit.type != CIM_UINT64)
+          return lit;
+        return NULL;
+      }
+    default:
+      return &n->lhs;
+    }
+}
+
+/* GROUP WITHIN interval [BY property, …] [HAVING condition] (GROUP Clause, HAVING Clause),
+ * after the WHERE. Leaves p->tok at the end of the query or sets the error. */
+static gboolean
+parse_group (Parser *p, WsimWqlQuery *q)
+{
+  const Operand *bad;
+
+  if (tok_is_word (p, "BY") || tok_is_word (p, "HAVING"))
+    {
+      fail_code_at (p, WBEM_E_MISSING_GROUP_WITHIN, p->tok.start,
+                    "%s needs GROUP WITHIN and a grouping interval before it", p->tok.text);
+      return FALSE;
+    }
+  if (!tok_is_word (p, "GROUP"))
+    return TRUE;
+  if (!next (p))
+    return FALSE;
+  if (tok_is_word (p, "BY"))
+    {
+      fail_code_at (p, WBEM_E_MISSING_GROUP_WITHIN, p->tok.start,
+                    "GROUP BY needs GROUP WITHIN and a grouping interval before BY");
+      return FALSE;
+    }
+  if (!tok_is_word (p, "WITHIN"))
+    {
+      fail_at (p, p->tok.start, "expected WITHIN after GROUP");
+      return FALSE;
+    }
+  if (!next (p) || !parse_interval (p, &q->group_within, "GROUP WITHIN"))
+    return FALSE;
+  if (tok_is_word (p, "BY"))
+    {
+      if (!next (p))
+        return FALSE;
+      q->group_by = g_ptr_array_new_with_free_func (g_free);
+      q->group_by_pos = g_array_new (FALSE, FALSE, sizeof (gsize));
+      for (;;)
+        {
+          if (p->tok.kind != TOK_IDENT || tok_is_word (p, "HAVING"))
+            {
+              if (q->group_by->len == 0)
+                fail_code_at (p, WBEM_E_MISSING_AGGREGATION_LIST, p->tok.start,
+                              "expected the properties to group by after BY");
+              else
+                fail_at (p, p->tok.start, "expected property name");
+              return FALSE;
+            }
+          if (is_instance_state (p->tok.text))
+            {
+              fail_code_at (p, WBEM_E_AGGREGATING_BY_OBJECT, p->tok.start,
+                            "BY %s names an embedded object: group by one of its properties "
+                            "(%s.Name)", p->tok.text, p->tok.text);
+              return FALSE;
+            }
+          g_ptr_array_add (q->group_by, g_steal_pointer (&p->tok.text));
+          g_array_append_val (q->group_by_pos, p->tok.start);
+          if (!next (p))
+            return FALSE;
+          if (p->tok.kind != TOK_COMMA)
+            break;
+          if (!next (p))
+            return FALSE;
+        }
+      g_ptr_array_add (q->group_by, NULL);
+    }
+  if (tok_is_word (p, "HAVING"))
+    {
+      if (!next (p) || (q->having = parse_or (p)) == NULL)
+        return FALSE;
+      if ((bad = having_bad_operand (q->having)) != NULL)
+        {
+          fail_at (p, bad->pos, "HAVING compares NumberOfEvents with an integer");
+          return FALSE;
+        }
+      if (p->tok.kind != TOK_END)
+        {
+          fail_at (p, p->tok.start,
+                   p->tok.kind == TOK_RPAREN ? "unbalanced )" : "expected AND, OR or end of query");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (p->tok.kind != TOK_END)
+    {
+      fail_at (p, p->tok.start, q->group_by != NULL ? "expected a comma, HAVING or end of query"
+                                                    : "expected BY, HAVING or end of query");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What follows a SELECT's FROM class or WHERE condition that is not what may come. */
+static void
+fail_trailing (Parser *p, const WsimWqlQuery *q)
+{
+  static const char *const event_words[] = { "WITHIN", "GROUP", "HAVING" };
+
+  for (gsize k = 0; !p->event && k < G_N_ELEMENTS (event_words); k++)
+    if (tok_is_word (p, event_words[k]))
+      {
+        fail_at (p, p->tok.start, "%s is valid only in an event query (ExecNotificationQuery)",
+                 event_words[k]);
+        return;
+      }
+  if (p->event && q->where != NULL && tok_is_word (p, "WITHIN"))
+    fail_at (p, p->tok.start, "WITHIN goes before WHERE, right after the event class");
+  else if (q->where != NULL)
+    fail_at (p, p->tok.start,
+             p->tok.kind == TOK_RPAREN ? "unbalanced )"
+             : p->event                ? "expected AND, OR, GROUP or end of query"
+                                       : "expected AND, OR or end of query");
+  else
+    fail_at (p, p->tok.start,
+             !p->event        ? "expected WHERE or end of query"
+             : q->within > 0 ? "expected WHERE, GROUP or end of query"
+                             : "expected WITHIN, WHERE, GROUP or end of query");
+}
+
 static gboolean
 parse_query (Parser *p, WsimWqlQuery *q)
 {
   if (!next (p))
     return FALSE;
-  if (tok_is_word (p, "ASSOCIATORS") || tok_is_word (p, "REFERENCES"))
+  if (!p->event && (tok_is_word (p, "ASSOCIATORS") || tok_is_word (p, "REFERENCES")))
     return parse_assoc_query (p, q);
   if (p->tok.kind != TOK_SELECT)
     {
-      fail_at (p, p->tok.start, "expected SELECT, ASSOCIATORS or REFERENCES");
+      fail_at (p, p->tok.start, p->event ? "expected SELECT: an event query is a SELECT statement"
+                                         : "expected SELECT, ASSOCIATORS or REFERENCES");
       return FALSE;
     }
+  q->kind = p->event ? WSIM_WQL_EVENT : WSIM_WQL_SELECT;
   if (!next (p))
     return FALSE;
   if (p->tok.kind == TOK_STAR)
@@ -1177,30 +1406,33 @@ parse_query (Parser *p, WsimWqlQuery *q)
       return FALSE;
     }
   q->class_name = g_steal_pointer (&p->tok.text);
+  q->class_pos = p->tok.start;
+  /* The schema's pseudo-class is no class at all, let alone an event class. */
+  if (p->event && g_ascii_strcasecmp (q->class_name, "meta_class") == 0)
+    {
+      fail_code_at (p, WBEM_E_NOT_EVENT_CLASS, q->class_pos, "meta_class is not an event class");
+      return FALSE;
+    }
   if (!next (p))
     return FALSE;
-  if (p->tok.kind == TOK_WHERE)
-    {
-      if (!next (p) || (q->where = parse_or (p)) == NULL)
-        return FALSE;
-      if (p->tok.kind != TOK_END)
-        {
-          fail_at (p, p->tok.start,
-                   p->tok.kind == TOK_RPAREN ? "unbalanced )" : "expected AND, OR or end of query");
-          return FALSE;
-        }
-      return TRUE;
-    }
+  /* "Place the WITHIN clause immediately before the WHERE clause" (WITHIN Clause). */
+  if (p->event && tok_is_word (p, "WITHIN")
+      && (!next (p) || !parse_interval (p, &q->within, "WITHIN")))
+    return FALSE;
+  if (p->tok.kind == TOK_WHERE && (!next (p) || (q->where = parse_or (p)) == NULL))
+    return FALSE;
+  if (p->event && !parse_group (p, q))
+    return FALSE;
   if (p->tok.kind != TOK_END)
     {
-      fail_at (p, p->tok.start, "expected WHERE or end of query");
+      fail_trailing (p, q);
       return FALSE;
     }
   return TRUE;
 }
 
-WsimWqlQuery *
-wsim_wql_parse (const char *text, GError **error)
+static WsimWqlQuery *
+parse_text (const char *text, gboolean event, GError **error)
 {
   g_autoptr (WsimWqlQuery) q = NULL;
   Parser p = { 0 };
@@ -1219,6 +1451,7 @@ wsim_wql_parse (const char *text, GError **error)
 
   q = g_new0 (WsimWqlQuery, 1);
   p.text = text;
+  p.event = event;
   p.error = error;
   if (!parse_query (&p, q))
     {
@@ -1228,6 +1461,18 @@ wsim_wql_parse (const char *text, GError **error)
   token_clear (&p.tok);
   q->text = g_strdup (text);
   return g_steal_pointer (&q);
+}
+
+WsimWqlQuery *
+wsim_wql_parse (const char *text, GError **error)
+{
+  return parse_text (text, FALSE, error);
+}
+
+WsimWqlQuery *
+wsim_wql_parse_event (const char *text, GError **error)
+{
+  return parse_text (text, TRUE, error);
 }
 
 gboolean
@@ -1335,10 +1580,20 @@ static Truth
 eval_cmp (const Row *r, const Node *n)
 {
   const wsim_value *a = operand_value (r, &n->lhs);
-  const wsim_value *b = operand_value (r, &n->rhs);
+  wsim_value first = { 0 };
+  gboolean comparable;
   int c;
 
-  if (!wsim_value_compare (a, b, &c))
+  /* Two properties (an event query's TargetInstance.X <> PreviousInstance.X): the get
+   * function's value lasts only until its next call, so the first is copied. */
+  if (n->lhs.prop != NULL && n->rhs.prop != NULL && a != NULL)
+    {
+      wsim_value_copy (a, &first);
+      a = &first;
+    }
+  comparable = wsim_value_compare (a, operand_value (r, &n->rhs), &c);
+  wsim_value_clear (&first);
+  if (!comparable)
     return TV_UNKNOWN;
   switch (n->op)
     {
@@ -1443,6 +1698,141 @@ wsim_wql_query_matches (const WsimWqlQuery *q, WsimWqlGetFunc get, gpointer row)
   return wsim_wql_query_matches_isa (q, get, NULL, row);
 }
 
+/* HAVING names NumberOfEvents only (having_bad_operand), so every property is that one. */
+static const wsim_value *
+having_get (gpointer row, const char *property)
+{
+  return row;
+}
+
+gboolean
+wsim_wql_query_having_matches (const WsimWqlQuery *q, guint32 number_of_events)
+{
+  wsim_value n = { 0 };
+  Row r = { having_get, NULL, &n };
+
+  g_return_val_if_fail (q != NULL, FALSE);
+
+  if (q->having == NULL)
+    return TRUE;
+  n.type = CIM_UINT32;
+  n.wsim_value_u.v_uint32 = number_of_events;
+  return eval (&r, q->having) == TV_TRUE;
+}
+
+/* ---------------------------------------------------------------- event queries */
+
+double
+wsim_wql_query_get_within (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, 0);
+  return q->within;
+}
+
+double
+wsim_wql_query_get_group_within (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, 0);
+  return q->group_within;
+}
+
+const char *const *
+wsim_wql_query_get_group_by (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  return q->group_by != NULL ? (const char *const *) q->group_by->pdata : NULL;
+}
+
+gboolean
+wsim_wql_query_has_having (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, FALSE);
+  return q->having != NULL;
+}
+
+/* The class of a "TargetInstance ISA 'C'" that @n requires: @n itself or a term of its AND
+ * chain (a parenthesised chain is one term), never under OR or NOT. */
+static const char *
+required_target_class (const Node *n)
+{
+  const char *c;
+
+  if (n->kind == NODE_ISA && g_ascii_strcasecmp (n->lhs.prop, "TargetInstance") == 0)
+    return n->rhs.lit.wsim_value_u.v_string;
+  if (n->kind == NODE_AND)
+    for (guint i = 0; i < n->children->len; i++)
+      if ((c = required_target_class (g_ptr_array_index (n->children, i))) != NULL)
+        return c;
+  return NULL;
+}
+
+const char *
+wsim_wql_query_get_target_class (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, NULL);
+  return q->kind == WSIM_WQL_EVENT && q->where != NULL ? required_target_class (q->where) : NULL;
+}
+
+/* The intrinsic event classes ("Determining the Type of Event to Receive"): WMI's, which
+ * no class of a namespace can be named as (a user class may not begin with "__"). */
+static const char *const intrinsic_classes[] = {
+  "__InstanceCreationEvent", "__InstanceDeletionEvent", "__InstanceModificationEvent",
+  "__InstanceOperationEvent", "__ClassCreationEvent", "__ClassDeletionEvent",
+  "__ClassModificationEvent", "__ClassOperationEvent", "__NamespaceCreationEvent",
+  "__NamespaceDeletionEvent", "__NamespaceModificationEvent", "__NamespaceOperationEvent",
+};
+
+gboolean
+wsim_wql_query_is_intrinsic (const WsimWqlQuery *q)
+{
+  g_return_val_if_fail (q != NULL, FALSE);
+
+  for (gsize i = 0; q->kind == WSIM_WQL_EVENT && i < G_N_ELEMENTS (intrinsic_classes); i++)
+    if (g_ascii_strcasecmp (q->class_name, intrinsic_classes[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void G_GNUC_PRINTF (4, 5)
+set_event_error (GError **error, WsimHResult hr, const WsimWqlQuery *q, const char *format, ...)
+{
+  va_list ap;
+
+  va_start (ap, format);
+  wsim_set_error_at_valist (error, hr, "invalid event query", q->text, q->class_pos, format, ap);
+  va_end (ap);
+}
+
+gboolean
+wsim_wql_query_check_event (const WsimWqlQuery *q, gboolean is_event_class,
+                            gboolean has_event_provider, GError **error)
+{
+  gboolean intrinsic;
+
+  g_return_val_if_fail (q != NULL, FALSE);
+  g_return_val_if_fail (q->kind == WSIM_WQL_EVENT, FALSE);
+
+  intrinsic = wsim_wql_query_is_intrinsic (q);
+  if (!intrinsic && !is_event_class)
+    {
+      set_event_error (error, WBEM_E_NOT_EVENT_CLASS, q,
+                       "%s is not an event class (it does not derive from __Event)",
+                       q->class_name);
+      return FALSE;
+    }
+  /* Without an event provider WMI can only poll, and a poll needs its interval: "A WITHIN
+   * clause was not used in this query" (WMI Error Constants). */
+  if (intrinsic && q->within == 0 && !has_event_provider)
+    {
+      set_event_error (error, WBEMESS_E_REGISTRATION_TOO_PRECISE, q,
+                       "%s needs WITHIN and a polling interval: no event provider serves %s",
+                       q->class_name, wsim_wql_query_get_target_class (q) != NULL
+                                        ? wsim_wql_query_get_target_class (q) : "its target");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 wsim_wql_is_this (const char *property)
 {
@@ -1478,6 +1868,28 @@ find_unknown (const Node *n, WsimWqlHasFunc has, gpointer cls)
     }
 }
 
+static void
+unknown_property (const WsimWqlQuery *q, const char *name, gsize pos, GError **error)
+{
+  wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
+                          "unknown property '%s' at position %ld in class %s", name,
+                          wsim_text_position (q->text, pos), q->class_name);
+}
+
+/* @names: NULL-terminated, as q->props and q->group_by; @pos their offsets. */
+static gboolean
+check_names (const WsimWqlQuery *q, const GPtrArray *names, const GArray *pos, WsimWqlHasFunc has,
+             gpointer cls, GError **error)
+{
+  for (guint i = 0; names != NULL && i + 1 < names->len; i++)
+    if (!has (cls, g_ptr_array_index (names, i)))
+      {
+        unknown_property (q, g_ptr_array_index (names, i), g_array_index (pos, gsize, i), error);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has, gpointer cls,
                                  GError **error)
@@ -1487,27 +1899,12 @@ wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has, gpoi
   g_return_val_if_fail (q != NULL, FALSE);
   g_return_val_if_fail (has != NULL, FALSE);
 
-  if (q->props != NULL)
-    for (guint i = 0; i + 1 < q->props->len; i++)
-      {
-        const char *name = g_ptr_array_index (q->props, i);
-
-        if (!has (cls, name))
-          {
-            wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
-                                    "unknown property '%s' at position %ld in class %s",
-                                    name,
-                                    wsim_text_position (q->text, g_array_index (q->prop_pos, gsize, i)),
-                                    q->class_name);
-            return FALSE;
-          }
-      }
+  if (!check_names (q, q->props, q->prop_pos, has, cls, error))
+    return FALSE;
   if (q->where != NULL && (o = find_unknown (q->where, has, cls)) != NULL)
     {
-      wsim_set_error_hresult (error, WBEM_E_INVALID_QUERY,
-                              "unknown property '%s' at position %ld in class %s", o->prop,
-                              wsim_text_position (q->text, o->pos), q->class_name);
+      unknown_property (q, o->prop, o->pos, error);
       return FALSE;
     }
-  return TRUE;
+  return check_names (q, q->group_by, q->group_by_pos, has, cls, error);
 }

@@ -6,6 +6,11 @@
  * REFERENCES OF {ObjectPath} [WHERE ResultClass = R Role = P RequiredQualifier = Y
  * ClassDefsOnly KeysOnly SchemaOnly] (docs/wql.md). The parser only reads an association
  * query; the server walks the associations (runtime/server/wsim-call-assoc.c).
+ * And the event queries of ExecNotificationQueryAsync (wsim_wql_parse_event()):
+ * SELECT * | p1, p2 FROM EventClass [WITHIN seconds] [WHERE cond]
+ * [GROUP WITHIN seconds [BY p1, p2] [HAVING cond-on-NumberOfEvents]], where property names
+ * may be dotted paths into embedded objects (TargetInstance.Name), which the caller's
+ * WsimWqlGetFunc resolves (docs/wql.md#event-queries).
  * Keywords are case-insensitive. Conditions: =, <>, !=, <, >, <=, >= between a property
  * and a literal, in either order (two properties or two literals are refused, as WMI
  * refuses them); property [NOT] LIKE with %, _, [abc], [a-z] and [^a-z]; property
@@ -45,6 +50,15 @@ G_BEGIN_DECLS
 /** WSIM_WQL_MAX_NESTING: the deepest nesting of parentheses and NOTs accepted; one more is refused. */
 #define WSIM_WQL_MAX_NESTING 255
 
+/**
+ * WSIM_WQL_MIN_INTERVAL: the shortest WITHIN or GROUP WITHIN accepted, in seconds (one
+ * millisecond: what a GLib timeout can wait).
+ */
+#define WSIM_WQL_MIN_INTERVAL 0.001
+
+/** WSIM_WQL_MAX_INTERVAL: the longest, in seconds (G_MAXUINT32 milliseconds). */
+#define WSIM_WQL_MAX_INTERVAL 4294967.295
+
 typedef struct _WsimWqlQuery WsimWqlQuery;
 struct _WsimObjectPath;
 
@@ -53,12 +67,14 @@ struct _WsimObjectPath;
  * @WSIM_WQL_SELECT: SELECT … FROM … [WHERE …]
  * @WSIM_WQL_ASSOCIATORS: ASSOCIATORS OF {path} [WHERE …]: the endpoints
  * @WSIM_WQL_REFERENCES: REFERENCES OF {path} [WHERE …]: the association instances
+ * @WSIM_WQL_EVENT: an event query (only from wsim_wql_parse_event())
  */
 typedef enum
 {
   WSIM_WQL_SELECT,
   WSIM_WQL_ASSOCIATORS,
   WSIM_WQL_REFERENCES,
+  WSIM_WQL_EVENT,
 } WsimWqlKind;
 
 /**
@@ -106,7 +122,9 @@ typedef enum
  * WsimWqlGetFunc:
  * @row: the caller's row
  * @property: a property name as written in the query (compare case-insensitively:
- *   WQL names are)
+ *   WQL names are). In an event query it may be a dotted path, "TargetInstance.Name":
+ *   the property Name of the object embedded in TargetInstance, which the function
+ *   resolves (NULL if TargetInstance holds no object or that object has no Name)
  * Returns: (transfer none) the property's value (CIM_EMPTY for null), or NULL if the
  *   row has no such property. It must stay valid until the callback is called again
  *   or wsim_wql_query_matches returns.
@@ -116,7 +134,8 @@ typedef const wsim_value *(*WsimWqlGetFunc) (gpointer row, const char *property)
 /**
  * WsimWqlIsaFunc:
  * @row: the caller's row
- * @property: (nullable) the property whose embedded object is tested, as written; NULL for
+ * @property: (nullable) the property whose embedded object is tested, as written (in an
+ *   event query possibly a dotted path, "TargetInstance.Owner"); NULL for
  *   __THIS, the row's object itself (schema queries: SELECT * FROM meta_class WHERE
  *   __THIS ISA 'Class')
  * @class_name: the class after ISA, as written (compare case-insensitively)
@@ -149,6 +168,23 @@ gboolean wsim_wql_check_language (const char *lang, GError **error);
  * Returns: (transfer full) the query, or NULL with @error set.
  */
 WsimWqlQuery *wsim_wql_parse (const char *text, GError **error);
+
+/**
+ * wsim_wql_parse_event:
+ * @text: the query of ExecNotificationQueryAsync, UTF-8
+ * Parses an event query: a SELECT whose class is an event class, with the optional WITHIN,
+ * GROUP WITHIN, BY and HAVING clauses and dotted property names (TargetInstance.Name).
+ * Every SELECT parses as one (an extrinsic event query looks like a data query); the
+ * server then checks what the parser cannot know with wsim_wql_query_check_event().
+ * Errors: WBEM_E_INVALID_QUERY for the text, as wsim_wql_parse(), a WITHIN that is not a
+ * number of seconds within [WSIM_WQL_MIN_INTERVAL, WSIM_WQL_MAX_INTERVAL] among them;
+ * WBEM_E_MISSING_GROUP_WITHIN for BY or HAVING without GROUP WITHIN;
+ * WBEM_E_MISSING_AGGREGATION_LIST for a BY without properties; WBEM_E_AGGREGATING_BY_OBJECT
+ * for BY TargetInstance or BY PreviousInstance; WBEM_E_NOT_EVENT_CLASS for meta_class. Each
+ * message names the 1-based character position.
+ * Returns: (transfer full) the query, of kind WSIM_WQL_EVENT, or NULL with @error set.
+ */
+WsimWqlQuery *wsim_wql_parse_event (const char *text, GError **error);
 
 /** wsim_wql_query_free: Frees @q; NULL is allowed. */
 void wsim_wql_query_free (WsimWqlQuery *q);
@@ -232,13 +268,80 @@ gboolean wsim_wql_is_this (const char *property);
  * wsim_wql_query_check_properties:
  * @has: tells whether the class @cls has a property
  * Checks every property the query names (the SELECT list, then the WHERE clause in
- * order), as WMI does when it executes a query; __THIS before ISA is not a property and
- * is not checked. An association query names none.
+ * order, then an event query's BY list), as WMI does when it executes a query; __THIS
+ * before ISA is not a property and is not checked. An association query names none.
+ * A dotted name (TargetInstance.Name) is given to @has whole.
  * Returns: TRUE if all exist; otherwise FALSE with WBEM_E_INVALID_QUERY naming the
  *   first unknown property and its position.
  */
 gboolean wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc has,
                                           gpointer cls, GError **error);
+
+/**
+ * wsim_wql_query_get_within:
+ * Returns: an event query's polling interval (WITHIN) in seconds, possibly fractional
+ *   ("WITHIN 0.5" is 0.5); 0 when the query has no WITHIN (and for other kinds).
+ */
+double wsim_wql_query_get_within (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_get_group_within:
+ * Returns: the grouping interval of GROUP WITHIN in seconds; 0 without GROUP. With GROUP the
+ *   query delivers __AggregateEvent instances (GROUP Clause).
+ */
+double wsim_wql_query_get_group_within (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_get_group_by:
+ * Returns: (transfer none) (nullable) the properties after GROUP WITHIN n BY, as written
+ *   (dotted paths allowed), NULL-terminated; NULL without BY (one group for all events).
+ */
+const char *const *wsim_wql_query_get_group_by (const WsimWqlQuery *q);
+
+/** wsim_wql_query_has_having: Returns: TRUE if the query has a HAVING clause. */
+gboolean wsim_wql_query_has_having (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_having_matches:
+ * @number_of_events: the NumberOfEvents of a group about to be delivered
+ * Evaluates HAVING, which the parser lets compare only NumberOfEvents with integers.
+ * Returns: TRUE if the group is delivered: HAVING is TRUE, or the query has none.
+ */
+gboolean wsim_wql_query_having_matches (const WsimWqlQuery *q, guint32 number_of_events);
+
+/**
+ * wsim_wql_query_get_target_class:
+ * Returns: (transfer none) (nullable) the class of the "TargetInstance ISA 'Class'" the
+ *   WHERE of an event query requires: the whole WHERE or a term of its top-level AND chain
+ *   (the first such), not one under OR or NOT; the class whose instances the server polls
+ *   or asks an event provider about. NULL if there is none, or for other kinds.
+ */
+const char *wsim_wql_query_get_target_class (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_is_intrinsic:
+ * Returns: TRUE if @q is an event query on one of WMI's intrinsic event classes
+ *   (__InstanceCreationEvent, __InstanceDeletionEvent, __InstanceModificationEvent,
+ *   __InstanceOperationEvent and the __Class… and __Namespace… ones), which WMI makes
+ *   itself by polling when no event provider serves the target class.
+ */
+gboolean wsim_wql_query_is_intrinsic (const WsimWqlQuery *q);
+
+/**
+ * wsim_wql_query_check_event:
+ * @q: a query of kind WSIM_WQL_EVENT
+ * @is_event_class: the FROM class is __Event or derives from it (the server knows the
+ *   namespace's classes; an intrinsic class is taken as one whatever this says)
+ * @has_event_provider: an event provider serves the query's events (for an intrinsic
+ *   event, one registered for wsim_wql_query_get_target_class())
+ * Checks what only the server knows, at ExecNotificationQueryAsync.
+ * Returns: TRUE if the query can be served; otherwise FALSE with WBEM_E_NOT_EVENT_CLASS for
+ *   a class that is not an event class, or WBEMESS_E_REGISTRATION_TOO_PRECISE ("a WITHIN
+ *   clause was not used in this query") for an intrinsic event query without WITHIN and
+ *   without an event provider; the message names the class's position.
+ */
+gboolean wsim_wql_query_check_event (const WsimWqlQuery *q, gboolean is_event_class,
+                                     gboolean has_event_provider, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsimWqlQuery, wsim_wql_query_free)
 
