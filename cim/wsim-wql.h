@@ -280,7 +280,9 @@ gboolean wsim_wql_query_check_properties (const WsimWqlQuery *q, WsimWqlHasFunc 
 /**
  * wsim_wql_query_get_within:
  * Returns: an event query's polling interval (WITHIN) in seconds, possibly fractional
- *   ("WITHIN 0.5" is 0.5); 0 when the query has no WITHIN (and for other kinds).
+ *   ("WITHIN 0.5" is 0.5); 0 when the query has no WITHIN (and for other kinds). The
+ *   parser's bounds make (guint) (seconds * 1000 + 0.5) a millisecond count in
+ *   1..G_MAXUINT32, what a poller's timeout takes.
  */
 double wsim_wql_query_get_within (const WsimWqlQuery *q);
 
