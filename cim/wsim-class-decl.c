@@ -6,6 +6,7 @@
 
 #include "wsim-value.h"
 #include "wsim_cim.h"
+#include "wsim-xdr-copy.h"
 
 struct _WsimClassDecl {
   gatomicrefcount ref_count;   /* atomic */
@@ -74,35 +75,12 @@ wsim_class_decl_new_take (wsim_class_decl *wire)
   return d;
 }
 
-/* Deep copies through XDR itself: encode, then decode into a fresh struct. One routine
- * that is right for every field, present and future. */
-static gboolean
-xdr_copy (xdrproc_t proc, const void *src, void *dst)
-{
-  XDR enc, dec;
-  u_int len = 0;
-  gboolean ok;
-  g_autofree char *buf = NULL;
-
-  len = (u_int) xdr_sizeof (proc, (void *) src);
-  buf = g_malloc (MAX (len, 4));
-  xdrmem_create (&enc, buf, len, XDR_ENCODE);
-  ok = proc (&enc, (void *) src);
-  xdr_destroy (&enc);
-  if (!ok)
-    return FALSE;
-  xdrmem_create (&dec, buf, len, XDR_DECODE);
-  ok = proc (&dec, dst);
-  xdr_destroy (&dec);
-  return ok;
-}
-
 WsimClassDecl *
 wsim_class_decl_new_copy (const wsim_class_decl *wire)
 {
   wsim_class_decl copy = { 0 };
 
-  if (!xdr_copy ((xdrproc_t) xdr_wsim_class_decl, wire, &copy))
+  if (!wsim_xdr_copy ((xdrproc_t) xdr_wsim_class_decl, wire, &copy))
     {
       xdr_free ((xdrproc_t) xdr_wsim_class_decl, (char *) &copy);
       memset (&copy, 0, sizeof copy);
@@ -199,13 +177,13 @@ merge_qualifiers (const wsim_qualifier *inherited, guint n_inherited, u_int *len
 static void
 copy_property (const wsim_property_decl *src, wsim_property_decl *dst)
 {
-  xdr_copy ((xdrproc_t) xdr_wsim_property_decl, src, dst);
+  wsim_xdr_copy ((xdrproc_t) xdr_wsim_property_decl, src, dst);
 }
 
 static void
 copy_method (const wsim_method_decl *src, wsim_method_decl *dst)
 {
-  xdr_copy ((xdrproc_t) xdr_wsim_method_decl, src, dst);
+  wsim_xdr_copy ((xdrproc_t) xdr_wsim_method_decl, src, dst);
 }
 
 /* The index in @a (elements of @size bytes whose first member is their name, as every

@@ -47,6 +47,7 @@ cimtype_is_valid (guint32 t)
     case CIM_SINT8: case CIM_UINT8: case CIM_SINT16: case CIM_UINT16: case CIM_SINT32:
     case CIM_UINT32: case CIM_SINT64: case CIM_UINT64: case CIM_REAL32: case CIM_REAL64:
     case CIM_BOOLEAN: case CIM_STRING: case CIM_DATETIME: case CIM_REFERENCE: case CIM_CHAR16:
+    case CIM_OBJECT:
       return TRUE;
     default:
       return FALSE;
@@ -294,6 +295,63 @@ wsim_object_get_path (WsimObject *obj)
   if (first)
     g_string_append (s, "=@");
   return g_string_free (s, FALSE);
+}
+
+/* ---- embedded objects ----------------------------------------------------------- */
+
+gboolean
+wsim_value_set_object (wsim_value *v, WsimObject *obj)
+{
+  wsim_embedded view;
+  wsim_value tmp = { .type = CIM_OBJECT };
+
+  g_return_val_if_fail (v != NULL, FALSE);
+
+  if (obj == NULL)
+    {
+      wsim_value_clear (v);
+      return TRUE;
+    }
+  /* A borrowed view of the object as the wire holds one; copying it copies everything. */
+  view.cls = obj->cls->def;
+  view.values.values_len = wsim_class_get_n_props (obj->cls);
+  view.values.values_val = obj->values;
+  tmp.wsim_value_u.v_object = &view;
+  wsim_value_copy (&tmp, v);
+  return v->type == CIM_OBJECT;
+}
+
+WsimObject *
+wsim_value_dup_object (const wsim_value *v, GError **error)
+{
+  const wsim_embedded *body;
+  g_autoptr(WsimClass) cls = NULL;
+  wsim_value *values;
+  guint n;
+
+  g_return_val_if_fail (v != NULL, NULL);
+
+  if (v->type != CIM_OBJECT || v->wsim_value_u.v_object == NULL)
+    {
+      wsim_set_error_hresult (error, WBEM_E_TYPE_MISMATCH, "the value is not an embedded object");
+      return NULL;
+    }
+  body = v->wsim_value_u.v_object;
+  cls = wsim_class_new_from_def (&body->cls, error);
+  if (cls == NULL)
+    return NULL;
+  n = wsim_class_get_n_props (cls);
+  if (body->values.values_len != n)
+    {
+      wsim_set_error_hresult (error, WBEM_E_INVALID_OBJECT,
+                              "embedded %s: %u values for %u properties", body->cls.name,
+                              body->values.values_len, n);
+      return NULL;
+    }
+  values = g_new0 (wsim_value, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    wsim_value_copy (&body->values.values_val[i], &values[i]);
+  return wsim_object_new_take_values (cls, values);
 }
 
 void

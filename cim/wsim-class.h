@@ -119,6 +119,31 @@ wsim_value *wsim_object_steal_values (WsimObject *obj);
 WSIM_EXPORT
 char *wsim_object_get_path (WsimObject *obj);
 
+/**
+ * wsim_value_set_object:
+ * @v: the value to set; it must not be one of @obj's own values
+ * @obj: (transfer none) (nullable) the object to embed; NULL sets null
+ * Clears @v, then makes it a CIM_OBJECT holding a deep copy of @obj: its class (flattened,
+ * as the wire carries it) and every value, embedded objects included. Nothing is shared
+ * with @obj afterwards; wsim_value_clear() (or xdr_free) releases the copy.
+ * Returns: FALSE, with @v null, when @obj nests embedded objects deeper than
+ *   WSIM_MAX_NESTING (the wire would refuse it).
+ */
+WSIM_EXPORT
+gboolean wsim_value_set_object (wsim_value *v, WsimObject *obj);
+
+/**
+ * wsim_value_dup_object:
+ * @v: (transfer none) a CIM_OBJECT value
+ * Builds an instance from the embedded object @v holds: a class made from its definition
+ * (wsim_class_new_from_def(): no superclass object) and copies of its values.
+ * Returns: (transfer full) (nullable) the instance; NULL with WBEM_E_TYPE_MISMATCH when @v
+ *   is not CIM_OBJECT, WBEM_E_INVALID_CLASS for a bad definition, WBEM_E_INVALID_OBJECT
+ *   when the values do not match the properties one for one.
+ */
+WSIM_EXPORT
+WsimObject *wsim_value_dup_object (const wsim_value *v, GError **error);
+
 /** Appends the object as one JSON object ({"__CLASS": …, "Prop": value, …}) to @out. */
 WSIM_EXPORT
 void wsim_object_to_json (WsimObject *obj, GString *out);

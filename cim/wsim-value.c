@@ -10,6 +10,7 @@
 #include <rpc/rpc.h>
 
 #include "wsim_cim.h"
+#include "wsim-xdr-copy.h"
 
 /* Every array arm, with its field name. String arms are listed separately because
  * their elements own memory too. */
@@ -28,7 +29,8 @@
   X (WSIM_CIM_CHAR16_ARRAY, a_char16)                 \
   X (WSIM_CIM_STRING_ARRAY, a_string)                 \
   X (WSIM_CIM_DATETIME_ARRAY, a_datetime)             \
-  X (WSIM_CIM_REFERENCE_ARRAY, a_reference)
+  X (WSIM_CIM_REFERENCE_ARRAY, a_reference)          \
+  X (WSIM_CIM_OBJECT_ARRAY, a_object)
 
 /* ---------------------------------------------------------------- setters */
 
@@ -375,6 +377,14 @@ wsim_value_copy (const wsim_value *src, wsim_value *dest)
   g_return_if_fail (src != dest);
 
   wsim_value_clear (dest);
+  /* Embedded objects nest: XDR copies them whole. A value that does not encode (nested
+   * past WSIM_MAX_NESTING) could not travel either; its copy is null. */
+  if (src->type == CIM_OBJECT || src->type == WSIM_CIM_OBJECT_ARRAY)
+    {
+      if (!wsim_xdr_copy ((xdrproc_t) xdr_wsim_value, src, dest))
+        wsim_value_clear (dest);
+      return;
+    }
   /* Scalars are copied whole; the arms that own memory are then replaced by copies. */
   *dest = *src;
   switch (src->type)
@@ -476,6 +486,7 @@ array_element (const wsim_value *v, u_int i, wsim_value *elem)
     case WSIM_CIM_STRING_ARRAY:  elem->wsim_value_u.v_string = v->wsim_value_u.a_string.a_string_val[i]; break;
     case WSIM_CIM_DATETIME_ARRAY: elem->wsim_value_u.v_datetime = v->wsim_value_u.a_datetime.a_datetime_val[i]; break;
     case WSIM_CIM_REFERENCE_ARRAY: elem->wsim_value_u.v_reference = v->wsim_value_u.a_reference.a_reference_val[i]; break;
+    case WSIM_CIM_OBJECT_ARRAY:  elem->wsim_value_u.v_object = &v->wsim_value_u.a_object.a_object_val[i]; break;
     default:
       elem->type = CIM_EMPTY;
       break;
@@ -525,6 +536,70 @@ append_char16 (GString *out, guint32 unit)
     g_string_append_printf (out, "%" G_GUINT32_FORMAT, unit);
 }
 
+static void append_value (GString *out, const wsim_value *v, const char *open, const char *sep,
+                          const char *close, void (*scalar) (GString *, const wsim_value *));
+static void append_scalar_text (GString *out, const wsim_value *v);
+
+/* A value inside an embedded object's text, as MOF writes it: strings, datetimes and
+ * references quoted with MOF's escapes, CHAR16 in single quotes, the rest as displayed. */
+static void
+append_scalar_mof (GString *out, const wsim_value *v)
+{
+  const char *s;
+
+  switch (v->type)
+    {
+    case CIM_STRING:    s = v->wsim_value_u.v_string; break;
+    case CIM_DATETIME:  s = v->wsim_value_u.v_datetime; break;
+    case CIM_REFERENCE: s = v->wsim_value_u.v_reference; break;
+    case CIM_CHAR16:
+      g_string_append_c (out, '\'');
+      append_char16 (out, v->wsim_value_u.v_char16);
+      g_string_append_c (out, '\'');
+      return;
+    default:
+      append_scalar_text (out, v);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++)
+    switch (*p)
+      {
+      case '"':  g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default:   g_string_append_c (out, *p); break;
+      }
+  g_string_append_c (out, '"');
+}
+
+/* An embedded object as the one-line form of MOF's instance text (what WMI's
+ * GetObjectText writes, on one line): instance of Class { Name = "x"; Id = 5; }, null
+ * properties left out as GetObjectText leaves them. */
+static void
+append_object_text (GString *out, const wsim_embedded *obj)
+{
+  const wsim_class_def *cls;
+
+  if (obj == NULL)   /* no decode makes one; a hand-built value may */
+    return;
+  cls = &obj->cls;
+  g_string_append_printf (out, "instance of %s {", cls->name != NULL ? cls->name : "");
+  for (u_int i = 0; i < obj->values.values_len && i < cls->props.props_len; i++)
+    {
+      const wsim_value *v = &obj->values.values_val[i];
+
+      if (v->type == CIM_EMPTY)
+        continue;
+      g_string_append_printf (out, " %s = ", cls->props.props_val[i].name);
+      append_value (out, v, "{", ", ", "}", append_scalar_mof);
+      g_string_append_c (out, ';');
+    }
+  g_string_append (out, " }");
+}
+
 static void
 append_scalar_text (GString *out, const wsim_value *v)
 {
@@ -560,6 +635,9 @@ append_scalar_text (GString *out, const wsim_value *v)
       return;
     case CIM_CHAR16:
       append_char16 (out, v->wsim_value_u.v_char16);
+      return;
+    case CIM_OBJECT:
+      append_object_text (out, v->wsim_value_u.v_object);
       return;
     case CIM_STRING:    s = v->wsim_value_u.v_string; break;
     case CIM_DATETIME:  s = v->wsim_value_u.v_datetime; break;
@@ -707,7 +785,8 @@ append_scalar_json (GString *out, const wsim_value *v)
       append_scalar_text (out, v);
       return;
     default:
-      /* A type the wire cannot carry (CIM_OBJECT, garbage): keep the JSON valid. */
+      /* An embedded object (the JSON writer prints its nested form itself) or garbage: keep
+       * the JSON valid. */
       g_string_append (out, "null");
       return;
     }

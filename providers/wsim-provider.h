@@ -51,6 +51,7 @@ enum {
   WSIM_PROV_SINT32 = 3, WSIM_PROV_UINT32 = 19, WSIM_PROV_SINT64 = 20, WSIM_PROV_UINT64 = 21,
   WSIM_PROV_REAL32 = 4, WSIM_PROV_REAL64 = 5, WSIM_PROV_BOOLEAN = 11, WSIM_PROV_STRING = 8,
   WSIM_PROV_DATETIME = 101, WSIM_PROV_REFERENCE = 102, WSIM_PROV_CHAR16 = 103,
+  WSIM_PROV_OBJECT = 13,    /* an embedded object (ABI version 2, set_object()) */
 };
 
 /** What post_instance() says. */
@@ -205,6 +206,13 @@ typedef struct {
    * does not linger as a zombie. The watch outlives the call. The provider must not wait for
    * @pid itself afterwards. */
   void (*watch_child)         (WsimProvContext *ctx, int pid);
+  /* ABI version 2, appended after watch_child: embedded objects. set_object stores a copy
+   * of @value (an instance from new_instance(), of any class the runtime knows) in the
+   * WSIM_PROV_OBJECT property @prop; @value stays the provider's (post it, or free it with
+   * free_instance()). NULL @value sets null. Returns 0, or -1 for an unknown property, one
+   * not declared WSIM_PROV_OBJECT, or @value == @inst. */
+  int  (*set_object)          (WsimProvInstance *inst, const char *prop,
+                               const WsimProvInstance *value);
 } WsimProvContextOps;
 
 /**

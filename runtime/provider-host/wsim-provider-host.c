@@ -554,6 +554,19 @@ ctx_report_progress (WsimProvContext *ctx, uint32_t done, uint32_t total)
   host->ops->progress (host, d, t, host->owner);
 }
 
+static int
+ctx_set_object (WsimProvInstance *inst, const char *prop, const WsimProvInstance *value)
+{
+  guint32 type;
+  wsim_value *v = prop_slot (inst, prop_index (inst, prop), &type);
+
+  /* An object holding itself would have no end; wsim_value_set_object() must not be given
+   * one of the object's own values either. */
+  if (v == NULL || type != CIM_OBJECT || value == inst)
+    return -1;
+  return wsim_value_set_object (v, OBJ (value)) ? 0 : -1;
+}
+
 static const WsimProvContextOps host_ctx_ops = {
   .new_instance = ctx_new_instance,
   .free_instance = ctx_free_instance,
@@ -585,6 +598,7 @@ static const WsimProvContextOps host_ctx_ops = {
   .get_context_boolean = ctx_get_context_boolean,
   .get_caller = ctx_get_caller,
   .watch_child = ctx_watch_child,
+  .set_object = ctx_set_object,
 };
 
 /* ---- the owner's side ----------------------------------------------------------- */

@@ -343,7 +343,7 @@ Test (values, to_json)
   assert_json (&v, "\"\\u0022\"");
   v = char16 (0x20AC);
   assert_json (&v, "\"\\u20ac\"");
-  v = (wsim_value) { .type = CIM_OBJECT };   /* no wire arm: JSON stays valid */
+  v = (wsim_value) { .type = CIM_OBJECT };   /* no object (no decode makes one): still valid */
   assert_json (&v, "null");
   assert_text (&v, "");
   v = char16 ('z');

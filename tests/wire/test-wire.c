@@ -312,6 +312,25 @@ run_truncated (const WireVector *v)
                         "%s: " #arm "[%u]", where, i_);                          \
   } while (0)
 
+static void check_wsim_class_def (const wsim_class_def *e, const wsim_class_def *g,
+                                  const char *where);
+static void check_wsim_value (const wsim_value *e, const wsim_value *g, const char *where);
+
+/* An embedded object: its class, then its values, each checked recursively. */
+static void
+check_wsim_embedded (const wsim_embedded *e, const wsim_embedded *g, const char *where)
+{
+  cr_assert_not_null (g, "%s: object absent", where);
+  check_wsim_class_def (&e->cls, &g->cls, where);
+  cr_assert_eq (g->values.values_len, e->values.values_len, "%s: values length", where);
+  for (u_int i = 0; i < e->values.values_len; i++)
+    {
+      gchar *w = g_strdup_printf ("%s.values[%u]", where, i);
+      check_wsim_value (&e->values.values_val[i], &g->values.values_val[i], w);
+      g_free (w);
+    }
+}
+
 static void
 check_wsim_value (const wsim_value *e, const wsim_value *g, const char *where)
 {
@@ -354,7 +373,17 @@ check_wsim_value (const wsim_value *e, const wsim_value *g, const char *where)
     case WSIM_CIM_DATETIME_ARRAY: CHECK_STR_ARRAY (a_datetime); break;
     case WSIM_CIM_REFERENCE_ARRAY: CHECK_STR_ARRAY (a_reference); break;
     case WSIM_CIM_CHAR16_ARRAY: CHECK_NUM_ARRAY (a_char16); break;
-    case CIM_OBJECT:
+    case CIM_OBJECT: check_wsim_embedded (U (e).v_object, U (g).v_object, where); break;
+    case WSIM_CIM_OBJECT_ARRAY:
+      cr_assert_eq (U (g).a_object.a_object_len, U (e).a_object.a_object_len,
+                    "%s: a_object length", where);
+      for (u_int i = 0; i < U (e).a_object.a_object_len; i++)
+        {
+          gchar *w = g_strdup_printf ("%s.a_object[%u]", where, i);
+          check_wsim_embedded (&U (e).a_object.a_object_val[i], &U (g).a_object.a_object_val[i], w);
+          g_free (w);
+        }
+      break;
     case CIM_FLAG_ARRAY:
     default:
       cr_assert_fail ("%s: test built a value of type 0x%x", where, (unsigned) e->type);
@@ -789,6 +818,59 @@ ARRAY_VECTOR (value_reference_array, WSIM_CIM_REFERENCE_ARRAY, a_reference, wsim
               S ("Win32_Process.Handle=\"4\""), S ("Win32_Service.Name=\"WinRM\""))
 ARRAY_VECTOR (value_char16_array, WSIM_CIM_CHAR16_ARRAY, a_char16, u_int,
               "CIM_CHAR16|CIM_FLAG_ARRAY {'W', 'M', 'I'}", 'W', 'M', 'I')
+
+/* Embedded objects (CIM_OBJECT): an event's TargetInstance, one level inside another. */
+static wsim_property_def target_props[] = {
+  { .name = S ("Name"), .cimtype = CIM_STRING, .is_key = TRUE },
+  { .name = S ("Size"), .cimtype = CIM_UINT32, .is_key = FALSE },
+};
+static wsim_value alpha_values[] = {
+  { .type = CIM_STRING, .wsim_value_u.v_string = S ("alpha") },
+  { .type = CIM_UINT32, .wsim_value_u.v_uint32 = 1 },
+};
+static wsim_property_def holder_props[] = {
+  { .name = S ("Id"), .cimtype = CIM_UINT32, .is_key = TRUE },
+  { .name = S ("TargetInstance"), .cimtype = CIM_OBJECT, .is_key = FALSE },
+};
+static wsim_embedded alpha_object = {
+  .cls = { .name = S ("Sim_Target"), .superclass = S (""),
+           .props = { N_ELEMENTS (target_props), target_props } },
+  .values = { N_ELEMENTS (alpha_values), alpha_values },
+};
+static wsim_value holder_values[] = {
+  { .type = CIM_UINT32, .wsim_value_u.v_uint32 = 7 },
+  { .type = CIM_OBJECT, .wsim_value_u.v_object = &alpha_object },
+};
+
+DEFINE_VECTOR (value_object, wsim_value,
+               "CIM_OBJECT: Sim_Embedded {Id 7, TargetInstance = Sim_Target {Name \"alpha\", Size 1}}")
+{
+  static wsim_embedded holder = {
+    .cls = { .name = S ("Sim_Embedded"), .superclass = S (""),
+             .props = { N_ELEMENTS (holder_props), holder_props } },
+    .values = { N_ELEMENTS (holder_values), holder_values },
+  };
+
+  o->type = CIM_OBJECT;
+  U (o).v_object = &holder;
+}
+
+DEFINE_VECTOR (value_object_array, wsim_value,
+               "CIM_OBJECT|CIM_FLAG_ARRAY {Sim_Target alpha, Sim_Target with Name \"b\" and Size null}")
+{
+  static wsim_value b_values[] = {
+    { .type = CIM_STRING, .wsim_value_u.v_string = S ("b") },
+    { .type = CIM_EMPTY },
+  };
+  static wsim_embedded elems[2];
+
+  elems[0] = alpha_object;
+  elems[1] = alpha_object;
+  elems[1].values.values_val = b_values;
+  o->type = WSIM_CIM_OBJECT_ARRAY;
+  U (o).a_object.a_object_len = N_ELEMENTS (elems);
+  U (o).a_object.a_object_val = elems;
+}
 
 /* A schema and rows of it, shared by the class, instance and Indicate vectors. */
 static wsim_property_def service_props[] = {
@@ -1351,8 +1433,8 @@ Test (wire, unknown_cimtype_fails, .timeout = 10)
 {
   /* Each followed by enough bytes for any arm, so only the discriminant can fail. */
   static const guint32 bad[] = {
-    1, 6, 7, 9, 10, 12, CIM_OBJECT, 14, 15, 22, 100, 104, 0xFFF,
-    CIM_FLAG_ARRAY, 0x2001, 0x200D, 0x2000 | 100, 0x4008, 0x80000008u, 0xFFFFFFFFu,
+    1, 6, 7, 9, 10, 12, 14, 15, 22, 100, 104, 0xFFF,
+    CIM_FLAG_ARRAY, 0x2001, 0x200E, 0x2000 | 100, 0x4008, 0x80000008u, 0xFFFFFFFFu,
   };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -1375,11 +1457,122 @@ Test (wire, unknown_cimtype_fails, .timeout = 10)
   assert_valgrind_clean ();
 }
 
+/* The units of a CIM_OBJECT value nesting @depth objects: each level is class "A" with one
+ * property "P" of type CIM_OBJECT holding the next level; the innermost has no property. */
+static GByteArray *
+nested_object_units (guint depth)
+{
+  GArray *u = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GByteArray *b;
+
+  for (guint level = 1; level <= depth; level++)
+    {
+      gboolean inner = level == depth;
+      const guint32 head[] = { CIM_OBJECT, 1, 1, 0x41000000, 0, inner ? 0 : 1 };
+      const guint32 prop[] = { 1, 0x50000000, CIM_OBJECT, 0, 1 };   /* "P", then 1 value */
+
+      g_array_append_vals (u, head, G_N_ELEMENTS (head));
+      if (!inner)
+        g_array_append_vals (u, prop, G_N_ELEMENTS (prop));
+      else
+        g_array_append_val (u, (guint32) { 0 });                    /* no values */
+    }
+  b = units ((const guint32 *) (void *) u->data, u->len);
+  g_array_free (u, TRUE);
+  return b;
+}
+
+/* Decodes @b as one wsim_value; frees what it decoded. */
+static bool_t
+decode_value_units (GByteArray *b, u_int *used)
+{
+  wsim_value v = { 0 };
+  bool_t ok = decode ((xdrproc_t) xdr_wsim_value, b->data, b->len, &v, used);
+
+  xdr_free ((xdrproc_t) xdr_wsim_value, (char *) &v);
+  return ok;
+}
+
+Test (wire, object_nesting_is_bounded, .timeout = 30)
+{
+  /* WSIM_MAX_NESTING objects one inside another decode, whole; one more does not, nor does
+   * a hostile peer's thousands of levels (the decoder stops at the bound, so the stack
+   * never holds more than WSIM_MAX_NESTING objects' frames). */
+  static const guint depths[] = { WSIM_MAX_NESTING + 1, 1000, 100000 };
+  GByteArray *b = nested_object_units (WSIM_MAX_NESTING);
+  u_int used = 0;
+
+  cr_assert_eq (WSIM_MAX_NESTING, 32);
+  cr_assert (decode_value_units (b, &used), "%u levels refused", WSIM_MAX_NESTING);
+  cr_assert_eq (used, b->len);
+  g_byte_array_free (b, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (depths); i++)
+    {
+      gchar *what = g_strdup_printf ("%u nested objects", depths[i]);
+
+      b = nested_object_units (depths[i]);
+      expect_decode_fails ((xdrproc_t) xdr_wsim_value, sizeof (wsim_value), b->data, b->len,
+                           what);
+      g_byte_array_free (b, TRUE);
+      g_free (what);
+    }
+  /* The bound is per decode: a refused one leaves none of its depth behind. */
+  b = nested_object_units (WSIM_MAX_NESTING);
+  cr_assert (decode_value_units (b, NULL), "a decode after a refused one was refused");
+  g_byte_array_free (b, TRUE);
+  assert_valgrind_clean ();
+}
+
+Test (wire, object_nesting_is_bounded_when_encoding, .timeout = 10)
+{
+  /* What the peer would refuse is not sent: encoding one level too many fails. */
+  wsim_embedded levels[WSIM_MAX_NESTING + 1];
+  wsim_value inner[WSIM_MAX_NESTING + 1];
+  wsim_value top = { .type = CIM_OBJECT, .wsim_value_u.v_object = &levels[0] };
+  static wsim_property_def p = { .name = S ("P"), .cimtype = CIM_OBJECT };
+  char buf[4096];
+  XDR xdrs;
+
+  for (guint i = 0; i <= WSIM_MAX_NESTING; i++)
+    {
+      gboolean last = i == WSIM_MAX_NESTING;
+
+      levels[i] = (wsim_embedded) { .cls = { .name = S ("A"), .superclass = S (""),
+                                             .props = { last ? 0 : 1, &p } },
+                                    .values = { last ? 0 : 1, &inner[i] } };
+      inner[i] = (wsim_value) { .type = CIM_OBJECT,
+                                .wsim_value_u.v_object = last ? NULL : &levels[i + 1] };
+    }
+  xdrmem_create (&xdrs, buf, sizeof buf, XDR_ENCODE);
+  cr_assert_not (xdr_wsim_value (&xdrs, &top), "encoded %u levels", WSIM_MAX_NESTING + 1);
+  xdr_destroy (&xdrs);
+  /* One level fewer encodes. */
+  levels[WSIM_MAX_NESTING - 1].cls.props.props_len = 0;
+  levels[WSIM_MAX_NESTING - 1].values.values_len = 0;
+  xdrmem_create (&xdrs, buf, sizeof buf, XDR_ENCODE);
+  cr_assert (xdr_wsim_value (&xdrs, &top), "refused %u levels", WSIM_MAX_NESTING);
+  xdr_destroy (&xdrs);
+}
+
+Test (wire, absent_embedded_object_fails, .timeout = 10)
+{
+  /* A CIM_OBJECT value always has its object (null is CIM_EMPTY): presence FALSE fails. */
+  EXPECT_UNITS_FAIL (wsim_value, "CIM_OBJECT with presence FALSE", CIM_OBJECT, 0, 0, 0);
+  wsim_value v = { .type = CIM_OBJECT };
+  char buf[16];
+  XDR xdrs;
+
+  xdrmem_create (&xdrs, buf, sizeof buf, XDR_ENCODE);
+  cr_assert_not (xdr_wsim_value (&xdrs, &v), "encoded a CIM_OBJECT without its object");
+  xdr_destroy (&xdrs);
+  assert_valgrind_clean ();
+}
+
 Test (wire, unknown_cimtype_in_row_fails, .timeout = 10)
 {
-  /* A row whose second value is CIM_OBJECT: the row, and so the batch, fails. */
-  EXPECT_UNITS_FAIL (wsim_instance, "row with a CIM_OBJECT value",
-                     0, 2, CIM_UINT32, 7, CIM_OBJECT, 0, 0);
+  /* A row whose second value has an unknown type: the row, and so the batch, fails. */
+  EXPECT_UNITS_FAIL (wsim_instance, "row with a value of type 14",
+                     0, 2, CIM_UINT32, 7, 14, 0, 0);
   assert_valgrind_clean ();
 }
 
@@ -1439,7 +1632,8 @@ Test (wire, array_over_bound_fails, .timeout = 10)
                      0, 0, 0, 0, 0, WSIM_MAX_PARAMS + 1);
   EXPECT_UNITS_FAIL (wsim_indicate_classes_args, "classes count 0xFFFFFFFF",
                      0, 1, 0, 2, 0, 0xFFFFFFFFu);
-  EXPECT_UNITS_FAIL (wsim_qualifier, "a qualifier whose value is CIM_OBJECT", 0, 0, CIM_OBJECT, 0);
+  EXPECT_UNITS_FAIL (wsim_qualifier, "a qualifier whose CIM_OBJECT value has no object",
+                     0, 0, CIM_OBJECT, 0);
   assert_valgrind_clean ();
 }
 
