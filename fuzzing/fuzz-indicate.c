@@ -6,7 +6,8 @@
  * argument body as the engine hands it to the decoder after the call header. The INDICATE
  * half runs the host's own steps (wsim-sink-rows.h: the classes, then each row as an
  * object), then prints every value, so a decoded value its type does not match shows up
- * here.
+ * here, and reads each embedded object back as an instance (wsim_value_dup_object(), what
+ * a client does with an event's TargetInstance).
  */
 #include "fuzz-common.h"
 #include "wsim-class.h"
@@ -33,7 +34,13 @@ fuzz_indicate (wsim_indicate_args *a)
       if (obj == NULL)
         return;
       for (guint p = 0; p < wsim_class_get_n_props (wsim_object_get_class (obj)); p++)
-        g_free (wsim_value_to_string (wsim_object_get_value (obj, p)));
+        {
+          const wsim_value *v = wsim_object_get_value (obj, p);
+
+          g_free (wsim_value_to_string (v));
+          if (v->type == CIM_OBJECT)
+            wsim_object_unref (wsim_value_dup_object (v, NULL));
+        }
     }
 }
 

@@ -4,7 +4,7 @@
  * tests/cli/golden/sim-out.mof (an empty string and a NULL, a comma and quotes, a line
  * break, wide characters), that a table fits a terminal by cutting with "…" and never cuts
  * otherwise, that --property picks columns, and that names from the wire stay data in
- * json and csv. wmisim runs as a child process; the printer is also driven directly, into
+ * json and csv, and that embedded objects print as instance text. wmisim runs as a child process; the printer is also driven directly, into
  * memory, for widths no pipe has. */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -60,6 +60,19 @@ Test (cli_output, each_format_prints_its_golden_file)
 
       cr_assert_str_eq (out, want, "-f %s:\n%s", formats[i], out);
     }
+}
+
+/* Embedded objects (sim-embedded's Sim_Embedded, through the embedded server) print as
+ * one-line MOF instance text; a null one as nothing, as any null. */
+Test (cli_output, embedded_objects_print_as_instance_text)
+{
+  const char *const argv[] = { WSIM_WMISIM, "--provider-dir", WSIM_TEST_PROVIDER_DIR, "-f", "list",
+                               "enum", "Sim_Embedded", NULL };
+  g_autofree char *out = NULL, *err = NULL, *want = NULL;
+
+  cr_assert (g_file_get_contents (WSIM_GOLDEN_DIR "/sim-embedded.list", &want, NULL, NULL));
+  cr_assert_eq (wsim_test_spawn (argv, NULL, &out, &err), 0, "%s", err);
+  cr_assert_str_eq (out, want, "-f list:\n%s", out);
 }
 
 /* The table is the golden block between the call's story lines, uncut on a pipe. */

@@ -1165,6 +1165,27 @@ DEFINE_VECTOR (indicate_args_next, wsim_indicate_args,
   o->rows.rows_val = &service_rows[1];
 }
 
+DEFINE_VECTOR (indicate_args_object, wsim_indicate_args,
+               "INDICATE (3) args: batch 0 introduces Sim_Embedded, 1 row whose TargetInstance is "
+               "an embedded Sim_Target")
+{
+  static wsim_class_def classes[] = {
+    { .name = S ("Sim_Embedded"), .superclass = S (""),
+      .props = { N_ELEMENTS (holder_props), holder_props } },
+  };
+  static wsim_instance rows[] = {
+    { .class_idx = 0, .values = { N_ELEMENTS (holder_values), holder_values } },
+  };
+
+  o->sink_id = 0x0000000100000007ULL;
+  o->call_id = 45;
+  o->batch_seq = 0;
+  o->new_classes.new_classes_len = N_ELEMENTS (classes);
+  o->new_classes.new_classes_val = classes;
+  o->rows.rows_len = N_ELEMENTS (rows);
+  o->rows.rows_val = rows;
+}
+
 DEFINE_VECTOR (set_status_args_complete, wsim_set_status_args,
                "SET_STATUS (4) args: WBEM_STATUS_COMPLETE, WBEM_S_NO_ERROR, \"\", no object")
 {

@@ -131,11 +131,11 @@ typedef struct {
   guint32      xid;
 } Capture;
 
-/* One call of @prog/@vers/@proc whose arguments are golden vector @args (NULL: void),
- * answered by golden vector @res (NULL: void), both under @prot. */
+/* One call of @prog/@vers/@proc whose arguments are the XDR bytes @args, answered by golden
+ * vector @res (NULL: void), both under @prot. */
 static void
-exchange (Capture *c, guint32 prog, guint32 vers, guint32 proc, const char *args, const char *res,
-          Protection prot)
+exchange_bytes (Capture *c, guint32 prog, guint32 vers, guint32 proc, const GByteArray *args,
+                const char *res, Protection prot)
 {
   gboolean to_sink = prog == SINK;
   g_autoptr(GByteArray) b = g_byte_array_new ();
@@ -157,8 +157,7 @@ exchange (Capture *c, guint32 prog, guint32 vers, guint32 proc, const char *args
     put_gss_cred (b, xid, prot);
   put32 (b, 0);             /* verifier: AUTH_NONE (a real one is a MIC) */
   put32 (b, 0);
-  if (args != NULL)
-    put_golden (body, args);
+  g_byte_array_append (body, args->data, args->len);
   put_body (b, xid, prot, body);
   send_record (&c->pcap, to_sink ? &c->to_sink : &c->to_server, b);
 
@@ -173,6 +172,18 @@ exchange (Capture *c, guint32 prog, guint32 vers, guint32 proc, const char *args
     put_golden (body, res);
   put_body (b, xid, prot, body);
   send_record (&c->pcap, to_sink ? &c->from_sink : &c->to_client, b);
+}
+
+/* As exchange_bytes(), the arguments being golden vector @args (NULL: void). */
+static void
+exchange (Capture *c, guint32 prog, guint32 vers, guint32 proc, const char *args, const char *res,
+          Protection prot)
+{
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+
+  if (args != NULL)
+    put_golden (body, args);
+  exchange_bytes (c, prog, vers, proc, body, res, prot);
 }
 
 /* tshark on @file with the dissector: the fields @fields of each wmisim frame, one line each
@@ -286,6 +297,83 @@ Test (wireshark, names_what_the_golden_vectors_carry)
     cr_assert (strstr (o, "|Server = \"db1\",Retries = -3,Verbose = TRUE\n") != NULL, "%s", o);
     cr_assert (strstr (o, "a5a5a5a5") != NULL, "the encrypted body: %s", o);
   }
+}
+
+/* INDICATE args of one row of class "A" (one CIM_OBJECT property "P") whose value nests
+ * @depth objects, each level an "A" holding the next in P, the innermost empty. */
+static void
+put_nested_indicate (GByteArray *b, guint depth)
+{
+  put32 (b, 0);
+  put32 (b, 7);             /* sink_id (hyper) */
+  put32 (b, 0);
+  put32 (b, 46);            /* call_id (hyper) */
+  put32 (b, 0);             /* batch_seq */
+  put32 (b, 1);             /* one new class: A { object P; } */
+  put32 (b, 1);
+  put32 (b, 0x41000000);
+  put32 (b, 0);
+  put32 (b, 1);
+  put32 (b, 1);
+  put32 (b, 0x50000000);
+  put32 (b, 13);
+  put32 (b, 0);
+  put32 (b, 1);             /* one row of class 0, one value */
+  put32 (b, 0);
+  put32 (b, 1);
+  for (guint level = 1; level <= depth; level++)
+    {
+      gboolean inner = level == depth;
+
+      put32 (b, 13);        /* CIM_OBJECT, present, class "A", superclass "" */
+      put32 (b, 1);
+      put32 (b, 1);
+      put32 (b, 0x41000000);
+      put32 (b, 0);
+      put32 (b, inner ? 0 : 1);
+      if (!inner)
+        {
+          put32 (b, 1);
+          put32 (b, 0x50000000);
+          put32 (b, 13);
+          put32 (b, 0);
+        }
+      put32 (b, inner ? 0 : 1);
+    }
+}
+
+/* Embedded objects (CIM_OBJECT) read as the runtime prints them, nested ones included; an
+ * object nested past WSIM_MAX_NESTING is marked malformed, not followed down. */
+Test (wireshark, decodes_embedded_objects)
+{
+  static const char *const fields[] = { "wmisim.procedure", "wmisim.class", "wmisim.rows",
+                                        "wmisim.value", "_ws.expert.message", NULL };
+  g_autofree char *file = g_build_filename (dir, "embedded.pcap", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GByteArray) deep = g_byte_array_new ();
+  g_autoptr(GByteArray) limit = g_byte_array_new ();
+  g_auto (GStrv) lines = NULL;
+  Capture c = capture_open (file);
+
+  exchange (&c, SINK, 1, 3, "indicate_args_object", "sink_res", PLAIN);
+  put_nested_indicate (limit, 32);
+  exchange_bytes (&c, SINK, 1, 3, limit, "sink_res", PLAIN);
+  put_nested_indicate (deep, 33);
+  exchange_bytes (&c, SINK, 1, 3, deep, "sink_res", PLAIN);
+  cr_assert (wsim_test_pcap_close (&c.pcap));
+
+  out = tshark_fields (file, fields);
+  if (g_getenv ("WSIM_SHOW") != NULL)
+    fprintf (stderr, "%s", out);
+  lines = g_strsplit (out, "\n", -1);
+  assert_line (lines, 1, "SINK_INDICATE|Sim_Embedded,Sim_Embedded|1|7,instance of Sim_Target "
+               "{ Name = \"alpha\"; Size = 1; }|");
+  cr_assert (g_str_has_prefix (lines[2], "SINK_INDICATE|A,A|1|instance of A { P = instance of A {"),
+             "32 levels: %s", lines[2]);
+  cr_assert (strstr (lines[2], "malformed") == NULL && strstr (lines[2], "deeper") == NULL,
+             "32 levels are within the bound: %s", lines[2]);
+  cr_assert (strstr (lines[4], "embedded objects nested deeper than 32") != NULL,
+             "33 levels: %s", lines[4]);
 }
 
 /* The dissector's HRESULT table is cim/wsim-hresult.h's. */

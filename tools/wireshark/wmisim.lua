@@ -304,14 +304,44 @@ local function scalar(r, t)
   error("unknown CIM type " .. t)
 end
 
--- A wsim_value as text ("NULL", 42, "text", [1, 2]).
-local function value(r)
+-- Embedded objects nest at most this deep, the outermost counted (WSIM_MAX_NESTING).
+local MAX_NESTING = 32
+
+local value
+
+-- A wsim_embedded_body (CIM_OBJECT) as the runtime prints it: its class's flattened
+-- properties name the values, nulls are left out ("instance of C { P = 1; }").
+local function embedded(r, depth)
+  if depth > MAX_NESTING then error("embedded objects nested deeper than " .. MAX_NESTING) end
+  local cname = xstr(r)
+  xstr(r)                                  -- superclass
+  local names = {}
+  for i = 1, u32(r) do
+    names[i] = xstr(r)
+    take(r, 8)                             -- cimtype, is_key
+  end
+  local parts = {}
+  for i = 1, u32(r) do
+    local v = value(r, depth)
+    if v ~= "NULL" then parts[#parts + 1] = string.format(" %s = %s;", names[i] or "?", v) end
+  end
+  return "instance of " .. cname .. " {" .. table.concat(parts) .. " }"
+end
+
+-- A wsim_value as text ("NULL", 42, "text", [1, 2], instance of C { ... }). @depth: the
+-- objects around it (nil: none).
+value = function(r, depth)
   local t = u32(r)
+  depth = depth or 0
   if t == 0 then return "NULL" end
+  if t == 13 then
+    if u32(r) == 0 then error("CIM_OBJECT without its object") end
+    return embedded(r, depth + 1)
+  end
   if t >= 0x2000 then
     local n, parts = u32(r), {}
     for i = 1, n do
-      local s = scalar(r, t - 0x2000)
+      local s = t == 0x200D and embedded(r, depth + 1) or scalar(r, t - 0x2000)
       if i <= 8 then parts[#parts + 1] = s end
     end
     if n > 8 then parts[#parts + 1] = "..." end
