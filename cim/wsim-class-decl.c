@@ -442,6 +442,8 @@ mof_type (guint32 cimtype, const char *ref_class, GString *out)
 {
   if ((cimtype & ~CIM_FLAG_ARRAY) == CIM_REFERENCE && ref_class != NULL && ref_class[0] != '\0')
     g_string_append_printf (out, "%s ref", ref_class);
+  else if ((cimtype & ~CIM_FLAG_ARRAY) == CIM_OBJECT && ref_class != NULL && ref_class[0] != '\0')
+    g_string_append (out, ref_class);   /* a strongly typed embedded object */
   else
     {
       const char *t = wsim_cimtype_name (cimtype & ~CIM_FLAG_ARRAY);

@@ -1120,8 +1120,10 @@ ns_find_class (WsimMofNamespace *ns, const char *name)
   return NULL;
 }
 
-/* Reads a type: a CIM type name, `Class ref`, or (for a method's return) void.
- * Sets *@cimtype (CIM_EMPTY for void) and *@ref_class. */
+/* Reads a type: a CIM type name, `Class ref`, `object` or the name of a class declared
+ * before (an embedded object, weakly or strongly typed: Microsoft's "OBJECT" and "Embedded
+ * Objects" MOF pages), or (for a method's return) void. Sets *@cimtype (CIM_EMPTY for void)
+ * and *@ref_class (the class of a reference or of a strongly typed embedded object). */
 static gboolean
 parse_type (Parser *p, gboolean allow_void, guint32 *cimtype, char **ref_class)
 {
@@ -1143,12 +1145,17 @@ parse_type (Parser *p, gboolean allow_void, guint32 *cimtype, char **ref_class)
       return TRUE;
     }
   if (strchr (name, '[') == NULL && g_ascii_strcasecmp (name, "reference") != 0
-      && g_ascii_strcasecmp (name, "object") != 0 && g_ascii_strcasecmp (name, "empty") != 0
-      && wsim_cimtype_from_name (name, cimtype))
+      && g_ascii_strcasecmp (name, "empty") != 0 && wsim_cimtype_from_name (name, cimtype))
     return TRUE;
+  if (ns_find_class (current_ns (p), name) != NULL)
+    {
+      *cimtype = CIM_OBJECT;
+      *ref_class = g_steal_pointer (&name);
+      return TRUE;
+    }
   fail_at (p, at, WBEMMOF_E_UNRECOGNIZED_TYPE,
            "unknown type %s (expected sint8..uint64, real32, real64, boolean, string, datetime, "
-           "char16 or Class ref)", name);
+           "char16, object, Class ref, or a class declared before for an embedded object)", name);
   return FALSE;
 }
 
@@ -1410,8 +1417,40 @@ apply_defaults (WsimMofNamespace *ns, WsimMofClass *c, WsimObject *obj)
     }
 }
 
+static gboolean parse_instance_body (Parser *p, guint depth, WsimObject **out);
+
+/* The value of an object property @def: an embedded `instance of Class { … }` of the
+ * property's class (@ref_class, NULL for `object`) or a subclass, @depth objects around it. */
 static gboolean
-parse_instance (Parser *p)
+parse_embedded_value (Parser *p, const wsim_property_def *def, const char *ref_class, guint depth,
+                      wsim_value *out)
+{
+  gsize at = p->tok.offset;
+  g_autoptr (WsimObject) inner = NULL;
+
+  if (depth >= WSIM_MAX_NESTING)
+    {
+      fail_at (p, at, WBEMMOF_E_INVALID_INSTANCE_DECLARATION,
+               "embedded instances nested deeper than %d", WSIM_MAX_NESTING);
+      return FALSE;
+    }
+  if (!parse_instance_body (p, depth + 1, &inner))
+    return FALSE;
+  if (ref_class != NULL && !wsim_class_is_a (wsim_object_get_class (inner), ref_class))
+    {
+      fail_at (p, at, WBEMMOF_E_TYPE_MISMATCH,
+               "property %s holds an instance of %s, not of %s or a subclass", def->name, wsim_class_get_name (wsim_object_get_class (inner)), ref_class);
+      return FALSE;
+    }
+  wsim_value_set_object (out, inner);   /* within the bound: checked above */
+  return TRUE;
+}
+
+/* `instance of Class { … }`, the current token being `instance`, through its '}': a
+ * top-level instance when @depth is 0 (its keys must be set), else one embedded in a value
+ * (an embedded object needs no key). */
+static gboolean
+parse_instance_body (Parser *p, guint depth, WsimObject **out)
 {
   gsize at;
   g_autofree char *name = NULL;
@@ -1492,8 +1531,7 @@ parse_instance (Parser *p)
           }
         assigned[idx] = TRUE;
         def = wsim_class_get_prop (c->cls, (guint) idx);
-        if (!expect (p, '=', WBEMMOF_E_INVALID_INSTANCE_DECLARATION, "after the property name")
-            || (l = parse_literal (p, TRUE)) == NULL)
+        if (!expect (p, '=', WBEMMOF_E_INVALID_INSTANCE_DECLARATION, "after the property name"))
           return FALSE;
         {
           const char *ref_class = NULL;
@@ -1505,17 +1543,24 @@ parse_instance (Parser *p)
               if (g_ascii_strcasecmp (prop->name, def->name) == 0)
                 ref_class = prop->ref_class;
             }
-          if (!lit_to_value (p, l, def->cimtype, ref_class,
-                             wsim_object_get_value (obj, (guint) idx)))
+          if (def->cimtype == CIM_OBJECT && is_word (p, "instance"))
+            {
+              if (!parse_embedded_value (p, def, ref_class, depth,
+                                         wsim_object_get_value (obj, (guint) idx)))
+                return FALSE;
+            }
+          else if ((l = parse_literal (p, TRUE)) == NULL
+                   || !lit_to_value (p, l, def->cimtype, ref_class,
+                                     wsim_object_get_value (obj, (guint) idx)))
             return FALSE;
         }
         if (!expect (p, ';', WBEMMOF_E_EXPECTED_SEMI, "after the property's value"))
           return FALSE;
       }
   }
-  if (!next (p) || !expect (p, ';', WBEMMOF_E_EXPECTED_SEMI, "after the instance's '}'"))
+  if (!next (p))
     return FALSE;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n && depth == 0; i++)
     {
       const wsim_property_def *def = wsim_class_get_prop (c->cls, i);
 
@@ -1526,7 +1571,23 @@ parse_instance (Parser *p)
           return FALSE;
         }
     }
-  g_ptr_array_add (ns->instances, g_steal_pointer (&obj));
+  *out = g_steal_pointer (&obj);
+  return TRUE;
+}
+
+static gboolean
+parse_instance (Parser *p)
+{
+  WsimObject *obj = NULL;
+
+  if (!parse_instance_body (p, 0, &obj))
+    return FALSE;
+  if (!expect (p, ';', WBEMMOF_E_EXPECTED_SEMI, "after the instance's '}'"))
+    {
+      wsim_object_unref (obj);
+      return FALSE;
+    }
+  g_ptr_array_add (current_ns (p)->instances, obj);
   return TRUE;
 }
 

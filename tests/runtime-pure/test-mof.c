@@ -226,7 +226,75 @@ assert_error (const char *text, WsimHResult code, const char *where, const char 
 Test (mof, error_unknown_type)
 {
   assert_error ("class A {\n  uint33 x;\n};", WBEMMOF_E_UNRECOGNIZED_TYPE, "2:3", "uint33");
-  assert_error ("class A { object x; };", WBEMMOF_E_UNRECOGNIZED_TYPE, "1:11", "object");
+  /* A class name is a type (an embedded object) only once the class is declared. */
+  assert_error ("class A { B x; };\nclass B { };", WBEMMOF_E_UNRECOGNIZED_TYPE, "1:11", "B");
+}
+
+/* Embedded objects: `object x` (any class) and `Class x` (that class or a subclass), set to
+ * `instance of Class { … }` (no key needed inside), nested, printed back as the class's MOF. */
+Test (mof, embedded_objects)
+{
+  static const char text[] =
+    "class Emb { [key] string aKey; uint32 n; };\n"
+    "class Sub : Emb { string extra; };\n"
+    "class Composite { [key] string aKey; object Any; Emb Typed; object Deep; };\n"
+    "instance of Composite { aKey = \"c\";\n"
+    "  Any = instance of Emb { aKey = \"e\"; n = 3; };\n"
+    "  Typed = instance of Sub { extra = \"x\"; };\n"
+    "  Deep = instance of Composite { aKey = \"in\"; Any = instance of Emb { n = 1; }; }; };\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WsimMofResult) r = wsim_mof_compile_string (text, "t.mof", NULL, NULL, &error);
+  WsimMofClass *composite;
+  WsimObject *c;
+
+  cr_assert_null (error, "%s", error ? error->message : "");
+  composite = g_ptr_array_index (ns_at (r, 0)->classes, 2);
+  cr_assert_eq (wsim_class_get_prop (composite->cls, 1)->cimtype, CIM_OBJECT);
+  cr_assert_eq (wsim_class_get_prop (composite->cls, 2)->cimtype, CIM_OBJECT);
+  cr_assert_str_eq (((WsimMofProperty *) g_ptr_array_index (composite->properties, 2))->ref_class,
+                    "Emb");
+  cr_assert_null (((WsimMofProperty *) g_ptr_array_index (composite->properties, 1))->ref_class);
+  c = g_ptr_array_index (ns_at (r, 0)->instances, 0);
+  assert_prop (c, "Any", "instance of Emb { aKey = \"e\"; n = 3; }");
+  assert_prop (c, "Typed", "instance of Sub { extra = \"x\"; }");
+  assert_prop (c, "Deep", "instance of Composite { aKey = \"in\"; Any = instance of Emb { n = 1; }; }");
+}
+
+Test (mof, error_embedded_objects)
+{
+  /* A strongly typed property takes its class or a subclass, nothing else. */
+  assert_error ("class E { string s; };\nclass F { };\nclass C { [key] string k; E e; };\n"
+                "instance of C { k = \"1\"; e = instance of F { }; };",
+                WBEMMOF_E_TYPE_MISMATCH, "4:30", "not of E or a subclass");
+  /* An object property takes an instance (or NULL), not a plain literal. */
+  assert_error ("class C { [key] string k; object o; };\ninstance of C { k = \"1\"; o = 5; };",
+                WBEMMOF_E_TYPE_MISMATCH, "2:30", "object");
+}
+
+/* Instances nest down to WSIM_MAX_NESTING (the wire's bound), the outermost value's counted:
+ * one more level is refused, so a hostile file cannot recurse the compiler's stack away. */
+Test (mof, embedded_objects_nest_to_the_bound)
+{
+  for (guint depth = WSIM_MAX_NESTING; depth <= WSIM_MAX_NESTING + 1; depth++)
+    {
+      g_autoptr (GString) text = g_string_new ("class N { [key] string k; object o; };\n"
+                                                "instance of N { k = \"top\"; o = ");
+      g_autoptr (GError) error = NULL;
+      g_autoptr (WsimMofResult) r = NULL;
+
+      for (guint i = 1; i < depth; i++)
+        g_string_append (text, "instance of N { o = ");
+      g_string_append (text, "instance of N { }");
+      for (guint i = 1; i < depth; i++)
+        g_string_append (text, "; }");
+      g_string_append (text, "; };\n");
+      r = wsim_mof_compile_string (text->str, "n.mof", NULL, NULL, &error);
+      if (depth <= WSIM_MAX_NESTING)
+        cr_assert_null (error, "%u levels: %s", depth, error ? error->message : "");
+      else
+        cr_assert (error != NULL && strstr (error->message, "nested deeper than 32") != NULL,
+                   "%u levels: %s", depth, error ? error->message : "compiled");
+    }
 }
 
 Test (mof, error_duplicate_property)
