@@ -11,6 +11,7 @@
 #include "wsim-repository-store.h"
 #include "wsim-repository-decl.h"
 #include "wsim-static-provider.h"
+#include "wsim-event-classes.h"
 #include "wsim-wbem.h"
 #include "wsim_cim.h"
 
@@ -141,6 +142,8 @@ ns_lookup (WsimRepository *repo, const char *path, GError **error)
   return ns;
 }
 
+static void ns_add_system_classes (WsimRepository *repo, Namespace *ns);
+
 gboolean
 wsim_repository_add_namespace (WsimRepository *repo, const char *path, GError **error)
 {
@@ -169,6 +172,7 @@ wsim_repository_add_namespace (WsimRepository *repo, const char *path, GError **
           ns->name = g_strdup (acc->str);
           ns->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, class_entry_free);
           g_hash_table_insert (repo->namespaces, g_steal_pointer (&key), ns);
+          ns_add_system_classes (repo, ns);
         }
     }
   g_string_free (acc, TRUE);
@@ -313,6 +317,21 @@ add_entries (Namespace *ns, GPtrArray *built, WsimProviderReg *reg)
         e->decl = wsim_repository_decl_for (reg->provider, reg->provider == &wsim_static_provider,
                                             cls, NULL, ns->name);
     }
+}
+
+/* Every namespace has WMI's event classes (wsim-event-classes.h): event queries name them,
+ * and a provider's extrinsic event class derives from __ExtrinsicEvent. They have no
+ * instances; the static provider serves them as it serves a MOF class without any. */
+static void
+ns_add_system_classes (WsimRepository *repo, Namespace *ns)
+{
+  WsimProviderReg *reg = g_new0 (WsimProviderReg, 1);
+
+  reg->provider = &wsim_static_provider;
+  reg->state = wsim_static_provider_state_new (repo, ns->name, NULL);
+  reg->params = params_parse (NULL);
+  g_ptr_array_add (repo->regs, reg);
+  add_entries (ns, wsim_event_classes (), reg);
 }
 
 static gboolean

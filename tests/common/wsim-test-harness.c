@@ -1,6 +1,8 @@
 /* wsim-test-harness.c: the harness helpers the suites share (see wsim-test-harness.h). */
 #include "wsim-test-harness.h"
 
+#include "wsim-class-decl.h"
+
 #include <criterion/criterion.h>
 
 #include "wsim-client.h"
@@ -45,4 +47,19 @@ gboolean
 wsim_test_server_idle (gpointer data)
 {
   return wsim_harness_get_n_server_calls (data) == 0;
+}
+
+char *
+wsim_test_class_names (GPtrArray *decls)
+{
+  GString *names = g_string_new (NULL);
+
+  for (guint i = 0; i < decls->len; i++)
+    {
+      const char *name = wsim_class_decl_get_name (decls->pdata[i]);
+
+      if (!g_str_has_prefix (name, "__"))
+        g_string_append_printf (names, "%s%s", names->len > 0 ? "," : "", name);
+    }
+  return g_string_free (names, FALSE);
 }

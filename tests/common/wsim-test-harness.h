@@ -35,5 +35,14 @@ WsimServices *wsim_test_open_ns (WsimHarness *h, const char *ns);
  */
 void wsim_test_wait_final (WsimHarness *h, WsimSinkRecorder *rec, WsimHResult want);
 
+/**
+ * wsim_test_class_names:
+ * @decls: (element-type WsimClassDecl) class objects, as a sink received them
+ * Returns: (transfer full) their names, comma-separated, in order, leaving out WMI's system
+ *   classes (names that start with "__"), which every namespace has (tests/events checks
+ *   those).
+ */
+char *wsim_test_class_names (GPtrArray *decls);
+
 /** A WsimHarnessCond: TRUE when the harness @data (a WsimHarness) has no call open. */
 gboolean wsim_test_server_idle (gpointer data);

@@ -196,10 +196,8 @@ enum_classes (WsimServices *s, const char *super, gint32 flags, WsimHResult want
       return g_string_free (names, FALSE);
     }
   wait_done (rec);
-  for (guint i = 0; i < rec->classes->len; i++)
-    g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
-                            wsim_class_decl_get_name (rec->classes->pdata[i]));
-  return g_string_free (names, FALSE);
+  g_string_free (names, TRUE);
+  return wsim_test_class_names (rec->classes);
 }
 
 Test (schema, class_enum_superclass_shallow_and_deep)
@@ -391,9 +389,11 @@ query_classes (WsimServices *s, const char *wql, gint32 flags, WsimHResult want,
     {
       wait_done (rec);
       cr_assert_eq (rec->objects->len, 0, "class objects only");
-      for (guint i = 0; i < rec->classes->len; i++)
-        g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
-                                wsim_class_decl_get_name (rec->classes->pdata[i]));
+      {
+        g_autofree char *got = wsim_test_class_names (rec->classes);
+
+        g_string_append (names, got);
+      }
     }
   else
     cr_assert_eq (rec->n_indicate + rec->n_final, 0);
