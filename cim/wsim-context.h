@@ -1,5 +1,8 @@
-/* wsim-context.h: WsimContext, the IWbemContext analogue: named, typed values a client
- * passes with a call and the call's provider reads.
+/**
+ * SECTION:wsim-context
+ * @title: wsim-context.h
+ * @short_description: WsimContext, the IWbemContext analogue: named, typed values a client passes
+ *   with a call and the call's provider reads
  *
  * A context holds values by name, each a wsim_value of one of the types IWbemContext can
  * carry (MS-WMI 2.2.13.2: the VARIANT types VT_NULL, VT_I1, VT_UI1, VT_I2, VT_UI2, VT_I4,
@@ -31,25 +34,56 @@
 
 G_BEGIN_DECLS
 
-/** The most values a context holds (the wire's bound, wsim_service.x). */
+/**
+ * WSIM_CONTEXT_MAX_VALUES:
+ *
+ * The most values a context holds (the wire's bound, wsim_service.x).
+ */
 #define WSIM_CONTEXT_MAX_VALUES 256
 
+/**
+ * WsimContext:
+ *
+ * A set of named, typed values a call carries (IWbemContext).
+ */
 typedef struct _WsimContext WsimContext;
 
-/** wsim_context_new: Returns: (transfer full) an empty context. */
+/**
+ * wsim_context_new:
+ *
+ * Returns an empty context.
+ *
+ * Returns: (transfer full) an empty context.
+ */
 WSIM_EXPORT
 WsimContext *wsim_context_new (void);
 
-/** wsim_context_ref: Returns: @ctx with one more reference. */
+/**
+ * wsim_context_ref:
+ * @ctx: a #WsimContext
+ *
+ * Returns @ctx with one more reference.
+ *
+ * Returns: @ctx with one more reference.
+ */
 WSIM_EXPORT
 WsimContext *wsim_context_ref (WsimContext *ctx);
 
-/** wsim_context_unref: drops a reference; NULL is fine. */
+/**
+ * wsim_context_unref:
+ * @ctx: a #WsimContext
+ *
+ * Drops a reference; NULL is fine.
+ */
 WSIM_EXPORT
 void wsim_context_unref (WsimContext *ctx);
 
 /**
  * wsim_context_clone:
+ * @ctx: a #WsimContext
+ *
+ * Returns a new context with copies of @ctx's values (IWbemContext::Clone).
+ *
  * Returns: (transfer full) a new context with copies of @ctx's values (IWbemContext::Clone).
  */
 WSIM_EXPORT
@@ -58,6 +92,9 @@ WsimContext *wsim_context_clone (const WsimContext *ctx);
 /**
  * wsim_context_type_supported:
  * @cimtype: a CIMTYPE, possibly with CIM_FLAG_ARRAY
+ *
+ * Returns TRUE if a context value may have this type (see the file comment).
+ *
  * Returns: TRUE if a context value may have this type (see the file comment).
  */
 WSIM_EXPORT
@@ -65,9 +102,13 @@ gboolean wsim_context_type_supported (guint32 cimtype);
 
 /**
  * wsim_context_set_value:
+ * @ctx: a #WsimContext
  * @name: the value's name
  * @value: (transfer none) the value, copied; CIM_EMPTY for a null (VT_NULL)
+ * @error: return location for a #GError, or %NULL
+ *
  * Creates or overwrites the value @name.
+ *
  * Returns: FALSE with WBEM_E_INVALID_PARAMETER in WSIM_WBEM_ERROR for an empty or too long
  *   name, a type a context cannot carry, or a full context (@ctx unchanged).
  */
@@ -77,28 +118,57 @@ gboolean wsim_context_set_value (WsimContext *ctx, const char *name, const wsim_
 
 /**
  * wsim_context_get_value:
+ * @ctx: a #WsimContext
+ * @name: the value's name (case-insensitive)
+ *
+ * Returns the value @name (valid until it is set again or deleted), or NULL if there is none.
+ *
  * Returns: (transfer none) (nullable) the value @name (valid until it is set again or
  *   deleted), or NULL if there is none.
  */
 WSIM_EXPORT
 const wsim_value *wsim_context_get_value (const WsimContext *ctx, const char *name);
 
-/** wsim_context_delete_value: Returns: TRUE if there was a value @name (now gone). */
+/**
+ * wsim_context_delete_value:
+ * @ctx: a #WsimContext
+ * @name: the value's name (case-insensitive)
+ *
+ * Returns TRUE if there was a value @name (now gone).
+ *
+ * Returns: TRUE if there was a value @name (now gone).
+ */
 WSIM_EXPORT
 gboolean wsim_context_delete_value (WsimContext *ctx, const char *name);
 
-/** wsim_context_delete_all: removes every value (IWbemContext::DeleteAll). */
+/**
+ * wsim_context_delete_all:
+ * @ctx: a #WsimContext
+ *
+ * Removes every value (IWbemContext::DeleteAll).
+ */
 WSIM_EXPORT
 void wsim_context_delete_all (WsimContext *ctx);
 
-/** wsim_context_get_n_values: Returns: how many values @ctx holds. */
+/**
+ * wsim_context_get_n_values:
+ * @ctx: a #WsimContext
+ *
+ * Returns how many values @ctx holds.
+ *
+ * Returns: how many values @ctx holds.
+ */
 WSIM_EXPORT
 guint wsim_context_get_n_values (const WsimContext *ctx);
 
 /**
  * wsim_context_get_nth:
+ * @ctx: a #WsimContext
  * @i: below wsim_context_get_n_values()
  * @out_value: (out) (optional) (transfer none) the value
+ *
+ * Returns the name of the @i-th value, in the order values were first set.
+ *
  * Returns: (transfer none) the name of the @i-th value, in the order values were first set.
  */
 WSIM_EXPORT
@@ -106,10 +176,14 @@ const char *wsim_context_get_nth (const WsimContext *ctx, guint i, const wsim_va
 
 /**
  * wsim_context_parse_assignment:
+ * @ctx: a #WsimContext
  * @text: "NAME=VALUE" (a string), "NAME:TYPE=VALUE" with TYPE a MOF type name of a
  *   supported type ("sint32", "boolean", "uint8", ...; "NAME:string=..." too), or "NAME="
  *   (an empty string)
+ * @error: return location for a #GError, or %NULL
+ *
  * Sets the value @text describes, as `wmisim --context` takes it.
+ *
  * Returns: FALSE with WBEM_E_INVALID_PARAMETER (no '=', an unknown or unsupported type, a
  *   value the type cannot take).
  */

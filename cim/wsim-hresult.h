@@ -1,5 +1,8 @@
-/* wsim-hresult.h: WMI's status codes (WBEMSTATUS and the COM codes WMI returns), with
- * Microsoft's names and values, and their bridge to GError.
+/**
+ * SECTION:wsim-hresult
+ * @title: wsim-hresult.h
+ * @short_description: WMI's status codes (WBEMSTATUS and the COM codes WMI returns), with
+ *   Microsoft's names and values, and their bridge to GError
  *
  * One X-macro table gives each code its name, value and message; everything else
  * (the enum, name and message lookups) is generated from it, so a code exists in one
@@ -21,6 +24,13 @@
 
 G_BEGIN_DECLS
 
+/**
+ * WSIM_HRESULT_TABLE:
+ * @X: the row macro, X (name, value, message)
+ *
+ * The status codes, one row each: the enum, wsim_hresult_name() and wsim_hresult_message() are
+ * made from it.
+ */
 #define WSIM_HRESULT_TABLE(X)                                                            \
   X (WBEM_S_NO_ERROR,                       0x00000000u, "the call succeeded")            \
   X (WBEM_S_FALSE,                          0x00000001u, "the call succeeded (false)")    \
@@ -111,31 +121,69 @@ G_BEGIN_DECLS
   X (RPC_E_TOO_LATE,                        0x80010119u, "security must be initialized before any interfaces are marshalled or unmarshalled")
 
 /**
- * WsimHResult: an HRESULT. The WBEM_* and E_* names are WMI's, with WMI's values.
+ * WsimHResult:
+ *
+ * An HRESULT. The WBEM_* and E_* names are WMI's, with WMI's values.
  */
 typedef guint32 WsimHResult;
 
+/**
+ * WSIM_HRESULT_ENUM:
+ * @name: the code's name
+ * @value: its value
+ * @msg: its message (unused here)
+ *
+ * The row of WSIM_HRESULT_TABLE that makes the enum of the codes (defined and undefined
+ * around it).
+ */
 #define WSIM_HRESULT_ENUM(name, value, msg) name = value,
 enum { WSIM_HRESULT_TABLE (WSIM_HRESULT_ENUM) };
 #undef WSIM_HRESULT_ENUM
 
-/** WSIM_HRESULT_FAILED: TRUE for a failure code (severity bit set). */
+/**
+ * WSIM_HRESULT_FAILED:
+ * @hr: a #WsimHResult
+ *
+ * TRUE for a failure code (severity bit set).
+ */
 #define WSIM_HRESULT_FAILED(hr) (((guint32) (hr) & 0x80000000u) != 0)
 
+/**
+ * WSIM_WBEM_ERROR:
+ *
+ * The error domain whose codes are HRESULTs (wsim_wbem_error_quark()).
+ */
 #define WSIM_WBEM_ERROR (wsim_wbem_error_quark ())
 
-/** wsim_wbem_error_quark: Returns: the domain whose codes are HRESULTs (cast to gint). */
+/**
+ * wsim_wbem_error_quark:
+ *
+ * Returns the domain whose codes are HRESULTs (cast to gint).
+ *
+ * Returns: the domain whose codes are HRESULTs (cast to gint).
+ */
 WSIM_EXPORT
 GQuark wsim_wbem_error_quark (void);
 
 /**
  * wsim_hresult_name:
+ * @hr: an HRESULT
+ *
+ * Returns "WBEM_E_ACCESS_DENIED" etc., or NULL for a code not in the table.
+ *
  * Returns: (transfer none) "WBEM_E_ACCESS_DENIED" etc., or NULL for a code not in the table.
  */
 WSIM_EXPORT
 const char *wsim_hresult_name (WsimHResult hr);
 
-/** wsim_hresult_message: Returns: (transfer none) a short description, or "unknown status". */
+/**
+ * wsim_hresult_message:
+ * @hr: an HRESULT
+ *
+ * Returns a short description, or "unknown status".
+ *
+ * Returns: (transfer none) a short description, or "unknown status".
+ */
 WSIM_EXPORT
 const char *wsim_hresult_message (WsimHResult hr);
 
@@ -143,6 +191,9 @@ const char *wsim_hresult_message (WsimHResult hr);
  * wsim_hresult_from_name:
  * @name: "WBEM_E_NOT_FOUND" (case-insensitive)
  * @out: (out) the value
+ *
+ * Returns TRUE if the name is in the table.
+ *
  * Returns: TRUE if the name is in the table.
  */
 WSIM_EXPORT
@@ -150,6 +201,10 @@ gboolean wsim_hresult_from_name (const char *name, WsimHResult *out);
 
 /**
  * wsim_hresult_describe:
+ * @hr: an HRESULT
+ *
+ * Returns "WBEM_E_ACCESS_DENIED (0x80041003): access denied".
+ *
  * Returns: (transfer full) "WBEM_E_ACCESS_DENIED (0x80041003): access denied".
  */
 WSIM_EXPORT
@@ -157,6 +212,11 @@ char *wsim_hresult_describe (WsimHResult hr);
 
 /**
  * wsim_set_error_hresult:
+ * @error: return location for a #GError, or %NULL
+ * @hr: the HRESULT: the error's code
+ * @format: a printf() format for the start of the message
+ * @...: the arguments @format takes
+ *
  * Sets @error in WSIM_WBEM_ERROR with @hr as its code; the message is @format's text
  * followed by the status name and value.
  */
@@ -166,6 +226,12 @@ void wsim_set_error_hresult (GError **error, WsimHResult hr, const char *format,
 
 /**
  * wsim_text_position:
+ * @text: the UTF-8 text being parsed
+ * @offset: a byte offset into @text
+ *
+ * Returns the 1-based character (not byte) position of byte @offset in the UTF-8 @text, as a
+ * person reading the text counts; never reads past @offset.
+ *
  * Returns: the 1-based character (not byte) position of byte @offset in the UTF-8 @text, as
  *   a person reading the text counts; never reads past @offset.
  */
@@ -174,6 +240,14 @@ glong wsim_text_position (const char *text, gsize offset);
 
 /**
  * wsim_set_error_at_valist:
+ * @error: return location for a #GError, or %NULL
+ * @hr: the HRESULT: the error's code
+ * @subject: what was being parsed ("query", "object path"), the message's first word
+ * @text: the UTF-8 text being parsed
+ * @offset: a byte offset into @text
+ * @format: a printf() format for the start of the message
+ * @ap: the arguments @format takes
+ *
  * For parsers: sets @error like wsim_set_error_hresult(), the message reading
  * "@subject at position N: …" where N is wsim_text_position (@text, @offset).
  */
@@ -184,11 +258,15 @@ void wsim_set_error_at_valist (GError **error, WsimHResult hr, const char *subje
 
 /**
  * wsim_hresult_from_error:
+ * @error: return location for a #GError, or %NULL
+ *
  * The HRESULT a GError stands for: its code in WSIM_WBEM_ERROR; WBEM_E_TIMED_OUT for
  * G_IO_ERROR_TIMED_OUT; WBEM_E_CALL_CANCELLED for G_IO_ERROR_CANCELLED; WBEM_E_ACCESS_DENIED
  * for an RPC authentication error; WBEM_E_TRANSPORT_FAILURE for other I/O and RPC errors;
  * WBEM_E_FAILED otherwise (a WSIM_GSS_ERROR among them). WBEM_S_NO_ERROR for NULL. One
  * table in wsim-hresult.c (WSIM_ERROR_HRESULT_TABLE) says it.
+ *
+ * Returns: the HRESULT @error stands for.
  */
 WSIM_EXPORT
 WsimHResult wsim_hresult_from_error (const GError *error);

@@ -1,4 +1,7 @@
-/* wsim-system-props.h: WMI's system properties (__CLASS, __PATH, …) of an object.
+/**
+ * SECTION:wsim-system-props
+ * @title: wsim-system-props.h
+ * @short_description: WMI's system properties (__CLASS, __PATH, …) of an object
  *
  * WMI gives every class and instance a set of read-only properties whose names begin
  * with a double underscore ("WMI System Properties", Microsoft Learn). They are not in
@@ -21,6 +24,11 @@ G_BEGIN_DECLS
 /**
  * wsim_is_system_property:
  * @name: a property name
+ *
+ * Returns TRUE if @name is one of the ten WMI system properties this project computes (__CLASS,
+ * __SUPERCLASS, __DYNASTY, __DERIVATION, __GENUS, __PROPERTY_COUNT, __RELPATH, __PATH,
+ * __NAMESPACE, __SERVER), compared case-insensitively as WMI does.
+ *
  * Returns: TRUE if @name is one of the ten WMI system properties this project computes
  *   (__CLASS, __SUPERCLASS, __DYNASTY, __DERIVATION, __GENUS, __PROPERTY_COUNT,
  *   __RELPATH, __PATH, __NAMESPACE, __SERVER), compared case-insensitively as WMI does.
@@ -30,6 +38,10 @@ gboolean wsim_is_system_property (const char *name);
 
 /**
  * wsim_system_property_names:
+ *
+ * Returns the system property names, in the order WMI tools print them (__GENUS first, __PATH
+ * last). Static storage.
+ *
  * Returns: (transfer none) (array zero-terminated=1) the system property names, in the
  *   order WMI tools print them (__GENUS first, __PATH last). Static storage.
  */
@@ -53,7 +65,7 @@ const char *const *wsim_system_property_names (void);
  * the last one known and ends the chain (a client does not know its ancestors).
  *
  * Returns: FALSE (and @out left null) if @name is not a system property.
- * Threading: reads @obj only; safe while nobody modifies it.
+ *   Threading: reads @obj only; safe while nobody modifies it.
  */
 WSIM_EXPORT
 gboolean wsim_object_get_system_property (WsimObject *obj, const char *name, const char *ns,

@@ -1,5 +1,8 @@
-/* wsim-trace.h: what happened to each async call, as events a test reads and the CLI
- * prints as JSON lines.
+/**
+ * SECTION:wsim-trace
+ * @title: wsim-trace.h
+ * @short_description: what happened to each async call, as events a test reads and the CLI prints
+ *   as JSON lines
  *
  * One trace per server; each event names its call. The server's thread writes, any
  * thread reads, so the event list is guarded by a mutex. It keeps the newest
@@ -16,8 +19,33 @@
 
 G_BEGIN_DECLS
 
+/**
+ * WSIM_TRACE_MAX_EVENTS:
+ *
+ * The most events a trace keeps.
+ */
 #define WSIM_TRACE_MAX_EVENTS 100000
 
+/**
+ * WsimTraceKind:
+ * @WSIM_TRACE_START: the call was accepted; detail: method and target
+ * @WSIM_TRACE_INDICATE: a batch was delivered; n: instances
+ * @WSIM_TRACE_PROGRESS: a PROGRESS SetStatus; hr: its hResult (done | total << 16)
+ * @WSIM_TRACE_CANCEL: CancelAsyncCall reached the call
+ * @WSIM_TRACE_VIOLATION: the provider broke its contract; detail says how
+ * @WSIM_TRACE_FINAL: the final SetStatus; hr and detail: the status and why
+ * @WSIM_TRACE_TEARDOWN: the call ended without a SetStatus reaching the sink; detail: why
+ * @WSIM_TRACE_REFUSED: a request was refused for its security; hr and detail: why
+ * @WSIM_TRACE_CALLBACK: one attempt of the callback ladder (server) to reach the sink host at
+ *   one level
+ * @WSIM_TRACE_STUB_ACCEPTED: a callback the sink stub (unsecured apartment) took
+ * @WSIM_TRACE_STUB_REFUSED: a callback the sink stub refused
+ * @WSIM_TRACE_STUB_FINAL: the stub's client ended a call on its own side
+ * @WSIM_TRACE_CLIENT_FINAL: the client ended a call on its own side
+ * @WSIM_TRACE_CLIENT_ASK: the client asked the server how a quiet call stands, and it is open
+ *
+ * What a trace event records.
+ */
 typedef enum {
   WSIM_TRACE_START,      /* the call was accepted; detail: method and target */
   WSIM_TRACE_INDICATE,   /* a batch was delivered; n: instances */
@@ -48,10 +76,12 @@ typedef enum {
 } WsimTraceKind;
 
 /**
- * WsimTraceAuth: who a request came from, or how a callback was made.
+ * WsimTraceAuth:
  * @level: the RPC_C_AUTHN_LEVEL_* on the wire
  * @mech: (nullable) the GSS mechanism's name ("kerberos", "ntlm"); a static string
  * @principal: (nullable) the authenticated principal
+ *
+ * Who a request came from, or how a callback was made.
  */
 typedef struct {
   guint32     level;
@@ -59,6 +89,19 @@ typedef struct {
   const char *principal;
 } WsimTraceAuth;
 
+/**
+ * WsimTraceEvent:
+ * @time_us: when, on the monotonic clock
+ * @kind: what happened
+ * @call_id: the client's call id
+ * @hr: the status, for the kinds that have one
+ * @n: a count, for the kinds that have one
+ * @detail: (nullable) the detail, owned by the event
+ * @has_auth: whether @auth is meaningful
+ * @auth: who, for the kinds that say; its principal is owned by the event
+ *
+ * One event of a #WsimTrace.
+ */
 typedef struct {
   gint64        time_us;   /* monotonic */
   WsimTraceKind kind;
@@ -70,24 +113,72 @@ typedef struct {
   WsimTraceAuth auth;      /* its principal is owned by the event */
 } WsimTraceEvent;
 
+/**
+ * WsimTrace:
+ *
+ * What happened to each async call, as events.
+ */
 typedef struct _WsimTrace WsimTrace;
 
-/** Returns: (transfer full) an empty trace. */
+/**
+ * wsim_trace_new:
+ *
+ * Returns an empty trace.
+ *
+ * Returns: (transfer full) an empty trace.
+ */
 WSIM_EXPORT
 WsimTrace *wsim_trace_new (void);
-/** Returns: (transfer full) @trace, with one more reference (any thread: atomic). */
+
+/**
+ * wsim_trace_ref:
+ * @trace: a #WsimTrace
+ *
+ * Returns @trace, with one more reference (any thread: atomic).
+ *
+ * Returns: (transfer full) @trace, with one more reference (any thread: atomic).
+ */
 WSIM_EXPORT
 WsimTrace *wsim_trace_ref (WsimTrace *trace);
-/** Drops one reference to @trace; the last frees it and its events. NULL is fine. */
+
+/**
+ * wsim_trace_unref:
+ * @trace: a #WsimTrace
+ *
+ * Drops one reference to @trace; the last frees it and its events. NULL is fine.
+ */
 WSIM_EXPORT
 void       wsim_trace_unref (WsimTrace *trace);
 
-/** Records an event; @format (nullable) gives its detail. Any thread. */
+/**
+ * wsim_trace_add:
+ * @trace: a #WsimTrace
+ * @kind: what happened
+ * @call_id: the call the event belongs to (0: none)
+ * @hr: the status the event carries (WBEM_S_NO_ERROR when none)
+ * @n: a count the event carries (objects delivered, say; 0 when none)
+ * @format: (nullable) a printf() format for the event's detail
+ * @...: the arguments @format takes
+ *
+ * Records an event; @format (nullable) gives its detail. Any thread.
+ */
 WSIM_EXPORT
 void wsim_trace_add (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
                      guint64 n, const char *format, ...) G_GNUC_PRINTF (6, 7);
 
-/** Like wsim_trace_add(), with who made the request (or how a callback went). Any thread. */
+/**
+ * wsim_trace_add_auth:
+ * @trace: a #WsimTrace
+ * @kind: what happened
+ * @call_id: the call the event belongs to (0: none)
+ * @hr: the status the event carries (WBEM_S_NO_ERROR when none)
+ * @n: a count the event carries (objects delivered, say; 0 when none)
+ * @auth: (nullable) who made the request, or how the callback was authenticated (copied)
+ * @format: (nullable) a printf() format for the event's detail
+ * @...: the arguments @format takes
+ *
+ * Like wsim_trace_add(), with who made the request (or how a callback went). Any thread.
+ */
 WSIM_EXPORT
 void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr,
                           guint64 n, const WsimTraceAuth *auth, const char *format, ...)
@@ -95,26 +186,58 @@ void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id,
 
 /**
  * wsim_trace_get_events:
+ * @trace: a #WsimTrace
  * @call_id: the call whose events to copy, or 0 for all
+ *
+ * Returns copies, oldest first.
+ *
  * Returns: (transfer full) (element-type WsimTraceEvent) copies, oldest first.
  */
 WSIM_EXPORT
 GPtrArray *wsim_trace_get_events (WsimTrace *trace, guint64 call_id);
 
-/** Returns: how many events of @kind the call has. */
+/**
+ * wsim_trace_count:
+ * @trace: a #WsimTrace
+ * @call_id: the call the event belongs to (0: none)
+ * @kind: the kind of event to count
+ *
+ * Returns how many events of @kind the call has.
+ *
+ * Returns: how many events of @kind the call has.
+ */
 WSIM_EXPORT
 guint wsim_trace_count (WsimTrace *trace, guint64 call_id, WsimTraceKind kind);
 
-/** Returns: (transfer none) "start", "indicate", … */
+/**
+ * wsim_trace_kind_name:
+ * @kind: an event kind
+ *
+ * Returns "start", "indicate", …
+ *
+ * Returns: (transfer none) "start", "indicate", …
+ */
 WSIM_EXPORT
 const char *wsim_trace_kind_name (WsimTraceKind kind);
 
-/** Appends one JSON object per line for the events of @call_id (0: all) to @out. */
+/**
+ * wsim_trace_to_json_lines:
+ * @trace: a #WsimTrace
+ * @call_id: the call the event belongs to (0: none)
+ * @out: the string to append to
+ *
+ * Appends one JSON object per line for the events of @call_id (0: all) to @out.
+ */
 WSIM_EXPORT
 void wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out);
 
-/** wsim_trace_event_free: frees an event copy (one taken out of wsim_trace_get_events()'s
- *  array with g_ptr_array_steal_index()). NULL is fine. */
+/**
+ * wsim_trace_event_free:
+ * @e: a #WsimTraceEvent
+ *
+ * Frees an event copy (one taken out of wsim_trace_get_events()'s
+ * array with g_ptr_array_steal_index()). NULL is fine.
+ */
 WSIM_EXPORT
 void wsim_trace_event_free (WsimTraceEvent *e);
 

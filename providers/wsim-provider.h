@@ -1,5 +1,8 @@
-/* wsim-provider.h: the provider ABI, version 2 (version 1 tables still load). A provider includes this header and
- * nothing else of wmisim, and links against nothing of it.
+/**
+ * SECTION:wsim-provider
+ * @title: wsim-provider.h
+ * @short_description: the provider ABI, version 2 (version 1 tables still load). A provider
+ *   includes this header and nothing else of wmisim, and links against nothing of it
  *
  * A provider is a shared module (loaded with GModule from a directory) or a table
  * registered in-process by test code. It exports one function, wsim_provider_entry(),
@@ -10,15 +13,15 @@
  * timer (so a provider can work in steps without a main loop of its own).
  *
  * The contract (WMI's IWbemObjectSink contract seen from the provider side):
- *  - post_instance() zero or more times, then post_result() once. The runtime turns a
+ * - post_instance() zero or more times, then post_result() once. The runtime turns a
  *    second result, or instances posted after the result, into a provider failure that
  *    it traces, never into a second SetStatus; a call whose provider never posts a
  *    result before it is torn down ends with WBEM_E_PROVIDER_FAILURE.
- *  - post_instance() returns WSIM_PROV_BUSY when the sink is slower than the provider:
+ * - post_instance() returns WSIM_PROV_BUSY when the sink is slower than the provider:
  *    the instance was taken, but the provider should stop posting and return; the
  *    runtime calls resume() when there is room again. This is how a slow sink slows
  *    the provider instead of growing memory.
- *  - After cancellation is_cancelled() returns 1, cancel() is called once (if set), and
+ * - After cancellation is_cancelled() returns 1, cancel() is called once (if set), and
  *    further posts are dropped. finish() is called once when the call is over, whatever
  *    happened: free per-call state there.
  *
@@ -36,13 +39,28 @@
 extern "C" {
 #endif
 
+/**
+ * WSIM_PROVIDER_ABI_VERSION:
+ *
+ * The provider ABI's version, as a provider built with this header states it in its table.
+ */
 #define WSIM_PROVIDER_ABI_VERSION 2u
 
 /* ABI version 1: a table of that version ends at the field v1_end marks (exec_method and
  * the method table came with version 2). The runtime reads no further into such a table. */
+/**
+ * WSIM_PROVIDER_ABI_VERSION_1:
+ *
+ * ABI version 1: a table of that version ends at the field v1_end marks (exec_method and
+ * the method table came with version 2). The runtime reads no further into such a table.
+ */
 #define WSIM_PROVIDER_ABI_VERSION_1 1u
 
-/** The symbol a provider module exports, of type WsimProviderEntryFunc. */
+/**
+ * WSIM_PROVIDER_ENTRY_SYMBOL:
+ *
+ * The symbol a provider module exports, of type WsimProviderEntryFunc.
+ */
 #define WSIM_PROVIDER_ENTRY_SYMBOL "wsim_provider_entry"
 
 /* CIM types, Microsoft's CIMTYPE values (named here so a provider needs no other header). */
@@ -54,7 +72,15 @@ enum {
   WSIM_PROV_OBJECT = 13,    /* an embedded object (ABI version 2, set_object()) */
 };
 
-/** What post_instance() says. */
+/**
+ * WsimProvStatus:
+ * @WSIM_PROV_OK: taken; go on
+ * @WSIM_PROV_BUSY: taken; stop posting and return, resume() follows
+ * @WSIM_PROV_DROPPED: not delivered (call cancelled or result already posted): the runtime
+ *   has freed the instance; stop posting
+ *
+ * What post_instance() says.
+ */
 typedef enum {
   WSIM_PROV_OK = 0,         /* taken; go on */
   WSIM_PROV_BUSY = 1,       /* taken; stop posting and return, resume() follows */
@@ -63,16 +89,36 @@ typedef enum {
 } WsimProvStatus;
 
 typedef struct WsimProvContext WsimProvContext;
+/**
+ * WsimProvInstance:
+ *
+ * An instance a provider builds (new_instance()) and posts; opaque to the provider.
+ */
 typedef struct WsimProvInstance WsimProvInstance;
 
-/** One property of a class: name, CIM type, whether it is a key. */
+/**
+ * WsimProvProperty:
+ * @name: the property's name
+ * @cimtype: its CIM type (WSIM_PROV_*)
+ * @is_key: 1 for a key
+ *
+ * One property of a class: name, CIM type, whether it is a key.
+ */
 typedef struct {
   const char *name;
   uint32_t    cimtype;
   int         is_key;
 } WsimProvProperty;
 
-/** A class the provider serves. @superclass may be NULL or a class served by anyone. */
+/**
+ * WsimProvClass:
+ * @name: the class's name
+ * @superclass: (nullable) its superclass
+ * @props: (array length=n_props) its own properties
+ * @n_props: the number of @props
+ *
+ * A class the provider serves. @superclass may be NULL or a class served by anyone.
+ */
 typedef struct {
   const char             *name;
   const char             *superclass;
@@ -80,20 +126,31 @@ typedef struct {
   size_t                  n_props;
 } WsimProvClass;
 
-/** One parameter of a method: its name and CIM type (ABI version 2). */
+/**
+ * WsimProvParam:
+ * @name: the parameter's name
+ * @cimtype: its CIM type (WSIM_PROV_*)
+ *
+ * One parameter of a method: its name and CIM type (ABI version 2).
+ */
 typedef struct {
   const char *name;
   uint32_t    cimtype;
 } WsimProvParam;
 
 /**
- * WsimProvMethod: a method of a class the provider serves (ABI version 2).
+ * WsimProvMethod:
  * @class_name: the class that declares it (one of the provider's classes)
  * @is_static: 1 for a static method (called on the class path), 0 for an instance method
  *   (called on an instance path; the runtime refuses a class path for it)
  * @in_params: the [in] parameters; a call must give every one of them and no other
  * @out_params: the [out] parameters, ReturnValue among them with its type; the provider
  *   builds them as an instance of class "__PARAMETERS" (new_instance ("__PARAMETERS"))
+ * @name: the method's name
+ * @n_in_params: the number of @in_params
+ * @n_out_params: the number of @out_params
+ *
+ * A method of a class the provider serves (ABI version 2).
  */
 typedef struct {
   const char          *class_name;
@@ -105,16 +162,29 @@ typedef struct {
   size_t               n_out_params;
 } WsimProvMethod;
 
-/** A key of an object path, as text: Handle="42" gives { "Handle", "42" }. */
+/**
+ * WsimProvKey:
+ * @name: the key's name
+ * @value: its value, as text
+ *
+ * A key of an object path, as text: Handle="42" gives { "Handle", "42" }.
+ */
 typedef struct {
   const char *name;
   const char *value;
 } WsimProvKey;
 
+/**
+ * WsimProvTimerFunc:
+ * @ctx: the call
+ * @data: call_later()'s data
+ *
+ * What call_later() calls.
+ */
 typedef void (*WsimProvTimerFunc) (WsimProvContext *ctx, void *data);
 
 /**
- * WsimProvCaller: who made the call, as the server saw it (ABI version 2, get_caller()).
+ * WsimProvCaller:
  * @principal: (nullable) the authenticated principal ("alice@WSIM.TEST"), or what the flavor
  *   names the caller by ("uid:gid@machine" for an AUTH_SYS claim); NULL for AUTH_NONE
  * @mech: (nullable) the GSS mechanism ("kerberos", "ntlm"), NULL without one
@@ -124,6 +194,8 @@ typedef void (*WsimProvTimerFunc) (WsimProvContext *ctx, void *data);
  *   (SO_PEERCRED), else the local account an authenticated principal names (its first
  *   component, "alice" of "alice@REALM" or "alice/host@REALM", when getpwnam() knows it).
  *   An AUTH_SYS claim is never taken for a uid. Unknown (0) for anything else.
+ *
+ * Who made the call, as the server saw it (ABI version 2, get_caller()).
  * Strings are valid until finish().
  */
 typedef struct {
@@ -135,7 +207,40 @@ typedef struct {
 } WsimProvCaller;
 
 /**
- * WsimProvContextOps: what the runtime offers a provider during one call.
+ * WsimProvContextOps:
+ * @new_instance: a new instance of @class_name, every property null
+ * @free_instance: drops an instance that will not be posted
+ * @set_string: sets a string property
+ * @set_sint64: sets an integer property from a signed value
+ * @set_uint64: sets an integer property from an unsigned value
+ * @set_real64: sets a real property
+ * @set_boolean: sets a boolean property
+ * @set_datetime: sets a datetime property (DMTF)
+ * @set_null: makes a property null
+ * @set_string_at: set_string() by property position (the order of the class's props;
+ *   inherited first)
+ * @set_uint64_at: set_uint64() by property position
+ * @post_instance: posts an instance; always takes it, whatever it answers
+ * @post_result: posts the call's result (@message may be NULL); once per call
+ * @is_cancelled: 1 once the call was cancelled
+ * @call_later: calls @fn once after @ms milliseconds, unless the call ends first (then never)
+ * @get_param: a parameter of this provider's registration ("count" for count=100), or NULL
+ * @get_string: (ABI version 2) reads a string, datetime or reference property
+ * @get_sint64: (ABI version 2) reads an integer property into a signed value
+ * @get_uint64: (ABI version 2) reads an integer property into an unsigned value
+ * @get_real64: (ABI version 2) reads a real property
+ * @get_boolean: (ABI version 2) reads a boolean property
+ * @report_progress: (ABI version 2) how far the call is, @done of @total steps
+ * @get_context_type: (ABI version 2) the CIM type of the call's context value @name
+ * @get_context_string: (ABI version 2) reads a string context value
+ * @get_context_sint64: (ABI version 2) reads an integer context value into a signed value
+ * @get_context_uint64: (ABI version 2) reads an integer context value into an unsigned value
+ * @get_context_real64: (ABI version 2) reads a real context value
+ * @get_context_boolean: (ABI version 2) reads a boolean context value
+ * @get_caller: (ABI version 2) who made the call
+ * @watch_child: (ABI version 2) the runtime reaps child @pid when it exits
+ *
+ * What the runtime offers a provider during one call.
  * Setters return 0, or -1 for an unknown property or a value its type cannot hold.
  * Instances belong to the provider until posted; post_instance() always takes ownership
  * (whatever it answers), free_instance() drops one that will not be posted. A new instance
@@ -216,9 +321,11 @@ typedef struct {
 } WsimProvContextOps;
 
 /**
- * WsimProvContext: one call, as the provider sees it.
+ * WsimProvContext:
  * @ops: the runtime's functions.
  * @provider_data: the provider's own per-call state (a cursor); NULL at first.
+ *
+ * One call, as the provider sees it.
  */
 struct WsimProvContext {
   const WsimProvContextOps *ops;
@@ -226,7 +333,7 @@ struct WsimProvContext {
 };
 
 /**
- * WsimProvider: the provider's table. Optional operations may be NULL.
+ * WsimProvider:
  * @abi_version: WSIM_PROVIDER_ABI_VERSION as the provider was built.
  * @load: (optional) sets *@state; @params is "key=value;key=value" or "". Returns 0, or -1
  *   and may set *@error_message (malloc'ed, freed by the runtime).
@@ -240,10 +347,6 @@ struct WsimProvContext {
  * @query: (optional) serves a WQL query; without it the runtime enumerates and filters.
  * @cancel: (optional) the call was cancelled.
  * @finish: (optional) the call is over; free ctx->provider_data.
- *
- * ABI version 2 appends (a version 1 table ends before them; the runtime copies such a table
- * into a full one with these NULL, reading none of them):
- * @methods, @n_methods: the methods the provider's classes declare
  * @exec_method: (optional) runs method @method_name of @class_name: @keys are the
  *   instance's (NULL and 0 for a static method called on the class path), @in_params
  *   (never NULL) holds the [in] parameters already converted to their declared types (read
@@ -251,8 +354,6 @@ struct WsimProvContext {
  *   provider posts one instance of "__PARAMETERS" (the [out] parameters, ReturnValue set),
  *   then its result. Without it a declared method is refused with
  *   WBEM_E_PROVIDER_NOT_CAPABLE.
- *
- * ABI version 2, writes (appended after exec_method; see docs/writes.md):
  * @put_instance: (optional) creates or updates the instance @inst of @class_name (the
  *   runtime checked the class, that every key is set, and converted the values to their
  *   declared types; @inst belongs to the runtime and lives until finish()). @flags is
@@ -265,6 +366,19 @@ struct WsimProvContext {
  * @delete_instance: (optional) deletes the instance of @class_name with these @keys (never
  *   empty: the runtime refuses a class path), posting WBEM_S_NO_ERROR or
  *   WSIM_PROV_E_NOT_FOUND. Without it a delete is refused with WBEM_E_PROVIDER_NOT_CAPABLE.
+ * @name: the provider's name
+ * @classes: (array length=n_classes) the classes it serves
+ * @n_classes: the number of @classes
+ * @methods: (array length=n_methods) (ABI version 2) the methods its classes declare
+ * @n_methods: the number of @methods
+ *
+ * The provider's table. Optional operations may be NULL.
+ *
+ * ABI version 2 appends (a version 1 table ends before them; the runtime copies such a table
+ * into a full one with these NULL, reading none of them):
+ * @methods, @n_methods: the methods the provider's classes declare
+ *
+ * ABI version 2, writes (appended after exec_method; see docs/writes.md):
  */
 typedef struct {
   uint32_t             abi_version;
@@ -293,21 +407,75 @@ typedef struct {
                            const WsimProvKey *keys, size_t n_keys);
 } WsimProvider;
 
-/** The size of a version 1 table: the runtime reads no more of one. */
+/**
+ * WSIM_PROVIDER_V1_SIZE:
+ *
+ * The size of a version 1 table: the runtime reads no more of one.
+ */
 #define WSIM_PROVIDER_V1_SIZE offsetof (WsimProvider, methods)
 
-/** The entry point: returns the provider's table for a runtime of @runtime_abi_version. */
+/**
+ * WsimProviderEntryFunc:
+ * @runtime_abi_version: the runtime's WSIM_PROVIDER_ABI_VERSION
+ *
+ * The entry point: returns the provider's table for a runtime of @runtime_abi_version.
+ */
 typedef const WsimProvider *(*WsimProviderEntryFunc) (uint32_t runtime_abi_version);
 
 /* HRESULTs a provider commonly posts (Microsoft's values). */
+/**
+ * WSIM_PROV_S_NO_ERROR:
+ *
+ * WBEM_S_NO_ERROR, for a provider that includes no other header.
+ */
 #define WSIM_PROV_S_NO_ERROR          0x00000000u
+/**
+ * WSIM_PROV_E_FAILED:
+ *
+ * WBEM_E_FAILED, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_FAILED            0x80041001u
+/**
+ * WSIM_PROV_E_NOT_FOUND:
+ *
+ * WBEM_E_NOT_FOUND, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_NOT_FOUND         0x80041002u
+/**
+ * WSIM_PROV_E_ACCESS_DENIED:
+ *
+ * WBEM_E_ACCESS_DENIED, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_ACCESS_DENIED     0x80041003u
+/**
+ * WSIM_PROV_E_PROVIDER_FAILURE:
+ *
+ * WBEM_E_PROVIDER_FAILURE, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_PROVIDER_FAILURE  0x80041004u
+/**
+ * WSIM_PROV_E_INVALID_PARAMETER:
+ *
+ * WBEM_E_INVALID_PARAMETER, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_INVALID_PARAMETER 0x80041008u
+/**
+ * WSIM_PROV_E_NOT_SUPPORTED:
+ *
+ * WBEM_E_NOT_SUPPORTED, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_NOT_SUPPORTED     0x8004100Cu
+/**
+ * WSIM_PROV_E_ALREADY_EXISTS:
+ *
+ * WBEM_E_ALREADY_EXISTS, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_ALREADY_EXISTS    0x80041019u
+/**
+ * WSIM_PROV_E_PROVIDER_NOT_CAPABLE:
+ *
+ * WBEM_E_PROVIDER_NOT_CAPABLE, for a provider that includes no other header.
+ */
 #define WSIM_PROV_E_PROVIDER_NOT_CAPABLE 0x80041024u
 
 #ifdef __cplusplus

@@ -1,5 +1,8 @@
-/* wsim-authn-level.h: COM's authentication levels (RPC_C_AUTHN_LEVEL_*), with Microsoft's
- * values and scripting words, and how each is carried on the wire here.
+/**
+ * SECTION:wsim-authn-level
+ * @title: wsim-authn-level.h
+ * @short_description: COM's authentication levels (RPC_C_AUTHN_LEVEL_*), with Microsoft's values
+ *   and scripting words, and how each is carried on the wire here
  *
  *   NONE           AUTH_NONE
  *   CONNECT        a GSS context established when the connection is made (RPCSEC_GSS
@@ -19,6 +22,19 @@
 
 G_BEGIN_DECLS
 
+/**
+ * WsimAuthnLevel:
+ * @RPC_C_AUTHN_LEVEL_DEFAULT: negotiated to the server's level (never NONE) by the runtime
+ * @RPC_C_AUTHN_LEVEL_NONE: no authentication
+ * @RPC_C_AUTHN_LEVEL_CONNECT: authenticated when the connection is made
+ * @RPC_C_AUTHN_LEVEL_CALL: authenticated at each call (PKT on a stream transport)
+ * @RPC_C_AUTHN_LEVEL_PKT: each message authenticated
+ * @RPC_C_AUTHN_LEVEL_PKT_INTEGRITY: each message signed in full
+ * @RPC_C_AUTHN_LEVEL_PKT_PRIVACY: each message signed and encrypted
+ *
+ * COM's authentication levels, with Microsoft's values (the section's description says how
+ * each is carried).
+ */
 typedef enum {
   RPC_C_AUTHN_LEVEL_DEFAULT = 0,
   RPC_C_AUTHN_LEVEL_NONE = 1,
@@ -29,23 +45,49 @@ typedef enum {
   RPC_C_AUTHN_LEVEL_PKT_PRIVACY = 6,
 } WsimAuthnLevel;
 
-/** Returns: (transfer none) "RPC_C_AUTHN_LEVEL_PKT_PRIVACY", or "?" for an unknown value. */
+/**
+ * wsim_authn_level_name:
+ * @level: an authentication level
+ *
+ * Returns "RPC_C_AUTHN_LEVEL_PKT_PRIVACY", or "?" for an unknown value.
+ *
+ * Returns: (transfer none) "RPC_C_AUTHN_LEVEL_PKT_PRIVACY", or "?" for an unknown value.
+ */
 WSIM_EXPORT
 const char *wsim_authn_level_name (WsimAuthnLevel level);
 
-/** Returns: (transfer none) the scripting word: "pktPrivacy", "connect", …, or "?". */
+/**
+ * wsim_authn_level_word:
+ * @level: an authentication level
+ *
+ * Returns the scripting word: "pktPrivacy", "connect", …, or "?".
+ *
+ * Returns: (transfer none) the scripting word: "pktPrivacy", "connect", …, or "?".
+ */
 WSIM_EXPORT
 const char *wsim_authn_level_word (WsimAuthnLevel level);
 
 /**
  * wsim_authn_level_parse:
+ * @text: the text to read
+ * @out: (out) the level; untouched when the text is none
+ *
  * Accepts the scripting word (any case), the full name, the short name ("PKT_PRIVACY") or
- * the number. Returns: FALSE for anything else.
+ * the number.
+ *
+ * Returns: FALSE for anything else.
  */
 WSIM_EXPORT
 gboolean wsim_authn_level_parse (const char *text, WsimAuthnLevel *out);
 
-/** Returns: the level a stream transport actually gives @level: CALL becomes PKT (MS-RPCE). */
+/**
+ * wsim_authn_level_on_stream:
+ * @level: an authentication level
+ *
+ * Returns the level a stream transport actually gives @level: CALL becomes PKT (MS-RPCE).
+ *
+ * Returns: the level a stream transport actually gives @level: CALL becomes PKT (MS-RPCE).
+ */
 WSIM_EXPORT
 WsimAuthnLevel wsim_authn_level_on_stream (WsimAuthnLevel level);
 

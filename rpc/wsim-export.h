@@ -1,4 +1,7 @@
-/* wsim-export.h: what libwmisim.so exports.
+/**
+ * SECTION:wsim-export
+ * @title: wsim-export.h
+ * @short_description: what libwmisim.so exports
  *
  * The library is built with hidden symbol visibility (gnu_symbol_visibility: 'hidden'):
  * only a function declared with WSIM_EXPORT, in an installed header, is in its dynamic
@@ -10,6 +13,11 @@
 #pragma once
 
 #if defined(__GNUC__) || defined(__clang__)
+/**
+ * WSIM_EXPORT:
+ *
+ * Exports the function whose declaration it is on from libwmisim.so.
+ */
 #define WSIM_EXPORT __attribute__ ((visibility ("default")))
 #else
 #define WSIM_EXPORT
