@@ -12,6 +12,7 @@ packages=(
   tshark
   clang libclang-rt-14-dev   # -Dfuzzing=true: libFuzzer, ASan, UBSan (docs/fuzzing.md)
   chromium fonts-dejavu-core # tests/render: the trace's SVG drawn by a real browser
+  gtk-doc-tools libglib2.0-doc   # -Dgtk_doc=true: the API reference, linked to GLib's (docs/api-reference.md)
 )
 
 missing=()
