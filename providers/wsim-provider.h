@@ -239,6 +239,7 @@ typedef struct {
  * @get_context_boolean: (ABI version 2) reads a boolean context value
  * @get_caller: (ABI version 2) who made the call
  * @watch_child: (ABI version 2) the runtime reaps child @pid when it exits
+ * @set_object: (ABI version 2) embeds a copy of an instance in an object property
  *
  * What the runtime offers a provider during one call.
  * Setters return 0, or -1 for an unknown property or a value its type cannot hold.
