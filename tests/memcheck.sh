@@ -9,16 +9,23 @@
 #   MODE sanitize: ASan (leaks included) and UBSan reports.
 set -u
 mode=$1; shift
-# A test that is a Python checker over the sources (tests/layers) or a bash script that
-# drives only bash (tests/docs' completion) runs no code of ours; the interpreter is not
-# ours to check (bash leaks a parsed command by design), so it runs as it is.
+here=$(cd "$(dirname "$0")" && pwd)
+# A test that is a Python checker over the sources (tests/layers), a bash script that
+# drives only bash (tests/docs' completion) or a Python script that drives our programs
+# (tests/render) is not itself ours to check (bash leaks a parsed command by design), so it
+# runs as it is. Under the sanitizers the programs it starts are instrumented, and a leak
+# report would end them with LeakSanitizer's exit code: they get the suppressions and the
+# exit code the wrapped tests' children get (the report is not judged here).
 case "$(basename "$1")" in
-  python3*|bash) exec "$@" ;;
+  python3*|bash)
+    if [ "$mode" = sanitize ]; then
+      export LSAN_OPTIONS="exitcode=0:suppressions=$here/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
+    fi
+    exec "$@" ;;
 esac
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/wsim-memcheck.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-here=$(cd "$(dirname "$0")" && pwd)
 
 case "$mode" in
   valgrind)
