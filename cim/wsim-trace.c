@@ -3,12 +3,23 @@
 
 #include "wsim-authn-level.h"
 
+#include <string.h>
+
 struct _WsimTrace {
   gatomicrefcount ref_count;     /* atomic */
   GMutex     lock;
   GQueue     events;        /* (owned) WsimTraceEvent*, oldest first; guarded by @lock */
+  gsize      n_bytes;       /* wsim_trace_event_size() of @events, added up; guarded by @lock */
+  gsize      max_bytes;     /* the ring's budget; guarded by @lock */
   guint64    n_dropped;     /* guarded by @lock */
 };
+
+gsize
+wsim_trace_event_size (const WsimTraceEvent *e)
+{
+  return sizeof *e + sizeof (GList) + (e->detail != NULL ? strlen (e->detail) + 1 : 0)
+         + (e->auth.principal != NULL ? strlen (e->auth.principal) + 1 : 0);
+}
 
 void
 wsim_trace_event_free (WsimTraceEvent *e)
@@ -35,10 +46,16 @@ WsimTrace *
 wsim_trace_new (void)
 {
   WsimTrace *t = g_new0 (WsimTrace, 1);
+  /* How a test or an operator sizes the traces of servers it does not build (wmisimd's). */
+  const char *v = g_getenv ("WSIM_TRACE_MAX_BYTES");
+  guint64 n;
 
   g_atomic_ref_count_init (&t->ref_count);
   g_mutex_init (&t->lock);
   g_queue_init (&t->events);
+  t->max_bytes = WSIM_TRACE_MAX_BYTES;
+  if (v != NULL && g_ascii_string_to_unsigned (v, 10, 1, G_MAXSIZE, &n, NULL))
+    t->max_bytes = (gsize) n;
   return t;
 }
 
@@ -59,6 +76,38 @@ wsim_trace_unref (WsimTrace *trace)
   g_free (trace);
 }
 
+/* Drops the oldest events until the ring is within its budget, always keeping the newest.
+ * Called with @trace->lock held. */
+static void
+trace_trim (WsimTrace *trace)
+{
+  while (trace->n_bytes > trace->max_bytes && trace->events.length > 1)
+    {
+      WsimTraceEvent *old = g_queue_pop_head (&trace->events);
+
+      trace->n_bytes -= wsim_trace_event_size (old);
+      wsim_trace_event_free (old);
+      trace->n_dropped++;
+    }
+}
+
+/* Cuts @detail (owned, replaced) to WSIM_TRACE_MAX_DETAIL bytes, "…" included, at a UTF-8
+ * character's start so what is kept stays valid text. */
+static char *
+detail_clip (char *detail_owned)
+{
+  g_autofree char *detail = detail_owned;
+  static const char ellipsis[] = "\u2026";   /* 3 bytes in UTF-8 */
+  gsize keep = WSIM_TRACE_MAX_DETAIL - sizeof ellipsis;   /* room for the NUL too */
+
+  if (strlen (detail) < WSIM_TRACE_MAX_DETAIL)
+    return g_steal_pointer (&detail);
+  while (keep > 0 && ((guchar) detail[keep] & 0xC0) == 0x80)
+    keep--;
+  detail[keep] = '\0';
+  return g_strconcat (detail, ellipsis, NULL);
+}
+
 static void
 trace_push (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult hr, guint64 n,
             const WsimTraceAuth *auth, const char *format, va_list ap)
@@ -71,7 +120,7 @@ trace_push (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult h
   e->hr = hr;
   e->n = n;
   if (format != NULL)
-    e->detail = g_strdup_vprintf (format, ap);
+    e->detail = detail_clip (g_strdup_vprintf (format, ap));
   if (auth != NULL)
     {
       e->has_auth = TRUE;
@@ -80,11 +129,30 @@ trace_push (WsimTrace *trace, WsimTraceKind kind, guint64 call_id, WsimHResult h
     }
   g_mutex_lock (&trace->lock);
   g_queue_push_tail (&trace->events, e);
-  if (trace->events.length > WSIM_TRACE_MAX_EVENTS)
-    {
-      wsim_trace_event_free (g_queue_pop_head (&trace->events));
-      trace->n_dropped++;
-    }
+  trace->n_bytes += wsim_trace_event_size (e);
+  trace_trim (trace);
+  g_mutex_unlock (&trace->lock);
+}
+
+void
+wsim_trace_get_stats (WsimTrace *trace, WsimTraceStats *stats)
+{
+  g_mutex_lock (&trace->lock);
+  *stats = (WsimTraceStats) {
+    .n_events = trace->events.length,
+    .n_bytes = trace->n_bytes,
+    .max_bytes = trace->max_bytes,
+    .n_dropped = trace->n_dropped,
+  };
+  g_mutex_unlock (&trace->lock);
+}
+
+void
+wsim_trace_set_max_bytes (WsimTrace *trace, gsize max_bytes)
+{
+  g_mutex_lock (&trace->lock);
+  trace->max_bytes = max_bytes;
+  trace_trim (trace);
   g_mutex_unlock (&trace->lock);
 }
 

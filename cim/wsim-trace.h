@@ -5,9 +5,16 @@
  *   as JSON lines
  *
  * One trace per server; each event names its call. The server's thread writes, any
- * thread reads, so the event list is guarded by a mutex. It keeps the newest
- * WSIM_TRACE_MAX_EVENTS events; older ones are dropped, and the count of dropped events
- * is kept.
+ * thread reads, so the event list is guarded by a mutex.
+ *
+ * The trace is a ring bounded in bytes, not events (an event's detail and principal vary):
+ * it keeps the newest events whose sizes (wsim_trace_event_size()) add up to at most its
+ * budget, WSIM_TRACE_MAX_BYTES unless the environment's WSIM_TRACE_MAX_BYTES or
+ * wsim_trace_set_max_bytes() says otherwise; each older one is dropped when a new one needs
+ * its room, and counted (WsimTraceStats.n_dropped); the newest is always kept. A detail is cut at WSIM_TRACE_MAX_DETAIL
+ * bytes, so one event never takes more than a small share of the ring. Whatever a peer does
+ * (a client killed mid-enumeration, forged callbacks a stub refuses), a trace costs at most its
+ * budget (plus the allocator's overhead on its three blocks per event).
  */
 #pragma once
 
@@ -20,11 +27,19 @@
 G_BEGIN_DECLS
 
 /**
- * WSIM_TRACE_MAX_EVENTS:
+ * WSIM_TRACE_MAX_BYTES:
  *
- * The most events a trace keeps.
+ * The ring's default budget: 2 MiB, about 14,000 events of a typical 150 bytes.
  */
-#define WSIM_TRACE_MAX_EVENTS 100000
+#define WSIM_TRACE_MAX_BYTES  (2u * 1024 * 1024)
+
+/**
+ * WSIM_TRACE_MAX_DETAIL:
+ *
+ * The longest detail kept, in bytes; a longer one is cut (at a character boundary) and ends
+ * with "…".
+ */
+#define WSIM_TRACE_MAX_DETAIL 1024
 
 /**
  * WsimTraceKind:
@@ -195,6 +210,54 @@ void wsim_trace_add_auth (WsimTrace *trace, WsimTraceKind kind, guint64 call_id,
  */
 WSIM_EXPORT
 GPtrArray *wsim_trace_get_events (WsimTrace *trace, guint64 call_id);
+
+/**
+ * WsimTraceStats:
+ * @n_events: events kept now
+ * @n_bytes: their sizes added up (wsim_trace_event_size()), at most @max_bytes
+ * @max_bytes: the ring's budget
+ * @n_dropped: events dropped to make room, since the trace was made
+ *
+ * How full a trace's ring is.
+ */
+typedef struct {
+  guint   n_events;
+  gsize   n_bytes;
+  gsize   max_bytes;
+  guint64 n_dropped;
+} WsimTraceStats;
+
+/**
+ * wsim_trace_get_stats:
+ * @trace: a #WsimTrace
+ * @stats: (out caller-allocates): filled with the ring's numbers, read together
+ *
+ * Reads how full @trace's ring is. Any thread.
+ */
+WSIM_EXPORT
+void wsim_trace_get_stats (WsimTrace *trace, WsimTraceStats *stats);
+
+/**
+ * wsim_trace_set_max_bytes:
+ * @trace: a #WsimTrace
+ * @max_bytes: the ring's new budget (the newest event is kept even when it alone is over)
+ *
+ * Changes the budget; events over it are dropped at once, oldest first, and counted. Any
+ * thread.
+ */
+WSIM_EXPORT
+void wsim_trace_set_max_bytes (WsimTrace *trace, gsize max_bytes);
+
+/**
+ * wsim_trace_event_size:
+ * @e: an event of a trace
+ *
+ * Returns what @e costs the ring.
+ *
+ * Returns: what @e costs the ring: the event, its list link, its detail and principal.
+ */
+WSIM_EXPORT
+gsize wsim_trace_event_size (const WsimTraceEvent *e);
 
 /**
  * wsim_trace_count:

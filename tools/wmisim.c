@@ -263,6 +263,19 @@ print_callbacks (WsimTrace *server_trace, WsimUnsecApp *app, guint64 call_id, FI
     }
 }
 
+/* What a trace's ring dropped, as a line of its own after its events (not an event: readers
+ * of the JSON lines skip it), so a partial trace says so. */
+static void
+print_trace_dropped (WsimTrace *trace, const char *whose, FILE *out)
+{
+  WsimTraceStats st;
+
+  wsim_trace_get_stats (trace, &st);
+  if (st.n_dropped > 0)
+    fprintf (out, "trace: the %s's ring (%zu bytes) dropped its %" G_GUINT64_FORMAT
+             " oldest events\n", whose, st.max_bytes, st.n_dropped);
+}
+
 /* The calls the client ended itself (the server could not), for a person. */
 static void
 print_client_finals (WsimClient *client, FILE *out)
@@ -680,6 +693,12 @@ cmd_async (const CallRequest *req)
       if (app != NULL)
         wsim_trace_to_json_lines (wsim_unsecapp_get_trace (app), 0, lines);
       fputs (lines->str, info);
+      if (h != NULL)
+        print_trace_dropped (wsim_harness_get_trace (h), "server", info);
+      print_trace_dropped (wsim_client_get_trace (client != NULL ? client : wsim_harness_get_client (h)),
+                           "client", info);
+      if (app != NULL)
+        print_trace_dropped (wsim_unsecapp_get_trace (app), "apartment", info);
     }
   if (report_cancel (&cancel, rec))
     ret = EXIT_SUCCESS;   /* cancelled, as asked */
