@@ -5,7 +5,8 @@
  *
  * WHAT: "query" (the ladder's QUERY), "indicate" (one Rogue_Injected instance), "final"
  * (SetStatus(WBEM_STATUS_COMPLETE, WBEM_S_NO_ERROR)), "replay" (the same Indicate twice),
- * "bad-final" (a final SetStatus(WBEM_E_FAILED) whose error object names no class).
+ * "bad-final" (a final SetStatus(WBEM_E_FAILED) whose error object names no class),
+ * "indicate:N" (N such Indicates, one after another: a flood of forged callbacks).
  * LEVEL (default "none"): the level to call at; MECH, USER and TARGET: who to be and whom to
  * authenticate to above NONE (TARGET a principal, as the server's callbacks name the
  * client). Prints the stub's answer to each callback as "0xHRESULT" on its own line; exits
@@ -13,6 +14,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wsim-address.h"
 #include "wsim-auth-for-level.h"
@@ -114,13 +116,20 @@ main (int argc, char **argv)
 
       ok = send_one (client, WSIM_SINK_QUERY, (xdrproc_t) xdr_wsim_sink_query_args, &q);
     }
-  else if (g_str_equal (argv[4], "indicate") || g_str_equal (argv[4], "replay"))
+  else if (g_str_equal (argv[4], "indicate") || g_str_equal (argv[4], "replay")
+           || g_str_has_prefix (argv[4], "indicate:"))
     {
       wsim_indicate_args a = { .sink_id = sink_id, .call_id = call_id, .batch_seq = 0,
                                .new_classes = { 1, &cls }, .rows = { 1, &row } };
+      guint64 n = g_str_equal (argv[4], "replay") ? 2 : 1;
 
-      ok = send_one (client, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, &a);
-      if (ok && g_str_equal (argv[4], "replay"))
+      if (g_str_has_prefix (argv[4], "indicate:")
+          && !g_ascii_string_to_unsigned (argv[4] + strlen ("indicate:"), 10, 1, G_MAXUINT32, &n, NULL))
+        {
+          fprintf (stderr, "rogue: bad count in %s\n", argv[4]);
+          return 2;
+        }
+      for (guint64 i = 0; ok && i < n; i++)
         ok = send_one (client, WSIM_SINK_INDICATE, (xdrproc_t) xdr_wsim_indicate_args, &a);
     }
   else if (g_str_equal (argv[4], "final"))

@@ -665,6 +665,79 @@ Test (callbacks, a_rogue_gets_through_when_access_is_not_checked)
   rogue_run (FALSE);
 }
 
+/* A flood of forged Indicates: a checking stub refuses each, and each refusal is one event in
+ * its apartment's trace, a ring; so the client's memory stays within the ring's budget,
+ * whatever the count, and the trace counts what it dropped (before the ring, 20,000 forged
+ * Indicates grew the client by 5 MB). */
+typedef struct {
+  WsimTrace *trace;
+  guint64    n;
+} TraceTotal;
+
+static gboolean
+trace_total_reaches (gpointer data)
+{
+  TraceTotal *w = data;
+  WsimTraceStats st;
+
+  wsim_trace_get_stats (w->trace, &st);
+  return st.n_events + st.n_dropped >= w->n;
+}
+
+Test (callbacks, a_flood_of_forged_callbacks_stays_within_the_trace_s_ring)
+{
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(WsimUnsecApp) app = NULL;
+  g_autoptr(WsimSink) stub = NULL;
+  g_autofree char *answers = NULL;
+  g_auto(GStrv) lines = NULL;
+  WsimSinkRecorder *rec;
+  Setup slow = { .sequence = "count=3;delay_ms=60000" };
+  const guint n = 1000;
+  const gsize budget = 32 * 1024;
+  WsimTraceStats before, after;
+  WsimTrace *trace;
+  guint refused = 0;
+
+  start (&slow);
+  app = apartment (RPC_C_AUTHN_LEVEL_DEFAULT);
+  trace = wsim_unsecapp_get_trace (app);
+  wsim_trace_set_max_bytes (trace, budget);   /* about 130 refusals' worth */
+  stub = stub_for (app, WBEM_FLAG_UNSECAPP_CHECK_ACCESS, &rec);
+  s = open_as ("kerberos");
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, stub, NULL), WBEM_S_NO_ERROR);
+  wsim_trace_get_stats (trace, &before);
+  {
+    g_autofree char *what = g_strdup_printf ("indicate:%u", n);
+
+    answers = rogue (app, stub, wsim_services_get_last_call_id (s), what, NULL);
+  }
+  lines = g_strsplit (g_strstrip (answers), "\n", -1);
+  for (guint k = 0; lines[k] != NULL; k++)
+    if (!g_str_equal (lines[k], "0x00000000"))
+      refused++;
+  cr_assert_eq (refused, n, "every forged Indicate refused");
+  cr_assert_eq (g_strv_length (lines), n);
+  cr_assert (wsim_harness_run_until (h, trace_total_reaches,
+                                     &(TraceTotal) { trace, before.n_events + before.n_dropped + n },
+                                     WAIT), "each refusal reaches the trace");
+  wsim_trace_get_stats (trace, &after);
+  cr_assert_leq (after.n_bytes, budget, "%zu bytes in a ring of %zu", after.n_bytes, budget);
+  cr_assert_lt (after.n_events, n / 4, "%u events kept", after.n_events);
+  cr_assert_geq (after.n_dropped, before.n_dropped + n - after.n_events,
+                 "%" G_GUINT64_FORMAT " dropped", after.n_dropped);
+  /* Every event is kept or counted: the refusals, and the server's own callbacks of the
+   * call (its ladder's QUERY and the rows it sends) meanwhile. */
+  cr_assert_geq (after.n_events + after.n_dropped, before.n_events + before.n_dropped + n);
+  cr_assert_geq (stub_events (app, 0, WSIM_TRACE_STUB_REFUSED), after.n_events - 4,
+                 "the newest, the refusals, are the ones kept");
+  /* The call goes on untouched and still ends once. */
+  cr_assert_eq (wsim_services_cancel_async_call (s, stub), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec, WAIT));
+  cr_assert_eq (rec->n_final, 1);
+  cr_assert_eq (rec->n_objects, 0, "nothing of the rogue's reached the sink");
+}
+
 /* A final SetStatus whose error object does not fit the call's classes still ends the call
  * at the sink, with its status and no object: refusing it would lose the final. */
 Test (callbacks, a_final_with_a_broken_error_object_still_ends_the_call)
