@@ -224,6 +224,12 @@ wsim_rpc_request_get_peer_uid (WsimRpcRequest *req)
   return req->sconn->peer_uid;
 }
 
+const char *
+wsim_rpc_request_get_peer_key (WsimRpcRequest *req)
+{
+  return req->sconn->peer_key;
+}
+
 GSocketAddress *
 wsim_rpc_request_get_local_address (WsimRpcRequest *req)
 {

@@ -108,6 +108,14 @@ GSocketAddress *wsim_rpc_request_get_local_address (WsimRpcRequest *req);
  */
 gint64 wsim_rpc_request_get_peer_uid (WsimRpcRequest *req);
 
+/**
+ * wsim_rpc_request_get_peer_key:
+ * Returns: (transfer none) (nullable) the peer the request's connection counts under for
+ *   the per-peer cap: "ip:ADDR" (any port) or, for a Unix socket, "uid:N"; NULL when the
+ *   socket says neither. Valid while the request is.
+ */
+const char *wsim_rpc_request_get_peer_key (WsimRpcRequest *req);
+
 /** wsim_rpc_request_is_connected: Returns: FALSE once the request's connection closed. */
 gboolean wsim_rpc_request_is_connected (WsimRpcRequest *req);
 

@@ -28,6 +28,7 @@
 #include "wsim-auth-gss.h"
 #include "wsim-authn-level.h"
 #include "wsim-conn.h"
+#include "wsim-key-count.h"
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server-private.h"
 
@@ -92,25 +93,6 @@ peer_key_for (GSocketAddress *peer, gint64 peer_uid)
   return NULL;
 }
 
-static guint
-server_peer_count (WsimRpcServer *server, const char *key)
-{
-  return key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (server->per_peer, key)) : 0;
-}
-
-static void
-server_peer_count_add (WsimRpcServer *server, const char *key, int delta)
-{
-  guint n;
-
-  if (key == NULL)
-    return;
-  n = server_peer_count (server, key) + delta;
-  if (n == 0)
-    g_hash_table_remove (server->per_peer, key);
-  else
-    g_hash_table_insert (server->per_peer, g_strdup (key), GUINT_TO_POINTER (n));
-}
 
 /* ---- connections ---------------------------------------------------------------- */
 
@@ -183,7 +165,7 @@ wsim_rpc_server_conn_close (WsimRpcServerConn *sconn)
   sconn->peer_mech = NULL;
   g_clear_pointer (&sconn->peer_acceptor, g_free);
   g_queue_unlink (&server->conns, &sconn->link);
-  server_peer_count_add (server, sconn->peer_key, -1);
+  wsim_key_count_add (server->per_peer, sconn->peer_key, -1);
   server->stats.n_in_progress -= sconn->n_in_progress;
   sconn->server = NULL;
   if (server->conn_closed != NULL && !server->shut_down)
@@ -558,7 +540,7 @@ static gboolean
 server_make_room (WsimRpcServer *server, const char *peer_key)
 {
   if (server->limits.max_per_peer > 0 && peer_key != NULL)
-    while (server_peer_count (server, peer_key) >= server->limits.max_per_peer)
+    while (wsim_key_count_get (server->per_peer, peer_key) >= server->limits.max_per_peer)
       if (!server_evict_one (server, peer_key))
         return FALSE;
   while (g_queue_get_length (&server->conns) >= server->limits.max_connections)
@@ -622,7 +604,7 @@ wsim_rpc_server_adopt_fd (WsimRpcServer *server, int fd)
                                &server_conn_callbacks, sconn);
   wsim_conn_set_out_high_watermark (sconn->conn, server->limits.out_high_watermark);
   g_queue_push_tail_link (&server->conns, &sconn->link);
-  server_peer_count_add (server, sconn->peer_key, +1);
+  wsim_key_count_add (server->per_peer, sconn->peer_key, +1);
   server->stats.n_accepted++;
   return sconn;
 }
@@ -796,7 +778,7 @@ wsim_rpc_server_new (GMainContext *context)
   server->listeners = g_ptr_array_new ();
   g_queue_init (&server->conns);
   server->programs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-  server->per_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  server->per_peer = wsim_key_count_new ();
   server->spare_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   for (guint i = 0; i < G_N_ELEMENTS (default_flavors); i++)
     if (!default_flavors[i].gss)

@@ -119,6 +119,7 @@ struct _WsimCall {
   char            *endpoint;        /* (owned) the sink host */
   guint64          sink_id;
   char            *sink_key;        /* (owned) endpoint#sink_id */
+  char            *client_key;      /* (owned) whose quota it counts in (WsimCallSpec) */
   char            *ns;              /* (owned) canonical namespace */
   char            *operation;       /* (owned) the IWbemServices method, for the error object */
   gint32           flags;
@@ -233,6 +234,7 @@ wsim_call_unref (WsimCall *call)
   g_free (call->acceptor);
   g_free (call->endpoint);
   g_free (call->sink_key);
+  g_free (call->client_key);
   g_free (call->ns);
   g_free (call->operation);
   g_free (call->reason);
@@ -255,6 +257,12 @@ const char *
 wsim_call_get_sink_key (WsimCall *call)
 {
   return call->sink_key;
+}
+
+const char *
+wsim_call_get_client_key (WsimCall *call)
+{
+  return call->client_key;
 }
 
 guint64
@@ -1296,6 +1304,7 @@ wsim_call_start (WsimServer *server, const WsimCallSpec *spec)
   call->endpoint = g_strdup (spec->endpoint);
   call->sink_id = spec->sink_id;
   call->sink_key = g_strdup_printf ("%s#%" G_GUINT64_FORMAT, spec->endpoint, spec->sink_id);
+  call->client_key = g_strdup (spec->client_key);
   call->ns = g_strdup (spec->ns);
   call->operation = g_strndup (spec->what, strcspn (spec->what, " "));
   call->flags = spec->flags;

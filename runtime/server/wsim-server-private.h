@@ -24,6 +24,8 @@ struct _WsimServer {
   GHashTable       *calls;          /* (owned) &call->seq -> (owned ref) WsimCall*: calls not
                                      * yet ended */
   GHashTable       *sinks;          /* "endpoint#sink_id" -> (owned) GPtrArray of WsimCall* (unowned) */
+  GHashTable       *client_calls;   /* client key (owned; wsim_server_client_key()) -> its open
+                                     * calls (guint), for limits.max_calls_per_client */
   GHashTable       *callbacks;      /* "level|mech|self|target|endpoint" -> (owned) connection
                                      * to a sink host (wsim-server-callback.c) */
   GSource          *callbacks_sweep; /* (owned) (nullable) drops idle ones (wsim-server-callback.c) */
@@ -162,6 +164,7 @@ typedef struct {
   /* Filled by wsim_server_accept_call(). */
   struct _WsimContext  *context;         /* (transfer none) (nullable) the call's IWbemContext */
   gint64                caller_uid;      /* wsim_server_caller_uid(); -1 unknown */
+  const char           *client_key;      /* wsim_server_client_key(): whose quota it counts in */
   /* Schema calls (wsim-server-schema.c): results known when the call is accepted, delivered
    * without a provider: the class objects (INDICATE_CLASSES), then the instances (INDICATE),
    * then the final SetStatus. NULL for the other calls; @classes is then empty. */
@@ -189,6 +192,20 @@ void wsim_call_start (WsimServer *server, const WsimCallSpec *spec);
 const char *wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *method,
                                      guint64 ns_handle, gint32 flags, gint32 allowed,
                                      const wsim_sink_locator *sink, guint64 call_id);
+
+/**
+ * wsim_server_client_key:
+ * Returns: (transfer full) whom @req counts for in the quota of open calls
+ *   (WsimServerLimits.max_calls_per_client): "PRINCIPAL|PEER", the principal its caller
+ *   authenticated as (empty for none) and the connection's peer (an IP address, whatever
+ *   the port, or a Unix socket's uid): a client that reconnects, or opens more
+ *   connections, is the same client.
+ */
+char *wsim_server_client_key (WsimRpcRequest *req);
+
+/** For tests and monitoring: the clients with calls open now (entries of the quota's table:
+ *  one that has none left leaves it). */
+guint wsim_server_get_n_quota_clients (WsimServer *server);
 
 /**
  * wsim_server_accept_call:
@@ -429,6 +446,8 @@ WsimCall *wsim_call_ref (WsimCall *call);
 void      wsim_call_unref (WsimCall *call);
 guint64   wsim_call_get_seq (WsimCall *call);
 const char *wsim_call_get_sink_key (WsimCall *call);
+/** Returns: (transfer none) the client whose quota the call counts in (WsimCallSpec). */
+const char *wsim_call_get_client_key (WsimCall *call);
 /** Returns: (transfer none) the call's canonical namespace. */
 const char *wsim_call_get_ns (WsimCall *call);
 guint64   wsim_call_get_call_id (WsimCall *call);

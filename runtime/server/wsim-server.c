@@ -15,6 +15,7 @@
 
 #include "wsim-address.h"
 #include "wsim-class.h"
+#include "wsim-key-count.h"
 #include "wsim-object-path.h"
 #include "wsim-system-props.h"
 #include "wsim-wbem.h"
@@ -107,11 +108,30 @@ wsim_server_sink_lost (WsimServer *server, WsimRpcClient *cb, const char *why)
     wsim_call_sink_lost (calls->pdata[i], cb, why);
 }
 
+char *
+wsim_server_client_key (WsimRpcRequest *req)
+{
+  WsimTraceAuth caller;
+  const char *peer = wsim_rpc_request_get_peer_key (req);
+
+  wsim_server_request_auth (req, &caller);
+  return g_strconcat (caller.principal != NULL ? caller.principal : "", "|",
+                      peer != NULL ? peer : "", NULL);
+}
+
+guint
+wsim_server_get_n_quota_clients (WsimServer *server)
+{
+  return g_hash_table_size (server->client_calls);
+}
+
 void
 wsim_server_add_call (WsimServer *server, WsimCall *call, guint64 *seq)
 {
   const char *sink_key = wsim_call_get_sink_key (call);
   GPtrArray *same = g_hash_table_lookup (server->sinks, sink_key);
+
+  wsim_key_count_add (server->client_calls, wsim_call_get_client_key (call), +1);
 
   /* The key is the call's own field: no allocation per call, and it lives as long as the
    * table's reference to the call. */
@@ -137,6 +157,7 @@ wsim_server_forget_call (WsimServer *server, WsimCall *call)
       if (same->len == 0)
         g_hash_table_remove (server->sinks, wsim_call_get_sink_key (call));
     }
+  wsim_key_count_add (server->client_calls, wsim_call_get_client_key (call), -1);
   g_hash_table_remove (server->calls, &seq);
   wsim_server_callbacks_call_ended (server);
 }
@@ -229,6 +250,7 @@ wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *me
   g_autoptr(GError) error = NULL;
   const GError *ctx_error = NULL;
   const char *ns = NULL;
+  g_autofree char *key = wsim_server_client_key (req);
   WsimHResult hr;
 
   /* Hardening and the minimum first: a caller they refuse learns nothing else. */
@@ -242,6 +264,21 @@ wsim_server_begin_async (WsimServer *server, WsimRpcRequest *req, const char *me
     }
   if (server->shutting_down)
     hr = WBEM_E_SHUTTING_DOWN;
+  else if (server->limits.max_calls_per_client > 0
+           && wsim_key_count_get (server->client_calls, key) >= server->limits.max_calls_per_client)
+    {
+      WsimTraceAuth caller;
+
+      /* Refused before it costs anything (no call, no callback): an error is the *Async
+       * request's immediate return, and the sink is never called (WMI's rule). */
+      wsim_set_error_hresult (&error, WBEM_E_SERVER_TOO_BUSY,
+                              "%s refused: %u async calls of this client are open (the quota)",
+                              method, server->limits.max_calls_per_client);
+      wsim_server_request_auth (req, &caller);
+      wsim_trace_add_auth (server->trace, WSIM_TRACE_REFUSED, call_id, WBEM_E_SERVER_TOO_BUSY, 0,
+                           &caller, "%s", error->message);
+      goto refused;
+    }
   else if ((flags & ~allowed) != 0 || sink->endpoint == NULL || sink->endpoint[0] == '\0')
     hr = WBEM_E_INVALID_PARAMETER;
   else
@@ -274,9 +311,11 @@ wsim_server_accept_call (WsimServer *server, WsimRpcRequest *req,
                          const wsim_sink_locator *sink, WsimCallSpec *spec)
 {
   WsimTraceAuth caller;
+  g_autofree char *key = wsim_server_client_key (req);
 
   wsim_server_request_auth (req, &caller);
   spec->caller = &caller;
+  spec->client_key = key;
   spec->endpoint = sink->endpoint;
   spec->sink_id = sink->sink_id;
   spec->acceptor = wsim_rpc_request_get_identity (req)->acceptor;
@@ -610,6 +649,18 @@ wsim_server_get_programs (const WsimRpcProgram **v1, const WsimRpcProgram **v2)
   *v2 = wsim_server_v2_program (service_procs, G_N_ELEMENTS (service_procs));
 }
 
+/* The environment's word on the quota's default (WsimServerLimits): how tests and operators
+ * set it for servers they do not build themselves (wmisimd's). */
+static void
+limits_from_env (WsimServerLimits *limits)
+{
+  const char *v = g_getenv ("WSIM_SERVER_MAX_CALLS_PER_CLIENT");
+  guint64 n;
+
+  if (v != NULL && g_ascii_string_to_unsigned (v, 10, 0, G_MAXUINT, &n, NULL))
+    limits->max_calls_per_client = (guint) n;
+}
+
 WsimServer *
 wsim_server_new (GMainContext *context, WsimRepository *repo)
 {
@@ -625,12 +676,15 @@ wsim_server_new (GMainContext *context, WsimRepository *repo)
     .batch_rows = 4096,
     .max_indicates_in_flight = 4,
     .callback_timeout_ms = 30000,
+    .max_calls_per_client = 1024,
   };
+  limits_from_env (&server->limits);
   server->ns_handles = g_ptr_array_new_with_free_func (g_free);
   server->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                          (GDestroyNotify) wsim_call_unref);
   server->sinks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
+  server->client_calls = wsim_key_count_new ();
   server->ended = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ended_call_free);
   g_queue_init (&server->ended_order);
   wsim_server_callbacks_init (server);
@@ -707,6 +761,7 @@ wsim_server_unref (WsimServer *server)
   g_free (server->callback_keytab);
   g_hash_table_unref (server->calls);
   g_hash_table_unref (server->sinks);
+  g_hash_table_unref (server->client_calls);
   g_ptr_array_unref (server->ns_handles);
   wsim_trace_unref (server->trace);
   wsim_repository_free (server->repo);

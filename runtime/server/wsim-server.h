@@ -41,6 +41,12 @@ typedef struct _WsimServer WsimServer;
  * @callback_timeout_ms: how long a callback may take before the sink host counts as gone
  *   (30 s); an Indicate, whose answer a slow consumer may hold, has no timeout: after this
  *   long without a word the server asks the host a NULL, which must come in this time
+ * @max_calls_per_client: async calls open at once for one client, a client being the
+ *   principal it authenticated as (none for an unauthenticated one) on one peer (an IP
+ *   address, or a Unix socket's uid): over it, the *Async request is answered with
+ *   WBEM_E_SERVER_TOO_BUSY and its sink is never called (1024; the environment's
+ *   WSIM_SERVER_MAX_CALLS_PER_CLIENT replaces the default when a server is created;
+ *   0: no quota)
  *
  * Batching and flow control (wsim_server_set_limits()).
  */
@@ -49,6 +55,7 @@ typedef struct {
   guint batch_rows;
   guint max_indicates_in_flight;
   guint callback_timeout_ms;
+  guint max_calls_per_client;
 } WsimServerLimits;
 
 /**

@@ -326,6 +326,69 @@ Test (async, cancel_with_the_same_sink_ends_every_call_made_with_it, .init = sta
   assert_nothing_left (wsim_harness_get_client (h));
 }
 
+static gboolean
+two_server_calls (gpointer data)
+{
+  return wsim_harness_get_n_server_calls (data) == 2;
+}
+
+/* WsimServerLimits.max_calls_per_client, set through the environment as for wmisimd: the
+ * call over the quota is refused at once with WBEM_E_SERVER_TOO_BUSY and its sink never hears
+ * of it; the calls under it run and end once each, and the quota frees as calls end. */
+Test (async, a_call_over_the_client_s_quota_is_too_busy)
+{
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(GError) error = NULL;
+  WsimSinkRecorder *rec[3], *busy_rec, *after_rec;
+  WsimSink *sinks[3];
+  g_autoptr(WsimSink) busy = wsim_sink_recorder_new (&busy_rec);
+  g_autoptr(WsimSink) after = wsim_sink_recorder_new (&after_rec);
+
+  g_setenv ("WSIM_SERVER_MAX_CALLS_PER_CLIENT", "3", TRUE);
+  start ();
+  g_unsetenv ("WSIM_SERVER_MAX_CALLS_PER_CLIENT");
+  s = wsim_test_open_ns (h, "root\\faulty\\slow");
+  for (guint i = 0; i < 3; i++)
+    rec[i] = run_enum (s, "Sim_Faulty", 0, &sinks[i]);
+  for (guint i = 0; i < 3; i++)
+    cr_assert (wsim_harness_run_until (h, has_objects, &(AtLeast) { rec[i], 1 }, LONG_WAIT),
+               "call %u runs", i);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, busy, &error),
+                WBEM_E_SERVER_TOO_BUSY, "the fourth open call");
+  cr_assert (g_error_matches (error, WSIM_WBEM_ERROR, (gint) WBEM_E_SERVER_TOO_BUSY));
+  cr_assert_not_null (strstr (error->message, "quota"), "%s", error->message);
+  g_clear_error (&error);
+  cr_assert_eq (wsim_trace_count (wsim_harness_get_trace (h), 0, WSIM_TRACE_REFUSED), 1,
+                "the refusal traced");
+
+  /* One call ends: its place is free for the next. */
+  cr_assert_eq (wsim_services_cancel_async_call (s, sinks[0]), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, wsim_sink_recorder_is_complete, rec[0], LONG_WAIT));
+  cr_assert (wsim_harness_run_until (h, two_server_calls, h, LONG_WAIT));
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, after, NULL),
+                WBEM_S_NO_ERROR, "a place freed by a call that ended");
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Faulty", 0, busy, NULL),
+                WBEM_E_SERVER_TOO_BUSY, "full again");
+
+  for (guint i = 1; i < 3; i++)
+    cr_assert_eq (wsim_services_cancel_async_call (s, sinks[i]), WBEM_S_NO_ERROR);
+  cr_assert_eq (wsim_services_cancel_async_call (s, after), WBEM_S_NO_ERROR);
+  cr_assert (wsim_harness_run_until (h, wsim_test_server_idle, h, LONG_WAIT));
+  for (guint i = 0; i < 3; i++)
+    {
+      cr_assert_eq (rec[i]->n_final, 1, "call %u ends once", i);
+      cr_assert_eq (rec[i]->final_hr, WBEM_E_CALL_CANCELLED);
+      cr_assert_gt (rec[i]->n_objects, 0, "call %u ran", i);
+      wsim_sink_unref (sinks[i]);
+    }
+  cr_assert_eq (after_rec->n_final, 1);
+  cr_assert_eq (busy_rec->n_final, 0, "a refused call's sink is never called");
+  cr_assert_eq (busy_rec->n_objects, 0);
+  g_clear_pointer (&busy, wsim_sink_unref);
+  g_clear_pointer (&after, wsim_sink_unref);
+  assert_nothing_left (wsim_harness_get_client (h));
+}
+
 static WsimSinkRecorder *
 faulty (const char *mode, WsimSink **sink, WsimServices **out)
 {
