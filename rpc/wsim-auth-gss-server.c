@@ -163,6 +163,24 @@ xdr_token_arg (XDR *xdrs, void *obj, u_int unused)
   return ok;
 }
 
+/* TRUE when @cc may take one more context (WSIM_GSS_MAX_HALF_OPEN, WSIM_GSS_MAX_CONTEXTS);
+ * the table is at most WSIM_GSS_MAX_CONTEXTS long, so counting it is cheap. */
+static gboolean
+conn_contexts_has_room (ConnContexts *cc)
+{
+  GHashTableIter iter;
+  SvcCtx *c;
+  guint half_open = 0;
+
+  if (g_hash_table_size (cc->by_handle) >= WSIM_GSS_MAX_CONTEXTS)
+    return FALSE;
+  g_hash_table_iter_init (&iter, cc->by_handle);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    if (!wsim_gss_context_is_established (c->gss))
+      half_open++;
+  return half_open < WSIM_GSS_MAX_HALF_OPEN;
+}
+
 /* INIT and CONTINUE_INIT: one leg of the acceptor, answered with rpc_gss_init_res. */
 static WsimSvcAuthResult
 control_init (WsimRpcRequest *req, const Cred *cred)
@@ -195,8 +213,9 @@ control_init (WsimRpcRequest *req, const Cred *cred)
   /* An initiator calls only when it has a token to send. MIT's mechglue would take an empty
    * one as the start of an acceptor-first SPNEGO exchange, answer CONTINUE_NEEDED and keep a
    * half-built context for a call that carried nothing; so an empty token is a failed leg,
-   * and at INIT no context is even made for it. */
-  if (cred->proc == RPCSEC_GSS_INIT && g_bytes_get_size (token) == 0)
+   * and at INIT no context is even made for it. Nor for one over the connection's caps. */
+  if (cred->proc == RPCSEC_GSS_INIT
+      && (g_bytes_get_size (token) == 0 || !conn_contexts_has_room (cc)))
     c = NULL;
   else if (cred->proc == RPCSEC_GSS_INIT)
     {

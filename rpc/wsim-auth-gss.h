@@ -37,6 +37,15 @@ typedef enum {
 /** The sequence window the server grants. */
 #define WSIM_GSS_SEQ_WINDOW 128
 
+/* What one connection may keep on the server: contexts still being built (an INIT answered
+ * CONTINUE_NEEDED, its next leg not yet in), and contexts in all. An INIT beyond either is
+ * refused as a failed exchange (RFC 2203 5.2.3.1: gr_major GSS_S_FAILURE, no handle) and the
+ * connection's contexts are kept; a real client builds one context at a time. Across the
+ * server the bound is these times the engine's max_connections (a connection whose contexts
+ * are all half built proved nothing, so the connection policy may close it). */
+#define WSIM_GSS_MAX_HALF_OPEN 4
+#define WSIM_GSS_MAX_CONTEXTS 16
+
 /**
  * wsim_auth_gss_establish_async:
  * @client: the connection to establish the context on

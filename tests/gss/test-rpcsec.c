@@ -802,3 +802,62 @@ Test (rpcsec, garbage_in_the_second_leg_drops_the_half_built_context)
   auth = establish (client, wsim_gss_mech_ntlmssp (), user, WSIM_GSS_SVC_PRIVACY);
   add_works (client, auth);
 }
+
+/* ---- half-built contexts are capped per connection ----------------------------------- */
+
+Test (rpcsec, repeated_inits_that_never_complete_are_capped_per_connection)
+{
+  /* An NTLMSSP NEGOTIATE leaves a context half built; a peer that sends only INITs would
+   * otherwise grow the server's table by one each time. */
+  const char *user = "WSIM\\alice";
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(WsimRpcClient) other = connect_client ();
+  g_autoptr(GBytes) real = first_token (wsim_gss_mech_ntlmssp (), user);
+  g_autoptr(WsimAuth) auth = NULL;
+
+  for (guint i = 0; i < 50; i++)
+    {
+      struct rpc_gss_init_res res = init_with (client, NULL, real);
+
+      if (i < WSIM_GSS_MAX_HALF_OPEN)
+        {
+          cr_assert_eq (res.gr_major, GSS_S_CONTINUE_NEEDED, "INIT %u: gr_major 0x%x", i, res.gr_major);
+          xdr_free (WSIM_XDRPROC (xdr_rpc_gss_init_res), (char *) &res);
+          continue;
+        }
+      /* Refused as a failed exchange (RFC 2203 5.2.3.1): no handle, no token, no window. */
+      cr_assert_eq (res.gr_major, GSS_S_FAILURE, "INIT %u: gr_major 0x%x", i, res.gr_major);
+      cr_assert_eq (res.gr_ctx.length, 0, "INIT %u: a handle was issued", i);
+      cr_assert_eq (res.gr_token.length, 0);
+      xdr_free (WSIM_XDRPROC (xdr_rpc_gss_init_res), (char *) &res);
+    }
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), WSIM_GSS_MAX_HALF_OPEN,
+                "the server keeps %u contexts", wsim_test_gss_n_contexts (&fx));
+
+  /* Another connection is not affected, and its context carries a call. */
+  auth = establish (other, wsim_gss_mech_ntlmssp (), user, WSIM_GSS_SVC_INTEGRITY);
+  add_works (other, auth);
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), WSIM_GSS_MAX_HALF_OPEN + 1);
+
+  /* The half-built ones go with their connection. */
+  g_clear_pointer (&client, wsim_rpc_client_unref);
+  cr_assert (wsim_test_gss_wait_n_contexts (&fx, 1, 5000), "the server still keeps %u contexts",
+             wsim_test_gss_n_contexts (&fx));
+}
+
+Test (rpcsec, established_contexts_are_capped_per_connection)
+{
+  g_autoptr(WsimRpcClient) client = connect_client ();
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) wsim_auth_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < WSIM_GSS_MAX_CONTEXTS; i++)
+    g_ptr_array_add (kept, establish (client, wsim_gss_mech_kerberos (), NULL, WSIM_GSS_SVC_INTEGRITY));
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), WSIM_GSS_MAX_CONTEXTS);
+  cr_assert_null (wsim_auth_gss_establish (client, wsim_gss_mech_kerberos (), "wbem@localhost", NULL,
+                                           WSIM_GSS_SVC_INTEGRITY, &error),
+                  "one context more than the cap");
+  cr_assert_eq (wsim_test_gss_n_contexts (&fx), WSIM_GSS_MAX_CONTEXTS);
+  /* The ones kept still work. */
+  add_works (client, kept->pdata[0]);
+}
