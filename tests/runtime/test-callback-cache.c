@@ -94,6 +94,29 @@ assert_server_holds_only_its_bounds (void)
 
 TestSuite (cache, .fini = stop, .timeout = 120);
 
+/* A new client (its own sink host, a new port) makes one enumeration of @n_objects and sees
+ * it end. Returns: (transfer full) the client, still connected. */
+static WsimClient *
+client_finishes_a_call (guint i, guint64 n_objects)
+{
+  g_autoptr(GError) error = NULL;
+  WsimClient *c = wsim_client_connect (wsim_harness_get_context (h), wsim_harness_get_address (h),
+                                       &error);
+  g_autoptr(WsimServices) s = NULL;
+  g_autoptr(WsimSink) sink = NULL;
+  WsimSinkRecorder *rec;
+
+  cr_assert_not_null (c, "client %u: %s", i, error ? error->message : "");
+  s = wsim_client_open_namespace (c, "root\\cimv2", &error);
+  cr_assert_not_null (s, "%s", error ? error->message : "");
+  sink = wsim_sink_recorder_new (&rec);
+  cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, &error),
+                WBEM_S_NO_ERROR, "%s", error ? error->message : "");
+  wsim_test_wait_final (h, rec, WBEM_S_NO_ERROR);
+  cr_assert_eq (rec->n_objects, n_objects);
+  return c;
+}
+
 /* Each client has a sink host of its own (a new port). A client that goes closes its
  * connections and the server drops its entry; one that stays (these do, until the end)
  * kept its entry for good, however long ago its last call ended: now only the bounded idle
@@ -106,22 +129,7 @@ Test (cache, finished_calls_of_live_clients_leave_a_bounded_table)
   h = wsim_test_harness_start (setup, (gpointer) "count=3");
   for (guint i = 0; i < n_clients; i++)
     {
-      g_autoptr(GError) error = NULL;
-      WsimClient *c = wsim_client_connect (wsim_harness_get_context (h),
-                                           wsim_harness_get_address (h), &error);
-      g_autoptr(WsimServices) s = NULL;
-      g_autoptr(WsimSink) sink = NULL;
-      WsimSinkRecorder *rec;
-
-      cr_assert_not_null (c, "client %u: %s", i, error ? error->message : "");
-      g_ptr_array_add (clients, c);
-      s = wsim_client_open_namespace (c, "root\\cimv2", &error);
-      cr_assert_not_null (s, "%s", error ? error->message : "");
-      sink = wsim_sink_recorder_new (&rec);
-      cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, &error),
-                    WBEM_S_NO_ERROR, "%s", error ? error->message : "");
-      wsim_test_wait_final (h, rec, WBEM_S_NO_ERROR);
-      cr_assert_eq (rec->n_objects, 3);
+      g_ptr_array_add (clients, client_finishes_a_call (i, 3));
       /* The live call's connection plus the idle ones, never more. */
       cr_assert_leq (n_callback_conns (), WSIM_SERVER_CALLBACK_IDLE_MAX + 1, "client %u", i);
     }
@@ -168,23 +176,7 @@ Test (cache, a_thousand_finished_clients_leave_only_the_bounds, .timeout = 600)
   h = wsim_test_harness_start (setup, (gpointer) "count=1");
   n_contexts = n_security_contexts ();   /* the harness's own client's */
   for (guint i = 0; i < n_clients; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(WsimClient) c = wsim_client_connect (wsim_harness_get_context (h),
-                                                     wsim_harness_get_address (h), &error);
-      g_autoptr(WsimServices) s = NULL;
-      g_autoptr(WsimSink) sink = NULL;
-      WsimSinkRecorder *rec;
-
-      cr_assert_not_null (c, "client %u: %s", i, error ? error->message : "");
-      s = wsim_client_open_namespace (c, "root\\cimv2", &error);
-      cr_assert_not_null (s, "%s", error ? error->message : "");
-      sink = wsim_sink_recorder_new (&rec);
-      cr_assert_eq (wsim_services_create_instance_enum_async (s, "Sim_Sequence", 0, sink, &error),
-                    WBEM_S_NO_ERROR, "%s", error ? error->message : "");
-      wsim_test_wait_final (h, rec, WBEM_S_NO_ERROR);
-      cr_assert_eq (rec->n_objects, 1);
-    }
+    wsim_client_unref (client_finishes_a_call (i, 1));
   assert_server_holds_only_its_bounds ();
   cr_assert (wsim_harness_run_until (h, security_contexts_at_most, &n_contexts, WAIT),
              "%u security contexts, %u before the clients", n_security_contexts (), n_contexts);
