@@ -1,30 +1,29 @@
 /* wsim-local-account.c: a per-process NTLM account file (see wsim-local-account.h). */
 #include "wsim-local-account.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
-#include <unistd.h>
 
-static char *account_dir;    /* (owned) set once, removed at exit */
-static char *account_file;   /* (owned) */
-static pid_t account_owner;  /* the process that made it: a forked child must not remove it */
+#include "wsim-private-dir.h"
+
+/* (owned) set once, removed at exit, or by its watchdog if the process dies without exiting.
+ * Not unlinked while the process runs: gss-ntlmssp opens NTLM_USER_FILE anew at each
+ * authentication. */
+static WsimPrivateDir *account_dir;
 static char *account_name;   /* (owned) DOMAIN\\login, once made */
 
 static void
 remove_account (void)
 {
-  if (getpid () != account_owner)
-    return;
-  g_unlink (account_file);
-  g_rmdir (account_dir);
+  g_clear_pointer (&account_dir, wsim_private_dir_free);
 }
 
 /* Writes the account file into a new private directory; sets NTLM_USER_FILE to it. */
 static gboolean
 provision (GError **error)
 {
-  g_autofree char *dir = NULL, *path = NULL, *line = NULL;
+  g_autoptr(WsimPrivateDir) dir = NULL;
+  g_autofree char *path = NULL, *line = NULL;
   g_autoptr(GString) secret = g_string_new (NULL);
   guint8 bits[16];
 
@@ -37,21 +36,16 @@ provision (GError **error)
     }
   for (gsize i = 0; i < sizeof bits; i++)
     g_string_append_printf (secret, "%02x", bits[i]);
-  dir = g_dir_make_tmp ("wmisim-account-XXXXXX", error);
+  dir = wsim_private_dir_new ("wmisim-account-XXXXXX", error);
   if (dir == NULL)
     return FALSE;
-  path = g_build_filename (dir, "ntlm-users", NULL);
+  path = g_build_filename (wsim_private_dir_get_path (dir), "ntlm-users", NULL);
   line = g_strdup_printf ("%s:%s:%s\n", WSIM_LOCAL_ACCOUNT_DOMAIN, g_get_user_name (), secret->str);
   if (!g_file_set_contents_full (path, line, -1, G_FILE_SET_CONTENTS_NONE, 0600, error))
-    {
-      g_rmdir (dir);
-      return FALSE;
-    }
-  account_owner = getpid ();
+    return FALSE;
   account_name = g_strdup_printf ("%s\\%s", WSIM_LOCAL_ACCOUNT_DOMAIN, g_get_user_name ());
   account_dir = g_steal_pointer (&dir);
-  account_file = g_steal_pointer (&path);
-  g_setenv ("NTLM_USER_FILE", account_file, TRUE);
+  g_setenv ("NTLM_USER_FILE", path, TRUE);
   atexit (remove_account);
   return TRUE;
 }

@@ -5,10 +5,10 @@
  * NTLMSSP's accounts are a file (gss-ntlmssp reads the one NTLM_USER_FILE names), so the
  * embedded mode provisions one: when NTLM_USER_FILE is not set, a private file with one
  * account, DOMAIN "WMISIM", user = the login name, a random password, mode 0600 in a
- * directory of its own, removed when the process exits. The client and the embedded server
- * of the process both use it, as a Windows client and its local winmgmt share the machine's
- * account database. The file is removed when the process that made it exits normally
- * (not by a forked child; a process killed by a signal leaves it, readable only by its user).
+ * directory of its own (wsim-private-dir.h). The client and the embedded server of the
+ * process both use it, as a Windows client and its local winmgmt share the machine's
+ * account database. The directory is removed when the process that made it exits (not by a
+ * forked child), and by its watchdog when that process dies without exiting (SIGKILL).
  */
 #pragma once
 

@@ -1,9 +1,10 @@
 /* wsim-unsecapp.c: the client's side of the unsecured apartment (see wsim-unsecapp.h).
  *
- * The apartment owns a private directory (0700) with two Unix sockets it serves on the
- * caller's context: "sink", a sink host that takes what the helper forwards (your sinks'
- * calls are begun there), and "report", the report program the helper tells its decisions
- * to. It starts the helper with the directory, reads its "READY <endpoint>" line (bounded),
+ * The apartment owns a private directory (0700; wsim-private-dir.h: removed however the
+ * process ends, as is the 0711 one of a Unix listener for servers) with two Unix sockets it
+ * serves on the caller's context: "sink", a sink host that takes what the helper forwards
+ * (your sinks' calls are begun there), and "report", the report program the helper tells its
+ * decisions to. It starts the helper with the directory, reads its "READY <endpoint>" line (bounded),
  * and talks to it on the helper's "control" socket. The helper's stdin is a pipe the
  * apartment holds: when the apartment (or its process) goes, the helper sees EOF and exits.
  */
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "wsim-address.h"
+#include "wsim-private-dir.h"
 #include "wsim-registry.h"
 #include "wsim-rpc-client.h"
 #include "wsim-rpc-server.h"
@@ -36,7 +38,7 @@ set_flag (gpointer data)
 struct _WsimUnsecApp {
   gatomicrefcount ref_count;   /* atomic */
   GMainContext  *context;     /* (owned) */
-  char          *dir;         /* (owned) the private directory */
+  WsimPrivateDir *dir;        /* (owned) the private directory */
   WsimSinkHost  *host;        /* (owned) takes the forwarded callbacks */
   WsimRpcServer *reports;     /* (owned) the report program */
   GSubprocess   *helper;      /* (owned) */
@@ -49,7 +51,7 @@ struct _WsimUnsecApp {
   WsimTrace     *trace;       /* (owned) */
   GHashTable    *stubs;       /* stub id (guint64*) -> Stub* (unowned: a stub removes itself) */
   GHashTable    *listeners;   /* "tcp:IP:0" or "unix" -> (owned) the helper's endpoint there */
-  char          *public_dir;  /* (owned) (nullable) where the helper's Unix socket for servers is */
+  WsimPrivateDir *public_dir; /* (owned) (nullable) where the helper's Unix socket for servers is */
   gboolean       fixed;       /* options->listen named the one endpoint to use */
 };
 
@@ -275,11 +277,11 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   app->stubs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   app->listeners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   app->fixed = options->listen != NULL;
-  app->dir = g_dir_make_tmp ("wmisim-unsecapp-XXXXXX", error);   /* mode 0700 */
+  app->dir = wsim_private_dir_new ("wmisim-unsecapp-XXXXXX", error);
   if (app->dir == NULL)
     return NULL;
   {
-    g_autofree char *p = g_build_filename (app->dir, "sink", NULL);
+    g_autofree char *p = g_build_filename (wsim_private_dir_get_path (app->dir), "sink", NULL);
 
     sink_addr = g_unix_socket_address_new (p);
   }
@@ -287,7 +289,7 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   if (app->host == NULL)
     return NULL;
   {
-    g_autofree char *p = g_build_filename (app->dir, "report", NULL);
+    g_autofree char *p = g_build_filename (wsim_private_dir_get_path (app->dir), "report", NULL);
 
     report_addr = g_unix_socket_address_new (p);
   }
@@ -309,7 +311,7 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
   path = helper_path ();
   g_ptr_array_add (argv, g_strdup (path));
   g_ptr_array_add (argv, g_strdup ("--dir"));
-  g_ptr_array_add (argv, g_strdup (app->dir));
+  g_ptr_array_add (argv, g_strdup (wsim_private_dir_get_path (app->dir)));
   if (options->listen != NULL)
     {
       g_ptr_array_add (argv, g_strdup ("--listen"));
@@ -338,7 +340,7 @@ wsim_unsecapp_new (GMainContext *context, const WsimUnsecAppOptions *options, GE
       g_hash_table_insert (app->listeners, listener_key (first), g_strdup (app->endpoint));
   }
   {
-    g_autofree char *p = g_build_filename (app->dir, "control", NULL);
+    g_autofree char *p = g_build_filename (wsim_private_dir_get_path (app->dir), "control", NULL);
 
     control_addr = g_unix_socket_address_new (p);
   }
@@ -392,14 +394,6 @@ wsim_unsecapp_ref (WsimUnsecApp *app)
   return app;
 }
 
-static void
-remove_socket (const char *dir, const char *name)
-{
-  g_autofree char *p = g_build_filename (dir, name, NULL);
-
-  g_unlink (p);
-}
-
 void
 wsim_unsecapp_unref (WsimUnsecApp *app)
 {
@@ -421,23 +415,11 @@ wsim_unsecapp_unref (WsimUnsecApp *app)
     }
   g_clear_pointer (&app->reports, wsim_rpc_server_unref);
   g_clear_pointer (&app->host, wsim_sink_host_unref);
-  if (app->dir != NULL)
-    {
-      remove_socket (app->dir, "sink");
-      remove_socket (app->dir, "report");
-      remove_socket (app->dir, "control");
-      g_rmdir (app->dir);
-    }
+  g_clear_pointer (&app->dir, wsim_private_dir_free);
   g_hash_table_unref (app->stubs);
   g_hash_table_unref (app->listeners);
-  if (app->public_dir != NULL)
-    {
-      remove_socket (app->public_dir, "stubs");
-      g_rmdir (app->public_dir);
-      g_free (app->public_dir);
-    }
+  g_clear_pointer (&app->public_dir, wsim_private_dir_free);
   wsim_trace_unref (app->trace);
-  g_free (app->dir);
   g_free (app->endpoint);
   g_free (app->registry);
   g_main_context_unref (app->context);
@@ -581,19 +563,19 @@ app_endpoint_for (WsimUnsecApp *app, GSocketAddress *near, GError **error)
         {
           /* 0711 and a 0666 socket: a server of any user may connect to it by its path; what
            * protects the stubs is their RPC-level check, not the directory. */
-          app->public_dir = g_dir_make_tmp ("wmisim-stubs-XXXXXX", error);
+          app->public_dir = wsim_private_dir_new ("wmisim-stubs-XXXXXX", error);
           if (app->public_dir == NULL)
             return NULL;
-          if (g_chmod (app->public_dir, 0711) != 0)
+          if (g_chmod (wsim_private_dir_get_path (app->public_dir), 0711) != 0)
             {
               int e = errno;
 
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s", app->public_dir,
-                           g_strerror (e));
+              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s: %s",
+                           wsim_private_dir_get_path (app->public_dir), g_strerror (e));
               return NULL;
             }
         }
-      path = g_build_filename (app->public_dir, "stubs", NULL);
+      path = g_build_filename (wsim_private_dir_get_path (app->public_dir), "stubs", NULL);
       address = g_strconcat ("unix:", path, NULL);
     }
   args.address = address;

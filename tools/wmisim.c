@@ -56,6 +56,7 @@
 #include "wsim-rpc-error.h"
 #include "wsim-rpc-server.h"
 #include "wsim-tool-locale.h"
+#include "wsim-tool-signals.h"
 #include "wsim_service.h"
 
 /* For ping's own embedded server: the engine answers NULLPROC for any program, and
@@ -542,6 +543,9 @@ cmd_async (const CallRequest *req)
         }
     }
 
+  /* From here on SIGTERM and SIGINT end the wait below, and the cleanup at out: runs (the
+   * apartment's directory, the local account's at exit): wsim-tool-signals.h. */
+  wsim_tool_signals_watch (run_ctx);
   {
     g_auto(WsimBlanket) used = WSIM_BLANKET_INIT;
 
@@ -641,14 +645,22 @@ cmd_async (const CallRequest *req)
       wsim_unsecapp_stub_locate (stub, NULL, &endpoint, &stub_id);
       fprintf (info, "sink: a stub in the unsecured apartment (wmisim-unsecapp pid %d, %s), %s\n",
                (int) wsim_unsecapp_get_pid (app), endpoint, req->cb.stub);
+      /* Now, not at exit: on a pipe this line is how a script (or tests/secrets) knows the
+       * call is under way and the helper up. */
+      fflush (info);
     }
   if (req->cb.rogue && stub != NULL)
     run_rogue (run_ctx, stub, wsim_services_get_last_call_id (services), info);
   /* No timeout here: the contract guarantees a final SetStatus, and ^C is the user's. */
-  while (!wsim_sink_recorder_is_complete (rec))
+  while (!wsim_sink_recorder_is_complete (rec) && wsim_tool_signals_caught () == 0)
     {
       g_main_context_iteration (run_ctx, TRUE);
       maybe_cancel (&cancel, services, sink, rec);
+    }
+  if (wsim_tool_signals_caught () != 0)
+    {
+      ret = 128 + wsim_tool_signals_caught ();   /* what a shell reports; main dies of it */
+      goto out;
     }
   if (o.progress && rec->n_objects >= 1000)
     fprintf (stderr, "\r");
@@ -715,6 +727,7 @@ fail:
   fprintf (stderr, "wmisim: %s\n", error->message);
   ret = EXIT_FAILURE;
 out:
+  wsim_tool_signals_unwatch ();
   g_clear_pointer (&stub, wsim_sink_unref);
   g_clear_pointer (&o.printer, wsim_cli_printer_free);
   g_clear_pointer (&app, wsim_unsecapp_unref);
@@ -1461,6 +1474,7 @@ main (int argc, char **argv)
   };
 
   wsim_tool_use_utf8 ();
+  wsim_tool_signals_init ();
   g_set_prgname ("wmisim");
 
   g_option_context_add_main_entries (oc, entries, NULL);
