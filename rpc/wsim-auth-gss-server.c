@@ -107,8 +107,11 @@ read_cred (const struct opaque_auth *oa, Cred *c)
   c->seq = GUINT32_FROM_BE (w[2]);
   c->service = GUINT32_FROM_BE (w[3]);
   hlen = GUINT32_FROM_BE (w[4]);
-  if (RNDUP (hlen) > oa->oa_length - 20 || (hlen != 0 && hlen != 4))
-    return FALSE;   /* our handles are 4 bytes; nobody else's are valid here */
+  if (RNDUP (hlen) > oa->oa_length - 20)
+    return FALSE;
+  /* Our handles are 4 bytes: a handle of another size is well formed but names no context
+   * of ours, as an unknown one (RFC 2203 5.3.3.3: RPCSEC_GSS_CREDPROBLEM), not a bad
+   * credential. */
   c->has_handle = hlen == 4;
   if (c->has_handle)
     {

@@ -273,9 +273,11 @@ reply_unknown_program (WsimRpcServer *server, WsimRpcRequest *req)
 }
 
 /* Reads one opaque_auth (flavor, length, body) at *pos into @oa, whose oa_base has
- * MAX_AUTH_BYTES of room. */
+ * MAX_AUTH_BYTES of room. A body longer than RFC 5531 allows (opaque body<400>) sets
+ * *@too_long: the caller answers it as a bad credential or verifier, not as garbage. */
 static gboolean
-read_opaque_auth (const guint8 *rec, gsize len, gsize *pos, struct opaque_auth *oa)
+read_opaque_auth (const guint8 *rec, gsize len, gsize *pos, struct opaque_auth *oa,
+                  gboolean *too_long)
 {
   guint32 w[2];
 
@@ -285,7 +287,8 @@ read_opaque_auth (const guint8 *rec, gsize len, gsize *pos, struct opaque_auth *
   oa->oa_flavor = (enum_t) GUINT32_FROM_BE (w[0]);
   oa->oa_length = GUINT32_FROM_BE (w[1]);
   *pos += 8;
-  if (oa->oa_length > MAX_AUTH_BYTES || len - *pos < RNDUP (oa->oa_length))
+  *too_long = oa->oa_length > MAX_AUTH_BYTES;
+  if (*too_long || len - *pos < RNDUP (oa->oa_length))
     return FALSE;
   memcpy (oa->oa_base, rec + *pos, oa->oa_length);
   *pos += RNDUP (oa->oa_length);
@@ -294,11 +297,14 @@ read_opaque_auth (const guint8 *rec, gsize len, gsize *pos, struct opaque_auth *
 
 /* The call header (RFC 5531 call_body), decoded by hand: it is on every call's path and
  * this is a third of the instructions libtirpc's xdr_callmsg takes. The message type and
- * RPC version have been checked by the caller. Sets *@pos past the verifier. */
+ * RPC version have been checked by the caller. Sets *@pos past the verifier; on failure
+ * *@auth_stat is AUTH_BADCRED or AUTH_BADVERF for a body over 400 bytes, else AUTH_OK. */
 static gboolean
-decode_call_header (const guint8 *rec, gsize len, struct rpc_msg *msg, gsize *pos)
+decode_call_header (const guint8 *rec, gsize len, struct rpc_msg *msg, gsize *pos,
+                    guint32 *auth_stat)
 {
   guint32 w[6];
+  gboolean too_long = FALSE;
 
   if (len < 24)
     return FALSE;
@@ -310,8 +316,18 @@ decode_call_header (const guint8 *rec, gsize len, struct rpc_msg *msg, gsize *po
   msg->rm_call.cb_vers = GUINT32_FROM_BE (w[4]);
   msg->rm_call.cb_proc = GUINT32_FROM_BE (w[5]);
   *pos = 24;
-  return read_opaque_auth (rec, len, pos, &msg->rm_call.cb_cred)
-         && read_opaque_auth (rec, len, pos, &msg->rm_call.cb_verf);
+  *auth_stat = AUTH_OK;
+  if (!read_opaque_auth (rec, len, pos, &msg->rm_call.cb_cred, &too_long))
+    {
+      *auth_stat = too_long ? AUTH_BADCRED : AUTH_OK;
+      return FALSE;
+    }
+  if (!read_opaque_auth (rec, len, pos, &msg->rm_call.cb_verf, &too_long))
+    {
+      *auth_stat = too_long ? AUTH_BADVERF : AUTH_OK;
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -325,7 +341,7 @@ server_dispatch (WsimRpcServerConn *sconn, const guint8 *rec, gsize len)
   const ProgramEntry *entry;
   const WsimRpcProcedure *proc;
   guint64 key;
-  guint32 w[3], auth_stat = AUTH_FAILED;
+  guint32 w[3], auth_stat = AUTH_FAILED, header_stat = AUTH_OK;
   gsize body = 0;
   gboolean header_ok;
   WsimSvcAuthResult auth_result;
@@ -354,16 +370,20 @@ server_dispatch (WsimRpcServerConn *sconn, const guint8 *rec, gsize len)
   memset (&msg, 0, sizeof msg);
   msg.rm_call.cb_cred.oa_base = (caddr_t) cred_body;
   msg.rm_call.cb_verf.oa_base = (caddr_t) verf_body;
-  header_ok = decode_call_header (rec, len, &msg, &body);
+  header_ok = decode_call_header (rec, len, &msg, &body, &header_stat);
   /* The arguments follow the header. */
   xdrmem_create (&xdrs, (char *) rec + (header_ok ? body : len),
                  (u_int) (header_ok ? len - body : 0), XDR_DECODE);
   if (!header_ok)
     {
       /* A header that does not decode has no procedure to blame: its arguments,
-       * whatever they are, are garbage. */
+       * whatever they are, are garbage; but a credential or verifier that is only too
+       * long is answered as RFC 5531 names it (the record is in step: it was read whole). */
       server->stats.n_garbage++;
-      wsim_rpc_request_reply_error (req, GARBAGE_ARGS);
+      if (header_stat != AUTH_OK)
+        wsim_rpc_request_reply_denied (req, AUTH_ERROR, header_stat, 0);
+      else
+        wsim_rpc_request_reply_error (req, GARBAGE_ARGS);
       goto out;
     }
   req->prog = msg.rm_call.cb_prog;

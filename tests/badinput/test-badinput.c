@@ -35,7 +35,9 @@
 #define AS_SYSTEM_ERR    5u
 #define RJ_RPC_MISMATCH  0u
 #define RJ_AUTH_ERROR    1u
+#define AUTH_STAT_BADCRED      1u
 #define AUTH_STAT_REJECTEDCRED 2u
+#define AUTH_STAT_GSS_CREDPROBLEM 13u   /* RFC 2203 */
 #define LAST_FRAG        0x80000000u
 
 /* A second program, local to these tests, whose procedure takes an array: the test
@@ -92,6 +94,7 @@ typedef struct {
   gsize out_high_watermark;
   guint max_connections;
   gboolean no_flood_guards;     /* no per-peer cap, no silent deadline (tests/flood has those) */
+  gboolean accept_gss;          /* RPCSEC_GSS too (no context is made: the raw calls name none) */
 } ServerWish;
 
 static void
@@ -111,6 +114,8 @@ server_setup (WsimRpcServer *server, gpointer data)
   if (w != NULL && w->no_flood_guards)
     limits.max_per_peer = limits.silent_timeout_ms = 0;
   wsim_rpc_server_set_limits (server, &limits);
+  if (w != NULL && w->accept_gss)
+    wsim_rpc_server_set_accept_gss (server, TRUE);
 }
 
 static WsimTestServerThread *srv;
@@ -795,28 +800,10 @@ Test (badinput, call_header_cut_short_is_garbage_args_with_its_xid)
   r = raw_call (fd, record_finish (b), rec);
   assert_accepted (&r, 0xB0000002u, AS_GARBAGE_ARGS);
 
-  /* A credential longer than RFC 5531 allows (401 > 400 bytes). */
-  b = g_byte_array_new ();
-  put32 (b, 0);
-  put32 (b, 0xB0000003u);
-  put32 (b, MSGT_CALL);
-  put32 (b, 2);
-  put32 (b, WSIM_TEST_PROG);
-  put32 (b, WSIM_TEST_V1);
-  put32 (b, WSIM_TEST_NULL);
-  put32 (b, 1);
-  put32 (b, 401);
-  for (guint i = 0; i < 101; i++)   /* 401 bytes and their padding */
-    put32 (b, 0);
-  put32 (b, 0);
-  put32 (b, 0);
-  r = raw_call (fd, record_finish (b), rec);
-  assert_accepted (&r, 0xB0000003u, AS_GARBAGE_ARGS);
-
   /* Still in step. */
   raw_null_ok (fd, 0xB0000004u);
   st = stats ();
-  cr_assert_eq (st.n_garbage, 3);
+  cr_assert_eq (st.n_garbage, 2);
   cr_assert_eq (st.n_calls, 0);
   cr_assert_eq (st.n_in_progress, 0);
   cr_assert_eq (st.n_connections, 1);
@@ -1061,6 +1048,77 @@ Test (badinput, unknown_auth_flavor_is_auth_rejectedcred)
   cr_assert_eq (r.auth_stat, AUTH_STAT_REJECTEDCRED);
   cr_assert_eq (r.trailing, 0);
   raw_null_ok (fd, 0xE0000052u);
+}
+
+/* RFC 5531: opaque_auth's body is at most 400 bytes. One of 401, whole in its record, is a
+ * bad credential (AUTH_BADCRED), not garbage; the connection stays in step. */
+Test (badinput, credential_over_400_bytes_is_auth_badcred)
+{
+  g_autoptr(GByteArray) rec = g_byte_array_new ();
+  GByteArray *b = call_new (0xB1000001u, 2, WSIM_TEST_PROG, WSIM_TEST_V1, WSIM_TEST_NULL, 0);
+  RawReply r;
+  int fd;
+
+  start_server (NULL);
+  fd = raw_connect ();
+  g_byte_array_set_size (b, 7 * 4);   /* up to the credential's flavor: AUTH_SYS, 401 bytes */
+  put32 (b, 1);
+  put32 (b, 401);
+  for (guint i = 0; i < 101; i++)   /* 401 bytes and their padding */
+    put32 (b, 0);
+  put32 (b, 0);   /* verifier AUTH_NONE, empty */
+  put32 (b, 0);
+  r = raw_call (fd, record_finish (b), rec);
+  cr_assert_eq (r.xid, 0xB1000001u);
+  cr_assert_eq (r.reply_stat, RS_DENIED, "reply_stat %u accept_stat %u", r.reply_stat, r.accept_stat);
+  cr_assert_eq (r.reject_stat, RJ_AUTH_ERROR);
+  cr_assert_eq (r.auth_stat, AUTH_STAT_BADCRED, "auth_stat %u", r.auth_stat);
+  cr_assert_eq (r.trailing, 0);
+  raw_null_ok (fd, 0xB1000002u);
+  cr_assert_eq (stats ().n_calls, 0);
+}
+
+/* RFC 2203 5.3.3.3: a DATA call whose handle the server does not know is
+ * RPCSEC_GSS_CREDPROBLEM; a handle of a size no handle of ours has (0, 8, 12 bytes) is such
+ * a handle, not a malformed credential. */
+Test (badinput, gss_handle_of_the_wrong_size_is_credproblem)
+{
+  static const guint32 sizes[] = { 0, 8, 12 };
+  g_autoptr(GByteArray) rec = g_byte_array_new ();
+  ServerWish wish = { .accept_gss = TRUE };
+  int fd;
+
+  start_server (&wish);
+  fd = raw_connect ();
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint32 xid = 0xB2000001u + i;
+      GByteArray *b = call_new (xid, 2, WSIM_TEST_PROG, WSIM_TEST_V1, WSIM_TEST_NULL, 0);
+      RawReply r;
+
+      /* rpc_gss_cred_vers_1_t: version 1, RPCSEC_GSS_DATA, seq 1, rpc_gss_svc_none, handle. */
+      g_byte_array_set_size (b, 7 * 4);
+      put32 (b, 6);   /* RPCSEC_GSS */
+      put32 (b, 20 + sizes[i]);
+      put32 (b, 1);
+      put32 (b, 0);
+      put32 (b, 1);
+      put32 (b, 1);
+      put32 (b, sizes[i]);
+      for (guint k = 0; k < sizes[i] / 4; k++)
+        put32 (b, 0x01020304u);
+      put32 (b, 6);   /* verifier: a "MIC" the server must not get as far as checking */
+      put32 (b, 4);
+      put32 (b, 0);
+      r = raw_call (fd, record_finish (b), rec);
+      cr_assert_eq (r.xid, xid);
+      cr_assert_eq (r.reply_stat, RS_DENIED, "handle of %u bytes: reply_stat %u", sizes[i], r.reply_stat);
+      cr_assert_eq (r.reject_stat, RJ_AUTH_ERROR);
+      cr_assert_eq (r.auth_stat, AUTH_STAT_GSS_CREDPROBLEM, "handle of %u bytes: auth_stat %u",
+                    sizes[i], r.auth_stat);
+    }
+  raw_null_ok (fd, 0xB2000010u);
+  cr_assert_eq (stats ().n_calls, 0);
 }
 
 Test (badinput, forgotten_request_is_system_err)
