@@ -4,6 +4,7 @@
 #include <string.h>
 #include <rpc/rpc.h>
 
+#include "wsim-json.h"
 #include "wsim-value.h"
 #include "wsim_cim.h"
 #include "wsim-xdr-copy.h"
@@ -510,93 +511,90 @@ wsim_class_decl_to_mof (WsimClassDecl *decl, GString *out)
   g_string_append (out, "};\n");
 }
 
-static void
-json_string (const char *s, GString *out)
+static JsonNode *
+json_qualifiers (const wsim_qualifier *qs, guint n)
 {
-  wsim_value v = { 0 };
+  g_autoptr(JsonObject) o = json_object_new ();
 
-  wsim_value_set_string (&v, s);
-  wsim_value_to_json (&v, out);
-  wsim_value_clear (&v);
-}
-
-static void
-json_qualifiers (const wsim_qualifier *qs, guint n, GString *out)
-{
-  g_string_append (out, "\"qualifiers\": {");
   for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append (out, ", ");
-      json_string (qs[i].name, out);
-      g_string_append (out, ": ");
-      wsim_value_to_json (&qs[i].value, out);
-    }
-  g_string_append_c (out, '}');
+    wsim_json_object_set (o, qs[i].name, wsim_json_value_node (&qs[i].value));
+  return json_node_init_object (json_node_alloc (), o);
 }
 
 static void
-json_type (guint32 cimtype, GString *out)
+json_set_type (JsonObject *o, const char *member, guint32 cimtype)
 {
   const char *t = wsim_cimtype_name (cimtype);
 
-  json_string (t != NULL ? t : "object", out);
+  wsim_json_object_set_string (o, member, t != NULL ? t : "object");
+}
+
+static JsonNode *
+json_boolean (gboolean b)
+{
+  return json_node_init_boolean (json_node_alloc (), b);
+}
+
+static JsonNode *
+json_property (const wsim_property_decl *p)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+
+  wsim_json_object_set_string (o, "name", p->name);
+  json_set_type (o, "type", p->cimtype);
+  wsim_json_object_set_string (o, "origin", p->class_origin);
+  wsim_json_object_set (o, "qualifiers",
+                        json_qualifiers (p->qualifiers.qualifiers_val, p->qualifiers.qualifiers_len));
+  wsim_json_object_set (o, "default", wsim_json_value_node (&p->default_value));
+  return json_node_init_object (json_node_alloc (), o);
+}
+
+static JsonNode *
+json_method (const wsim_method_decl *m)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonArray) params = json_array_new ();
+
+  wsim_json_object_set_string (o, "name", m->name);
+  json_set_type (o, "returns", m->return_type);
+  wsim_json_object_set (o, "static", json_boolean (m->is_static));
+  for (guint j = 0; j < m->params.params_len; j++)
+    {
+      const wsim_param_decl *a = &m->params.params_val[j];
+      g_autoptr(JsonObject) po = json_object_new ();
+
+      wsim_json_object_set_string (po, "name", a->name);
+      json_set_type (po, "type", a->cimtype);
+      wsim_json_object_set (po, "in", json_boolean (a->is_in));
+      wsim_json_object_set (po, "out", json_boolean (a->is_out));
+      json_array_add_element (params, json_node_init_object (json_node_alloc (), po));
+    }
+  wsim_json_object_set (o, "parameters", json_node_init_array (json_node_alloc (), params));
+  return json_node_init_object (json_node_alloc (), o);
 }
 
 void
 wsim_class_decl_to_json (WsimClassDecl *decl, GString *out)
 {
   const wsim_class_decl *w = &decl->wire;
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonArray) props = json_array_new ();
+  g_autoptr(JsonArray) methods = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
 
-  g_string_append (out, "{\"__GENUS\": 1, \"__CLASS\": ");
-  json_string (w->name, out);
-  g_string_append (out, ", \"__SUPERCLASS\": ");
-  if (w->superclass[0] != '\0')
-    json_string (w->superclass, out);
-  else
-    g_string_append (out, "null");
-  g_string_append (out, ", ");
-  json_qualifiers (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len, out);
-  g_string_append (out, ", \"properties\": [");
+  wsim_json_object_set (o, "__GENUS", json_node_init_int (json_node_alloc (), WBEM_GENUS_CLASS));
+  wsim_json_object_set_string (o, "__CLASS", w->name);
+  wsim_json_object_set (o, "__SUPERCLASS", w->superclass[0] != '\0'
+                        ? wsim_json_string_node (w->superclass)
+                        : json_node_init_null (json_node_alloc ()));
+  wsim_json_object_set (o, "qualifiers",
+                        json_qualifiers (w->qualifiers.qualifiers_val, w->qualifiers.qualifiers_len));
   for (guint i = 0; i < w->props.props_len; i++)
-    {
-      const wsim_property_decl *p = &w->props.props_val[i];
-
-      g_string_append (out, i > 0 ? ", {\"name\": " : "{\"name\": ");
-      json_string (p->name, out);
-      g_string_append (out, ", \"type\": ");
-      json_type (p->cimtype, out);
-      g_string_append (out, ", \"origin\": ");
-      json_string (p->class_origin, out);
-      g_string_append (out, ", ");
-      json_qualifiers (p->qualifiers.qualifiers_val, p->qualifiers.qualifiers_len, out);
-      g_string_append (out, ", \"default\": ");
-      wsim_value_to_json (&p->default_value, out);
-      g_string_append_c (out, '}');
-    }
-  g_string_append (out, "], \"methods\": [");
+    json_array_add_element (props, json_property (&w->props.props_val[i]));
+  wsim_json_object_set (o, "properties", json_node_init_array (json_node_alloc (), props));
   for (guint i = 0; i < w->methods.methods_len; i++)
-    {
-      const wsim_method_decl *m = &w->methods.methods_val[i];
-
-      g_string_append (out, i > 0 ? ", {\"name\": " : "{\"name\": ");
-      json_string (m->name, out);
-      g_string_append (out, ", \"returns\": ");
-      json_type (m->return_type, out);
-      g_string_append_printf (out, ", \"static\": %s, \"parameters\": [",
-                              m->is_static ? "true" : "false");
-      for (guint j = 0; j < m->params.params_len; j++)
-        {
-          const wsim_param_decl *a = &m->params.params_val[j];
-
-          g_string_append (out, j > 0 ? ", {\"name\": " : "{\"name\": ");
-          json_string (a->name, out);
-          g_string_append (out, ", \"type\": ");
-          json_type (a->cimtype, out);
-          g_string_append_printf (out, ", \"in\": %s, \"out\": %s}", a->is_in ? "true" : "false",
-                                  a->is_out ? "true" : "false");
-        }
-      g_string_append (out, "]}");
-    }
-  g_string_append (out, "]}");
+    json_array_add_element (methods, json_method (&w->methods.methods_val[i]));
+  wsim_json_object_set (o, "methods", json_node_init_array (json_node_alloc (), methods));
+  root = json_node_init_object (json_node_alloc (), o);
+  wsim_json_append (out, root);
 }

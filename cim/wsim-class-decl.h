@@ -224,7 +224,8 @@ void wsim_class_decl_to_mof (WsimClassDecl *decl, GString *out);
  * @decl: a #WsimClassDecl
  * @out: the string to append to
  *
- * Appends the declaration to @out as one JSON object (docs/schema.md gives its shape).
+ * Appends the declaration to @out as one compact JSON object, written by json-glib
+ * (docs/cli.md, "Schema", gives its shape; values as wsim_value_to_json() writes them).
  */
 WSIM_EXPORT
 void wsim_class_decl_to_json (WsimClassDecl *decl, GString *out);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "wsim-hresult.h"
+#include "wsim-json.h"
 #include "wsim-value.h"
 #include "wsim_cim.h"
 
@@ -357,13 +358,14 @@ wsim_value_dup_object (const wsim_value *v, GError **error)
 void
 wsim_object_to_json (WsimObject *obj, GString *out)
 {
-  g_string_append (out, "{\"__CLASS\":\"");
-  g_string_append (out, obj->cls->def.name);   /* class names are identifiers */
-  g_string_append_c (out, '"');
+  g_autoptr(JsonObject) json = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  /* Names come from the wire too: they go through the same rules as values. */
+  wsim_json_object_set_string (json, "__CLASS", obj->cls->def.name);
   for (guint i = 0; i < wsim_class_get_n_props (obj->cls); i++)
-    {
-      g_string_append_printf (out, ",\"%s\":", obj->cls->def.props.props_val[i].name);
-      wsim_value_to_json (&obj->values[i], out);
-    }
-  g_string_append_c (out, '}');
+    wsim_json_object_set (json, obj->cls->def.props.props_val[i].name,
+                          wsim_json_value_node (&obj->values[i]));
+  node = json_node_init_object (json_node_alloc (), json);
+  wsim_json_append (out, node);
 }

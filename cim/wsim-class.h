@@ -303,7 +303,9 @@ WsimObject *wsim_value_dup_object (const wsim_value *v, GError **error);
  * @obj: a #WsimObject
  * @out: the string to append to
  *
- * Appends the object as one JSON object ({"__CLASS": …, "Prop": value, …}) to @out.
+ * Appends the object as one compact JSON object ({"__CLASS":…,"Prop":value,…}) to @out,
+ * written by json-glib: values as wsim_value_to_json() writes them, the class's and the
+ * properties' names made valid UTF-8 as strings are.
  */
 WSIM_EXPORT
 void wsim_object_to_json (WsimObject *obj, GString *out);

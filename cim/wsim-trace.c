@@ -2,6 +2,7 @@
 #include "wsim-trace.h"
 
 #include "wsim-authn-level.h"
+#include "wsim-json.h"
 
 #include <string.h>
 
@@ -228,22 +229,47 @@ wsim_trace_kind_name (WsimTraceKind kind)
   return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";
 }
 
-static void
-json_string (GString *out, const char *s)
+/* "call" and "n" are counters, but a call id is the client's word: one above G_MAXINT64
+ * has no json-glib integer node and is written as its digits (wsim-json.h). */
+static JsonNode *
+counter_node (guint64 u)
 {
-  g_string_append_c (out, '"');
-  for (; *s != '\0'; s++)
-    {
-      guchar c = (guchar) *s;
+  g_autofree char *digits = NULL;
 
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
+  if (u <= G_MAXINT64)
+    return json_node_init_int (json_node_alloc (), (gint64) u);
+  digits = g_strdup_printf ("%" G_GUINT64_FORMAT, u);
+  return json_node_init_string (json_node_alloc (), digits);
+}
+
+static JsonNode *
+event_node (const WsimTraceEvent *e)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  const char *name = wsim_hresult_name (e->hr);
+  char hr[sizeof "0x00000000"];
+
+  g_snprintf (hr, sizeof hr, "0x%08X", e->hr);
+  json_object_set_int_member (o, "t_us", e->time_us);
+  json_object_set_member (o, "call", counter_node (e->call_id));
+  json_object_set_string_member (o, "event", wsim_trace_kind_name (e->kind));
+  json_object_set_string_member (o, "hresult", hr);
+  if (name != NULL)
+    json_object_set_string_member (o, "status", name);
+  json_object_set_member (o, "n", counter_node (e->n));
+  if (e->has_auth)
+    {
+      json_object_set_string_member (o, "level",
+                                     wsim_authn_level_word ((WsimAuthnLevel) e->auth.level));
+      if (e->auth.mech != NULL)
+        json_object_set_string_member (o, "mech", e->auth.mech);
+      /* The principal and the detail carry the peer's and the provider's words. */
+      if (e->auth.principal != NULL)
+        wsim_json_object_set_string (o, "principal", e->auth.principal);
     }
-  g_string_append_c (out, '"');
+  if (e->detail != NULL)
+    wsim_json_object_set_string (o, "detail", e->detail);
+  return json_node_init_object (json_node_alloc (), o);
 }
 
 void
@@ -253,32 +279,9 @@ wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out)
 
   for (guint i = 0; i < events->len; i++)
     {
-      const WsimTraceEvent *e = events->pdata[i];
-      const char *name = wsim_hresult_name (e->hr);
+      g_autoptr(JsonNode) node = event_node (events->pdata[i]);
 
-      g_string_append_printf (out, "{\"t_us\":%" G_GINT64_FORMAT ",\"call\":%" G_GUINT64_FORMAT
-                              ",\"event\":\"%s\",\"hresult\":\"0x%08X\"", e->time_us, e->call_id,
-                              wsim_trace_kind_name (e->kind), e->hr);
-      if (name != NULL)
-        g_string_append_printf (out, ",\"status\":\"%s\"", name);
-      g_string_append_printf (out, ",\"n\":%" G_GUINT64_FORMAT, e->n);
-      if (e->has_auth)
-        {
-          g_string_append_printf (out, ",\"level\":\"%s\"",
-                                  wsim_authn_level_word ((WsimAuthnLevel) e->auth.level));
-          if (e->auth.mech != NULL)
-            g_string_append_printf (out, ",\"mech\":\"%s\"", e->auth.mech);
-          if (e->auth.principal != NULL)
-            {
-              g_string_append (out, ",\"principal\":");
-              json_string (out, e->auth.principal);
-            }
-        }
-      if (e->detail != NULL)
-        {
-          g_string_append (out, ",\"detail\":");
-          json_string (out, e->detail);
-        }
-      g_string_append (out, "}\n");
+      wsim_json_append (out, node);
+      g_string_append_c (out, '\n');
     }
 }

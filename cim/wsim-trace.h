@@ -286,10 +286,12 @@ const char *wsim_trace_kind_name (WsimTraceKind kind);
 /**
  * wsim_trace_to_json_lines:
  * @trace: a #WsimTrace
- * @call_id: the call the event belongs to (0: none)
+ * @call_id: the call whose events to write, or 0 for all
  * @out: the string to append to
  *
- * Appends one JSON object per line for the events of @call_id (0: all) to @out.
+ * Appends one compact JSON object per line for the events to @out, written by json-glib
+ * (docs/cli.md, "JSON", gives the line's keys): strings made valid UTF-8, "call" and "n"
+ * numbers, or strings of digits above G_MAXINT64. Any thread.
  */
 WSIM_EXPORT
 void wsim_trace_to_json_lines (WsimTrace *trace, guint64 call_id, GString *out);

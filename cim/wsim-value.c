@@ -10,6 +10,7 @@
 #include <rpc/rpc.h>
 
 #include "wsim_cim.h"
+#include "wsim-json.h"
 #include "wsim-xdr-copy.h"
 
 /* Every array arm, with its field name. String arms are listed separately because
@@ -495,10 +496,8 @@ array_element (const wsim_value *v, u_int i, wsim_value *elem)
 
 /* ---------------------------------------------------------------- printing */
 
-/* The shortest %.Ng (N ≤ 17, or ≤ 9 for a real32) that reads back to the same number,
- * in the C locale: "0.1", not "0.10000000000000001". */
-static void
-format_real (char *buf, gsize size, double d, gboolean is_real32)
+void
+wsim_real_format (char *buf, gsize size, double d, gboolean is_real32)
 {
   int max = is_real32 ? 9 : 17;
 
@@ -623,11 +622,11 @@ append_scalar_text (GString *out, const wsim_value *v)
       g_string_append_printf (out, "%" G_GUINT64_FORMAT, (guint64) v->wsim_value_u.v_uint64);
       return;
     case CIM_REAL32:
-      format_real (buf, sizeof buf, v->wsim_value_u.v_real32, TRUE);
+      wsim_real_format (buf, sizeof buf, v->wsim_value_u.v_real32, TRUE);
       g_string_append (out, buf);
       return;
     case CIM_REAL64:
-      format_real (buf, sizeof buf, v->wsim_value_u.v_real64, FALSE);
+      wsim_real_format (buf, sizeof buf, v->wsim_value_u.v_real64, FALSE);
       g_string_append (out, buf);
       return;
     case CIM_BOOLEAN:
@@ -682,127 +681,93 @@ wsim_value_to_string (const wsim_value *v)
   return g_string_free (out, FALSE);
 }
 
-static void
-append_json_string (GString *out, const char *s)
+/* One scalar as json-glib's node, by the rules of wsim-json.h. */
+static JsonNode *
+scalar_json_node (const wsim_value *v)
 {
-  const char *p = s != NULL ? s : "";
-
-  g_string_append_c (out, '"');
-  while (*p != '\0')
-    {
-      guchar c = (guchar) *p;
-      gunichar u;
-
-      if (c < 0x80)
-        {
-          switch (c)
-            {
-            case '"':  g_string_append (out, "\\\""); break;
-            case '\\': g_string_append (out, "\\\\"); break;
-            case '\b': g_string_append (out, "\\b"); break;
-            case '\f': g_string_append (out, "\\f"); break;
-            case '\n': g_string_append (out, "\\n"); break;
-            case '\r': g_string_append (out, "\\r"); break;
-            case '\t': g_string_append (out, "\\t"); break;
-            default:
-              if (c < 0x20 || c == 0x7F)
-                g_string_append_printf (out, "\\u%04x", c);
-              else
-                g_string_append_c (out, (char) c);
-              break;
-            }
-          p++;
-          continue;
-        }
-      u = g_utf8_get_char_validated (p, -1);
-      if (u == (gunichar) -1 || u == (gunichar) -2)
-        {
-          /* Not UTF-8: a JSON text must be, so the byte becomes U+FFFD. */
-          g_string_append (out, "\\ufffd");
-          p++;
-          continue;
-        }
-      /* U+2028/2029 are legal JSON but end a line in JavaScript. */
-      if (u == 0x2028 || u == 0x2029)
-        g_string_append_printf (out, "\\u%04x", u);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-      p = g_utf8_next_char (p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_scalar_json (GString *out, const wsim_value *v)
-{
-  double d;
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *s;
 
   switch (v->type)
     {
-    case CIM_EMPTY:
-      g_string_append (out, "null");
-      return;
     case CIM_BOOLEAN:
-      g_string_append (out, v->wsim_value_u.v_boolean ? "true" : "false");
-      return;
+      return json_node_init_boolean (json_node_alloc (), v->wsim_value_u.v_boolean != 0);
     case CIM_REAL32:
+      /* The double nearest the float's shortest text, so that it prints as that text
+       * ("0.1", not the widened 0.10000000149011612) and reads back as the same float. */
+      if (!isfinite (v->wsim_value_u.v_real32))
+        break;
+      wsim_real_format (buf, sizeof buf, v->wsim_value_u.v_real32, TRUE);
+      return json_node_init_double (json_node_alloc (), g_ascii_strtod (buf, NULL));
     case CIM_REAL64:
-      d = v->type == CIM_REAL32 ? v->wsim_value_u.v_real32 : v->wsim_value_u.v_real64;
-      if (!isfinite (d))
-        {
-          g_string_append (out, "null");
-          return;
-        }
-      format_real (buf, sizeof buf, d, v->type == CIM_REAL32);
-      g_string_append (out, buf);
-      return;
+      if (!isfinite (v->wsim_value_u.v_real64))
+        break;
+      return json_node_init_double (json_node_alloc (), v->wsim_value_u.v_real64);
     case CIM_CHAR16:
-      if (v->wsim_value_u.v_char16 >= 0x20 && v->wsim_value_u.v_char16 < 0x7F
-          && v->wsim_value_u.v_char16 != '"' && v->wsim_value_u.v_char16 != '\\')
-        g_string_append_printf (out, "\"%c\"", (char) v->wsim_value_u.v_char16);
+      if (v->wsim_value_u.v_char16 != 0 && g_unichar_validate (v->wsim_value_u.v_char16))
+        buf[g_unichar_to_utf8 (v->wsim_value_u.v_char16, buf)] = '\0';
       else
-        g_string_append_printf (out, "\"\\u%04x\"", v->wsim_value_u.v_char16 & 0xFFFFu);
-      return;
+        g_strlcpy (buf, "\xEF\xBF\xBD", sizeof buf);   /* U+FFFD */
+      return wsim_json_string_node (buf);
     case CIM_STRING:
-      append_json_string (out, v->wsim_value_u.v_string);
-      return;
     case CIM_DATETIME:
-      append_json_string (out, v->wsim_value_u.v_datetime);
-      return;
     case CIM_REFERENCE:
-      append_json_string (out, v->wsim_value_u.v_reference);
-      return;
-    case CIM_SINT8:
-    case CIM_UINT8:
-    case CIM_SINT16:
-    case CIM_UINT16:
-    case CIM_SINT32:
-    case CIM_UINT32:
+      s = v->type == CIM_STRING ? v->wsim_value_u.v_string
+          : v->type == CIM_DATETIME ? v->wsim_value_u.v_datetime
+          : v->wsim_value_u.v_reference;
+      return wsim_json_string_node (s);
+    case CIM_SINT8:  return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_sint8);
+    case CIM_UINT8:  return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_uint8);
+    case CIM_SINT16: return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_sint16);
+    case CIM_UINT16: return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_uint16);
+    case CIM_SINT32: return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_sint32);
+    case CIM_UINT32: return json_node_init_int (json_node_alloc (), v->wsim_value_u.v_uint32);
     case CIM_SINT64:
     case CIM_UINT64:
-      /* The display form of an integer is already a JSON number. */
-      append_scalar_text (out, v);
-      return;
+      {
+        /* Strings of digits (wsim-json.h): the display form is the decimal number. */
+        g_autoptr(GString) digits = g_string_new (NULL);
+
+        append_scalar_text (digits, v);
+        return json_node_init_string (json_node_alloc (), digits->str);
+      }
     default:
-      /* An embedded object (the JSON writer prints its nested form itself) or garbage: keep
-       * the JSON valid. */
-      g_string_append (out, "null");
-      return;
+      /* CIM_EMPTY, an embedded object (no JSON form yet: null, as docs/cli.md says) or
+       * garbage: keep the JSON valid. */
+      break;
     }
+  return json_node_init_null (json_node_alloc ());
+}
+
+JsonNode *
+wsim_json_value_node (const wsim_value *v)
+{
+  g_autoptr(JsonArray) array = NULL;
+
+  if (v == NULL)
+    return json_node_init_null (json_node_alloc ());
+  if (!is_array (v))
+    return scalar_json_node (v);
+  array = json_array_new ();
+  for (u_int i = 0, n = array_length (v); i < n; i++)
+    {
+      wsim_value elem;
+
+      array_element (v, i, &elem);
+      json_array_add_element (array, scalar_json_node (&elem));
+    }
+  return json_node_init_array (json_node_alloc (), array);   /* it takes its own reference */
 }
 
 void
 wsim_value_to_json (const wsim_value *v, GString *out)
 {
+  g_autoptr(JsonNode) node = NULL;
+
   g_return_if_fail (out != NULL);
 
-  if (v == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  append_value (out, v, "[", ",", "]", append_scalar_json);
+  node = wsim_json_value_node (v);
+  wsim_json_append (out, node);
 }
 
 /* ---------------------------------------------------------------- comparing */

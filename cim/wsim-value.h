@@ -155,13 +155,16 @@ char *wsim_value_to_string (const wsim_value *v);
 
 /**
  * wsim_value_to_json:
- * @v: (nullable) a value
+ * @v: (nullable): the value; %NULL appends null
  * @out: the string to append to
  *
- * Appends @v to @out as JSON: null, true/false, integers (64-bit ones included) as
- * numbers, reals as numbers (null if not finite: JSON has no NaN or infinity),
- * strings/datetimes/references/CHAR16 as JSON strings with escapes (invalid UTF-8
- * bytes become U+FFFD), arrays as JSON arrays.
+ * Appends @v to @out as compact JSON, written by json-glib: null, true/false, integers
+ * up to 32 bits as numbers, sint64 and uint64 as strings of decimal digits
+ * ("18446744073709551615": a JSON number that large does not survive most readers), reals
+ * as numbers in the shortest form that reads back as the same value (a real32 as the float
+ * it is; null if not finite: JSON has no NaN or infinity), strings/datetimes/references/
+ * CHAR16 as JSON strings (each invalid UTF-8 byte becomes U+FFFD), arrays as JSON arrays.
+ * docs/cli.md, "JSON", gives the reasons.
  */
 WSIM_EXPORT
 void wsim_value_to_json (const wsim_value *v, GString *out);

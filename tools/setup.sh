@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential meson ninja-build pkg-config
-  libglib2.0-dev libtirpc-dev rpcsvc-proto libcriterion-dev
+  libglib2.0-dev libjson-glib-dev libtirpc-dev rpcsvc-proto libcriterion-dev
   valgrind util-linux procps iproute2
   rpcbind
   krb5-kdc krb5-admin-server krb5-user libkrb5-dev gss-ntlmssp

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "wsim-json.h"
 #include "wsim-system-props.h"
 #include "wsim-value.h"
 
@@ -395,39 +396,28 @@ csv_add (WsimCliPrinter *pr, WsimObject *obj, gboolean header)
 /* ---- json ------------------------------------------------------------------------- */
 
 /* One object a line: "__CLASS" (or, on request, every system property) first, then the
- * columns. Names go through the same writer as values, so a quote in a name stays in it. */
+ * columns. Names go through the same rules as values (cim/wsim-json.h), so a quote in a
+ * name stays in it. */
 static void
 json_add (WsimCliPrinter *pr, WsimObject *obj)
 {
-  g_autoptr(GString) line = g_string_new ("{");
-  guint first = 0;
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
 
   if (!pr->opt.sysprops)
-    {
-      wsim_value cls_name = { 0 };
-
-      g_string_append (line, "\"__CLASS\":");
-      wsim_value_set_string (&cls_name, wsim_class_get_name (wsim_object_get_class (obj)));
-      wsim_value_to_json (&cls_name, line);
-      wsim_value_clear (&cls_name);
-      first = 1;
-    }
+    wsim_json_object_set_string (o, "__CLASS", wsim_class_get_name (wsim_object_get_class (obj)));
   for (guint c = 0; c < pr->columns->len; c++)
     {
       wsim_value v = { 0 };
-      wsim_value name = { 0 };
 
       column_value (pr, obj, pr->columns->pdata[c], &v);
-      wsim_value_set_string (&name, pr->columns->pdata[c]);
-      if (first + c > 0)
-        g_string_append_c (line, ',');
-      wsim_value_to_json (&name, line);
-      g_string_append_c (line, ':');
-      wsim_value_to_json (&v, line);
-      wsim_value_clear (&name);
+      wsim_json_object_set (o, pr->columns->pdata[c], wsim_json_value_node (&v));
       wsim_value_clear (&v);
     }
-  fprintf (pr->out, "%s}\n", line->str);
+  root = json_node_init_object (json_node_alloc (), o);
+  wsim_json_append (line, root);
+  fprintf (pr->out, "%s\n", line->str);
 }
 
 /* ---- the printer ------------------------------------------------------------------ */

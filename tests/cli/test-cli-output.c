@@ -8,6 +8,7 @@
  * memory, for widths no pipe has. */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -240,4 +241,58 @@ Test (cli_output, names_stay_data)
   cr_assert (strstr (json, "\"forged\":true") == NULL, "%s", json);
   cr_assert (g_str_has_prefix (csv, "Id,\"a,b\nc\"\n"), "%s", csv);
   cr_assert (strstr (table, "Id  a\\nb") != NULL, "%s", table);
+}
+
+/* @text is one JSON object that json-glib reads back with __CLASS @cls and @prop = @value. */
+static void
+assert_reads_back (const char *text, const char *cls, const char *prop, const char *value)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *o;
+
+  cr_assert (g_utf8_validate (text, -1, NULL), "%s", text);
+  cr_assert (json_parser_load_from_data (parser, text, -1, &error), "%s: %s", error->message, text);
+  o = json_node_get_object (json_parser_get_root (parser));
+  cr_assert_eq (json_object_get_size (o), 2, "%s", text);
+  cr_assert_str_eq (json_object_get_string_member (o, "__CLASS"), cls);
+  cr_assert_str_eq (json_object_get_string_member (o, prop), value);
+}
+
+/* Bytes from the wire that JSON cannot carry as they are (a quote, control characters,
+ * bytes that are not UTF-8) in the class name, a property's name and a value: -f json's
+ * line and wsim_object_to_json() are still one JSON object json-glib reads back, each
+ * invalid byte as U+FFFD. */
+Test (cli_output, hostile_strings_stay_json)
+{
+  static const char cls_name[] = "Sim_\"x\xff\x01", prop_name[] = "P\"\n\xfe",
+                    value[] = "v\",\"forged\":1}\x01\x1f\xc3(";
+  wsim_property_def props[] = { { (char *) prop_name, CIM_STRING, FALSE } };
+  g_autoptr(WsimClass) cls = wsim_class_new (cls_name, NULL, props, 1, NULL);
+  g_autoptr(WsimObject) obj = wsim_object_new (cls);
+  WsimCliPrinterOptions po = { .ns = "root\\test", .server = "vm" };
+  g_autofree char *want_cls = g_utf8_make_valid (cls_name, -1);
+  g_autofree char *want_prop = g_utf8_make_valid (prop_name, -1);
+  g_autofree char *want_value = g_utf8_make_valid (value, -1);
+  g_autofree char *out = NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+
+  wsim_value_set_string (wsim_object_get_value (obj, 0), value);
+  {
+    g_autoptr(WsimCliPrinter) pr = wsim_cli_printer_new (WSIM_CLI_FORMAT_JSON, &po, f);
+
+    wsim_cli_printer_add (pr, obj);
+  }
+  fclose (f);
+  out = buf;
+  cr_assert_eq (strchr (out, '\n') - out, (ptrdiff_t) strlen (out) - 1, "one line: %s", out);
+  assert_reads_back (out, want_cls, want_prop, want_value);
+  {
+    g_autoptr(GString) direct = g_string_new (NULL);
+
+    wsim_object_to_json (obj, direct);
+    assert_reads_back (direct->str, want_cls, want_prop, want_value);
+  }
 }

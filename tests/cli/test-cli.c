@@ -188,8 +188,8 @@ Test (cli, trace_and_query, .timeout = 30)
 
   cr_assert_eq (r.status, 0, "%s", r.err);
   /* The selected property alone, as WMI tools print a SELECT list. */
-  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":4}\n") != NULL, "%s", r.out);
-  cr_assert (strstr (r.out, "\"Id\":1,") == NULL, "Id 1 does not match");
+  cr_assert (strstr (r.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":\"4\"}\n") != NULL, "%s", r.out);
+  cr_assert (strstr (r.out, "\"Id\":\"1\"") == NULL, "Id 1 does not match");
   cr_assert (strstr (r.err, "\"event\":\"start\"") != NULL, "%s", r.err);
   cr_assert (strstr (r.err, "\"event\":\"final\",\"hresult\":\"0x00000000\"") != NULL, "%s", r.err);
   wsim_test_run_clear (&r);
@@ -668,10 +668,10 @@ Test (cli, a_path_naming_a_server_goes_to_that_server, .timeout = 90)
   remove_accounts (accounts);
 
   cr_assert_eq (routed.status, 0, "%s", routed.err);
-  cr_assert (strstr (routed.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":42,") != NULL, "%s", routed.out);
+  cr_assert (strstr (routed.out, "{\"__CLASS\":\"Sim_Sequence\",\"Id\":\"42\",") != NULL, "%s", routed.out);
   cr_assert (strstr (routed.err, "found through rpcbind on 127.0.0.1") != NULL, "%s", routed.err);
   cr_assert_eq (agrees.status, 0, "%s", agrees.err);
-  cr_assert (strstr (agrees.out, "\"Id\":42,") != NULL, "%s", agrees.out);
+  cr_assert (strstr (agrees.out, "\"Id\":\"42\",") != NULL, "%s", agrees.out);
   cr_assert_eq (disagrees.status, 2, "%s", disagrees.err);
   cr_assert (strstr (disagrees.err, "the path names server otherhost, but --server is ") != NULL,
              "%s", disagrees.err);

@@ -366,7 +366,7 @@ Test (schema, class_object_as_mof)
   cr_assert (strstr (mof->str, "  [static] uint32 Reset([in] string Reason, [out] uint32 Previous);\n")
              != NULL, "%s", mof->str);
   wsim_class_decl_to_json (d, json);
-  cr_assert (g_str_has_prefix (json->str, "{\"__GENUS\": 1, \"__CLASS\": \"Sim_Widget\""), "%s",
+  cr_assert (g_str_has_prefix (json->str, "{\"__GENUS\":1,\"__CLASS\":\"Sim_Widget\""), "%s",
              json->str);
 }
 
