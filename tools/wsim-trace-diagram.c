@@ -1,13 +1,13 @@
 /* wsim-trace-diagram.c: trace JSON lines to a sequence diagram (see wsim-trace-diagram.h).
  *
- * Three parts: the parser (a strict reader of exactly the flat objects
- * wsim_trace_to_json_lines() writes; the project has no JSON library and needs none for
- * this), the steps (what each event draws: lanes, look, label — decided once, so the two
+ * Three parts: the parser (json-glib reads each line; this file takes the fields of the
+ * flat objects wsim_trace_to_json_lines() writes and checks them), the steps (what each event draws: lanes, look, label — decided once, so the two
  * renderers cannot disagree), and the renderers (text grid, SVG).
  */
 #include "wsim-trace-diagram.h"
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 /* ---- the parser -------------------------------------------------------------------- */
@@ -24,164 +24,6 @@ wsim_trace_diagram_event_free (WsimTraceDiagramEvent *event)
   g_free (event->principal);
   g_free (event->detail);
   g_free (event);
-}
-
-typedef struct {
-  const char *p;       /* the next byte */
-  const char *end;     /* the end of the line (without its "\r\n") */
-  const char *start;   /* the start of the line, for columns */
-  guint       line;
-  GError    **error;
-} Cursor;
-
-/* Fails at the cursor's column; the line number is what a user needs to find the spot. */
-static gboolean
-fail (Cursor *c, const char *why)
-{
-  g_set_error (c->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u, column %u: %s", c->line,
-               (guint) (c->p - c->start) + 1, c->p < c->end ? why : "the line ends too early");
-  return FALSE;
-}
-
-/* Fails at @at, an earlier spot of the line than the cursor. */
-static gboolean
-fail_at (Cursor *c, const char *at, const char *why)
-{
-  c->p = at;
-  return fail (c, why);
-}
-
-static void
-skip_blanks (Cursor *c)
-{
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-    c->p++;
-}
-
-static gboolean
-expect (Cursor *c, char want, const char *why)
-{
-  skip_blanks (c);
-  if (c->p >= c->end || *c->p != want)
-    return fail (c, why);
-  c->p++;
-  skip_blanks (c);
-  return TRUE;
-}
-
-static int
-read_hex4 (Cursor *c)
-{
-  int v = 0;
-
-  for (int i = 0; i < 4; i++)
-    {
-      int d = c->p < c->end ? g_ascii_xdigit_value (*c->p) : -1;
-
-      if (d < 0)
-        return -1;
-      v = v * 16 + d;
-      c->p++;
-    }
-  return v;
-}
-
-/* After "\u": one UTF-16 code unit, or a surrogate pair as JSON spells characters
- * outside the BMP. */
-static gboolean
-read_unicode_escape (Cursor *c, GString *out)
-{
-  int u = read_hex4 (c), low;
-
-  if (u < 0)
-    return fail (c, "\\u wants four hex digits");
-  if (u == 0)
-    return fail (c, "\\u0000: a NUL in a string");
-  if (u >= 0xDC00 && u <= 0xDFFF)
-    return fail (c, "a low surrogate with no high one before it");
-  if (u >= 0xD800 && u <= 0xDBFF)
-    {
-      if (c->end - c->p < 2 || c->p[0] != '\\' || c->p[1] != 'u')
-        return fail (c, "a high surrogate with no low one after it");
-      c->p += 2;
-      low = read_hex4 (c);
-      if (low < 0xDC00 || low > 0xDFFF)
-        return fail (c, "a high surrogate with no low one after it");
-      u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
-    }
-  g_string_append_unichar (out, (gunichar) u);
-  return TRUE;
-}
-
-static gboolean
-read_string (Cursor *c, char **out)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  static const char plain[] = "\"\\/bfnrt", meant[] = "\"\\/\b\f\n\r\t";
-
-  c->p++;   /* the opening quote */
-  for (;;)
-    {
-      const char *esc;
-      char ch;
-
-      if (c->p >= c->end)
-        return fail (c, "an unterminated string");
-      ch = *c->p++;
-      if (ch == '"')
-        break;
-      if ((guchar) ch < 0x20)
-        {
-          c->p--;
-          return fail (c, "a control character in a string");
-        }
-      if (ch != '\\')
-        {
-          g_string_append_c (s, ch);
-          continue;
-        }
-      if (c->p >= c->end)
-        return fail (c, "an unterminated string");
-      if (*c->p == 'u')
-        {
-          c->p++;
-          if (!read_unicode_escape (c, s))
-            return FALSE;
-        }
-      else if (*c->p != '\0' && (esc = strchr (plain, *c->p)) != NULL)
-        {
-          g_string_append_c (s, meant[esc - plain]);
-          c->p++;
-        }
-      else
-        return fail (c, "an unknown escape");
-    }
-  /* With a length, g_utf8_validate() also refuses a NUL byte. */
-  if (!g_utf8_validate (s->str, (gssize) s->len, NULL))
-    return fail (c, "a string that is not UTF-8");
-  *out = g_string_free (g_steal_pointer (&s), FALSE);
-  return TRUE;
-}
-
-/* An integer as JSON writes one: no fraction, exponent or leading zero. Returns its text
- * (owned) for the field to convert with its own range. */
-static gboolean
-read_integer (Cursor *c, char **out)
-{
-  const char *first = c->p;
-
-  if (c->p < c->end && *c->p == '-')
-    c->p++;
-  if (c->p >= c->end || !g_ascii_isdigit (*c->p))
-    return fail (c, "expected a string or an integer");
-  if (*c->p == '0' && c->p + 1 < c->end && g_ascii_isdigit (c->p[1]))
-    return fail (c, "a number with a leading zero");
-  while (c->p < c->end && g_ascii_isdigit (*c->p))
-    c->p++;
-  if (c->p < c->end && (*c->p == '.' || *c->p == 'e' || *c->p == 'E'))
-    return fail (c, "a number that is not an integer");
-  *out = g_strndup (first, (gsize) (c->p - first));
-  return TRUE;
 }
 
 typedef enum { FIELD_INT64, FIELD_UINT64, FIELD_STRING, FIELD_HRESULT } FieldType;
@@ -204,111 +46,124 @@ static const struct {
   { "detail", FIELD_STRING, G_STRUCT_OFFSET (WsimTraceDiagramEvent, detail), FALSE },
 };
 
-/* Stores one value (@text: the string, or the integer's text) in field @f of @e; @at is
- * where the value began, for the error's column. */
 static gboolean
-store_field (Cursor *c, const char *at, gsize f, gboolean is_string, char **text,
-             WsimTraceDiagramEvent *e)
+fail (GError **error, guint line, const char *key, const char *why)
 {
-  gpointer dest = G_STRUCT_MEMBER_P (e, fields[f].offset);
-  guint64 u;
-  gint64 i;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u: \"%s\": %s", line, key, why);
+  return FALSE;
+}
 
-  if (is_string != (fields[f].type == FIELD_STRING || fields[f].type == FIELD_HRESULT))
-    return fail_at (c, at, is_string ? "this key wants an integer" : "this key wants a string");
+static gboolean
+holds (JsonNode *node, GType type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+/* A uint64 field: an integer, or (above G_MAXINT64, which json-glib's integers cannot
+ * hold) its decimal digits in a string, as wsim_trace_to_json_lines() writes it. */
+static gboolean
+read_uint64 (JsonNode *node, guint64 *out)
+{
+  const char *digits;
+
+  if (holds (node, G_TYPE_INT64))
+    {
+      gint64 i = json_node_get_int (node);
+
+      *out = (guint64) i;
+      return i >= 0;
+    }
+  digits = json_node_get_string (node);
+  return g_ascii_isdigit (digits[0])
+         && g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT64, out, NULL);
+}
+
+/* Stores member @f of the event's object @o in @e. */
+static gboolean
+store_field (JsonObject *o, gsize f, WsimTraceDiagramEvent *e, GError **error)
+{
+  JsonNode *node = json_object_get_member (o, fields[f].key);
+  gpointer dest = G_STRUCT_MEMBER_P (e, fields[f].offset);
+  gboolean is_string = holds (node, G_TYPE_STRING);
+  const char *text = is_string ? json_node_get_string (node) : NULL;
+  guint64 u;
+
+  if (!is_string && !holds (node, G_TYPE_INT64))
+    return fail (error, e->line, fields[f].key, "expected a string or an integer");
+  /* json-glib 1.6 lets a lone surrogate escape through as bytes that are not UTF-8. */
+  if (is_string && !g_utf8_validate (text, -1, NULL))
+    return fail (error, e->line, fields[f].key, "a string that is not UTF-8");
   switch (fields[f].type)
     {
     case FIELD_STRING:
-      if (**text == '\0' && dest == &e->kind)
-        return fail_at (c, at, "an empty \"event\"");
-      *(char **) dest = g_steal_pointer (text);
+      if (!is_string)
+        return fail (error, e->line, fields[f].key, "this key wants a string");
+      if (*text == '\0' && dest == &e->kind)
+        return fail (error, e->line, fields[f].key, "an empty \"event\"");
+      *(char **) dest = g_strdup (text);
       break;
     case FIELD_HRESULT:
-      if (!g_str_has_prefix (*text, "0x") || strlen (*text) < 3 || strlen (*text) > 10
-          || !g_ascii_string_to_unsigned (*text + 2, 16, 0, G_MAXUINT32, &u, NULL))
-        return fail_at (c, at, "an \"hresult\" is \"0x\" and one to eight hex digits");
+      if (!is_string)
+        return fail (error, e->line, fields[f].key, "this key wants a string");
+      if (!g_str_has_prefix (text, "0x") || strlen (text) < 3 || strlen (text) > 10
+          || !g_ascii_string_to_unsigned (text + 2, 16, 0, G_MAXUINT32, &u, NULL))
+        return fail (error, e->line, fields[f].key,
+                     "an \"hresult\" is \"0x\" and one to eight hex digits");
       *(guint32 *) dest = (guint32) u;
       break;
     case FIELD_INT64:
-      if (!g_ascii_string_to_signed (*text, 10, G_MININT64, G_MAXINT64, &i, NULL))
-        return fail_at (c, at, "an integer out of range");
-      *(gint64 *) dest = i;
+      if (is_string)
+        return fail (error, e->line, fields[f].key, "this key wants an integer");
+      *(gint64 *) dest = json_node_get_int (node);
       break;
     case FIELD_UINT64:
-      if (**text == '-' || !g_ascii_string_to_unsigned (*text, 10, 0, G_MAXUINT64, &u, NULL))
-        return fail_at (c, at, "an integer out of range (0 or more)");
-      *(guint64 *) dest = u;
+      if (!read_uint64 (node, dest))
+        return fail (error, e->line, fields[f].key,
+                     "an integer out of range (0 or more), or a string of its digits");
       break;
     }
   return TRUE;
 }
 
-/* One "key":value pair into @e; @seen: the fields already set, a bit each. */
-static gboolean
-read_member (Cursor *c, WsimTraceDiagramEvent *e, guint32 *seen)
-{
-  g_autofree char *key = NULL, *text = NULL;
-  const char *key_at = c->p, *value_at;
-  gboolean is_string;
-
-  if (c->p >= c->end || *c->p != '"')
-    return fail (c, "expected a key");
-  if (!read_string (c, &key) || !expect (c, ':', "expected ':' after the key"))
-    return FALSE;
-  value_at = c->p;
-  is_string = c->p < c->end && *c->p == '"';
-  if (!(is_string ? read_string (c, &text) : read_integer (c, &text)))
-    return FALSE;
-  for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-    if (g_str_equal (key, fields[f].key))
-      {
-        if (*seen & (1u << f))
-          return fail_at (c, key_at, "a key that is there twice");
-        *seen |= 1u << f;
-        return store_field (c, value_at, f, is_string, &text, e);
-      }
-  return TRUE;   /* a key this reader does not know */
-}
-
+/* One line that opens an object: json-glib reads it, the fields are taken from it. */
 static WsimTraceDiagramEvent *
-read_event (Cursor *c)
+read_event (const char *text, gsize len, guint line, GError **error)
 {
   g_autoptr(WsimTraceDiagramEvent) e = g_new0 (WsimTraceDiagramEvent, 1);
-  guint32 seen = 0;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
 
-  e->line = c->line;
-  c->p++;   /* the '{' */
-  skip_blanks (c);
-  if (c->p < c->end && *c->p == '}')
-    c->p++;
-  else
-    for (;;)
-      {
-        if (!read_member (c, e, &seen))
-          return NULL;
-        skip_blanks (c);
-        if (c->p < c->end && *c->p == '}')
-          {
-            c->p++;
-            break;
-          }
-        if (!expect (c, ',', "expected ',' or '}'"))
-          return NULL;
-      }
-  skip_blanks (c);
-  if (c->p < c->end)
+  e->line = line;
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
     {
-      fail (c, "text after the object");
+      /* json-glib 1.6 says "<data>:1:COLUMN: Parse error: …" (its line is always 1: one
+       * line is parsed at a time); the user wants the input's line. */
+      const char *why = local->message;
+
+      if (g_str_has_prefix (why, "<data>:1:") && g_ascii_isdigit (why[strlen ("<data>:1:")]))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u, column %s", line,
+                     why + strlen ("<data>:1:"));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u: %s", line, why);
       return NULL;
     }
+  /* The line opens with '{': what json-glib read is an object. */
+  o = json_node_get_object (json_parser_get_root (parser));
   for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-    if (fields[f].required && !(seen & (1u << f)))
-      {
-        g_set_error (c->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u: no \"%s\"", c->line,
-                     fields[f].key);
+    {
+      if (!json_object_has_member (o, fields[f].key))
+        {
+          if (!fields[f].required)
+            continue;
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "line %u: no \"%s\"", line,
+                       fields[f].key);
+          return NULL;
+        }
+      if (!store_field (o, f, e, error))
         return NULL;
-      }
-  return g_steal_pointer (&e);
+    }
+  return g_steal_pointer (&e);   /* other keys: a newer writer's, skipped */
 }
 
 gboolean
@@ -322,16 +177,15 @@ wsim_trace_diagram_parse (const char *text, gsize len, GPtrArray **out_events, G
   for (const char *l = text; l < end; l = next, line++)
     {
       const char *nl = memchr (l, '\n', (gsize) (end - l));
-      Cursor c = { .p = l, .end = nl != NULL ? nl : end, .start = l, .line = line, .error = error };
+      const char *p = l, *stop = nl != NULL ? nl : end;
       WsimTraceDiagramEvent *e;
 
       next = nl != NULL ? nl + 1 : end;
-      if (c.end > l && c.end[-1] == '\r')
-        c.end--;
-      skip_blanks (&c);
-      if (c.p >= c.end || *c.p != '{')
+      while (p < stop && (*p == ' ' || *p == '\t'))
+        p++;
+      if (p >= stop || *p != '{')
         continue;   /* not an event: see the header */
-      if ((e = read_event (&c)) == NULL)
+      if ((e = read_event (l, (gsize) (stop - l), line, error)) == NULL)
         return FALSE;
       g_ptr_array_add (events, e);
     }

@@ -54,13 +54,17 @@ void wsim_trace_diagram_event_free (WsimTraceDiagramEvent *event);
  * @len: the length of @text in bytes
  * @out_events: (out) (transfer full) (element-type WsimTraceDiagramEvent): the events in
  *   input order (the renderers sort them); the array frees them
- * @error: G_IO_ERROR_INVALID_DATA, "line N, column C: why", for the first bad line
+ * @error: G_IO_ERROR_INVALID_DATA, "line N: why", for the first bad line; when the line is
+ *   not JSON, "line N, column C: " and json-glib's own message
  *
- * A line whose first non-blank character is '{' must be one event object: keys and values
- * are JSON strings or integers, "t_us", "call", "event", "hresult" ("0x" and up to eight
- * hex digits) and "n" are required, "status", "level", "mech", "principal" and "detail"
- * are optional, other keys are skipped (a newer writer may add some), and a key may not
- * repeat. Any other line — blank, or the table, "security:" and "final SetStatus:" lines
+ * A line whose first non-blank character is '{' must be one JSON object, read by
+ * json-glib: "t_us" (an integer), "call" and "n" (integers, 0 or more, or strings of
+ * decimal digits: the writer's form above G_MAXINT64), "event" (not empty) and "hresult"
+ * ("0x" and up to eight hex digits) are required; "status", "level", "mech", "principal"
+ * and "detail" are optional strings; other keys are skipped, whatever their value (a
+ * newer writer may add some). What json-glib 1.6 decides stands: a key given twice keeps
+ * its last value, "\u0000" ends a string, an integer beyond 64 bits wraps. Any other
+ * line — blank, or the table, "security:" and "final SetStatus:" lines
  * `wmisim enum --trace` prints on the same stream as the trace — is not an event and is
  * skipped, so that command's output can be piped in as it is.
  *
