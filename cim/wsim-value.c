@@ -681,6 +681,8 @@ wsim_value_to_string (const wsim_value *v)
   return g_string_free (out, FALSE);
 }
 
+static JsonNode *embedded_json_node (const wsim_embedded_body *body);
+
 /* One scalar as json-glib's node, by the rules of wsim-json.h. */
 static JsonNode *
 scalar_json_node (const wsim_value *v)
@@ -731,12 +733,29 @@ scalar_json_node (const wsim_value *v)
         append_scalar_text (digits, v);
         return json_node_init_string (json_node_alloc (), digits->str);
       }
+    case CIM_OBJECT:
+      if (v->wsim_value_u.v_object != NULL)
+        return embedded_json_node (v->wsim_value_u.v_object);
+      break;
     default:
-      /* CIM_EMPTY, an embedded object (no JSON form yet: null, as docs/cli.md says) or
-       * garbage: keep the JSON valid. */
+      /* CIM_EMPTY or garbage: keep the JSON valid. */
       break;
     }
   return json_node_init_null (json_node_alloc ());
+}
+
+/* An embedded object as wsim_object_to_json() writes an object: "__CLASS", then each
+ * property. The decoder bounded its nesting (WSIM_MAX_NESTING), so the recursion is too. */
+static JsonNode *
+embedded_json_node (const wsim_embedded_body *body)
+{
+  g_autoptr(JsonObject) json = json_object_new ();
+
+  wsim_json_object_set_string (json, "__CLASS", body->cls.name);
+  for (u_int i = 0; i < body->values.values_len && i < body->cls.props.props_len; i++)
+    wsim_json_object_set (json, body->cls.props.props_val[i].name,
+                          wsim_json_value_node (&body->values.values_val[i]));
+  return json_node_init_object (json_node_alloc (), json);   /* it takes its own reference */
 }
 
 JsonNode *
