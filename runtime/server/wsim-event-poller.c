@@ -456,7 +456,11 @@ on_stop_due (gpointer data)
   Poller *p = data;
 
   g_clear_pointer (&p->timer, g_source_unref);
-  poller_maybe_stop (p);
+  if (p->watches->len == 0)
+    poller_maybe_stop (p);
+  else if (p->found == NULL)
+    /* A watch joined before the stop came: the next round was what this replaced. */
+    poller_schedule (p, 0, on_round_due);
   return G_SOURCE_REMOVE;
 }
 
@@ -465,18 +469,16 @@ poller_returned (WsimProvHost *host, WsimProvHostRun run, gpointer owner)
 {
   Poller *p = owner;
 
-  /* Not freed here: the host is still on the stack, on its way out of host_leave(). */
-  if (p->watches->len == 0)
-    {
-      poller_schedule (p, 0, on_stop_due);
-      return;
-    }
-  /* The next class starts from the loop, once this provider is off the stack. */
+  /* The next class starts from the loop, once this provider is off the stack; the round's
+   * end stops a poller nobody watches any more. */
   if (p->result_in && p->found != NULL)
     {
       p->result_in = FALSE;
       poller_schedule (p, 0, on_next_class);
     }
+  /* Not freed here: the host is still on the stack, on its way out of host_leave(). */
+  else if (p->watches->len == 0)
+    poller_schedule (p, 0, on_stop_due);
 }
 
 static void

@@ -42,7 +42,8 @@ typedef struct _WsimEventWatch WsimEventWatch;
  * WsimEventWatchOps: what a subscription plugs into its poller; @data is the watch's.
  * @change: one instance changed. @target is the instance now (the one deleted, for a
  *   deletion); @previous (nullable) the one before, for a modification only. Both are
- *   (transfer none): ref what you keep. Called in the order the round found them.
+ *   (transfer none): ref what you keep. Creations and modifications come in the order the
+ *   round found them, then deletions in the order the round before found them.
  * @round_failed: a round ended with @hr (a provider's failure) and @why; nothing changed.
  * Either may cancel any watch, its own included (wsim_event_watch_cancel()).
  */
@@ -62,8 +63,10 @@ WsimEventPollers *wsim_event_pollers_new (struct _WsimRepository *repo, GMainCon
 
 /**
  * wsim_event_pollers_free:
- * Stops every poller and frees the set. Watches still open are dropped without a word
- * (the server ends its subscriptions first); their handles must not be used afterwards.
+ * Stops every poller and frees the set; not from within a watch's op. Watches still open
+ * are dropped without a word (the server ends its subscriptions first): their ops are
+ * never called again, and each handle is still ended with wsim_event_watch_cancel(), which
+ * then only frees it.
  */
 void wsim_event_pollers_free (WsimEventPollers *set);
 
@@ -74,8 +77,9 @@ void wsim_event_pollers_free (WsimEventPollers *set);
  * @caller: as whom the provider is asked (copied); pollers are shared only by the same caller
  * @ops: (not nullable) a static table
  * Starts a poller for (@ns, @cls, @interval_ms, @caller), or joins the one running.
- * A new poller's first round starts at once; a joined one's watcher sees the changes of
- * the rounds after the one in progress (its picture of "before" is the poller's).
+ * A new poller's first round starts at once and is its baseline; a watch that joins a
+ * running poller is told the changes from the round in progress on, each against the
+ * poller's last picture (taken before the watch joined).
  * Returns: (transfer full) the watch: end it with wsim_event_watch_cancel().
  */
 WsimEventWatch *wsim_event_pollers_watch (WsimEventPollers *set, const char *ns, WsimClass *cls,

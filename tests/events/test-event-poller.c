@@ -121,7 +121,31 @@ typedef struct {
   char           *failed_why;
   WsimEventWatch *watch;
   gboolean        cancel_on_change;
+  const char     *only_prop;   /* (nullable) keep only changes whose target has this … */
+  guint64         only_id;     /* … numeric property equal to this */
 } Seen;
+
+/* A numeric property of any width, read through its text. */
+static guint64
+u64 (WsimObject *obj, const char *prop)
+{
+  const wsim_value *v = wsim_object_lookup (obj, prop);
+  g_autofree char *text = NULL;
+
+  cr_assert_not_null (v, "%s", prop);
+  text = wsim_value_to_string (v);
+  return g_ascii_strtoull (text, NULL, 10);
+}
+
+static const char *
+str (WsimObject *obj, const char *prop)
+{
+  const wsim_value *v = wsim_object_lookup (obj, prop);
+
+  cr_assert_not_null (v, "%s", prop);
+  cr_assert_eq (v->type, CIM_STRING, "%s", prop);
+  return v->wsim_value_u.v_string;
+}
 
 static void
 change_clear (Change *c)
@@ -150,8 +174,11 @@ static void
 on_change (WsimInstanceChange what, WsimObject *target, WsimObject *previous, gpointer data)
 {
   Seen *s = data;
-  Change c = { what, wsim_object_ref (target), previous != NULL ? wsim_object_ref (previous) : NULL };
+  Change c;
 
+  if (s->only_prop != NULL && u64 (target, s->only_prop) != s->only_id)
+    return;   /* every other process's changes, every round: not what the test is about */
+  c = (Change) { what, wsim_object_ref (target), previous != NULL ? wsim_object_ref (previous) : NULL };
   g_array_append_val (s->changes, c);
   if (s->cancel_on_change)
     g_clear_pointer (&s->watch, wsim_event_watch_cancel);
@@ -177,28 +204,6 @@ watch (Seen *s, const char *ns, const char *class_name, guint interval_ms)
 
   cr_assert_not_null (cls, "%s", class_name);
   s->watch = wsim_event_pollers_watch (set, ns, cls, interval_ms, &nobody, &seen_ops, s);
-}
-
-/* A numeric property of any width, read through its text. */
-static guint64
-u64 (WsimObject *obj, const char *prop)
-{
-  const wsim_value *v = wsim_object_lookup (obj, prop);
-  g_autofree char *text = NULL;
-
-  cr_assert_not_null (v, "%s", prop);
-  text = wsim_value_to_string (v);
-  return g_ascii_strtoull (text, NULL, 10);
-}
-
-static const char *
-str (WsimObject *obj, const char *prop)
-{
-  const wsim_value *v = wsim_object_lookup (obj, prop);
-
-  cr_assert_not_null (v, "%s", prop);
-  cr_assert_eq (v->type, CIM_STRING, "%s", prop);
-  return v->wsim_value_u.v_string;
 }
 
 /* ---- conditions ---------------------------------------------------------------------- */
@@ -266,9 +271,12 @@ Test (event_poller, a_real_process_is_created_then_deleted)
   seen_init (&s);
   watch (&s, "root\\cimv2", "Win32_Process", INTERVAL_MS);
   run_rounds (1);   /* the baseline: what runs now is not "created" */
+  cr_assert_eq (s.n_failed, 0, "the baseline round failed: %s", s.failed_why);
   cr_assert (g_spawn_async (NULL, (char **) argv, NULL,
                             G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
                             &error), "%s", error != NULL ? error->message : "");
+  s.only_prop = "ProcessId";
+  s.only_id = (guint64) pid;
   {
     Want created = { &s, WSIM_INSTANCE_CREATED, "ProcessId", (guint64) pid };
 
@@ -288,12 +296,7 @@ Test (event_poller, a_real_process_is_created_then_deleted)
     cr_assert (wsim_test_run_until (NULL, has_change, &deleted, WAIT_MS),
                "no deletion event for pid %d", pid);
   }
-  /* The first round was a baseline: this test process, running before it, was never created. */
-  {
-    Want me = { &s, WSIM_INSTANCE_CREATED, "ProcessId", (guint64) getpid () };
-
-    cr_assert_not (has_change (&me));
-  }
+  cr_assert_eq (s.changes->len, 2, "one creation and one deletion of pid %d", pid);
   seen_clear (&s);
 }
 
@@ -412,9 +415,18 @@ Test (event_poller, a_failed_round_is_reported_and_changes_nothing)
   cr_assert_eq (s.failed_hr, WBEM_E_FAILED, "0x%08x", s.failed_hr);
   cr_assert_str_eq (s.failed_why, "the knobs are stuck");
   cr_assert_eq (s.changes->len, 0, "a failed round is not \"everything was deleted\"");
+  knobs[2].value = "moved";   /* changed while the rounds fail */
   fail_rounds = FALSE;
+  {
+    Want w = { &s, WSIM_INSTANCE_MODIFIED, "Id", 2 };
+
+    cr_assert (wsim_test_run_until (NULL, has_change, &w, WAIT_MS));
+  }
   run_rounds (2);
-  cr_assert_eq (s.changes->len, 0, "nor is the next good one \"everything was created\"");
+  /* The next good round is compared with the last good one: the change, and nothing of
+   * "everything was created". */
+  cr_assert_eq (s.changes->len, 1);
+  cr_assert_str_eq (str (g_array_index (s.changes, Change, 0).previous, "Value"), "steady");
   seen_clear (&s);
 }
 
@@ -442,3 +454,46 @@ Test (event_poller, a_watch_may_cancel_itself_while_it_is_told)
   seen_clear (&quitter);
   seen_clear (&stayer);
 }
+
+Test (event_poller, a_lone_watch_that_cancels_itself_stops_its_poller)
+{
+  Seen s;
+
+  seen_init (&s);
+  s.cancel_on_change = TRUE;
+  watch (&s, "root\\test", "Test_Knob", INTERVAL_MS);
+  run_rounds (1);
+  knobs[6] = (Knob) { TRUE, "go" };
+  cr_assert (wsim_test_run_until (NULL, no_pollers, NULL, WAIT_MS), "the poller did not stop");
+  cr_assert_eq (s.changes->len, 1);
+  cr_assert_null (s.watch);
+  seen_clear (&s);
+}
+
+Test (event_poller, a_deleted_class_fails_each_round)
+{
+  Seen s;
+  g_autoptr(GError) error = NULL;
+
+  seen_init (&s);
+  /* A repository class made by PutClass (no properties: a singleton), then deleted under
+   * the watch. */
+  {
+    wsim_class_decl decl = { 0 };
+
+    decl.name = (char *) "Test_Fleeting";
+    cr_assert (wsim_repository_put_class (repo, "root\\test", &decl, 0, &error), "%s",
+               error != NULL ? error->message : "");
+  }
+  watch (&s, "root\\test", "Test_Fleeting", INTERVAL_MS);
+  run_rounds (1);
+  cr_assert_eq (s.n_failed, 0);
+  cr_assert (wsim_repository_delete_class (repo, "root\\test", "Test_Fleeting", &error), "%s",
+             error != NULL ? error->message : "");
+  run_rounds (2);
+  cr_assert_geq (s.n_failed, 1);
+  cr_assert_eq (s.failed_hr, WBEM_E_INVALID_CLASS, "0x%08x", s.failed_hr);
+  cr_assert_eq (s.changes->len, 0, "a class gone is no deletion of its instances");
+  seen_clear (&s);
+}
+
