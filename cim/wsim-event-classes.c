@@ -22,10 +22,10 @@ static const wsim_property_def event_props[] = {
 };
 static const wsim_property_def operation_props[] = { P ("TargetInstance", CIM_OBJECT) };
 static const wsim_property_def modification_props[] = { P ("PreviousInstance", CIM_OBJECT) };
-static const wsim_property_def dropped_props[] = {
-  P ("Event", CIM_OBJECT),
-  P ("IntendedConsumer", CIM_REFERENCE),
-};
+/* IntendedConsumer (an __EventConsumer REF) is left out: there is no __EventConsumer class
+ * to point at (a subscription's sink is not one), and a class with a reference property
+ * would be taken for an association. */
+static const wsim_property_def dropped_props[] = { P ("Event", CIM_OBJECT) };
 static const wsim_property_def overflow_props[] = { P ("CurrentQueueSize", CIM_UINT32) };
 static const wsim_property_def aggregate_props[] = {
   P ("NumberOfEvents", CIM_UINT32),
@@ -44,7 +44,8 @@ static const EventClassSpec specs[] = {
   { "__InstanceModificationEvent", "__InstanceOperationEvent", modification_props,
     G_N_ELEMENTS (modification_props) },
   { "__ExtrinsicEvent", "__Event", NULL, 0 },
-  { "__EventDroppedEvent", "__Event", dropped_props, G_N_ELEMENTS (dropped_props) },
+  { "__SystemEvent", "__ExtrinsicEvent", NULL, 0 },
+  { "__EventDroppedEvent", "__SystemEvent", dropped_props, G_N_ELEMENTS (dropped_props) },
   { "__EventQueueOverflowEvent", "__EventDroppedEvent", overflow_props,
     G_N_ELEMENTS (overflow_props) },
   { "__AggregateEvent", "__IndicationRelated", aggregate_props, G_N_ELEMENTS (aggregate_props) },

@@ -10,9 +10,12 @@
  *       │   │   ├── __InstanceCreationEvent
  *       │   │   ├── __InstanceDeletionEvent
  *       │   │   └── __InstanceModificationEvent   object PreviousInstance
- *       │   ├── __ExtrinsicEvent             (providers derive their own: Win32_ProcessStartTrace)
- *       │   └── __EventDroppedEvent          object Event, __EventConsumer REF IntendedConsumer
- *       │       └── __EventQueueOverflowEvent     uint32 CurrentQueueSize
+ *       │   └── __ExtrinsicEvent             (a provider's own derive from it)
+ *       │       └── __SystemEvent
+ *       │           └── __EventDroppedEvent  object Event (IntendedConsumer left out: no
+ *       │               │                    __EventConsumer class, and a REF would make it
+ *       │               │                    an association)
+ *       │               └── __EventQueueOverflowEvent   uint32 CurrentQueueSize
  *       └── __AggregateEvent                 uint32 NumberOfEvents, object Representative
  *
  * Every namespace of a repository has them, so that an event query names them and a

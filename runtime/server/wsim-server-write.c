@@ -227,6 +227,15 @@ wsim_server_handle_put_instance (WsimRpcRequest *req, void *args, gpointer data)
       wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_CLASS, why);
       return;
     }
+  /* WMI's system classes, the event classes among them (and a provider's extrinsic event
+   * classes, which derive from __ExtrinsicEvent): an event is delivered, never stored. */
+  if (wsim_class_is_a (cls, "__SystemClass"))
+    {
+      why = g_strdup_printf ("%s is a system class (an event class): it has no instances to "
+                             "write", wsim_class_get_name (cls));
+      wsim_server_reply_hresult_msg (req, WBEM_E_INVALID_OPERATION, why);
+      return;
+    }
   if (is_abstract (wsim_repository_get_class_decl (server->repo, ns, a->inst_class.name, NULL)))
     {
       why = g_strdup_printf ("class %s is abstract: it has no instances of its own (put one of "

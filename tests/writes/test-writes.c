@@ -1024,3 +1024,13 @@ Test (writes, a_failed_change_to_a_loaded_class_is_not_stored)
   cr_assert_null (memmem (data, len, "Sim_Counter", strlen ("Sim_Counter")),
                   "the loaded class is in the store after its failed change was taken back");
 }
+
+/* An event class (WMI's, or a provider's derived from __ExtrinsicEvent) has no instances to
+ * write: an event is delivered, never stored (docs/events.md). */
+Test (writes, an_event_class_takes_no_instance)
+{
+  g_autoptr(WsimObject) event = writes_text_object ("__InstanceCreationEvent", "TIME_CREATED", "1",
+                                                    NULL);
+
+  cr_assert_eq (put (event, 0, WBEM_E_INVALID_OPERATION, NULL), WBEM_E_INVALID_OPERATION);
+}
