@@ -304,7 +304,7 @@ WsimObject *wsim_value_dup_object (const wsim_value *v, GError **error);
  * @out: the string to append to
  *
  * Appends the object as one compact JSON object ({"__CLASS":…,"Prop":value,…}) to @out,
- * written by json-glib: values as wsim_value_to_json() writes them, the class's and the
+ * built and written as wsim_value_to_json() writes a value: values so, the class's and the
  * properties' names made valid UTF-8 as strings are.
  */
 WSIM_EXPORT

@@ -11,10 +11,11 @@
  * it keeps the newest events whose sizes (wsim_trace_event_size()) add up to at most its
  * budget, WSIM_TRACE_MAX_BYTES unless the environment's WSIM_TRACE_MAX_BYTES or
  * wsim_trace_set_max_bytes() says otherwise; each older one is dropped when a new one needs
- * its room, and counted (WsimTraceStats.n_dropped); the newest is always kept. A detail is cut at WSIM_TRACE_MAX_DETAIL
- * bytes, so one event never takes more than a small share of the ring. Whatever a peer does
- * (a client killed mid-enumeration, forged callbacks a stub refuses), a trace costs at most its
- * budget (plus the allocator's overhead on its three blocks per event).
+ * its room, and counted (WsimTraceStats.n_dropped); the newest is always kept. A detail is
+ * cut at WSIM_TRACE_MAX_DETAIL bytes, so one event never takes more than a small share of
+ * the ring. Whatever a peer does (a client killed mid-enumeration, forged callbacks a stub
+ * refuses), a trace costs at most its budget (plus the allocator's overhead on the four
+ * blocks of each event: the event, its list link, its detail and its principal).
  */
 #pragma once
 
@@ -214,7 +215,8 @@ GPtrArray *wsim_trace_get_events (WsimTrace *trace, guint64 call_id);
 /**
  * WsimTraceStats:
  * @n_events: events kept now
- * @n_bytes: their sizes added up (wsim_trace_event_size()), at most @max_bytes
+ * @n_bytes: their sizes added up (wsim_trace_event_size()), at most @max_bytes unless the
+ *   newest event alone is over it (it is kept)
  * @max_bytes: the ring's budget
  * @n_dropped: events dropped to make room, since the trace was made
  *

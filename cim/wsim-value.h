@@ -158,7 +158,9 @@ char *wsim_value_to_string (const wsim_value *v);
  * @v: (nullable): the value; %NULL appends null
  * @out: the string to append to
  *
- * Appends @v to @out as compact JSON, written by json-glib: null, true/false, integers
+ * Appends @v to @out as compact JSON, built as a json-glib tree and written with json-glib's
+ * generator for every token but reals (which it would print with 17 digits): null, true/false,
+ * an embedded object as a nested object ("__CLASS", then its properties), integers
  * up to 32 bits as numbers, sint64 and uint64 as strings of decimal digits
  * ("18446744073709551615": a JSON number that large does not survive most readers), reals
  * as numbers in the shortest form that reads back as the same value (a real32 as the float
