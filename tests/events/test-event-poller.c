@@ -481,7 +481,10 @@ Test (event_poller, a_deleted_class_fails_each_round)
   {
     wsim_class_decl decl = { 0 };
 
+    /* As a decoded request gives it: every string there, empty when it says nothing. */
     decl.name = (char *) "Test_Fleeting";
+    decl.superclass = (char *) "";
+    decl.namespace_path = (char *) "";
     cr_assert (wsim_repository_put_class (repo, "root\\test", &decl, 0, &error), "%s",
                error != NULL ? error->message : "");
   }
